@@ -1,0 +1,56 @@
+//! Command-line arguments (clap derive), all in one place.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// poam: the OSCAL Plan of Action and Milestones toolkit.
+///
+/// Exit codes: 0 success; 1 the command's answer is "no" (validation errors found,
+/// differences found); 2 trouble (unreadable input, bad arguments, nothing written).
+#[derive(Debug, Parser)]
+#[command(name = "poam", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert a POA&M between OSCAL JSON, YAML and XML.
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Input file (`-` for standard input). Its format comes from the extension, or failing
+    /// that, from the content.
+    pub input: PathBuf,
+    /// Output file (`-` or absent for standard output). Written atomically: a failed
+    /// conversion leaves no file and never overwrites an existing one.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Output format. Default: the output file's extension, else json.
+    #[arg(long, value_enum)]
+    pub to: Option<FormatArg>,
+    /// Input format, when neither the extension nor the content says.
+    #[arg(long, value_enum)]
+    pub from: Option<FormatArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Json,
+    Yaml,
+    Xml,
+}
+
+impl From<FormatArg> for poam_io::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Json => poam_io::Format::Json,
+            FormatArg::Yaml => poam_io::Format::Yaml,
+            FormatArg::Xml => poam_io::Format::Xml,
+        }
+    }
+}

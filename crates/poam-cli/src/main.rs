@@ -1,0 +1,37 @@
+//! The `poam` command.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // printing is this crate's job
+
+mod args;
+mod commands;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Documented exit codes.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// The answer is "no": validation errors, differences.
+    pub const FOUND: u8 = 1;
+    /// Trouble: unreadable input, bad arguments; nothing was written.
+    pub const TROUBLE: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::TROUBLE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let code = match cli.command {
+        args::Command::Convert(a) => commands::convert::run(&a),
+    };
+    ExitCode::from(code)
+}

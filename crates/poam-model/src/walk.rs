@@ -1,0 +1,105 @@
+//! A generated walk over the whole model: every object and every scalar value, each with the
+//! JSON pointer of where it sits. The datatype check, the validator and diff use it.
+
+use std::fmt;
+
+use crate::datatypes::{
+    Base64, DateTimeWithTimezone, EmailAddress, NonNegativeInteger, PositiveInteger, Token, Uri,
+    UriReference, Uuid,
+};
+pub use crate::generated::Node;
+use poam_markup::{MarkupLine, MarkupMultiline};
+
+/// One step of a path: an object member or an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// Where a node sits in the document, as a stack of segments. Displays as a JSON pointer
+/// (RFC 6901) relative to the document root object, e.g.
+/// `/plan-of-action-and-milestones/poam-items/0/title`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Path(Vec<Segment>);
+
+impl Path {
+    pub fn new() -> Self {
+        Self(Vec::with_capacity(16))
+    }
+    pub fn root() -> Self {
+        let mut p = Self::new();
+        p.push_key("plan-of-action-and-milestones");
+        p
+    }
+    pub fn push_key(&mut self, k: &'static str) {
+        self.0.push(Segment::Key(k));
+    }
+    pub fn push_index(&mut self, i: usize) {
+        self.0.push(Segment::Index(i));
+    }
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+    pub fn segments(&self) -> &[Segment] {
+        &self.0
+    }
+    /// The last member name on the path (the property this value is stored under).
+    pub fn last_key(&self) -> Option<&'static str> {
+        self.0.iter().rev().find_map(|s| match s {
+            Segment::Key(k) => Some(*k),
+            Segment::Index(_) => None,
+        })
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.0 {
+            match s {
+                // Member names in OSCAL never contain `~` or `/`, so no escaping is needed.
+                Segment::Key(k) => write!(f, "/{k}")?,
+                Segment::Index(i) => write!(f, "/{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A scalar value with its metaschema datatype.
+#[derive(Debug, Clone, Copy)]
+pub enum Value<'a> {
+    String(&'a String),
+    Token(&'a Token),
+    Uuid(&'a Uuid),
+    Uri(&'a Uri),
+    UriReference(&'a UriReference),
+    DateTimeWithTimezone(&'a DateTimeWithTimezone),
+    EmailAddress(&'a EmailAddress),
+    Base64(&'a Base64),
+    NonNegativeInteger(&'a NonNegativeInteger),
+    PositiveInteger(&'a PositiveInteger),
+    MarkupLine(&'a MarkupLine),
+    MarkupMultiline(&'a MarkupMultiline),
+}
+
+/// Receives the walk. Both methods default to doing nothing.
+pub trait Visitor {
+    /// Called on entering an object, before its members.
+    fn node(&mut self, _path: &Path, _node: Node<'_>) {}
+    /// Called after all members of an object.
+    fn leave(&mut self, _path: &Path, _node: Node<'_>) {}
+    /// Called for every scalar value.
+    fn value(&mut self, _path: &Path, _value: Value<'_>) {}
+}
+
+/// Implemented (by generated code) for every model object.
+pub trait Walk {
+    fn walk<V: Visitor + ?Sized>(&self, path: &mut Path, visitor: &mut V);
+}
+
+impl<T: Walk> Walk for Box<T> {
+    fn walk<V: Visitor + ?Sized>(&self, path: &mut Path, visitor: &mut V) {
+        (**self).walk(path, visitor);
+    }
+}

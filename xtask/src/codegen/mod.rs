@@ -1,0 +1,74 @@
+//! `cargo xtask codegen [--check] [--reference DIR]`: generates the model from the metaschema.
+//!
+//! The newest supported metaschema is the source of the types; older supported versions are
+//! read too, so that a member required only in newer versions stays optional and so that
+//! nothing an older version defines is missing.
+
+pub mod emit_model;
+pub mod metaschema;
+
+use std::path::{Path, PathBuf};
+
+/// Metaschema versions, newest first. The first one drives the generated types.
+pub const VERSIONS: &[&str] = &["1.2.2", "1.1.3"];
+pub const ROOT_MODULE: &str = "oscal_poam_metaschema.xml";
+
+pub fn generated_model_path(workspace: &Path) -> PathBuf {
+    workspace.join("crates/poam-model/src/generated.rs")
+}
+
+pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String> {
+    let mut models = Vec::new();
+    for v in VERSIONS {
+        models.push(metaschema::load(
+            &reference.join("metaschema").join(v),
+            ROOT_MODULE,
+        )?);
+    }
+    let (newest, older) = models.split_first().ok_or("no metaschema versions")?;
+    let code = emit_model::emit(newest, older)?;
+    let code = rustfmt(&code)?;
+    write_or_check(&generated_model_path(workspace), &code, check)
+}
+
+fn rustfmt(code: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("rustfmt: no stdin")?
+        .write_all(code.as_bytes())
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "rustfmt failed on generated code:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
+
+fn write_or_check(path: &Path, code: &str, check: bool) -> Result<(), String> {
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    if current == code {
+        return Ok(());
+    }
+    if check {
+        return Err(format!(
+            "{} is stale: run `cargo xtask codegen` and commit the result",
+            path.display()
+        ));
+    }
+    std::fs::write(path, code).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}

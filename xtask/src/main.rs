@@ -1,0 +1,44 @@
+//! Project automation for `poam` (the xtask pattern): `cargo xtask <command>`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod codegen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [--reference DIR]   generate crates/poam-model/src/generated.rs from the
+                                        OSCAL metaschema (default DIR: ../shared/reference)
+  conformance <REFERENCE-DIR>           run the conformance suite against the reference files";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => {
+            let check = args.iter().any(|a| a == "--check");
+            let reference = args
+                .iter()
+                .position(|a| a == "--reference")
+                .and_then(|i| args.get(i + 1))
+                .map_or_else(|| root.join("../shared/reference"), PathBuf::from);
+            codegen::run(&root, &reference, check)
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
