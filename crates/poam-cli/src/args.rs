@@ -19,6 +19,44 @@ pub struct Cli {
 pub enum Command {
     /// Convert a POA&M between OSCAL JSON, YAML and XML.
     Convert(ConvertArgs),
+    /// Validate POA&Ms: structure, OSCAL constraints, references, FedRAMP rules.
+    Validate(ValidateArgs),
+    /// Compare two cycles of a POA&M, item by item.
+    Diff(DiffArgs),
+    /// Carry a POA&M into the next cycle by applying updates to it.
+    Merge(MergeArgs),
+}
+
+// Each subcommand's arguments below are owned by that subcommand's module.
+
+/// Arguments of `poam validate` (see `commands/validate.rs`).
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Files to validate.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Arguments of `poam diff` (see `commands/diff.rs`).
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Last cycle's POA&M.
+    pub old: PathBuf,
+    /// This cycle's POA&M.
+    pub new: PathBuf,
+}
+
+/// Arguments of `poam merge` (see `commands/merge.rs`).
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Last cycle's POA&M.
+    pub base: PathBuf,
+    /// Updates to apply, in order.
+    #[arg(required = true)]
+    pub updates: Vec<PathBuf>,
+    /// Output file (`-` or absent for standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -32,6 +32,9 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         args::Command::Convert(a) => commands::convert::run(&a),
+        args::Command::Validate(a) => commands::validate::run(&a),
+        args::Command::Diff(a) => commands::diff::run(&a),
+        args::Command::Merge(a) => commands::merge::run(&a),
     };
     ExitCode::from(code)
 }

@@ -1,1 +1,4 @@
 pub mod convert;
+pub mod diff;
+pub mod merge;
+pub mod validate;
