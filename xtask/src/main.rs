@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod codegen;
+mod conformance;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +33,10 @@ fn main() -> ExitCode {
                 .map_or_else(|| root.join("../shared/reference"), PathBuf::from);
             codegen::run(&root, &reference, check)
         }
+        Some("conformance") => match args.get(1) {
+            Some(dir) if !dir.starts_with('-') => conformance::run(Path::new(dir)),
+            _ => Err(USAGE.to_owned()),
+        },
         _ => Err(USAGE.to_owned()),
     };
     match result {

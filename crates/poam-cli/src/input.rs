@@ -44,12 +44,8 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
         .into_iter()
         .map(|e| {
             let pointer = e.path.to_string();
-            let mut r = ReadError::new(
-                &name,
-                poam_io::ErrorKind::Datatype,
-                format!("{:?} is not a valid {}: {}", e.value, e.datatype, e.reason),
-            )
-            .with_pointer(pointer.clone());
+            let mut r = ReadError::new(&name, poam_io::ErrorKind::Datatype, datatype_message(&e))
+                .with_pointer(pointer.clone());
             if let Some(p) = poam_io::locate::locate(&text, format, &pointer) {
                 r = r.at(p);
             }
@@ -65,6 +61,17 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
         text,
         doc,
     })
+}
+
+/// `invalid uuid "not-a-uuid": is not a UUID (8-4-4-4-12 hexadecimal digits)`. Some reasons
+/// start by quoting the value again; that repetition is dropped.
+fn datatype_message(e: &poam_model::check::DatatypeError) -> String {
+    let quoted = format!("{:?}", e.value);
+    let reason = e
+        .reason
+        .strip_prefix(&quoted)
+        .map_or(e.reason.as_str(), str::trim_start);
+    format!("invalid {} {quoted}: {reason}", e.datatype)
 }
 
 /// Prints read errors, one per line, to stderr.

@@ -21,6 +21,11 @@ impl Position {
     }
 }
 
+/// The deepest nesting of objects and arrays any reader accepts. serde_json's limit is fixed
+/// (128 nested values, so at most 127 levels); the YAML reader is set to the same, so that every
+/// document one format reads the other reads too.
+pub(crate) const MAX_DEPTH: usize = 127;
+
 /// What kind of problem stopped a read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -106,4 +111,98 @@ pub enum WriteError {
     Xml(String),
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// serde's messages in the words of the format the user wrote: `object`/`array` for JSON,
+/// `mapping`/`sequence` for YAML, and no Rust type names (`i64`, `struct Metadata`).
+pub(crate) fn plain_words(message: &str, json: bool) -> String {
+    let (map, seq, a_map, a_seq) = if json {
+        ("object", "array", "an object", "an array")
+    } else {
+        ("mapping", "sequence", "a mapping", "a sequence")
+    };
+    let mut out = message.to_owned();
+    for (from, to) in [
+        ("invalid type: map", format!("invalid type: {map}")),
+        ("invalid type: sequence", format!("invalid type: {seq}")),
+        ("expected a sequence", format!("expected {a_seq}")),
+        ("expected a map", format!("expected {a_map}")),
+        ("expected i64", "expected an integer".to_owned()),
+        ("expected u64", "expected an integer".to_owned()),
+        ("expected a borrowed string", "expected a string".to_owned()),
+        ("duplicate field", "duplicate key".to_owned()),
+    ] {
+        out = replace_words(&out, from, &to);
+    }
+    out = out.replace("floating point `", "number `");
+    // `expected struct Metadata` -> `expected an object`
+    if let Some(i) = out.find("expected struct ") {
+        let end = out[i + "expected struct ".len()..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(out.len(), |j| i + "expected struct ".len() + j);
+        out.replace_range(i..end, &format!("expected {a_map}"));
+    }
+    out
+}
+
+/// Replaces `from` where it is a whole phrase (not followed by a letter or digit).
+fn replace_words(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let after = &rest[i + from.len()..];
+        out.push_str(&rest[..i]);
+        if after.chars().next().is_some_and(char::is_alphanumeric) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+
+    #[test]
+    fn only_whole_phrases_are_replaced() {
+        assert_eq!(
+            plain_words("expected a mapping, expected a map", true),
+            "expected a mapping, expected an object"
+        );
+    }
+
+    #[test]
+    fn serde_words_become_format_words() {
+        assert_eq!(
+            plain_words("invalid type: map, expected a sequence", true),
+            "invalid type: object, expected an array"
+        );
+        assert_eq!(
+            plain_words("invalid type: integer `5`, expected struct Metadata", true),
+            "invalid type: integer `5`, expected an object"
+        );
+        assert_eq!(
+            plain_words("invalid type: integer `5`, expected struct Metadata", false),
+            "invalid type: integer `5`, expected a mapping"
+        );
+        assert_eq!(
+            plain_words("invalid type: string \"443\", expected i64", true),
+            "invalid type: string \"443\", expected an integer"
+        );
+        assert_eq!(
+            plain_words(
+                "invalid type: floating point `1.5`, expected a string",
+                false
+            ),
+            "invalid type: number `1.5`, expected a string"
+        );
+        assert_eq!(
+            plain_words("invalid type: sequence, expected a map", false),
+            "invalid type: sequence, expected a mapping"
+        );
+    }
 }

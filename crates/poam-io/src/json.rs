@@ -3,9 +3,13 @@
 use poam_model::Document;
 
 use crate::SourceName;
-use crate::error::{ErrorKind, Position, ReadError, WriteError};
+use crate::error::{ErrorKind, MAX_DEPTH, Position, ReadError, WriteError, plain_words};
 
 pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError> {
+    on_parse_stack(name, || read_here(text, name))
+}
+
+fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
@@ -25,9 +29,9 @@ pub(crate) fn from_json_error(e: &serde_json::Error, name: &SourceName) -> ReadE
     };
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let mut message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+    let mut message = plain_words(full.strip_suffix(&suffix).unwrap_or(&full), true);
     let kind = if message.contains("recursion limit exceeded") {
-        message = "nested too deeply (more than 128 levels)".into();
+        message = format!("nested too deeply (more than {MAX_DEPTH} levels)");
         ErrorKind::Limit
     } else {
         kind
@@ -41,6 +45,36 @@ pub(crate) fn from_json_error(e: &serde_json::Error, name: &SourceName) -> ReadE
             column: e.column().max(1),
         })
     }
+}
+
+/// Runs a reader on a thread with a stack of known size.
+///
+/// Deserialising recurses once per nesting level, up to [`MAX_DEPTH`] levels. Unoptimised
+/// builds need several MiB of stack for that, more than the 2 MiB a spawned thread (a test, a
+/// server's worker) gets by default; on such a thread a hostile document would overflow the
+/// stack, which aborts the process instead of giving an error. A scoped thread costs some
+/// microseconds per document.
+pub(crate) fn on_parse_stack(
+    name: &SourceName,
+    read: impl FnOnce() -> Result<Document, ReadError> + Send,
+) -> Result<Document, ReadError> {
+    const STACK: usize = 64 << 20;
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("poam-read".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, read);
+        match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => Err(ReadError::new(
+                name,
+                ErrorKind::Io,
+                format!("cannot start a thread to read with: {e}"),
+            )),
+        }
+    })
 }
 
 /// serde_path_to_error's path as an RFC 6901 JSON pointer.

@@ -86,14 +86,27 @@ pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
 /// that readers never see a partial file and a failure leaves any old file untouched.
+///
+/// The file gets the permissions of the file it replaces, or for a new file the usual ones
+/// (`0o666` less the umask) rather than the owner-only mode of temporary files.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".poam-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(existing.permissions())?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

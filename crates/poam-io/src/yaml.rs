@@ -5,13 +5,18 @@
 use poam_model::Document;
 
 use crate::SourceName;
-use crate::error::{ErrorKind, Position, ReadError, WriteError};
-use crate::json::pointer_of;
+use crate::error::{ErrorKind, MAX_DEPTH, Position, ReadError, WriteError, plain_words};
+use crate::json::{on_parse_stack, pointer_of};
 
 pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError> {
+    on_parse_stack(name, || read_here(text, name))
+}
+
+fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
     let mut pointer = String::new();
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    options.budget = Some(budget());
     let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
         serde_path_to_error::deserialize(de).map_err(|e| {
             pointer = pointer_of(e.path());
@@ -22,7 +27,7 @@ pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError>
         let full = e.to_string();
         let message = clean_message(&full);
         let lower = message.to_ascii_lowercase();
-        let kind = if lower.contains("budget") || lower.contains("depth") || lower.contains("limit")
+        let kind = if full.contains("budget breached") || full.contains("recursion limit exceeded")
         {
             ErrorKind::Limit
         } else if lower.contains("unknown field")
@@ -30,6 +35,7 @@ pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError>
             || lower.contains("invalid type")
             || lower.contains("invalid value")
             || lower.contains("duplicate field")
+            || lower.contains("duplicate key")
             || lower.contains("this is an oscal")
             || lower.contains("expected")
         {
@@ -49,7 +55,23 @@ pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError>
     })
 }
 
-/// serde-saphyr's message without its `error: line L column C: ` prefix.
+/// serde-saphyr's limits are sized for configuration files: its default caps (250,000 nodes,
+/// 1,000,000 events) would refuse a POA&M of a few tens of thousands of items. The text is
+/// already in memory, so counts bounded by its length need no cap; what stays capped is what
+/// can grow beyond the input (alias expansion, which keeps its defaults) and what costs stack
+/// (nesting).
+fn budget() -> serde_saphyr::Budget {
+    let mut b = serde_saphyr::Budget::default();
+    b.max_depth = MAX_DEPTH;
+    b.flow_nesting_limit = MAX_DEPTH;
+    b.max_events = usize::MAX;
+    b.max_nodes = usize::MAX;
+    b.max_total_scalar_bytes = usize::MAX;
+    b
+}
+
+/// serde-saphyr's message without its `error: line L column C: ` prefix, and in words that do
+/// not name its options.
 fn clean_message(full: &str) -> String {
     let first = full.lines().next().unwrap_or(full);
     let s = first.strip_prefix("error: ").unwrap_or(first);
@@ -58,10 +80,38 @@ fn clean_message(full: &str) -> String {
         None => s,
     };
     // Some messages repeat the position at their end.
-    match s.rfind(" at line ") {
-        Some(i) if s[i..].contains(", column ") => s[..i].to_owned(),
-        _ => s.to_owned(),
+    let s = match s.rfind(" at line ") {
+        Some(i) if s[i..].contains(", column ") => &s[..i],
+        _ => s,
+    };
+    if s.contains("recursion limit exceeded") {
+        return format!("nested too deeply (more than {MAX_DEPTH} levels)");
     }
+    if let Some(breach) = s.strip_prefix("budget breached: ") {
+        return if breach.starts_with("Depth") {
+            format!("nested too deeply (more than {MAX_DEPTH} levels)")
+        } else {
+            format!("exceeds a YAML safety limit ({breach})")
+        };
+    }
+    match s {
+        "expected mapping start" => return "expected a mapping".into(),
+        "expected sequence start" => return "expected a sequence".into(),
+        "expected string scalar" => return "expected a string".into(),
+        _ => {}
+    }
+    if s.starts_with("cannot deserialize null into string") {
+        return "expected a string, found null (an empty value or `~`; quote it to mean the text)"
+            .into();
+    }
+    if let Some(rest) = s.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`");
+    }
+    plain_words(s, false)
 }
 
 pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
