@@ -1,0 +1,316 @@
+//! `diff`: what changed from one cycle of a POA&M to the next, item by item.
+
+use poam_model::{Document, PlanOfActionAndMilestones};
+use serde::Serialize;
+
+use crate::changes::{self, AssetNames, Change, ChangeKind};
+use crate::edits;
+use crate::item::{DocIndex, ItemKeys, ItemRef, Parts};
+use crate::matching::{self, MatchRule};
+
+/// The version of the JSON report's shape (`poam diff --format json`): bumped only when a
+/// member is removed or changes meaning.
+pub const JSON_SCHEMA: &str = "poam-diff/1";
+
+/// How an item fared from the old cycle to the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// Only the new cycle has it.
+    New,
+    /// Open before, closed now.
+    Closed,
+    /// Closed before, open now.
+    Reopened,
+    /// Same open/closed state, some field differs.
+    Changed,
+    Unchanged,
+    /// Only the old cycle has it: the item was dropped from the document (FedRAMP keeps
+    /// closed items, so this is usually an item lost by hand editing).
+    Removed,
+}
+
+impl Class {
+    /// Every class, in report order.
+    pub const ALL: [Class; 6] = [
+        Class::New,
+        Class::Closed,
+        Class::Reopened,
+        Class::Changed,
+        Class::Removed,
+        Class::Unchanged,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::New => "new",
+            Class::Closed => "closed",
+            Class::Reopened => "reopened",
+            Class::Changed => "changed",
+            Class::Unchanged => "unchanged",
+            Class::Removed => "removed",
+        }
+    }
+}
+
+/// One item of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ItemDiff {
+    pub class: Class,
+    /// The rule that matched the two versions (absent for new and removed items).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched_by: Option<MatchRule>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<ItemRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<ItemRef>,
+    /// Field changes, old -> new (empty for new, removed and unchanged items).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+impl ItemDiff {
+    /// The newest version's reference (every item has at least one side).
+    pub fn item(&self) -> Option<&ItemRef> {
+        self.new.as_ref().or(self.old.as_ref())
+    }
+}
+
+/// Items that could not be told apart, so were not matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AmbiguousMatch {
+    pub rule: MatchRule,
+    pub key: String,
+    pub old: Vec<ItemRef>,
+    pub new: Vec<ItemRef>,
+}
+
+/// Item counts by class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Summary {
+    pub new: usize,
+    pub closed: usize,
+    pub reopened: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub ambiguous: usize,
+}
+
+impl Summary {
+    pub fn count(&self, c: Class) -> usize {
+        match c {
+            Class::New => self.new,
+            Class::Closed => self.closed,
+            Class::Reopened => self.reopened,
+            Class::Changed => self.changed,
+            Class::Unchanged => self.unchanged,
+            Class::Removed => self.removed,
+        }
+    }
+}
+
+/// What a report says about each document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DocInfo {
+    /// The name the caller gave (a file name).
+    pub source: String,
+    pub title: String,
+    pub version: String,
+    pub last_modified: String,
+    pub items: usize,
+}
+
+impl DocInfo {
+    pub fn of(source: &str, p: &PlanOfActionAndMilestones) -> Self {
+        Self {
+            source: source.to_owned(),
+            title: p.metadata.title.to_markdown(),
+            version: p.metadata.version.clone(),
+            last_modified: p.metadata.last_modified.to_string(),
+            items: p.poam_items.len(),
+        }
+    }
+}
+
+/// The whole comparison of two cycles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Diff {
+    pub schema: &'static str,
+    pub old: DocInfo,
+    pub new: DocInfo,
+    pub summary: Summary,
+    /// Changes to the document itself (metadata, system identification).
+    pub document: Vec<Change>,
+    /// Every item: those of the new cycle in its order, then removed ones in the old order.
+    pub items: Vec<ItemDiff>,
+    pub ambiguous: Vec<AmbiguousMatch>,
+}
+
+impl Diff {
+    /// Whether anything differs (the exit status of `poam diff`).
+    pub fn has_differences(&self) -> bool {
+        !self.document.is_empty()
+            || !self.ambiguous.is_empty()
+            || self.items.iter().any(|i| i.class != Class::Unchanged)
+    }
+
+    /// The items of one class, in report order.
+    pub fn of_class(&self, c: Class) -> impl Iterator<Item = &ItemDiff> {
+        self.items.iter().filter(move |i| i.class == c)
+    }
+}
+
+/// Compares two cycles of a POA&M. `old_name` and `new_name` are how the report names them.
+pub fn diff(old: &Document, old_name: &str, new: &Document, new_name: &str) -> Diff {
+    let (op, np) = (
+        &old.plan_of_action_and_milestones,
+        &new.plan_of_action_and_milestones,
+    );
+    let (oi, ni) = (DocIndex::new(op), DocIndex::new(np));
+    let old_parts: Vec<Parts<'_>> = (0..op.poam_items.len()).map(|i| oi.parts(i)).collect();
+    let new_parts: Vec<Parts<'_>> = (0..np.poam_items.len()).map(|i| ni.parts(i)).collect();
+    let old_keys: Vec<ItemKeys> = old_parts.iter().map(ItemKeys::of).collect();
+    let new_keys: Vec<ItemKeys> = new_parts.iter().map(ItemKeys::of).collect();
+    let m = matching::match_items(&old_keys, &new_keys);
+    let assets = AssetNames::of(&[op, np]);
+
+    let mut by_new: Vec<Option<ItemDiff>> = vec![None; np.poam_items.len()];
+    for p in &m.pairs {
+        let (o, n) = (&old_parts[p.old], &new_parts[p.new]);
+        let aligned = edits::align(o, n.clone());
+        let e = edits::edits(o, &aligned);
+        let changes = changes::describe(o, &aligned, &e, &assets);
+        let class = match (o.is_closed(), n.is_closed()) {
+            (false, true) => Class::Closed,
+            (true, false) => Class::Reopened,
+            _ if changes.is_empty() => Class::Unchanged,
+            _ => Class::Changed,
+        };
+        by_new[p.new] = Some(ItemDiff {
+            class,
+            matched_by: Some(p.rule),
+            old: Some(ItemRef::of(p.old, o)),
+            new: Some(ItemRef::of(p.new, n)),
+            changes,
+        });
+    }
+    for &n in &m.new_only {
+        by_new[n] = Some(ItemDiff {
+            class: Class::New,
+            matched_by: None,
+            old: None,
+            new: Some(ItemRef::of(n, &new_parts[n])),
+            changes: Vec::new(),
+        });
+    }
+    let mut items: Vec<ItemDiff> = by_new.into_iter().flatten().collect();
+    items.extend(m.old_only.iter().map(|&o| ItemDiff {
+        class: Class::Removed,
+        matched_by: None,
+        old: Some(ItemRef::of(o, &old_parts[o])),
+        new: None,
+        changes: Vec::new(),
+    }));
+    let ambiguous: Vec<AmbiguousMatch> = m
+        .ambiguities
+        .iter()
+        .map(|a| AmbiguousMatch {
+            rule: a.rule,
+            key: a.key.clone(),
+            old: a
+                .old
+                .iter()
+                .map(|&i| ItemRef::of(i, &old_parts[i]))
+                .collect(),
+            new: a
+                .new
+                .iter()
+                .map(|&i| ItemRef::of(i, &new_parts[i]))
+                .collect(),
+        })
+        .collect();
+    let mut summary = Summary {
+        ambiguous: ambiguous.len(),
+        ..Summary::default()
+    };
+    for i in &items {
+        match i.class {
+            Class::New => summary.new += 1,
+            Class::Closed => summary.closed += 1,
+            Class::Reopened => summary.reopened += 1,
+            Class::Changed => summary.changed += 1,
+            Class::Unchanged => summary.unchanged += 1,
+            Class::Removed => summary.removed += 1,
+        }
+    }
+    Diff {
+        schema: JSON_SCHEMA,
+        old: DocInfo::of(old_name, op),
+        new: DocInfo::of(new_name, np),
+        summary,
+        document: document_changes(op, np),
+        items,
+        ambiguous,
+    }
+}
+
+/// Changes to the document's own identity and metadata.
+fn document_changes(o: &PlanOfActionAndMilestones, n: &PlanOfActionAndMilestones) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut field = |name: &str, a: Option<String>, b: Option<String>| {
+        if a != b {
+            let kind = match (&a, &b) {
+                (None, _) => ChangeKind::FieldAdded,
+                (_, None) => ChangeKind::FieldRemoved,
+                _ => ChangeKind::FieldChanged,
+            };
+            out.push(Change {
+                kind,
+                field: name.to_owned(),
+                subject: None,
+                old: a,
+                new: b,
+                days: None,
+                part: None,
+            });
+        }
+    };
+    let (om, nm) = (&o.metadata, &n.metadata);
+    field(
+        "title",
+        Some(om.title.to_markdown()),
+        Some(nm.title.to_markdown()),
+    );
+    field(
+        "version",
+        Some(om.version.clone()),
+        Some(nm.version.clone()),
+    );
+    field(
+        "last-modified",
+        Some(om.last_modified.to_string()),
+        Some(nm.last_modified.to_string()),
+    );
+    field(
+        "oscal-version",
+        Some(om.oscal_version.clone()),
+        Some(nm.oscal_version.clone()),
+    );
+    field(
+        "system-id",
+        o.system_id.as_ref().map(|s| s.value.clone()),
+        n.system_id.as_ref().map(|s| s.value.clone()),
+    );
+    field(
+        "import-ssp",
+        o.import_ssp.as_ref().map(|s| s.href.to_string()),
+        n.import_ssp.as_ref().map(|s| s.href.to_string()),
+    );
+    out
+}

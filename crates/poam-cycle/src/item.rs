@@ -1,0 +1,262 @@
+//! An *item* of a review cycle: a poam-item together with the risks, observations and findings
+//! it references, resolved by uuid in its document.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+
+use poam_model::{Finding, Observation, PlanOfActionAndMilestones, PoamItem, Risk};
+
+use crate::fedramp::{self, WeaknessId};
+
+/// A uuid as a lookup key: UUIDs are compared without regard to case.
+pub(crate) fn uuid_key(u: &str) -> String {
+    u.to_ascii_lowercase()
+}
+
+/// The kinds of object an item is made of besides its poam-item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartKind {
+    Risk,
+    Observation,
+    Finding,
+}
+
+impl PartKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PartKind::Risk => "risk",
+            PartKind::Observation => "observation",
+            PartKind::Finding => "finding",
+        }
+    }
+}
+
+/// Where each risk, observation and finding of a document sits, by uuid.
+pub struct DocIndex<'a> {
+    pub poam: &'a PlanOfActionAndMilestones,
+    risks: HashMap<String, usize>,
+    observations: HashMap<String, usize>,
+    findings: HashMap<String, usize>,
+}
+
+impl<'a> DocIndex<'a> {
+    pub fn new(poam: &'a PlanOfActionAndMilestones) -> Self {
+        fn index<T>(xs: &[T], uuid: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+            let mut m = HashMap::with_capacity(xs.len());
+            for (i, x) in xs.iter().enumerate() {
+                // The first of duplicate uuids wins, as a reader following a reference would.
+                m.entry(uuid_key(uuid(x))).or_insert(i);
+            }
+            m
+        }
+        Self {
+            poam,
+            risks: index(&poam.risks, |r| r.uuid.as_str()),
+            observations: index(&poam.observations, |o| o.uuid.as_str()),
+            findings: index(&poam.findings, |f| f.uuid.as_str()),
+        }
+    }
+
+    pub fn risk(&self, uuid: &str) -> Option<&'a Risk> {
+        self.risks
+            .get(&uuid_key(uuid))
+            .map(|&i| &self.poam.risks[i])
+    }
+
+    pub fn observation(&self, uuid: &str) -> Option<&'a Observation> {
+        self.observations
+            .get(&uuid_key(uuid))
+            .map(|&i| &self.poam.observations[i])
+    }
+
+    pub fn finding(&self, uuid: &str) -> Option<&'a Finding> {
+        self.findings
+            .get(&uuid_key(uuid))
+            .map(|&i| &self.poam.findings[i])
+    }
+
+    /// The item built from poam-item `index`, its references resolved. References that do
+    /// not resolve are left out (a partial update may reference parts it does not carry).
+    pub fn parts(&self, index: usize) -> Parts<'a> {
+        let item = &self.poam.poam_items[index];
+        Parts {
+            item: Cow::Borrowed(item),
+            risks: item
+                .related_risks
+                .iter()
+                .filter_map(|r| self.risk(&r.risk_uuid))
+                .map(Cow::Borrowed)
+                .collect(),
+            observations: item
+                .related_observations
+                .iter()
+                .filter_map(|r| self.observation(&r.observation_uuid))
+                .map(Cow::Borrowed)
+                .collect(),
+            findings: item
+                .related_findings
+                .iter()
+                .filter_map(|r| self.finding(&r.finding_uuid))
+                .map(Cow::Borrowed)
+                .collect(),
+        }
+    }
+}
+
+/// One item: its poam-item and the parts it references. Borrowed from a document, or owned
+/// when an update's parts had to be renamed to BASE's uuids.
+#[derive(Debug, Clone)]
+pub struct Parts<'a> {
+    pub item: Cow<'a, PoamItem>,
+    pub risks: Vec<Cow<'a, Risk>>,
+    pub observations: Vec<Cow<'a, Observation>>,
+    pub findings: Vec<Cow<'a, Finding>>,
+}
+
+impl Parts<'_> {
+    /// Closed when it has a risk and every risk is closed.
+    pub fn is_closed(&self) -> bool {
+        !self.risks.is_empty()
+            && self
+                .risks
+                .iter()
+                .all(|r| fedramp::is_closed_status(&r.status))
+    }
+
+    /// The status shown for the item: its first risk's.
+    pub fn status(&self) -> Option<&str> {
+        self.risks.first().map(|r| r.status.as_str())
+    }
+
+    pub fn risk(&self, uuid: &str) -> Option<&Risk> {
+        self.risks
+            .iter()
+            .map(|r| &**r)
+            .find(|r| r.uuid.eq_ignore_ascii_case(uuid))
+    }
+
+    pub fn observation(&self, uuid: &str) -> Option<&Observation> {
+        self.observations
+            .iter()
+            .map(|o| &**o)
+            .find(|o| o.uuid.eq_ignore_ascii_case(uuid))
+    }
+
+    pub fn finding(&self, uuid: &str) -> Option<&Finding> {
+        self.findings
+            .iter()
+            .map(|f| &**f)
+            .find(|f| f.uuid.eq_ignore_ascii_case(uuid))
+    }
+
+    /// The assets: subject uuids of the observations that describe the weakness.
+    pub fn assets(&self) -> BTreeSet<String> {
+        self.observations
+            .iter()
+            .filter(|o| fedramp::is_asset_observation(o))
+            .flat_map(|o| o.subjects.iter())
+            .map(|s| uuid_key(&s.subject_uuid))
+            .collect()
+    }
+
+    pub fn weakness_id(&self) -> Option<WeaknessId> {
+        let risks: Vec<&Risk> = self.risks.iter().map(|r| &**r).collect();
+        let observations: Vec<&Observation> = self.observations.iter().map(|o| &**o).collect();
+        fedramp::weakness_id(&risks, &observations)
+    }
+
+    /// The deadline of the first risk that has one.
+    pub fn deadline(&self) -> Option<&str> {
+        self.risks
+            .iter()
+            .find_map(|r| r.deadline.as_ref().map(|d| d.as_str()))
+    }
+
+    /// The item's FedRAMP risk rating: the adjusted `risk` facet if any, else the initial one.
+    pub fn risk_rating(&self) -> Option<&str> {
+        let facets = || {
+            self.risks
+                .iter()
+                .flat_map(|r| r.characterizations.iter())
+                .flat_map(|c| c.facets.iter())
+                .filter(|f| f.name == "risk" && fedramp::is_fedramp_system(&f.system))
+        };
+        facets()
+            .find(|f| fedramp::facet_state(f) == "adjusted")
+            .or_else(|| facets().next())
+            .map(|f| f.value.as_str())
+    }
+}
+
+/// What identifies an item across cycles (see [`crate::matching`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemKeys {
+    pub uuid: Option<String>,
+    pub poam_id: Option<String>,
+    pub weakness: Option<WeaknessId>,
+    pub assets: BTreeSet<String>,
+    pub closed: bool,
+}
+
+impl ItemKeys {
+    pub fn of(parts: &Parts<'_>) -> Self {
+        Self {
+            uuid: parts.item.uuid.as_ref().map(|u| uuid_key(u)),
+            poam_id: fedramp::poam_id(&parts.item).map(str::to_owned),
+            weakness: parts.weakness_id(),
+            assets: parts.assets(),
+            closed: parts.is_closed(),
+        }
+    }
+}
+
+/// A short reference to an item for reports: its POAM ID, uuid, title and status.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ItemRef {
+    /// Position in `poam-items` of its document.
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poam_id: Option<String>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_rating: Option<String>,
+}
+
+impl ItemRef {
+    pub fn of(index: usize, parts: &Parts<'_>) -> Self {
+        // The weakness name (risk title) says more than the poam-item title, which FedRAMP
+        // lets be anything.
+        let title = parts
+            .risks
+            .first()
+            .map(|r| r.title.to_markdown())
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| parts.item.title.to_markdown());
+        Self {
+            index,
+            uuid: parts.item.uuid.as_ref().map(|u| u.to_string()),
+            poam_id: fedramp::poam_id(&parts.item).map(str::to_owned),
+            title,
+            status: parts.status().map(str::to_owned),
+            deadline: parts.deadline().map(str::to_owned),
+            risk_rating: parts.risk_rating().map(str::to_owned),
+        }
+    }
+
+    /// How people name the item: its POAM ID, else its uuid, else its position.
+    pub fn label(&self) -> String {
+        match (&self.poam_id, &self.uuid) {
+            (Some(id), _) => id.clone(),
+            (None, Some(u)) => u.clone(),
+            (None, None) => format!("poam-items[{}]", self.index),
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Which item of one cycle is which item of the other.
+//!
+//! The rule, in three rounds (each round only considers items not matched in an earlier one):
+//!
+//! 1. **uuid**: the poam-item uuids are equal (case-insensitive).
+//! 2. **POAM ID**: the FedRAMP `POAM-ID` props are equal.
+//! 3. **weakness and asset**: the weakness source identifiers are equal (same kind: tool
+//!    `vulnerability-id`, else tool `plugin-id`, else observation title) and the assets
+//!    (subjects of the weakness observations) overlap, or neither item has any. Two items
+//!    whose POAM IDs are both present and differ never match here. When several OLD items
+//!    qualify and some are open, only the open ones are candidates (a weakness found again
+//!    continues the open item tracking it).
+//!
+//! A match is made only when it is one-to-one: the key names exactly one item on each side.
+//! Anything else is an [`Ambiguity`], reported with its candidates and never guessed; the
+//! items involved are neither matched nor counted as new or removed.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::fedramp::WeaknessId;
+use crate::item::ItemKeys;
+
+/// The round that matched two items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchRule {
+    Uuid,
+    PoamId,
+    Weakness,
+}
+
+impl MatchRule {
+    pub fn describe(self) -> &'static str {
+        match self {
+            MatchRule::Uuid => "uuid",
+            MatchRule::PoamId => "POAM ID",
+            MatchRule::Weakness => "weakness and asset",
+        }
+    }
+}
+
+/// Two items found to be the same item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub old: usize,
+    pub new: usize,
+    pub rule: MatchRule,
+}
+
+/// A key that names more than one item on a side, so no match was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguity {
+    pub rule: MatchRule,
+    /// The key as people read it, e.g. `POAM ID "V-0007"`.
+    pub key: String,
+    /// The items of the old side involved.
+    pub old: Vec<usize>,
+    /// The items of the new side involved.
+    pub new: Vec<usize>,
+}
+
+/// The outcome of matching: pairs, the items only one side has, and ambiguities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matching {
+    /// In the new side's order.
+    pub pairs: Vec<Pair>,
+    /// Old items with no partner and no ambiguity, in order.
+    pub old_only: Vec<usize>,
+    /// New items with no partner and no ambiguity, in order.
+    pub new_only: Vec<usize>,
+    pub ambiguities: Vec<Ambiguity>,
+}
+
+/// Matches `new` items against `old` items by the rule in the module documentation.
+pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
+    let mut old_match: Vec<Option<usize>> = vec![None; old.len()];
+    let mut new_match: Vec<Option<(usize, MatchRule)>> = vec![None; new.len()];
+    let mut old_amb = vec![false; old.len()];
+    let mut new_amb = vec![false; new.len()];
+    let mut ambiguities = Vec::new();
+
+    // Round 1 and 2: exact keys.
+    for rule in [MatchRule::Uuid, MatchRule::PoamId] {
+        let key = |k: &ItemKeys| -> Option<String> {
+            match rule {
+                MatchRule::Uuid => k.uuid.clone(),
+                _ => k.poam_id.clone(),
+            }
+        };
+        // Every old item is indexed, matched or not, so that a key already taken in an earlier
+        // round is seen as taken rather than free.
+        let mut old_by: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, k) in old.iter().enumerate() {
+            if let Some(v) = key(k) {
+                old_by.entry(v).or_default().push(i);
+            }
+        }
+        let mut new_by: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, k) in new.iter().enumerate() {
+            if new_match[i].is_none()
+                && !new_amb[i]
+                && let Some(v) = key(k)
+            {
+                new_by.entry(v).or_default().push(i);
+            }
+        }
+        for (i, k) in new.iter().enumerate() {
+            if new_match[i].is_some() || new_amb[i] {
+                continue;
+            }
+            let Some(v) = key(k) else { continue };
+            let Some(olds) = old_by.get(&v) else { continue };
+            let news = new_by.get(&v).map_or(&[][..], Vec::as_slice);
+            let free: Vec<usize> = olds
+                .iter()
+                .copied()
+                .filter(|&o| old_match[o].is_none() && !old_amb[o])
+                .collect();
+            if olds.len() == 1 && news.len() == 1 && free.len() == 1 {
+                old_match[free[0]] = Some(i);
+                new_match[i] = Some((free[0], rule));
+            } else if news.first() == Some(&i) {
+                // Report each contested key once, with everything it names.
+                for &o in &free {
+                    old_amb[o] = true;
+                }
+                for &n in news {
+                    new_amb[n] = true;
+                }
+                let label = match rule {
+                    MatchRule::Uuid => format!("uuid {v}"),
+                    _ => format!("POAM ID {v:?}"),
+                };
+                ambiguities.push(Ambiguity {
+                    rule,
+                    key: label,
+                    old: olds.clone(),
+                    new: news.to_vec(),
+                });
+            }
+        }
+    }
+
+    // Round 3: weakness source identifier and asset. Candidates are computed for every item
+    // at once, so the outcome does not depend on the order of the items.
+    let bucket = |w: &WeaknessId, k: &ItemKeys| -> Vec<(WeaknessId, Option<String>)> {
+        if k.assets.is_empty() {
+            vec![(w.clone(), None)]
+        } else {
+            k.assets
+                .iter()
+                .map(|a| (w.clone(), Some(a.clone())))
+                .collect()
+        }
+    };
+    let mut old_by: HashMap<(WeaknessId, Option<String>), Vec<usize>> = HashMap::new();
+    for (i, k) in old.iter().enumerate() {
+        if old_match[i].is_some() || old_amb[i] {
+            continue;
+        }
+        if let Some(w) = &k.weakness {
+            for b in bucket(w, k) {
+                old_by.entry(b).or_default().push(i);
+            }
+        }
+    }
+    let compatible = |o: &ItemKeys, n: &ItemKeys| match (&o.poam_id, &n.poam_id) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    let mut cands: Vec<Vec<usize>> = vec![Vec::new(); new.len()];
+    for (i, k) in new.iter().enumerate() {
+        if new_match[i].is_some() || new_amb[i] {
+            continue;
+        }
+        let Some(w) = &k.weakness else { continue };
+        let mut seen = HashSet::new();
+        let mut c: Vec<usize> = bucket(w, k)
+            .iter()
+            .filter_map(|b| old_by.get(b))
+            .flatten()
+            .copied()
+            .filter(|&o| compatible(&old[o], k) && seen.insert(o))
+            .collect();
+        c.sort_unstable();
+        if c.len() > 1 && c.iter().any(|&o| !old[o].closed) {
+            c.retain(|&o| !old[o].closed);
+        }
+        cands[i] = c;
+    }
+    let mut wanted_by: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, c) in cands.iter().enumerate() {
+        for &o in c {
+            wanted_by.entry(o).or_default().push(i);
+        }
+    }
+    let mut reported: HashSet<(Vec<usize>, Vec<usize>)> = HashSet::new();
+    for (i, c) in cands.iter().enumerate() {
+        match c.as_slice() {
+            [] => {}
+            [o] if wanted_by.get(o).is_some_and(|w| w.len() == 1) => {
+                old_match[*o] = Some(i);
+                new_match[i] = Some((*o, MatchRule::Weakness));
+            }
+            _ => {
+                let mut news: Vec<usize> = c
+                    .iter()
+                    .filter_map(|o| wanted_by.get(o))
+                    .flatten()
+                    .copied()
+                    .collect();
+                news.sort_unstable();
+                news.dedup();
+                for &o in c {
+                    old_amb[o] = true;
+                }
+                for &n in &news {
+                    new_amb[n] = true;
+                }
+                // Items competing for the same old items form one report.
+                if reported.insert((c.clone(), news.clone())) {
+                    let key = new[i]
+                        .weakness
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    ambiguities.push(Ambiguity {
+                        rule: MatchRule::Weakness,
+                        key: format!("{key} on a shared asset"),
+                        old: c.clone(),
+                        new: news,
+                    });
+                }
+            }
+        }
+    }
+
+    Matching {
+        pairs: new_match
+            .iter()
+            .enumerate()
+            .filter_map(|(n, m)| {
+                m.map(|(o, rule)| Pair {
+                    old: o,
+                    new: n,
+                    rule,
+                })
+            })
+            .collect(),
+        old_only: (0..old.len())
+            .filter(|&o| old_match[o].is_none() && !old_amb[o])
+            .collect(),
+        new_only: (0..new.len())
+            .filter(|&n| new_match[n].is_none() && !new_amb[n])
+            .collect(),
+        ambiguities,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fedramp::WeaknessIdKind;
+    use std::collections::BTreeSet;
+
+    fn keys(uuid: Option<&str>, pid: Option<&str>, w: Option<&str>, assets: &[&str]) -> ItemKeys {
+        ItemKeys {
+            uuid: uuid.map(str::to_owned),
+            poam_id: pid.map(str::to_owned),
+            weakness: w.map(|v| WeaknessId {
+                kind: WeaknessIdKind::PluginId,
+                value: v.to_owned(),
+            }),
+            assets: assets
+                .iter()
+                .map(|a| (*a).to_owned())
+                .collect::<BTreeSet<_>>(),
+            closed: false,
+        }
+    }
+
+    #[test]
+    fn rounds_in_order() {
+        let old = vec![
+            keys(Some("u1"), Some("V-1"), Some("p1"), &["a"]),
+            keys(Some("u2"), Some("V-2"), Some("p2"), &["a"]),
+            keys(Some("u3"), None, Some("p3"), &["a", "b"]),
+            keys(Some("u4"), Some("V-4"), None, &[]),
+        ];
+        let new = vec![
+            keys(Some("x3"), None, Some("p3"), &["b"]),
+            keys(Some("x2"), Some("V-2"), Some("zz"), &[]),
+            keys(Some("u1"), Some("V-9"), Some("p1"), &["a"]),
+            keys(Some("x5"), None, Some("p5"), &["a"]),
+        ];
+        let m = match_items(&old, &new);
+        assert_eq!(
+            m.pairs,
+            vec![
+                Pair {
+                    old: 2,
+                    new: 0,
+                    rule: MatchRule::Weakness
+                },
+                Pair {
+                    old: 1,
+                    new: 1,
+                    rule: MatchRule::PoamId
+                },
+                Pair {
+                    old: 0,
+                    new: 2,
+                    rule: MatchRule::Uuid
+                },
+            ]
+        );
+        assert_eq!(m.old_only, vec![3]);
+        assert_eq!(m.new_only, vec![3]);
+        assert!(m.ambiguities.is_empty());
+    }
+
+    #[test]
+    fn duplicate_poam_ids_are_ambiguous_not_guessed() {
+        let old = vec![
+            keys(Some("u1"), Some("V-1"), None, &[]),
+            keys(Some("u2"), Some("V-1"), None, &[]),
+        ];
+        let new = vec![keys(Some("n1"), Some("V-1"), None, &[])];
+        let m = match_items(&old, &new);
+        assert!(m.pairs.is_empty());
+        assert!(m.old_only.is_empty() && m.new_only.is_empty());
+        assert_eq!(m.ambiguities.len(), 1);
+        assert_eq!(m.ambiguities[0].old, vec![0, 1]);
+        assert_eq!(m.ambiguities[0].new, vec![0]);
+        assert_eq!(m.ambiguities[0].key, "POAM ID \"V-1\"");
+    }
+
+    #[test]
+    fn a_poam_id_already_taken_is_ambiguous() {
+        let old = vec![keys(Some("u1"), Some("V-1"), None, &[])];
+        let new = vec![
+            keys(Some("u1"), Some("V-1"), None, &[]),
+            keys(Some("n2"), Some("V-1"), None, &[]),
+        ];
+        let m = match_items(&old, &new);
+        assert_eq!(m.pairs.len(), 1);
+        assert_eq!(m.ambiguities.len(), 1);
+        assert_eq!(m.ambiguities[0].new, vec![1]);
+        assert!(m.new_only.is_empty());
+    }
+
+    #[test]
+    fn weakness_on_shared_asset_prefers_the_open_item() {
+        let mut closed = keys(Some("u1"), None, Some("p"), &["a"]);
+        closed.closed = true;
+        let old = vec![closed.clone(), keys(Some("u2"), None, Some("p"), &["a"])];
+        let new = vec![keys(Some("n"), None, Some("p"), &["a", "c"])];
+        let m = match_items(&old, &new);
+        assert_eq!(
+            m.pairs,
+            vec![Pair {
+                old: 1,
+                new: 0,
+                rule: MatchRule::Weakness
+            }]
+        );
+        assert_eq!(m.old_only, vec![0]);
+        // Two closed candidates: ambiguous.
+        let mut closed2 = closed.clone();
+        closed2.uuid = Some("u3".into());
+        let m = match_items(&[closed, closed2], &new);
+        assert!(m.pairs.is_empty());
+        assert_eq!(m.ambiguities.len(), 1);
+        assert_eq!(m.ambiguities[0].old, vec![0, 1]);
+    }
+
+    #[test]
+    fn weakness_needs_a_shared_asset_and_compatible_poam_ids() {
+        let old = vec![keys(Some("u1"), Some("V-1"), Some("p"), &["a"])];
+        let m = match_items(&old, &[keys(None, None, Some("p"), &["b"])]);
+        assert!(m.pairs.is_empty());
+        let m = match_items(&old, &[keys(None, Some("V-2"), Some("p"), &["a"])]);
+        assert!(m.pairs.is_empty());
+        let m = match_items(&old, &[keys(None, None, Some("p"), &["a"])]);
+        assert_eq!(m.pairs.len(), 1);
+    }
+
+    #[test]
+    fn two_new_items_wanting_one_old_item_are_ambiguous() {
+        let old = vec![keys(Some("u1"), None, Some("p"), &["a", "b"])];
+        let new = vec![
+            keys(None, None, Some("p"), &["a"]),
+            keys(None, None, Some("p"), &["b"]),
+        ];
+        let m = match_items(&old, &new);
+        assert!(m.pairs.is_empty());
+        assert_eq!(m.ambiguities.len(), 1);
+        assert_eq!(m.ambiguities[0].new, vec![0, 1]);
+        assert!(m.new_only.is_empty() && m.old_only.is_empty());
+    }
+}
