@@ -12,6 +12,7 @@ mod error;
 mod format;
 mod json;
 pub mod locate;
+pub mod xml;
 mod yaml;
 
 use std::path::Path;
@@ -59,11 +60,7 @@ pub fn read(
     match format {
         Format::Json => json::read(text, name),
         Format::Yaml => yaml::read(text, name),
-        Format::Xml => Err(ReadError::new(
-            name,
-            ErrorKind::Unsupported,
-            "XML is not supported yet",
-        )),
+        Format::Xml => xml::read(text, name),
     }
 }
 
@@ -80,7 +77,7 @@ pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
     match format {
         Format::Json => json::write(doc),
         Format::Yaml => yaml::write(doc),
-        Format::Xml => Err(WriteError::Unsupported("XML is not supported yet".into())),
+        Format::Xml => xml::write(doc),
     }
 }
 

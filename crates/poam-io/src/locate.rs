@@ -10,7 +10,7 @@ use crate::error::Position;
 
 /// The position of the value at `pointer` (RFC 6901) in `text`, or of the nearest existing
 /// ancestor when the pointer goes past what is there (a missing member is reported at its
-/// parent). XML positions are not found here (the XML reader records its own).
+/// parent). XML is walked with the generated element table ([`crate::xml::locate`]).
 pub fn locate(text: &str, format: Format, pointer: &str) -> Option<Position> {
     let segments: Vec<String> = pointer
         .split('/')
@@ -20,7 +20,7 @@ pub fn locate(text: &str, format: Format, pointer: &str) -> Option<Position> {
     match format {
         Format::Json => json(text, &segments).map(|o| Position::of_offset(text, o)),
         Format::Yaml => yaml(text, &segments),
-        Format::Xml => None,
+        Format::Xml => crate::xml::locate(text, pointer),
     }
 }
 

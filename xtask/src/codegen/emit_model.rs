@@ -190,7 +190,7 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
 }
 
 /// Is `to` reachable from `from` through singleton (non-Vec) members? Such members need a Box.
-fn reaches(m: &Model, from: &DefRef, to: &DefRef, seen: &mut BTreeSet<DefRef>) -> bool {
+pub fn reaches(m: &Model, from: &DefRef, to: &DefRef, seen: &mut BTreeSet<DefRef>) -> bool {
     if from == to {
         return true;
     }
@@ -376,7 +376,7 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
 /// Walks each older version alongside the newest from the root. Fails when an older version
 /// has a member the newest lacks (one set of types must read every version); returns the
 /// members required in the newest but optional in an older version, which stay optional.
-fn compare_versions(m: &Model, older: &[Model]) -> Result<BTreeSet<(DefRef, String)>, String> {
+pub fn compare_versions(m: &Model, older: &[Model]) -> Result<BTreeSet<(DefRef, String)>, String> {
     let root = DefRef::Global(super::metaschema::Kind2::Assembly, ROOT.to_owned());
     let mut relaxed = BTreeSet::new();
     let mut missing = Vec::new();

@@ -49,8 +49,11 @@ pub struct GroupAs {
 #[derive(Debug, Clone)]
 pub struct ModelItem {
     pub kind: Kind,
-    /// The element / property name of one item (use-name, or the definition's name).
+    /// The element / property name of one item: the instance's use-name, else the
+    /// definition's use-name (e.g. `property` is `prop`), else the definition's name.
     pub use_name: String,
+    /// Whether the instance itself gave a `use-name` (it overrides the definition's).
+    pub instance_use_name: bool,
     pub target: DefRef,
     pub min: u32,
     /// `None` = unbounded.
@@ -82,6 +85,8 @@ pub struct Definition {
     pub formal_name: String,
     pub description: String,
     pub root_name: Option<String>,
+    /// A `use-name` on the definition itself: the name of its instances unless they rename it.
+    pub use_name: Option<String>,
     pub flags: Vec<FlagInst>,
     /// Assemblies only.
     pub model: Vec<ModelItem>,
@@ -215,7 +220,34 @@ pub fn load(dir: &Path, root_module: &str) -> Result<Model, String> {
             model.globals.insert((kind2(kind), def.name.clone()), def);
         }
     }
+    apply_definition_use_names(&mut model);
     Ok(model)
+}
+
+/// A reference to a global definition takes the definition's own `use-name` unless the
+/// instance gives one (`<assembly ref="property"/>` is the element `prop`). Inline
+/// definitions read theirs directly, as their name is the instance's name.
+fn apply_definition_use_names(model: &mut Model) {
+    let renamed: BTreeMap<(Kind2, String), String> = model
+        .globals
+        .iter()
+        .filter_map(|(k, d)| d.use_name.clone().map(|u| (k.clone(), u)))
+        .collect();
+    let fix = |items: &mut Vec<ModelItem>| {
+        for item in items.iter_mut() {
+            if let (DefRef::Global(k, n), false) = (&item.target, item.instance_use_name) {
+                if let Some(u) = renamed.get(&(*k, n.clone())) {
+                    item.use_name = u.clone();
+                }
+            }
+        }
+    };
+    for d in model.globals.values_mut() {
+        fix(&mut d.model);
+    }
+    for d in &mut model.inline {
+        fix(&mut d.model);
+    }
 }
 
 fn module_name(path: &PathBuf) -> String {
@@ -241,6 +273,7 @@ fn read_definition(
         formal_name: text_of(child(d, "formal-name")),
         description: text_of(child(d, "description")),
         root_name: child(d, "root-name").map(|n| text_of(Some(n))),
+        use_name: child(d, "use-name").map(|n| text_of(Some(n))),
         flags: Vec::new(),
         model: Vec::new(),
         as_type: d.attribute("as-type").unwrap_or("string").to_owned(),
@@ -329,8 +362,9 @@ fn read_model(
             "any" => return Err(format!("{}: <any/> is not supported", def.name)),
             _ => continue, // formal-name, description, remarks ...
         };
-        let use_name = child(&item, "use-name")
-            .map(|n| text_of(Some(n)))
+        let instance_use_name = child(&item, "use-name").map(|n| text_of(Some(n)));
+        let explicit = instance_use_name.is_some();
+        let use_name = instance_use_name
             .or_else(|| item.attribute("ref").map(str::to_owned))
             .or_else(|| item.attribute("name").map(str::to_owned))
             .ok_or("model item without a name")?;
@@ -351,6 +385,7 @@ fn read_model(
         def.model.push(ModelItem {
             kind,
             use_name,
+            instance_use_name: explicit,
             target,
             min: occurs(&item, "min-occurs", Some(0))?.unwrap_or(0),
             max: occurs(&item, "max-occurs", Some(1))?,

@@ -5,6 +5,7 @@
 //! nothing an older version defines is missing.
 
 pub mod emit_model;
+pub mod emit_xml;
 pub mod metaschema;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,10 @@ pub const ROOT_MODULE: &str = "oscal_poam_metaschema.xml";
 
 pub fn generated_model_path(workspace: &Path) -> PathBuf {
     workspace.join("crates/poam-model/src/generated.rs")
+}
+
+pub fn generated_xml_path(workspace: &Path) -> PathBuf {
+    workspace.join("crates/poam-io/src/xml/generated.rs")
 }
 
 pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String> {
@@ -28,7 +33,9 @@ pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String
     let (newest, older) = models.split_first().ok_or("no metaschema versions")?;
     let code = emit_model::emit(newest, older)?;
     let code = rustfmt(&code)?;
-    write_or_check(&generated_model_path(workspace), &code, check)
+    write_or_check(&generated_model_path(workspace), &code, check)?;
+    let xml = rustfmt(&emit_xml::emit(newest, older)?)?;
+    write_or_check(&generated_xml_path(workspace), &xml, check)
 }
 
 fn rustfmt(code: &str) -> Result<String, String> {

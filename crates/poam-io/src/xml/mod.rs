@@ -1,0 +1,209 @@
+//! OSCAL XML: reading and writing the whole POA&M model in the OSCAL namespace.
+//!
+//! The per-type code (`generated.rs`) comes from the metaschema, as the model does (`cargo
+//! xtask codegen`); this module holds the hand-written runtime it calls:
+//!
+//! - `reader.rs`: quick-xml events over the borrowed input (no DOM). Flags are attributes,
+//!   fields are elements with text, `GROUPED` groups sit in their wrapper element.
+//! - `writer.rs`: indented structure, exact text, escaping.
+//! - `markup.rs`: markup-line / markup-multiline content via `poam_markup`.
+//! - `locate.rs`: JSON pointer <-> position in XML text, from the generated element table.
+//!
+//! Reading is strict about content and lenient about order:
+//! - an unknown element or attribute, text where only elements belong, a second copy of a
+//!   single-valued element, an element outside the OSCAL namespace: an error at its
+//!   line:column, never dropped;
+//! - a DOCTYPE (and so any entity declaration) is refused, and so is any entity reference
+//!   but the five predefined ones: no XXE, no entity expansion;
+//! - children may come in any order: the model has no order to keep, so the same content in
+//!   another order is the same POA&M; the official XSD fixes the order and reports it, and
+//!   the writer always writes metaschema order;
+//! - a required element or attribute that is missing is an error; a required repeated element
+//!   with no occurrence loads as an empty list (XML cannot tell "absent" from "empty"), for
+//!   the validator to report;
+//! - values are kept as written (no datatype check on load) except that whitespace is
+//!   collapsed where the XSD type collapses it (date-times, URIs, Base64, integers) and
+//!   integers must parse;
+//! - empty markup (`<description/>`, which the XSD rejects) loads as empty markup.
+//!
+//! Not carried over: comments, processing instructions (`<?xml-model?>`), `xsi:*` attributes
+//! on the root, and the JSON `$schema` member, which has no place in XML. None of them is
+//! POA&M content.
+
+#[rustfmt::skip]
+mod generated;
+mod locate;
+mod markup;
+mod reader;
+mod table;
+mod writer;
+
+use quick_xml::events::{BytesDecl, BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+
+use poam_model::Document;
+
+use crate::SourceName;
+use crate::error::{ErrorKind, Position, ReadError, WriteError};
+use reader::{OSCAL_NS, Rd, Start, XmlError, doctype_refused, is_xml_space};
+
+pub use locate::{locate, pointer_at};
+
+/// The root element of a POA&M.
+const ROOT_NAME: &str = "plan-of-action-and-milestones";
+
+/// The root elements of the other OSCAL models, so that giving one gets a clear answer.
+const OTHER_MODELS: &[&str] = &[
+    "catalog",
+    "profile",
+    "component-definition",
+    "system-security-plan",
+    "assessment-plan",
+    "assessment-results",
+    "mapping-collection",
+];
+
+/// Reads a POA&M from OSCAL XML text.
+pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError> {
+    read_document(text).map_err(|e| {
+        let mut err = ReadError::new(name, e.kind, e.message).at(Position::of_offset(text, e.at));
+        if let Some(p) = pointer_at(text, e.at) {
+            err = err.with_pointer(p);
+        }
+        err
+    })
+}
+
+/// Writes a POA&M as OSCAL XML.
+pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
+    let mut w = writer::Wr::new(1 << 16);
+    generated::write_root(&mut w, &doc.plan_of_action_and_milestones);
+    w.finish().map_err(WriteError::Xml)
+}
+
+fn read_document(text: &str) -> Result<Document, XmlError> {
+    if let Some((at, c)) = first_illegal_char(text) {
+        return Err(XmlError::new(
+            at,
+            ErrorKind::Syntax,
+            format!(
+                "malformed XML: the character U+{:04X} is not allowed in XML 1.0",
+                u32::from(c)
+            ),
+        ));
+    }
+    let mut r = Rd::new(text);
+    let root = loop {
+        let at = r.pos();
+        match r.event()? {
+            Event::Decl(d) => check_declaration(&d, text, at)?,
+            Event::PI(_) | Event::Comment(_) => {}
+            Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
+            Event::DocType(_) => return Err(doctype_refused(at)),
+            Event::Start(tag) => break root_start(&r, tag, at, false)?,
+            Event::Empty(tag) => break root_start(&r, tag, at, true)?,
+            Event::Eof => {
+                return Err(XmlError::new(
+                    at,
+                    ErrorKind::Structure,
+                    format!("no root element: expected `<{ROOT_NAME} xmlns=\"{OSCAL_NS}\">`"),
+                ));
+            }
+            _ => {
+                return Err(XmlError::new(
+                    at,
+                    ErrorKind::Syntax,
+                    "malformed XML: text before the root element",
+                ));
+            }
+        }
+    };
+    let poam = generated::read_root(&mut r, &root)?;
+    loop {
+        let at = r.pos();
+        match r.event()? {
+            Event::Eof => break,
+            Event::PI(_) | Event::Comment(_) => {}
+            Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
+            Event::DocType(_) => return Err(doctype_refused(at)),
+            _ => {
+                return Err(XmlError::new(
+                    at,
+                    ErrorKind::Syntax,
+                    format!("malformed XML: content after the end of the root element `</{ROOT_NAME}>`"),
+                ));
+            }
+        }
+    }
+    Ok(Document {
+        schema: None,
+        plan_of_action_and_milestones: poam,
+    })
+}
+
+/// Checks the root element's name and namespace.
+fn root_start<'i>(
+    r: &Rd<'i>,
+    tag: BytesStart<'i>,
+    at: usize,
+    empty: bool,
+) -> Result<Start<'i>, XmlError> {
+    let local = tag.local_name().into_inner();
+    if local != ROOT_NAME {
+        let (ns, _) = r.reader.resolver().resolve_element(tag.name());
+        let in_oscal = matches!(ns, ResolveResult::Bound(Namespace(n)) if n == OSCAL_NS);
+        let message = if in_oscal && OTHER_MODELS.contains(&local) {
+            format!("this is an OSCAL {local}, not a {ROOT_NAME} (POA&M)")
+        } else {
+            format!(
+                "the root element is `<{}>`; an OSCAL POA&M starts with `<{ROOT_NAME} xmlns=\"{OSCAL_NS}\">`",
+                tag.name().into_inner()
+            )
+        };
+        return Err(XmlError::new(at, ErrorKind::Structure, message));
+    }
+    let s = r.start(tag, at, empty)?;
+    Ok(r.root(s))
+}
+
+/// The input was decoded as UTF-8; a declaration naming another encoding is believed only
+/// when it makes no difference (ASCII text).
+fn check_declaration(d: &BytesDecl<'_>, text: &str, at: usize) -> Result<(), XmlError> {
+    if let Some(Ok(enc)) = d.encoding() {
+        let e = enc.to_ascii_lowercase();
+        if !matches!(e.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") && !text.is_ascii() {
+            return Err(XmlError::new(
+                at,
+                ErrorKind::Encoding,
+                format!(
+                    "the XML declaration says encoding=\"{enc}\"; poam reads UTF-8 only: convert the file to UTF-8 and say so in the declaration"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first character XML 1.0 does not allow (C0 controls but tab, LF and CR; U+FFFE and
+/// U+FFFF), in one pass over the bytes.
+fn first_illegal_char(text: &str) -> Option<(usize, char)> {
+    let b = text.as_bytes();
+    let i = b.iter().enumerate().position(|(i, &c)| {
+        (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+            || (c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    })?;
+    text.get(i..).and_then(|s| s.chars().next()).map(|c| (i, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn illegal_characters() {
+        assert_eq!(first_illegal_char("ok\t\r\n"), None);
+        assert_eq!(first_illegal_char("a\u{1}"), Some((1, '\u{1}')));
+        assert_eq!(first_illegal_char("é\u{FFFF}"), Some((2, '\u{FFFF}')));
+        assert_eq!(first_illegal_char("\u{FFFD}"), None);
+    }
+}

@@ -1,0 +1,560 @@
+//! The event-level half of the XML reader: the generated `read_*` functions call these.
+//!
+//! Everything borrows from the input text (quick-xml's slice reader): element names, attribute
+//! values without escapes and text without escapes are never copied until they become model
+//! strings. Every error carries the byte offset where it was found; `xml::read` turns that
+//! into `line:column` and a JSON pointer.
+
+use std::borrow::Cow;
+
+use quick_xml::NsReader;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::{Namespace, PrefixDeclaration, ResolveResult};
+
+use poam_model::datatypes as dt;
+
+use crate::error::ErrorKind;
+
+/// The OSCAL XML namespace.
+pub(crate) const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal/1.0";
+
+/// XML Schema instance attributes (`xsi:schemaLocation`) are allowed on the root only.
+pub(crate) const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Elements nested deeper than this are refused (the JSON reader stops at 128 levels too);
+/// it keeps the recursive reader's stack bounded whatever the input.
+pub(crate) const MAX_DEPTH: u16 = 128;
+
+/// A read error at a byte offset of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct XmlError {
+    pub at: usize,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl XmlError {
+    pub(crate) fn new(at: usize, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            at,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    fn structure(at: usize, message: impl Into<String>) -> Self {
+        Self::new(at, ErrorKind::Structure, message)
+    }
+
+    /// A quick-xml error, reported at the place quick-xml names.
+    pub(crate) fn syntax(at: usize, e: &quick_xml::Error) -> Self {
+        use quick_xml::errors::{Error, IllFormedError};
+        let message = match e {
+            Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                format!("malformed XML: the end tag `</{found}>` does not close `<{expected}>`")
+            }
+            Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                format!("malformed XML: the end tag `</{name}>` closes nothing")
+            }
+            Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+                format!("malformed XML: the document ends before `<{name}>` is closed")
+            }
+            Error::Escape(esc) => return Self::new(at, ErrorKind::Syntax, escape_message(esc)),
+            other => format!("malformed XML: {other}"),
+        };
+        Self::new(at, ErrorKind::Syntax, message)
+    }
+}
+
+fn escape_message(e: &quick_xml::escape::EscapeError) -> String {
+    use quick_xml::escape::EscapeError;
+    match e {
+        EscapeError::UnrecognizedEntity(_, name) => unknown_entity_message(name),
+        other => format!("malformed XML: {other}"),
+    }
+}
+
+fn unknown_entity_message(name: &str) -> String {
+    format!(
+        "unknown entity `&{name};`: only the five predefined XML entities (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;`) and character references are allowed; entity declarations are refused"
+    )
+}
+
+/// The character an entity or character reference stands for.
+pub(crate) fn resolve_reference(r: &BytesRef<'_>, at: usize) -> Result<Cow<'static, str>, XmlError> {
+    let name: &str = r;
+    if let Some(s) = quick_xml::escape::resolve_predefined_entity(name) {
+        return Ok(Cow::Borrowed(s));
+    }
+    match r.resolve_char_ref() {
+        Ok(Some(c)) if is_xml_char(c) => Ok(Cow::Owned(c.to_string())),
+        Ok(Some(c)) => Err(XmlError::new(
+            at,
+            ErrorKind::Syntax,
+            format!(
+                "malformed XML: the character reference `&{name};` is U+{:04X}, which XML 1.0 does not allow",
+                u32::from(c)
+            ),
+        )),
+        Ok(None) => Err(XmlError::new(
+            at,
+            ErrorKind::Syntax,
+            unknown_entity_message(name),
+        )),
+        Err(e) => Err(XmlError::new(
+            at,
+            ErrorKind::Syntax,
+            format!("malformed XML: bad character reference `&{name};`: {e}"),
+        )),
+    }
+}
+
+/// A character XML 1.0 allows in a document (the `Char` production).
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// A start tag (or empty-element tag) of the OSCAL namespace, where it starts, and whether it
+/// has content.
+pub(crate) struct Start<'i> {
+    tag: BytesStart<'i>,
+    /// Byte offset of the `<`.
+    pub at: usize,
+    /// `<x/>`: no content, no end tag.
+    pub empty: bool,
+    /// Address of the first byte of the input, to turn slices into offsets.
+    base: usize,
+    /// On the root: the prefix bound to the XML Schema instance namespace, whose attributes
+    /// (`xsi:schemaLocation`) are processing hints, not POA&M content.
+    xsi_prefix: Option<String>,
+}
+
+impl<'i> Start<'i> {
+    /// The element's local name.
+    pub fn name(&self) -> &str {
+        self.tag.local_name().into_inner()
+    }
+
+    /// The attributes, without namespace declarations, each with its normalized value.
+    /// Prefixed attributes keep their prefix in `name` so that they never match a flag.
+    pub fn attributes(&self) -> impl Iterator<Item = Result<Attr<'_>, XmlError>> {
+        self.tag
+            .attributes()
+            .filter_map(move |a| match a {
+                Err(e) => Some(Err(XmlError::new(
+                    self.at,
+                    ErrorKind::Syntax,
+                    format!("malformed XML: bad attribute in `<{}>`: {e}", self.name()),
+                ))),
+                Ok(a) => {
+                    if a.key.as_namespace_binding().is_some() {
+                        return None;
+                    }
+                    if let (Some(p), Some(xsi)) = (a.key.prefix(), &self.xsi_prefix) {
+                        if p.into_inner() == xsi {
+                            return None;
+                        }
+                    }
+                    let name = a.key.into_inner();
+                    let at = offset_in(self.base, name).unwrap_or(self.at);
+                    Some(
+                        a.normalized_value(XmlVersion::Implicit1_0)
+                            .map(|value| Attr { name, value, at })
+                            .map_err(|e| XmlError::syntax(at, &e)),
+                    )
+                }
+            })
+    }
+
+    /// An error: this (child) element is not known in `parent`.
+    pub fn unknown(&self, parent: &Start<'_>) -> XmlError {
+        XmlError::structure(
+            self.at,
+            format!(
+                "unknown element `<{}>` in `<{}>`",
+                self.name(),
+                parent.name()
+            ),
+        )
+    }
+
+    /// An error: this (child) element may appear once in `parent` and appears again.
+    pub fn duplicate(&self, parent: &Start<'_>) -> XmlError {
+        XmlError::structure(
+            self.at,
+            format!(
+                "`<{}>` appears more than once in `<{}>`, which allows one",
+                self.name(),
+                parent.name()
+            ),
+        )
+    }
+}
+
+/// The byte offset of `slice` in the input whose first byte is at address `base`, when the
+/// slice points into the input.
+fn offset_in(base: usize, slice: &str) -> Option<usize> {
+    (slice.as_ptr() as usize).checked_sub(base)
+}
+
+/// One attribute of a start tag.
+pub(crate) struct Attr<'a> {
+    /// Its qualified name as written.
+    pub name: &'a str,
+    /// Its value, with references resolved and whitespace normalized as XML says.
+    pub value: Cow<'a, str>,
+    /// Byte offset of its name.
+    pub at: usize,
+}
+
+impl Attr<'_> {
+    /// An error: the element `s` has no such attribute.
+    pub fn unknown(&self, s: &Start<'_>) -> XmlError {
+        XmlError::structure(
+            self.at,
+            format!("unknown attribute `{}` on `<{}>`", self.name, s.name()),
+        )
+    }
+}
+
+/// A required flag, or an error naming it.
+pub(crate) fn required_attribute<T>(v: Option<T>, s: &Start<'_>, name: &str) -> Result<T, XmlError> {
+    v.ok_or_else(|| {
+        XmlError::structure(
+            s.at,
+            format!("`<{}>` lacks its required attribute `{name}`", s.name()),
+        )
+    })
+}
+
+/// A required child, or an error naming it.
+pub(crate) fn required_child<T>(v: Option<T>, s: &Start<'_>, name: &str) -> Result<T, XmlError> {
+    v.ok_or_else(|| {
+        XmlError::structure(
+            s.at,
+            format!("`<{}>` lacks its required element `<{name}>`", s.name()),
+        )
+    })
+}
+
+/// A model value made from XML text (an attribute value or an element's content).
+pub(crate) trait FromXmlText: Sized {
+    /// `at` is where the text starts, for errors.
+    fn from_xml(text: Cow<'_, str>, at: usize) -> Result<Self, XmlError>;
+}
+
+impl FromXmlText for String {
+    fn from_xml(text: Cow<'_, str>, _at: usize) -> Result<Self, XmlError> {
+        Ok(text.into_owned())
+    }
+}
+
+/// Datatypes whose XSD type keeps whitespace (`xs:string` with `whiteSpace="preserve"`): the
+/// text is the value; a stray space is the validator's finding, not the reader's to hide.
+macro_rules! preserved {
+    ($($t:ty),*) => {$(
+        impl FromXmlText for $t {
+            fn from_xml(text: Cow<'_, str>, _at: usize) -> Result<Self, XmlError> {
+                Ok(<$t>::new(text.into_owned()))
+            }
+        }
+    )*};
+}
+preserved!(dt::Token, dt::Uuid, dt::EmailAddress);
+
+/// Datatypes whose XSD base type collapses whitespace (`xs:dateTime`, `xs:anyURI`,
+/// `xs:base64Binary`): the value is the collapsed text, as a schema-aware XML reader sees it.
+macro_rules! collapsed {
+    ($($t:ty),*) => {$(
+        impl FromXmlText for $t {
+            fn from_xml(text: Cow<'_, str>, _at: usize) -> Result<Self, XmlError> {
+                Ok(<$t>::new(collapse(text).into_owned()))
+            }
+        }
+    )*};
+}
+collapsed!(dt::DateTimeWithTimezone, dt::Uri, dt::UriReference, dt::Base64);
+
+macro_rules! integer {
+    ($($t:ident),*) => {$(
+        impl FromXmlText for dt::$t {
+            fn from_xml(text: Cow<'_, str>, at: usize) -> Result<Self, XmlError> {
+                let t = collapse(text);
+                t.parse::<i64>().map(dt::$t).map_err(|e| {
+                    let why = match e.kind() {
+                        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                            "is out of range"
+                        }
+                        _ => "is not an integer",
+                    };
+                    XmlError::new(at, ErrorKind::Datatype, format!("{t:?} {why}"))
+                })
+            }
+        }
+    )*};
+}
+integer!(NonNegativeInteger, PositiveInteger);
+
+/// XSD `whiteSpace="collapse"`: runs of space, tab, CR and LF become one space; leading and
+/// trailing ones go. Borrows when nothing changes.
+pub(crate) fn collapse(text: Cow<'_, str>) -> Cow<'_, str> {
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let already = !text.starts_with(ws)
+        && !text.ends_with(ws)
+        && !text.contains(['\t', '\r', '\n'])
+        && !text.contains("  ");
+    if already {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(ws).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
+}
+
+/// The reader state: quick-xml's namespace-aware slice reader over the whole input.
+pub(crate) struct Rd<'i> {
+    pub(crate) text: &'i str,
+    pub(crate) reader: NsReader<&'i [u8]>,
+}
+
+impl<'i> Rd<'i> {
+    pub(crate) fn new(text: &'i str) -> Self {
+        let mut reader = NsReader::from_str(text);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        config.check_comments = true;
+        Self { text, reader }
+    }
+
+    /// The byte offset the reader has reached.
+    pub(crate) fn pos(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    /// The next event, with a located error when the XML is malformed.
+    pub(crate) fn event(&mut self) -> Result<Event<'i>, XmlError> {
+        self.reader.read_event().map_err(|e| {
+            let at = usize::try_from(self.reader.error_position()).unwrap_or(0);
+            XmlError::syntax(at, &e)
+        })
+    }
+
+    /// Wraps a start tag read at `at`, refusing elements outside the OSCAL namespace and
+    /// nesting beyond [`MAX_DEPTH`].
+    pub(crate) fn start(&self, tag: BytesStart<'i>, at: usize, empty: bool) -> Result<Start<'i>, XmlError> {
+        let s = Start {
+            tag,
+            at,
+            empty,
+            base: self.text.as_ptr() as usize,
+            xsi_prefix: None,
+        };
+        let (ns, _) = self.reader.resolver().resolve_element(s.tag.name());
+        match ns {
+            ResolveResult::Bound(Namespace(n)) if n == OSCAL_NS => {}
+            ResolveResult::Bound(Namespace(n)) => {
+                return Err(XmlError::structure(
+                    at,
+                    format!(
+                        "the element `<{}>` is in the namespace `{n}`, not OSCAL's `{OSCAL_NS}`",
+                        s.tag.name().into_inner()
+                    ),
+                ));
+            }
+            ResolveResult::Unbound => {
+                return Err(XmlError::structure(
+                    at,
+                    format!(
+                        "the element `<{}>` is in no namespace; OSCAL elements are in `{OSCAL_NS}` (add `xmlns=\"{OSCAL_NS}\"` to the root)",
+                        s.name()
+                    ),
+                ));
+            }
+            ResolveResult::Unknown(p) => {
+                return Err(XmlError::structure(
+                    at,
+                    format!("the namespace prefix `{p}` of `<{}>` is not declared", s.tag.name().into_inner()),
+                ));
+            }
+        }
+        if self.reader.resolver().level() > MAX_DEPTH {
+            return Err(XmlError::new(
+                at,
+                ErrorKind::Limit,
+                format!("nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        Ok(s)
+    }
+
+    /// Marks `s` as the root: attributes in the XML Schema instance namespace are skipped.
+    pub(crate) fn root(&self, mut s: Start<'i>) -> Start<'i> {
+        s.xsi_prefix = s.tag.attributes().flatten().find_map(|a| {
+            match a.key.as_namespace_binding()? {
+                PrefixDeclaration::Named(p) if a.value.as_ref() == XSI_NS => Some(p.to_owned()),
+                _ => None,
+            }
+        });
+        s
+    }
+
+    /// The next child element of `parent`, or `None` at its end tag. Comments and processing
+    /// instructions are skipped, whitespace too; any other text is an error, since `parent`
+    /// holds elements only.
+    pub(crate) fn child(&mut self, parent: &Start<'i>) -> Result<Option<Start<'i>>, XmlError> {
+        if parent.empty {
+            return Ok(None);
+        }
+        loop {
+            let at = self.pos();
+            match self.event()? {
+                Event::Start(tag) => return self.start(tag, at, false).map(Some),
+                Event::Empty(tag) => return self.start(tag, at, true).map(Some),
+                Event::End(_) => return Ok(None),
+                Event::Text(t) => {
+                    let lead = t.len() - t.trim_start_matches(is_xml_space).len();
+                    if lead < t.len() {
+                        return Err(stray_text(at + lead, parent, &t));
+                    }
+                }
+                Event::CData(c) => {
+                    if !c.trim_matches(is_xml_space).is_empty() {
+                        return Err(stray_text(at, parent, &c));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let s = resolve_reference(&r, at)?;
+                    if !s.trim_matches(is_xml_space).is_empty() {
+                        return Err(stray_text(at, parent, &format!("&{};", &*r)));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::DocType(_) => return Err(doctype_refused(at)),
+                Event::Decl(_) => {
+                    return Err(XmlError::new(
+                        at,
+                        ErrorKind::Syntax,
+                        "malformed XML: an XML declaration is allowed only at the very start",
+                    ));
+                }
+                Event::Eof => return Err(eof_inside(at, parent)),
+            }
+        }
+    }
+
+    /// Refuses any content in an element that holds neither text nor elements.
+    pub(crate) fn no_children(&mut self, s: &Start<'i>) -> Result<(), XmlError> {
+        match self.child(s)? {
+            None => Ok(()),
+            Some(c) => Err(c.unknown(s)),
+        }
+    }
+
+    /// The text content of `s` (an element holding only text), and where it starts.
+    pub(crate) fn text(&mut self, s: &Start<'i>) -> Result<(Cow<'i, str>, usize), XmlError> {
+        let start = self.pos();
+        if s.empty {
+            return Ok((Cow::Borrowed(""), start));
+        }
+        let mut acc: Option<Cow<'i, str>> = None;
+        let mut push = |piece: Cow<'i, str>| match &mut acc {
+            None => acc = Some(piece),
+            Some(a) => a.to_mut().push_str(&piece),
+        };
+        loop {
+            let at = self.pos();
+            match self.event()? {
+                Event::Text(t) => push(t.xml10_content()),
+                Event::CData(c) => push(c.xml10_content()),
+                Event::GeneralRef(r) => push(resolve_reference(&r, at)?),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::End(_) => break,
+                Event::Start(tag) | Event::Empty(tag) => {
+                    return Err(XmlError::structure(
+                        at,
+                        format!(
+                            "`<{}>` holds text only, but contains the element `<{}>`",
+                            s.name(),
+                            tag.name().into_inner()
+                        ),
+                    ));
+                }
+                Event::DocType(_) => return Err(doctype_refused(at)),
+                Event::Decl(_) => {
+                    return Err(XmlError::new(
+                        at,
+                        ErrorKind::Syntax,
+                        "malformed XML: an XML declaration is allowed only at the very start",
+                    ));
+                }
+                Event::Eof => return Err(eof_inside(at, s)),
+            }
+        }
+        Ok((acc.unwrap_or(Cow::Borrowed("")), start))
+    }
+}
+
+/// XML's whitespace: space, tab, CR, LF.
+pub(crate) fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn stray_text(at: usize, parent: &Start<'_>, text: &str) -> XmlError {
+    let t = text.trim_matches(is_xml_space);
+    let shown: String = t.chars().take(40).collect();
+    let more = if shown.len() < t.len() { "…" } else { "" };
+    XmlError::structure(
+        at,
+        format!(
+            "text {:?} where only elements belong, in `<{}>`",
+            format!("{shown}{more}"),
+            parent.name()
+        ),
+    )
+}
+
+fn eof_inside(at: usize, s: &Start<'_>) -> XmlError {
+    XmlError::new(
+        at,
+        ErrorKind::Syntax,
+        format!("malformed XML: the document ends before `<{}>` is closed", s.name()),
+    )
+}
+
+/// The refusal of any DTD.
+pub(crate) fn doctype_refused(at: usize) -> XmlError {
+    XmlError::new(
+        at,
+        ErrorKind::Unsupported,
+        "a DOCTYPE is not allowed: OSCAL XML needs none, and DTD entities can read local files (XXE) or expand without bound; remove the `<!DOCTYPE ...>`",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_whitespace() {
+        assert_eq!(collapse(Cow::Borrowed("a b")), "a b");
+        assert!(matches!(collapse(Cow::Borrowed("a b")), Cow::Borrowed(_)));
+        assert_eq!(collapse(Cow::Borrowed("\n  a \t b  \r\n")), "a b");
+        assert_eq!(collapse(Cow::Borrowed("   ")), "");
+    }
+
+    #[test]
+    fn xml_chars() {
+        assert!(is_xml_char('\n'));
+        assert!(!is_xml_char('\u{1}'));
+        assert!(!is_xml_char('\u{FFFE}'));
+        assert!(is_xml_char('\u{1F600}'));
+    }
+}
