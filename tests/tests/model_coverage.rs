@@ -44,15 +44,15 @@ fn generated_members() -> BTreeMap<String, BTreeMap<String, bool>> {
         if let Some(at) = line.find("rename = \"") {
             let rest = &line[at + "rename = \"".len()..];
             pending = rest.find('"').map(|end| rest[..end].to_owned());
-        } else if let Some(decl) = line.trim_start().strip_prefix("pub ") {
-            if let Some(json) = pending.take() {
-                let mut ty = decl.split_once(':').map_or("", |(_, t)| t.trim());
-                if ty.is_empty() {
-                    ty = lines.get(i + 1).map_or("", |l| l.trim());
-                }
-                let required = !(ty.starts_with("Option<") || ty.starts_with("Vec<"));
-                members.insert(json, required);
+        } else if let Some(decl) = line.trim_start().strip_prefix("pub ")
+            && let Some(json) = pending.take()
+        {
+            let mut ty = decl.split_once(':').map_or("", |(_, t)| t.trim());
+            if ty.is_empty() {
+                ty = lines.get(i + 1).map_or("", |l| l.trim());
             }
+            let required = !(ty.starts_with("Option<") || ty.starts_with("Vec<"));
+            members.insert(json, required);
         }
     }
     out
@@ -237,7 +237,8 @@ fn minimal_fixture_has_only_required_members() {
                 .and_then(|g| g.get(m))
                 .copied()
                 .unwrap_or(false);
-            if !required && !(ty == "PlanOfActionAndMilestones" && m == "poam-items") {
+            let required_by_schema = ty == "PlanOfActionAndMilestones" && m == "poam-items";
+            if !required && !required_by_schema {
                 extra.push(format!("{ty}.{m}"));
             }
         }

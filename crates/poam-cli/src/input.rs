@@ -8,6 +8,10 @@ use poam_io::{Format, ReadError, SourceName};
 use poam_model::Document;
 
 /// A document read from a file or stdin, with its text kept for locating later diagnostics.
+#[allow(
+    dead_code,
+    reason = "`format` and `text` are for the subcommands that report on the input's text"
+)]
 pub struct Loaded {
     pub name: SourceName,
     pub format: Format,

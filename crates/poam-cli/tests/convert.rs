@@ -27,11 +27,11 @@ fn poam(args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run poam: {e}"));
-    if let Some(mut pipe) = child.stdin.take() {
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes())
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+    if let Some(mut pipe) = child.stdin.take()
+        && let Some(text) = stdin
+    {
+        pipe.write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     child
         .wait_with_output()

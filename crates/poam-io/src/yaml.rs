@@ -44,12 +44,12 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
             ErrorKind::Syntax
         };
         let mut err = ReadError::new(name, kind, message).with_pointer(pointer.clone());
-        if let Some(loc) = e.location() {
-            if loc.line() > 0 {
-                let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
-                let column = usize::try_from(loc.column()).unwrap_or(usize::MAX).max(1);
-                err = err.at(Position { line, column });
-            }
+        if let Some(loc) = e.location()
+            && loc.line() > 0
+        {
+            let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
+            let column = usize::try_from(loc.column()).unwrap_or(usize::MAX).max(1);
+            err = err.at(Position { line, column });
         }
         err
     })

@@ -145,11 +145,11 @@ fn collect_differences(
     if out.len() >= limit || a == b {
         return;
     }
-    let mut descend = |at: &mut String,
-                       key: &str,
-                       x: Option<&Json>,
-                       y: Option<&Json>,
-                       out: &mut Vec<Difference>| {
+    let descend = |at: &mut String,
+                   key: &str,
+                   x: Option<&Json>,
+                   y: Option<&Json>,
+                   out: &mut Vec<Difference>| {
         let len = at.len();
         at.push('/');
         at.push_str(key);
