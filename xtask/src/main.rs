@@ -3,6 +3,7 @@
 
 mod codegen;
 mod conformance;
+mod r#gen;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +13,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check] [--reference DIR]   generate crates/poam-model/src/generated.rs from the
                                         OSCAL metaschema (default DIR: ../shared/reference)
-  conformance <REFERENCE-DIR>           run the conformance suite against the reference files";
+  conformance <REFERENCE-DIR>           run the conformance suite against the reference files
+  gen --items N [--format F] [--seed S] [--cycle C] -o FILE
+                                        write a realistic FedRAMP POA&M of N items
+                                        (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
             Some(dir) if !dir.starts_with('-') => conformance::run(Path::new(dir)),
             _ => Err(USAGE.to_owned()),
         },
+        Some("gen") => r#gen::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -1,0 +1,776 @@
+//! One POA&M item with everything it owns: its observations, its risk, and sometimes a finding.
+//!
+//! An item is first *planned* (the facts: ratings, dates, status, log entries), then the plan
+//! is *built* into OSCAL JSON values. Monthly cycles replay seeded mutations on the plan
+//! (close some, move deadlines within the FedRAMP limit, log vendor check-ins and status
+//! updates), so cycle 2 of a seed is a believable next month of cycle 1: every UUID drawn in
+//! the base plan stays the same, and only the mutated parts change.
+
+use chrono::{Duration, NaiveDate};
+use serde_json::{Value, json};
+
+use super::rng::{Rng, uuid_of};
+use super::text::{self, Product};
+use super::{FR_NS, Kind, Shared, as_of, date_time};
+
+/// A FedRAMP risk rating (also the facet values `low`/`moderate`/`high`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rating {
+    Low,
+    Moderate,
+    High,
+}
+
+impl Rating {
+    fn as_str(self) -> &'static str {
+        match self {
+            Rating::Low => "low",
+            Rating::Moderate => "moderate",
+            Rating::High => "high",
+        }
+    }
+
+    /// Days FedRAMP allows from detection to remediation.
+    fn days(self) -> i64 {
+        match self {
+            Rating::Low => 180,
+            Rating::Moderate => 90,
+            Rating::High => 30,
+        }
+    }
+
+    fn draw(r: &mut Rng) -> Self {
+        match r.below(100) {
+            0..=29 => Rating::Low,
+            30..=79 => Rating::Moderate,
+            _ => Rating::High,
+        }
+    }
+
+    fn lower(self) -> Self {
+        match self {
+            Rating::High => Rating::Moderate,
+            _ => Rating::Low,
+        }
+    }
+}
+
+/// The deviation props FedRAMP tracks on a risk (workbook columns P, U, V, W).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deviation {
+    VendorDependency,
+    RiskAdjustment,
+    FalsePositive,
+    OperationalRequirement,
+}
+
+impl Deviation {
+    fn prop(self) -> &'static str {
+        match self {
+            Deviation::VendorDependency => "vendor-dependency",
+            Deviation::RiskAdjustment => "risk-adjustment",
+            Deviation::FalsePositive => "false-positive",
+            Deviation::OperationalRequirement => "operational-requirement",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Deviation::VendorDependency => "Vendor Dependency",
+            Deviation::RiskAdjustment => "Risk Adjustment",
+            Deviation::FalsePositive => "False Positive",
+            Deviation::OperationalRequirement => "Operational Requirement",
+        }
+    }
+}
+
+/// A risk-log entry in the plan.
+#[derive(Debug, Clone)]
+struct LogEntry {
+    uuid: String,
+    title: &'static str,
+    description: String,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    entry_type: &'static str,
+    status_change: Option<&'static str>,
+    party: u64,
+}
+
+/// A milestone task in the plan.
+#[derive(Debug, Clone)]
+struct Milestone {
+    uuid: String,
+    title: String,
+    description: String,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+/// The facts of one item, from which its OSCAL objects are built.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    index: u64,
+    poam_id: String,
+    item_uuid: String,
+    risk_uuid: String,
+    obs_uuid: String,
+    /// The second observation: a deviation's justification.
+    deviation_obs_uuid: Option<String>,
+    finding_uuid: Option<String>,
+    rec_uuid: String,
+    planned_uuid: String,
+    char_uuid_seed: u64,
+    product: Option<&'static Product>,
+    config_finding: Option<(&'static str, &'static str)>,
+    version_found: String,
+    version_fixed: String,
+    cve: Option<String>,
+    plugin_id: u64,
+    tool: u64,
+    controls: Vec<&'static str>,
+    subjects: Vec<u64>,
+    evidence: Option<u64>,
+    likelihood: Rating,
+    impact: Rating,
+    adjusted: Option<Rating>,
+    deviation: Option<(Deviation, &'static str)>,
+    kev_due: Option<NaiveDate>,
+    detected: NaiveDate,
+    detected_secs: u32,
+    offset: bool,
+    deadline: NaiveDate,
+    /// The latest deadline FedRAMP allows (detection + 30/90/180 days, or the KEV due date).
+    limit: NaiveDate,
+    milestones: Vec<Milestone>,
+    log: Vec<LogEntry>,
+    closed: Option<NaiveDate>,
+    status: &'static str,
+    statement_edits: u32,
+    remarks: Option<String>,
+    owner: u64,
+    required_asset: Option<String>,
+    mitigating_factor: Option<(String, String)>,
+}
+
+impl Plan {
+    /// The worst rating the item carries; its deadline is set from this, so it is timely
+    /// whichever rating a checker goes by.
+    fn worst(&self) -> Rating {
+        self.likelihood.max(self.impact)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    /// The start of the latest risk-log entry (closure comes after everything logged).
+    fn last_logged(&self) -> NaiveDate {
+        self.log
+            .iter()
+            .map(|e| e.start)
+            .max()
+            .unwrap_or(self.detected)
+    }
+}
+
+/// Plans item `index` as first detected before `as_of` (`born` is the cycle the item first
+/// appears in), then replays the monthly mutations up to `cycle`. `None` when the item was
+/// removed from the POA&M in an earlier cycle.
+pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
+    let mut r = Rng::stream(sh.seed, Kind::Item as u64, index);
+    let first_seen = as_of(born);
+    // Items of the first cycle were found over the past ~15 months; later ones in the past month.
+    let age = if born == 1 {
+        r.range(3, 450)
+    } else {
+        r.range(1, 28)
+    } as i64;
+    let detected = first_seen - Duration::days(age);
+    let detected_secs = r.below(86_400) as u32;
+    let is_config = r.percent(25);
+    let (product, config_finding) = if is_config {
+        (None, Some(*r.pick(text::CONFIG_FINDINGS)))
+    } else {
+        (Some(r.pick(text::PRODUCTS)), None)
+    };
+    let (major, minor, patch) = (r.range(1, 17), r.below(12), r.range(1, 40));
+    let version_fixed = format!("{major}.{minor}.{patch}");
+    let version_found = format!("{major}.{minor}.{}", r.below(patch));
+    let cve = (!is_config).then(|| text::cve(&mut r));
+    let mut controls = vec![match config_finding {
+        Some((_, c)) => c,
+        None => "si-2",
+    }];
+    for _ in 0..r.below(3) {
+        let c = *r.pick(text::CONTROLS);
+        if !controls.contains(&c) {
+            controls.push(c);
+        }
+    }
+    let n_subjects = r.range(1, 4);
+    let subjects = (0..n_subjects).map(|_| r.below(sh.inventory)).collect();
+    let evidence = r.percent(40).then(|| r.below(sh.evidence));
+    let likelihood = Rating::draw(&mut r);
+    let impact = Rating::draw(&mut r);
+    let deviation = match r.below(100) {
+        // Only a product has a vendor to depend on.
+        0..=13 if !is_config => Some((
+            Deviation::VendorDependency,
+            *r.pick(&["investigating", "tracking"]),
+        )),
+        12..=19 => Some((Deviation::RiskAdjustment, *r.pick(&["pending", "approved"]))),
+        20..=23 => Some((Deviation::FalsePositive, *r.pick(&["pending", "approved"]))),
+        24..=26 => Some((
+            Deviation::OperationalRequirement,
+            *r.pick(&["pending", "approved"]),
+        )),
+        _ => None,
+    };
+    let adjusted = match deviation {
+        Some((Deviation::RiskAdjustment, "approved")) => Some(likelihood.max(impact).lower()),
+        _ => None,
+    };
+    let kev_due =
+        (!is_config && r.percent(6)).then(|| detected + Duration::days(r.range(14, 21) as i64));
+    let mut limit = detected + Duration::days(likelihood.max(impact).days());
+    if let Some(k) = kev_due {
+        limit = limit.min(k);
+    }
+    // Plans commit to a date somewhat before the limit, which leaves room for extensions.
+    let window = (limit - detected).num_days();
+    let deadline = detected + Duration::days(window - r.below((window / 3 + 1) as u64) as i64);
+
+    let n_milestones = r.range(1, 4);
+    let step = ((deadline - detected).num_days() / n_milestones as i64).max(1);
+    let mut milestones = Vec::with_capacity(n_milestones as usize);
+    for k in 0..n_milestones as i64 {
+        let start = detected + Duration::days(k * step);
+        let end = if k + 1 == n_milestones as i64 {
+            deadline
+        } else {
+            start + Duration::days(r.range(1, step.max(1) as u64) as i64)
+        };
+        let (title, description) = milestone_text(k, product, &version_fixed);
+        milestones.push(Milestone {
+            uuid: r.uuid(),
+            title,
+            description,
+            start,
+            end: end.max(start),
+        });
+    }
+
+    let owner = r.below(sh.engineers);
+    let tool = if is_config { 4 } else { r.below(4) };
+    let mut log = vec![LogEntry {
+        uuid: r.uuid(),
+        title: "POA&M Item Opened",
+        description: format!(
+            "Weakness imported from the {} scan and added to the POA&M.",
+            text::TOOLS[tool as usize].1
+        ),
+        start: detected + Duration::days(r.range(0, 3) as i64),
+        end: None,
+        entry_type: "status-update",
+        status_change: Some("open"),
+        party: owner,
+    }];
+    let mut plan = Plan {
+        index,
+        poam_id: format!("V-{:06}", index + 1),
+        item_uuid: r.uuid(),
+        risk_uuid: r.uuid(),
+        obs_uuid: r.uuid(),
+        deviation_obs_uuid: deviation.map(|_| r.uuid()),
+        finding_uuid: r.percent(20).then(|| r.uuid()),
+        rec_uuid: r.uuid(),
+        planned_uuid: r.uuid(),
+        char_uuid_seed: r.next_u64(),
+        product,
+        config_finding,
+        version_found,
+        version_fixed,
+        cve,
+        plugin_id: r.range(10_000, 250_000),
+        tool,
+        controls,
+        subjects,
+        evidence,
+        likelihood,
+        impact,
+        adjusted,
+        deviation,
+        kev_due,
+        detected,
+        detected_secs,
+        offset: r.percent(20),
+        deadline,
+        limit,
+        milestones,
+        log: Vec::new(),
+        closed: None,
+        status: "open",
+        statement_edits: 0,
+        remarks: r.percent(30).then(|| {
+            format!(
+                "Tracked in the CSP ticketing system as `SEC-{}`; owner: {}.",
+                r.range(1000, 99_999),
+                text::person(&mut r)
+            )
+        }),
+        owner,
+        required_asset: r.percent(30).then(|| r.uuid()),
+        mitigating_factor: matches!(deviation, Some((Deviation::RiskAdjustment, _)))
+            .then(|| (r.uuid(), text::mitigation(&mut r))),
+    };
+    // History up to the first cycle the item is in: some progress, some closures.
+    let born_at = as_of(born);
+    if plan.deviation.map(|d| d.0) == Some(Deviation::VendorDependency) {
+        let mut at = detected + Duration::days(25);
+        while at < born_at - Duration::days(25) {
+            log.push(vendor_check_in(&mut r, at, owner));
+            at += Duration::days(r.range(20, 30) as i64);
+        }
+        let at = born_at - Duration::days(r.range(1, 20) as i64);
+        log.push(vendor_check_in(&mut r, at, owner));
+    }
+    if (born_at - detected).num_days() > 20 && r.percent(50) {
+        let at = detected + Duration::days(r.range(5, 20) as i64);
+        log.push(status_update(&mut r, at, owner));
+    }
+    plan.log = log;
+    if born == 1 && r.percent(15) {
+        let earliest = (detected + Duration::days(2))
+            .max(plan.last_logged())
+            .min(born_at);
+        let span = (born_at - earliest).num_days().max(0) as u64;
+        let closed_at = earliest + Duration::days(r.below(span + 1) as i64);
+        close(&mut plan, &mut r, closed_at);
+    }
+
+    for k in (born + 1)..=cycle {
+        let mut m = Rng::stream(sh.seed, Kind::Mutation as u64 + u64::from(k), index);
+        if m.percent(1) {
+            return None;
+        }
+        mutate(&mut plan, &mut m, k);
+    }
+    Some(plan)
+}
+
+/// One month's changes to an item, as the CSP records them in the monthly update.
+fn mutate(p: &mut Plan, m: &mut Rng, cycle: u32) {
+    if !p.is_open() {
+        return;
+    }
+    let now = as_of(cycle);
+    let owner = p.owner;
+    if p.deviation.map(|d| d.0) == Some(Deviation::VendorDependency) {
+        let at = now - Duration::days(m.range(1, 20) as i64);
+        p.log.push(vendor_check_in(m, at, owner));
+    }
+    if m.percent(10) {
+        let at = now - Duration::days(m.range(1, 25) as i64);
+        close(p, m, at.max(p.last_logged()));
+        return;
+    }
+    if m.percent(15) && p.deadline < p.limit {
+        let room = (p.limit - p.deadline).num_days() as u64;
+        let new = p.deadline + Duration::days(m.range(1, room) as i64);
+        let n = p.milestones.len();
+        p.log.push(LogEntry {
+            uuid: m.uuid(),
+            title: "Milestone Changes",
+            description: format!(
+                "({n}) Update {}: the completion date moves from {} to {} because the vendor \
+                 patch failed regression testing in staging.",
+                now - Duration::days(3),
+                p.deadline,
+                new
+            ),
+            start: now - Duration::days(3),
+            end: None,
+            entry_type: "status-update",
+            status_change: None,
+            party: owner,
+        });
+        p.deadline = new;
+        if let Some(last) = p.milestones.last_mut() {
+            last.end = new.max(last.start);
+        }
+    }
+    if m.percent(20) {
+        let at = now - Duration::days(m.range(1, 25) as i64);
+        p.log.push(status_update(m, at.max(p.detected), owner));
+    }
+    if m.percent(5) {
+        p.statement_edits += 1;
+    }
+}
+
+fn close(p: &mut Plan, r: &mut Rng, at: NaiveDate) {
+    p.log.push(LogEntry {
+        uuid: r.uuid(),
+        title: "Remediated",
+        description: match p.product {
+            Some(prod) => format!(
+                "{} upgraded to `{}` on all affected hosts; the follow-up scan no longer reports \
+                 the weakness.",
+                prod.name, p.version_fixed
+            ),
+            None => {
+                "The hardened setting was applied; the follow-up benchmark run passes.".to_owned()
+            }
+        },
+        start: at,
+        end: Some(at),
+        entry_type: "remediated",
+        status_change: None,
+        party: p.owner,
+    });
+    p.log.push(LogEntry {
+        uuid: r.uuid(),
+        title: "POA&M Item Closed",
+        description: "Closure validated with scan evidence; item moved to the closed list."
+            .to_owned(),
+        start: at,
+        end: None,
+        entry_type: "closed",
+        status_change: Some("closed"),
+        party: p.owner,
+    });
+    p.closed = Some(at);
+    p.status = "closed";
+}
+
+fn vendor_check_in(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
+    LogEntry {
+        uuid: r.uuid(),
+        title: "Vendor Check-in",
+        description: format!(
+            "Contacted the vendor about the pending fix (case `{}`); {}",
+            r.range(100_000, 999_999),
+            r.pick(&[
+                "a patch is expected in the next maintenance release.",
+                "the vendor confirmed the issue and has not yet scheduled a fix.",
+                "the fix is in vendor QA; no release date yet.",
+            ])
+        ),
+        start: at,
+        end: None,
+        entry_type: "vendor-check-in",
+        status_change: None,
+        party,
+    }
+}
+
+fn status_update(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
+    LogEntry {
+        uuid: r.uuid(),
+        title: "Status Update",
+        description: (*r.pick(&[
+            "Patch deployed to the development environment; staging rollout scheduled.",
+            "Change request approved by the Change Control Board.",
+            "Remediation is in progress on *half* of the affected hosts.",
+            "Waiting for the next maintenance window to restart the service.",
+        ]))
+        .to_owned(),
+        start: at,
+        end: None,
+        entry_type: "status-update",
+        status_change: None,
+        party,
+    }
+}
+
+fn milestone_text(k: i64, product: Option<&Product>, fixed: &str) -> (String, String) {
+    let what = product.map_or("the hardened configuration", |p| p.name);
+    match k {
+        0 => (
+            "Analyze and plan remediation".to_owned(),
+            match product {
+                Some(p) => format!(
+                    "Confirm the affected hosts and test {} `{fixed}` in development.",
+                    p.name
+                ),
+                None => {
+                    "Confirm the affected hosts and test the setting in development.".to_owned()
+                }
+            },
+        ),
+        1 => (
+            "Deploy to staging".to_owned(),
+            format!("Roll out {what} to staging and run the regression suite."),
+        ),
+        2 => (
+            "Change Control Board approval".to_owned(),
+            "Obtain CCB approval for the production change.".to_owned(),
+        ),
+        _ => (
+            "Deploy to production and verify".to_owned(),
+            format!("Deploy {what} to production and confirm closure with a re-scan."),
+        ),
+    }
+}
+
+/// The OSCAL objects of one item, appended to the document's lists.
+pub struct Built {
+    pub item: Value,
+    pub observations: Vec<Value>,
+    pub risk: Value,
+    pub finding: Option<Value>,
+}
+
+fn fr_prop(name: &str, value: impl Into<String>) -> Value {
+    json!({"name": name, "ns": FR_NS, "value": value.into()})
+}
+
+fn facet(name: &str, rating: Rating, state: &str) -> Value {
+    json!({
+        "name": name,
+        "system": FR_NS,
+        "value": rating.as_str(),
+        "props": [{"name": "state", "value": state}],
+    })
+}
+
+/// Builds the OSCAL JSON values of a planned item.
+pub fn build(sh: &Shared, p: &Plan) -> Built {
+    let stamp = |d: NaiveDate| date_time(d, 0, false);
+    let detected = date_time(p.detected, p.detected_secs, p.offset);
+    let (title, what, description) = match (p.product, p.config_finding) {
+        (Some(prod), _) => {
+            let weakness = text::WEAKNESSES[(p.plugin_id % text::WEAKNESSES.len() as u64) as usize];
+            let title = format!("{} < {} {}", prod.name, p.version_fixed, weakness);
+            let mut r = Rng::new(p.char_uuid_seed);
+            let cve = p.cve.as_deref().unwrap_or_default();
+            let description =
+                text::scan_description(&mut r, prod, &p.version_found, &p.version_fixed, cve);
+            (title, prod.name.to_owned(), description)
+        }
+        (None, Some((finding, control))) => {
+            let mut r = Rng::new(p.char_uuid_seed);
+            (
+                finding.to_owned(),
+                "the host configuration".to_owned(),
+                text::config_description(&mut r, finding, control),
+            )
+        }
+        (None, None) => unreachable!("an item is either a scan or a configuration finding"),
+    };
+    let mut r = Rng::new(p.char_uuid_seed ^ 0x5EED);
+
+    // -- observations
+    let tool_uuid = uuid_of(sh.seed, Kind::Tool as u64, p.tool);
+    let owner_uuid = uuid_of(sh.seed, Kind::Engineer as u64, p.owner);
+    let subjects: Vec<Value> = p
+        .subjects
+        .iter()
+        .map(|&s| json!({"subject-uuid": uuid_of(sh.seed, Kind::Inventory as u64, s), "type": "inventory-item"}))
+        .collect();
+    let mut obs = json!({
+        "uuid": p.obs_uuid,
+        "title": format!("{} scan result", text::TOOLS[p.tool as usize].1),
+        "description": format!("Plugin `{}` reported *{}* on {} host(s).", p.plugin_id, title, p.subjects.len()),
+        "methods": ["TEST"],
+        "types": ["finding"],
+        "origins": [{"actors": [
+            {"type": "tool", "actor-uuid": tool_uuid},
+            {"type": "party", "actor-uuid": uuid_of(sh.seed, Kind::Party as u64, 4)},
+        ]}],
+        "subjects": subjects,
+        "collected": detected,
+    });
+    if let Some(e) = p.evidence {
+        obs["relevant-evidence"] = json!([{
+            "href": format!("#{}", uuid_of(sh.seed, Kind::Evidence as u64, e)),
+            "description": "Raw scanner output for this weakness.",
+        }]);
+    }
+    let mut observations = vec![obs];
+    if let (Some((dev, _)), Some(uuid)) = (p.deviation, &p.deviation_obs_uuid) {
+        let mut o = json!({
+            "uuid": uuid,
+            "title": dev.title(),
+            "description": match dev {
+                Deviation::VendorDependency => format!("The fix depends on the vendor of **{what}**; no patched release is available yet."),
+                Deviation::RiskAdjustment => "The risk is lower than the scanner rating because of the *mitigating factors* below.".to_owned(),
+                Deviation::FalsePositive => format!("The installed package has the vendor's backported fix; `rpm -q --changelog` lists the {} fix.", p.cve.as_deref().unwrap_or("relevant")),
+                Deviation::OperationalRequirement => "The setting is required for interoperability with the agency's legacy identity provider.".to_owned(),
+            },
+            "methods": [match dev { Deviation::VendorDependency => "INTERVIEW", _ => "EXAMINE" }],
+            "types": [dev.prop()],
+            "collected": date_time(p.detected + Duration::days(7), 0, false),
+        });
+        if dev == Deviation::VendorDependency {
+            o["subjects"] = json!([{"subject-uuid": uuid_of(sh.seed, Kind::Component as u64, p.index % sh.components), "type": "component"}]);
+        }
+        observations.push(o);
+    }
+
+    // -- risk
+    let mut props: Vec<Value> = p
+        .controls
+        .iter()
+        .map(|c| fr_prop("impacted-control-id", *c))
+        .collect();
+    if let Some((dev, value)) = p.deviation {
+        props.push(fr_prop(dev.prop(), value));
+    }
+    if let Some(due) = p.kev_due {
+        props.push(fr_prop("kev-catalog", "yes"));
+        props.push(fr_prop("kev-due-date", due.to_string()));
+    }
+    let risk_level = p.worst();
+    let mut facets = vec![
+        facet("likelihood", p.likelihood, "initial"),
+        facet("impact", p.impact, "initial"),
+        facet("risk", risk_level, "initial"),
+    ];
+    if let Some(adj) = p.adjusted {
+        facets.push(facet("likelihood", p.likelihood.min(adj), "adjusted"));
+        facets.push(facet("impact", p.impact.min(adj), "adjusted"));
+        facets.push(facet("risk", adj, "adjusted"));
+    }
+    let mut characterizations = vec![json!({
+        "origin": {"actors": [{"type": "party", "actor-uuid": owner_uuid}]},
+        "facets": facets,
+    })];
+    if let Some(cve) = &p.cve {
+        characterizations.push(json!({
+            "origin": {"actors": [{
+                "type": "tool",
+                "actor-uuid": tool_uuid,
+                "props": [
+                    fr_prop("vulnerability-id", cve.clone()),
+                    fr_prop("plugin-id", p.plugin_id.to_string()),
+                ],
+            }]},
+            "facets": [
+                {"name": "cve-id", "system": "http://cve.mitre.org", "value": cve},
+                {"name": "attack-vector", "system": "http://www.first.org/cvss/v3.1", "value": *r.pick(&["network", "adjacent", "local"])},
+            ],
+        }));
+    }
+    let mut planned = json!({
+        "uuid": p.planned_uuid,
+        "lifecycle": "planned",
+        "title": "CSP's Remediation Plan",
+        "description": text::plan(&mut r, &what),
+        "origins": [{"actors": [{"type": "party", "actor-uuid": owner_uuid}]}],
+        "tasks": p.milestones.iter().map(|m| json!({
+            "uuid": m.uuid,
+            "type": "milestone",
+            "title": m.title,
+            "description": m.description,
+            "timing": {"within-date-range": {"start": stamp(m.start), "end": stamp(m.end)}},
+        })).collect::<Vec<_>>(),
+    });
+    if let Some(uuid) = &p.required_asset {
+        planned["required-assets"] = json!([{
+            "uuid": uuid,
+            "subjects": [{"subject-uuid": owner_uuid, "type": "party"}],
+            "description": format!("{} engineer hours and a maintenance window.", r.range(4, 80)),
+        }]);
+    }
+    let remediations = json!([
+        {
+            "uuid": p.rec_uuid,
+            "lifecycle": "recommendation",
+            "title": "Tool's Recommendation",
+            "description": text::recommendation(p.product, &p.version_fixed),
+            "origins": [{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}],
+        },
+        planned,
+    ]);
+    let entries: Vec<Value> = p
+        .log
+        .iter()
+        .map(|e| {
+            let mut v = json!({
+                "uuid": e.uuid,
+                "title": e.title,
+                "description": e.description,
+                "start": stamp(e.start),
+            });
+            if let Some(end) = e.end {
+                v["end"] = json!(stamp(end));
+            }
+            v["props"] = json!([{"name": "type", "value": e.entry_type}]);
+            v["logged-by"] =
+                json!([{"party-uuid": uuid_of(sh.seed, Kind::Engineer as u64, e.party)}]);
+            if let Some(s) = e.status_change {
+                v["status-change"] = json!(s);
+            }
+            v["related-responses"] = json!([{"response-uuid": p.planned_uuid}]);
+            v
+        })
+        .collect();
+    let mut statement = text::statement(&mut r, &what);
+    for k in 0..p.statement_edits {
+        statement.push_str(&format!(
+            "\n\nRe-assessed in cycle {}: exposure unchanged.",
+            k + 2
+        ));
+    }
+    let mut risk = json!({
+        "uuid": p.risk_uuid,
+        "title": title,
+        "description": description,
+        "statement": statement,
+        "props": props,
+        "status": p.status,
+        "characterizations": characterizations,
+    });
+    if let Some((uuid, text)) = &p.mitigating_factor {
+        risk["mitigating-factors"] = json!([{"uuid": uuid, "description": text}]);
+    }
+    risk["deadline"] = json!(stamp(p.deadline));
+    risk["remediations"] = remediations;
+    risk["risk-log"] = json!({"entries": entries});
+    let mut related_obs = vec![json!({"observation-uuid": p.obs_uuid})];
+    if let Some(u) = &p.deviation_obs_uuid {
+        related_obs.push(json!({"observation-uuid": u}));
+    }
+    risk["related-observations"] = json!(related_obs.clone());
+
+    // -- finding
+    let finding = p.finding_uuid.as_ref().map(|uuid| {
+        let control = p.controls[0];
+        json!({
+            "uuid": uuid,
+            "title": format!("{} ({})", title, control.to_uppercase()),
+            "description": format!("The assessor found that control `{}` is not fully implemented: {}.", control.to_uppercase(), title),
+            "target": {
+                "type": "objective-id",
+                "target-id": format!("{control}_obj"),
+                "status": {"state": "not-satisfied"},
+            },
+            "related-observations": [{"observation-uuid": p.obs_uuid}],
+            "related-risks": [{"risk-uuid": p.risk_uuid}],
+        })
+    });
+
+    // -- item
+    let mut item = json!({
+        "uuid": p.item_uuid,
+        "title": title,
+        "description": format!("{} detected by {} on {}.", title, text::TOOLS[p.tool as usize].1, p.detected),
+        "props": [fr_prop("POAM-ID", p.poam_id.clone())],
+    });
+    if let Some(f) = &p.finding_uuid {
+        item["related-findings"] = json!([{"finding-uuid": f}]);
+    }
+    item["related-observations"] = json!(related_obs);
+    item["related-risks"] = json!([{"risk-uuid": p.risk_uuid}]);
+    if let Some(rem) = &p.remarks {
+        item["remarks"] = json!(rem);
+    }
+    Built {
+        item,
+        observations,
+        risk,
+        finding,
+    }
+}

@@ -1,0 +1,511 @@
+//! `cargo xtask gen`: realistic, valid FedRAMP POA&Ms of any size, deterministic by seed.
+//!
+//! ```text
+//! cargo xtask gen --items N [--format json|yaml|xml|xlsx] [--seed S] [--cycle C] -o FILE
+//! ```
+//!
+//! Every item has a `POAM-ID`, one or two observations (a scan result from a tool actor on
+//! local inventory items, and the justification of a deviation when there is one), exactly
+//! one risk (Markdown description, statement, FedRAMP likelihood/impact/risk facets with
+//! `state` initial and sometimes adjusted, impacted controls, deviation and KEV props,
+//! deadline within the FedRAMP limit, recommendation and planned remediations with milestone
+//! tasks, a risk log with vendor check-ins and closures), and about one in five a finding.
+//! The document has metadata with FedRAMP roles and parties, local definitions (scanner tools,
+//! software components, inventory items) and back-matter evidence.
+//!
+//! `--cycle C` writes month C of the same POA&M: cycle 2 closes some items, moves deadlines
+//! (within the limit), logs check-ins and status updates, drops about 1% and adds about 5%
+//! new items. Diff and merge benchmarks compare cycle 1 with cycle 2.
+
+mod item;
+pub mod rng;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Months, NaiveDate};
+use poam_model::Document;
+use serde_json::{Value, json};
+
+use rng::uuid_of;
+
+/// The FedRAMP namespace (the form of ADR 0011, the Guide and FedRAMP's constraints).
+pub const FR_NS: &str = "http://fedramp.gov/ns/oscal";
+
+/// The stream kinds: each kind of shared object draws its UUIDs from its own stream.
+#[derive(Debug, Clone, Copy)]
+#[repr(u64)]
+pub enum Kind {
+    Item = 1,
+    Tool = 2,
+    Engineer = 3,
+    Party = 4,
+    Inventory = 5,
+    Evidence = 6,
+    Component = 7,
+    Document = 8,
+    Misc = 9,
+    /// Cycle `k`'s mutations use kind `Mutation + k`.
+    Mutation = 1000,
+}
+
+/// What every item may refer to: the seed and the sizes of the shared lists.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub seed: u64,
+    pub inventory: u64,
+    pub evidence: u64,
+    pub engineers: u64,
+    pub components: u64,
+}
+
+impl Shared {
+    fn new(seed: u64, items: u64) -> Self {
+        Self {
+            seed,
+            inventory: (items / 4).max(10),
+            evidence: (items / 10).max(3),
+            engineers: 12,
+            components: (items / 50 + 8).min(400),
+        }
+    }
+}
+
+/// The as-of date of cycle `cycle` (1-based): the first of the month, one month per cycle.
+pub fn as_of(cycle: u32) -> NaiveDate {
+    let base = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default();
+    base.checked_add_months(Months::new(cycle.saturating_sub(1)))
+        .unwrap_or(base)
+}
+
+/// An OSCAL `date-time-with-timezone`: UTC, or US Eastern daylight time for `offset`.
+pub fn date_time(d: NaiveDate, secs: u32, offset: bool) -> String {
+    let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let zone = if offset { "-04:00" } else { "Z" };
+    format!("{d}T{h:02}:{m:02}:{s:02}{zone}")
+}
+
+/// Output formats of `gen`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFormat {
+    Json,
+    Yaml,
+    Xml,
+    Xlsx,
+}
+
+impl OutFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "json" => Some(Self::Json),
+            "yaml" | "yml" => Some(Self::Yaml),
+            "xml" => Some(Self::Xml),
+            "xlsx" => Some(Self::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Yaml => "yaml",
+            Self::Xml => "xml",
+            Self::Xlsx => "xlsx",
+        }
+    }
+}
+
+const USAGE: &str =
+    "usage: cargo xtask gen --items N [--format json|yaml|xml|xlsx] [--seed S] [--cycle C] -o FILE";
+
+/// Options of `cargo xtask gen`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub items: u64,
+    pub format: OutFormat,
+    pub seed: u64,
+    pub cycle: u32,
+    pub out: PathBuf,
+}
+
+impl Options {
+    /// Parses the arguments after `gen`.
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut items = None;
+        let mut format = None;
+        let mut seed = 1;
+        let mut cycle = 1;
+        let mut out = None;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let mut value = |name: &str| {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+            };
+            match a.as_str() {
+                "--items" | "-n" => items = Some(number(&value(a)?, a)?),
+                "--format" | "-f" => {
+                    let v = value(a)?;
+                    format = Some(OutFormat::parse(&v).ok_or_else(|| {
+                        format!("unknown format {v:?}: use json, yaml, xml or xlsx")
+                    })?);
+                }
+                "--seed" => seed = number(&value(a)?, a)?,
+                "--cycle" => {
+                    cycle = u32::try_from(number(&value(a)?, a)?)
+                        .ok()
+                        .filter(|c| (1..=120).contains(c))
+                        .ok_or("--cycle must be between 1 and 120")?;
+                }
+                "-o" | "--output" => out = Some(PathBuf::from(value(a)?)),
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        let items = items.ok_or_else(|| format!("--items is required\n{USAGE}"))?;
+        let out = out.ok_or_else(|| format!("-o FILE is required\n{USAGE}"))?;
+        let format = match format {
+            Some(f) => f,
+            None => out
+                .extension()
+                .and_then(|e| e.to_str())
+                .and_then(OutFormat::parse)
+                .ok_or_else(|| format!("cannot tell the format from {out:?}: give --format"))?,
+        };
+        Ok(Self {
+            items,
+            format,
+            seed,
+            cycle,
+            out,
+        })
+    }
+}
+
+fn number(s: &str, name: &str) -> Result<u64, String> {
+    s.replace('_', "")
+        .parse()
+        .map_err(|_| format!("{name} wants a non-negative integer, not {s:?}"))
+}
+
+/// `cargo xtask gen ...`
+pub fn run(args: &[String]) -> Result<(), String> {
+    let opts = Options::parse(args)?;
+    let doc = generate(opts.items, opts.seed, opts.cycle)?;
+    let bytes = render(&doc, opts.format)?;
+    poam_io::write_file_atomic(&opts.out, &bytes)
+        .map_err(|e| format!("{}: {e}", opts.out.display()))?;
+    eprintln!(
+        "wrote {} ({} items, {:.1} MB, seed {}, cycle {})",
+        opts.out.display(),
+        doc.plan_of_action_and_milestones.poam_items.len(),
+        bytes.len() as f64 / 1e6,
+        opts.seed,
+        opts.cycle
+    );
+    Ok(())
+}
+
+/// Writes `doc` in `format`.
+pub fn render(doc: &Document, format: OutFormat) -> Result<Vec<u8>, String> {
+    let f = match format {
+        OutFormat::Json => poam_io::Format::Json,
+        OutFormat::Yaml => poam_io::Format::Yaml,
+        OutFormat::Xml => poam_io::Format::Xml,
+        OutFormat::Xlsx => return Err("xlsx output needs poam-xlsx, which is not built yet".into()),
+    };
+    poam_io::write(doc, f).map_err(|e| format!("cannot write {format:?}: {e}"))
+}
+
+/// Writes `doc` to `path` in `format`.
+pub fn write_to(doc: &Document, format: OutFormat, path: &Path) -> Result<(), String> {
+    let bytes = render(doc, format)?;
+    poam_io::write_file_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn typed<T: serde::de::DeserializeOwned>(v: Value, what: &str) -> Result<T, String> {
+    serde_json::from_value(v)
+        .map_err(|e| format!("generator bug: the {what} does not fit the model: {e}"))
+}
+
+/// Items added in each cycle after the first.
+fn added_per_cycle(items: u64) -> u64 {
+    items / 20
+}
+
+/// Generates the POA&M of `items` items (cycle 1; later cycles have about 4% more per
+/// cycle) for `seed`, as of month `cycle`. Fails only on a generator bug: the result is
+/// checked to have no datatype errors.
+pub fn generate(items: u64, seed: u64, cycle: u32) -> Result<Document, String> {
+    let sh = Shared::new(seed, items);
+    let added = added_per_cycle(items);
+    let total = items + added * u64::from(cycle.saturating_sub(1));
+    let cap = usize::try_from(total).unwrap_or(0);
+    let mut poam_items = Vec::with_capacity(cap);
+    let mut observations = Vec::with_capacity(cap + cap / 4);
+    let mut risks = Vec::with_capacity(cap);
+    let mut findings = Vec::new();
+    for index in 0..total {
+        let born = if index < items {
+            1
+        } else {
+            2 + u32::try_from((index - items) / added.max(1)).unwrap_or(0)
+        };
+        let Some(plan) = item::plan(&sh, index, born, cycle) else {
+            continue;
+        };
+        let b = item::build(&sh, &plan);
+        poam_items.push(typed(b.item, "poam-item")?);
+        for o in b.observations {
+            observations.push(typed(o, "observation")?);
+        }
+        risks.push(typed(b.risk, "risk")?);
+        if let Some(f) = b.finding {
+            findings.push(typed(f, "finding")?);
+        }
+    }
+    let mut root: poam_model::PlanOfActionAndMilestones =
+        typed(frame(&sh, cycle), "document frame")?;
+    root.observations = observations;
+    root.risks = risks;
+    root.findings = findings;
+    root.poam_items = poam_items;
+    let doc = Document::new(root);
+    let errors = poam_model::check::datatype_errors(&doc);
+    if let Some(first) = errors.first() {
+        return Err(format!(
+            "generator bug: {} datatype error(s), first: {first}",
+            errors.len()
+        ));
+    }
+    Ok(doc)
+}
+
+/// Everything but the items: metadata, the SSP import, local definitions, back matter.
+fn frame(sh: &Shared, cycle: u32) -> Value {
+    let seed = sh.seed;
+    let party = |i: u64| uuid_of(seed, Kind::Party as u64, i);
+    let ssp_resource = uuid_of(seed, Kind::Misc as u64, 1);
+    let location = uuid_of(seed, Kind::Misc as u64, 2);
+    let mut r = rng::Rng::stream(seed, Kind::Misc as u64, 3);
+    let system = "Acme GovCloud Platform";
+
+    let mut parties = vec![
+        json!({"uuid": party(0), "type": "organization", "name": "Acme Cloud Services, Inc.", "short-name": "Acme", "location-uuids": [location]}),
+        json!({"uuid": party(1), "type": "organization", "name": "Federal Risk and Authorization Management Program: Program Management Office", "short-name": "FedRAMP PMO",
+               "links": [{"href": "https://fedramp.gov", "rel": "homepage"}], "email-addresses": ["info@fedramp.gov"]}),
+        json!({"uuid": party(2), "type": "organization", "name": "Federal Risk and Authorization Management Program: Joint Authorization Board", "short-name": "FedRAMP JAB"}),
+        json!({"uuid": party(3), "type": "person", "name": text::person(&mut r), "props": [{"name": "job-title", "value": "Information System Security Officer"}],
+               "email-addresses": ["isso@acme-cloud.example.com"], "member-of-organizations": [party(0)]}),
+        json!({"uuid": party(4), "type": "organization", "name": "Acme Vulnerability Management Team", "member-of-organizations": [party(0)]}),
+    ];
+    for e in 0..sh.engineers {
+        let name = text::person(&mut r);
+        let email = format!(
+            "{}.{}@acme-cloud.example.com",
+            name.split(' ').next().unwrap_or("eng").to_lowercase(),
+            e + 1
+        );
+        parties.push(json!({
+            "uuid": uuid_of(seed, Kind::Engineer as u64, e),
+            "type": "person",
+            "name": name,
+            "props": [{"name": "job-title", "value": *r.pick(&["Site Reliability Engineer", "Security Engineer", "Platform Engineer", "Database Administrator"])}],
+            "email-addresses": [email],
+            "member-of-organizations": [party(0)],
+        }));
+    }
+    let roles = json!([
+        {"id": "cloud-service-provider", "title": "Cloud Service Provider", "short-name": "CSP"},
+        {"id": "fedramp-pmo", "title": "The FedRAMP Program Management Office (PMO)", "short-name": "PMO"},
+        {"id": "fedramp-jab", "title": "The FedRAMP Joint Authorization Board (JAB)", "short-name": "JAB"},
+        {"id": "prepared-by", "title": "Prepared By"},
+        {"id": "prepared-for", "title": "Prepared For"},
+        {"id": "information-system-security-officer", "title": "System Information System Security Officer (or Equivalent)"},
+    ]);
+    let responsible = json!([
+        {"role-id": "cloud-service-provider", "party-uuids": [party(0)]},
+        {"role-id": "fedramp-pmo", "party-uuids": [party(1)]},
+        {"role-id": "fedramp-jab", "party-uuids": [party(2)]},
+        {"role-id": "prepared-by", "party-uuids": [party(3)]},
+        {"role-id": "prepared-for", "party-uuids": [party(0)]},
+        {"role-id": "information-system-security-officer", "party-uuids": [party(3)]},
+    ]);
+    let now = as_of(cycle);
+    let metadata = json!({
+        "title": format!("{system} FedRAMP Plan of Action and Milestones (POA&M)"),
+        "published": date_time(as_of(1), 9 * 3600, false),
+        "last-modified": date_time(now, 9 * 3600 + 1800, false),
+        "version": format!("{}-{:02}", now.format("%Y"), now.format("%m")),
+        "oscal-version": "1.1.3",
+        "props": [
+            {"name": "marking", "value": "Controlled Unclassified Information"},
+            {"name": "fedramp-version", "ns": FR_NS, "value": "fedramp-3.0.0rc1-oscal-1.1.2"},
+        ],
+        "roles": roles,
+        "locations": [{"uuid": location, "address": {"addr-lines": ["1234 Main Street", "Suite 500"], "city": "Arlington", "state": "VA", "postal-code": "22201", "country": "US"}}],
+        "parties": parties,
+        "responsible-parties": responsible,
+    });
+
+    let mut components = Vec::new();
+    for (t, (vendor, name, version)) in text::TOOLS.iter().enumerate() {
+        components.push(json!({
+            "uuid": uuid_of(seed, Kind::Tool as u64, t as u64),
+            "type": "software",
+            "title": name,
+            "description": format!("{name}, the scanner that reports weaknesses for this POA&M."),
+            "props": [
+                {"name": "vendor-name", "ns": FR_NS, "value": vendor},
+                {"name": "name", "ns": FR_NS, "value": name},
+                {"name": "version", "value": version},
+            ],
+            "status": {"state": "operational"},
+        }));
+    }
+    for c in 0..sh.components {
+        let p = r.pick(text::PRODUCTS);
+        components.push(json!({
+            "uuid": uuid_of(seed, Kind::Component as u64, c),
+            "type": "software",
+            "title": format!("{} {}", p.name, text::version(&mut r)),
+            "description": format!("{} as deployed in the {system} boundary (package `{}`).", p.name, p.package),
+            "props": [{"name": "vendor-name", "ns": FR_NS, "value": p.vendor}],
+            "status": {"state": "operational"},
+        }));
+    }
+    let inventory: Vec<Value> = (0..sh.inventory)
+        .map(|i| {
+            let role = r.pick(text::HOST_ROLES);
+            json!({
+                "uuid": uuid_of(seed, Kind::Inventory as u64, i),
+                "description": format!("Production {role} server {}.", i + 1),
+                "props": [
+                    {"name": "asset-id", "value": format!("AST-{:06}", i + 1)},
+                    {"name": "ipv4-address", "value": format!("10.{}.{}.{}", 10 + i / 65_536 % 200, i / 256 % 256, i % 256)},
+                    {"name": "fqdn", "value": format!("{role}-{:05}.prod.acme-cloud.example.com", i + 1)},
+                    {"name": "virtual", "value": "yes"},
+                    {"name": "public", "value": "no"},
+                ],
+                "implemented-components": [{"component-uuid": uuid_of(seed, Kind::Component as u64, r.below(sh.components))}],
+            })
+        })
+        .collect();
+
+    let mut resources = vec![json!({
+        "uuid": ssp_resource,
+        "title": format!("{system} System Security Plan"),
+        "props": [{"name": "type", "ns": FR_NS, "value": "system-security-plan"}],
+        "rlinks": [{"href": "./acme-govcloud-ssp.json", "media-type": "application/json"}],
+    })];
+    for e in 0..sh.evidence {
+        resources.push(json!({
+            "uuid": uuid_of(seed, Kind::Evidence as u64, e),
+            "title": format!("Scan export EV-{:05}", e + 1),
+            "description": "Raw scanner export attached as evidence for the POA&M.",
+            "props": [{"name": "type", "ns": FR_NS, "value": "evidence"}],
+            "rlinks": [{"href": format!("./evidence/EV-{:05}.csv", e + 1), "media-type": "text/csv"}],
+        }));
+    }
+
+    json!({
+        "uuid": uuid_of(seed, Kind::Document as u64, u64::from(cycle)),
+        "metadata": metadata,
+        "import-ssp": {"href": format!("#{ssp_resource}")},
+        "system-id": {"identifier-type": FR_NS, "id": format!("F{:010}", seed % 10_000_000_000)},
+        "local-definitions": {
+            "components": components,
+            "inventory-items": inventory,
+            "remarks": "Scanner tools, software components and inventory items referenced by the POA&M entries.",
+        },
+        "poam-items": [],
+        "back-matter": {"resources": resources},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_document() {
+        let a = generate(30, 7, 1).map_err(|e| e.to_string());
+        let b = generate(30, 7, 1).map_err(|e| e.to_string());
+        assert_eq!(a, b);
+        let c = generate(30, 8, 1).map_err(|e| e.to_string());
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_document_has_no_datatype_errors_and_every_item_its_parts() -> Result<(), String> {
+        let doc = generate(200, 3, 1)?;
+        let p = &doc.plan_of_action_and_milestones;
+        assert_eq!(p.poam_items.len(), 200);
+        assert_eq!(p.risks.len(), 200);
+        assert!(p.observations.len() >= 200);
+        assert!(!p.findings.is_empty());
+        assert!(poam_model::check::datatype_errors(&doc).is_empty());
+        let closed = p
+            .risks
+            .iter()
+            .filter(|r| r.status.as_str() == "closed")
+            .count();
+        assert!((10..=60).contains(&closed), "{closed} closed of 200");
+        for item in &p.poam_items {
+            assert_eq!(item.related_risks.len(), 1);
+            assert!(!item.related_observations.is_empty());
+            assert!(item.props.iter().any(|x| x.name.as_str() == "POAM-ID"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_next_cycle_keeps_most_items_and_changes_some() -> Result<(), String> {
+        let one = generate(400, 5, 1)?;
+        let two = generate(400, 5, 2)?;
+        let (a, b) = (
+            &one.plan_of_action_and_milestones,
+            &two.plan_of_action_and_milestones,
+        );
+        let uuids =
+            |p: &poam_model::PlanOfActionAndMilestones| -> std::collections::HashSet<String> {
+                p.poam_items
+                    .iter()
+                    .filter_map(|i| i.uuid.as_ref().map(|u| u.to_string()))
+                    .collect()
+            };
+        let (ua, ub) = (uuids(a), uuids(b));
+        let kept = ua.intersection(&ub).count();
+        assert!(kept >= 380 && kept < 400, "kept {kept}");
+        assert!(ub.len() > kept, "cycle 2 adds items");
+        let closed = |p: &poam_model::PlanOfActionAndMilestones| {
+            p.risks
+                .iter()
+                .filter(|r| r.status.as_str() == "closed")
+                .count()
+        };
+        assert!(closed(b) > closed(a));
+        assert_ne!(a.metadata.last_modified, b.metadata.last_modified);
+        Ok(())
+    }
+
+    #[test]
+    fn options_parse_and_reject() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let o = Options::parse(&args("--items 1_000 --seed 9 -o x.yaml"));
+        assert!(matches!(
+            o,
+            Ok(Options {
+                items: 1000,
+                seed: 9,
+                format: OutFormat::Yaml,
+                cycle: 1,
+                ..
+            })
+        ));
+        assert!(Options::parse(&args("--items ten -o x.json")).is_err());
+        assert!(Options::parse(&args("--items 10 -o x.txt")).is_err());
+        assert!(Options::parse(&args("--items 10")).is_err());
+        assert!(Options::parse(&args("--items 10 --cycle 0 -o x.json")).is_err());
+    }
+}
