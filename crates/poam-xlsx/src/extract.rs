@@ -1,0 +1,614 @@
+//! An OSCAL POA&M read back into typed workbook rows: what each column shows for each
+//! `poam-item`. Works on any POA&M, not only poam's own: it follows the FedRAMP Guide's
+//! locations and reads every spelling of the FedRAMP namespace.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use poam_model::datatypes::DateTimeWithTimezone;
+use poam_model::{
+    Document, Entry, Facet, InventoryItem, Observation, Party, PoamItem, Property, Resource, Risk,
+    SystemComponent,
+};
+
+use crate::markup::{line_text, multiline_text};
+use crate::oscal::{CVE_SYSTEM, TITLE_SUFFIX, is_fedramp, titles};
+use crate::record::{Header, Item, SheetKind};
+use crate::values::{Answer, Level, Milestone, MilestoneChange, parse_date_exact};
+
+/// Lookups by UUID over one document.
+pub struct Index<'a> {
+    parties: HashMap<&'a str, &'a Party>,
+    components: HashMap<&'a str, &'a SystemComponent>,
+    inventory: HashMap<&'a str, &'a InventoryItem>,
+    observations: HashMap<&'a str, &'a Observation>,
+    risks: HashMap<&'a str, &'a Risk>,
+    resources: HashMap<&'a str, &'a Resource>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let p = &doc.plan_of_action_and_milestones;
+        let ld = p.local_definitions.as_ref();
+        Self {
+            parties: p
+                .metadata
+                .parties
+                .iter()
+                .map(|x| (x.uuid.as_str(), x))
+                .collect(),
+            components: ld
+                .map(|l| l.components.iter().map(|x| (x.uuid.as_str(), x)).collect())
+                .unwrap_or_default(),
+            inventory: ld
+                .map(|l| {
+                    l.inventory_items
+                        .iter()
+                        .map(|x| (x.uuid.as_str(), x))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            observations: p
+                .observations
+                .iter()
+                .map(|x| (x.uuid.as_str(), x))
+                .collect(),
+            risks: p.risks.iter().map(|x| (x.uuid.as_str(), x)).collect(),
+            resources: p
+                .back_matter
+                .iter()
+                .flat_map(|b| &b.resources)
+                .map(|x| (x.uuid.as_str(), x))
+                .collect(),
+        }
+    }
+}
+
+fn date_of(d: &DateTimeWithTimezone) -> Option<NaiveDate> {
+    d.date().or_else(|| parse_date_exact(d.as_str()))
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn fr_props<'p>(props: &'p [Property], name: &'p str) -> impl Iterator<Item = &'p Property> {
+    props
+        .iter()
+        .filter(move |p| p.name.eq_ignore_ascii_case(name) && is_fedramp(p.ns.as_ref()))
+}
+
+fn fr_value<'p>(props: &'p [Property], name: &str) -> Option<&'p str> {
+    props
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name) && is_fedramp(p.ns.as_ref()))
+        .map(|p| p.value.as_str())
+}
+
+fn has_type(o: &Observation, t: &str) -> bool {
+    o.types.iter().any(|x| x.as_str() == t)
+}
+
+fn title_is(title: Option<&poam_model::MarkupLine>, want: &str) -> bool {
+    title.is_some_and(|t| line_text(t).eq_ignore_ascii_case(want))
+}
+
+const DEVIATION_TYPES: [(&str, &str); 3] = [
+    ("risk-adjustment", "Risk Adjustment"),
+    ("false-positive", "False Positive"),
+    ("operational-requirement", "Operational Requirement"),
+];
+
+/// The header block a document shows.
+pub fn header(doc: &Document) -> Header {
+    let m = &doc.plan_of_action_and_milestones.metadata;
+    let title = line_text(&m.title);
+    let system_name = if title.eq_ignore_ascii_case(TITLE_SUFFIX) || title.is_empty() {
+        None
+    } else {
+        Some(
+            title
+                .strip_suffix(TITLE_SUFFIX)
+                .map_or(title.as_str(), str::trim_end)
+                .to_owned(),
+        )
+    };
+    let csp = m
+        .responsible_parties
+        .iter()
+        .find(|r| r.role_id.as_str() == "cloud-service-provider")
+        .and_then(|r| r.party_uuids.first())
+        .and_then(|u| m.parties.iter().find(|p| p.uuid == *u))
+        .and_then(|p| p.name.clone());
+    Header {
+        csp,
+        system_name,
+        impact_level: fr_value(&m.props, "impact-level").and_then(Level::from_token),
+        poam_date: date_of(&m.last_modified),
+    }
+}
+
+/// The rows of a document, one per `poam-item`, in document order. `notes` gets what the
+/// workbook cannot show (a second risk on an item, references that resolve nowhere).
+pub fn items(doc: &Document, notes: &mut Vec<String>) -> Vec<Item> {
+    let index = Index::new(doc);
+    doc.plan_of_action_and_milestones
+        .poam_items
+        .iter()
+        .enumerate()
+        .map(|(i, pi)| item(pi, i, &index, notes))
+        .collect()
+}
+
+fn party_name(index: &Index<'_>, uuid: &str) -> String {
+    index
+        .parties
+        .get(uuid)
+        .and_then(|p| p.name.clone().or_else(|| p.short_name.clone()))
+        .unwrap_or_else(|| uuid.to_owned())
+}
+
+fn component_name(index: &Index<'_>, uuid: &str) -> Option<String> {
+    index
+        .components
+        .get(uuid)
+        .map(|c| line_text(&c.title))
+        .filter(|t| !t.is_empty())
+}
+
+fn asset_name(index: &Index<'_>, kind: &str, uuid: &str) -> Option<String> {
+    if let Some(inv) = index.inventory.get(uuid) {
+        for name in [
+            "asset-id",
+            "fqdn",
+            "ipv4-address",
+            "ipv6-address",
+            "uri",
+            "mac-address",
+        ] {
+            if let Some(p) = inv.props.iter().find(|p| p.name.as_str() == name) {
+                return Some(p.value.clone());
+            }
+        }
+        let d = multiline_text(&inv.description);
+        return non_empty(d.lines().next().unwrap_or_default().to_owned());
+    }
+    if kind == "component" || index.components.contains_key(uuid) {
+        return component_name(index, uuid);
+    }
+    index.parties.get(uuid).and_then(|p| p.name.clone())
+}
+
+fn state_of(f: &Facet) -> &str {
+    f.props
+        .iter()
+        .find(|p| p.name.as_str() == "state")
+        .map_or("initial", |p| p.value.as_str())
+}
+
+/// The level of a risk's FedRAMP facets in `state`: the `risk` facet, or else likelihood
+/// and impact (their common level, or the impact when they differ).
+fn rating(risk: &Risk, state: &str) -> Option<Level> {
+    let facets: Vec<&Facet> = risk
+        .characterizations
+        .iter()
+        .flat_map(|c| &c.facets)
+        .filter(|f| {
+            crate::oscal::FEDRAMP_NAMESPACES.contains(&f.system.as_str()) && state_of(f) == state
+        })
+        .collect();
+    let level = |name: &str| {
+        facets
+            .iter()
+            .find(|f| f.name.as_str() == name)
+            .and_then(|f| Level::from_token(&f.value))
+    };
+    level("risk").or_else(|| match (level("likelihood"), level("impact")) {
+        (Some(l), Some(i)) if l == i => Some(l),
+        (_, Some(i)) => Some(i),
+        (l, None) => l,
+    })
+}
+
+fn deviation(props: &[Property], name: &str) -> Option<Answer> {
+    match fr_value(props, name)?.to_ascii_lowercase().as_str() {
+        "approved" | "yes" => Some(Answer::Yes),
+        "pending" | "investigating" => Some(Answer::Pending),
+        _ => None,
+    }
+}
+
+fn is_vendor_check_in(e: &Entry) -> bool {
+    title_is(e.title.as_ref(), titles::VENDOR_CHECK_IN)
+        || e.props.iter().any(|p| {
+            (p.name.as_str() == "type" && p.ns.is_none() && p.value == "vendor-check-in")
+                || (p.name.as_str() == "vendor-dependency"
+                    && is_fedramp(p.ns.as_ref())
+                    && p.value == "vendor-check-in")
+        })
+}
+
+fn is_closure(e: &Entry) -> bool {
+    e.status_change
+        .as_ref()
+        .is_some_and(|s| s.as_str() == "closed")
+}
+
+fn is_status_update(e: &Entry) -> bool {
+    title_is(e.title.as_ref(), titles::STATUS_UPDATE)
+        && e.props
+            .iter()
+            .any(|p| p.name.as_str() == "type" && p.value == "status-update")
+}
+
+/// A change entry's number and kind when its title is in poam's form (`Milestone 2:
+/// Update`, `Milestone change`), `None` for any other title.
+fn change_title(title: &str) -> Option<(Option<u32>, Option<String>)> {
+    let (head, kind) = match title.split_once(": ") {
+        Some((h, k)) if !k.is_empty() && !k.contains(char::is_whitespace) => {
+            (h, Some(k.to_owned()))
+        }
+        _ => (title, None),
+    };
+    if head == titles::MILESTONE_CHANGE {
+        return Some((None, kind));
+    }
+    let n = head.strip_prefix("Milestone ")?;
+    (n.bytes().all(|c| c.is_ascii_digit()) && !n.is_empty())
+        .then(|| n.parse().ok().map(|n| (Some(n), kind)))
+        .flatten()
+}
+
+fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<String>) -> Item {
+    let label = || {
+        fr_value(&pi.props, "POAM-ID").map_or_else(
+            || format!("poam-item #{}", position + 1),
+            |id| format!("poam-item {id:?}"),
+        )
+    };
+    let risks: Vec<&Risk> = pi
+        .related_risks
+        .iter()
+        .filter_map(|r| {
+            let found = index.risks.get(r.risk_uuid.as_str()).copied();
+            if found.is_none() {
+                notes.push(format!(
+                    "{}: related risk {} is not in the document",
+                    label(),
+                    r.risk_uuid
+                ));
+            }
+            found
+        })
+        .collect();
+    if risks.len() > 1 {
+        notes.push(format!(
+            "{} has {} risks; the workbook shows the first",
+            label(),
+            risks.len()
+        ));
+    }
+    let risk = risks.first().copied();
+    let observations: Vec<&Observation> = pi
+        .related_observations
+        .iter()
+        .filter_map(|o| index.observations.get(o.observation_uuid.as_str()).copied())
+        .collect();
+    let is_ours_special = |o: &Observation| {
+        title_is(o.title.as_ref(), titles::DEVIATION)
+            || title_is(o.title.as_ref(), titles::VENDOR_DEPENDENCY)
+    };
+    let finding = observations
+        .iter()
+        .copied()
+        .find(|o| has_type(o, "finding") && !is_ours_special(o))
+        .or_else(|| {
+            observations.iter().copied().find(|o| {
+                !is_ours_special(o)
+                    && !has_type(o, "vendor-dependency")
+                    && !DEVIATION_TYPES.iter().any(|(t, _)| has_type(o, t))
+            })
+        });
+    let vendor_obs = observations.iter().copied().find(|o| {
+        title_is(o.title.as_ref(), titles::VENDOR_DEPENDENCY) || has_type(o, "vendor-dependency")
+    });
+
+    let mut it = Item {
+        poam_id: pi
+            .props
+            .iter()
+            .find(|p| {
+                p.name.eq_ignore_ascii_case("POAM-ID")
+                    && (p.ns.is_none() || is_fedramp(p.ns.as_ref()))
+            })
+            .map(|p| p.value.clone()),
+        comments: pi.remarks.as_ref().map(multiline_text).and_then(non_empty),
+        auto_approve: fr_value(&pi.props, "auto-approve").map(str::to_owned),
+        services: fr_props(&pi.props, "service-name")
+            .map(|p| p.value.clone())
+            .collect(),
+        extras: fr_props(&pi.props, "unmapped-column")
+            .map(|p| {
+                (
+                    p.value.clone(),
+                    p.remarks.as_ref().map(multiline_text).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        ..Item::default()
+    };
+    it.sheet = if risk.is_some_and(|r| r.status.as_str() == "closed") {
+        SheetKind::Closed
+    } else if fr_value(&pi.props, "configuration-finding").is_some_and(|v| v == "yes") {
+        SheetKind::ConfigurationFindings
+    } else {
+        SheetKind::Open
+    };
+
+    if let Some(o) = finding {
+        for origin in &o.origins {
+            for a in &origin.actors {
+                if a.r#type.as_str() == "tool" {
+                    it.detector_sources.push(
+                        component_name(index, a.actor_uuid.as_str())
+                            .unwrap_or_else(|| a.actor_uuid.to_string()),
+                    );
+                }
+            }
+        }
+        it.assets = o
+            .subjects
+            .iter()
+            .map(|s| {
+                asset_name(index, s.r#type.as_str(), s.subject_uuid.as_str())
+                    .or_else(|| s.title.as_ref().map(line_text).and_then(non_empty))
+                    .unwrap_or_else(|| s.subject_uuid.to_string())
+            })
+            .collect();
+        it.supporting_documents = o
+            .relevant_evidence
+            .iter()
+            .filter_map(|e| {
+                let resource = e
+                    .href
+                    .as_ref()
+                    .and_then(|h| h.strip_prefix('#'))
+                    .and_then(|u| index.resources.get(u));
+                resource
+                    .and_then(|r| r.title.as_ref().map(line_text).and_then(non_empty))
+                    .or_else(|| non_empty(multiline_text(&e.description)))
+                    .or_else(|| e.href.as_ref().map(|h| h.to_string()))
+            })
+            .flat_map(|s| s.lines().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        it.detection_date = date_of(&o.collected);
+    }
+    if let Some(o) = vendor_obs {
+        it.vendor_products = o
+            .subjects
+            .iter()
+            .map(|s| {
+                asset_name(index, s.r#type.as_str(), s.subject_uuid.as_str())
+                    .unwrap_or_else(|| s.subject_uuid.to_string())
+            })
+            .collect();
+    }
+    let rationale_obs: Vec<&Observation> = observations
+        .iter()
+        .copied()
+        .filter(|o| title_is(o.title.as_ref(), titles::DEVIATION))
+        .collect();
+    it.deviation_rationale = if rationale_obs.is_empty() {
+        let parts: Vec<String> = observations
+            .iter()
+            .filter_map(|o| {
+                let (_, label) = DEVIATION_TYPES.iter().find(|(t, _)| has_type(o, t))?;
+                Some(format!("{label} : {}", multiline_text(&o.description)))
+            })
+            .collect();
+        non_empty(parts.join("\n\n"))
+    } else {
+        non_empty(
+            rationale_obs
+                .iter()
+                .map(|o| multiline_text(&o.description))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        )
+    };
+
+    let Some(risk) = risk else {
+        it.weakness_name = non_empty(line_text(&pi.title));
+        it.weakness_description = non_empty(multiline_text(&pi.description));
+        return it;
+    };
+    it.weakness_name =
+        non_empty(line_text(&risk.title)).or_else(|| non_empty(line_text(&pi.title)));
+    it.weakness_description = non_empty(multiline_text(&risk.description))
+        .or_else(|| non_empty(multiline_text(&pi.description)));
+    it.controls = fr_props(&risk.props, "impacted-control-id")
+        .map(|p| p.value.clone())
+        .collect();
+    it.completion_date = risk.deadline.as_ref().and_then(date_of);
+    it.vendor_dependency = match fr_value(&risk.props, "vendor-dependency")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("tracking" | "resolved" | "yes") => Some(Answer::Yes),
+        Some("investigating" | "pending") => Some(Answer::Pending),
+        _ => None,
+    };
+    it.risk_adjustment = deviation(&risk.props, "risk-adjustment");
+    it.false_positive = deviation(&risk.props, "false-positive");
+    it.operational_requirement = deviation(&risk.props, "operational-requirement");
+    it.kev =
+        fr_value(&risk.props, "kev-catalog").and_then(|v| match v.to_ascii_lowercase().as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        });
+    it.kev_due_date = fr_value(&risk.props, "kev-due-date").and_then(parse_date_exact);
+    it.original_rating = rating(risk, "initial");
+    it.adjusted_rating = rating(risk, "adjusted");
+    for c in &risk.characterizations {
+        for a in &c.origin.actors {
+            for name in ["plugin-id", "vulnerability-id"] {
+                it.source_ids
+                    .extend(fr_props(&a.props, name).map(|p| p.value.clone()));
+            }
+        }
+        for f in &c.facets {
+            let cve_system = f.system.trim_end_matches('/') == CVE_SYSTEM
+                || f.system.trim_end_matches('/') == "https://cve.mitre.org";
+            if cve_system && matches!(f.name.as_str(), "cve-id" | "vulnerability-id") {
+                it.cves.push(f.value.clone());
+            }
+        }
+    }
+    if it.source_ids.is_empty()
+        && let Some(o) = finding
+    {
+        for origin in &o.origins {
+            for a in &origin.actors {
+                for p in &a.props {
+                    if is_fedramp(p.ns.as_ref())
+                        && matches!(p.name.as_str(), "plugin-id" | "vulnerability-id")
+                    {
+                        it.source_ids.push(p.value.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some(planned) = risk
+        .remediations
+        .iter()
+        .find(|r| r.lifecycle.as_str() == "planned")
+    {
+        it.remediation_plan = non_empty(multiline_text(&planned.description));
+        it.points_of_contact = planned
+            .origins
+            .iter()
+            .flat_map(|o| &o.actors)
+            .filter(|a| a.r#type.as_str() == "party")
+            .map(|a| party_name(index, a.actor_uuid.as_str()))
+            .collect();
+        it.resources_required = non_empty(
+            planned
+                .required_assets
+                .iter()
+                .map(|r| multiline_text(&r.description))
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        );
+        it.milestones = planned
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let title = line_text(&t.title);
+                let description = t
+                    .description
+                    .as_ref()
+                    .map(multiline_text)
+                    .unwrap_or_default();
+                let ours = title
+                    .strip_prefix("Milestone ")
+                    .filter(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+                    .and_then(|n| n.parse().ok());
+                let text = match ours {
+                    Some(_) => description,
+                    None if description.is_empty() => title,
+                    None => format!("{title}\n{description}"),
+                };
+                let date = t.timing.as_ref().and_then(|tm| {
+                    tm.on_date
+                        .as_ref()
+                        .and_then(|o| date_of(&o.date))
+                        .or_else(|| tm.within_date_range.as_ref().and_then(|w| date_of(&w.end)))
+                });
+                Milestone {
+                    number: Some(ours.unwrap_or(i as u32 + 1)),
+                    date,
+                    text,
+                }
+            })
+            .collect();
+    }
+
+    let entries: &[Entry] = risk.risk_log.as_ref().map_or(&[], |l| &l.entries);
+    let latest = |f: &dyn Fn(&Entry) -> bool| {
+        entries
+            .iter()
+            .filter(|e| f(e))
+            .filter_map(|e| date_of(&e.start))
+            .max()
+    };
+    it.vendor_checkin = latest(&is_vendor_check_in);
+    it.status_date = latest(&is_closure)
+        .or_else(|| latest(&is_status_update))
+        .or_else(|| {
+            latest(&|e: &Entry| {
+                !is_vendor_check_in(e)
+                    && e.title
+                        .as_ref()
+                        .is_none_or(|t| change_title(&line_text(t)).is_none())
+            })
+        });
+    it.changes = entries
+        .iter()
+        .filter(|e| !is_vendor_check_in(e) && !is_closure(e) && !is_status_update(e))
+        .map(|e| {
+            let title = e.title.as_ref().map(line_text).unwrap_or_default();
+            let description = e
+                .description
+                .as_ref()
+                .map(multiline_text)
+                .unwrap_or_default();
+            let date = date_of(&e.start);
+            match change_title(&title) {
+                Some((number, kind)) => MilestoneChange {
+                    number,
+                    kind,
+                    date,
+                    text: description,
+                },
+                None => MilestoneChange {
+                    number: None,
+                    kind: None,
+                    date,
+                    text: match (title.is_empty(), description.is_empty()) {
+                        (false, false) => format!("{title}\n{description}"),
+                        (false, true) => title,
+                        _ => description,
+                    },
+                },
+            }
+        })
+        .collect();
+    it
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_titles() {
+        assert_eq!(
+            change_title("Milestone 2: Update"),
+            Some((Some(2), Some("Update".into())))
+        );
+        assert_eq!(change_title("Milestone 2"), Some((Some(2), None)));
+        assert_eq!(change_title("Milestone change"), Some((None, None)));
+        assert_eq!(
+            change_title("Milestone change: New"),
+            Some((None, Some("New".into())))
+        );
+        assert_eq!(change_title("Activity 1"), None);
+        assert_eq!(change_title("Milestone review"), None);
+        assert_eq!(change_title("Milestone 2: two words"), None);
+    }
+}

@@ -1,0 +1,304 @@
+//! The FedRAMP POA&M Excel workbook, both ways.
+//!
+//! [`import`] reads a workbook of any FedRAMP template version (2021 to 2024, and the usual
+//! hand edits) into an OSCAL POA&M shaped as the FedRAMP Guide says; [`export`] writes any
+//! OSCAL POA&M as a workbook in the 2024 template's look. One column table
+//! ([`columns::COLUMNS`]) drives both directions; `docs/workbook-mapping.md` spells the
+//! mapping out column by column.
+//!
+//! **Guarantees** (tested): workbook -> OSCAL -> workbook gives back every non-empty cell of
+//! every item sheet (dates compared as dates, text in its normal form, see
+//! [`cell::normalize_text`]); OSCAL -> workbook -> OSCAL gives back everything the workbook
+//! can show; importing the same workbook twice gives the same document, byte for byte, and
+//! items keep their UUIDs from one month's workbook to the next.
+//!
+//! **Architecture invariant:** nothing is dropped. A cell poam does not understand (a date
+//! of `TBD`, an unknown column) is a [`Warning`] naming the cell and its text is kept in the
+//! OSCAL (see [`verbatim`]).
+
+pub mod cell;
+pub mod columns;
+pub mod compare;
+mod error;
+mod extract;
+pub mod guard;
+mod markup;
+pub mod oscal;
+pub mod read;
+pub mod record;
+pub mod values;
+pub mod verbatim;
+mod write;
+
+use std::fmt;
+
+use poam_model::Document;
+
+pub use error::{ExportError, ImportError, ImportErrorKind};
+pub use read::ReadOptions;
+
+use crate::cell::{CellRef, CellValue};
+use crate::columns::{COLUMNS, column};
+use crate::record::{Header, HeaderField, Item, SheetKind, read_cell, read_header_cell};
+
+/// Something in the workbook (or document) poam read but could not fully use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// A stable kebab-case code, e.g. `cell-not-understood`.
+    pub code: &'static str,
+    /// The cell concerned, when there is one.
+    pub place: Option<CellRef>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(code: &'static str, place: Option<CellRef>, message: String) -> Self {
+        Self {
+            code,
+            place,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.place {
+            Some(p) => write!(f, "{p}: {} [{}]", self.message, self.code),
+            None => write!(f, "{} [{}]", self.message, self.code),
+        }
+    }
+}
+
+/// An imported workbook.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub document: Document,
+    pub warnings: Vec<Warning>,
+}
+
+/// An exported workbook.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    /// The .xlsx file's bytes.
+    pub bytes: Vec<u8>,
+    /// What the workbook cannot show (a second risk on an item, unresolved references).
+    pub warnings: Vec<Warning>,
+}
+
+/// Whether `bytes` start like an .xlsx (a zip archive).
+pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
+    guard::is_zip(bytes)
+}
+
+/// Whether `bytes` start like an OLE compound file (an encrypted .xlsx or a legacy .xls).
+pub fn looks_like_encrypted_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(guard::OLE_MAGIC)
+}
+
+/// Header values the template ships as instructions, not data.
+fn is_placeholder(field: HeaderField, v: &CellValue) -> bool {
+    let t = v.as_text();
+    match field {
+        HeaderField::Csp | HeaderField::SystemName => t == "Text",
+        HeaderField::PoamDate => t == "Date",
+        HeaderField::ImpactLevel => t == "Low, Moderate, High",
+    }
+}
+
+/// Reads a workbook into an OSCAL POA&M. `source_name` names the file in errors.
+pub fn import(
+    bytes: &[u8],
+    source_name: &str,
+    options: &ReadOptions,
+) -> Result<Imported, ImportError> {
+    let fail = |kind| ImportError {
+        source_name: source_name.to_owned(),
+        kind,
+    };
+    guard::check(bytes, &guard::Limits::default()).map_err(fail)?;
+    let mut warnings = Vec::new();
+    let mut sheets = read::read_sheets(bytes, options, &mut warnings).map_err(fail)?;
+    sheets.sort_by_key(|s| s.kind);
+
+    // The header block: the first sheet that fills a cell wins; the others should agree.
+    let mut header = Header::default();
+    let mut header_cells: [Option<CellValue>; 4] = Default::default();
+    let mut header_seen: [Option<CellRef>; 4] = Default::default();
+    for sheet in &sheets {
+        for (field, place, value) in &sheet.header_cells {
+            let i = *field as usize;
+            let Some(value) = value else { continue };
+            if let Some(first) = &header_seen[i] {
+                if !cell::cells_equal(header_cells[i].as_ref(), Some(value)) {
+                    warnings.push(Warning::new(
+                        "header-conflict",
+                        Some(place.clone()),
+                        format!(
+                            "{} {value:?} differs from {first}; {first} is used",
+                            field.label()
+                        ),
+                    ));
+                }
+                continue;
+            }
+            header_seen[i] = Some(place.clone());
+            header_cells[i] = Some(value.clone());
+            if is_placeholder(*field, value) {
+                warnings.push(Warning::new(
+                    "template-placeholder",
+                    Some(place.clone()),
+                    format!(
+                        "{} still holds the template's placeholder {value}; kept as written",
+                        field.label()
+                    ),
+                ));
+                continue;
+            }
+            for c in read_header_cell(&mut header, *field, value) {
+                warnings.push(Warning::new("cell-not-understood", Some(place.clone()), c));
+            }
+        }
+    }
+
+    // The items, sheet by sheet.
+    let n: usize = sheets.iter().map(|s| s.rows.len()).sum();
+    let mut items = Vec::with_capacity(n);
+    let mut places = Vec::with_capacity(n);
+    let mut originals: Vec<&[Option<CellValue>]> = Vec::with_capacity(n);
+    for sheet in &sheets {
+        for row in &sheet.rows {
+            let mut item = Item {
+                sheet: sheet.kind,
+                ..Item::default()
+            };
+            for c in &COLUMNS {
+                let Some(v) = &row.cells[c.field as usize] else {
+                    continue;
+                };
+                for complaint in read_cell(&mut item, c.field, v) {
+                    warnings.push(Warning::new(
+                        "cell-not-understood",
+                        sheet.cell_ref(row.row, c.field),
+                        complaint,
+                    ));
+                }
+            }
+            for ((_, header), v) in sheet.extras.iter().zip(&row.extras) {
+                if let Some(v) = v {
+                    item.extras.push((header.clone(), v.as_text().into_owned()));
+                }
+            }
+            places.push(format!("{}!{}", sheet.name, row.row + 1));
+            originals.push(&row.cells);
+            let place = sheet.cell_ref(row.row, columns::Field::PoamId);
+            match item.poam_id.as_deref() {
+                None | Some("") => warnings.push(Warning::new(
+                    "missing-poam-id",
+                    place.or_else(|| Some(CellRef::new(&sheet.name, row.row, 0))),
+                    "the item has no POAM ID; its UUIDs are made from its place in the workbook and will change when rows move".to_owned(),
+                )),
+                Some(_) => {}
+            }
+            items.push(item);
+        }
+    }
+    let keys = oscal::item_keys(&items, &places);
+    for (k, p) in keys.iter().zip(&places) {
+        if k.starts_with("item:") && k.contains('#') {
+            warnings.push(Warning::new(
+                "duplicate-poam-id",
+                None,
+                format!("{p}: the POAM ID is used by an earlier item too; this item's UUIDs are made from the ID and its order"),
+            ));
+        }
+    }
+
+    let mut document = oscal::build(&header, &items, &keys);
+
+    // Remember every cell the OSCAL would not give back as it was written.
+    let mut notes = Vec::new();
+    let shown = extract::items(&document, &mut notes);
+    let poam = &mut document.plan_of_action_and_milestones;
+    for ((pi, item), original) in poam.poam_items.iter_mut().zip(&shown).zip(&originals) {
+        for c in &COLUMNS {
+            let canonical = record::write_cell(item, c.field);
+            let orig = original[c.field as usize].as_ref();
+            if !verbatim::same(canonical.as_ref(), orig, c.default_text) {
+                verbatim::remember(&mut pi.props, c.key, canonical.as_ref(), orig);
+            }
+        }
+    }
+    let shown_header = extract::header(&document);
+    let metadata = &mut document.plan_of_action_and_milestones.metadata;
+    for field in HeaderField::ALL {
+        let canonical = record::write_header_cell(&shown_header, field);
+        let orig = header_cells[field as usize].as_ref();
+        if !verbatim::same(canonical.as_ref(), orig, "") {
+            verbatim::remember(&mut metadata.props, field.key(), canonical.as_ref(), orig);
+        }
+    }
+    Ok(Imported { document, warnings })
+}
+
+/// Writes a document as a workbook in the 2024 template's look.
+pub fn export(doc: &Document) -> Result<Exported, ExportError> {
+    let mut notes = Vec::new();
+    let items = extract::items(doc, &mut notes);
+    let header = extract::header(doc);
+    let poam = &doc.plan_of_action_and_milestones;
+    let header_cells: [Option<CellValue>; 4] = HeaderField::ALL.map(|f| {
+        verbatim::choose(
+            &poam.metadata.props,
+            f.key(),
+            record::write_header_cell(&header, f),
+        )
+    });
+    let mut extra_headers: Vec<String> = Vec::new();
+    let mut extra_index: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    for item in &items {
+        for (h, _) in &item.extras {
+            if !extra_index.contains_key(h) {
+                extra_index.insert(h.clone(), extra_headers.len());
+                extra_headers.push(h.clone());
+            }
+        }
+    }
+    let mut sheets: [Vec<write::Row>; 3] = Default::default();
+    for (item, pi) in items.iter().zip(&poam.poam_items) {
+        let cells = COLUMNS
+            .iter()
+            .map(|c| verbatim::choose(&pi.props, c.key, record::write_cell(item, c.field)))
+            .collect();
+        let mut extras = vec![None; extra_headers.len()];
+        for (h, text) in &item.extras {
+            if let Some(&i) = extra_index.get(h) {
+                extras[i] = CellValue::text(text);
+            }
+        }
+        let sheet = SheetKind::ALL
+            .iter()
+            .position(|k| *k == item.sheet)
+            .unwrap_or(0);
+        sheets[sheet].push(write::Row { cells, extras });
+    }
+    let created = header
+        .poam_date
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1))
+        .unwrap_or_default();
+    let bytes = write::write_book(&write::Book {
+        header: &header_cells,
+        sheets: &sheets,
+        extra_headers: &extra_headers,
+        created,
+    })?;
+    let _ = column;
+    Ok(Exported {
+        bytes,
+        warnings: notes
+            .into_iter()
+            .map(|n| Warning::new("not-shown", None, n))
+            .collect(),
+    })
+}

@@ -1,0 +1,1067 @@
+//! Typed workbook rows to an OSCAL POA&M, shaped as the FedRAMP Guide shapes a workbook row:
+//! one `poam-item` linked to a finding `observation` and one `risk`, plus deviation and
+//! vendor-dependency observations when the row asks for them. Every UUID is a version 5
+//! UUID of a stable key (system, POAM ID, role), so the same workbook gives the same
+//! document and next month's workbook keeps the UUIDs of the items it shares with this one.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use poam_model::datatypes::{DateTimeWithTimezone, Token, Uri, UriReference, Uuid};
+use poam_model::{
+    AssociatedRisk, BackMatter, Characterization, Document, Entry, Facet, InventoryItem,
+    LocalDefinitions, Metadata, MitigatingFactor, Observation, OnDate, Origin, OriginActor, Party,
+    PlanOfActionAndMilestones, PoamItem, Property, RelatedObservation, RelatedResponse,
+    RelatedTask, RelevantEvidence, RequiredAsset, Resource, Response, ResponsibleParty, Risk,
+    RiskLog, Role, SubjectReference, SystemComponent, SystemComponentStatus, SystemId, Task,
+    Timing,
+};
+
+use crate::markup;
+use crate::record::{Header, Item, SheetKind};
+use crate::values::{self, Answer, Level, is_cve};
+
+/// The namespace poam writes FedRAMP props in (the published FedRAMP templates' form).
+pub const FEDRAMP_NS: &str = "https://fedramp.gov/ns/oscal";
+/// Every spelling of the FedRAMP namespace found in FedRAMP's own content; all are read.
+pub const FEDRAMP_NAMESPACES: &[&str] = &[
+    "https://fedramp.gov/ns/oscal",
+    "http://fedramp.gov/ns/oscal",
+    "https://fedramp.gov",
+    "http://fedramp.gov",
+];
+/// The facet naming system poam writes FedRAMP facets in (OSCAL's allowed, non-deprecated
+/// value; every spelling in [`FEDRAMP_NAMESPACES`] is read).
+pub const FEDRAMP_SYSTEM: &str = "http://fedramp.gov/ns/oscal";
+/// The CVE naming system for `cve-id` facets.
+pub const CVE_SYSTEM: &str = "http://cve.mitre.org";
+/// The namespace of poam's own bookkeeping props (workbook cells kept verbatim).
+pub const WORKBOOK_NS: &str = "urn:poam:workbook";
+/// The OSCAL version poam declares on documents it creates.
+pub const OSCAL_VERSION: &str = "1.1.3";
+/// `metadata/title` is `[System Name]` followed by this, as in FedRAMP's templates.
+pub const TITLE_SUFFIX: &str = "FedRAMP Plan of Action and Milestones (POA&M)";
+
+/// Titles poam gives the parts it creates; `extract.rs` recognises them.
+pub mod titles {
+    pub const PLANNED_RESPONSE: &str = "CSP's Remediation Plan";
+    pub const DEVIATION: &str = "Deviation Rationale";
+    pub const VENDOR_DEPENDENCY: &str = "Vendor Dependency";
+    pub const VENDOR_CHECK_IN: &str = "Vendor Check-in";
+    pub const STATUS_UPDATE: &str = "Status Update";
+    pub const RISK_CLOSED: &str = "Risk Closed";
+    pub const MILESTONE_CHANGE: &str = "Milestone change";
+    pub const REQUIRED_ASSET: &str = "Resources Required";
+}
+
+/// Text written where OSCAL requires a value the workbook left blank. Export writes the
+/// blank back (poam remembers the cell was blank, see `verbatim.rs`).
+pub mod placeholders {
+    pub const DESCRIPTION: &str = "No description was given in the POA&M workbook.";
+    pub const STATEMENT: &str = "No Risk Statement";
+    pub const REMEDIATION_PLAN: &str = "No remediation plan was given in the POA&M workbook.";
+    pub const UNTITLED: &str = "Untitled weakness";
+    pub const CSP: &str = "Cloud Service Provider";
+}
+
+/// The root of every UUID poam-xlsx makes (a fixed, random version 4 UUID).
+const ROOT_NAMESPACE: &str = "e438e16a-918e-430b-999e-9ee133b85646";
+
+/// Is `ns` one of the FedRAMP namespaces?
+pub fn is_fedramp(ns: Option<&Uri>) -> bool {
+    ns.is_some_and(|n| FEDRAMP_NAMESPACES.contains(&n.as_str()))
+}
+
+pub(crate) fn date_time(d: NaiveDate) -> DateTimeWithTimezone {
+    DateTimeWithTimezone::new(format!("{}T00:00:00Z", values::format_date(d)))
+}
+
+pub(crate) fn prop(name: &str, ns: Option<&str>, value: &str) -> Property {
+    Property {
+        name: Token::new(name),
+        uuid: None,
+        ns: ns.map(Uri::new),
+        value: value.to_owned(),
+        class: None,
+        group: None,
+        remarks: None,
+    }
+}
+
+pub(crate) fn fr_prop(name: &str, value: &str) -> Property {
+    prop(name, Some(FEDRAMP_NS), value)
+}
+
+fn facet(name: &str, system: &str, value: &str, state: Option<&str>) -> Facet {
+    Facet {
+        name: Token::new(name),
+        system: Uri::new(system),
+        value: value.to_owned(),
+        props: state
+            .map(|s| vec![prop("state", None, s)])
+            .unwrap_or_default(),
+        links: Vec::new(),
+        remarks: None,
+    }
+}
+
+fn actor(kind: &str, uuid: Uuid, props: Vec<Property>) -> OriginActor {
+    OriginActor {
+        r#type: Token::new(kind),
+        actor_uuid: uuid,
+        role_id: None,
+        props,
+        links: Vec::new(),
+    }
+}
+
+fn subject(kind: &str, uuid: Uuid) -> SubjectReference {
+    SubjectReference {
+        subject_uuid: uuid,
+        r#type: Token::new(kind),
+        title: None,
+        props: Vec::new(),
+        links: Vec::new(),
+        remarks: None,
+    }
+}
+
+fn or_placeholder(text: Option<&str>, placeholder: &str) -> String {
+    match text {
+        Some(t) if !t.trim().is_empty() => t.to_owned(),
+        _ => placeholder.to_owned(),
+    }
+}
+
+/// The FedRAMP deviation prop value for a workbook answer.
+fn deviation_value(a: Answer) -> &'static str {
+    match a {
+        Answer::Yes => "approved",
+        Answer::Pending | Answer::No => "pending",
+    }
+}
+
+/// The FedRAMP vendor-dependency prop value for a workbook answer.
+fn vendor_value(a: Answer) -> &'static str {
+    match a {
+        Answer::Yes => "tracking",
+        Answer::Pending | Answer::No => "investigating",
+    }
+}
+
+/// Local definitions, parties and back-matter shared by many rows, each made once.
+struct Shared {
+    ns: Uuid,
+    components: Vec<SystemComponent>,
+    component_ids: HashMap<String, Uuid>,
+    inventory: Vec<InventoryItem>,
+    inventory_ids: HashMap<String, Uuid>,
+    parties: Vec<Party>,
+    party_ids: HashMap<String, Uuid>,
+    resources: Vec<Resource>,
+    resource_ids: HashMap<String, Uuid>,
+}
+
+impl Shared {
+    fn id(&self, key: &str) -> Uuid {
+        Uuid::from_name(&self.ns, key)
+    }
+
+    fn component(&mut self, kind: &str, name: &str, description: &str) -> Uuid {
+        let key = format!("component:{kind}:{name}");
+        if let Some(u) = self.component_ids.get(&key) {
+            return u.clone();
+        }
+        let uuid = self.id(&key);
+        self.components.push(SystemComponent {
+            uuid: uuid.clone(),
+            r#type: "software".to_owned(),
+            title: markup::line(name),
+            description: markup::multiline(description),
+            purpose: None,
+            props: Vec::new(),
+            links: Vec::new(),
+            status: SystemComponentStatus {
+                state: Token::new("operational"),
+                remarks: None,
+            },
+            responsible_roles: Vec::new(),
+            protocols: Vec::new(),
+            remarks: None,
+        });
+        self.component_ids.insert(key, uuid.clone());
+        uuid
+    }
+
+    fn inventory_item(&mut self, asset: &str) -> Uuid {
+        let key = format!("inventory-item:{asset}");
+        if let Some(u) = self.inventory_ids.get(&key) {
+            return u.clone();
+        }
+        let uuid = self.id(&key);
+        let mut props = vec![prop("asset-id", None, asset)];
+        props.extend(address_props(asset));
+        self.inventory.push(InventoryItem {
+            uuid: uuid.clone(),
+            description: markup::multiline(asset),
+            props,
+            links: Vec::new(),
+            responsible_parties: Vec::new(),
+            implemented_components: Vec::new(),
+            remarks: None,
+        });
+        self.inventory_ids.insert(key, uuid.clone());
+        uuid
+    }
+
+    fn person(&mut self, name: &str) -> Uuid {
+        let key = format!("party:person:{name}");
+        if let Some(u) = self.party_ids.get(&key) {
+            return u.clone();
+        }
+        let uuid = self.id(&key);
+        self.parties.push(party(uuid.clone(), "person", name, None));
+        self.party_ids.insert(key, uuid.clone());
+        uuid
+    }
+
+    fn evidence(&mut self, line: &str) -> Uuid {
+        let key = format!("resource:evidence:{line}");
+        if let Some(u) = self.resource_ids.get(&key) {
+            return u.clone();
+        }
+        let uuid = self.id(&key);
+        self.resources.push(Resource {
+            uuid: uuid.clone(),
+            title: Some(markup::line(line)),
+            description: None,
+            props: vec![fr_prop("type", "evidence")],
+            document_ids: Vec::new(),
+            citation: None,
+            rlinks: Vec::new(),
+            base64: None,
+            remarks: None,
+        });
+        self.resource_ids.insert(key, uuid.clone());
+        uuid
+    }
+}
+
+/// The address props an asset identifier carries plainly: an IPv4 or IPv6 address, or a
+/// host name, in front of an optional `(port/protocol)`.
+fn address_props(asset: &str) -> Vec<Property> {
+    let head = asset
+        .split([' ', '(', '\t'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches([',', ';']);
+    if head.is_empty() {
+        return Vec::new();
+    }
+    if head.parse::<std::net::Ipv4Addr>().is_ok() {
+        return vec![prop("ipv4-address", None, head)];
+    }
+    if head.contains(':') && head.parse::<std::net::Ipv6Addr>().is_ok() {
+        return vec![prop("ipv6-address", None, head)];
+    }
+    let labels: Vec<&str> = head.split('.').collect();
+    let hostname = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                && !l.starts_with('-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.bytes().all(|c| c.is_ascii_alphabetic()));
+    if hostname {
+        return vec![prop("fqdn", None, head)];
+    }
+    Vec::new()
+}
+
+fn party(uuid: Uuid, kind: &str, name: &str, short_name: Option<&str>) -> Party {
+    Party {
+        uuid,
+        r#type: kind.to_owned(),
+        name: Some(name.to_owned()),
+        short_name: short_name.map(str::to_owned),
+        external_ids: Vec::new(),
+        props: Vec::new(),
+        links: Vec::new(),
+        email_addresses: Vec::new(),
+        telephone_numbers: Vec::new(),
+        addresses: Vec::new(),
+        location_uuids: Vec::new(),
+        member_of_organizations: Vec::new(),
+        remarks: None,
+    }
+}
+
+fn role(id: &str, title: &str) -> Role {
+    Role {
+        id: Token::new(id),
+        title: markup::line(title),
+        short_name: None,
+        description: None,
+        props: Vec::new(),
+        links: Vec::new(),
+        remarks: None,
+    }
+}
+
+fn responsible(role_id: &str, party: &Uuid) -> ResponsibleParty {
+    ResponsibleParty {
+        role_id: Token::new(role_id),
+        party_uuids: vec![party.clone()],
+        props: Vec::new(),
+        links: Vec::new(),
+        remarks: None,
+    }
+}
+
+/// The UUID namespace of one system: every UUID of its POA&M derives from it.
+pub fn system_namespace(header: &Header) -> Uuid {
+    let root = Uuid::new(ROOT_NAMESPACE);
+    let key = header
+        .system_name
+        .as_deref()
+        .or(header.csp.as_deref())
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    Uuid::from_name(&root, &format!("system:{key}"))
+}
+
+/// The UUID of the FedRAMP PMO party (the same in every document poam writes).
+fn fedramp_pmo_uuid() -> Uuid {
+    Uuid::from_name(&Uuid::new(ROOT_NAMESPACE), "party:fedramp-pmo")
+}
+
+/// The stable key of each item: its POAM ID; a repeated or missing POAM ID gets a suffix
+/// or the row's place instead (the caller warns about those).
+pub fn item_keys(items: &[Item], places: &[String]) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+    items
+        .iter()
+        .zip(places)
+        .map(|(item, place)| {
+            let base = match item.poam_id.as_deref() {
+                Some(id) if !id.is_empty() => format!("item:{id}"),
+                _ => format!("row:{place}"),
+            };
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}#{n}") }
+        })
+        .collect()
+}
+
+/// The date a document falls back to where OSCAL needs one and the workbook gives none: the
+/// POAM Date, else the latest date in the workbook, else 2000-01-01.
+pub fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
+    header.poam_date.unwrap_or_else(|| {
+        items
+            .iter()
+            .flat_map(|i| {
+                [
+                    i.detection_date,
+                    i.completion_date,
+                    i.status_date,
+                    i.vendor_checkin,
+                ]
+            })
+            .flatten()
+            .max()
+            .or_else(|| NaiveDate::from_ymd_opt(2000, 1, 1))
+            .unwrap_or_default()
+    })
+}
+
+/// Builds the OSCAL document of a workbook. `keys` are the items' stable keys
+/// ([`item_keys`]); poam-items come out in the order of `items`.
+pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
+    let ns = system_namespace(header);
+    let fallback = fallback_date(header, items);
+    let mut shared = Shared {
+        ns: ns.clone(),
+        components: Vec::new(),
+        component_ids: HashMap::new(),
+        inventory: Vec::new(),
+        inventory_ids: HashMap::new(),
+        parties: Vec::new(),
+        party_ids: HashMap::new(),
+        resources: Vec::new(),
+        resource_ids: HashMap::new(),
+    };
+
+    let csp_uuid = shared.id("party:cloud-service-provider");
+    let pmo_uuid = fedramp_pmo_uuid();
+    shared.parties.push(party(
+        csp_uuid.clone(),
+        "organization",
+        &or_placeholder(header.csp.as_deref(), placeholders::CSP),
+        None,
+    ));
+    shared.parties.push(party(
+        pmo_uuid.clone(),
+        "organization",
+        "Federal Risk and Authorization Management Program: Program Management Office",
+        Some("FedRAMP PMO"),
+    ));
+
+    let mut observations = Vec::with_capacity(items.len());
+    let mut risks = Vec::with_capacity(items.len());
+    let mut poam_items = Vec::with_capacity(items.len());
+    for (item, key) in items.iter().zip(keys) {
+        let built = build_item(item, key, &mut shared, &csp_uuid, fallback);
+        observations.extend(built.observations);
+        risks.push(built.risk);
+        poam_items.push(built.poam_item);
+    }
+
+    let mut props = Vec::new();
+    if let Some(level) = header.impact_level {
+        props.push(fr_prop("impact-level", level.token()));
+    }
+    let system_name = header.system_name.as_deref().filter(|s| !s.is_empty());
+    let title = match system_name {
+        Some(name) => format!("{name} {TITLE_SUFFIX}"),
+        None => TITLE_SUFFIX.to_owned(),
+    };
+    let date = date_time(fallback);
+    let metadata = Metadata {
+        title: markup::line(&title),
+        published: Some(date.clone()),
+        last_modified: date,
+        version: values::format_date(fallback),
+        oscal_version: OSCAL_VERSION.to_owned(),
+        revisions: Vec::new(),
+        document_ids: Vec::new(),
+        props,
+        links: Vec::new(),
+        roles: vec![
+            role("cloud-service-provider", "Cloud Service Provider"),
+            role("prepared-for", "Prepared For"),
+            role("fedramp-pmo", "FedRAMP Program Management Office"),
+        ],
+        locations: Vec::new(),
+        parties: shared.parties,
+        responsible_parties: vec![
+            responsible("cloud-service-provider", &csp_uuid),
+            responsible("prepared-for", &csp_uuid),
+            responsible("fedramp-pmo", &pmo_uuid),
+        ],
+        actions: Vec::new(),
+        remarks: None,
+    };
+
+    let local_definitions = (!shared.components.is_empty() || !shared.inventory.is_empty())
+        .then_some(LocalDefinitions {
+            components: shared.components,
+            inventory_items: shared.inventory,
+            assessment_assets: None,
+            remarks: None,
+        });
+    let back_matter = (!shared.resources.is_empty()).then_some(BackMatter {
+        resources: shared.resources,
+    });
+    let document_uuid = Uuid::from_name(
+        &ns,
+        &format!(
+            "document:{}",
+            header
+                .poam_date
+                .map(values::format_date)
+                .unwrap_or_default()
+        ),
+    );
+    Document::new(PlanOfActionAndMilestones {
+        uuid: document_uuid,
+        metadata,
+        import_ssp: None,
+        system_id: system_name.and_then(fedramp_id).map(|id| SystemId {
+            identifier_type: Some(Uri::new(FEDRAMP_SYSTEM)),
+            value: id,
+        }),
+        local_definitions,
+        observations,
+        risks,
+        findings: Vec::new(),
+        poam_items,
+        back_matter,
+    })
+}
+
+/// A FedRAMP package ID written in the system name, e.g. `Acme Cloud (F1234567890)`.
+fn fedramp_id(system_name: &str) -> Option<String> {
+    system_name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| {
+            let digits = w.strip_prefix("FR").or_else(|| w.strip_prefix('F'));
+            digits.is_some_and(|d| d.len() >= 8 && d.bytes().all(|c| c.is_ascii_digit()))
+        })
+        .map(str::to_owned)
+}
+
+struct BuiltItem {
+    observations: Vec<Observation>,
+    risk: Risk,
+    poam_item: PoamItem,
+}
+
+fn observation(uuid: Uuid, title: Option<&str>, description: &str, method: &str) -> Observation {
+    Observation {
+        uuid,
+        title: title.map(markup::line),
+        description: markup::multiline(description),
+        props: Vec::new(),
+        links: Vec::new(),
+        methods: vec![method.to_owned()],
+        types: Vec::new(),
+        origins: Vec::new(),
+        subjects: Vec::new(),
+        relevant_evidence: Vec::new(),
+        collected: DateTimeWithTimezone::new(String::new()),
+        expires: None,
+        remarks: None,
+    }
+}
+
+fn entry(uuid: Uuid, title: &str, description: Option<&str>, start: NaiveDate) -> Entry {
+    Entry {
+        uuid,
+        title: Some(markup::line(title)),
+        description: description.filter(|d| !d.is_empty()).map(markup::multiline),
+        start: date_time(start),
+        end: None,
+        props: Vec::new(),
+        links: Vec::new(),
+        logged_by: Vec::new(),
+        status_change: None,
+        related_responses: Vec::new(),
+        remarks: None,
+    }
+}
+
+/// The title of a milestone-change entry: `Milestone 2: Update`, `Milestone 2`,
+/// `Milestone change: Update` or `Milestone change`.
+pub fn change_title(number: Option<u32>, kind: Option<&str>) -> String {
+    let head = number.map_or_else(
+        || titles::MILESTONE_CHANGE.to_owned(),
+        |n| format!("Milestone {n}"),
+    );
+    match kind {
+        Some(k) => format!("{head}: {k}"),
+        None => head,
+    }
+}
+
+fn build_item(
+    item: &Item,
+    key: &str,
+    shared: &mut Shared,
+    csp: &Uuid,
+    fallback: NaiveDate,
+) -> BuiltItem {
+    let ns = shared.ns.clone();
+    let id = move |part: &str| Uuid::from_name(&ns, &format!("{key}/{part}"));
+    let poam_uuid = shared.id(key);
+    let risk_uuid = id("risk");
+    let finding_uuid = id("observation/finding");
+    let planned_uuid = id("response/planned");
+    let collected = date_time(item.detection_date.or(item.status_date).unwrap_or(fallback));
+    let title = or_placeholder(
+        item.weakness_name.as_deref().or(item.poam_id.as_deref()),
+        placeholders::UNTITLED,
+    );
+    let description = or_placeholder(
+        item.weakness_description.as_deref(),
+        placeholders::DESCRIPTION,
+    );
+
+    // The finding observation: who found it (tools), where (assets), evidence.
+    let tools: Vec<Uuid> = item
+        .detector_sources
+        .iter()
+        .map(|t| {
+            shared.component(
+                "tool",
+                t,
+                "A weakness detector source named in the POA&M workbook.",
+            )
+        })
+        .collect();
+    let mut finding = observation(
+        finding_uuid.clone(),
+        None,
+        &description,
+        if tools.is_empty() { "UNKNOWN" } else { "TEST" },
+    );
+    finding.types = vec![Token::new("finding")];
+    if !tools.is_empty() {
+        finding.origins = vec![Origin {
+            actors: tools
+                .iter()
+                .map(|t| actor("tool", t.clone(), Vec::new()))
+                .collect(),
+            related_tasks: Vec::new(),
+        }];
+    }
+    finding.subjects = item
+        .assets
+        .iter()
+        .map(|a| subject("inventory-item", shared.inventory_item(a)))
+        .collect();
+    finding.relevant_evidence = item
+        .supporting_documents
+        .iter()
+        .map(|line| RelevantEvidence {
+            href: Some(UriReference::new(format!("#{}", shared.evidence(line)))),
+            description: markup::multiline(line),
+            props: Vec::new(),
+            links: Vec::new(),
+            remarks: None,
+        })
+        .collect();
+    finding.collected = collected.clone();
+    let mut observations = vec![finding];
+
+    // Deviations: one observation holding the rationale, typed by the deviations asked for.
+    let deviations: Vec<&str> = [
+        (item.risk_adjustment, "risk-adjustment"),
+        (item.false_positive, "false-positive"),
+        (item.operational_requirement, "operational-requirement"),
+    ]
+    .into_iter()
+    .filter_map(|(a, t)| a.map(|_| t))
+    .collect();
+    if let Some(rationale) = item.deviation_rationale.as_deref() {
+        let mut o = observation(
+            id("observation/deviation"),
+            Some(titles::DEVIATION),
+            rationale,
+            "EXAMINE",
+        );
+        o.types = deviations.iter().map(|t| Token::new(*t)).collect();
+        o.collected = date_time(item.status_date.or(item.detection_date).unwrap_or(fallback));
+        observations.push(o);
+    }
+    if item.vendor_dependency.is_some() || !item.vendor_products.is_empty() {
+        let description = if item.vendor_products.is_empty() {
+            "The fix depends on a vendor.".to_owned()
+        } else {
+            format!(
+                "The fix depends on the vendor of {}.",
+                item.vendor_products.join(", ")
+            )
+        };
+        let mut o = observation(
+            id("observation/vendor-dependency"),
+            Some(titles::VENDOR_DEPENDENCY),
+            &description,
+            "EXAMINE",
+        );
+        o.types = vec![Token::new("vendor-dependency")];
+        o.subjects = item
+            .vendor_products
+            .iter()
+            .map(|p| {
+                subject(
+                    "component",
+                    shared.component(
+                        "product",
+                        p,
+                        "A vendor's product a POA&M item's fix depends on.",
+                    ),
+                )
+            })
+            .collect();
+        o.collected = date_time(
+            item.vendor_checkin
+                .or(item.status_date)
+                .or(item.detection_date)
+                .unwrap_or(fallback),
+        );
+        observations.push(o);
+    }
+
+    // The risk.
+    let mut props: Vec<Property> = item
+        .controls
+        .iter()
+        .map(|c| fr_prop("impacted-control-id", c))
+        .collect();
+    if let Some(a) = item.vendor_dependency {
+        props.push(fr_prop("vendor-dependency", vendor_value(a)));
+    }
+    for (a, name) in [
+        (item.risk_adjustment, "risk-adjustment"),
+        (item.false_positive, "false-positive"),
+        (item.operational_requirement, "operational-requirement"),
+    ] {
+        if let Some(a) = a {
+            props.push(fr_prop(name, deviation_value(a)));
+        }
+    }
+    if let Some(k) = item.kev {
+        props.push(fr_prop("kev-catalog", if k { "yes" } else { "no" }));
+    }
+    if let Some(d) = item.kev_due_date {
+        props.push(fr_prop("kev-due-date", &values::format_date(d)));
+    }
+
+    let mut facets = Vec::new();
+    for (level, state) in [
+        (item.original_rating, "initial"),
+        (item.adjusted_rating, "adjusted"),
+    ] {
+        if let Some(l) = level {
+            // The workbook states one level. FedRAMP derives risk from likelihood x impact;
+            // the same level for both gives that level back on any symmetric matrix.
+            for name in ["risk", "likelihood", "impact"] {
+                facets.push(facet(name, FEDRAMP_SYSTEM, l.token(), Some(state)));
+            }
+        }
+    }
+    for cve in &item.cves {
+        facets.push(facet("cve-id", CVE_SYSTEM, cve, None));
+    }
+    let source_props: Vec<Property> = item
+        .source_ids
+        .iter()
+        .map(|s| {
+            let name = if is_cve(s) {
+                "vulnerability-id"
+            } else {
+                "plugin-id"
+            };
+            fr_prop(name, &s.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .collect();
+    let mut characterizations = Vec::new();
+    if facets.is_empty() {
+        // With no facet there is no characterization; the scanner's identifiers then stay
+        // on the finding's tool actor.
+        if !source_props.is_empty() {
+            let finding = &mut observations[0];
+            match finding
+                .origins
+                .first_mut()
+                .and_then(|o| o.actors.first_mut())
+            {
+                Some(a) => a.props = source_props,
+                None => {
+                    finding.origins = vec![Origin {
+                        actors: vec![actor("party", csp.clone(), source_props)],
+                        related_tasks: Vec::new(),
+                    }];
+                }
+            }
+        }
+    } else {
+        let mut actors: Vec<OriginActor> = tools
+            .iter()
+            .map(|t| actor("tool", t.clone(), Vec::new()))
+            .collect();
+        actors.push(actor("party", csp.clone(), Vec::new()));
+        actors[0].props = source_props;
+        characterizations.push(Characterization {
+            props: Vec::new(),
+            links: Vec::new(),
+            origin: Origin {
+                actors,
+                related_tasks: Vec::new(),
+            },
+            facets,
+        });
+    }
+
+    let mitigating_factors = match (item.risk_adjustment, item.deviation_rationale.as_deref()) {
+        (Some(_), Some(rationale)) => vec![MitigatingFactor {
+            uuid: id("mitigating-factor"),
+            implementation_uuid: None,
+            description: markup::multiline(rationale),
+            props: Vec::new(),
+            links: Vec::new(),
+            subjects: Vec::new(),
+        }],
+        _ => Vec::new(),
+    };
+
+    // The CSP's plan: point of contact, resources, milestones.
+    let mut task_numbers: HashMap<u32, Uuid> = HashMap::new();
+    let tasks: Vec<Task> = item
+        .milestones
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let n = m.number.unwrap_or(i as u32 + 1);
+            let task_key = if task_numbers.contains_key(&n) {
+                format!("milestone/{n}#{i}")
+            } else {
+                format!("milestone/{n}")
+            };
+            let uuid = id(&task_key);
+            task_numbers.entry(n).or_insert_with(|| uuid.clone());
+            Task {
+                uuid,
+                r#type: Token::new("milestone"),
+                title: markup::line(&format!("Milestone {n}")),
+                description: (!m.text.is_empty()).then(|| markup::multiline(&m.text)),
+                props: Vec::new(),
+                links: Vec::new(),
+                timing: m.date.map(|d| Timing {
+                    on_date: Some(OnDate {
+                        date: date_time(d),
+                        remarks: None,
+                    }),
+                    within_date_range: None,
+                    at_frequency: None,
+                }),
+                dependencies: Vec::new(),
+                tasks: Vec::new(),
+                associated_activities: Vec::new(),
+                subjects: Vec::new(),
+                responsible_roles: Vec::new(),
+                remarks: None,
+            }
+        })
+        .collect();
+    let contacts: Vec<OriginActor> = item
+        .points_of_contact
+        .iter()
+        .map(|p| actor("party", shared.person(p), Vec::new()))
+        .collect();
+    let planned = Response {
+        uuid: planned_uuid.clone(),
+        lifecycle: Token::new("planned"),
+        title: markup::line(titles::PLANNED_RESPONSE),
+        description: markup::multiline(&or_placeholder(
+            item.remediation_plan.as_deref(),
+            placeholders::REMEDIATION_PLAN,
+        )),
+        props: Vec::new(),
+        links: Vec::new(),
+        origins: if contacts.is_empty() {
+            Vec::new()
+        } else {
+            vec![Origin {
+                actors: contacts,
+                related_tasks: Vec::new(),
+            }]
+        },
+        required_assets: item
+            .resources_required
+            .iter()
+            .map(|r| RequiredAsset {
+                uuid: id("required-asset"),
+                subjects: Vec::new(),
+                title: Some(markup::line(titles::REQUIRED_ASSET)),
+                description: markup::multiline(r),
+                props: Vec::new(),
+                links: Vec::new(),
+                remarks: None,
+            })
+            .collect(),
+        tasks,
+        remarks: None,
+    };
+
+    // The risk log: milestone changes, the vendor check-in, the status date or closure.
+    let status_or_fallback = item.status_date.unwrap_or(fallback);
+    let mut entries = Vec::new();
+    let mut change_keys: HashMap<String, usize> = HashMap::new();
+    for c in &item.changes {
+        let base = format!(
+            "log/change/{}/{}/{}",
+            c.number.map(|n| n.to_string()).unwrap_or_default(),
+            c.kind.as_deref().unwrap_or_default(),
+            c.date.map(values::format_date).unwrap_or_default()
+        );
+        let n = change_keys.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let key = if *n == 1 { base } else { format!("{base}#{n}") };
+        let mut e = entry(
+            id(&key),
+            &change_title(c.number, c.kind.as_deref()),
+            Some(&c.text),
+            c.date.unwrap_or(status_or_fallback),
+        );
+        if let Some(task) = c.number.and_then(|n| task_numbers.get(&n)) {
+            e.related_responses = vec![RelatedResponse {
+                response_uuid: planned_uuid.clone(),
+                props: Vec::new(),
+                links: Vec::new(),
+                related_tasks: vec![RelatedTask {
+                    task_uuid: task.clone(),
+                    props: Vec::new(),
+                    links: Vec::new(),
+                    responsible_parties: Vec::new(),
+                    subjects: Vec::new(),
+                    identified_subject: None,
+                    remarks: None,
+                }],
+                remarks: None,
+            }];
+        }
+        entries.push(e);
+    }
+    if let Some(d) = item.vendor_checkin {
+        let mut e = entry(id("log/vendor-check-in"), titles::VENDOR_CHECK_IN, None, d);
+        e.props = vec![
+            prop("type", None, "vendor-check-in"),
+            fr_prop("vendor-dependency", "vendor-check-in"),
+        ];
+        entries.push(e);
+    }
+    let closed = item.sheet == SheetKind::Closed;
+    if closed {
+        let mut e = entry(
+            id("log/closed"),
+            titles::RISK_CLOSED,
+            None,
+            status_or_fallback,
+        );
+        e.props = vec![prop("type", None, "closed")];
+        e.status_change = Some(Token::new("closed"));
+        entries.push(e);
+    } else if let Some(d) = item.status_date {
+        let mut e = entry(id("log/status"), titles::STATUS_UPDATE, None, d);
+        e.props = vec![prop("type", None, "status-update")];
+        entries.push(e);
+    }
+
+    let risk = Risk {
+        uuid: risk_uuid.clone(),
+        title: markup::line(&title),
+        description: markup::multiline(&description),
+        statement: markup::multiline(placeholders::STATEMENT),
+        props,
+        links: Vec::new(),
+        status: Token::new(if closed { "closed" } else { "open" }),
+        origins: Vec::new(),
+        threat_ids: Vec::new(),
+        characterizations,
+        mitigating_factors,
+        deadline: item.completion_date.map(date_time),
+        remediations: vec![planned],
+        risk_log: (!entries.is_empty()).then_some(RiskLog { entries }),
+        related_observations: Vec::new(),
+    };
+
+    // The poam-item, with the columns the Guide does not map.
+    let mut item_props = Vec::new();
+    if let Some(id) = item.poam_id.as_deref().filter(|s| !s.is_empty()) {
+        item_props.push(fr_prop("POAM-ID", id));
+    }
+    if item.sheet == SheetKind::ConfigurationFindings {
+        item_props.push(fr_prop("configuration-finding", "yes"));
+    }
+    if let Some(a) = item.auto_approve.as_deref().filter(|s| !s.is_empty()) {
+        item_props.push(fr_prop("auto-approve", a));
+    }
+    for s in &item.services {
+        item_props.push(fr_prop("service-name", s));
+    }
+    for (header, text) in &item.extras {
+        let mut p = fr_prop("unmapped-column", header);
+        p.remarks = Some(markup::multiline(text));
+        item_props.push(p);
+    }
+    let poam_item = PoamItem {
+        uuid: Some(poam_uuid),
+        title: markup::line(&title),
+        description: markup::multiline(&description),
+        props: item_props,
+        links: Vec::new(),
+        origins: Vec::new(),
+        related_findings: Vec::new(),
+        related_observations: observations
+            .iter()
+            .map(|o| RelatedObservation {
+                observation_uuid: o.uuid.clone(),
+                remarks: None,
+            })
+            .collect(),
+        related_risks: vec![AssociatedRisk {
+            risk_uuid,
+            remarks: None,
+        }],
+        remarks: item.comments.as_deref().map(markup::multiline),
+    };
+    BuiltItem {
+        observations,
+        risk,
+        poam_item,
+    }
+}
+
+/// The level a FedRAMP facet value names.
+pub fn level_of(value: &str) -> Option<Level> {
+    Level::from_token(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_addresses() {
+        let names = |a: &str| -> Vec<(String, String)> {
+            address_props(a)
+                .into_iter()
+                .map(|p| (p.name.to_string(), p.value))
+                .collect()
+        };
+        assert_eq!(
+            names("172.246.15.3 (80/TCP)"),
+            [("ipv4-address".to_owned(), "172.246.15.3".to_owned())]
+        );
+        assert_eq!(
+            names("web01.example.com"),
+            [("fqdn".to_owned(), "web01.example.com".to_owned())]
+        );
+        assert_eq!(
+            names("fe80::1"),
+            [("ipv6-address".to_owned(), "fe80::1".to_owned())]
+        );
+        assert!(names("http://vuln.gov/queries").is_empty());
+        assert!(names("server-01").is_empty());
+    }
+
+    #[test]
+    fn fedramp_ids_in_system_names() {
+        assert_eq!(
+            fedramp_id("Acme Cloud (F1234567890)").as_deref(),
+            Some("F1234567890")
+        );
+        assert_eq!(
+            fedramp_id("Acme FR2105012345").as_deref(),
+            Some("FR2105012345")
+        );
+        assert_eq!(fedramp_id("Acme Cloud"), None);
+        assert_eq!(fedramp_id("Fifty 5"), None);
+    }
+
+    #[test]
+    fn keys_are_stable_and_unique() {
+        let items = vec![
+            Item {
+                poam_id: Some("V-1".into()),
+                ..Item::default()
+            },
+            Item {
+                poam_id: Some("V-1".into()),
+                ..Item::default()
+            },
+            Item::default(),
+        ];
+        let places = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        assert_eq!(
+            item_keys(&items, &places),
+            ["item:V-1", "item:V-1#2", "row:c"]
+        );
+    }
+}

@@ -1,0 +1,409 @@
+//! Reading the item sheets of a workbook with calamine: find the header row by its text,
+//! map columns by header, skip description, format-hint, example and blank rows, and read
+//! the header block above.
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx};
+
+use crate::Warning;
+use crate::cell::{CellRef, CellValue};
+use crate::columns::{CellKind, Field, column, field_for_header, normalize_header};
+use crate::error::ImportErrorKind;
+use crate::record::{HeaderField, SheetKind};
+use crate::values::{date_from_serial, find_dates};
+
+/// How far down a sheet the header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 50;
+
+/// One item sheet, read.
+#[derive(Debug, Clone)]
+pub struct RawSheet {
+    pub kind: SheetKind,
+    /// The sheet's name as written in the workbook.
+    pub name: String,
+    /// Zero-based index of the header row.
+    pub header_row: u32,
+    /// Where each known column is (zero-based column index), by field.
+    pub columns: Vec<Option<u32>>,
+    /// Unknown columns: (column index, header text).
+    pub extras: Vec<(u32, String)>,
+    /// The header-block value cells found above the header row.
+    pub header_cells: Vec<(HeaderField, CellRef, Option<CellValue>)>,
+    pub rows: Vec<RawRow>,
+}
+
+/// One data row: cells by field, and the unknown columns' cells in `extras` order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRow {
+    /// Zero-based row index in the sheet.
+    pub row: u32,
+    pub cells: Vec<Option<CellValue>>,
+    pub extras: Vec<Option<CellValue>>,
+}
+
+impl RawSheet {
+    /// The place of a field's cell in row `row`.
+    pub fn cell_ref(&self, row: u32, field: Field) -> Option<CellRef> {
+        self.columns[field as usize].map(|c| CellRef::new(&self.name, row, c))
+    }
+}
+
+/// Options for reading a workbook.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Import rows recognised as the template's example row (`V-1Example`) as items instead
+    /// of skipping them; the conformance run uses this to test the templates' example rows.
+    pub keep_example_rows: bool,
+}
+
+/// The item sheets of a workbook, in workbook order.
+pub fn read_sheets(
+    bytes: &[u8],
+    options: &ReadOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<RawSheet>, ImportErrorKind> {
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportErrorKind::Unreadable(e.to_string()))?;
+    let names = book.sheet_names();
+    let mut sheets = Vec::new();
+    let mut seen = Vec::new();
+    for name in &names {
+        let Some(kind) = SheetKind::from_name(name) else {
+            continue;
+        };
+        if seen.contains(&kind) {
+            warnings.push(Warning::new(
+                "duplicate-sheet",
+                None,
+                format!(
+                    "sheet {name:?} is a second {:?} sheet; it was not read",
+                    kind.name()
+                ),
+            ));
+            continue;
+        }
+        seen.push(kind);
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| ImportErrorKind::Unreadable(format!("sheet {name:?}: {e}")))?;
+        if let Some(sheet) = read_sheet(kind, name, &range, options, warnings)? {
+            sheets.push(sheet);
+        }
+    }
+    if sheets.is_empty() && !names.iter().any(|n| SheetKind::from_name(n).is_some()) {
+        return Err(ImportErrorKind::NoPoamSheet(names));
+    }
+    Ok(sheets)
+}
+
+/// A cell's value in the normal form poam compares and stores. `kind` is the column's kind:
+/// numbers in date columns are Excel serial dates.
+pub fn cell_value(data: &Data, kind: CellKind) -> Option<CellValue> {
+    match data {
+        Data::Empty => None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            let v = CellValue::text(s)?;
+            Some(v)
+        }
+        Data::Int(i) => {
+            if kind == CellKind::Date
+                && let Some(d) = date_from_serial(*i as f64)
+            {
+                return Some(CellValue::Date(d));
+            }
+            CellValue::text(&i.to_string())
+        }
+        Data::Float(f) => {
+            if kind == CellKind::Date
+                && let Some(d) = date_from_serial(*f)
+            {
+                return Some(CellValue::Date(d));
+            }
+            CellValue::text(&format_number(*f))
+        }
+        Data::DateTime(dt) => {
+            if dt.is_datetime()
+                && let Some(d) = date_from_serial(dt.as_f64())
+            {
+                return Some(CellValue::Date(d));
+            }
+            CellValue::text(&format_number(dt.as_f64()))
+        }
+        Data::Bool(b) => CellValue::text(if *b { "TRUE" } else { "FALSE" }),
+        Data::Error(e) => CellValue::text(&e.to_string()),
+    }
+}
+
+/// A number as Excel shows it in a General cell: integers without a decimal point.
+pub fn format_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn text_at(range: &Range<Data>, row: usize, col: usize) -> Option<String> {
+    match range.get((row, col))? {
+        Data::String(s) if s.trim().is_empty() => None,
+        Data::String(s) => Some(s.clone()),
+        Data::Empty => None,
+        other => cell_value(other, CellKind::Text).map(|c| c.as_text().into_owned()),
+    }
+}
+
+fn read_sheet(
+    kind: SheetKind,
+    name: &str,
+    range: &Range<Data>,
+    options: &ReadOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<RawSheet>, ImportErrorKind> {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let (height, width) = range.get_size();
+    if range.used_cells().next().is_none() {
+        warnings.push(Warning::new(
+            "empty-sheet",
+            None,
+            format!("sheet {name:?} is empty"),
+        ));
+        return Ok(None);
+    }
+    // The header row: the first row with a POAM ID header and at least two more known ones.
+    let header = (0..height.min(HEADER_SEARCH_ROWS)).find(|&r| {
+        let fields: Vec<Field> = (0..width)
+            .filter_map(|c| text_at(range, r, c).and_then(|t| field_for_header(&t)))
+            .collect();
+        fields.contains(&Field::PoamId) && fields.len() >= 3
+    });
+    let Some(header) = header else {
+        return Err(ImportErrorKind::NoHeaderRow(name.to_owned()));
+    };
+    let abs_row = |r: usize| row0 + r as u32;
+    let abs_col = |c: usize| col0 + c as u32;
+
+    let mut columns: Vec<Option<u32>> = vec![None; crate::columns::COLUMNS.len()];
+    let mut extras = Vec::new();
+    let mut rel_columns: Vec<(usize, Option<Field>)> = Vec::new();
+    for c in 0..width {
+        let Some(text) = text_at(range, header, c) else {
+            // A column without a header that holds data is still kept.
+            let used = (header + 1..height).any(|r| {
+                range
+                    .get((r, c))
+                    .is_some_and(|d| cell_value(d, CellKind::Text).is_some())
+            });
+            if used {
+                let label = format!("Column {}", crate::columns::column_letters(abs_col(c)));
+                warnings.push(Warning::new(
+                    "unknown-column",
+                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
+                    format!(
+                        "a column without a header holds data; its values are kept as {label:?}"
+                    ),
+                ));
+                extras.push((abs_col(c), label));
+                rel_columns.push((c, None));
+            }
+            continue;
+        };
+        match field_for_header(&text) {
+            Some(f) if columns[f as usize].is_none() => {
+                columns[f as usize] = Some(abs_col(c));
+                rel_columns.push((c, Some(f)));
+            }
+            known => {
+                let header_text = crate::cell::normalize_text(&text).replace('\n', " ");
+                let why = if known.is_some() {
+                    "repeats a column already read"
+                } else {
+                    "is not a FedRAMP POA&M column"
+                };
+                warnings.push(Warning::new(
+                    "unknown-column",
+                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
+                    format!("header {header_text:?} {why}; its values are kept on each item (prop unmapped-column)"),
+                ));
+                extras.push((abs_col(c), header_text));
+                rel_columns.push((c, None));
+            }
+        }
+    }
+
+    let header_cells = read_header_block(range, header, name, row0, col0);
+
+    let mut rows = Vec::new();
+    let mut preamble = true;
+    for r in header + 1..height {
+        let mut cells: Vec<Option<CellValue>> = vec![None; crate::columns::COLUMNS.len()];
+        let mut extra_cells: Vec<Option<CellValue>> = Vec::with_capacity(extras.len());
+        let mut any = false;
+        for &(c, field) in &rel_columns {
+            let data = range.get((r, c)).unwrap_or(&Data::Empty);
+            let kind = field.map_or(CellKind::Text, |f| column(f).kind);
+            let v = cell_value(data, kind);
+            any |= v.is_some();
+            if let Data::Error(e) = data {
+                warnings.push(Warning::new(
+                    "cell-error",
+                    Some(CellRef::new(name, abs_row(r), abs_col(c))),
+                    format!("the cell holds the error {e}; kept as text"),
+                ));
+            }
+            match field {
+                Some(f) => cells[f as usize] = v,
+                None => extra_cells.push(v),
+            }
+        }
+        if !any {
+            continue;
+        }
+        let row = RawRow {
+            row: abs_row(r),
+            cells,
+            extras: extra_cells,
+        };
+        if preamble {
+            match preamble_kind(&row) {
+                Some(Preamble::Description | Preamble::Hint) => continue,
+                Some(Preamble::Example) if !options.keep_example_rows => {
+                    warnings.push(Warning::new(
+                        "example-row-skipped",
+                        columns[Field::PoamId as usize].map(|c| CellRef::new(name, row.row, c)),
+                        "this is the template's example row; it was not imported".to_owned(),
+                    ));
+                    continue;
+                }
+                _ => preamble = false,
+            }
+        }
+        rows.push(row);
+    }
+    Ok(Some(RawSheet {
+        kind,
+        name: name.to_owned(),
+        header_row: abs_row(header),
+        columns,
+        extras,
+        header_cells,
+        rows,
+    }))
+}
+
+enum Preamble {
+    Description,
+    Hint,
+    Example,
+}
+
+/// Format hints the template (and poam's export) writes under the headers.
+const HINT_WORDS: &[&str] = &[
+    "text",
+    "date",
+    "identifier",
+    "uniqueidentifier",
+    "controlnumber",
+    "productname",
+    "yesno",
+    "yesnopending",
+    "lowmoderatehigh",
+    "lowmoderatehighna",
+];
+
+/// Whether a row between the header and the first item is a description row, a format
+/// hint row or the template's example row; told by content, not by row number.
+fn preamble_kind(row: &RawRow) -> Option<Preamble> {
+    let texts: Vec<&str> = row
+        .cells
+        .iter()
+        .chain(&row.extras)
+        .filter_map(|c| match c {
+            Some(CellValue::Text(t)) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    let hints = texts
+        .iter()
+        .filter(|t| HINT_WORDS.contains(&normalize_header(t).as_str()))
+        .count();
+    if hints >= 3 {
+        return Some(Preamble::Hint);
+    }
+    let words = |t: &str| t.split_whitespace().count();
+    let id_words = match &row.cells[Field::PoamId as usize] {
+        Some(CellValue::Text(t)) => words(t),
+        _ => 0,
+    };
+    let dated = crate::columns::COLUMNS
+        .iter()
+        .filter(|c| c.kind == CellKind::Date)
+        .any(|c| match &row.cells[c.field as usize] {
+            Some(CellValue::Date(_)) => true,
+            Some(CellValue::Text(t)) => !find_dates(t).is_empty(),
+            None => false,
+        });
+    let sentences = texts.iter().filter(|t| words(t) >= 4).count();
+    if id_words >= 3 && sentences >= 3 && !dated {
+        return Some(Preamble::Description);
+    }
+    if let Some(CellValue::Text(id)) = &row.cells[Field::PoamId as usize]
+        && id.to_ascii_lowercase().contains("example")
+    {
+        return Some(Preamble::Example);
+    }
+    None
+}
+
+/// The header block: a row of labels (`CSP`, `System Name`, `Impact Level`, `POAM Date`)
+/// above the header row, each value in the cell below its label. The 2023 template left
+/// the CSP label blank; a blank first label next to `System Name` is taken as the CSP.
+fn read_header_block(
+    range: &Range<Data>,
+    header: usize,
+    name: &str,
+    row0: u32,
+    col0: u32,
+) -> Vec<(HeaderField, CellRef, Option<CellValue>)> {
+    let width = range.width();
+    for r in 0..header.saturating_sub(1) {
+        let labels: Vec<(usize, HeaderField)> = (0..width)
+            .filter_map(|c| {
+                text_at(range, r, c)
+                    .and_then(|t| HeaderField::from_label(&t))
+                    .map(|f| (c, f))
+            })
+            .collect();
+        if labels.len() < 2 {
+            continue;
+        }
+        let mut found = labels;
+        let has_csp = found.iter().any(|(_, f)| *f == HeaderField::Csp);
+        if !has_csp
+            && let Some(&(c, _)) = found.iter().find(|(_, f)| *f == HeaderField::SystemName)
+            && c > 0
+            && text_at(range, r, c - 1).is_none_or(|t| t.trim().is_empty())
+        {
+            found.push((c - 1, HeaderField::Csp));
+        }
+        let mut out = Vec::new();
+        for (c, f) in found {
+            if out.iter().any(|(g, _, _)| *g == f) {
+                continue;
+            }
+            let kind = if f == HeaderField::PoamDate {
+                CellKind::Date
+            } else {
+                CellKind::Text
+            };
+            let value = range.get((r + 1, c)).and_then(|d| cell_value(d, kind));
+            out.push((
+                f,
+                CellRef::new(name, row0 + r as u32 + 1, col0 + c as u32),
+                value,
+            ));
+        }
+        return out;
+    }
+    Vec::new()
+}

@@ -1,0 +1,532 @@
+//! A workbook row as typed values ([`Item`]) and the header block ([`Header`]), read from
+//! cells and written back to cells in canonical form.
+//!
+//! The OSCAL side (`oscal.rs`, `extract.rs`) only ever sees these types, so cells and OSCAL
+//! meet in one place: `cells -> Item -> OSCAL` on import, `OSCAL -> Item -> cells` on export.
+
+use chrono::NaiveDate;
+
+use crate::cell::CellValue;
+use crate::columns::Field;
+use crate::values::{
+    self, Answer, Level, Milestone, MilestoneChange, Rating, format_changes, format_control,
+    format_milestones,
+};
+
+/// The item sheets of the workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum SheetKind {
+    #[default]
+    Open,
+    Closed,
+    ConfigurationFindings,
+}
+
+impl SheetKind {
+    pub const ALL: [SheetKind; 3] = [Self::Open, Self::Closed, Self::ConfigurationFindings];
+
+    /// The sheet's name in the template.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Open => "Open POA&M Items",
+            Self::Closed => "Closed POA&M Items",
+            Self::ConfigurationFindings => "Configuration Findings",
+        }
+    }
+
+    /// The sheet a name refers to (exact template names, any case and spacing, and the usual
+    /// short forms such as `Open`, `Closed POAM Items`, `Config Findings`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let n = crate::columns::normalize_header(name);
+        match n.as_str() {
+            "openpoamitems" | "openitems" | "open" | "openpoams" | "openpoam" => Some(Self::Open),
+            "closedpoamitems" | "closeditems" | "closed" | "closedpoams" | "closedpoam" => {
+                Some(Self::Closed)
+            }
+            "configurationfindings" | "configfindings" | "configurationfinding" => {
+                Some(Self::ConfigurationFindings)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One POA&M item as the workbook states it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Item {
+    pub sheet: SheetKind,
+    pub poam_id: Option<String>,
+    /// Control ids, e.g. `ac-2.1`.
+    pub controls: Vec<String>,
+    pub weakness_name: Option<String>,
+    pub weakness_description: Option<String>,
+    pub detector_sources: Vec<String>,
+    /// Scanner identifiers, one per line (CVE-shaped ones are `vulnerability-id`s).
+    pub source_ids: Vec<String>,
+    pub assets: Vec<String>,
+    pub points_of_contact: Vec<String>,
+    pub resources_required: Option<String>,
+    pub remediation_plan: Option<String>,
+    pub detection_date: Option<NaiveDate>,
+    pub completion_date: Option<NaiveDate>,
+    pub milestones: Vec<Milestone>,
+    pub changes: Vec<MilestoneChange>,
+    pub status_date: Option<NaiveDate>,
+    /// `Yes` or `Pending`; "No" is the absence of a vendor dependency.
+    pub vendor_dependency: Option<Answer>,
+    pub vendor_checkin: Option<NaiveDate>,
+    pub vendor_products: Vec<String>,
+    pub original_rating: Option<Level>,
+    pub adjusted_rating: Option<Level>,
+    /// `Yes` or `Pending`; "No" is the absence of a request.
+    pub risk_adjustment: Option<Answer>,
+    pub false_positive: Option<Answer>,
+    pub operational_requirement: Option<Answer>,
+    pub deviation_rationale: Option<String>,
+    pub supporting_documents: Vec<String>,
+    pub comments: Option<String>,
+    /// `yes`, `no`, or the text written there.
+    pub auto_approve: Option<String>,
+    pub kev: Option<bool>,
+    pub kev_due_date: Option<NaiveDate>,
+    pub cves: Vec<String>,
+    pub services: Vec<String>,
+    /// Columns poam does not know: (header, text), kept as they are.
+    pub extras: Vec<(String, String)>,
+}
+
+/// The header block (rows 1–3 of every item sheet).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Header {
+    pub csp: Option<String>,
+    pub system_name: Option<String>,
+    /// `low`, `moderate`, `high`.
+    pub impact_level: Option<Level>,
+    pub poam_date: Option<NaiveDate>,
+}
+
+/// The cells of the header block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeaderField {
+    Csp,
+    SystemName,
+    ImpactLevel,
+    PoamDate,
+}
+
+impl HeaderField {
+    pub const ALL: [HeaderField; 4] = [
+        Self::Csp,
+        Self::SystemName,
+        Self::ImpactLevel,
+        Self::PoamDate,
+    ];
+
+    /// The label above the value (row 2).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Csp => "CSP",
+            Self::SystemName => "System Name",
+            Self::ImpactLevel => "Impact Level",
+            Self::PoamDate => "POAM Date",
+        }
+    }
+
+    /// The token naming the cell in poam's bookkeeping props.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Csp => "csp",
+            Self::SystemName => "system-name",
+            Self::ImpactLevel => "impact-level",
+            Self::PoamDate => "poam-date",
+        }
+    }
+
+    /// Which header field a label names.
+    pub fn from_label(text: &str) -> Option<Self> {
+        match crate::columns::normalize_header(text).as_str() {
+            "csp" | "cloudserviceprovider" | "cspname" => Some(Self::Csp),
+            "systemname" | "system" | "informationsystemname" => Some(Self::SystemName),
+            "impactlevel" | "impact" | "fipsimpactlevel" => Some(Self::ImpactLevel),
+            "poamdate" | "poadate" | "date" => Some(Self::PoamDate),
+            _ => None,
+        }
+    }
+}
+
+/// Something a cell says that poam could not understand; the cell is kept verbatim.
+pub type Complaint = String;
+
+fn text_of(cell: &CellValue) -> String {
+    cell.as_text().into_owned()
+}
+
+fn single_line(s: &str) -> String {
+    values::lines(s).join(" ")
+}
+
+/// The date a date cell holds; for text with several dates, the `pick` of them.
+fn date_of(
+    cell: &CellValue,
+    pick: fn(&[NaiveDate]) -> Option<NaiveDate>,
+    complain: &mut Vec<Complaint>,
+) -> Option<NaiveDate> {
+    if let Some(d) = cell.as_date() {
+        return Some(d);
+    }
+    let t = text_of(cell);
+    let found: Vec<NaiveDate> = values::find_dates(&t).into_iter().map(|(_, d)| d).collect();
+    match found.len() {
+        0 => {
+            complain.push(format!("{t:?} is not a date; kept as written"));
+            None
+        }
+        1 => {
+            complain.push(format!(
+                "read the date {} from {t:?}; the text is kept as written",
+                values::format_date(found[0])
+            ));
+            Some(found[0])
+        }
+        _ => {
+            let d = pick(&found);
+            if let Some(d) = d {
+                complain.push(format!(
+                    "{} dates in {t:?}; used {}, the text is kept as written",
+                    found.len(),
+                    values::format_date(d)
+                ));
+            }
+            d
+        }
+    }
+}
+
+fn answer_of(cell: &CellValue, what: &str, complain: &mut Vec<Complaint>) -> Option<Answer> {
+    let t = text_of(cell);
+    match values::parse_answer(&t) {
+        Some(Answer::No) => None,
+        Some(a) => Some(a),
+        None => {
+            complain.push(format!(
+                "{t:?} is not a {what} answer (Yes, No, Pending); kept as written"
+            ));
+            None
+        }
+    }
+}
+
+/// Reads one cell into `item`. Returns what could not be understood (the caller reports it
+/// at the cell; the text itself is kept verbatim by the caller).
+pub fn read_cell(item: &mut Item, field: Field, cell: &CellValue) -> Vec<Complaint> {
+    let mut complain = Vec::new();
+    let t = || text_of(cell);
+    match field {
+        Field::PoamId => item.poam_id = Some(single_line(&t())),
+        Field::Controls => {
+            let (ids, leftover) = values::parse_controls(&t());
+            if leftover {
+                complain.push(format!(
+                    "{:?} has text that is not a control id; kept as written",
+                    t()
+                ));
+            }
+            item.controls = ids;
+        }
+        Field::WeaknessName => item.weakness_name = Some(t()),
+        Field::WeaknessDescription => item.weakness_description = Some(t()),
+        Field::DetectorSource => item.detector_sources = values::lines(&t()),
+        Field::SourceIdentifier => item.source_ids = values::lines(&t()),
+        Field::AssetIdentifier => item.assets = values::lines(&t()),
+        Field::PointOfContact => item.points_of_contact = values::lines(&t()),
+        Field::ResourcesRequired => item.resources_required = Some(t()),
+        Field::RemediationPlan => item.remediation_plan = Some(t()),
+        Field::DetectionDate => {
+            item.detection_date = date_of(cell, values::earliest, &mut complain);
+        }
+        Field::CompletionDate => {
+            item.completion_date = date_of(cell, values::latest, &mut complain);
+        }
+        Field::PlannedMilestones => item.milestones = values::parse_milestones(&t()),
+        Field::MilestoneChanges => item.changes = values::parse_changes(&t()),
+        Field::StatusDate => item.status_date = date_of(cell, values::latest, &mut complain),
+        Field::VendorDependency => {
+            item.vendor_dependency = answer_of(cell, "Vendor Dependency", &mut complain);
+        }
+        Field::VendorCheckinDate => {
+            item.vendor_checkin = date_of(cell, values::latest, &mut complain);
+        }
+        Field::VendorProduct => item.vendor_products = values::lines(&t()),
+        Field::OriginalRiskRating | Field::AdjustedRiskRating => {
+            let rating = values::parse_rating(&t());
+            let level = match rating {
+                Some(Rating::Level(l)) => Some(l),
+                Some(Rating::NotApplicable) if field == Field::AdjustedRiskRating => None,
+                _ => {
+                    complain.push(format!(
+                        "{:?} is not a risk rating (Low, Moderate, High{}); kept as written",
+                        t(),
+                        if field == Field::AdjustedRiskRating {
+                            ", N/A"
+                        } else {
+                            ""
+                        }
+                    ));
+                    None
+                }
+            };
+            if field == Field::OriginalRiskRating {
+                item.original_rating = level;
+            } else {
+                item.adjusted_rating = level;
+            }
+        }
+        Field::RiskAdjustment => {
+            item.risk_adjustment = answer_of(cell, "Risk Adjustment", &mut complain);
+        }
+        Field::FalsePositive => {
+            item.false_positive = answer_of(cell, "False Positive", &mut complain);
+        }
+        Field::OperationalRequirement => {
+            item.operational_requirement =
+                answer_of(cell, "Operational Requirement", &mut complain);
+        }
+        Field::DeviationRationale => item.deviation_rationale = Some(t()),
+        Field::SupportingDocuments => item.supporting_documents = values::lines(&t()),
+        Field::Comments => item.comments = Some(t()),
+        Field::AutoApprove => {
+            let text = t();
+            item.auto_approve = Some(match values::parse_answer(&text) {
+                Some(Answer::Yes) => "yes".to_owned(),
+                Some(Answer::No) => "no".to_owned(),
+                _ => single_line(&text),
+            });
+        }
+        Field::KevTracking => match values::parse_answer(&t()) {
+            Some(Answer::Yes) => item.kev = Some(true),
+            Some(Answer::No) => item.kev = Some(false),
+            _ => complain.push(format!(
+                "{:?} is not a BOD 22-01 answer (Yes, No); kept as written",
+                t()
+            )),
+        },
+        Field::KevDueDate => item.kev_due_date = date_of(cell, values::earliest, &mut complain),
+        Field::Cve => {
+            let (ids, leftover) = values::parse_cves(&t());
+            if leftover {
+                complain.push(format!(
+                    "{:?} has text that is not a CVE id; kept as written",
+                    t()
+                ));
+            }
+            item.cves = ids;
+        }
+        Field::ServiceName => item.services = values::lines(&t()),
+    }
+    complain
+}
+
+fn text_cell(s: &Option<String>) -> Option<CellValue> {
+    s.as_deref().and_then(CellValue::text)
+}
+
+fn lines_cell(v: &[String]) -> Option<CellValue> {
+    CellValue::text(&v.join("\n"))
+}
+
+fn date_cell(d: Option<NaiveDate>) -> Option<CellValue> {
+    d.map(CellValue::Date)
+}
+
+fn answer_cell(a: Option<Answer>, no: &str) -> Option<CellValue> {
+    match a {
+        Some(a) => CellValue::text(a.label()),
+        None => CellValue::text(no),
+    }
+}
+
+/// The canonical cell of `field` for `item`.
+pub fn write_cell(item: &Item, field: Field) -> Option<CellValue> {
+    match field {
+        Field::PoamId => text_cell(&item.poam_id),
+        Field::Controls => CellValue::text(
+            &item
+                .controls
+                .iter()
+                .map(|c| format_control(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Field::WeaknessName => text_cell(&item.weakness_name),
+        Field::WeaknessDescription => text_cell(&item.weakness_description),
+        Field::DetectorSource => lines_cell(&item.detector_sources),
+        Field::SourceIdentifier => lines_cell(&item.source_ids),
+        Field::AssetIdentifier => lines_cell(&item.assets),
+        Field::PointOfContact => lines_cell(&item.points_of_contact),
+        Field::ResourcesRequired => text_cell(&item.resources_required),
+        Field::RemediationPlan => text_cell(&item.remediation_plan),
+        Field::DetectionDate => date_cell(item.detection_date),
+        Field::CompletionDate => date_cell(item.completion_date),
+        Field::PlannedMilestones => CellValue::text(&format_milestones(&item.milestones)),
+        Field::MilestoneChanges => CellValue::text(&format_changes(&item.changes)),
+        Field::StatusDate => date_cell(item.status_date),
+        Field::VendorDependency => answer_cell(item.vendor_dependency, "No"),
+        Field::VendorCheckinDate => date_cell(item.vendor_checkin),
+        Field::VendorProduct => lines_cell(&item.vendor_products),
+        Field::OriginalRiskRating => item
+            .original_rating
+            .and_then(|l| CellValue::text(l.label())),
+        Field::AdjustedRiskRating => item
+            .adjusted_rating
+            .and_then(|l| CellValue::text(l.label())),
+        Field::RiskAdjustment => answer_cell(item.risk_adjustment, "No"),
+        Field::FalsePositive => answer_cell(item.false_positive, "No"),
+        Field::OperationalRequirement => answer_cell(item.operational_requirement, "No"),
+        Field::DeviationRationale => text_cell(&item.deviation_rationale),
+        Field::SupportingDocuments => lines_cell(&item.supporting_documents),
+        Field::Comments => text_cell(&item.comments),
+        Field::AutoApprove => item.auto_approve.as_deref().and_then(|a| match a {
+            "yes" => CellValue::text("Yes"),
+            "no" => CellValue::text("No"),
+            other => CellValue::text(other),
+        }),
+        Field::KevTracking => item
+            .kev
+            .and_then(|k| CellValue::text(if k { "Yes" } else { "No" })),
+        Field::KevDueDate => date_cell(item.kev_due_date),
+        Field::Cve => lines_cell(&item.cves),
+        Field::ServiceName => lines_cell(&item.services),
+    }
+}
+
+/// Reads one header-block value cell into `header`.
+pub fn read_header_cell(
+    header: &mut Header,
+    field: HeaderField,
+    cell: &CellValue,
+) -> Vec<Complaint> {
+    let mut complain = Vec::new();
+    match field {
+        HeaderField::Csp => header.csp = Some(single_line(&text_of(cell))),
+        HeaderField::SystemName => header.system_name = Some(single_line(&text_of(cell))),
+        HeaderField::ImpactLevel => {
+            header.impact_level = Level::from_token(&text_of(cell));
+            if header.impact_level.is_none() {
+                complain.push(format!(
+                    "{:?} is not an impact level (Low, Moderate, High); kept as written",
+                    text_of(cell)
+                ));
+            }
+        }
+        HeaderField::PoamDate => {
+            header.poam_date = date_of(cell, values::latest, &mut complain);
+        }
+    }
+    complain
+}
+
+/// The canonical header-block value cell.
+pub fn write_header_cell(header: &Header, field: HeaderField) -> Option<CellValue> {
+    match field {
+        HeaderField::Csp => text_cell(&header.csp),
+        HeaderField::SystemName => text_cell(&header.system_name),
+        HeaderField::ImpactLevel => header.impact_level.and_then(|l| CellValue::text(l.label())),
+        HeaderField::PoamDate => date_cell(header.poam_date),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::columns::COLUMNS;
+
+    fn cell(s: &str) -> CellValue {
+        CellValue::text(s).unwrap_or(CellValue::Text("?".into()))
+    }
+
+    #[test]
+    fn sheet_names() {
+        assert_eq!(
+            SheetKind::from_name("Open POA&M Items"),
+            Some(SheetKind::Open)
+        );
+        assert_eq!(
+            SheetKind::from_name("closed poam items"),
+            Some(SheetKind::Closed)
+        );
+        assert_eq!(
+            SheetKind::from_name("Configuration Findings"),
+            Some(SheetKind::ConfigurationFindings)
+        );
+        assert_eq!(SheetKind::from_name("Record of Changes"), None);
+        for k in SheetKind::ALL {
+            assert_eq!(SheetKind::from_name(k.name()), Some(k));
+        }
+    }
+
+    #[test]
+    fn canonical_cells_read_back_to_the_same_item() {
+        let mut item = Item::default();
+        for (field, text) in [
+            (Field::PoamId, "V-1"),
+            (Field::Controls, "AC-2, AC-2(1), SI-2(2)"),
+            (
+                Field::PlannedMilestones,
+                "(1) 2024-06-12: Patch\n\n(2) 2024-07-01: Verify",
+            ),
+            (
+                Field::MilestoneChanges,
+                "(2) Update 2024-06-18 : Vendor delay",
+            ),
+            (Field::OriginalRiskRating, "High"),
+            (Field::AdjustedRiskRating, "Moderate"),
+            (Field::RiskAdjustment, "Yes"),
+            (Field::FalsePositive, "Pending"),
+            (Field::KevTracking, "Yes"),
+            (Field::Cve, "CVE-2024-1234\nCVE-2021-44228"),
+            (Field::AutoApprove, "No"),
+        ] {
+            assert!(
+                read_cell(&mut item, field, &cell(text)).is_empty(),
+                "{text}"
+            );
+            assert_eq!(write_cell(&item, field), Some(cell(text)), "{text}");
+        }
+        // "No" and blank mean the same for the deviation columns.
+        assert_eq!(
+            write_cell(&item, Field::OperationalRequirement),
+            Some(cell(
+                COLUMNS[Field::OperationalRequirement as usize].default_text
+            ))
+        );
+    }
+
+    #[test]
+    fn what_is_not_understood_is_reported() {
+        let mut item = Item::default();
+        let c = read_cell(&mut item, Field::DetectionDate, &cell("TBD"));
+        assert_eq!(c.len(), 1);
+        assert!(c[0].contains("not a date"), "{c:?}");
+        assert_eq!(item.detection_date, None);
+        let c = read_cell(
+            &mut item,
+            Field::StatusDate,
+            &cell("2024-01-02\n2024-03-04"),
+        );
+        assert_eq!(item.status_date, NaiveDate::from_ymd_opt(2024, 3, 4));
+        assert!(c[0].contains("2 dates"), "{c:?}");
+        assert_eq!(
+            read_cell(&mut item, Field::OriginalRiskRating, &cell("Severe")).len(),
+            1
+        );
+        assert_eq!(
+            read_cell(&mut item, Field::FalsePositive, &cell("maybe")).len(),
+            1
+        );
+        assert_eq!(
+            read_cell(&mut item, Field::KevTracking, &cell("unknown")).len(),
+            1
+        );
+        assert!(read_cell(&mut item, Field::AdjustedRiskRating, &cell("N/A")).is_empty());
+    }
+}

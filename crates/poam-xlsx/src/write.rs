@@ -1,0 +1,343 @@
+//! Writing the workbook with rust_xlsxwriter, in the look of the 2024 FedRAMP template:
+//! the three item sheets, each with the header block (rows 1–3), the column headers (row 5),
+//! frozen panes below them, column widths, wrapped text, real dates, and the template's
+//! dropdown lists. The Open sheet also has a description row and a format-hint row, in
+//! poam's own words.
+//!
+//! Text is always written with `write_string`, which stores a shared string and never a
+//! formula: a cell holding `=HYPERLINK(...)`, `+1`, `-x` or `@SUM` stays that text.
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Workbook, Worksheet,
+};
+
+use crate::cell::{CellRef, CellValue};
+use crate::columns::{COLUMNS, CellKind, Field};
+use crate::error::ExportError;
+use crate::record::{HeaderField, SheetKind};
+
+/// The template's title, on A1 of every item sheet.
+pub const TITLE: &str = "FedRAMP\u{ae} Plan of Action and Milestones (POA&M) Template";
+/// Zero-based index of the header row (row 5).
+pub const HEADER_ROW: u32 = 4;
+/// Data validations cover at least this many rows below the header, so that rows people
+/// add get the dropdowns too.
+const VALIDATED_ROWS: u32 = 1000;
+/// Excel's limit on the characters in one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+
+const BLUE: u32 = 0x1A4480;
+const LIGHT_BLUE: u32 = 0xCCECFC;
+const LIGHT_GREY: u32 = 0xF2F2F2;
+const BORDER_GREY: u32 = 0xD8D8D8;
+const TEXT_GREY: u32 = 0x444444;
+const FONT: &str = "Arial";
+
+/// One row of an item sheet, ready to write: cells by field, then the extra columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Option<CellValue>>,
+    pub extras: Vec<Option<CellValue>>,
+}
+
+/// What to write.
+pub struct Book<'a> {
+    /// The header block values, in [`HeaderField::ALL`] order.
+    pub header: &'a [Option<CellValue>; 4],
+    /// Rows of each sheet, in [`SheetKind::ALL`] order.
+    pub sheets: &'a [Vec<Row>; 3],
+    /// Headers of the extra (unknown) columns, written after the known ones.
+    pub extra_headers: &'a [String],
+    /// The workbook's creation date (document properties), so that output is reproducible.
+    pub created: NaiveDate,
+}
+
+struct Formats {
+    title: Format,
+    label: Format,
+    value: Format,
+    value_date: Format,
+    header: Format,
+    description: Format,
+    hint: Format,
+    text: Format,
+    date: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let base = Format::new().set_font_name(FONT).set_font_size(10);
+        let boxed = |f: Format| {
+            f.set_border(FormatBorder::Thin)
+                .set_border_color(Color::RGB(BORDER_GREY))
+        };
+        let value = boxed(
+            base.clone()
+                .set_font_color(Color::RGB(TEXT_GREY))
+                .set_background_color(Color::RGB(LIGHT_GREY))
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::Top),
+        );
+        let text = base.clone().set_text_wrap().set_align(FormatAlign::Top);
+        Self {
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(18)
+                .set_font_color(Color::RGB(BLUE)),
+            label: boxed(
+                base.clone()
+                    .set_bold()
+                    .set_font_color(Color::RGB(BLUE))
+                    .set_background_color(Color::RGB(LIGHT_BLUE))
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::Top),
+            ),
+            value_date: value.clone().set_num_format_index(14),
+            value,
+            header: base
+                .clone()
+                .set_bold()
+                .set_font_color(Color::RGB(BLUE))
+                .set_background_color(Color::RGB(LIGHT_BLUE))
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            description: text.clone().set_font_color(Color::RGB(TEXT_GREY)),
+            hint: text
+                .clone()
+                .set_italic()
+                .set_font_color(Color::RGB(TEXT_GREY)),
+            date: text.clone().set_num_format_index(14),
+            text,
+        }
+    }
+}
+
+fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+}
+
+/// An integer as people type it in a General cell (no sign, no leading zero, at most 15
+/// digits, so that Excel keeps it exactly).
+fn plain_integer(t: &str) -> Option<f64> {
+    let ok = !t.is_empty()
+        && t.len() <= 15
+        && t.bytes().all(|c| c.is_ascii_digit())
+        && (t == "0" || !t.starts_with('0'));
+    ok.then(|| t.parse().ok()).flatten()
+}
+
+/// Where a cell goes and how it looks.
+struct Target<'a> {
+    sheet: &'a str,
+    row: u32,
+    col: u16,
+    text: &'a Format,
+    date: &'a Format,
+    /// Whether plain integers are written as numbers (the scanner identifier column).
+    numeric: bool,
+}
+
+fn write_cell(ws: &mut Worksheet, at: &Target<'_>, value: &CellValue) -> Result<(), ExportError> {
+    let (row, col, text_format, date_format) = (at.row, at.col, at.text, at.date);
+    match value {
+        CellValue::Date(d) => match excel_date(*d) {
+            Some(dt) => {
+                ws.write_datetime_with_format(row, col, &dt, date_format)?;
+            }
+            None => {
+                ws.write_string_with_format(row, col, value.as_text(), text_format)?;
+            }
+        },
+        CellValue::Text(t) => {
+            let len = t.chars().count();
+            if len > MAX_CELL_CHARS {
+                return Err(ExportError::CellTooLong {
+                    place: CellRef::new(at.sheet, row, u32::from(col)).to_string(),
+                    len,
+                });
+            }
+            match plain_integer(t).filter(|_| at.numeric) {
+                Some(n) => {
+                    ws.write_number_with_format(row, col, n, text_format)?;
+                }
+                None => {
+                    ws.write_string_with_format(row, col, t, text_format)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The workbook's bytes.
+pub fn write_book(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
+    let mut wb = Workbook::new();
+    let created = excel_date(book.created)
+        .or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok())
+        .ok_or_else(|| ExportError::Writer("no creation date".to_owned()))?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_title("FedRAMP Plan of Action and Milestones (POA&M)")
+            .set_comment("Written by poam from an OSCAL POA&M"),
+    );
+    let formats = Formats::new();
+    for (kind, rows) in SheetKind::ALL.iter().zip(book.sheets) {
+        let ws = wb.add_worksheet();
+        ws.set_name(kind.name())?;
+        write_sheet(ws, *kind, rows, book, &formats)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    kind: SheetKind,
+    rows: &[Row],
+    book: &Book<'_>,
+    f: &Formats,
+) -> Result<(), ExportError> {
+    let name = kind.name();
+    // Header block.
+    ws.merge_range(0, 0, 0, 4, TITLE, &f.title)?;
+    ws.set_row_height(0, 24)?;
+    for (i, field) in HeaderField::ALL.iter().enumerate() {
+        let col = i as u16;
+        ws.write_string_with_format(1, col, field.label(), &f.label)?;
+        match &book.header[i] {
+            Some(v) => write_cell(
+                ws,
+                &Target {
+                    sheet: name,
+                    row: 2,
+                    col,
+                    text: &f.value,
+                    date: &f.value_date,
+                    numeric: false,
+                },
+                v,
+            )?,
+            None => {
+                let blank = if *field == HeaderField::PoamDate {
+                    &f.value_date
+                } else {
+                    &f.value
+                };
+                ws.write_blank(2, col, blank)?;
+            }
+        }
+    }
+    ws.add_data_validation(
+        2,
+        2,
+        2,
+        2,
+        &DataValidation::new()
+            .allow_list_strings(crate::columns::IMPACT_LEVELS)?
+            .show_error_message(false),
+    )?;
+    if let Ok(min) = ExcelDateTime::from_ymd(2000, 1, 1) {
+        ws.add_data_validation(
+            2,
+            3,
+            2,
+            3,
+            &DataValidation::new()
+                .allow_date(DataValidationRule::GreaterThan(min))
+                .show_error_message(false),
+        )?;
+    }
+
+    // Column headers and widths.
+    for c in &COLUMNS {
+        let col = c.field as u16;
+        ws.set_column_width(col, c.width)?;
+        ws.write_string_with_format(HEADER_ROW, col, c.header, &f.header)?;
+    }
+    for (i, h) in book.extra_headers.iter().enumerate() {
+        let col = (COLUMNS.len() + i) as u16;
+        ws.set_column_width(col, 20)?;
+        ws.write_string_with_format(HEADER_ROW, col, h, &f.header)?;
+    }
+    ws.set_row_height(HEADER_ROW, 40)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+
+    // The Open sheet explains its columns, as the template does.
+    let mut first = HEADER_ROW + 1;
+    if kind == SheetKind::Open {
+        for c in &COLUMNS {
+            let col = c.field as u16;
+            ws.write_string_with_format(first, col, c.description, &f.description)?;
+            ws.write_string_with_format(first + 1, col, c.hint, &f.hint)?;
+        }
+        first += 2;
+    }
+
+    let last_data = first + rows.len() as u32;
+    if last_data >= 1_048_576 {
+        return Err(ExportError::TooManyRows);
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = first + i as u32;
+        for (field_index, value) in row.cells.iter().enumerate() {
+            let Some(v) = value else { continue };
+            let at = Target {
+                sheet: name,
+                row: r,
+                col: field_index as u16,
+                text: &f.text,
+                date: &f.date,
+                numeric: field_index == Field::SourceIdentifier as usize,
+            };
+            write_cell(ws, &at, v)?;
+        }
+        for (i, value) in row.extras.iter().enumerate() {
+            if let Some(v) = value {
+                let at = Target {
+                    sheet: name,
+                    row: r,
+                    col: (COLUMNS.len() + i) as u16,
+                    text: &f.text,
+                    date: &f.date,
+                    numeric: false,
+                };
+                write_cell(ws, &at, v)?;
+            }
+        }
+    }
+
+    // Dropdowns and date checks on the data rows, warning only (as in the template).
+    let last = (last_data + VALIDATED_ROWS).min(1_048_575);
+    for c in &COLUMNS {
+        let col = c.field as u16;
+        if let Some(list) = c.list {
+            ws.add_data_validation(
+                first,
+                col,
+                last,
+                col,
+                &DataValidation::new()
+                    .allow_list_strings(list)?
+                    .show_error_message(false),
+            )?;
+        } else if c.kind == CellKind::Date
+            && let Ok(min) = ExcelDateTime::from_ymd(2000, 1, 1)
+        {
+            ws.add_data_validation(
+                first,
+                col,
+                last,
+                col,
+                &DataValidation::new()
+                    .allow_date(DataValidationRule::GreaterThan(min))
+                    .show_error_message(false),
+            )?;
+        }
+    }
+    Ok(())
+}
