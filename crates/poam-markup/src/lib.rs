@@ -1,0 +1,398 @@
+//! OSCAL markup (`markup-line`, `markup-multiline`) as a parsed tree.
+//!
+//! OSCAL prose has two serialisations: a CommonMark subset in JSON/YAML strings and an
+//! HTML-like element set in XML. This crate parses both into one tree ([`Inline`] /
+//! [`Block`]) and writes the tree back out, so that a document converted JSON → XML → JSON
+//! (or the reverse) keeps its prose exactly.
+//!
+//! * Markdown: [`MarkupLine::from_markdown`] / [`MarkupLine::to_markdown`] and the
+//!   [`MarkupMultiline`] equivalents (also used by the serde impls, which (de)serialize the
+//!   Markdown string). Parsing uses `pulldown-cmark` with tables, `~sub~` and `^sup^`
+//!   enabled; strikethrough is *not* enabled, so `~~x~~` stays literal text instead of
+//!   competing with `~sub~`.
+//! * XML: the [`xml`] module reads from a `quick_xml::Reader` and writes to a
+//!   `quick_xml::Writer`.
+//!
+//! # Canonical (normalized) form
+//!
+//! Markdown cannot express every tree (it has no empty emphasis, no leading space in a
+//! paragraph, ...). [`normalize`](MarkupMultiline::normalize) maps a tree to the canonical
+//! form that Markdown *can* express, and the crate guarantees:
+//!
+//! * `from_markdown` always returns a normalized tree;
+//! * `from_markdown(&t.to_markdown()) == t` for every normalized tree `t` that contains
+//!   no [`Inline::Italic`], [`Inline::Bold`] or [`Inline::Quote`] (see "lossy mappings");
+//! * for any tree, `to_markdown` writes the normalized form of the tree, so
+//!   `from_markdown(&t.to_markdown()) == t.markdown_equivalent()`.
+//!
+//! A normalized tree satisfies (see `normalize.rs` for the rules and the reasons):
+//!
+//! * adjacent `Text` nodes are merged, empty `Text` is removed, NUL becomes U+FFFD and
+//!   CR / CRLF become LF;
+//! * inside paragraph-like content (paragraph, list-item paragraph, `markup-line`) a run
+//!   of whitespace that contains a line feed is a single `"\n"` (a Markdown soft line
+//!   break), there is no whitespace around a `LineBreak`, and the content neither starts
+//!   nor ends with whitespace or a `LineBreak`; other whitespace (double spaces, tabs) is
+//!   kept;
+//! * headings and table cells contain no `"\n"` and no `LineBreak` (both become a space:
+//!   Markdown headings and GFM table rows are single lines);
+//! * `Em`/`Strong`/`Italic`/`Bold`/`Sub`/`Sup` do not start or end with whitespace or a
+//!   `LineBreak` (it is moved outside: `*foo *` is not emphasis in CommonMark), are not
+//!   empty, and do not contain a node of the same variant (`<em>a <em>b</em></em>`
+//!   becomes `<em>a b</em>`); adjacent `Sub`s (and `Sup`s) are merged because `~a~~b~`
+//!   cannot be written;
+//! * a `Link` contains no `Link`; empty link/image titles are `None`; image alt text has
+//!   no line breaks;
+//! * `Code` is not empty and has no line breaks (CommonMark turns them into spaces);
+//! * `Insert` ids are tokens that survive Markdown (letters, digits, `.`, `-`, and `_`
+//!   between two letters/digits); any other insert becomes its literal text;
+//! * empty paragraphs and lists without items are removed; ordered lists have
+//!   `start: Some(n)` with `n <= 999_999_999` (CommonMark's limit), bullet lists
+//!   `start: None`; heading levels are 1..=6;
+//! * tables have at least one row, all rows have the same number of cells, the first row
+//!   is the only header row, and the alignment of a column is the alignment of its first
+//!   cell (GFM has one header row and per-column alignment);
+//! * nesting deeper than [`MAX_NESTING`] is flattened (the content is kept).
+//!
+//! # Lossy mappings
+//!
+//! * `Italic` is written to Markdown as `*...*` and comes back as `Em`; `Bold` as `**...**`
+//!   and comes back as `Strong` (the OSCAL spec maps `<i>`/`<b>` this way).
+//! * `Quote` has no Markdown syntax of its own: it is written as literal `"` characters and
+//!   comes back as `Text`. Literal `"` in text is written as `\"` (as NIST's converter
+//!   does), so tools that map `"..."` to `<q>` still see the difference.
+//! * [`MarkupMultiline::markdown_equivalent`] applies exactly these mappings (plus
+//!   normalization) and is what a Markdown round trip yields.
+//! * Markdown-only constructs map onto the tree: raw HTML becomes literal `Text`, autolinks
+//!   become `Link`s, reference links are resolved, indented code becomes `Pre`, a soft
+//!   line break becomes `"\n"`.
+//!
+//! XML-specific decisions (whitespace, unknown elements, `<img>` as a block, ...) are
+//! documented in the [`xml`] module.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+mod markdown;
+mod normalize;
+pub mod xml;
+
+/// Maximum nesting depth of containers (block quotes, lists, inline elements) kept in a
+/// tree. Deeper structure is flattened (its content is kept). This bounds recursion in the
+/// writers and in `normalize`, so hostile input cannot overflow the stack.
+pub const MAX_NESTING: usize = 48;
+
+/// Inline content (the whole of `markup-line`, and the inside of blocks).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Inline {
+    Text(String),
+    Em(Vec<Inline>),
+    Strong(Vec<Inline>),
+    /// `<i>`: written to Markdown as `*...*`, so it comes back as `Em`.
+    Italic(Vec<Inline>),
+    /// `<b>`: written to Markdown as `**...**`, so it comes back as `Strong`.
+    Bold(Vec<Inline>),
+    Code(String),
+    /// `<q>`: written to Markdown as literal `"..."`, so it comes back as `Text`.
+    Quote(Vec<Inline>),
+    Sub(Vec<Inline>),
+    Sup(Vec<Inline>),
+    Link {
+        href: String,
+        title: Option<String>,
+        content: Vec<Inline>,
+    },
+    Image {
+        src: String,
+        alt: String,
+        title: Option<String>,
+    },
+    /// `{{ insert: type, id-ref }}` / `<insert type="" id-ref=""/>`
+    Insert {
+        kind: String,
+        id_ref: String,
+    },
+    LineBreak,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Block {
+    Paragraph(Vec<Inline>),
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Pre(String),
+    Blockquote(Vec<Block>),
+    Table(Table),
+    HorizontalRule,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub rows: Vec<TableRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TableRow {
+    pub cells: Vec<TableCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TableCell {
+    pub header: bool,
+    pub align: Option<Align>,
+    pub content: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// OSCAL `markup-line`: inline content only (titles, labels).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct MarkupLine(pub Vec<Inline>);
+
+/// OSCAL `markup-multiline`: a sequence of blocks (descriptions, remarks).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct MarkupMultiline(pub Vec<Block>);
+
+impl MarkupLine {
+    /// Parses Markdown as inline content only: block syntax at the start of a line
+    /// (`# `, `1. `, `- `, `> `, indentation, ...) is literal text, because a title
+    /// cannot hold a heading or a list. Never fails: anything that is not markup is text.
+    /// The result is normalized.
+    pub fn from_markdown(s: &str) -> Self {
+        Self(markdown::parse::parse_line(Cow::Borrowed(s)))
+    }
+
+    /// Like [`from_markdown`](Self::from_markdown), but reuses the allocation of `s` for
+    /// plain text.
+    pub fn from_markdown_string(s: String) -> Self {
+        Self(markdown::parse::parse_line(Cow::Owned(s)))
+    }
+
+    /// Writes canonical CommonMark (see the crate docs). Non-normalized trees are
+    /// normalized first.
+    pub fn to_markdown(&self) -> String {
+        match markdown::write::plain_line(&self.0) {
+            Some(text) => text.to_owned(),
+            None => markdown::write::line_to_markdown(&self.0),
+        }
+    }
+
+    /// Brings the tree into the canonical form (see the crate docs).
+    pub fn normalize(&mut self) {
+        normalize::normalize_line(&mut self.0);
+    }
+
+    /// Returns the normalized tree.
+    #[must_use]
+    pub fn normalized(mut self) -> Self {
+        self.normalize();
+        self
+    }
+
+    /// Whether the tree is already in canonical form.
+    pub fn is_normalized(&self) -> bool {
+        normalize::is_line_normalized(&self.0)
+    }
+
+    /// The tree a Markdown round trip yields: `Italic` → `Em`, `Bold` → `Strong`,
+    /// `Quote` → literal `"` text, then normalized.
+    #[must_use]
+    pub fn markdown_equivalent(&self) -> Self {
+        let mut v = normalize::markdown_equivalent_inlines(&self.0);
+        normalize::normalize_line(&mut v);
+        Self(v)
+    }
+
+    /// The plain text (formatting removed, inserts as `{{ insert: .. }}`), e.g. for
+    /// sorting or search.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        normalize::plain_text_inlines(&self.0, &mut out);
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl MarkupMultiline {
+    /// Parses CommonMark (plus GFM tables, `~sub~`, `^sup^` and `{{ insert: .. }}`).
+    /// Never fails. The result is normalized.
+    pub fn from_markdown(s: &str) -> Self {
+        Self(markdown::parse::parse_multiline(Cow::Borrowed(s)))
+    }
+
+    /// Like [`from_markdown`](Self::from_markdown), but reuses the allocation of `s` for
+    /// plain text.
+    pub fn from_markdown_string(s: String) -> Self {
+        Self(markdown::parse::parse_multiline(Cow::Owned(s)))
+    }
+
+    /// Writes canonical CommonMark (see the crate docs): blocks separated by a blank line.
+    /// Non-normalized trees are normalized first.
+    pub fn to_markdown(&self) -> String {
+        match markdown::write::plain_multiline(&self.0) {
+            Some(text) => text.to_owned(),
+            None => markdown::write::multiline_to_markdown(&self.0),
+        }
+    }
+
+    /// Brings the tree into the canonical form (see the crate docs).
+    pub fn normalize(&mut self) {
+        normalize::normalize_blocks(&mut self.0);
+    }
+
+    /// Returns the normalized tree.
+    #[must_use]
+    pub fn normalized(mut self) -> Self {
+        self.normalize();
+        self
+    }
+
+    /// Whether the tree is already in canonical form.
+    pub fn is_normalized(&self) -> bool {
+        normalize::is_blocks_normalized(&self.0)
+    }
+
+    /// The tree a Markdown round trip yields: `Italic` → `Em`, `Bold` → `Strong`,
+    /// `Quote` → literal `"` text, then normalized.
+    #[must_use]
+    pub fn markdown_equivalent(&self) -> Self {
+        let mut v = normalize::markdown_equivalent_blocks(&self.0);
+        normalize::normalize_blocks(&mut v);
+        Self(v)
+    }
+
+    /// The plain text, blocks separated by blank lines.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        normalize::plain_text_blocks(&self.0, &mut out);
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for MarkupLine {
+    /// Parses Markdown (see [`MarkupLine::from_markdown`]).
+    fn from(s: &str) -> Self {
+        Self::from_markdown(s)
+    }
+}
+
+impl From<&str> for MarkupMultiline {
+    /// Parses Markdown (see [`MarkupMultiline::from_markdown`]).
+    fn from(s: &str) -> Self {
+        Self::from_markdown(s)
+    }
+}
+
+impl fmt::Display for MarkupLine {
+    /// The Markdown form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match markdown::write::plain_line(&self.0) {
+            Some(text) => f.write_str(text),
+            None => f.write_str(&markdown::write::line_to_markdown(&self.0)),
+        }
+    }
+}
+
+impl fmt::Display for MarkupMultiline {
+    /// The Markdown form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match markdown::write::plain_multiline(&self.0) {
+            Some(text) => f.write_str(text),
+            None => f.write_str(&markdown::write::multiline_to_markdown(&self.0)),
+        }
+    }
+}
+
+// Serde: the Markdown string. Plain text (the overwhelming majority of OSCAL prose) is
+// serialized straight from the tree without building a String.
+
+impl Serialize for MarkupLine {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match markdown::write::plain_line(&self.0) {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&markdown::write::line_to_markdown(&self.0)),
+        }
+    }
+}
+
+impl Serialize for MarkupMultiline {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match markdown::write::plain_multiline(&self.0) {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&markdown::write::multiline_to_markdown(&self.0)),
+        }
+    }
+}
+
+/// Deserializes from a borrowed `&str` or an owned `String` without copying the input
+/// first (an owned `String` of plain text is moved into the tree).
+struct MarkdownVisitor<T>(std::marker::PhantomData<T>);
+
+trait FromMarkdownCow: Sized {
+    const EXPECTING: &'static str;
+    fn from_cow(s: Cow<'_, str>) -> Self;
+}
+
+impl FromMarkdownCow for MarkupLine {
+    const EXPECTING: &'static str = "a markup-line (Markdown) string";
+    fn from_cow(s: Cow<'_, str>) -> Self {
+        Self(markdown::parse::parse_line(s))
+    }
+}
+
+impl FromMarkdownCow for MarkupMultiline {
+    const EXPECTING: &'static str = "a markup-multiline (Markdown) string";
+    fn from_cow(s: Cow<'_, str>) -> Self {
+        Self(markdown::parse::parse_multiline(s))
+    }
+}
+
+impl<T: FromMarkdownCow> Visitor<'_> for MarkdownVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from_cow(Cow::Borrowed(v)))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from_cow(Cow::Owned(v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkupLine {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(MarkdownVisitor::<Self>(std::marker::PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkupMultiline {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(MarkdownVisitor::<Self>(std::marker::PhantomData))
+    }
+}
