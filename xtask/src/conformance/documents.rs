@@ -61,6 +61,19 @@ pub enum Loaded {
     Error(String),
 }
 
+impl Loaded {
+    /// The same, with the document's `$schema` directive removed.
+    pub fn without_schema(self) -> Self {
+        match self {
+            Loaded::Doc(mut doc) => {
+                doc.schema = None;
+                Loaded::Doc(doc)
+            }
+            other => other,
+        }
+    }
+}
+
 /// Reads a source file in its own format.
 pub fn load(source: &Source) -> Loaded {
     let name = SourceName(source.name.clone());
@@ -115,8 +128,56 @@ pub fn difference(expected: &Document, actual: &Document) -> Option<String> {
     Some(match differences(expected, actual, 1).into_iter().next() {
         Some(d) if d.pointer.is_empty() => "/".to_owned(),
         Some(d) => d.pointer,
-        None => "(models differ, but their JSON is the same)".to_owned(),
+        None => tree_difference(expected, actual),
     })
+}
+
+/// Where two models whose JSON is the same differ: a markup value whose trees differ though
+/// they write the same Markdown.
+fn tree_difference(a: &Document, b: &Document) -> String {
+    value_difference(a, b, &[])
+        .unwrap_or_else(|| "(models differ, but their JSON and values are the same)".to_owned())
+}
+
+/// The first scalar value (in walk order) that differs between the models, compared as typed
+/// values (so markup trees, not their Markdown), skipping the pointers in `skip`.
+pub fn value_difference(a: &Document, b: &Document, skip: &[&str]) -> Option<String> {
+    use poam_model::walk::{Path, Value, Visitor, Walk};
+    #[derive(Default)]
+    struct Values(Vec<(String, String)>);
+    impl Visitor for Values {
+        fn value(&mut self, path: &Path, value: Value<'_>) {
+            self.0.push((path.to_string(), format!("{value:?}")));
+        }
+    }
+    let collect = |doc: &Document| {
+        let mut v = Values::default();
+        doc.plan_of_action_and_milestones
+            .walk(&mut Path::root(), &mut v);
+        v.0
+    };
+    let (x, y) = (collect(a), collect(b));
+    let shorten = |s: &str| -> String {
+        if s.chars().count() > 120 {
+            s.chars().take(117).collect::<String>() + "..."
+        } else {
+            s.to_owned()
+        }
+    };
+    let found = x
+        .iter()
+        .zip(&y)
+        .find(|(p, q)| p != q && !skip.contains(&p.0.as_str()));
+    match found {
+        Some(((pointer, before), (other, after))) if pointer == other => Some(format!(
+            "{pointer} (different values: {} vs {})",
+            shorten(before),
+            shorten(after)
+        )),
+        Some(((pointer, _), _)) => Some(pointer.clone()),
+        None if x.len() != y.len() => Some("(one model has more values)".to_owned()),
+        None => None,
+    }
 }
 
 /// One place where two models differ, with the values there (as JSON) when both have one.
