@@ -1,76 +1,107 @@
-//! Markup (`markup-line`, `markup-multiline`) in XML: the bridge between the structural
-//! reader/writer and `poam_markup`.
+//! Markup (`markup-line`, `markup-multiline`) content in XML: the bridge between the
+//! structural reader/writer and `poam_markup::xml`, which reads from and writes to the same
+//! quick-xml reader and output, so markup costs no second pass.
 //!
-//! PLACEHOLDER until `poam_markup::xml` lands: reads and writes plain text lines and `<p>`
-//! paragraphs of plain text only, and refuses any other markup element with a clear error.
+//! `poam_markup::xml` matches markup elements on their local names and leaves namespaces to
+//! the caller: the markup field's own element is checked here, what is inside it is not.
+//!
+//! Markup read from XML is normalized (`poam_markup`'s canonical form: whitespace runs,
+//! empty paragraphs, ...), as markup read from Markdown always is, so that the same
+//! document in XML and in JSON gives the same model.
 
-use poam_markup::{Block, Inline, MarkupLine, MarkupMultiline};
-use quick_xml::events::Event;
+use poam_markup::xml as mx;
+use poam_markup::{Block, MarkupLine, MarkupMultiline};
 
-use super::reader::{Rd, Start, XmlError, resolve_reference};
+use super::reader::{Rd, Start, XmlError};
 use super::writer::Wr;
 use crate::error::ErrorKind;
 
 impl<'i> Rd<'i> {
-    /// Reads the inline content of `s` up to its end tag.
+    /// Reads the inline content of `s` through its end tag.
     pub(crate) fn markup_line(&mut self, s: &Start<'i>) -> Result<MarkupLine, XmlError> {
-        let (text, _) = self.plain_markup_text(s)?;
-        Ok(MarkupLine(if text.is_empty() {
-            vec![]
-        } else {
-            vec![Inline::Text(text)]
-        }))
-    }
-
-    /// Reads the block content of `s` up to its end tag.
-    pub(crate) fn markup_multiline(&mut self, s: &Start<'i>) -> Result<MarkupMultiline, XmlError> {
-        let mut blocks = Vec::new();
-        while let Some(c) = self.child(s)? {
-            if c.name() != "p" {
-                return Err(unsupported(&c));
-            }
-            let (text, _) = self.plain_markup_text(&c)?;
-            blocks.push(Block::Paragraph(if text.is_empty() {
-                vec![]
-            } else {
-                vec![Inline::Text(text)]
-            }));
-        }
-        Ok(MarkupMultiline(blocks))
-    }
-
-    fn plain_markup_text(&mut self, s: &Start<'i>) -> Result<(String, usize), XmlError> {
-        let start = self.pos();
-        let mut out = String::new();
         if s.empty {
-            return Ok((out, start));
+            return Ok(MarkupLine::default());
         }
-        loop {
-            let at = self.pos();
-            match self.event()? {
-                Event::Text(t) => out.push_str(&t.xml10_content()),
-                Event::CData(c) => out.push_str(&c.xml10_content()),
-                Event::GeneralRef(r) => out.push_str(&resolve_reference(&r, at)?),
-                Event::End(_) => return Ok((out, start)),
-                Event::Start(tag) | Event::Empty(tag) => {
-                    let c = self.start(tag, at, true)?;
-                    return Err(unsupported(&c));
-                }
-                Event::Comment(_) | Event::PI(_) => {}
-                _ => {
-                    return Err(XmlError::new(at, ErrorKind::Syntax, "malformed XML in markup"));
-                }
-            }
+        let inlines = mx::read_inlines(&mut self.reader, s.tag.name()).map_err(from_markup)?;
+        self.close();
+        Ok(MarkupLine(inlines).normalized())
+    }
+
+    /// Reads the block content of `s` through its end tag. An empty element (`<description/>`,
+    /// which the official XSD rejects) is empty markup, as is `<description><p/></description>`:
+    /// loading is not the place to judge.
+    pub(crate) fn markup_multiline(&mut self, s: &Start<'i>) -> Result<MarkupMultiline, XmlError> {
+        if s.empty {
+            return Ok(MarkupMultiline::default());
         }
+        let blocks = mx::read_blocks(&mut self.reader, s.tag.name()).map_err(from_markup)?;
+        self.close();
+        Ok(MarkupMultiline(blocks).normalized())
     }
 }
 
-fn unsupported(c: &Start<'_>) -> XmlError {
-    XmlError::new(
-        c.at,
-        ErrorKind::Unsupported,
-        format!("the markup element `<{}>` is not supported yet", c.name()),
-    )
+/// A markup error as a located read error, worded like the structural ones.
+fn from_markup(e: mx::XmlError) -> XmlError {
+    let at = e
+        .offset()
+        .and_then(|o| usize::try_from(o).ok())
+        .unwrap_or(0);
+    let structure = |m: String| XmlError::new(at, ErrorKind::Structure, m);
+    let syntax = |m: String| XmlError::new(at, ErrorKind::Syntax, m);
+    match e {
+        mx::XmlError::Syntax { source, .. } => XmlError::syntax(at, &source),
+        mx::XmlError::UnknownElement { name, .. } => {
+            structure(format!("unknown element `<{name}>` in OSCAL markup"))
+        }
+        mx::XmlError::UnexpectedElement { name, parent, .. } => {
+            structure(format!("`<{name}>` is not allowed inside `<{parent}>`"))
+        }
+        mx::XmlError::UnknownAttribute {
+            element, attribute, ..
+        } => structure(format!("unknown attribute `{attribute}` on `<{element}>`")),
+        mx::XmlError::MissingAttribute {
+            element, attribute, ..
+        } => structure(format!(
+            "`<{element}>` lacks its required attribute `{attribute}`"
+        )),
+        mx::XmlError::InvalidAttribute {
+            element,
+            attribute,
+            value,
+            reason,
+            ..
+        } => XmlError::new(
+            at,
+            ErrorKind::Datatype,
+            format!("{value:?} is not a valid `{attribute}` of `<{element}>`: {reason}"),
+        ),
+        mx::XmlError::UnknownEntity { name, .. } => {
+            syntax(super::reader::unknown_entity_message(&name))
+        }
+        mx::XmlError::InvalidCharRef { reference, .. } => {
+            syntax(format!("malformed XML: bad character reference `&{reference};`"))
+        }
+        mx::XmlError::InvalidChar { code, .. } => syntax(format!(
+            "malformed XML: the character U+{code:04X} is not allowed in XML 1.0"
+        )),
+        mx::XmlError::UnexpectedText { parent, .. } => {
+            structure(format!("text is not allowed directly inside `<{parent}>`"))
+        }
+        mx::XmlError::MismatchedEnd {
+            expected, found, ..
+        } => syntax(format!(
+            "malformed XML: the end tag `</{found}>` does not close `<{expected}>`"
+        )),
+        mx::XmlError::UnexpectedEof { parent, .. } => syntax(format!(
+            "malformed XML: the document ends before `<{parent}>` is closed"
+        )),
+        mx::XmlError::TooDeep { limit, .. } => XmlError::new(
+            at,
+            ErrorKind::Limit,
+            format!("markup nested too deeply (more than {limit} levels)"),
+        ),
+        other => syntax(other.to_string()),
+    }
 }
 
 impl Wr {
@@ -81,13 +112,15 @@ impl Wr {
         self.end(name);
     }
 
-    /// Writes the inline content of the element just started, which it then closes inline.
+    /// Writes the inline content of the element just started; its end tag follows directly.
     pub(crate) fn markup_line_body(&mut self, v: &MarkupLine) {
+        if v.0.is_empty() {
+            return;
+        }
         self.begin_content();
-        for i in &v.0 {
-            if let Inline::Text(t) = i {
-                self.escaped_text(t);
-            }
+        let mut w = quick_xml::Writer::new(&mut self.out);
+        if let Err(e) = mx::write_inlines(&mut w, &v.0) {
+            self.markup_error(&e);
         }
     }
 
@@ -98,21 +131,25 @@ impl Wr {
         self.end(name);
     }
 
-    /// Writes the block content of the element just started.
+    /// Writes the block content of the element just started, one top-level block per line.
+    /// Whitespace between blocks is not content (the markup reader ignores it); inside a
+    /// block nothing is added.
+    ///
+    /// Empty markup (JSON `"description": ""`) is written as one empty paragraph: the XSD
+    /// wants at least one block, and `<p/>` reads back as empty markup, so the model is
+    /// unchanged and the XML valid (FedRAMP's templates write it the same way).
     pub(crate) fn markup_multiline_body(&mut self, v: &MarkupMultiline) {
+        self.begin_block_content();
         if v.0.is_empty() {
+            self.block_line();
+            self.raw("<p/>");
             return;
         }
-        self.begin_content();
         for b in &v.0 {
-            if let Block::Paragraph(inl) = b {
-                self.raw("<p>");
-                for i in inl {
-                    if let Inline::Text(t) = i {
-                        self.escaped_text(t);
-                    }
-                }
-                self.raw("</p>");
+            self.block_line();
+            let mut w = quick_xml::Writer::new(&mut self.out);
+            if let Err(e) = mx::write_blocks(&mut w, std::slice::from_ref::<Block>(b)) {
+                self.markup_error(&e);
             }
         }
     }

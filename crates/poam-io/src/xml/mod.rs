@@ -39,7 +39,6 @@ mod table;
 mod writer;
 
 use quick_xml::events::{BytesDecl, BytesStart, Event};
-use quick_xml::name::{Namespace, ResolveResult};
 
 use poam_model::Document;
 
@@ -100,8 +99,8 @@ fn read_document(text: &str) -> Result<Document, XmlError> {
             Event::PI(_) | Event::Comment(_) => {}
             Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
             Event::DocType(_) => return Err(doctype_refused(at)),
-            Event::Start(tag) => break root_start(&r, tag, at, false)?,
-            Event::Empty(tag) => break root_start(&r, tag, at, true)?,
+            Event::Start(tag) => break root_start(&mut r, tag, at, false)?,
+            Event::Empty(tag) => break root_start(&mut r, tag, at, true)?,
             Event::Eof => {
                 return Err(XmlError::new(
                     at,
@@ -143,27 +142,25 @@ fn read_document(text: &str) -> Result<Document, XmlError> {
 
 /// Checks the root element's name and namespace.
 fn root_start<'i>(
-    r: &Rd<'i>,
+    r: &mut Rd<'i>,
     tag: BytesStart<'i>,
     at: usize,
     empty: bool,
 ) -> Result<Start<'i>, XmlError> {
-    let local = tag.local_name().into_inner();
+    let local = tag.local_name().into_inner().to_owned();
+    let qname = tag.name().into_inner().to_owned();
+    let started = r.start(tag, at, empty);
     if local != ROOT_NAME {
-        let (ns, _) = r.reader.resolver().resolve_element(tag.name());
-        let in_oscal = matches!(ns, ResolveResult::Bound(Namespace(n)) if n == OSCAL_NS);
-        let message = if in_oscal && OTHER_MODELS.contains(&local) {
+        let message = if started.is_ok() && OTHER_MODELS.contains(&local.as_str()) {
             format!("this is an OSCAL {local}, not a {ROOT_NAME} (POA&M)")
         } else {
             format!(
-                "the root element is `<{}>`; an OSCAL POA&M starts with `<{ROOT_NAME} xmlns=\"{OSCAL_NS}\">`",
-                tag.name().into_inner()
+                "the root element is `<{qname}>`; an OSCAL POA&M starts with `<{ROOT_NAME} xmlns=\"{OSCAL_NS}\">`"
             )
         };
         return Err(XmlError::new(at, ErrorKind::Structure, message));
     }
-    let s = r.start(tag, at, empty)?;
-    Ok(r.root(s))
+    Ok(r.root(started?))
 }
 
 /// The input was decoded as UTF-8; a declaration naming another encoding is believed only

@@ -7,10 +7,9 @@
 
 use std::borrow::Cow;
 
-use quick_xml::NsReader;
-use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::{Namespace, PrefixDeclaration, ResolveResult};
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::{Reader, XmlVersion};
 
 use poam_model::datatypes as dt;
 
@@ -75,7 +74,7 @@ fn escape_message(e: &quick_xml::escape::EscapeError) -> String {
     }
 }
 
-fn unknown_entity_message(name: &str) -> String {
+pub(super) fn unknown_entity_message(name: &str) -> String {
     format!(
         "unknown entity `&{name};`: only the five predefined XML entities (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;`) and character references are allowed; entity declarations are refused"
     )
@@ -118,7 +117,7 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// A start tag (or empty-element tag) of the OSCAL namespace, where it starts, and whether it
 /// has content.
 pub(crate) struct Start<'i> {
-    tag: BytesStart<'i>,
+    pub(super) tag: BytesStart<'i>,
     /// Byte offset of the `<`.
     pub at: usize,
     /// `<x/>`: no content, no end tag.
@@ -317,21 +316,44 @@ pub(crate) fn collapse(text: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The reader state: quick-xml's namespace-aware slice reader over the whole input.
+/// A namespace declaration in scope.
+struct Binding<'i> {
+    /// `""` for the default namespace.
+    prefix: &'i str,
+    namespace: Cow<'i, str>,
+    /// The depth of the element that declared it.
+    depth: u16,
+}
+
+/// The reader state: quick-xml's slice reader over the whole input, and the namespace
+/// declarations in scope.
+///
+/// Namespaces are resolved here rather than by quick-xml's `NsReader` because markup content
+/// is read by `poam_markup::xml` from a plain `Reader`; declarations are rare (OSCAL
+/// documents declare the default namespace on the root), so the check is a substring test
+/// on each start tag.
 pub(crate) struct Rd<'i> {
     pub(crate) text: &'i str,
-    pub(crate) reader: NsReader<&'i [u8]>,
+    pub(crate) reader: Reader<&'i [u8]>,
+    /// Open elements read through [`Rd::start`] and not yet closed.
+    depth: u16,
+    scopes: Vec<Binding<'i>>,
 }
 
 impl<'i> Rd<'i> {
     pub(crate) fn new(text: &'i str) -> Self {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
         config.check_end_names = true;
         config.check_comments = true;
-        Self { text, reader }
+        Self {
+            text,
+            reader,
+            depth: 0,
+            scopes: Vec::new(),
+        }
     }
 
     /// The byte offset the reader has reached.
@@ -347,9 +369,14 @@ impl<'i> Rd<'i> {
         })
     }
 
-    /// Wraps a start tag read at `at`, refusing elements outside the OSCAL namespace and
-    /// nesting beyond [`MAX_DEPTH`].
-    pub(crate) fn start(&self, tag: BytesStart<'i>, at: usize, empty: bool) -> Result<Start<'i>, XmlError> {
+    /// Opens a start tag read at `at`: takes in its namespace declarations and refuses
+    /// elements outside the OSCAL namespace and nesting beyond [`MAX_DEPTH`].
+    pub(crate) fn start(
+        &mut self,
+        tag: BytesStart<'i>,
+        at: usize,
+        empty: bool,
+    ) -> Result<Start<'i>, XmlError> {
         let s = Start {
             tag,
             at,
@@ -357,42 +384,103 @@ impl<'i> Rd<'i> {
             base: self.text.as_ptr() as usize,
             xsi_prefix: None,
         };
-        let (ns, _) = self.reader.resolver().resolve_element(s.tag.name());
-        match ns {
-            ResolveResult::Bound(Namespace(n)) if n == OSCAL_NS => {}
-            ResolveResult::Bound(Namespace(n)) => {
-                return Err(XmlError::structure(
-                    at,
-                    format!(
-                        "the element `<{}>` is in the namespace `{n}`, not OSCAL's `{OSCAL_NS}`",
-                        s.tag.name().into_inner()
-                    ),
-                ));
-            }
-            ResolveResult::Unbound => {
-                return Err(XmlError::structure(
-                    at,
-                    format!(
-                        "the element `<{}>` is in no namespace; OSCAL elements are in `{OSCAL_NS}` (add `xmlns=\"{OSCAL_NS}\"` to the root)",
-                        s.name()
-                    ),
-                ));
-            }
-            ResolveResult::Unknown(p) => {
-                return Err(XmlError::structure(
-                    at,
-                    format!("the namespace prefix `{p}` of `<{}>` is not declared", s.tag.name().into_inner()),
-                ));
-            }
-        }
-        if self.reader.resolver().level() > MAX_DEPTH {
+        let depth = self.depth + 1;
+        if depth > MAX_DEPTH {
             return Err(XmlError::new(
                 at,
                 ErrorKind::Limit,
                 format!("nested too deeply (more than {MAX_DEPTH} levels)"),
             ));
         }
-        Ok(s)
+        if s.tag.attributes_raw().contains("xmlns") {
+            self.declare(&s, depth)?;
+        }
+        let resolved = self.check_namespace(&s);
+        if empty || resolved.is_err() {
+            self.scopes.retain(|b| b.depth < depth);
+        } else {
+            self.depth = depth;
+        }
+        resolved.map(|()| s)
+    }
+
+    fn declare(&mut self, s: &Start<'i>, depth: u16) -> Result<(), XmlError> {
+        for a in s.tag.attributes() {
+            let a = a.map_err(|e| {
+                XmlError::new(
+                    s.at,
+                    ErrorKind::Syntax,
+                    format!("malformed XML: bad attribute in `<{}>`: {e}", s.name()),
+                )
+            })?;
+            let prefix = match a.key.as_namespace_binding() {
+                Some(PrefixDeclaration::Default) => "",
+                Some(PrefixDeclaration::Named(p)) => self.input_slice(p).unwrap_or_default(),
+                None => continue,
+            };
+            let raw: Cow<'i, str> = match a.value {
+                Cow::Borrowed(v) => self
+                    .input_slice(v)
+                    .map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed),
+                Cow::Owned(v) => Cow::Owned(v),
+            };
+            let namespace = if raw.contains('&') {
+                let unescaped = quick_xml::escape::unescape(&raw)
+                    .map_err(|e| XmlError::new(s.at, ErrorKind::Syntax, escape_message(&e)))?;
+                Cow::Owned(unescaped.into_owned())
+            } else {
+                raw
+            };
+            self.scopes.push(Binding {
+                prefix,
+                namespace,
+                depth,
+            });
+        }
+        Ok(())
+    }
+
+    /// `slice` with the input's lifetime, when it points into the input.
+    fn input_slice(&self, slice: &str) -> Option<&'i str> {
+        let start = offset_in(self.text.as_ptr() as usize, slice)?;
+        self.text.get(start..start + slice.len())
+    }
+
+    fn check_namespace(&self, s: &Start<'i>) -> Result<(), XmlError> {
+        let qname = s.tag.name().into_inner();
+        let prefix = qname.split_once(':').map_or("", |(p, _)| p);
+        let bound = self
+            .scopes
+            .iter()
+            .rev()
+            .find(|b| b.prefix == prefix)
+            .map(|b| b.namespace.as_ref());
+        match bound {
+            Some(OSCAL_NS) => Ok(()),
+            Some("") | None if prefix.is_empty() => Err(XmlError::structure(
+                s.at,
+                format!(
+                    "the element `<{qname}>` is in no namespace; OSCAL elements are in `{OSCAL_NS}` (add `xmlns=\"{OSCAL_NS}\"` to the root)"
+                ),
+            )),
+            None => Err(XmlError::structure(
+                s.at,
+                format!("the namespace prefix `{prefix}` of `<{qname}>` is not declared"),
+            )),
+            Some(n) => Err(XmlError::structure(
+                s.at,
+                format!("the element `<{qname}>` is in the namespace `{n}`, not OSCAL's `{OSCAL_NS}`"),
+            )),
+        }
+    }
+
+    /// Closes the innermost open element (its end tag was read).
+    pub(crate) fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        let depth = self.depth;
+        while self.scopes.last().is_some_and(|b| b.depth > depth) {
+            self.scopes.pop();
+        }
     }
 
     /// Marks `s` as the root: attributes in the XML Schema instance namespace are skipped.
@@ -418,7 +506,10 @@ impl<'i> Rd<'i> {
             match self.event()? {
                 Event::Start(tag) => return self.start(tag, at, false).map(Some),
                 Event::Empty(tag) => return self.start(tag, at, true).map(Some),
-                Event::End(_) => return Ok(None),
+                Event::End(_) => {
+                    self.close();
+                    return Ok(None);
+                }
                 Event::Text(t) => {
                     let lead = t.len() - t.trim_start_matches(is_xml_space).len();
                     if lead < t.len() {
@@ -476,7 +567,10 @@ impl<'i> Rd<'i> {
                 Event::CData(c) => push(c.xml10_content()),
                 Event::GeneralRef(r) => push(resolve_reference(&r, at)?),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::End(_) => break,
+                Event::End(_) => {
+                    self.close();
+                    break;
+                }
                 Event::Start(tag) | Event::Empty(tag) => {
                     return Err(XmlError::structure(
                         at,

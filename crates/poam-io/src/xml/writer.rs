@@ -54,7 +54,7 @@ impl ToXmlText for dt::PositiveInteger {
 
 /// The writer state.
 pub(crate) struct Wr {
-    out: Vec<u8>,
+    pub(super) out: Vec<u8>,
     /// Open elements, for indentation and for naming the place of a value XML cannot hold.
     stack: Vec<&'static str>,
     /// A start tag waits for its `>` (or `/>` if nothing follows).
@@ -167,14 +167,34 @@ impl Wr {
         self.end(name);
     }
 
-    /// Writes text content, escaped.
-    pub(crate) fn escaped_text(&mut self, s: &str) {
-        self.escape(s, false, None);
+    /// Ends the start tag for block content: each block goes on a line of its own (see
+    /// [`Wr::block_line`]) and the end tag on a new line.
+    pub(crate) fn begin_block_content(&mut self) {
+        self.close_start_tag();
+        self.inline = false;
     }
 
-    /// Writes markup that is already XML (tags built by the caller).
+    /// Writes text that is already XML.
     pub(crate) fn raw(&mut self, s: &str) {
         self.out.extend_from_slice(s.as_bytes());
+    }
+
+    /// Starts a new line for a block of markup content.
+    pub(crate) fn block_line(&mut self) {
+        self.newline_indent();
+    }
+
+    /// Records a markup writing error (a character XML cannot hold) with its place.
+    pub(crate) fn markup_error(&mut self, e: &poam_markup::xml::XmlError) {
+        if self.error.is_none() {
+            let message = match e {
+                poam_markup::xml::XmlError::UnwritableChar { code } => {
+                    format!("the character U+{code:04X} cannot be written in XML 1.0")
+                }
+                other => other.to_string(),
+            };
+            self.error = Some(format!("{}: {message}", self.stack.join("/")));
+        }
     }
 
     /// Escapes `s` into the output: `&`, `<`, `>` always; `"`, tab, LF in attribute values;
