@@ -37,26 +37,67 @@ pub struct ValidateArgs {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Arguments of `poam diff` (see `commands/diff.rs`).
+/// Arguments of `poam diff` (see `commands/diff.rs` and `docs/review-cycles.md`).
+///
+/// Exit status as diff(1): 0 no differences, 1 differences, 2 trouble.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// Last cycle's POA&M.
+    /// Last cycle's POA&M (any format `poam` reads; `-` for standard input).
     pub old: PathBuf,
     /// This cycle's POA&M.
     pub new: PathBuf,
+    /// Report format: `human` for a terminal, `markdown` for the monthly report to the
+    /// agency, `json` for pipelines (schema `poam-diff/1`).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }
 
-/// Arguments of `poam merge` (see `commands/merge.rs`).
+/// Output formats of `poam diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+/// Arguments of `poam merge` (see `commands/merge.rs` and `docs/review-cycles.md`).
+///
+/// Exit status: 0 merged and written; 1 conflicts or ambiguous matches (nothing written);
+/// 2 trouble: unreadable input, not a POA&M, another system, bad arguments (nothing written).
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// Last cycle's POA&M.
     pub base: PathBuf,
-    /// Updates to apply, in order.
+    /// Updates to apply, in order: edited copies of BASE or partial POA&Ms, any format.
     #[arg(required = true)]
     pub updates: Vec<PathBuf>,
-    /// Output file (`-` or absent for standard output).
+    /// Output file (`-` or absent for standard output). Written atomically.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Date of the cycle: `YYYY-MM-DD` (midnight UTC) or a date-time with a time zone.
+    /// Risk-log entries and metadata last-modified get it. Default: today, midnight UTC.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// The updates together list every open item: open items none of them mentions are
+    /// closed as no longer detected.
+    #[arg(long)]
+    pub complete: bool,
+    /// Decide conflicts between updates by taking the first or the last update's value.
+    #[arg(long, value_enum)]
+    pub prefer: Option<PreferArg>,
+    /// Merge updates whose system-id or import-ssp differ from BASE's.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format. Default: the output file's extension, else BASE's format.
+    #[arg(long, value_enum)]
+    pub to: Option<FormatArg>,
+}
+
+/// Which update wins a conflict (`poam merge --prefer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreferArg {
+    First,
+    Last,
 }
 
 #[derive(Debug, clap::Args)]

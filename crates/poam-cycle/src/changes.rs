@@ -143,7 +143,7 @@ impl Change {
             K::DeadlineMovedEarlier => format!("deadline moved earlier: {}{days}", arrow(old, new)),
             K::DeadlineSet => format!("deadline set: {}", new.unwrap_or_default()),
             K::DeadlineRemoved => format!("deadline removed (was {})", old.unwrap_or_default()),
-            K::RiskRatingChanged => format!("{} adjusted: {}", self.field, arrow(old, new)),
+            K::RiskRatingChanged => format!("{}: {}", self.field, arrow(old, new)),
             K::DeviationChanged => format!("{} deviation: {}", self.field, arrow(old, new)),
             K::MilestoneAdded => format!("milestone added:{subject}{}", due(new)),
             K::MilestoneChanged => format!(
@@ -202,6 +202,22 @@ pub fn short(s: &str, max: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// `s` with the characters CommonMark (and OSCAL's `~sub~`, `^sup^`, `{{ insert }}`) would
+/// read as markup escaped, so that text put into a markup field reads back as written.
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        if matches!(
+            ch,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~' | '^' | '{' | '}'
+        ) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// A JSON value for people: text as is, lists of scalars joined, anything else as compact
@@ -461,12 +477,15 @@ fn describe_one(
             };
             out.push(c);
         }
-        (PartKey::Risk(u), Field::Member("characterizations")) => {
-            let (o, n) = (old.risk(u), new.risk(u));
+        (PartKey::Risk(u), Field::Characterization(k)) => {
+            let (o, n) = (
+                old.risk(u).and_then(|x| edits::characterization(x, k)),
+                new.risk(u).and_then(|x| edits::characterization(x, k)),
+            );
             let before = out.len();
             characterizations(o, n, out);
             if out.len() == before {
-                out.push(generic("risk characterizations".into()));
+                out.push(generic("risk characterization".into()));
             }
         }
         (PartKey::Observation(u), Field::Member("subjects")) => {
@@ -505,6 +524,8 @@ fn describe_one(
         }
         (PartKey::Observation(_), Field::Member("collected")) => {
             let mut c = generic("detection date".into());
+            c.old = ov.as_str().map(show_date);
+            c.new = nv.as_str().map(show_date);
             if let (Some(o), Some(n)) = (ov.as_str(), nv.as_str()) {
                 c.days = days_between(o, n);
             }
@@ -731,13 +752,9 @@ fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mu
 
 /// Rating facets by a reviewer's name for them (`adjusted risk rating`, `original
 /// likelihood`, …), other facets by `facet <name>`.
-fn facets(r: Option<&Risk>) -> BTreeMap<String, Vec<String>> {
+fn facets(c: Option<&Characterization>) -> BTreeMap<String, Vec<String>> {
     let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let all = r
-        .into_iter()
-        .flat_map(|r| r.characterizations.iter())
-        .flat_map(|c: &Characterization| c.facets.iter());
-    for f in all {
+    for f in c.into_iter().flat_map(|c| c.facets.iter()) {
         let label = if fedramp::is_rating_facet(f) {
             let state = match fedramp::facet_state(f) {
                 "initial" => "original ".to_owned(),
@@ -758,7 +775,11 @@ fn facets(r: Option<&Risk>) -> BTreeMap<String, Vec<String>> {
     m
 }
 
-fn characterizations(o: Option<&Risk>, n: Option<&Risk>, out: &mut Vec<Change>) {
+fn characterizations(
+    o: Option<&Characterization>,
+    n: Option<&Characterization>,
+    out: &mut Vec<Change>,
+) {
     let (a, b) = (facets(o), facets(n));
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();

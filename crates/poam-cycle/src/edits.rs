@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use poam_model::{
-    Finding, MitigatingFactor, Observation, PoamItem, Property, RequiredAsset, Response, Risk,
-    RiskLog, Task,
+    Characterization, Finding, MitigatingFactor, Observation, PoamItem, Property, RequiredAsset,
+    Response, Risk, RiskLog, Task,
 };
 
 use crate::fedramp;
@@ -89,6 +89,9 @@ pub enum Field {
     Member(&'static str),
     /// All props of one name.
     Props(PropKey),
+    /// The characterization of a risk made by one origin (its actors, see [`origin_key`]):
+    /// a scanner's and an assessor's characterizations are separate fields.
+    Characterization(String),
     /// A mitigating factor of a risk, by uuid.
     MitigatingFactor(String),
     /// A whole remediation (response) of a risk, by uuid: present on one side only.
@@ -416,6 +419,22 @@ fn risk_edits(base: &Risk, upd: &Risk, out: &mut Vec<Edit>) {
             presence,
         });
     };
+    if base.characterizations != upd.characterizations {
+        let mut keys: Vec<String> = base
+            .characterizations
+            .iter()
+            .chain(&upd.characterizations)
+            .map(origin_key)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            let (b, u) = (characterization(base, &k), characterization(upd, &k));
+            if b != u {
+                push(Field::Characterization(k), presence(b, u));
+            }
+        }
+    }
     keyed(
         &base.mitigating_factors,
         &upd.mitigating_factors,
@@ -474,6 +493,23 @@ fn risk_edits(base: &Risk, upd: &Risk, out: &mut Vec<Edit>) {
             push(Field::LogEntry(uuid_key(id)), presence(b, u));
         },
     );
+}
+
+/// What identifies a characterization: its origin's actors, as sorted `type:uuid` pairs.
+pub fn origin_key(c: &Characterization) -> String {
+    let mut actors: Vec<String> = c
+        .origin
+        .actors
+        .iter()
+        .map(|a| format!("{}:{}", a.r#type, uuid_key(&a.actor_uuid)))
+        .collect();
+    actors.sort();
+    actors.join(",")
+}
+
+/// The characterization of `risk` whose origin is `key`.
+pub fn characterization<'r>(risk: &'r Risk, key: &str) -> Option<&'r Characterization> {
+    risk.characterizations.iter().find(|c| origin_key(c) == key)
 }
 
 /// The response of `risk` with uuid `id`.
@@ -537,6 +573,7 @@ pub fn value(parts: &Parts<'_>, key: &FieldKey) -> serde_json::Value {
                     Member::find(RISK_MEMBERS, name).map_or(Value::Null, |m| (m.json)(risk))
                 }
                 Field::Props(k) => props(&risk.props, k),
+                Field::Characterization(k) => to_json(characterization(risk, k)),
                 Field::MitigatingFactor(m) => to_json(
                     risk.mitigating_factors
                         .iter()
@@ -679,6 +716,18 @@ fn apply_risk(risk: &mut Risk, s: &Risk, field: &Field) {
             }
         }
         Field::Props(k) => replace_props(&mut risk.props, &s.props, k),
+        Field::Characterization(k) => {
+            if let Some(x) = characterization(s, k) {
+                match risk
+                    .characterizations
+                    .iter_mut()
+                    .find(|c| origin_key(c) == *k)
+                {
+                    Some(d) => d.clone_from(x),
+                    None => risk.characterizations.push(x.clone()),
+                }
+            }
+        }
         Field::MitigatingFactor(id) => {
             if let Some(x) = s
                 .mitigating_factors

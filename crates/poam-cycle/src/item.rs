@@ -251,6 +251,16 @@ impl ItemRef {
         }
     }
 
+    /// The label with what tells items of one label apart: `V-0002 (uuid …)`, or its
+    /// position when it has no uuid.
+    pub fn describe(&self) -> String {
+        match (&self.poam_id, &self.uuid) {
+            (Some(id), Some(u)) => format!("{id} (uuid {u})"),
+            (Some(id), None) => format!("{id} (poam-items[{}])", self.index),
+            _ => self.label(),
+        }
+    }
+
     /// How people name the item: its POAM ID, else its uuid, else its position.
     pub fn label(&self) -> String {
         match (&self.poam_id, &self.uuid) {

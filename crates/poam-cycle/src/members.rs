@@ -92,13 +92,12 @@ members! {
         "status" => status,
         "origins" => origins,
         "threat-ids" => threat_ids,
-        "characterizations" => characterizations,
         "deadline" => deadline,
     }
     united {
         "related-observations" => related_observations by observation_uuid,
     }
-    special { uuid, props, mitigating_factors, remediations, risk_log }
+    special { uuid, props, characterizations, mitigating_factors, remediations, risk_log }
 }
 
 members! {

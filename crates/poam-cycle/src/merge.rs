@@ -147,11 +147,15 @@ impl fmt::Display for MergeError {
                     v.len()
                 )?;
                 for a in v {
-                    let list =
-                        |r: &[ItemRef]| r.iter().map(ItemRef::label).collect::<Vec<_>>().join(", ");
+                    let list = |r: &[ItemRef]| {
+                        r.iter()
+                            .map(ItemRef::describe)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
                     write!(
                         f,
-                        "\n  {}: {} names update item(s) {} and item(s) {}",
+                        "\n  {}: {} names its item(s) {} and BASE's {}",
                         a.update,
                         a.ambiguity.key,
                         list(&a.ambiguity.new),
@@ -358,7 +362,7 @@ pub fn merge(
                 let conflict = Conflict {
                     item: r.label(),
                     title: r.title,
-                    field: field_label(key),
+                    field: field_label(key, label_parts),
                     values: values
                         .iter()
                         .map(|(u, _, v)| ConflictValue {
@@ -461,7 +465,7 @@ pub fn merge(
                         presence: *presence,
                     };
                     for c in changes::describe(bparts, src, std::slice::from_ref(&edit), &assets) {
-                        lines.push(c.sentence());
+                        lines.push(changes::escape_markdown(&c.sentence()));
                     }
                 }
             }
@@ -675,17 +679,26 @@ fn merges(e: &Edit, target: &Parts<'_>, update: &Parts<'_>) -> bool {
     }
 }
 
-/// How a conflict names a field.
-fn field_label(key: &FieldKey) -> String {
+/// How a conflict names a field: by member name, with the part's uuid only when the item
+/// has several parts of that kind.
+fn field_label(key: &FieldKey, parts: &Parts<'_>) -> String {
+    let named = |kind: &str, n: usize, u: &str| {
+        if n > 1 {
+            format!("{kind} {u}")
+        } else {
+            kind.to_owned()
+        }
+    };
     let part = match &key.part {
         PartKey::Item => "item".to_owned(),
-        PartKey::Risk(u) => format!("risk {u}"),
-        PartKey::Observation(u) => format!("observation {u}"),
-        PartKey::Finding(u) => format!("finding {u}"),
+        PartKey::Risk(u) => named("risk", parts.risks.len(), u),
+        PartKey::Observation(u) => named("observation", parts.observations.len(), u),
+        PartKey::Finding(u) => named("finding", parts.findings.len(), u),
     };
     match &key.field {
         Field::Member(m) => format!("{part} {m}"),
         Field::Props(k) => format!("{part} prop {}", k.name),
+        Field::Characterization(k) => format!("{part} characterization by {k}"),
         Field::MitigatingFactor(u) => format!("{part} mitigating factor {u}"),
         Field::Remediation(u) => format!("{part} remediation {u}"),
         Field::RemediationMember(u, m) => format!("{part} remediation {u} {m}"),

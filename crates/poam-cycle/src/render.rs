@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::changes::{Change, show_date};
+use crate::changes::{Change, escape_markdown, show_date};
 use crate::diff::{AmbiguousMatch, Class, Diff, ItemDiff};
 use crate::item::ItemRef;
 
@@ -52,10 +52,7 @@ fn item_facts(r: &ItemRef) -> String {
 fn ambiguity_line(a: &AmbiguousMatch) -> String {
     let list = |v: &[ItemRef]| {
         v.iter()
-            .map(|r| match (&r.poam_id, &r.uuid) {
-                (Some(p), Some(u)) => format!("{p} ({u})"),
-                _ => r.label(),
-            })
+            .map(ItemRef::describe)
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -125,19 +122,10 @@ impl Reporter for Human {
     }
 }
 
-/// Escapes text for a Markdown table cell or list item.
+/// Escapes text for a Markdown table cell or list item, on one line.
 fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.split_whitespace().collect::<Vec<_>>().join(" ").chars() {
-        if matches!(
-            ch,
-            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\' | '#'
-        ) {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape_markdown(&one_line).replace('|', "\\|")
 }
 
 fn md_change(c: &Change) -> String {

@@ -1,9 +1,38 @@
-//! `poam diff`: not implemented yet.
+//! `poam diff OLD NEW`: what changed from one cycle to the next, item by item.
 
-use crate::args::DiffArgs;
+use std::io::Write;
+
+use poam_cycle::Reporter;
+
+use crate::args::{DiffArgs, DiffFormat};
 use crate::exit;
+use crate::input;
 
-pub fn run(_a: &DiffArgs) -> u8 {
-    eprintln!("error: `poam diff` is not implemented yet");
-    exit::TROUBLE
+pub fn run(a: &DiffArgs) -> u8 {
+    if a.old.as_os_str() == "-" && a.new.as_os_str() == "-" {
+        eprintln!("error: only one of OLD and NEW can be standard input (`-`)");
+        return exit::TROUBLE;
+    }
+    let mut errors = Vec::new();
+    let old = input::load(&a.old, None).map_err(|e| errors.extend(e));
+    let new = input::load(&a.new, None).map_err(|e| errors.extend(e));
+    let (Ok(old), Ok(new)) = (old, new) else {
+        input::report(&errors);
+        return exit::TROUBLE;
+    };
+    let diff = poam_cycle::diff(&old.doc, &old.name.0, &new.doc, &new.name.0);
+    let text = match a.format {
+        DiffFormat::Human => poam_cycle::Human.render(&diff),
+        DiffFormat::Markdown => poam_cycle::Markdown.render(&diff),
+        DiffFormat::Json => poam_cycle::Json.render(&diff),
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        eprintln!("error: cannot write the report: {e}");
+        return exit::TROUBLE;
+    }
+    if diff.has_differences() {
+        exit::FOUND
+    } else {
+        exit::OK
+    }
 }
