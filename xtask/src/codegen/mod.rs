@@ -4,6 +4,7 @@
 //! read too, so that a member required only in newer versions stays optional and so that
 //! nothing an older version defines is missing.
 
+pub mod emit_constraints;
 pub mod emit_model;
 pub mod emit_xml;
 pub mod metaschema;
@@ -34,6 +35,11 @@ pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String
     let code = emit_model::emit(newest, older)?;
     let code = rustfmt(&code)?;
     write_or_check(&generated_model_path(workspace), &code, check)?;
+    write_or_check(
+        &workspace.join("crates/poam-validate/src/generated.rs"),
+        &rustfmt(&emit_constraints::emit(newest, older, reference)?)?,
+        check,
+    )?;
     let xml = rustfmt(&emit_xml::emit(newest, older)?)?;
     write_or_check(&generated_xml_path(workspace), &xml, check)
 }

@@ -1,0 +1,215 @@
+//! Validation of OSCAL Plans of Action and Milestones: structure and datatypes, the OSCAL
+//! metaschema's constraints, reference integrity, and (with [`Profile::Fedramp`]) FedRAMP's
+//! POA&M rules. Every problem of a document is reported in one run, each as a
+//! [`Diagnostic`] with a stable rule id and the JSON pointer of the place.
+//!
+//! Two entry points:
+//! - [`validate`] checks a typed [`Document`] (what a program built or read);
+//! - [`validate_text`] checks a file's text: it also sees what the typed model cannot hold
+//!   (empty arrays, unknown members, `""` markup) and reports every structural problem
+//!   instead of the first one.
+//!
+//! How it works: a generated table of the model's shape and constraints
+//! ([`generated`], written by `cargo xtask codegen` from the NIST metaschema and FedRAMP's
+//! constraint files) drives one pass over the JSON tree ([`tree`]); reference integrity and
+//! the FedRAMP rules run on the typed model ([`references`], [`fedramp`]), with hash
+//! indexes built once, so the cost is linear in the document.
+//!
+//! **Architecture invariant:** no I/O here; inputs are text or values, an imported SSP is
+//! handed in as an [`SspIndex`].
+
+mod datatypes;
+mod diagnostic;
+pub mod fedramp;
+#[rustfmt::skip]
+pub mod generated;
+mod json_schema;
+pub mod mutation;
+mod order;
+pub mod references;
+pub mod rules;
+pub mod schema;
+mod ssp;
+pub mod tree;
+
+use chrono::NaiveDate;
+use poam_io::{ErrorKind, Format, ReadError, SourceName};
+use poam_model::Document;
+use serde_json::Value;
+
+pub use diagnostic::{Diagnostic, Locator, NoLocator, Place};
+pub use json_schema::JsonSchema;
+pub use rules::{Profile, RuleInfo, Severity};
+pub use ssp::{Kind as SspKind, SspError, SspIndex};
+
+/// The member holding the POA&M in a document.
+pub const ROOT_NAME: &str = "plan-of-action-and-milestones";
+
+/// What to check, and against what.
+#[derive(Debug)]
+pub struct Options {
+    /// [`Profile::Oscal`] checks OSCAL; [`Profile::Fedramp`] adds FedRAMP's rules.
+    pub profile: Profile,
+    /// The day deadlines and vendor check-ins are judged against (so results reproduce).
+    pub as_of: NaiveDate,
+    /// The imported SSP's identifiers, when given: references into the SSP then resolve
+    /// or fail for real instead of being warnings.
+    pub ssp: Option<SspIndex>,
+    /// An extra JSON Schema the document's JSON form must pass (rule `json-schema`).
+    pub schema: Option<JsonSchema>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            profile: Profile::Oscal,
+            as_of: chrono::Local::now().date_naive(),
+            ssp: None,
+            schema: None,
+        }
+    }
+}
+
+/// Every rule `poam validate` reports, OSCAL's first.
+pub fn rules() -> &'static [&'static RuleInfo] {
+    rules::ALL
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Validates a typed document. Diagnostics come in document order, then by rule id.
+pub fn validate(doc: &Document, opts: &Options) -> Vec<Diagnostic> {
+    let tree = match serde_json::to_value(doc) {
+        Ok(t) => t,
+        // Serializing the model cannot fail (string keys only); keep going without the tree.
+        Err(_) => Value::Null,
+    };
+    let mut diags = if tree.is_null() {
+        Vec::new()
+    } else {
+        tree::check_document(&tree, tree_options(opts, false))
+    };
+    diags.extend(typed_checks(doc, opts));
+    if let Some(s) = &opts.schema {
+        diags.extend(s.check(&tree));
+    }
+    order::sort(&mut diags, &tree);
+    diags
+}
+
+/// Validates a document given as text (`format` from the file name or sniffed).
+///
+/// `Err` means it could not be read at all: not UTF-8, not well-formed JSON/YAML/XML, empty,
+/// too deep (exit 2 territory). A document that was read but does not have the POA&M's
+/// shape comes back as `Ok` with structural errors.
+pub fn validate_text(
+    text: &str,
+    format: Format,
+    name: &SourceName,
+    opts: &Options,
+) -> Result<Vec<Diagnostic>, ReadError> {
+    let tree: Value = match format {
+        Format::Json => serde_json::from_str(text)
+            .map_err(|e| read_failure(text, format, name, &e.to_string()))?,
+        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options())
+            .map_err(|e| read_failure(text, format, name, &e.to_string()))?,
+        Format::Xml => {
+            let doc = poam_io::read(text.as_bytes(), name, Some(format))?;
+            return Ok(validate(&doc, opts));
+        }
+    };
+    let mut diags = tree::check_document(&tree, tree_options(opts, format == Format::Yaml));
+    match poam_io::read(text.as_bytes(), name, Some(format)) {
+        Ok(doc) => diags.extend(typed_checks(&doc, opts)),
+        Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => {
+            let structural = diags.iter().any(|d| {
+                d.severity == Severity::Error
+                    && matches!(
+                        d.rule,
+                        "oscal-structure"
+                            | "oscal-unknown-member"
+                            | "oscal-missing-member"
+                            | "oscal-wrong-type"
+                            | "oscal-choice"
+                    )
+            });
+            if !structural {
+                // The generated pass missed what the reader found: report the reader's own
+                // message so that nothing is lost.
+                diags.push(Diagnostic::new(
+                    &rules::STRUCTURE,
+                    e.pointer.clone().unwrap_or_default(),
+                    e.message.clone(),
+                ));
+            }
+            diags.push(Diagnostic::new(
+                &rules::CHECKS_SKIPPED,
+                format!("/{ROOT_NAME}"),
+                "reference checks and FedRAMP rules did not run: the document does not fit the POA&M model",
+            ));
+        }
+        Err(e) => return Err(e),
+    }
+    if let Some(s) = &opts.schema {
+        diags.extend(s.check(&tree));
+    }
+    order::sort(&mut diags, &tree);
+    Ok(diags)
+}
+
+/// Validates a document given as its JSON tree (the conformance suite's mutants).
+pub fn validate_tree(tree: &Value, opts: &Options) -> Vec<Diagnostic> {
+    let mut diags = tree::check_document(tree, tree_options(opts, false));
+    match serde_json::from_value::<Document>(tree.clone()) {
+        Ok(doc) => diags.extend(typed_checks(&doc, opts)),
+        Err(e) => {
+            if !has_errors(&diags) {
+                diags.push(Diagnostic::new(&rules::STRUCTURE, "", e.to_string()));
+            }
+        }
+    }
+    if let Some(s) = &opts.schema {
+        diags.extend(s.check(tree));
+    }
+    order::sort(&mut diags, tree);
+    diags
+}
+
+/// YAML 1.2 scalars, as OSCAL YAML is read: `yes` is a string, not a boolean; numbers with
+/// leading zeros or underscores stay text.
+pub(crate) fn yaml_options() -> serde_saphyr::Options {
+    let mut o = serde_saphyr::Options::default();
+    o.strict_booleans = true;
+    o.leading_zero_numbers_as_strings = true;
+    o.underscored_numbers_as_strings = true;
+    o.with_snippet = false;
+    o
+}
+
+fn tree_options(opts: &Options, yaml: bool) -> tree::TreeOptions {
+    tree::TreeOptions {
+        yaml,
+        fedramp: opts.profile == Profile::Fedramp,
+    }
+}
+
+/// The checks that need the typed model.
+fn typed_checks(doc: &Document, opts: &Options) -> Vec<Diagnostic> {
+    let mut out = references::check(doc, opts.ssp.as_ref());
+    if opts.profile == Profile::Fedramp {
+        out.extend(fedramp::check(doc, opts.as_of));
+    }
+    out
+}
+
+/// The reader's own error for text that does not parse (it has the position), or a syntax
+/// error with the parser's message should the reader, unexpectedly, accept the text.
+fn read_failure(text: &str, format: Format, name: &SourceName, message: &str) -> ReadError {
+    match poam_io::read(text.as_bytes(), name, Some(format)) {
+        Err(e) => e,
+        Ok(_) => ReadError::new(name, ErrorKind::Syntax, message.to_owned()),
+    }
+}

@@ -1,0 +1,90 @@
+//! Document order: diagnostics are sorted by where their pointer lands in the tree (member
+//! order as written, array index), then by rule id.
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+
+/// The position of `pointer` in `tree` as a list of ordinals. A segment that is not there
+/// (a missing member) sorts after its existing siblings.
+fn key(tree: &Value, pointer: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut cur = Some(tree);
+    for seg in pointer.split('/').skip(1) {
+        let Some(v) = cur else {
+            out.push(usize::MAX);
+            break;
+        };
+        let seg = if seg.contains('~') {
+            std::borrow::Cow::Owned(seg.replace("~1", "/").replace("~0", "~"))
+        } else {
+            std::borrow::Cow::Borrowed(seg)
+        };
+        match v {
+            Value::Object(o) => match o.iter().position(|(k, _)| *k == seg) {
+                Some(i) => {
+                    out.push(i);
+                    cur = o.get(seg.as_ref());
+                }
+                None => {
+                    out.push(usize::MAX);
+                    cur = None;
+                }
+            },
+            Value::Array(a) => match seg.parse::<usize>() {
+                Ok(i) => {
+                    out.push(i);
+                    cur = a.get(i);
+                }
+                Err(_) => {
+                    out.push(usize::MAX);
+                    cur = None;
+                }
+            },
+            _ => {
+                out.push(usize::MAX);
+                cur = None;
+            }
+        }
+    }
+    out
+}
+
+/// Sorts in document order, then by rule id and message, and drops exact repeats (the same
+/// rule at the same place, e.g. a datatype seen by two passes).
+pub fn sort(diags: &mut Vec<Diagnostic>, tree: &Value) {
+    let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
+        .drain(..)
+        .map(|d| (key(tree, &d.pointer), d))
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.rule.cmp(b.1.rule))
+            .then_with(|| a.1.message.cmp(&b.1.message))
+    });
+    keyed.dedup_by(|a, b| {
+        a.1.rule == b.1.rule && a.1.pointer == b.1.pointer && a.1.message == b.1.message
+    });
+    diags.extend(keyed.into_iter().map(|(_, d)| d));
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::rules;
+
+    #[test]
+    fn written_order_not_alphabetical() {
+        let tree: Value =
+            serde_json::from_str(r#"{"r": {"z": 1, "a": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}"#)
+                .unwrap();
+        let mut d: Vec<Diagnostic> = ["/r/a/10", "/r/a/2", "/r/z", "/r", "/r/missing"]
+            .iter()
+            .map(|p| Diagnostic::new(&rules::DATATYPE, *p, "x"))
+            .collect();
+        sort(&mut d, &tree);
+        let order: Vec<&str> = d.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(order, ["/r", "/r/z", "/r/a/2", "/r/a/10", "/r/missing"]);
+    }
+}

@@ -1,0 +1,525 @@
+//! Reference integrity on the typed model: every UUID, role id and `#uuid` link resolves,
+//! and no UUID names two things.
+//!
+//! Indexes are built once (hash sets over the document, and over the imported SSP when one
+//! is given); each reference is then one lookup, so the pass is linear in the document.
+
+use std::collections::{HashMap, HashSet};
+
+use poam_model::walk::{Node, Path, Value, Visitor, Walk};
+use poam_model::{Document, PlanOfActionAndMilestones, Task};
+
+use crate::diagnostic::Diagnostic;
+use crate::rules;
+use crate::ssp::SspIndex;
+
+/// What a reference points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Party,
+    Role,
+    Location,
+    Component,
+    InventoryItem,
+    User,
+    Resource,
+    Observation,
+    Risk,
+    Finding,
+    Response,
+    Task,
+    ImplementationStatement,
+    Implementation,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Party => "party",
+            Kind::Role => "role",
+            Kind::Location => "location",
+            Kind::Component => "component",
+            Kind::InventoryItem => "inventory item",
+            Kind::User => "user",
+            Kind::Resource => "back-matter resource",
+            Kind::Observation => "observation",
+            Kind::Risk => "risk",
+            Kind::Finding => "finding",
+            Kind::Response => "response of this risk",
+            Kind::Task => "task",
+            Kind::ImplementationStatement => "implementation statement",
+            Kind::Implementation => "component implementation",
+        }
+    }
+
+    /// Things an SSP defines, which a POA&M may name without defining.
+    fn may_be_in_ssp(self) -> bool {
+        matches!(
+            self,
+            Kind::Party
+                | Kind::Role
+                | Kind::Location
+                | Kind::Component
+                | Kind::InventoryItem
+                | Kind::User
+                | Kind::Resource
+                | Kind::ImplementationStatement
+                | Kind::Implementation
+        )
+    }
+}
+
+/// The document's own identifiers, borrowed.
+#[derive(Default)]
+struct Indexes<'a> {
+    parties: HashSet<&'a str>,
+    roles: HashSet<&'a str>,
+    locations: HashSet<&'a str>,
+    components: HashSet<&'a str>,
+    inventory_items: HashSet<&'a str>,
+    resources: HashSet<&'a str>,
+    observations: HashSet<&'a str>,
+    risks: HashSet<&'a str>,
+    findings: HashSet<&'a str>,
+    tasks: HashSet<&'a str>,
+}
+
+fn collect_tasks<'a>(tasks: &'a [Task], into: &mut HashSet<&'a str>) {
+    for t in tasks {
+        into.insert(t.uuid.as_str());
+        collect_tasks(&t.tasks, into);
+    }
+}
+
+impl<'a> Indexes<'a> {
+    fn build(p: &'a PlanOfActionAndMilestones) -> Self {
+        let mut ix = Indexes::default();
+        let md = &p.metadata;
+        ix.parties
+            .extend(md.parties.iter().map(|x| x.uuid.as_str()));
+        ix.roles.extend(md.roles.iter().map(|x| x.id.as_str()));
+        ix.locations
+            .extend(md.locations.iter().map(|x| x.uuid.as_str()));
+        if let Some(ld) = &p.local_definitions {
+            ix.components
+                .extend(ld.components.iter().map(|x| x.uuid.as_str()));
+            ix.inventory_items
+                .extend(ld.inventory_items.iter().map(|x| x.uuid.as_str()));
+            if let Some(aa) = &ld.assessment_assets {
+                ix.components
+                    .extend(aa.components.iter().map(|x| x.uuid.as_str()));
+            }
+        }
+        if let Some(bm) = &p.back_matter {
+            ix.resources
+                .extend(bm.resources.iter().map(|x| x.uuid.as_str()));
+        }
+        ix.observations
+            .extend(p.observations.iter().map(|x| x.uuid.as_str()));
+        ix.risks.extend(p.risks.iter().map(|x| x.uuid.as_str()));
+        ix.findings
+            .extend(p.findings.iter().map(|x| x.uuid.as_str()));
+        for r in &p.risks {
+            for resp in &r.remediations {
+                collect_tasks(&resp.tasks, &mut ix.tasks);
+            }
+        }
+        ix
+    }
+
+    fn set(&self, k: Kind) -> Option<&HashSet<&'a str>> {
+        Some(match k {
+            Kind::Party => &self.parties,
+            Kind::Role => &self.roles,
+            Kind::Location => &self.locations,
+            Kind::Component => &self.components,
+            Kind::InventoryItem => &self.inventory_items,
+            Kind::Resource => &self.resources,
+            Kind::Observation => &self.observations,
+            Kind::Risk => &self.risks,
+            Kind::Finding => &self.findings,
+            Kind::Task => &self.tasks,
+            Kind::User | Kind::Response | Kind::ImplementationStatement | Kind::Implementation => {
+                return None;
+            }
+        })
+    }
+}
+
+/// Runs the reference and identity checks.
+pub fn check(doc: &Document, ssp: Option<&SspIndex>) -> Vec<Diagnostic> {
+    let p = &doc.plan_of_action_and_milestones;
+    let mut out = duplicates(p);
+    let ix = Indexes::build(p);
+    let mut c = Checker {
+        ix: &ix,
+        ssp,
+        import_href: p.import_ssp.as_ref().map(|i| i.href.as_str()),
+        responses: Vec::new(),
+        all_uuids: None,
+        doc: p,
+        out: Vec::new(),
+    };
+    p.walk(&mut Path::root(), &mut c);
+    out.append(&mut c.out);
+    out
+}
+
+/// Every `uuid` identifier once; every role id once in metadata.
+fn duplicates(p: &PlanOfActionAndMilestones) -> Vec<Diagnostic> {
+    struct Uuids {
+        first: HashMap<String, String>,
+        out: Vec<Diagnostic>,
+    }
+    impl Visitor for Uuids {
+        fn value(&mut self, path: &Path, v: Value<'_>) {
+            if let (Value::Uuid(u), Some("uuid")) = (v, path.last_key()) {
+                let here = path.to_string();
+                match self.first.get(u.as_str()) {
+                    Some(first) => self.out.push(Diagnostic::new(
+                        &rules::DUPLICATE_UUID,
+                        here,
+                        format!("UUID {:?} already identifies {first}", u.as_str()),
+                    )),
+                    None => {
+                        self.first.insert(u.as_str().to_owned(), here);
+                    }
+                }
+            }
+        }
+    }
+    let mut v = Uuids {
+        first: HashMap::new(),
+        out: Vec::new(),
+    };
+    p.walk(&mut Path::root(), &mut v);
+    let mut roles: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in p.metadata.roles.iter().enumerate() {
+        if let Some(first) = roles.insert(r.id.as_str(), i) {
+            v.out.push(Diagnostic::new(
+                &rules::DUPLICATE_ROLE_ID,
+                format!("/plan-of-action-and-milestones/metadata/roles/{i}/id"),
+                format!(
+                    "role id {:?} is already defined at /plan-of-action-and-milestones/metadata/roles/{first}",
+                    r.id.as_str()
+                ),
+            ));
+            roles.insert(r.id.as_str(), first);
+        }
+    }
+    v.out
+}
+
+struct Checker<'a, 's> {
+    ix: &'s Indexes<'a>,
+    ssp: Option<&'s SspIndex>,
+    import_href: Option<&'a str>,
+    /// The responses of the risks being walked (innermost last).
+    responses: Vec<HashSet<String>>,
+    /// Every UUID in the document, built on first need (for `#uuid` links that do not
+    /// point into back-matter).
+    all_uuids: Option<HashSet<String>>,
+    doc: &'a PlanOfActionAndMilestones,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_, '_> {
+    fn resolve(&mut self, kind: Kind, value: &str, at: String, what: &str) {
+        let in_doc = match kind {
+            Kind::Response => self.responses.last().is_some_and(|r| r.contains(value)),
+            _ => self.ix.set(kind).is_some_and(|s| s.contains(value)),
+        };
+        if in_doc {
+            return;
+        }
+        if kind.may_be_in_ssp() {
+            if let Some(ssp) = self.ssp {
+                if ssp.contains(ssp_kind(kind), value) {
+                    return;
+                }
+                self.out.push(Diagnostic::new(
+                    &rules::REFERENCE,
+                    at,
+                    format!(
+                        "{what} {value:?} names no {} in this document or in the SSP given with --ssp",
+                        kind.noun()
+                    ),
+                ));
+                return;
+            }
+            if let Some(href) = self.import_href {
+                self.out.push(Diagnostic::new(
+                    &rules::REFERENCE_SSP,
+                    at,
+                    format!(
+                        "{what} {value:?} names no {} in this document; it may be in the imported SSP ({href:?}), which was not given (--ssp)",
+                        kind.noun()
+                    ),
+                ));
+                return;
+            }
+        }
+        self.out.push(Diagnostic::new(
+            &rules::REFERENCE,
+            at,
+            format!("{what} {value:?} names no {} in this document", kind.noun()),
+        ));
+    }
+
+    /// A `#fragment` href: into back-matter (or, failing that, to any UUID of the document).
+    fn fragment(&mut self, href: &str, at: String, internal_only: bool) {
+        let Some(frag) = href.strip_prefix('#') else {
+            return;
+        };
+        if self.ix.resources.contains(frag) {
+            return;
+        }
+        if !internal_only {
+            let doc = self.doc;
+            let all = self.all_uuids.get_or_insert_with(|| all_uuids(doc));
+            if all.contains(frag) {
+                return;
+            }
+        }
+        if internal_only {
+            self.out.push(Diagnostic::new(
+                &rules::REFERENCE,
+                at,
+                format!("href {href:?} names no back-matter resource in this document"),
+            ));
+        } else {
+            self.resolve(Kind::Resource, frag, at, "href fragment");
+        }
+    }
+}
+
+fn ssp_kind(k: Kind) -> crate::ssp::Kind {
+    use crate::ssp::Kind as S;
+    match k {
+        Kind::Party => S::Party,
+        Kind::Role => S::Role,
+        Kind::Location => S::Location,
+        Kind::Component => S::Component,
+        Kind::InventoryItem => S::InventoryItem,
+        Kind::User => S::User,
+        Kind::ImplementationStatement => S::Statement,
+        Kind::Implementation => S::Implementation,
+        _ => S::Resource,
+    }
+}
+
+fn all_uuids(p: &PlanOfActionAndMilestones) -> HashSet<String> {
+    struct All(HashSet<String>);
+    impl Visitor for All {
+        fn value(&mut self, path: &Path, v: Value<'_>) {
+            if let (Value::Uuid(u), Some("uuid")) = (v, path.last_key()) {
+                self.0.insert(u.as_str().to_owned());
+            }
+        }
+    }
+    let mut a = All(HashSet::new());
+    p.walk(&mut Path::root(), &mut a);
+    a.0
+}
+
+fn subject_kind(t: &str) -> Option<Kind> {
+    Some(match t {
+        "component" => Kind::Component,
+        "inventory-item" => Kind::InventoryItem,
+        "location" => Kind::Location,
+        "party" => Kind::Party,
+        "user" => Kind::User,
+        "resource" => Kind::Resource,
+        _ => return None,
+    })
+}
+
+impl Visitor for Checker<'_, '_> {
+    fn node(&mut self, path: &Path, node: Node<'_>) {
+        match node {
+            Node::ResponsibleParty(x) => {
+                self.resolve(Kind::Role, &x.role_id, format!("{path}/role-id"), "role-id");
+                for (i, u) in x.party_uuids.iter().enumerate() {
+                    self.resolve(
+                        Kind::Party,
+                        u,
+                        format!("{path}/party-uuids/{i}"),
+                        "party-uuid",
+                    );
+                }
+            }
+            Node::ResponsibleRole(x) => {
+                self.resolve(Kind::Role, &x.role_id, format!("{path}/role-id"), "role-id");
+                for (i, u) in x.party_uuids.iter().enumerate() {
+                    self.resolve(
+                        Kind::Party,
+                        u,
+                        format!("{path}/party-uuids/{i}"),
+                        "party-uuid",
+                    );
+                }
+            }
+            Node::Party(x) => {
+                for (i, u) in x.location_uuids.iter().enumerate() {
+                    self.resolve(
+                        Kind::Location,
+                        u,
+                        format!("{path}/location-uuids/{i}"),
+                        "location-uuid",
+                    );
+                }
+                for (i, u) in x.member_of_organizations.iter().enumerate() {
+                    self.resolve(
+                        Kind::Party,
+                        u,
+                        format!("{path}/member-of-organizations/{i}"),
+                        "member-of-organization",
+                    );
+                }
+            }
+            Node::LoggedBy(x) => {
+                self.resolve(
+                    Kind::Party,
+                    &x.party_uuid,
+                    format!("{path}/party-uuid"),
+                    "logged-by party-uuid",
+                );
+                if let Some(r) = &x.role_id {
+                    self.resolve(
+                        Kind::Role,
+                        r,
+                        format!("{path}/role-id"),
+                        "logged-by role-id",
+                    );
+                }
+            }
+            Node::OriginActor(x) => {
+                let kind = match x.r#type.as_str() {
+                    "tool" => Some(Kind::Component),
+                    "party" => Some(Kind::Party),
+                    // Assessment platforms live in an assessment plan, which a POA&M does not
+                    // import; nothing here can resolve them.
+                    _ => None,
+                };
+                if let Some(k) = kind {
+                    let what = format!("{} actor-uuid", x.r#type.as_str());
+                    self.resolve(k, &x.actor_uuid, format!("{path}/actor-uuid"), &what);
+                }
+                if let Some(r) = &x.role_id {
+                    self.resolve(Kind::Role, r, format!("{path}/role-id"), "actor role-id");
+                }
+            }
+            Node::AssociatedRisk(x) => {
+                self.resolve(
+                    Kind::Risk,
+                    &x.risk_uuid,
+                    format!("{path}/risk-uuid"),
+                    "risk-uuid",
+                );
+            }
+            Node::RelatedObservation(x) => self.resolve(
+                Kind::Observation,
+                &x.observation_uuid,
+                format!("{path}/observation-uuid"),
+                "observation-uuid",
+            ),
+            Node::RelatedFinding(x) => self.resolve(
+                Kind::Finding,
+                &x.finding_uuid,
+                format!("{path}/finding-uuid"),
+                "finding-uuid",
+            ),
+            Node::RelatedResponse(x) => self.resolve(
+                Kind::Response,
+                &x.response_uuid,
+                format!("{path}/response-uuid"),
+                "response-uuid",
+            ),
+            Node::RelatedTask(x) => {
+                self.resolve(
+                    Kind::Task,
+                    &x.task_uuid,
+                    format!("{path}/task-uuid"),
+                    "task-uuid",
+                );
+            }
+            Node::Dependency(x) => {
+                self.resolve(
+                    Kind::Task,
+                    &x.task_uuid,
+                    format!("{path}/task-uuid"),
+                    "dependency task-uuid",
+                );
+            }
+            Node::SubjectReference(x) => {
+                if let Some(k) = subject_kind(&x.r#type) {
+                    let what = format!("{} subject-uuid", x.r#type.as_str());
+                    self.resolve(k, &x.subject_uuid, format!("{path}/subject-uuid"), &what);
+                }
+            }
+            Node::SelectSubjectById(x) => {
+                if let Some(k) = subject_kind(&x.r#type) {
+                    let what = format!("{} subject-uuid", x.r#type.as_str());
+                    self.resolve(k, &x.subject_uuid, format!("{path}/subject-uuid"), &what);
+                }
+            }
+            Node::ImplementedComponent(x) => self.resolve(
+                Kind::Component,
+                &x.component_uuid,
+                format!("{path}/component-uuid"),
+                "component-uuid",
+            ),
+            Node::UsesComponent(x) => self.resolve(
+                Kind::Component,
+                &x.component_uuid,
+                format!("{path}/component-uuid"),
+                "component-uuid",
+            ),
+            Node::Finding(x) => {
+                if let Some(u) = &x.implementation_statement_uuid {
+                    self.resolve(
+                        Kind::ImplementationStatement,
+                        u,
+                        format!("{path}/implementation-statement-uuid"),
+                        "implementation-statement-uuid",
+                    );
+                }
+            }
+            Node::MitigatingFactor(x) => {
+                if let Some(u) = &x.implementation_uuid {
+                    self.resolve(
+                        Kind::Implementation,
+                        u,
+                        format!("{path}/implementation-uuid"),
+                        "implementation-uuid",
+                    );
+                }
+            }
+            Node::Risk(x) => self.responses.push(
+                x.remediations
+                    .iter()
+                    .map(|r| r.uuid.as_str().to_owned())
+                    .collect(),
+            ),
+            Node::Link(x) => self.fragment(&x.href, format!("{path}/href"), false),
+            Node::RelevantEvidence(x) => {
+                if let Some(h) = &x.href {
+                    self.fragment(h, format!("{path}/href"), false);
+                }
+            }
+            Node::ThreatId(x) => {
+                if let Some(h) = &x.href {
+                    self.fragment(h, format!("{path}/href"), false);
+                }
+            }
+            Node::ImportSsp(x) => self.fragment(&x.href, format!("{path}/href"), true),
+            _ => {}
+        }
+    }
+
+    fn leave(&mut self, _path: &Path, node: Node<'_>) {
+        if let Node::Risk(_) = node {
+            self.responses.pop();
+        }
+    }
+}

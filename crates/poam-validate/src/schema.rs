@@ -1,0 +1,217 @@
+//! The types of the generated tables ([`crate::generated`]): definitions (the model's shape
+//! in OSCAL JSON) and constraints with their targets compiled to JSON member names.
+
+/// A metaschema datatype of a scalar value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Datatype {
+    String,
+    Token,
+    Uuid,
+    Uri,
+    UriReference,
+    DateTimeWithTimezone,
+    DateWithTimezone,
+    Date,
+    DateTime,
+    IpV4Address,
+    IpV6Address,
+    EmailAddress,
+    Base64,
+    Integer,
+    NonNegativeInteger,
+    PositiveInteger,
+    MarkupLine,
+    MarkupMultiline,
+}
+
+impl Datatype {
+    /// The metaschema name, e.g. `date-time-with-timezone`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Datatype::String => "string",
+            Datatype::Token => "token",
+            Datatype::Uuid => "uuid",
+            Datatype::Uri => "uri",
+            Datatype::UriReference => "uri-reference",
+            Datatype::DateTimeWithTimezone => "date-time-with-timezone",
+            Datatype::DateWithTimezone => "date-with-timezone",
+            Datatype::Date => "date",
+            Datatype::DateTime => "date-time",
+            Datatype::IpV4Address => "ip-v4-address",
+            Datatype::IpV6Address => "ip-v6-address",
+            Datatype::EmailAddress => "email-address",
+            Datatype::Base64 => "base64",
+            Datatype::Integer => "integer",
+            Datatype::NonNegativeInteger => "non-negative-integer",
+            Datatype::PositiveInteger => "positive-integer",
+            Datatype::MarkupLine => "markup-line",
+            Datatype::MarkupMultiline => "markup-multiline",
+        }
+    }
+
+    /// Integers are JSON numbers; everything else is a JSON string.
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            Datatype::Integer | Datatype::NonNegativeInteger | Datatype::PositiveInteger
+        )
+    }
+}
+
+/// What a definition is in OSCAL JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefKind {
+    /// An object of flags and members.
+    Assembly,
+    /// An object of flags and a value member ([`Def::value_key`]).
+    FieldWithFlags,
+    /// A bare scalar (a field without flags).
+    Scalar,
+}
+
+/// A flag: a scalar member of an object.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag {
+    pub name: &'static str,
+    pub datatype: Datatype,
+    pub required: bool,
+}
+
+/// A model member of an assembly.
+#[derive(Debug, Clone, Copy)]
+pub struct Member {
+    /// The JSON member name (the group name for repeated members).
+    pub key: &'static str,
+    /// Index into [`crate::generated::DEFS`].
+    pub def: u16,
+    pub min: u32,
+    /// A JSON array.
+    pub many: bool,
+    /// Required in every supported OSCAL version.
+    pub required: bool,
+    /// Members sharing a non-zero choice number are alternatives: at most one may appear.
+    pub choice: u8,
+}
+
+/// A definition (assembly, or field) reachable from the POA&M root.
+#[derive(Debug, Clone, Copy)]
+pub struct Def {
+    /// Its metaschema name.
+    pub name: &'static str,
+    pub kind: DefKind,
+    /// The value's datatype (fields only).
+    pub datatype: Datatype,
+    /// Fields with flags: the JSON member holding the value.
+    pub value_key: Option<&'static str>,
+    pub flags: &'static [Flag],
+    pub members: &'static [Member],
+}
+
+/// Where a constraint comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The NIST OSCAL metaschema modules.
+    Oscal,
+    /// FedRAMP's external constraint files (`--profile fedramp` only).
+    Fedramp,
+}
+
+/// A constraint's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+/// One step of a compiled target path.
+#[derive(Debug, Clone, Copy)]
+pub enum Step {
+    /// Into an object member; `many` members are arrays whose items are each a node.
+    Child {
+        key: &'static str,
+        many: bool,
+        def: u16,
+    },
+    /// To the value of a flag.
+    Flag(&'static str),
+    /// Keep the node when the predicate holds.
+    Filter(&'static Pred),
+}
+
+/// A compiled path: steps from a context node.
+pub type Path = &'static [Step];
+
+/// Comparison operators of `count(...)` tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// A compiled predicate or `expect` test. Path alternatives (`&[Path]`) select the union
+/// of what each selects.
+#[derive(Debug, Clone, Copy)]
+pub enum Pred {
+    And(&'static [Pred]),
+    Or(&'static [Pred]),
+    Not(&'static Pred),
+    /// `has-oscal-namespace(...)`: the node's `ns` flag (absent = the OSCAL namespace).
+    NsIn(&'static [&'static str]),
+    /// Some selected value equals one of the strings.
+    ValueIn(&'static [Path], &'static [&'static str]),
+    /// Some selected value starts with the string.
+    StartsWith(&'static [Path], &'static str),
+    /// Something is selected.
+    Exists(&'static [Path]),
+    /// The number of selected nodes compared with a number.
+    Count(&'static [Path], CmpOp, i64),
+    /// Some value selected on the left compares so with some value selected on the right
+    /// (as numbers when both are numbers, else as text), as XPath's general comparisons do.
+    Compare(&'static [Path], CmpOp, &'static [Path]),
+}
+
+/// What a constraint requires of its target nodes.
+#[derive(Debug, Clone, Copy)]
+pub enum Test {
+    AllowedValues {
+        values: &'static [&'static str],
+        allow_other: bool,
+        /// False when part of the list lives in a shared-constraints file the reference set
+        /// lacks: the constraint then accepts every value it targets.
+        complete: bool,
+    },
+    Matches {
+        regex: Option<&'static str>,
+        datatype: Option<Datatype>,
+    },
+    /// Within one context node, no two targets share all key values.
+    IsUnique { keys: &'static [&'static [Path]] },
+    /// Within one context node, the number of targets.
+    HasCardinality { min: u32, max: Option<u32> },
+    Expect {
+        test: &'static Pred,
+        message: Option<&'static str>,
+    },
+}
+
+/// A constraint declared on a definition, evaluated on every node of that definition.
+#[derive(Debug, Clone, Copy)]
+pub struct Constraint {
+    /// The constraint's id in its source (metaschema or FedRAMP file).
+    pub id: &'static str,
+    /// The poam rule it reports under (for allowed-values, the closed-list rule; open lists
+    /// report under the same id with `-open` appended).
+    pub rule: &'static str,
+    pub origin: Origin,
+    /// The definition it is declared on (index into [`crate::generated::DEFS`]).
+    pub def: u16,
+    pub level: Level,
+    /// Target alternatives, relative to the context node.
+    pub target: &'static [Path],
+    pub test: Test,
+}

@@ -1,0 +1,819 @@
+//! The pass over the document's JSON tree, driven by the generated tables: structure (unknown,
+//! missing and mistyped members, empty arrays, choices), datatypes, empty markup, and the
+//! metaschema / FedRAMP constraints.
+//!
+//! It runs on the tree as written (JSON, or YAML read with YAML 1.2 scalars), so it sees what
+//! the typed model cannot (an empty array, `""` markup) and reports every structural problem
+//! at once, where deserializing stops at the first.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::datatypes::check_value;
+use crate::diagnostic::Diagnostic;
+use crate::generated::{CONSTRAINTS, DEF_CONSTRAINTS, DEFS, ROOT_DEF};
+use crate::rules::{self, RuleInfo, Severity};
+use crate::schema::{
+    CmpOp, Constraint, Datatype, DefKind, Level, Member, Origin, Path, Pred, Step, Test,
+};
+
+/// Receives each node a path selects: the pass, the node, its definition and its path
+/// relative to where the selection started. Returns false to stop.
+type Sink<'s, 'a> = dyn FnMut(&Pass, &'a Value, Option<u16>, &[Seg<'a>]) -> bool + 's;
+
+/// The OSCAL namespace, which a prop without `ns` is in.
+pub const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
+
+/// One segment of a JSON pointer, borrowed from the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Renders a segment stack as a JSON pointer (RFC 6901).
+pub fn pointer(segs: &[Seg]) -> String {
+    let mut out = String::with_capacity(segs.len() * 12);
+    for s in segs {
+        out.push('/');
+        match s {
+            Seg::Key(k) => {
+                if k.contains(['~', '/']) {
+                    out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                } else {
+                    out.push_str(k);
+                }
+            }
+            Seg::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// FedRAMP published both `http://` and `https://` forms of its namespace and facet system;
+/// comparisons treat them as one.
+pub fn canonical_uri(s: &str) -> Cow<'_, str> {
+    match s.strip_prefix("https://fedramp.gov") {
+        Some(rest) => Cow::Owned(format!("http://fedramp.gov{rest}")),
+        None => Cow::Borrowed(s),
+    }
+}
+
+fn same_value(a: &str, b: &str) -> bool {
+    a == b || (a.contains("fedramp.gov") && canonical_uri(a) == canonical_uri(b))
+}
+
+/// What the pass is told.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeOptions {
+    /// The tree came from YAML: scalars a YAML reader typed as numbers or booleans are taken
+    /// as their text where OSCAL wants a string (the typed reader does the same).
+    pub yaml: bool,
+    /// Evaluate FedRAMP's constraints too.
+    pub fedramp: bool,
+}
+
+/// Runs the pass over a whole document (`{"plan-of-action-and-milestones": ...}`).
+pub fn check_document(doc: &Value, opts: TreeOptions) -> Vec<Diagnostic> {
+    let mut pass = Pass {
+        opts,
+        out: Vec::new(),
+        allowed: HashMap::new(),
+    };
+    let mut path = Vec::with_capacity(16);
+    match doc.as_object() {
+        Some(obj) => {
+            for (k, v) in obj {
+                path.push(Seg::Key(k.as_str()));
+                if k == crate::ROOT_NAME {
+                    pass.node(ROOT_DEF, v, &mut path);
+                } else if k != "$schema" {
+                    pass.push(
+                        &rules::UNKNOWN_MEMBER,
+                        &path,
+                        format!(
+                            "unknown member `{k}` at the document root (expected `{}`)",
+                            crate::ROOT_NAME
+                        ),
+                    );
+                }
+                path.pop();
+            }
+            if !obj.contains_key(crate::ROOT_NAME) {
+                pass.push(
+                    &rules::MISSING_MEMBER,
+                    &path,
+                    format!("the document has no `{}` member", crate::ROOT_NAME),
+                );
+            }
+        }
+        None => pass.push(
+            &rules::WRONG_TYPE,
+            &path,
+            format!("the document is {}, not an object", kind_of(doc)),
+        ),
+    }
+    pass.finish_allowed_values();
+    pass.out
+}
+
+/// Allowed-values hits on one node, across all constraints that target it (their lists are
+/// united; the node fails only when no list has its value).
+struct AllowedState {
+    ok: bool,
+    /// Every constraint that targets the node has allow-other="no".
+    closed: bool,
+    pointer: String,
+    value: String,
+    ids: Vec<&'static str>,
+    values: Vec<&'static str>,
+    origin: Origin,
+}
+
+struct Pass {
+    opts: TreeOptions,
+    out: Vec<Diagnostic>,
+    /// By (node address, origin): OSCAL's and FedRAMP's lists are judged separately, so
+    /// that FedRAMP's closed lists hold even where OSCAL's lists are open.
+    allowed: HashMap<(usize, bool), AllowedState>,
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn level_severity(l: Level) -> Severity {
+    match l {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Info => Severity::Info,
+    }
+}
+
+/// The text of a scalar node: a string, a number or boolean's text, or a field's value.
+fn text_of(v: &Value, def: Option<u16>) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
+        Value::Object(o) => {
+            let key = def.and_then(|d| DEFS[usize::from(d)].value_key)?;
+            o.get(key).and_then(|x| text_of(x, None))
+        }
+        _ => None,
+    }
+}
+
+fn regexes() -> &'static Vec<Option<regex::Regex>> {
+    static CACHE: OnceLock<Vec<Option<regex::Regex>>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        CONSTRAINTS
+            .iter()
+            .map(|c| match c.test {
+                // Metaschema patterns match the whole value, as in XML Schema.
+                Test::Matches { regex: Some(r), .. } => {
+                    regex::Regex::new(&format!("^(?:{r})$")).ok()
+                }
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// XPath general comparison of two atomic values: numeric when both are numbers.
+fn compare(a: &str, op: CmpOp, b: &str) -> bool {
+    let ord = match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y),
+        _ => Some(a.cmp(b)),
+    };
+    let Some(ord) = ord else {
+        return false;
+    };
+    match op {
+        CmpOp::Eq => ord.is_eq(),
+        CmpOp::Ne => ord.is_ne(),
+        CmpOp::Lt => ord.is_lt(),
+        CmpOp::Le => ord.is_le(),
+        CmpOp::Gt => ord.is_gt(),
+        CmpOp::Ge => ord.is_ge(),
+    }
+}
+
+/// Edit distance, for "did you mean" hints on unknown members.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl Pass {
+    fn push(&mut self, rule: &'static RuleInfo, path: &[Seg], message: String) {
+        self.out.push(Diagnostic::new(rule, pointer(path), message));
+    }
+
+    fn node<'a>(&mut self, def_idx: u16, v: &'a Value, path: &mut Vec<Seg<'a>>) {
+        let def = &DEFS[usize::from(def_idx)];
+        for &ci in DEF_CONSTRAINTS[usize::from(def_idx)] {
+            let c = &CONSTRAINTS[usize::from(ci)];
+            if c.origin == Origin::Fedramp && !self.opts.fedramp {
+                continue;
+            }
+            self.constraint(usize::from(ci), c, v, def_idx, path);
+        }
+        if def.kind == DefKind::Scalar {
+            self.scalar(def.datatype, v, path, def.name);
+            return;
+        }
+        let Some(obj) = v.as_object() else {
+            self.push(
+                &rules::WRONG_TYPE,
+                path,
+                format!("`{}` must be an object, not {}", def.name, kind_of(v)),
+            );
+            return;
+        };
+        for (k, val) in obj {
+            path.push(Seg::Key(k.as_str()));
+            if let Some(f) = def.flags.iter().find(|f| f.name == k) {
+                self.scalar(f.datatype, val, path, f.name);
+            } else if def.value_key == Some(k.as_str()) {
+                self.scalar(def.datatype, val, path, def.name);
+            } else if let Some(m) = def.members.iter().find(|m| m.key == k) {
+                self.member(m, val, path);
+            } else {
+                let hint = def
+                    .flags
+                    .iter()
+                    .map(|f| f.name)
+                    .chain(def.members.iter().map(|m| m.key))
+                    .chain(def.value_key)
+                    .map(|n| (distance(k, n), n))
+                    .filter(|(d, _)| *d <= 2)
+                    .min()
+                    .map(|(_, n)| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                self.push(
+                    &rules::UNKNOWN_MEMBER,
+                    path,
+                    format!("`{k}` is not a member of `{}`{hint}", def.name),
+                );
+            }
+            path.pop();
+        }
+        for f in def.flags.iter().filter(|f| f.required) {
+            if !obj.contains_key(f.name) {
+                self.push(
+                    &rules::MISSING_MEMBER,
+                    path,
+                    format!("`{}` lacks its required `{}`", def.name, f.name),
+                );
+            }
+        }
+        if let Some(k) = def.value_key
+            && !obj.contains_key(k)
+        {
+            self.push(
+                &rules::MISSING_MEMBER,
+                path,
+                format!("`{}` lacks its value `{k}`", def.name),
+            );
+        }
+        for m in def.members.iter().filter(|m| m.required) {
+            if !obj.contains_key(m.key) {
+                self.push(
+                    &rules::MISSING_MEMBER,
+                    path,
+                    format!("`{}` lacks its required `{}`", def.name, m.key),
+                );
+            }
+        }
+        self.choices(def.name, def.members, obj, path);
+    }
+
+    fn choices(
+        &mut self,
+        name: &str,
+        members: &[Member],
+        obj: &serde_json::Map<String, Value>,
+        path: &[Seg],
+    ) {
+        let mut seen: Vec<u8> = Vec::new();
+        for m in members.iter().filter(|m| m.choice != 0) {
+            if seen.contains(&m.choice) {
+                continue;
+            }
+            seen.push(m.choice);
+            let alts: Vec<&Member> = members.iter().filter(|x| x.choice == m.choice).collect();
+            let present: Vec<&str> = alts
+                .iter()
+                .filter(|a| obj.contains_key(a.key))
+                .map(|a| a.key)
+                .collect();
+            let names = alts
+                .iter()
+                .map(|a| format!("`{}`", a.key))
+                .collect::<Vec<_>>();
+            if present.len() > 1 {
+                self.push(
+                    &rules::CHOICE,
+                    path,
+                    format!(
+                        "`{name}` may have only one of {}, but has {}",
+                        names.join(", "),
+                        present
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                );
+            } else if present.is_empty() && alts.iter().all(|a| a.min >= 1) {
+                self.push(
+                    &rules::CHOICE,
+                    path,
+                    format!("`{name}` needs one of {}", names.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn member<'a>(&mut self, m: &Member, v: &'a Value, path: &mut Vec<Seg<'a>>) {
+        if !m.many {
+            self.node(m.def, v, path);
+            return;
+        }
+        let Some(items) = v.as_array() else {
+            self.push(
+                &rules::WRONG_TYPE,
+                path,
+                format!("`{}` must be an array, not {}", m.key, kind_of(v)),
+            );
+            return;
+        };
+        let min = m.min.max(1) as usize;
+        if items.len() < min {
+            self.push(
+                &rules::EMPTY_ARRAY,
+                path,
+                if items.is_empty() {
+                    format!(
+                        "`{}` is an empty array; omit it or give at least one item",
+                        m.key
+                    )
+                } else {
+                    format!(
+                        "`{}` needs at least {min} items, has {}",
+                        m.key,
+                        items.len()
+                    )
+                },
+            );
+        }
+        for (i, item) in items.iter().enumerate() {
+            path.push(Seg::Index(i));
+            self.node(m.def, item, path);
+            path.pop();
+        }
+    }
+
+    fn scalar(&mut self, dt: Datatype, v: &Value, path: &[Seg], name: &str) {
+        if dt.is_integer() {
+            if v.as_i64().is_none() && v.as_u64().is_none() {
+                let text = v.as_str().filter(|_| self.opts.yaml);
+                if text.and_then(|t| t.parse::<i64>().ok()).is_none() {
+                    self.push(
+                        &rules::WRONG_TYPE,
+                        path,
+                        format!("`{name}` must be an integer, not {}", kind_of(v)),
+                    );
+                    return;
+                }
+            }
+        } else if !v.is_string() && !(self.opts.yaml && (v.is_number() || v.is_boolean())) {
+            self.push(
+                &rules::WRONG_TYPE,
+                path,
+                format!("`{name}` must be a string, not {}", kind_of(v)),
+            );
+            return;
+        }
+        let Some(text) = text_of(v, None) else {
+            return;
+        };
+        if let Err(e) = check_value(dt, &text) {
+            let rule = if e.empty_markup {
+                &rules::EMPTY_MARKUP
+            } else {
+                &rules::DATATYPE
+            };
+            self.push(rule, path, e.message);
+        }
+    }
+
+    // ---- constraints ---------------------------------------------------------------------
+
+    /// Calls `f` on every node the path alternatives select from `node`, with the node's
+    /// definition and its path relative to `node`. `f` returns false to stop.
+    fn select<'a>(
+        &self,
+        paths: &[Path],
+        node: &'a Value,
+        def: Option<u16>,
+        rel: &mut Vec<Seg<'a>>,
+        f: &mut Sink<'_, 'a>,
+    ) -> bool {
+        for p in paths {
+            if !self.select_steps(p, node, def, rel, f) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn select_steps<'a>(
+        &self,
+        steps: &[Step],
+        node: &'a Value,
+        def: Option<u16>,
+        rel: &mut Vec<Seg<'a>>,
+        f: &mut Sink<'_, 'a>,
+    ) -> bool {
+        let Some((first, rest)) = steps.split_first() else {
+            return f(self, node, def, rel);
+        };
+        match *first {
+            Step::Child { key, many, def: d } => {
+                let Some((k, v)) = node.as_object().and_then(|o| o.get_key_value(key)) else {
+                    return true;
+                };
+                rel.push(Seg::Key(k.as_str()));
+                let mut go_on = true;
+                if many {
+                    if let Some(items) = v.as_array() {
+                        for (i, item) in items.iter().enumerate() {
+                            rel.push(Seg::Index(i));
+                            go_on = self.select_steps(rest, item, Some(d), rel, f);
+                            rel.pop();
+                            if !go_on {
+                                break;
+                            }
+                        }
+                    }
+                } else {
+                    go_on = self.select_steps(rest, v, Some(d), rel, f);
+                }
+                rel.pop();
+                go_on
+            }
+            Step::Flag(name) => {
+                let Some((k, v)) = node.as_object().and_then(|o| o.get_key_value(name)) else {
+                    return true;
+                };
+                rel.push(Seg::Key(k.as_str()));
+                let go_on = self.select_steps(rest, v, None, rel, f);
+                rel.pop();
+                go_on
+            }
+            Step::Filter(p) => {
+                if self.pred(p, node, def) {
+                    self.select_steps(rest, node, def, rel, f)
+                } else {
+                    true
+                }
+            }
+        }
+    }
+
+    fn count(&self, paths: &[Path], node: &Value, def: Option<u16>, limit: usize) -> usize {
+        let mut n = 0;
+        let mut rel = Vec::new();
+        self.select(paths, node, def, &mut rel, &mut |_, _, _, _| {
+            n += 1;
+            n < limit
+        });
+        n
+    }
+
+    fn any_text(
+        &self,
+        paths: &[Path],
+        node: &Value,
+        def: Option<u16>,
+        test: &dyn Fn(&str) -> bool,
+    ) -> bool {
+        let mut found = false;
+        let mut rel = Vec::new();
+        self.select(paths, node, def, &mut rel, &mut |_, v, d, _| {
+            if text_of(v, d).is_some_and(|t| test(&t)) {
+                found = true;
+            }
+            !found
+        });
+        found
+    }
+
+    fn texts(&self, paths: &[Path], node: &Value, def: Option<u16>) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rel = Vec::new();
+        self.select(paths, node, def, &mut rel, &mut |_, v, d, _| {
+            if let Some(t) = text_of(v, d) {
+                out.push(t.into_owned());
+            }
+            true
+        });
+        out
+    }
+
+    fn pred(&self, p: &Pred, node: &Value, def: Option<u16>) -> bool {
+        match *p {
+            Pred::And(ps) => ps.iter().all(|x| self.pred(x, node, def)),
+            Pred::Or(ps) => ps.iter().any(|x| self.pred(x, node, def)),
+            Pred::Not(x) => !self.pred(x, node, def),
+            Pred::NsIn(list) => {
+                let Some(obj) = node.as_object() else {
+                    return false;
+                };
+                let ns = obj.get("ns").and_then(Value::as_str).unwrap_or(OSCAL_NS);
+                list.iter().any(|x| same_value(x, ns))
+            }
+            Pred::ValueIn(paths, list) => {
+                self.any_text(paths, node, def, &|t| list.iter().any(|x| same_value(x, t)))
+            }
+            Pred::StartsWith(paths, prefix) => {
+                self.any_text(paths, node, def, &|t| t.starts_with(prefix))
+            }
+            Pred::Exists(paths) => self.count(paths, node, def, 1) > 0,
+            Pred::Compare(left, op, right) => {
+                let l = self.texts(left, node, def);
+                let r = self.texts(right, node, def);
+                l.iter().any(|a| r.iter().any(|b| compare(a, op, b)))
+            }
+            Pred::Count(paths, op, n) => {
+                let c = i64::try_from(self.count(paths, node, def, usize::MAX)).unwrap_or(i64::MAX);
+                match op {
+                    CmpOp::Eq => c == n,
+                    CmpOp::Ne => c != n,
+                    CmpOp::Lt => c < n,
+                    CmpOp::Le => c <= n,
+                    CmpOp::Gt => c > n,
+                    CmpOp::Ge => c >= n,
+                }
+            }
+        }
+    }
+
+    fn constraint<'a>(
+        &mut self,
+        ci: usize,
+        c: &'static Constraint,
+        node: &'a Value,
+        def: u16,
+        path: &mut Vec<Seg<'a>>,
+    ) {
+        let severity = level_severity(c.level);
+        let rule_info = |id: &str| rules::find(id);
+        match c.test {
+            Test::AllowedValues {
+                values,
+                allow_other,
+                complete,
+            } => {
+                let mut hits: Vec<(usize, String, Vec<Seg<'a>>)> = Vec::new();
+                let mut rel = Vec::new();
+                self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
+                    if let Some(t) = text_of(v, d) {
+                        hits.push((std::ptr::from_ref(v) as usize, t.into_owned(), r.to_vec()));
+                    }
+                    true
+                });
+                for (addr, text, rel) in hits {
+                    let ok = !complete || values.iter().any(|x| same_value(x, &text));
+                    let fedramp = c.origin == Origin::Fedramp;
+                    let st = self.allowed.entry((addr, fedramp)).or_insert_with(|| {
+                        let mut full = path.clone();
+                        full.extend_from_slice(&rel);
+                        AllowedState {
+                            ok: false,
+                            closed: true,
+                            pointer: pointer(&full),
+                            value: text.clone(),
+                            ids: Vec::new(),
+                            values: Vec::new(),
+                            origin: c.origin,
+                        }
+                    });
+                    st.ok |= ok;
+                    st.closed &= !allow_other;
+                    if !st.ids.contains(&c.id) {
+                        st.ids.push(c.id);
+                    }
+                    for v in values {
+                        if !st.values.contains(v) {
+                            st.values.push(v);
+                        }
+                    }
+                }
+            }
+            Test::Matches { regex, datatype } => {
+                let mut bad: Vec<(String, Vec<Seg<'a>>, String)> = Vec::new();
+                let re = regexes().get(ci).and_then(Option::as_ref);
+                let mut rel = Vec::new();
+                self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
+                    if let Some(t) = text_of(v, d) {
+                        if let (Some(re), Some(src)) = (re, regex)
+                            && !re.is_match(&t)
+                        {
+                            bad.push((
+                                t.to_string(),
+                                r.to_vec(),
+                                format!("does not match `{src}`"),
+                            ));
+                            return true;
+                        }
+                        if let Some(dt) = datatype
+                            && let Err(e) = check_value(dt, &t)
+                        {
+                            bad.push((
+                                t.to_string(),
+                                r.to_vec(),
+                                format!("is not a valid {}: {}", dt.name(), e.reason),
+                            ));
+                        }
+                    }
+                    true
+                });
+                for (text, rel, why) in bad {
+                    let mut full = path.clone();
+                    full.extend_from_slice(&rel);
+                    if let Some(r) = rule_info(c.rule) {
+                        self.out.push(
+                            Diagnostic::new(
+                                r,
+                                pointer(&full),
+                                format!("{text:?} {why} [{}]", c.id),
+                            )
+                            .with_severity(severity),
+                        );
+                    }
+                }
+            }
+            Test::IsUnique { keys } => {
+                let mut targets: Vec<(Vec<String>, Vec<Seg<'a>>)> = Vec::new();
+                let mut rel = Vec::new();
+                self.select(c.target, node, Some(def), &mut rel, &mut |me, v, d, r| {
+                    let key: Vec<String> = keys
+                        .iter()
+                        .map(|k| {
+                            let mut found = String::new();
+                            let mut rel2 = Vec::new();
+                            me.select(k, v, d, &mut rel2, &mut |_, kv, kd, _| {
+                                if let Some(t) = text_of(kv, kd) {
+                                    found = t.into_owned();
+                                }
+                                false
+                            });
+                            found
+                        })
+                        .collect();
+                    targets.push((key, r.to_vec()));
+                    true
+                });
+                let mut seen: HashMap<&Vec<String>, &Vec<Seg<'a>>> = HashMap::new();
+                let mut dups = Vec::new();
+                for (key, rel) in &targets {
+                    if let Some(first) = seen.get(key) {
+                        dups.push((key.clone(), (*first).clone(), rel.clone()));
+                    } else {
+                        seen.insert(key, rel);
+                    }
+                }
+                for (key, first, rel) in dups {
+                    let mut full = path.clone();
+                    full.extend_from_slice(&rel);
+                    let mut first_full = path.clone();
+                    first_full.extend_from_slice(&first);
+                    if let Some(r) = rule_info(c.rule) {
+                        self.out.push(
+                            Diagnostic::new(
+                                r,
+                                pointer(&full),
+                                format!(
+                                    "duplicates {} (same {}) [{}]",
+                                    pointer(&first_full),
+                                    key.iter()
+                                        .filter(|k| !k.is_empty())
+                                        .map(|k| format!("{k:?}"))
+                                        .collect::<Vec<_>>()
+                                        .join(", "),
+                                    c.id
+                                ),
+                            )
+                            .with_severity(severity),
+                        );
+                    }
+                }
+            }
+            Test::HasCardinality { min, max } => {
+                let n = self.count(c.target, node, Some(def), usize::MAX);
+                let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+                if n32 < min || max.is_some_and(|m| n32 > m) {
+                    let want = match max {
+                        Some(m) if m == min => format!("exactly {m}"),
+                        Some(m) => format!("{min} to {m}"),
+                        None => format!("at least {min}"),
+                    };
+                    if let Some(r) = rule_info(c.rule) {
+                        self.out.push(
+                            Diagnostic::new(
+                                r,
+                                pointer(path),
+                                format!(
+                                    "`{}` has {n} of what [{}] counts; it needs {want}",
+                                    DEFS[usize::from(def)].name,
+                                    c.id
+                                ),
+                            )
+                            .with_severity(severity),
+                        );
+                    }
+                }
+            }
+            Test::Expect { test, message } => {
+                let mut failed: Vec<Vec<Seg<'a>>> = Vec::new();
+                let mut rel = Vec::new();
+                self.select(c.target, node, Some(def), &mut rel, &mut |me, v, d, r| {
+                    if !me.pred(test, v, d) {
+                        failed.push(r.to_vec());
+                    }
+                    true
+                });
+                for rel in failed {
+                    let mut full = path.clone();
+                    full.extend_from_slice(&rel);
+                    let text = message.map_or_else(
+                        || format!("the expectation [{}] does not hold", c.id),
+                        |m| format!("{m} [{}]", c.id),
+                    );
+                    if let Some(r) = rule_info(c.rule) {
+                        self.out
+                            .push(Diagnostic::new(r, pointer(&full), text).with_severity(severity));
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish_allowed_values(&mut self) {
+        let mut failed: Vec<AllowedState> = self
+            .allowed
+            .drain()
+            .map(|(_, s)| s)
+            .filter(|s| !s.ok)
+            .collect();
+        failed.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        for s in failed {
+            let rule = match (s.origin, s.closed) {
+                (Origin::Oscal, true) => &rules::ALLOWED_VALUES,
+                (Origin::Oscal, false) => &rules::ALLOWED_VALUES_OPEN,
+                (Origin::Fedramp, true) => &rules::FR_ALLOWED_VALUES,
+                (Origin::Fedramp, false) => &rules::FR_ALLOWED_VALUES_OPEN,
+            };
+            const SHOWN: usize = 12;
+            let mut list = s
+                .values
+                .iter()
+                .take(SHOWN)
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if s.values.len() > SHOWN {
+                list.push_str(&format!(" and {} more", s.values.len() - SHOWN));
+            }
+            let message = format!(
+                "{:?} is not {} value: {list} [{}]",
+                s.value,
+                if s.closed { "an allowed" } else { "a defined" },
+                s.ids.join(", ")
+            );
+            self.out.push(Diagnostic::new(rule, s.pointer, message));
+        }
+    }
+}
