@@ -324,8 +324,17 @@ fn base() -> &'static Base {
     })
 }
 
+/// 48 cases keep `cargo test` fast; `PROPTEST_CASES=5000 cargo test --test roundtrip` digs
+/// deeper.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(48)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     /// Any string in any string-valued member survives model -> JSON -> model and
     /// model -> YAML -> model unchanged (the model checks no datatype on load, so every string
