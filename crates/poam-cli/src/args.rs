@@ -111,10 +111,33 @@ pub struct ConvertArgs {
     pub output: Option<PathBuf>,
     /// Output format. Default: the output file's extension, else json.
     #[arg(long, value_enum)]
-    pub to: Option<FormatArg>,
+    pub to: Option<ConvertFormat>,
     /// Input format, when neither the extension nor the content says.
     #[arg(long, value_enum)]
-    pub from: Option<FormatArg>,
+    pub from: Option<ConvertFormat>,
+}
+
+/// What `poam convert` reads and writes: OSCAL JSON, YAML and XML, and the FedRAMP POA&M
+/// Excel workbook (see `docs/workbook-mapping.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertFormat {
+    Json,
+    Yaml,
+    Xml,
+    /// The FedRAMP POA&M workbook (.xlsx), 2024 template layout.
+    Xlsx,
+}
+
+impl ConvertFormat {
+    /// The OSCAL format, or `None` for the workbook.
+    pub fn oscal(self) -> Option<poam_io::Format> {
+        match self {
+            Self::Json => Some(poam_io::Format::Json),
+            Self::Yaml => Some(poam_io::Format::Yaml),
+            Self::Xml => Some(poam_io::Format::Xml),
+            Self::Xlsx => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,15 +14,27 @@ use poam_model::Document;
 )]
 pub struct Loaded {
     pub name: SourceName,
+    /// The OSCAL format read; `Json` for a workbook (which has no OSCAL text).
     pub format: Format,
+    /// The input's text; empty for a workbook.
     pub text: String,
     pub doc: Document,
+    /// Whether the input was a FedRAMP POA&M workbook (.xlsx).
+    pub workbook: bool,
+    /// What the reader could not fully use (a workbook's cells it did not understand, kept
+    /// verbatim), each naming its place: `file: 'Open POA&M Items'!K17: ...`.
+    pub warnings: Vec<String>,
 }
 
-/// Reads `path` (`-` = stdin). Structural and datatype errors are all reported, each with
-/// `file:line:column` and its JSON pointer.
-pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError>> {
-    let (name, bytes) = if path.as_os_str() == "-" {
+/// Whether `path` names a workbook by its extension.
+fn is_workbook_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), Vec<ReadError>> {
+    if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map_err(|e| {
             vec![ReadError::new(
@@ -31,13 +43,63 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
                 e.to_string(),
             )]
         })?;
-        (SourceName::stdin(), buf)
+        Ok((SourceName::stdin(), buf))
     } else {
         let name = SourceName::path(path);
         let bytes = std::fs::read(path)
             .map_err(|e| vec![ReadError::new(&name, poam_io::ErrorKind::Io, e.to_string())])?;
-        (name, bytes)
-    };
+        Ok((name, bytes))
+    }
+}
+
+/// Reads `path` (`-` = stdin) as a FedRAMP POA&M workbook, whatever its name.
+pub fn load_workbook(path: &Path) -> Result<Loaded, Vec<ReadError>> {
+    let (name, bytes) = read_bytes(path)?;
+    workbook(name, &bytes)
+}
+
+fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
+    use poam_xlsx::ImportErrorKind as K;
+    let imported = poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default())
+        .map_err(|e| {
+            let kind = match e.kind {
+                K::TooLarge(_) => poam_io::ErrorKind::Limit,
+                K::Encrypted => poam_io::ErrorKind::Unsupported,
+                K::NotZip | K::Unreadable(_) => poam_io::ErrorKind::Syntax,
+                _ => poam_io::ErrorKind::Structure,
+            };
+            vec![ReadError::new(&name, kind, e.kind.to_string())]
+        })?;
+    let warnings = imported
+        .warnings
+        .iter()
+        .map(|w| format!("{name}: {w}"))
+        .collect();
+    Ok(Loaded {
+        name,
+        format: Format::Json,
+        text: String::new(),
+        doc: imported.document,
+        workbook: true,
+        warnings,
+    })
+}
+
+/// Reads `path` (`-` = stdin). Structural and datatype errors are all reported, each with
+/// `file:line:column` and its JSON pointer.
+///
+/// A FedRAMP POA&M workbook is read when no format is given and the name ends in `.xlsx`
+/// (or `.xlsm`) or the content is a zip archive.
+pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError>> {
+    let (name, bytes) = read_bytes(path)?;
+    if format.is_none()
+        && (is_workbook_path(path)
+            || poam_xlsx::looks_like_xlsx(&bytes)
+            || (Format::from_path(path).is_none()
+                && poam_xlsx::looks_like_encrypted_workbook(&bytes)))
+    {
+        return workbook(name, &bytes);
+    }
     let format = format.or_else(|| Format::from_path(path));
     let doc = poam_io::read(&bytes, &name, format).map_err(|e| vec![e])?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -64,6 +126,8 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
         format,
         text,
         doc,
+        workbook: false,
+        warnings: Vec::new(),
     })
 }
 
@@ -82,5 +146,12 @@ fn datatype_message(e: &poam_model::check::DatatypeError) -> String {
 pub fn report(errors: &[ReadError]) {
     for e in errors {
         eprintln!("error: {e}");
+    }
+}
+
+/// Prints what the reader could not fully use, one warning per line, to stderr.
+pub fn report_warnings(loaded: &Loaded) {
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
     }
 }
