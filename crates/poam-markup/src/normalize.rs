@@ -534,6 +534,48 @@ fn norm_blocks(input: Vec<Block>, depth: usize) -> Vec<Block> {
     out
 }
 
+/// Whether the Markdown of `b` ends with an empty list item (its last line is a bare
+/// list marker).
+fn ends_with_empty_item(b: &Block) -> bool {
+    match b {
+        Block::Blockquote(bs) => bs.last().is_some_and(ends_with_empty_item),
+        Block::List { items, .. } => items
+            .last()
+            .is_some_and(|item| item.last().is_none_or(ends_with_empty_item)),
+        _ => false,
+    }
+}
+
+/// pulldown-cmark ends a list item early when, inside it, a block quote ending with an
+/// empty list item is followed by a blank line; the Markdown writer then omits the blank
+/// line, which is only impossible before another block quote (the two would merge). So
+/// inside a list item, such a block quote absorbs a directly following block quote.
+fn merge_item_quotes(blocks: &mut Vec<Block>) {
+    let mut i = 0;
+    while i + 1 < blocks.len() {
+        let absorb = matches!(&blocks[i], Block::Blockquote(_))
+            && ends_with_empty_item(&blocks[i])
+            && matches!(&blocks[i + 1], Block::Blockquote(_));
+        if absorb {
+            if let Block::Blockquote(next) = blocks.remove(i + 1)
+                && let Block::Blockquote(cur) = &mut blocks[i]
+            {
+                cur.extend(next);
+            }
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn item_quotes_ok(blocks: &[Block]) -> bool {
+    !blocks.windows(2).any(|w| {
+        matches!(w[0], Block::Blockquote(_))
+            && ends_with_empty_item(&w[0])
+            && matches!(w[1], Block::Blockquote(_))
+    })
+}
+
 fn norm_block(b: Block, depth: usize, out: &mut Vec<Block>) {
     match b {
         Block::Paragraph(c) => {
@@ -567,7 +609,11 @@ fn norm_block(b: Block, depth: usize, out: &mut Vec<Block>) {
             };
             let items = items
                 .into_iter()
-                .map(|item| norm_blocks(item, depth + 1))
+                .map(|item| {
+                    let mut item = norm_blocks(item, depth + 1);
+                    merge_item_quotes(&mut item);
+                    item
+                })
                 .collect();
             out.push(Block::List {
                 ordered,
@@ -755,7 +801,9 @@ fn blocks_ok(v: &[Block], depth: usize) -> bool {
                 } else {
                     start.is_none()
                 }
-                && items.iter().all(|item| blocks_ok(item, depth + 1))
+                && items
+                    .iter()
+                    .all(|item| blocks_ok(item, depth + 1) && item_quotes_ok(item))
         }
         Block::Pre(s) => !s.contains(['\0', '\r']),
         Block::Blockquote(bs) => depth < MAX_NESTING && blocks_ok(bs, depth + 1),

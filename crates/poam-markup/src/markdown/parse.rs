@@ -39,9 +39,12 @@ pub(crate) fn is_plain(s: &str, block: bool) -> bool {
     }
     for (i, &c) in b.iter().enumerate() {
         match c {
-            b'\n' | b'\r' | b'\0' | b'*' | b'\\' | b'[' | b'<' | b'`' => return false,
-            // Single `_`, `~`, `^` between two letters/digits can neither open nor close.
-            b'_' | b'~' | b'^' => {
+            // `~`/`^` may form an intraword `H~2~O` (see `split_verbatim_syntax`).
+            b'\n' | b'\r' | b'\0' | b'*' | b'\\' | b'[' | b'<' | b'`' | b'~' | b'^' => {
+                return false;
+            }
+            // A single `_` between two letters/digits can neither open nor close.
+            b'_' => {
                 let before = s[..i].chars().next_back();
                 let after = s[i + 1..].chars().next();
                 if !(before.is_some_and(char::is_alphanumeric)
@@ -369,49 +372,107 @@ impl TextRun {
         }
         let buf = std::mem::take(&mut self.buf);
         let segs = std::mem::take(&mut self.segs);
-        if !buf.contains("{{") {
+        if !buf.contains("{{") && !buf.contains(['~', '^']) {
             out.push(Inline::Text(buf));
             return;
         }
-        split_inserts(&buf, &segs, out);
+        split_verbatim_syntax(&buf, &segs, out);
     }
 }
 
-/// Source offset of `buf[pos]` if it is verbatim source text.
-fn src_of(segs: &[(usize, usize, Option<usize>)], pos: usize) -> Option<usize> {
-    segs.iter()
-        .find(|(s, e, _)| *s <= pos && pos < *e)
-        .and_then(|(s, _, src)| src.map(|o| o + (pos - s)))
+/// For each byte of `buf`, its source offset if it is verbatim source text.
+fn source_map(buf: &str, segs: &[(usize, usize, Option<usize>)]) -> Vec<Option<usize>> {
+    let mut map = vec![None; buf.len()];
+    for &(start, end, src) in segs {
+        if let Some(src) = src {
+            for (i, slot) in map[start..end].iter_mut().enumerate() {
+                *slot = Some(src + i);
+            }
+        }
+    }
+    map
 }
 
-fn split_inserts(buf: &str, segs: &[(usize, usize, Option<usize>)], out: &mut Vec<Inline>) {
+/// Splits `{{ insert: .. }}` and intraword `~sub~` / `^sup^` out of text that appears
+/// verbatim in the source.
+///
+/// Intraword sub/superscript (`H~2~O`, `x^2^`) is what NIST's converter writes, but
+/// pulldown-cmark treats a single `~`/`^` like `_`, which cannot open or close inside a
+/// word, so it leaves them as text. A verbatim `~T~` or `^T^` that touches a letter or digit
+/// on either side, where `T` has no whitespace, `~` or `^`, is taken as sub/superscript.
+/// Escaped or entity-encoded delimiters are not verbatim, so literal `\~` stays text.
+fn split_verbatim_syntax(buf: &str, segs: &[(usize, usize, Option<usize>)], out: &mut Vec<Inline>) {
+    let map = source_map(buf, segs);
+    let verbatim = |from: usize, to: usize| {
+        map[from].is_some_and(|base| (from..to).all(|q| map[q] == Some(base + (q - from))))
+    };
+    let bytes = buf.as_bytes();
     let mut last = 0;
-    let mut search = 0;
-    while let Some(rel) = buf[search..].find("{{") {
-        let p = search + rel;
-        search = p + 1;
-        let Some((len, kind, id)) = parse_insert(&buf[p..]) else {
-            continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        let found = match bytes[i] {
+            b'{' => parse_insert(&buf[i..]).and_then(|(len, kind, id)| {
+                verbatim(i, i + len).then(|| {
+                    let node = Inline::Insert {
+                        kind: kind.to_owned(),
+                        id_ref: id.to_owned(),
+                    };
+                    (len, node)
+                })
+            }),
+            d @ (b'~' | b'^') => bare_script(buf, i, d)
+                .filter(|&len| verbatim(i, i + len))
+                .map(|len| {
+                    let t = vec![Inline::Text(buf[i + 1..i + len - 1].to_owned())];
+                    let node = if d == b'~' {
+                        Inline::Sub(t)
+                    } else {
+                        Inline::Sup(t)
+                    };
+                    (len, node)
+                }),
+            _ => None,
         };
-        // Every byte of the insert must be verbatim and contiguous in the source.
-        let verbatim = src_of(segs, p)
-            .is_some_and(|base| (p..p + len).all(|q| src_of(segs, q) == Some(base + (q - p))));
-        if !verbatim {
-            continue;
+        match found {
+            Some((len, node)) => {
+                if i > last {
+                    out.push(Inline::Text(buf[last..i].to_owned()));
+                }
+                out.push(node);
+                i += len;
+                last = i;
+            }
+            None => i += 1,
         }
-        if p > last {
-            out.push(Inline::Text(buf[last..p].to_owned()));
-        }
-        out.push(Inline::Insert {
-            kind: kind.to_owned(),
-            id_ref: id.to_owned(),
-        });
-        last = p + len;
-        search = last;
     }
     if last < buf.len() {
         out.push(Inline::Text(buf[last..].to_owned()));
     }
+}
+
+/// Length of a bare `~T~` / `^T^` at `buf[p]` (delimiter `d`), see
+/// [`split_verbatim_syntax`].
+pub(crate) fn bare_script(buf: &str, p: usize, d: u8) -> Option<usize> {
+    let b = buf.as_bytes();
+    let q = p
+        + 1
+        + b[p + 1..]
+            .iter()
+            .position(|&c| c == d || c == b'~' || c == b'^')?;
+    if b[q] != d || q == p + 1 {
+        return None;
+    }
+    let inner = &buf[p + 1..q];
+    if inner.chars().any(char::is_whitespace)
+        || (p > 0 && b[p - 1] == d)
+        || b.get(q + 1) == Some(&d)
+    {
+        return None;
+    }
+    let before = buf[..p].chars().next_back();
+    let after = buf[q + 1..].chars().next();
+    (before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric))
+        .then_some(q + 1 - p)
 }
 
 /// Parses `{{ insert: kind, id }}` at the start of `s` (spaces/tabs optional around the
@@ -925,7 +986,8 @@ mod tests {
     #[test]
     fn plain_detection() {
         assert!(is_plain("Hello world", true));
-        assert!(is_plain("snake_case and a~b and x^y", true));
+        assert!(is_plain("snake_case and POA&M", true));
+        assert!(!is_plain("H~2~O", true));
         assert!(is_plain("POA&M items", true));
         assert!(!is_plain("&amp;", true));
         assert!(!is_plain("1. Foo", true));

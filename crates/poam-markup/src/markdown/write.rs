@@ -101,11 +101,9 @@ fn write_blocks(blocks: &[Block], out: &mut String, item_bullet: Option<char>, i
                     .rsplit('\n')
                     .next()
                     .is_some_and(is_bare_list_marker);
-            out.push_str(if after_quote_ending_in_empty_item {
-                "\n"
-            } else {
-                "\n\n"
-            });
+            let tight = after_quote_ending_in_empty_item
+                || (in_item && is_sublist_after_paragraph(&blocks[i - 1], b));
+            out.push_str(if tight { "\n" } else { "\n\n" });
         }
         prev_start = out.len();
         let first = i == 0;
@@ -206,12 +204,23 @@ fn prefix_lines(
     }
 }
 
+/// `- a` + newline + `  - b`: a list that can interrupt a paragraph (CommonMark: a bullet
+/// list, or an ordered list starting at 1, whose first item is not empty) needs no blank
+/// line after it, which keeps the common nested-list shape tight.
+fn is_sublist_after_paragraph(prev: &Block, b: &Block) -> bool {
+    matches!(prev, Block::Paragraph(_))
+        && matches!(b, Block::List { ordered, start, items }
+            if (!*ordered || *start == Some(1))
+                && items.first().is_some_and(|first| !first.is_empty()))
+}
+
 fn items_separator(items: &[Vec<Block>]) -> &'static str {
-    if items.iter().all(|i| i.len() <= 1) {
-        "\n"
-    } else {
-        "\n\n"
-    }
+    let tight = items.iter().all(|item| match item.as_slice() {
+        [] | [_] => true,
+        [a, b] => is_sublist_after_paragraph(a, b),
+        _ => false,
+    });
+    if tight { "\n" } else { "\n\n" }
 }
 
 fn write_bullets(items: &[Vec<Block>], bullet: char, out: &mut String) {
@@ -445,8 +454,23 @@ impl InlineWriter {
                     ancestors.pop();
                     this_delim = Some(ch);
                 }
-                Inline::Sub(c) => self.delimited('~', 1, c, Parent::None, ancestors),
-                Inline::Sup(c) => self.delimited('^', 1, c, Parent::None, ancestors),
+                Inline::Sub(c) | Inline::Sup(c) => {
+                    let d = if matches!(node, Inline::Sub(_)) {
+                        '~'
+                    } else {
+                        '^'
+                    };
+                    match self.bare_script(c, d, next) {
+                        Some(text) => {
+                            let mut s = String::with_capacity(text.len() + 2);
+                            s.push(d);
+                            s.push_str(text);
+                            s.push(d);
+                            self.syntax(&s);
+                        }
+                        None => self.delimited(d, 1, c, Parent::None, ancestors),
+                    }
+                }
                 Inline::Quote(c) => {
                     self.syntax("\"");
                     self.seq(c, &Parent::None, ancestors);
@@ -504,6 +528,39 @@ impl InlineWriter {
             }
             prev_delim = this_delim;
         }
+    }
+
+    /// `H~2~O`, `x^2^`: a sub/superscript of plain word characters next to a letter or
+    /// digit is written bare, the way NIST's converter does; the reader recognises it
+    /// (pulldown-cmark alone would not, see `parse::split_verbatim_syntax`).
+    fn bare_script<'n>(
+        &self,
+        content: &'n [Inline],
+        d: char,
+        next: Option<&Inline>,
+    ) -> Option<&'n str> {
+        let [Inline::Text(text)] = content else {
+            return None;
+        };
+        let safe = text.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    '.' | ',' | '-' | '+' | '=' | '(' | ')' | '/' | '%' | '\''
+                )
+        });
+        if !safe {
+            return None;
+        }
+        let prev = if self.line_start {
+            None
+        } else {
+            self.out.chars().next_back()
+        };
+        let prev_word = self.last_literal.is_some() && prev.is_some_and(char::is_alphanumeric);
+        let next_word = matches!(next, Some(Inline::Text(t))
+            if t.chars().next().is_some_and(char::is_alphanumeric));
+        ((prev_word || next_word) && prev != Some(d)).then_some(text.as_str())
     }
 
     fn delimited(
