@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::emit_model::{
-    ROOT, compare_versions, field_has_struct, pascal, reachable, reaches, snake, value_type,
+    ROOT, compare_versions, field_has_struct, reachable, reaches, snake, value_type,
 };
 use super::metaschema::{DefRef, Definition, Kind, Kind2, Model, ModelItem};
 
@@ -109,11 +109,7 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
     Ok(out)
 }
 
-fn is_required_item(
-    relaxed: &BTreeSet<(DefRef, String)>,
-    dr: &DefRef,
-    item: &ModelItem,
-) -> bool {
+fn is_required_item(relaxed: &BTreeSet<(DefRef, String)>, dr: &DefRef, item: &ModelItem) -> bool {
     item.min >= 1
         && item.choice.is_none()
         && !relaxed.contains(&(dr.clone(), item.json_name().to_owned()))
@@ -152,16 +148,22 @@ fn emit_read(
             value_type(&f.as_type)?
         );
     }
-    out.push_str("    for a in s.attributes() {\n        let a = a?;\n        match a.name {\n");
-    for f in &d.flags {
-        let _ = writeln!(
-            out,
-            "            \"{}\" => f_{} = Some(FromXmlText::from_xml(a.value, a.at)?),",
-            f.name,
-            snake(&f.name).trim_start_matches("r#")
+    if d.flags.is_empty() {
+        out.push_str("    s.no_attributes()?;\n");
+    } else {
+        out.push_str(
+            "    for a in s.attributes() {\n        let a = a?;\n        match a.name {\n",
         );
+        for f in &d.flags {
+            let _ = writeln!(
+                out,
+                "            \"{}\" => f_{} = Some(FromXmlText::from_xml(a.value, a.at)?),",
+                f.name,
+                snake(&f.name).trim_start_matches("r#")
+            );
+        }
+        out.push_str("            _ => return Err(a.unknown(s)),\n        }\n    }\n");
     }
-    out.push_str("            _ => return Err(a.unknown(s)),\n        }\n    }\n");
 
     // The value of a field with flags.
     if d.kind == Kind::Field {
@@ -394,7 +396,11 @@ fn emit_table(
         "/// Element and attribute names of every type, with their JSON member names, indexed as\n\
          /// the `read_*` functions' types; see [`TypeInfo`].\n",
     );
-    let _ = writeln!(out, "pub(super) static TYPES: [TypeInfo; {}] = [", types.len());
+    let _ = writeln!(
+        out,
+        "pub(super) static TYPES: [TypeInfo; {}] = [",
+        types.len()
+    );
     for dr in types {
         let d = m.def(dr);
         let _ = writeln!(out, "    // {}\n    TypeInfo {{", names[dr]);
@@ -505,6 +511,7 @@ fn is_markup(d: &Definition) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::emit_model::pascal;
     use super::*;
 
     #[test]

@@ -235,10 +235,10 @@ fn apply_definition_use_names(model: &mut Model) {
         .collect();
     let fix = |items: &mut Vec<ModelItem>| {
         for item in items.iter_mut() {
-            if let (DefRef::Global(k, n), false) = (&item.target, item.instance_use_name) {
-                if let Some(u) = renamed.get(&(*k, n.clone())) {
-                    item.use_name = u.clone();
-                }
+            if let (DefRef::Global(k, n), false) = (&item.target, item.instance_use_name)
+                && let Some(u) = renamed.get(&(*k, n.clone()))
+            {
+                item.use_name = u.clone();
             }
         }
     };

@@ -196,12 +196,7 @@ pub(super) fn read_assessment_assets<'i>(
     r: &mut Rd<'i>,
     s: &Start<'i>,
 ) -> Result<m::AssessmentAssets, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_components: Vec<m::SystemComponent> = Vec::new();
     let mut c_assessment_platforms: Vec<m::AssessmentPlatform> = Vec::new();
     while let Some(c) = r.child(s)? {
@@ -542,12 +537,7 @@ pub(super) fn read_back_matter<'i>(
     r: &mut Rd<'i>,
     s: &Start<'i>,
 ) -> Result<m::BackMatter, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_resources: Vec<m::Resource> = Vec::new();
     while let Some(c) = r.child(s)? {
         match c.name() {
@@ -608,12 +598,7 @@ pub(super) fn read_characterization<'i>(
     r: &mut Rd<'i>,
     s: &Start<'i>,
 ) -> Result<m::Characterization, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_props: Vec<m::Property> = Vec::new();
     let mut c_links: Vec<m::Link> = Vec::new();
     let mut c_origin: Option<m::Origin> = None;
@@ -658,12 +643,7 @@ pub(super) fn write_characterization(w: &mut Wr, name: &'static str, x: &m::Char
 
 /// Reads `citation` (`m::Citation`) from its start tag on.
 pub(super) fn read_citation<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Citation, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_text: Option<MarkupLine> = None;
     let mut c_props: Vec<m::Property> = Vec::new();
     let mut c_links: Vec<m::Link> = Vec::new();
@@ -1461,12 +1441,7 @@ pub(super) fn read_include_all<'i>(
     r: &mut Rd<'i>,
     s: &Start<'i>,
 ) -> Result<m::IncludeAll, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     r.no_children(s)?;
     Ok(m::IncludeAll {})
 }
@@ -1616,12 +1591,7 @@ pub(super) fn read_local_definitions<'i>(
     r: &mut Rd<'i>,
     s: &Start<'i>,
 ) -> Result<m::LocalDefinitions, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_components: Vec<m::SystemComponent> = Vec::new();
     let mut c_inventory_items: Vec<m::InventoryItem> = Vec::new();
     let mut c_assessment_assets: Option<m::AssessmentAssets> = None;
@@ -1813,12 +1783,7 @@ pub(super) fn write_logged_by(w: &mut Wr, name: &'static str, x: &m::LoggedBy) {
 
 /// Reads `metadata` (`m::Metadata`) from its start tag on.
 pub(super) fn read_metadata<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Metadata, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_title: Option<MarkupLine> = None;
     let mut c_published: Option<dt::DateTimeWithTimezone> = None;
     let mut c_last_modified: Option<dt::DateTimeWithTimezone> = None;
@@ -2209,12 +2174,7 @@ pub(super) fn write_on_date(w: &mut Wr, name: &'static str, x: &m::OnDate) {
 
 /// Reads `origin` (`m::Origin`) from its start tag on.
 pub(super) fn read_origin<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Origin, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_actors: Vec<m::OriginActor> = Vec::new();
     let mut c_related_tasks: Vec<m::RelatedTask> = Vec::new();
     while let Some(c) = r.child(s)? {
@@ -2631,12 +2591,7 @@ pub(super) fn read_poam_item_origin<'i>(
     r: &mut Rd<'i>,
     s: &Start<'i>,
 ) -> Result<m::PoamItemOrigin, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_actors: Vec<m::OriginActor> = Vec::new();
     while let Some(c) = r.child(s)? {
         match c.name() {
@@ -3502,12 +3457,7 @@ pub(super) fn write_responsible_role(w: &mut Wr, name: &'static str, x: &m::Resp
 
 /// Reads `revision` (`m::Revision`) from its start tag on.
 pub(super) fn read_revision<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Revision, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_title: Option<MarkupLine> = None;
     let mut c_published: Option<dt::DateTimeWithTimezone> = None;
     let mut c_last_modified: Option<dt::DateTimeWithTimezone> = None;
@@ -3752,12 +3702,7 @@ pub(super) fn write_risk(w: &mut Wr, name: &'static str, x: &m::Risk) {
 
 /// Reads `risk-log` (`m::RiskLog`) from its start tag on.
 pub(super) fn read_risk_log<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::RiskLog, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_entries: Vec<m::Entry> = Vec::new();
     while let Some(c) = r.child(s)? {
         match c.name() {
@@ -4385,12 +4330,7 @@ pub(super) fn write_threat_id(w: &mut Wr, name: &'static str, x: &m::ThreatId) {
 
 /// Reads `timing` (`m::Timing`) from its start tag on.
 pub(super) fn read_timing<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Timing, XmlError> {
-    for a in s.attributes() {
-        let a = a?;
-        match a.name {
-            _ => return Err(a.unknown(s)),
-        }
-    }
+    s.no_attributes()?;
     let mut c_on_date: Option<m::OnDate> = None;
     let mut c_within_date_range: Option<m::WithinDateRange> = None;
     let mut c_at_frequency: Option<m::AtFrequency> = None;

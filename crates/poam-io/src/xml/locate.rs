@@ -47,8 +47,20 @@ fn offset_of(text: &str, segments: &[String]) -> Option<usize> {
     let mut cur = loop {
         let at = pos(&r);
         match r.read_event().ok()? {
-            Event::Start(tag) => break Found { tag, at, empty: false },
-            Event::Empty(tag) => break Found { tag, at, empty: true },
+            Event::Start(tag) => {
+                break Found {
+                    tag,
+                    at,
+                    empty: false,
+                };
+            }
+            Event::Empty(tag) => {
+                break Found {
+                    tag,
+                    at,
+                    empty: true,
+                };
+            }
             Event::Eof => return None,
             _ => {}
         }
@@ -85,16 +97,16 @@ fn offset_of(text: &str, segments: &[String]) -> Option<usize> {
         }
         if let Some(g) = ci.group {
             match nth_child(&mut r, g, 0) {
-                Some(f) => cur = f,
-                None => break,
+                Ok(f) => cur = f,
+                Err(_) => break,
             }
             if index.is_none() || cur.empty {
                 break;
             }
         }
         match nth_child(&mut r, ci.element, index.unwrap_or(0)) {
-            Some(f) => cur = f,
-            None => break,
+            Ok(f) => cur = f,
+            Err(first) => return Some(first.unwrap_or(cur.at)),
         }
         if index.is_none() && ci.many {
             break;
@@ -108,25 +120,32 @@ fn offset_of(text: &str, segments: &[String]) -> Option<usize> {
 }
 
 /// The `n`th (from 0) child element named `name` of the element whose start tag was just
-/// read; `None` (having read past the element's end) when there is none.
-fn nth_child<'i>(r: &mut Reader<&'i [u8]>, name: &str, n: usize) -> Option<Found<'i>> {
+/// read. When there is none (having read past the element's end): `Err` with the offset of
+/// the first such child, if any, which stands for the whole array.
+fn nth_child<'i>(
+    r: &mut Reader<&'i [u8]>,
+    name: &str,
+    n: usize,
+) -> Result<Found<'i>, Option<usize>> {
     let mut seen = 0;
+    let mut first = None;
     loop {
         let at = pos(r);
-        let (tag, empty) = match r.read_event().ok()? {
-            Event::Start(tag) => (tag, false),
-            Event::Empty(tag) => (tag, true),
-            Event::End(_) | Event::Eof => return None,
-            _ => continue,
+        let (tag, empty) = match r.read_event() {
+            Ok(Event::Start(tag)) => (tag, false),
+            Ok(Event::Empty(tag)) => (tag, true),
+            Ok(Event::End(_) | Event::Eof) | Err(_) => return Err(first),
+            Ok(_) => continue,
         };
         if tag.local_name().into_inner() == name {
             if seen == n {
-                return Some(Found { tag, at, empty });
+                return Ok(Found { tag, at, empty });
             }
+            first.get_or_insert(at);
             seen += 1;
         }
-        if !empty {
-            r.read_to_end(tag.name()).ok()?;
+        if !empty && r.read_to_end(tag.name()).is_err() {
+            return Err(first);
         }
     }
 }
@@ -155,6 +174,7 @@ pub fn pointer_at(text: &str, offset: usize) -> Option<String> {
     let mut r = reader(text);
     let mut frames: Vec<(Frame, usize)> = Vec::new();
     let mut path: Vec<String> = Vec::new();
+    let mut roots = 0;
     loop {
         let at = pos(&r);
         if at > offset {
@@ -175,7 +195,15 @@ pub fn pointer_at(text: &str, offset: usize) -> Option<String> {
             _ => continue,
         };
         let name = tag.local_name().into_inner();
-        let (frame, pushed) = enter(frames.last_mut().map(|f| &mut f.0), name, &mut path);
+        let parent = frames.last_mut().map(|f| &mut f.0);
+        if parent.is_none() {
+            roots += 1;
+            if roots > 1 {
+                // Content after the document: no place in the model.
+                break;
+            }
+        }
+        let (frame, pushed) = enter(parent, name, &mut path);
         if offset < end {
             if let Frame::Type(t, _) = frame {
                 let base = text.as_ptr() as usize;
@@ -292,16 +320,22 @@ mod tests {
     fn pointers_to_positions() {
         let root = "/plan-of-action-and-milestones";
         assert_eq!(locate(DOC, root), at(2, 1));
-        assert_eq!(locate(DOC, &format!("{root}/uuid")), at(2, 75));
+        assert_eq!(locate(DOC, &format!("{root}/uuid")), at(2, 74));
         assert_eq!(locate(DOC, &format!("{root}/metadata/title")), at(4, 5));
         assert_eq!(
             locate(DOC, &format!("{root}/metadata/revisions/1/version")),
             at(7, 17)
         );
-        assert_eq!(locate(DOC, &format!("{root}/poam-items/1/props/1/value")), at(14, 22));
+        assert_eq!(
+            locate(DOC, &format!("{root}/poam-items/1/props/1/value")),
+            at(14, 20)
+        );
         assert_eq!(locate(DOC, &format!("{root}/poam-items/1")), at(11, 3));
         // past what exists: the nearest ancestor
-        assert_eq!(locate(DOC, &format!("{root}/poam-items/7/title")), at(10, 3));
+        assert_eq!(
+            locate(DOC, &format!("{root}/poam-items/7/title")),
+            at(10, 3)
+        );
         assert_eq!(locate(DOC, &format!("{root}/metadata/nothing")), at(3, 3));
         assert_eq!(locate(DOC, "/$schema"), None);
     }
@@ -309,17 +343,25 @@ mod tests {
     #[test]
     fn positions_to_pointers() {
         let off = |line: usize, col: usize| {
-            DOC.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>() + col - 1
+            DOC.split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum::<usize>()
+                + col
+                - 1
         };
         let root = "/plan-of-action-and-milestones";
         assert_eq!(pointer_at(DOC, off(1, 1)), None);
-        assert_eq!(pointer_at(DOC, off(2, 75)).as_deref(), Some(&*format!("{root}/uuid")));
+        assert_eq!(
+            pointer_at(DOC, off(2, 74)).as_deref(),
+            Some(&*format!("{root}/uuid"))
+        );
         assert_eq!(
             pointer_at(DOC, off(7, 17)).as_deref(),
             Some(&*format!("{root}/metadata/revisions/1/version"))
         );
         assert_eq!(
-            pointer_at(DOC, off(14, 22)).as_deref(),
+            pointer_at(DOC, off(14, 20)).as_deref(),
             Some(&*format!("{root}/poam-items/1/props/1/value"))
         );
         assert_eq!(

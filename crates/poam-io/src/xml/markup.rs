@@ -78,9 +78,9 @@ fn from_markup(e: mx::XmlError) -> XmlError {
         mx::XmlError::UnknownEntity { name, .. } => {
             syntax(super::reader::unknown_entity_message(&name))
         }
-        mx::XmlError::InvalidCharRef { reference, .. } => {
-            syntax(format!("malformed XML: bad character reference `&{reference};`"))
-        }
+        mx::XmlError::InvalidCharRef { reference, .. } => syntax(format!(
+            "malformed XML: bad character reference `&{reference};`"
+        )),
         mx::XmlError::InvalidChar { code, .. } => syntax(format!(
             "malformed XML: the character U+{code:04X} is not allowed in XML 1.0"
         )),

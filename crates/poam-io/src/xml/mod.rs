@@ -129,7 +129,9 @@ fn read_document(text: &str) -> Result<Document, XmlError> {
                 return Err(XmlError::new(
                     at,
                     ErrorKind::Syntax,
-                    format!("malformed XML: content after the end of the root element `</{ROOT_NAME}>`"),
+                    format!(
+                        "malformed XML: content after the end of the root element `</{ROOT_NAME}>`"
+                    ),
                 ));
             }
         }
@@ -187,7 +189,9 @@ fn first_illegal_char(text: &str) -> Option<(usize, char)> {
     let b = text.as_bytes();
     let i = b.iter().enumerate().position(|(i, &c)| {
         (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
-            || (c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+            || (c == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
     })?;
     text.get(i..).and_then(|s| s.chars().next()).map(|c| (i, c))
 }

@@ -81,7 +81,10 @@ pub(super) fn unknown_entity_message(name: &str) -> String {
 }
 
 /// The character an entity or character reference stands for.
-pub(crate) fn resolve_reference(r: &BytesRef<'_>, at: usize) -> Result<Cow<'static, str>, XmlError> {
+pub(crate) fn resolve_reference(
+    r: &BytesRef<'_>,
+    at: usize,
+) -> Result<Cow<'static, str>, XmlError> {
     let name: &str = r;
     if let Some(s) = quick_xml::escape::resolve_predefined_entity(name) {
         return Ok(Cow::Borrowed(s));
@@ -138,32 +141,38 @@ impl<'i> Start<'i> {
     /// The attributes, without namespace declarations, each with its normalized value.
     /// Prefixed attributes keep their prefix in `name` so that they never match a flag.
     pub fn attributes(&self) -> impl Iterator<Item = Result<Attr<'_>, XmlError>> {
-        self.tag
-            .attributes()
-            .filter_map(move |a| match a {
-                Err(e) => Some(Err(XmlError::new(
-                    self.at,
-                    ErrorKind::Syntax,
-                    format!("malformed XML: bad attribute in `<{}>`: {e}", self.name()),
-                ))),
-                Ok(a) => {
-                    if a.key.as_namespace_binding().is_some() {
-                        return None;
-                    }
-                    if let (Some(p), Some(xsi)) = (a.key.prefix(), &self.xsi_prefix) {
-                        if p.into_inner() == xsi {
-                            return None;
-                        }
-                    }
-                    let name = a.key.into_inner();
-                    let at = offset_in(self.base, name).unwrap_or(self.at);
-                    Some(
-                        a.normalized_value(XmlVersion::Implicit1_0)
-                            .map(|value| Attr { name, value, at })
-                            .map_err(|e| XmlError::syntax(at, &e)),
-                    )
+        self.tag.attributes().filter_map(move |a| match a {
+            Err(e) => Some(Err(XmlError::new(
+                self.at,
+                ErrorKind::Syntax,
+                format!("malformed XML: bad attribute in `<{}>`: {e}", self.name()),
+            ))),
+            Ok(a) => {
+                if a.key.as_namespace_binding().is_some() {
+                    return None;
                 }
-            })
+                if let (Some(p), Some(xsi)) = (a.key.prefix(), &self.xsi_prefix)
+                    && p.into_inner() == xsi
+                {
+                    return None;
+                }
+                let name = a.key.into_inner();
+                let at = offset_in(self.base, name).unwrap_or(self.at);
+                Some(
+                    a.normalized_value(XmlVersion::Implicit1_0)
+                        .map(|value| Attr { name, value, at })
+                        .map_err(|e| XmlError::syntax(at, &e)),
+                )
+            }
+        })
+    }
+
+    /// Refuses any attribute, for an element that has none.
+    pub fn no_attributes(&self) -> Result<(), XmlError> {
+        match self.attributes().next() {
+            None => Ok(()),
+            Some(a) => Err(a?.unknown(self)),
+        }
     }
 
     /// An error: this (child) element is not known in `parent`.
@@ -218,7 +227,11 @@ impl Attr<'_> {
 }
 
 /// A required flag, or an error naming it.
-pub(crate) fn required_attribute<T>(v: Option<T>, s: &Start<'_>, name: &str) -> Result<T, XmlError> {
+pub(crate) fn required_attribute<T>(
+    v: Option<T>,
+    s: &Start<'_>,
+    name: &str,
+) -> Result<T, XmlError> {
     v.ok_or_else(|| {
         XmlError::structure(
             s.at,
@@ -273,7 +286,12 @@ macro_rules! collapsed {
         }
     )*};
 }
-collapsed!(dt::DateTimeWithTimezone, dt::Uri, dt::UriReference, dt::Base64);
+collapsed!(
+    dt::DateTimeWithTimezone,
+    dt::Uri,
+    dt::UriReference,
+    dt::Base64
+);
 
 macro_rules! integer {
     ($($t:ident),*) => {$(
@@ -469,7 +487,9 @@ impl<'i> Rd<'i> {
             )),
             Some(n) => Err(XmlError::structure(
                 s.at,
-                format!("the element `<{qname}>` is in the namespace `{n}`, not OSCAL's `{OSCAL_NS}`"),
+                format!(
+                    "the element `<{qname}>` is in the namespace `{n}`, not OSCAL's `{OSCAL_NS}`"
+                ),
             )),
         }
     }
@@ -485,12 +505,14 @@ impl<'i> Rd<'i> {
 
     /// Marks `s` as the root: attributes in the XML Schema instance namespace are skipped.
     pub(crate) fn root(&self, mut s: Start<'i>) -> Start<'i> {
-        s.xsi_prefix = s.tag.attributes().flatten().find_map(|a| {
-            match a.key.as_namespace_binding()? {
-                PrefixDeclaration::Named(p) if a.value.as_ref() == XSI_NS => Some(p.to_owned()),
-                _ => None,
-            }
-        });
+        s.xsi_prefix =
+            s.tag
+                .attributes()
+                .flatten()
+                .find_map(|a| match a.key.as_namespace_binding()? {
+                    PrefixDeclaration::Named(p) if a.value.as_ref() == XSI_NS => Some(p.to_owned()),
+                    _ => None,
+                });
         s
     }
 
@@ -619,7 +641,10 @@ fn eof_inside(at: usize, s: &Start<'_>) -> XmlError {
     XmlError::new(
         at,
         ErrorKind::Syntax,
-        format!("malformed XML: the document ends before `<{}>` is closed", s.name()),
+        format!(
+            "malformed XML: the document ends before `<{}>` is closed",
+            s.name()
+        ),
     )
 }
 
