@@ -72,6 +72,16 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// The text, unless it is empty or one of the placeholders poam writes where OSCAL needs a
+/// value the workbook left blank (those read back as blank).
+fn given(s: String) -> Option<String> {
+    use crate::oscal::placeholders as p;
+    match s.as_str() {
+        "" | p::DESCRIPTION | p::REMEDIATION_PLAN | p::UNTITLED | p::CSP => None,
+        _ => Some(s),
+    }
+}
+
 fn fr_props<'p>(props: &'p [Property], name: &'p str) -> impl Iterator<Item = &'p Property> {
     props
         .iter()
@@ -119,7 +129,8 @@ pub fn header(doc: &Document) -> Header {
         .find(|r| r.role_id.as_str() == "cloud-service-provider")
         .and_then(|r| r.party_uuids.first())
         .and_then(|u| m.parties.iter().find(|p| p.uuid == *u))
-        .and_then(|p| p.name.clone());
+        .and_then(|p| p.name.clone())
+        .and_then(given);
     Header {
         csp,
         system_name,
@@ -418,14 +429,13 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
     };
 
     let Some(risk) = risk else {
-        it.weakness_name = non_empty(line_text(&pi.title));
-        it.weakness_description = non_empty(multiline_text(&pi.description));
+        it.weakness_name = given(line_text(&pi.title));
+        it.weakness_description = given(multiline_text(&pi.description));
         return it;
     };
-    it.weakness_name =
-        non_empty(line_text(&risk.title)).or_else(|| non_empty(line_text(&pi.title)));
-    it.weakness_description = non_empty(multiline_text(&risk.description))
-        .or_else(|| non_empty(multiline_text(&pi.description)));
+    it.weakness_name = given(line_text(&risk.title)).or_else(|| given(line_text(&pi.title)));
+    it.weakness_description =
+        given(multiline_text(&risk.description)).or_else(|| given(multiline_text(&pi.description)));
     it.controls = fr_props(&risk.props, "impacted-control-id")
         .map(|p| p.value.clone())
         .collect();
@@ -452,10 +462,15 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
     it.adjusted_rating = rating(risk, "adjusted");
     for c in &risk.characterizations {
         for a in &c.origin.actors {
-            for name in ["plugin-id", "vulnerability-id"] {
-                it.source_ids
-                    .extend(fr_props(&a.props, name).map(|p| p.value.clone()));
-            }
+            it.source_ids.extend(
+                a.props
+                    .iter()
+                    .filter(|p| {
+                        is_fedramp(p.ns.as_ref())
+                            && matches!(p.name.as_str(), "plugin-id" | "vulnerability-id")
+                    })
+                    .map(|p| p.value.clone()),
+            );
         }
         for f in &c.facets {
             let cve_system = f.system.trim_end_matches('/') == CVE_SYSTEM
@@ -486,7 +501,7 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
         .iter()
         .find(|r| r.lifecycle.as_str() == "planned")
     {
-        it.remediation_plan = non_empty(multiline_text(&planned.description));
+        it.remediation_plan = given(multiline_text(&planned.description));
         it.points_of_contact = planned
             .origins
             .iter()

@@ -38,7 +38,7 @@ pub use error::{ExportError, ImportError, ImportErrorKind};
 pub use read::ReadOptions;
 
 use crate::cell::{CellRef, CellValue};
-use crate::columns::{COLUMNS, column};
+use crate::columns::COLUMNS;
 use crate::record::{Header, HeaderField, Item, SheetKind, read_cell, read_header_cell};
 
 /// Something in the workbook (or document) poam read but could not fully use.
@@ -241,6 +241,12 @@ pub fn import(
     Ok(Imported { document, warnings })
 }
 
+/// What a workbook of `doc` shows, as typed values: the header block and one row per
+/// `poam-item`, in document order (before any cell remembered at import is applied).
+pub fn rows(doc: &Document) -> (Header, Vec<Item>) {
+    (extract::header(doc), extract::items(doc, &mut Vec::new()))
+}
+
 /// Writes a document as a workbook in the 2024 template's look.
 pub fn export(doc: &Document) -> Result<Exported, ExportError> {
     let mut notes = Vec::new();
@@ -293,7 +299,6 @@ pub fn export(doc: &Document) -> Result<Exported, ExportError> {
         extra_headers: &extra_headers,
         created,
     })?;
-    let _ = column;
     Ok(Exported {
         bytes,
         warnings: notes
