@@ -39,13 +39,18 @@
 //! * `Em`/`Strong`/`Italic`/`Bold`/`Sub`/`Sup` do not start or end with whitespace or a
 //!   `LineBreak` (it is moved outside: `*foo *` is not emphasis in CommonMark), are not
 //!   empty, and do not contain a node of the same variant (`<em>a <em>b</em></em>`
-//!   becomes `<em>a b</em>`); adjacent `Sub`s (and `Sup`s) are merged because `~a~~b~`
-//!   cannot be written;
-//! * a `Link` contains no `Link`; empty link/image titles are `None`; image alt text has
+//!   becomes `<em>a b</em>`); `Sub`/`Sup` do not nest in each other at all
+//!   (pulldown-cmark cannot parse `~^x^~` reliably); adjacent `Sub`s (and `Sup`s, and
+//!   `Code`s) are merged because `~a~~b~` and `` `a``b` `` read as one run;
+//! * a `Link` contains no `Link` and does not start or end with a `LineBreak`; a `Code`
+//!   inside link text containing `]:` becomes text (at a line start, `[`a]:` reads as a
+//!   link reference definition); empty link/image titles are `None`; image alt text has
 //!   no line breaks;
 //! * `Code` is not empty and has no line breaks (CommonMark turns them into spaces);
 //! * `Insert` ids are tokens that survive Markdown (letters, digits, `.`, `-`, and `_`
 //!   between two letters/digits); any other insert becomes its literal text;
+//! * inside a list item, a block quote ending with an empty list item absorbs a directly
+//!   following block quote (works around a pulldown-cmark quirk, see `normalize.rs`);
 //! * empty paragraphs and lists without items are removed; ordered lists have
 //!   `start: Some(n)` with `n <= 999_999_999` (CommonMark's limit), bullet lists
 //!   `start: None`; heading levels are 1..=6;
@@ -65,7 +70,18 @@
 //!   normalization) and is what a Markdown round trip yields.
 //! * Markdown-only constructs map onto the tree: raw HTML becomes literal `Text`, autolinks
 //!   become `Link`s, reference links are resolved, indented code becomes `Pre`, a soft
-//!   line break becomes `"\n"`.
+//!   line break becomes `"\n"`, setext headings become `Heading`s.
+//!
+//! # Markdown dialect notes
+//!
+//! * Intraword sub/superscript as NIST's converter writes it (`H~2~O`, `x^2^`) is read as
+//!   `Sub`/`Sup` and written that way when the content is a plain word; pulldown-cmark
+//!   alone would leave it as text.
+//! * Where CommonMark's flanking rules would stop a delimiter from working (`a*(b)*c`),
+//!   the writer emits the neighbouring letter as a numeric character reference
+//!   (`&#97;*(b)*&#99;`), which reads back as the same letter.
+//! * `markup-line` is inline-only: block syntax at a line start (`1. `, `# `, `- `, ...)
+//!   is literal text when reading, so it is not escaped when writing a title.
 //!
 //! XML-specific decisions (whitespace, unknown elements, `<img>` as a block, ...) are
 //! documented in the [`xml`] module.

@@ -516,14 +516,29 @@ fn norm_top_inlines(v: Vec<Inline>, newlines: bool, depth: usize) -> Vec<Inline>
     v
 }
 
+/// Passes of the rules until the result is canonical. One pass almost always suffices;
+/// a second is needed when a rewrite enables another one (e.g. two code spans inside
+/// link text merge into one containing `]:`, which then becomes text).
+const MAX_PASSES: usize = 4;
+
 pub(crate) fn normalize_line(v: &mut Vec<Inline>) {
-    let old = std::mem::take(v);
-    *v = norm_top_inlines(old, true, 0);
+    for _ in 0..MAX_PASSES {
+        let old = std::mem::take(v);
+        *v = norm_top_inlines(old, true, 0);
+        if is_line_normalized(v) {
+            return;
+        }
+    }
 }
 
 pub(crate) fn normalize_blocks(v: &mut Vec<Block>) {
-    let old = std::mem::take(v);
-    *v = norm_blocks(old, 0);
+    for _ in 0..MAX_PASSES {
+        let old = std::mem::take(v);
+        *v = norm_blocks(old, 0);
+        if is_blocks_normalized(v) {
+            return;
+        }
+    }
 }
 
 fn norm_blocks(input: Vec<Block>, depth: usize) -> Vec<Block> {

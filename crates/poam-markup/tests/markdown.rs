@@ -641,3 +641,77 @@ fn display_is_markdown() {
     assert_eq!(l.to_string(), "**x**");
     assert_eq!(MarkupLine::from("*a*").0, vec![Inline::Em(vec![t("a")])]);
 }
+
+/// Shapes the property tests found; each once broke the Markdown round trip.
+#[test]
+fn regressions_found_by_property_tests() {
+    let link = |title: Option<&str>, content: Vec<Inline>| Inline::Link {
+        href: "https://example.com/a?b=1&c=2".into(),
+        title: title.map(str::to_owned),
+        content,
+    };
+    let list = |items: Vec<Vec<Block>>| Block::List {
+        ordered: false,
+        start: None,
+        items,
+    };
+    let cases: Vec<Vec<Block>> = vec![
+        vec![Block::Blockquote(vec![Block::Blockquote(vec![])])],
+        vec![p(vec![Inline::Link {
+            href: String::new(),
+            title: Some("a".into()),
+            content: vec![],
+        }])],
+        vec![p(vec![Inline::Sub(vec![Inline::Sup(vec![t("*")])])])],
+        vec![p(vec![Inline::Strong(vec![
+            Inline::Code("a".into()),
+            Inline::Code("a".into()),
+        ])])],
+        vec![Block::Table(Table {
+            rows: vec![TableRow {
+                cells: vec![TableCell {
+                    header: true,
+                    align: None,
+                    content: vec![link(Some("|"), vec![t("x")])],
+                }],
+            }],
+        })],
+        vec![p(vec![t("\\a"), Inline::Em(vec![t("*")])])],
+        vec![p(vec![link(
+            None,
+            vec![Inline::Sub(vec![Inline::Code("]:".into())])],
+        )])],
+        vec![p(vec![link(
+            None,
+            vec![Inline::Bold(vec![
+                Inline::Code("]".into()),
+                Inline::Code(":".into()),
+            ])],
+        )])],
+        vec![p(vec![link(
+            None,
+            vec![Inline::Strong(vec![t("a")]), Inline::LineBreak],
+        )])],
+        vec![p(vec![Inline::Sub(vec![t("<#@a>")])])],
+        vec![list(vec![vec![
+            Block::Blockquote(vec![list(vec![
+                vec![p(vec![t("*")]), p(vec![t("a")])],
+                vec![],
+            ])]),
+            p(vec![Inline::Code("a".into())]),
+        ]])],
+        vec![list(vec![vec![
+            Block::Blockquote(vec![list(vec![
+                vec![p(vec![t("*")]), p(vec![t("a")])],
+                vec![],
+            ])]),
+            Block::Blockquote(vec![p(vec![t("b")])]),
+        ]])],
+    ];
+    for blocks in cases {
+        let n = MarkupMultiline(blocks.clone()).markdown_equivalent();
+        assert!(n.is_normalized(), "{blocks:?}");
+        let out = n.to_markdown();
+        assert_eq!(MarkupMultiline::from_markdown(&out), n, "{out:?}");
+    }
+}

@@ -3,9 +3,9 @@
 //! The output must parse back to exactly the same (normalized) tree, so:
 //!
 //! * every literal character that could be syntax is backslash-escaped (`*`, `` ` ``,
-//!   `[`, `]`, `|`, `~`, `^`, `"`, `_` at a word boundary, `\` before punctuation, `<`
-//!   before a tag-like character, `&` before an entity-like sequence, `{{`, and block
-//!   syntax at the start of a paragraph line);
+//!   `[`, `]`, `|`, `~`, `^`, `"`, `<`, `_` at a word boundary, `\` before punctuation,
+//!   `&` before an entity-like sequence, `{{`, and block syntax at the start of a
+//!   paragraph line);
 //! * emphasis delimiters must satisfy CommonMark's flanking rules. `*` / `_` is chosen so
 //!   that adjacent delimiter runs never merge (`*a*_b_`, `**_x_**`), and when a delimiter
 //!   sits between a letter and punctuation (`a*(b)*c`), the neighbouring letter is written
@@ -619,16 +619,53 @@ impl InlineWriter {
     }
 
     fn text(&mut self, t: &str, next_is_link: bool, next_is_delimited: bool) {
-        let chars: Vec<char> = t.chars().collect();
-        let n = chars.len();
+        if t.is_empty() {
+            return;
+        }
+        // Fast path: nothing to escape and no line start to check.
+        let special = |b: u8| {
+            matches!(
+                b,
+                b'*' | b'`'
+                    | b'['
+                    | b']'
+                    | b'|'
+                    | b'~'
+                    | b'^'
+                    | b'"'
+                    | b'<'
+                    | b'\\'
+                    | b'_'
+                    | b'&'
+                    | b'!'
+                    | b'{'
+                    | b'#'
+                    | b'\n'
+            )
+        };
+        if self.need == Need::Nothing
+            && !(self.line_start && self.mode == Mode::Paragraph)
+            && !t.bytes().any(special)
+        {
+            let last = t.char_indices().next_back().map_or(0, |(i, _)| i);
+            self.last_literal = Some(self.out.len() + last);
+            self.out.push_str(t);
+            self.line_start = false;
+            return;
+        }
         // Characters that may still be rewritten as references (first: after a closer;
         // last: before an opener), so they do not count as letters for `_` decisions.
         let first_may_change = self.need == Need::WsOrPunct;
         let mut escape_at: Option<usize> = None;
-        for i in 0..n {
-            let c = chars[i];
-            let prev = if i > 0 { Some(chars[i - 1]) } else { None };
-            let next = chars.get(i + 1).copied();
+        let mut prev: Option<char> = None;
+        for (i, c) in t.char_indices() {
+            let after = &t[i + c.len_utf8()..];
+            let next = after.chars().next();
+            let is_last = after.is_empty();
+            // The next character is the last one (a following opener may rewrite it).
+            let next_is_last = next.is_some_and(|x| x.len_utf8() == after.len());
+            let prev_char = prev;
+            prev = Some(c);
             if i == 0 && self.need == Need::WsOrPunct {
                 self.need = Need::Nothing;
                 if !is_ws_or_ascii_punct(c) {
@@ -646,14 +683,12 @@ impl InlineWriter {
             }
             let mut escape = false;
             if self.line_start && self.mode == Mode::Paragraph {
-                let rest: String = chars[i..].iter().collect();
-                if let Some(p) = block_start_escape(&rest) {
-                    // `p` is a byte offset into `rest`; the escape goes before that char.
-                    let char_idx = i + rest[..p].chars().count();
-                    if char_idx == i {
+                if let Some(p) = block_start_escape(&t[i..]) {
+                    // `p` is a byte offset into the line; the escape goes before that char.
+                    if p == 0 {
                         escape = true;
                     } else {
-                        escape_at = Some(char_idx);
+                        escape_at = Some(i + p);
                     }
                 }
             }
@@ -663,27 +698,24 @@ impl InlineWriter {
             }
             escape = escape
                 || match c {
-                    '*' | '`' | '[' | ']' | '|' | '~' | '^' | '"' => true,
+                    // `<` always: raw HTML, and e-mail autolinks (`<x#@y>`, even with
+                    // emphasis inside: autolinks bind tighter) start with it.
+                    '*' | '`' | '[' | ']' | '|' | '~' | '^' | '"' | '<' => true,
                     // Also before a last character that a following opener may turn into
                     // a reference (`\\&#97;` would read as a literal `&#97;`).
                     '\\' => {
                         next.is_none_or(|x| x.is_ascii_punctuation() || x == '\n')
-                            || (i + 2 == n && next_is_delimited)
+                            || (next_is_last && next_is_delimited)
                     }
                     '_' => {
-                        let prev_ok = prev.is_some_and(char::is_alphanumeric)
-                            && !(i == 1 && first_may_change);
+                        let prev_ok = prev_char.is_some_and(char::is_alphanumeric)
+                            && !(i == 0 || (first_may_change && prev_is_first(t, i)));
                         let next_ok = next.is_some_and(char::is_alphanumeric)
-                            && !(i + 2 == n && next_is_delimited);
+                            && !(next_is_last && next_is_delimited);
                         !(prev_ok && next_ok)
                     }
-                    '&' => {
-                        let rest: String = chars[i..].iter().take(40).collect();
-                        looks_like_entity(rest.as_bytes())
-                    }
-                    '<' => next
-                        .is_some_and(|x| x.is_ascii_alphabetic() || matches!(x, '/' | '!' | '?')),
-                    '!' => i + 1 == n && next_is_link,
+                    '&' => looks_like_entity(&t.as_bytes()[i..]),
+                    '!' => is_last && next_is_link,
                     '{' => next == Some('{'),
                     '#' => self.mode == Mode::Heading,
                     _ => false,
@@ -698,10 +730,13 @@ impl InlineWriter {
                 self.out.push(c);
             }
         }
-        if n > 0 {
-            self.need = Need::Nothing;
-        }
+        self.need = Need::Nothing;
     }
+}
+
+/// Whether the character before byte `i` of `t` is the first character of `t`.
+fn prev_is_first(t: &str, i: usize) -> bool {
+    t[..i].chars().count() == 1
 }
 
 fn is_delimited(n: &Inline) -> bool {

@@ -32,6 +32,10 @@ pub fn rich_text() -> impl Strategy<Value = String> {
         1 => Just("<http://x.y>".to_owned()),
         1 => Just("[a]: /b".to_owned()),
         1 => Just("snake_case".to_owned()),
+        1 => Just("<#@a>".to_owned()),
+        1 => Just("H~2~O".to_owned()),
+        1 => Just("x^2^".to_owned()),
+        1 => Just("a@b.c".to_owned()),
         1 => Just("  ".to_owned()),
     ];
     prop::collection::vec(piece, 0..4).prop_map(|v| v.concat())
