@@ -682,14 +682,15 @@ impl InlineWriter {
                 continue;
             }
             let mut escape = false;
-            if self.line_start && self.mode == Mode::Paragraph {
-                if let Some(p) = block_start_escape(&t[i..]) {
-                    // `p` is a byte offset into the line; the escape goes before that char.
-                    if p == 0 {
-                        escape = true;
-                    } else {
-                        escape_at = Some(i + p);
-                    }
+            if self.line_start
+                && self.mode == Mode::Paragraph
+                && let Some(p) = block_start_escape(&t[i..])
+            {
+                // `p` is a byte offset into the line; the escape goes before that char.
+                if p == 0 {
+                    escape = true;
+                } else {
+                    escape_at = Some(i + p);
                 }
             }
             if escape_at == Some(i) {
