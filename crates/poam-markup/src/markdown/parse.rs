@@ -91,6 +91,13 @@ pub(crate) fn parse_multiline(s: Cow<'_, str>) -> Vec<Block> {
     if is_plain(&s, true) {
         return vec![Block::Paragraph(vec![Inline::Text(s.into_owned())])];
     }
+    // Plain paragraphs separated by blank lines (the usual shape of OSCAL remarks).
+    if s.contains("\n\n") && s.split("\n\n").all(|p| is_plain(p, true)) {
+        return s
+            .split("\n\n")
+            .map(|p| Block::Paragraph(vec![Inline::Text(p.to_owned())]))
+            .collect();
+    }
     let mut blocks = Builder::new(&s, &[]).run();
     normalize::normalize_blocks(&mut blocks);
     blocks
@@ -998,6 +1005,47 @@ mod tests {
         assert!(!is_plain("_x", false));
         assert!(!is_plain("a {{ insert: param, x }}", false));
         assert!(!is_plain("", false));
+    }
+
+    fn slow_multiline(s: &str) -> Vec<Block> {
+        let mut blocks = Builder::new(s, &[]).run();
+        normalize::normalize_blocks(&mut blocks);
+        blocks
+    }
+
+    fn slow_line(s: &str) -> Vec<Inline> {
+        let collapsed = collapse_line_breaks(s);
+        let (src, inserted) = neutralize_line_starts(&collapsed);
+        let mut inlines = Vec::new();
+        flatten_blocks(Builder::new(&src, &inserted).run(), &mut inlines);
+        normalize::normalize_line(&mut inlines);
+        inlines
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// The fast paths give exactly what pulldown-cmark would.
+        #[test]
+        fn fast_paths_agree_with_the_parser(s in "[a-c1 ._~^&;#{}()!\\-\n\u{e9}]{0,12}") {
+            proptest::prop_assert_eq!(parse_multiline(Cow::Borrowed(&s)), slow_multiline(&s));
+            proptest::prop_assert_eq!(parse_line(Cow::Borrowed(&s)), slow_line(&s));
+        }
+    }
+
+    #[test]
+    fn plain_paragraphs_fast_path_matches_the_parser() {
+        for s in ["One.\n\nTwo.", "a\n\n\nb", "a\n\n# b", "a\n\n b", "a\n\n"] {
+            assert_eq!(
+                parse_multiline(Cow::Borrowed(s)),
+                slow_multiline(s),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
