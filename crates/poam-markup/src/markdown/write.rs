@@ -574,8 +574,16 @@ impl InlineWriter {
         // Opener: must be left-flanking. For `*` that holds when the next character is
         // not punctuation; otherwise (and always for `_`, `~`, `^`) the previous character
         // must be whitespace or punctuation.
-        let next_alnum = matches!(content.first(), Some(Inline::Text(t))
-            if t.chars().next().is_some_and(char::is_alphanumeric));
+        // The next character must also stay a letter: a one-character text right before
+        // another opener may still be rewritten as a reference (`&`, punctuation).
+        let next_alnum = match content {
+            [Inline::Text(t), rest @ ..] => {
+                let mut chars = t.chars();
+                chars.next().is_some_and(char::is_alphanumeric)
+                    && (chars.next().is_some() || !rest.first().is_some_and(is_delimited))
+            }
+            _ => false,
+        };
         if !(ch == '*' && next_alnum) {
             self.ensure_prev_ws_or_punct();
         }
