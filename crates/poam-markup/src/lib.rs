@@ -22,8 +22,8 @@
 //! * `from_markdown` always returns a normalized tree;
 //! * `from_markdown(&t.to_markdown()) == t` for every normalized tree `t` that contains
 //!   no [`Inline::Italic`], [`Inline::Bold`] or [`Inline::Quote`] (see "lossy mappings");
-//! * for any tree, `to_markdown` writes the normalized form of the tree, so
-//!   `from_markdown(&t.to_markdown()) == t.markdown_equivalent()`.
+//! * for any tree, `to_markdown` first maps `Italic`/`Bold` to `Em`/`Strong` and
+//!   normalizes, so `from_markdown(&t.to_markdown()) == t.markdown_equivalent()`.
 //!
 //! A normalized tree satisfies (see `normalize.rs` for the rules and the reasons):
 //!
@@ -43,8 +43,8 @@
 //!   (pulldown-cmark cannot parse `~^x^~` reliably); adjacent `Sub`s (and `Sup`s, and
 //!   `Code`s) are merged because `~a~~b~` and `` `a``b` `` read as one run;
 //! * a `Link` contains no `Link` and does not start or end with a `LineBreak`; a `Code`
-//!   inside link text containing `]:` becomes text (at a line start, `[`a]:` reads as a
-//!   link reference definition); empty link/image titles are `None`; image alt text has
+//!   inside link text containing `]:` becomes text (at a line start, ``[`a]:`` reads as
+//!   a link reference definition); empty link/image titles are `None`; image alt text has
 //!   no line breaks;
 //! * `Code` is not empty and has no line breaks (CommonMark turns them into spaces);
 //! * `Insert` ids are tokens that survive Markdown (letters, digits, `.`, `-`, and `_`

@@ -708,11 +708,19 @@ fn regressions_found_by_property_tests() {
             Block::Blockquote(vec![p(vec![t("b")])]),
         ]])],
     ];
-    let cases = cases.into_iter().chain([vec![p(vec![
-        t("¹"),
-        Inline::Em(vec![t("𞹡"), Inline::Sup(vec![t("￼")])]),
-        t(":"),
-    ])]]);
+    let cases = cases.into_iter().chain([
+        vec![p(vec![
+            t("¹"),
+            Inline::Em(vec![t("𞹡"), Inline::Sup(vec![t("￼")])]),
+            t(":"),
+        ])],
+        vec![p(vec![
+            t("\""),
+            Inline::Sub(vec![t("a")]),
+            t("1. \""),
+            Inline::Sub(vec![t("-")]),
+        ])],
+    ]);
     for blocks in cases {
         let n = MarkupMultiline(blocks.clone()).markdown_equivalent();
         assert!(n.is_normalized(), "{blocks:?}");

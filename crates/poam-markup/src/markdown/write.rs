@@ -460,7 +460,7 @@ impl InlineWriter {
                     } else {
                         '^'
                     };
-                    match self.bare_script(c, d, next) {
+                    match self.bare_script(c) {
                         Some(text) => {
                             let mut s = String::with_capacity(text.len() + 2);
                             s.push(d);
@@ -530,15 +530,12 @@ impl InlineWriter {
         }
     }
 
-    /// `H~2~O`, `x^2^`: a sub/superscript of plain word characters next to a letter or
+    /// `H~2~O`, `x^2^`: a sub/superscript of plain word characters right after a letter or
     /// digit is written bare, the way NIST's converter does; the reader recognises it
-    /// (pulldown-cmark alone would not, see `parse::split_verbatim_syntax`).
-    fn bare_script<'n>(
-        &self,
-        content: &'n [Inline],
-        d: char,
-        next: Option<&Inline>,
-    ) -> Option<&'n str> {
+    /// (pulldown-cmark alone leaves it as text, see `parse::split_verbatim_syntax`). Only
+    /// after a letter: there the opening delimiter can never open, so pulldown-cmark cannot
+    /// pair it with some later `~`.
+    fn bare_script<'n>(&self, content: &'n [Inline]) -> Option<&'n str> {
         let [Inline::Text(text)] = content else {
             return None;
         };
@@ -549,18 +546,13 @@ impl InlineWriter {
                     '.' | ',' | '-' | '+' | '=' | '(' | ')' | '/' | '%' | '\''
                 )
         });
-        if !safe {
-            return None;
-        }
         let prev = if self.line_start {
             None
         } else {
             self.out.chars().next_back()
         };
         let prev_word = self.last_literal.is_some() && prev.is_some_and(char::is_alphanumeric);
-        let next_word = matches!(next, Some(Inline::Text(t))
-            if t.chars().next().is_some_and(char::is_alphanumeric));
-        ((prev_word || next_word) && prev != Some(d)).then_some(text.as_str())
+        (safe && prev_word).then_some(text.as_str())
     }
 
     fn delimited(
