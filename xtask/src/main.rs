@@ -1,6 +1,7 @@
 //! Project automation for `poam` (the xtask pattern): `cargo xtask <command>`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod codegen;
 mod conformance;
 mod r#gen;
@@ -16,7 +17,10 @@ commands:
   conformance <REFERENCE-DIR>           run the conformance suite against the reference files
   gen --items N [--format F] [--seed S] [--cycle C] -o FILE
                                         write a realistic FedRAMP POA&M of N items
-                                        (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)";
+                                        (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)
+  bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,..]
+                                        time every pipeline against its floor (release build;
+                                        results in DIR, default <target>/bench/)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,6 +46,10 @@ fn main() -> ExitCode {
             _ => Err(USAGE.to_owned()),
         },
         Some("gen") => r#gen::run(&args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
+        // The release re-run of `bench`, and its per-operation child processes.
+        Some("bench-inner") => bench::run_inner(&root, &args[1..]),
+        Some("bench-one") => bench::run_one(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -104,15 +104,6 @@ impl OutFormat {
             _ => None,
         }
     }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Json => "json",
-            Self::Yaml => "yaml",
-            Self::Xml => "xml",
-            Self::Xlsx => "xlsx",
-        }
-    }
 }
 
 const USAGE: &str =
@@ -212,7 +203,11 @@ pub fn render(doc: &Document, format: OutFormat) -> Result<Vec<u8>, String> {
         OutFormat::Json => poam_io::Format::Json,
         OutFormat::Yaml => poam_io::Format::Yaml,
         OutFormat::Xml => poam_io::Format::Xml,
-        OutFormat::Xlsx => return Err("xlsx output needs poam-xlsx, which is not built yet".into()),
+        OutFormat::Xlsx => {
+            return poam_xlsx::export(doc)
+                .map(|e| e.bytes)
+                .map_err(|e| format!("cannot write the workbook: {e}"));
+        }
     };
     poam_io::write(doc, f).map_err(|e| format!("cannot write {format:?}: {e}"))
 }
@@ -507,5 +502,61 @@ mod tests {
         assert!(Options::parse(&args("--items 10 -o x.txt")).is_err());
         assert!(Options::parse(&args("--items 10")).is_err());
         assert!(Options::parse(&args("--items 10 --cycle 0 -o x.json")).is_err());
+    }
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use super::*;
+
+    /// Every diagnostic of `profile` at error level, as text.
+    fn errors(doc: &Document, profile: poam_validate::Profile, cycle: u32) -> Vec<String> {
+        let opts = poam_validate::Options {
+            profile,
+            as_of: as_of(cycle),
+            ssp: None,
+            schema: None,
+        };
+        let bytes = render(doc, OutFormat::Json).unwrap_or_default();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let name = poam_io::SourceName("generated.json".into());
+        match poam_validate::validate_text(&text, poam_io::Format::Json, &name, &opts) {
+            Ok(diags) => diags
+                .iter()
+                .filter(|d| d.severity == poam_validate::Severity::Error)
+                .map(|d| format!("{} {} {}", d.rule, d.pointer, d.message))
+                .collect(),
+            Err(e) => vec![e.to_string()],
+        }
+    }
+
+    #[test]
+    fn generated_documents_pass_oscal_and_fedramp_validation() -> Result<(), String> {
+        for cycle in [1, 2] {
+            let doc = generate(300, 11, cycle)?;
+            for profile in [
+                poam_validate::Profile::Oscal,
+                poam_validate::Profile::Fedramp,
+            ] {
+                let e = errors(&doc, profile, cycle);
+                assert!(
+                    e.is_empty(),
+                    "cycle {cycle}, {profile:?}: {} errors:\n{}",
+                    e.len(),
+                    e[..e.len().min(15)].join("\n")
+                );
+            }
+        }
+        // The check sees errors when there are some: a risk without its deadline.
+        let mut doc = generate(20, 11, 1)?;
+        doc.plan_of_action_and_milestones.risks[3].deadline = None;
+        let e = errors(&doc, poam_validate::Profile::Fedramp, 1);
+        assert!(
+            e.iter()
+                .any(|x| x
+                    .starts_with("fedramp-risk-deadline /plan-of-action-and-milestones/risks/3")),
+            "{e:?}"
+        );
+        Ok(())
     }
 }

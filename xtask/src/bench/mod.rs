@@ -1,0 +1,353 @@
+//! `cargo xtask bench`: every pipeline timed against its floor, from 1,000 to 100,000 items.
+//!
+//! ```text
+//! cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops a,b]
+//! ```
+//!
+//! For each size the inputs are generated once (`cargo xtask gen`'s generator, cached under
+//! `<target>/bench-data/`), then every operation runs in a child process of its own
+//! (`xtask bench-one`), `R` times (default 5 up to 10,000 items, 3 above); the table shows
+//! the median, MB/s, items/s, the child's peak RSS and the ratio to the operation's floor
+//! measured in the same run on the same file. Results go to `DIR/results.json` and
+//! `DIR/results.md` (default `<target>/bench/`).
+//!
+//! The measured code must be optimised, so `cargo xtask bench` (a debug build through the
+//! cargo alias) re-runs itself as `cargo run --release -p xtask -- bench-inner ...`.
+//! Benchmarks report; they assert nothing about time.
+
+mod ops;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use ops::{Files, OPS, Op, Sample};
+
+use crate::r#gen;
+
+/// Bump when the generator's output changes, so cached inputs are regenerated.
+const GENERATOR_VERSION: u32 = 1;
+
+const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP]";
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub sizes: Vec<u64>,
+    /// Repetitions per operation; `None`: 5 up to 10,000 items, 3 above.
+    pub reps: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub seed: u64,
+    /// Only these operations (floors and baselines are added when needed).
+    pub ops: Option<Vec<String>>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut o = Options {
+            sizes: vec![1000, 10_000, 100_000],
+            reps: None,
+            out: None,
+            seed: 1,
+            ops: None,
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let mut value = || {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+            };
+            match a.as_str() {
+                "--sizes" => {
+                    o.sizes = value()?
+                        .split(',')
+                        .map(|s| {
+                            s.trim()
+                                .replace('_', "")
+                                .parse::<u64>()
+                                .ok()
+                                .filter(|n| *n > 0)
+                                .ok_or_else(|| format!("--sizes: {s:?} is not a positive integer"))
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
+                "--reps" => {
+                    o.reps = Some(
+                        value()?
+                            .parse()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or("--reps wants a positive integer")?,
+                    );
+                }
+                "--out" => o.out = Some(PathBuf::from(value()?)),
+                "--seed" => {
+                    o.seed = value()?
+                        .parse()
+                        .map_err(|_| "--seed wants a non-negative integer")?;
+                }
+                "--ops" => {
+                    let list: Vec<String> =
+                        value()?.split(',').map(|s| s.trim().to_owned()).collect();
+                    if let Some(bad) = list.iter().find(|n| ops::find(n).is_none()) {
+                        let known: Vec<&str> = OPS.iter().map(|o| o.name).collect();
+                        return Err(format!(
+                            "unknown operation {bad:?}; known: {}",
+                            known.join(", ")
+                        ));
+                    }
+                    o.ops = Some(list);
+                }
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        Ok(o)
+    }
+
+    fn reps_for(&self, items: u64) -> usize {
+        self.reps.unwrap_or(if items <= 10_000 { 5 } else { 3 })
+    }
+
+    /// The operations to run: the chosen ones plus the floors they are compared with.
+    fn selected(&self) -> Vec<&'static Op> {
+        match &self.ops {
+            None => OPS.iter().collect(),
+            Some(list) => OPS
+                .iter()
+                .filter(|op| {
+                    list.iter().any(|n| {
+                        n == op.name || ops::find(n).and_then(|o| o.floor) == Some(op.name)
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The target directory cargo builds into (and the benchmark caches into).
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map_or_else(
+            || root.join("target"),
+            |p| if p.is_absolute() { p } else { root.join(p) },
+        )
+}
+
+/// `cargo xtask bench ...`: re-runs itself optimised unless it already is.
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    Options::parse(args)?;
+    if !cfg!(debug_assertions) {
+        return run_inner(root, args);
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("bench: building xtask in release mode (the measured code must be optimised)...");
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--",
+            "bench-inner",
+        ])
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("bench failed ({status})"))
+    }
+}
+
+/// `xtask bench-inner ...` (release build): generates inputs, runs every operation, reports.
+pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
+    let opts = Options::parse(args)?;
+    if cfg!(debug_assertions) {
+        eprintln!("bench: warning: this is a debug build; times are not meaningful");
+    }
+    let target = target_dir(root);
+    let data = target
+        .join("bench-data")
+        .join(format!("g{GENERATOR_VERSION}-seed{}", opts.seed));
+    let out = opts.out.clone().unwrap_or_else(|| target.join("bench"));
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+
+    let machine = report::Machine::detect();
+    eprintln!("bench: {}", machine.summary());
+    let mut runs = Vec::new();
+    for &items in &opts.sizes {
+        let files = Files::new(&data, items);
+        prepare(&files, items, opts.seed)?;
+        let reps = opts.reps_for(items);
+        let mut rows = Vec::new();
+        for op in opts.selected() {
+            eprint!("bench: {items} items: {:<16}", op.name);
+            let t = Instant::now();
+            let sample = run_child(&exe, op, &data, items, reps);
+            match &sample {
+                Ok(s) => eprintln!(
+                    " median {:.3} s ({:.0} s wall)",
+                    report::median(&s.times),
+                    t.elapsed().as_secs_f64()
+                ),
+                Err(e) => eprintln!(" FAILED: {}", e.lines().next().unwrap_or_default()),
+            }
+            rows.push(report::Row { op, sample });
+        }
+        let run = report::SizeRun::new(items, reps, &files, rows);
+        println!("{}", run.text_table());
+        runs.push(run);
+    }
+    let machine = machine.finish();
+    let results = report::Results {
+        machine,
+        seed: opts.seed,
+        runs,
+    };
+    println!("{}", results.targets_text());
+    let json = serde_json::to_vec_pretty(&results.to_json()).map_err(|e| e.to_string())?;
+    let json_path = out.join("results.json");
+    let md_path = out.join("results.md");
+    poam_io::write_file_atomic(&json_path, &json)
+        .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    poam_io::write_file_atomic(&md_path, results.markdown().as_bytes())
+        .map_err(|e| format!("{}: {e}", md_path.display()))?;
+    eprintln!(
+        "bench: wrote {} and {}",
+        json_path.display(),
+        md_path.display()
+    );
+    Ok(())
+}
+
+/// Writes the input files of one size unless they are cached.
+fn prepare(files: &Files, items: u64, seed: u64) -> Result<(), String> {
+    let all = [
+        &files.json,
+        &files.yaml,
+        &files.xml,
+        &files.xlsx,
+        &files.next_json,
+    ];
+    if all.iter().all(|p| p.is_file()) {
+        return Ok(());
+    }
+    let t = Instant::now();
+    eprint!("bench: generating {items} items...");
+    let doc = r#gen::generate(items, seed, 1)?;
+    for (path, format) in [
+        (&files.json, r#gen::OutFormat::Json),
+        (&files.yaml, r#gen::OutFormat::Yaml),
+        (&files.xml, r#gen::OutFormat::Xml),
+        (&files.xlsx, r#gen::OutFormat::Xlsx),
+    ] {
+        r#gen::write_to(&doc, format, path)?;
+    }
+    drop(doc);
+    let next = r#gen::generate(items, seed, 2)?;
+    r#gen::write_to(&next, r#gen::OutFormat::Json, &files.next_json)?;
+    eprintln!(" {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The marker before the child's result line.
+const RESULT_MARK: &str = "BENCH-RESULT ";
+
+/// Runs one operation in a child process and parses what it reports.
+fn run_child(exe: &Path, op: &Op, data: &Path, items: u64, reps: usize) -> Result<Sample, String> {
+    let output = Command::new(exe)
+        .arg("bench-one")
+        .arg(op.name)
+        .arg(data)
+        .arg(items.to_string())
+        .arg(reps.to_string())
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find_map(|l| l.strip_prefix(RESULT_MARK));
+    match (output.status.success(), line) {
+        (true, Some(line)) => report::parse_sample(line),
+        _ => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            Err(format!("{} {}", output.status, stderr.trim()))
+        }
+    }
+}
+
+/// `xtask bench-one OP DATA-DIR ITEMS REPS`: the child side.
+pub fn run_one(args: &[String]) -> Result<(), String> {
+    let [name, data, items, reps] = args else {
+        return Err("usage: xtask bench-one OP DATA-DIR ITEMS REPS".into());
+    };
+    let op = ops::find(name).ok_or_else(|| format!("unknown operation {name:?}"))?;
+    let items: u64 = items.parse().map_err(|_| "ITEMS must be an integer")?;
+    let reps: usize = reps.parse().map_err(|_| "REPS must be an integer")?;
+    let files = Files::new(Path::new(data), items);
+    let sample = ops::run_one(op, &files, reps)?;
+    println!("{RESULT_MARK}{}", report::sample_json(&sample));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn options_parse_sizes_and_ops() -> Result<(), String> {
+        let o = Options::parse(&args(
+            "--sizes 1000,10_000 --reps 2 --ops json-read,xml-read",
+        ))?;
+        assert_eq!(o.sizes, vec![1000, 10_000]);
+        assert_eq!(o.reps_for(100_000), 2);
+        let names: Vec<&str> = o.selected().iter().map(|op| op.name).collect();
+        assert_eq!(names, ["json-scan", "json-read", "xml-scan", "xml-read"]);
+        assert!(Options::parse(&args("--sizes 10,x")).is_err());
+        assert!(Options::parse(&args("--ops nope")).is_err());
+        assert!(Options::parse(&args("--reps 0")).is_err());
+        let d = Options::parse(&[])?;
+        assert_eq!((d.reps_for(10_000), d.reps_for(100_000)), (5, 3));
+        Ok(())
+    }
+
+    #[test]
+    fn every_floor_names_an_operation() {
+        for op in OPS {
+            if let Some(f) = op.floor {
+                assert!(ops::find(f).is_some(), "{} has unknown floor {f}", op.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_operation_runs_on_a_small_document() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let files = Files::new(dir.path(), 20);
+        prepare(&files, 20, 1)?;
+        for op in OPS {
+            let s = ops::run_one(op, &files, 2).map_err(|e| format!("{}: {e}", op.name))?;
+            assert_eq!(s.times.len(), 2, "{}", op.name);
+            assert!(s.hwm_kib > 0, "{}", op.name);
+            if op.output_rate {
+                assert!(
+                    s.out_bytes > 1000,
+                    "{} wrote {} bytes",
+                    op.name,
+                    s.out_bytes
+                );
+            }
+        }
+        Ok(())
+    }
+}

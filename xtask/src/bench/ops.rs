@@ -1,0 +1,455 @@
+//! The measured operations, and the child process that runs one of them.
+//!
+//! Each operation runs in a child process of its own (`xtask bench-one OP ...`), so that its
+//! peak resident memory (`VmHWM` from `/proc/self/status`, read just before the child exits)
+//! is its own and not the high-water mark of everything measured before it. The child loads
+//! its inputs untimed, then times `reps` repetitions of the operation alone; dropping the
+//! result is not timed (a CLI can exit without freeing).
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use poam_io::{Format, SourceName};
+use poam_model::Document;
+
+use crate::r#gen;
+
+/// Which input file an operation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Json,
+    Yaml,
+    Xml,
+    Xlsx,
+    /// Cycle 2 of the same POA&M in JSON (with cycle 1 as the old/base document).
+    Cycles,
+}
+
+/// One benchmarked operation.
+#[derive(Debug)]
+pub struct Op {
+    /// Name on the command line and in the results.
+    pub name: &'static str,
+    /// What the table calls it.
+    pub label: &'static str,
+    pub input: Input,
+    /// The floor this operation is compared with, by name (`None` for floors).
+    pub floor: Option<&'static str>,
+    /// Whether MB/s is computed from the output size (writers) rather than the input's.
+    pub output_rate: bool,
+}
+
+macro_rules! op {
+    ($name:literal, $label:literal, $input:ident, $floor:expr, $out:literal) => {
+        Op {
+            name: $name,
+            label: $label,
+            input: Input::$input,
+            floor: $floor,
+            output_rate: $out,
+        }
+    };
+}
+
+/// Every operation, in table order: floors first within each format.
+pub const OPS: &[Op] = &[
+    op!("read-bytes", "read file bytes (floor)", Json, None, false),
+    op!(
+        "json-scan",
+        "JSON syntax-only scan, IgnoredAny (floor)",
+        Json,
+        None,
+        false
+    ),
+    op!(
+        "json-value",
+        "JSON serde_json::Value parse + write (baseline)",
+        Json,
+        None,
+        false
+    ),
+    op!("json-read", "JSON read", Json, Some("json-scan"), false),
+    op!("json-write", "JSON write", Json, Some("json-scan"), true),
+    op!(
+        "json-roundtrip",
+        "JSON read + write",
+        Json,
+        Some("json-value"),
+        false
+    ),
+    op!(
+        "yaml-scan",
+        "YAML syntax-only scan, IgnoredAny (floor)",
+        Yaml,
+        None,
+        false
+    ),
+    op!("yaml-read", "YAML read", Yaml, Some("yaml-scan"), false),
+    op!("yaml-write", "YAML write", Yaml, Some("yaml-scan"), true),
+    op!(
+        "xml-scan",
+        "XML bare quick-xml event scan (floor)",
+        Xml,
+        None,
+        false
+    ),
+    op!("xml-read", "XML read", Xml, Some("xml-scan"), false),
+    op!("xml-write", "XML write", Xml, Some("xml-scan"), true),
+    op!("json-to-xml", "JSON -> XML", Json, Some("json-scan"), false),
+    op!("xml-to-json", "XML -> JSON", Xml, Some("xml-scan"), false),
+    op!(
+        "validate",
+        "validate JSON, OSCAL",
+        Json,
+        Some("json-scan"),
+        false
+    ),
+    op!(
+        "validate-fedramp",
+        "validate JSON, OSCAL + FedRAMP",
+        Json,
+        Some("json-scan"),
+        false
+    ),
+    op!(
+        "xlsx-scan",
+        "workbook bare calamine cell read (floor)",
+        Xlsx,
+        None,
+        false
+    ),
+    op!(
+        "xlsx-import",
+        "workbook import",
+        Xlsx,
+        Some("xlsx-scan"),
+        false
+    ),
+    op!(
+        "xlsx-export",
+        "workbook export",
+        Xlsx,
+        Some("xlsx-scan"),
+        true
+    ),
+    op!("diff", "diff of two monthly cycles", Cycles, None, false),
+    op!("merge", "merge of a monthly update", Cycles, None, false),
+];
+
+/// Finds an operation by name.
+pub fn find(name: &str) -> Option<&'static Op> {
+    OPS.iter().find(|o| o.name == name)
+}
+
+/// The input files of one size, as the parent wrote them.
+#[derive(Debug, Clone)]
+pub struct Files {
+    pub json: PathBuf,
+    pub yaml: PathBuf,
+    pub xml: PathBuf,
+    pub xlsx: PathBuf,
+    /// Cycle 2 in JSON.
+    pub next_json: PathBuf,
+}
+
+impl Files {
+    /// The files of `items` items in `dir`.
+    pub fn new(dir: &Path, items: u64) -> Self {
+        Self {
+            json: dir.join(format!("poam-{items}.json")),
+            yaml: dir.join(format!("poam-{items}.yaml")),
+            xml: dir.join(format!("poam-{items}.xml")),
+            xlsx: dir.join(format!("poam-{items}.xlsx")),
+            next_json: dir.join(format!("poam-{items}-cycle2.json")),
+        }
+    }
+
+    /// The file an input kind names (for [`Input::Cycles`], the old cycle).
+    pub fn of(&self, input: Input) -> &Path {
+        match input {
+            Input::Json | Input::Cycles => &self.json,
+            Input::Yaml => &self.yaml,
+            Input::Xml => &self.xml,
+            Input::Xlsx => &self.xlsx,
+        }
+    }
+}
+
+/// What the child reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Seconds per repetition.
+    pub times: Vec<f64>,
+    /// Bytes the operation produced (0 for readers).
+    pub out_bytes: u64,
+    /// Peak resident set size of the child, KiB.
+    pub hwm_kib: u64,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn load(bytes: &[u8], path: &Path, format: Format) -> Result<Document, String> {
+    poam_io::read(bytes, &SourceName::path(path), Some(format)).map_err(|e| e.to_string())
+}
+
+fn write(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
+    poam_io::write(doc, format).map_err(|e| e.to_string())
+}
+
+/// Times `reps` runs of `f`; `size` tells the output size of a result. Results are dropped
+/// after the clock stops.
+fn time<R>(
+    reps: usize,
+    mut f: impl FnMut() -> Result<R, String>,
+    size: impl Fn(&R) -> u64,
+) -> Result<(Vec<f64>, u64), String> {
+    let mut times = Vec::with_capacity(reps);
+    let mut out = 0;
+    for _ in 0..reps.max(1) {
+        let t = Instant::now();
+        let r = black_box(f()?);
+        times.push(t.elapsed().as_secs_f64());
+        out = size(&r);
+        drop(r);
+    }
+    Ok((times, out))
+}
+
+fn no_size<R>(_: &R) -> u64 {
+    0
+}
+
+fn len(v: &Vec<u8>) -> u64 {
+    v.len() as u64
+}
+
+/// Runs `op` `reps` times on `files` in this process and reports the times and this
+/// process's peak memory.
+pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
+    let path = files.of(op.input);
+    let (times, out_bytes) = match op.name {
+        "read-bytes" => time(reps, || read(path), len)?,
+        "json-scan" => {
+            let bytes = read(path)?;
+            time(
+                reps,
+                || {
+                    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+                        .map_err(|e| e.to_string())
+                },
+                no_size,
+            )?
+        }
+        "json-value" => {
+            let bytes = read(path)?;
+            time(
+                reps,
+                || {
+                    let v: serde_json::Value =
+                        serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                    let mut out = Vec::with_capacity(bytes.len());
+                    serde_json::to_writer_pretty(&mut out, &v).map_err(|e| e.to_string())?;
+                    Ok((v, out))
+                },
+                |(_, out)| out.len() as u64,
+            )?
+        }
+        "json-read" | "yaml-read" | "xml-read" => {
+            let format = format_of(op.input);
+            let bytes = read(path)?;
+            time(reps, || load(&bytes, path, format), no_size)?
+        }
+        "json-write" | "yaml-write" | "xml-write" => {
+            let format = format_of(op.input);
+            let doc = load(&read(path)?, path, format)?;
+            time(reps, || write(&doc, format), len)?
+        }
+        "json-roundtrip" => {
+            let bytes = read(path)?;
+            time(
+                reps,
+                || {
+                    let doc = load(&bytes, path, Format::Json)?;
+                    let out = write(&doc, Format::Json)?;
+                    Ok((doc, out))
+                },
+                |(_, out)| out.len() as u64,
+            )?
+        }
+        "json-to-xml" | "xml-to-json" => {
+            let (from, to) = if op.name == "json-to-xml" {
+                (Format::Json, Format::Xml)
+            } else {
+                (Format::Xml, Format::Json)
+            };
+            let bytes = read(path)?;
+            time(
+                reps,
+                || {
+                    let doc = load(&bytes, path, from)?;
+                    let out = write(&doc, to)?;
+                    Ok((doc, out))
+                },
+                |(_, out)| out.len() as u64,
+            )?
+        }
+        "yaml-scan" => {
+            let bytes = read(path)?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
+            time(reps, || yaml_scan(text), no_size)?
+        }
+        "xml-scan" => {
+            let bytes = read(path)?;
+            time(reps, || xml_scan(&bytes), no_size)?
+        }
+        "validate" | "validate-fedramp" => {
+            let bytes = read(path)?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
+            let opts = poam_validate::Options {
+                profile: if op.name == "validate" {
+                    poam_validate::Profile::Oscal
+                } else {
+                    poam_validate::Profile::Fedramp
+                },
+                as_of: r#gen::as_of(1),
+                ssp: None,
+                schema: None,
+            };
+            let name = SourceName::path(path);
+            time(
+                reps,
+                || {
+                    poam_validate::validate_text(text, Format::Json, &name, &opts)
+                        .map_err(|e| e.to_string())
+                },
+                |diags| diags.len() as u64,
+            )?
+        }
+        "xlsx-scan" => {
+            let bytes = read(path)?;
+            time(reps, || xlsx_scan(&bytes), no_size)?
+        }
+        "xlsx-import" => {
+            let bytes = read(path)?;
+            let name = path.display().to_string();
+            let options = poam_xlsx::ReadOptions::default();
+            time(
+                reps,
+                || poam_xlsx::import(&bytes, &name, &options).map_err(|e| e.to_string()),
+                no_size,
+            )?
+        }
+        "xlsx-export" => {
+            let doc = load(&read(&files.json)?, &files.json, Format::Json)?;
+            time(
+                reps,
+                || {
+                    poam_xlsx::export(&doc)
+                        .map(|e| e.bytes)
+                        .map_err(|e| e.to_string())
+                },
+                len,
+            )?
+        }
+        "diff" => {
+            let old = load(&read(&files.json)?, &files.json, Format::Json)?;
+            let new = load(&read(&files.next_json)?, &files.next_json, Format::Json)?;
+            use poam_cycle::Reporter;
+            time(
+                reps,
+                || {
+                    let d = poam_cycle::diff(&old, "cycle-1", &new, "cycle-2");
+                    Ok(poam_cycle::Human.render(&d))
+                },
+                |report| report.len() as u64,
+            )?
+        }
+        "merge" => {
+            let base = load(&read(&files.json)?, &files.json, Format::Json)?;
+            let next = load(&read(&files.next_json)?, &files.next_json, Format::Json)?;
+            let options = poam_cycle::Options {
+                as_of: poam_model::datatypes::DateTimeWithTimezone::new(r#gen::date_time(
+                    r#gen::as_of(2),
+                    0,
+                    false,
+                )),
+                complete: false,
+                prefer: Some(poam_cycle::Prefer::Last),
+                force: false,
+            };
+            let updates = [poam_cycle::merge::Update {
+                name: "cycle-2",
+                document: &next,
+            }];
+            time(
+                reps,
+                || poam_cycle::merge(&base, &updates, &options).map_err(|e| e.to_string()),
+                |o| o.document.plan_of_action_and_milestones.poam_items.len() as u64,
+            )?
+        }
+        other => return Err(format!("unknown operation {other:?}")),
+    };
+    Ok(Sample {
+        times,
+        out_bytes,
+        hwm_kib: peak_rss_kib().unwrap_or(0),
+    })
+}
+
+fn format_of(input: Input) -> Format {
+    match input {
+        Input::Json | Input::Cycles => Format::Json,
+        Input::Yaml => Format::Yaml,
+        Input::Xml | Input::Xlsx => Format::Xml,
+    }
+}
+
+/// YAML parsed into `IgnoredAny`: the parser's cost without building anything, with the
+/// same limits as `poam_io` (large documents exceed serde-saphyr's defaults).
+fn yaml_scan(text: &str) -> Result<serde::de::IgnoredAny, String> {
+    let mut options = serde_saphyr::Options::default();
+    options.budget = None;
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())
+}
+
+/// Counts quick-xml events over the text: borrowed events, so no allocation and no decoding
+/// of text or attributes (the reader in `poam_io` starts from the same `Reader::from_str`).
+fn xml_scan(bytes: &[u8]) -> Result<u64, String> {
+    use quick_xml::events::Event;
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    let mut events = 0u64;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => return Ok(events),
+            Ok(_) => events += 1,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+/// Reads every cell of every sheet with calamine and counts the non-empty ones: the cost
+/// of unzipping and parsing the sheets' XML and shared strings, with no interpretation.
+fn xlsx_scan(bytes: &[u8]) -> Result<u64, String> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut cells = 0u64;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+        cells += range.used_cells().count() as u64;
+    }
+    Ok(cells)
+}
+
+/// This process's peak resident set size (`VmHWM`), KiB.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
