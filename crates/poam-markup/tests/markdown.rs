@@ -720,6 +720,37 @@ fn regressions_found_by_property_tests() {
             t("1. \""),
             Inline::Sub(vec![t("-")]),
         ])],
+        vec![p(vec![
+            t("H~2~O"),
+            Inline::Sub(vec![t("---")]),
+            Inline::Em(vec![Inline::Sub(vec![t("-")])]),
+        ])],
+        vec![p(vec![
+            t("\"[a]: /b"),
+            Inline::Sup(vec![t("'")]),
+            t("\""),
+            Inline::Sup(vec![Inline::Code("a".into())]),
+        ])],
+        vec![Block::List {
+            ordered: false,
+            start: None,
+            items: vec![vec![
+                p(vec![Inline::Code("a|b".into())]),
+                Block::List {
+                    ordered: false,
+                    start: None,
+                    items: vec![vec![Block::Table(Table {
+                        rows: vec![TableRow {
+                            cells: vec![TableCell {
+                                header: true,
+                                align: None,
+                                content: vec![t("---")],
+                            }],
+                        }],
+                    })]],
+                },
+            ]],
+        }],
     ]);
     for blocks in cases {
         let n = MarkupMultiline(blocks.clone()).markdown_equivalent();

@@ -101,8 +101,12 @@ fn write_blocks(blocks: &[Block], out: &mut String, item_bullet: Option<char>, i
                     .rsplit('\n')
                     .next()
                     .is_some_and(is_bare_list_marker);
+            // A paragraph line with a `|` (in a code span, say) followed directly by a
+            // list line like `- | --- |` would read as a table header and delimiter row.
             let tight = after_quote_ending_in_empty_item
-                || (in_item && is_sublist_after_paragraph(&blocks[i - 1], b));
+                || (in_item
+                    && is_sublist_after_paragraph(&blocks[i - 1], b)
+                    && !out[prev_start..].contains('|'));
             out.push_str(if tight { "\n" } else { "\n\n" });
         }
         prev_start = out.len();
@@ -486,12 +490,7 @@ impl InlineWriter {
                     self.seq(content, &Parent::None, ancestors);
                     self.syntax("](");
                     let mut dest = String::new();
-                    write_destination(
-                        href,
-                        title.as_deref(),
-                        self.mode == Mode::TableCell,
-                        &mut dest,
-                    );
+                    write_destination(href, title.as_deref(), &mut dest);
                     self.syntax(&dest);
                     self.syntax(")");
                 }
@@ -505,12 +504,7 @@ impl InlineWriter {
                     self.mode = saved;
                     self.syntax("](");
                     let mut dest = String::new();
-                    write_destination(
-                        src,
-                        title.as_deref(),
-                        self.mode == Mode::TableCell,
-                        &mut dest,
-                    );
+                    write_destination(src, title.as_deref(), &mut dest);
                     self.syntax(&dest);
                     self.syntax(")");
                 }
@@ -539,13 +533,18 @@ impl InlineWriter {
         let [Inline::Text(text)] = content else {
             return None;
         };
-        let safe = text.chars().all(|c| {
-            c.is_alphanumeric()
-                || matches!(
-                    c,
-                    '.' | ',' | '-' | '+' | '=' | '(' | ')' | '/' | '%' | '\''
-                )
-        });
+        // Letters/digits at both ends: then neither delimiter can open (or close) in
+        // pulldown-cmark's eyes, so nothing else can pair with them.
+        let ends_ok = text.chars().next().is_some_and(char::is_alphanumeric)
+            && text.chars().next_back().is_some_and(char::is_alphanumeric);
+        let safe = ends_ok
+            && text.chars().all(|c| {
+                c.is_alphanumeric()
+                    || matches!(
+                        c,
+                        '.' | ',' | '-' | '+' | '=' | '(' | ')' | '/' | '%' | '\''
+                    )
+            });
         let prev = if self.line_start {
             None
         } else {
@@ -752,9 +751,8 @@ fn is_delimited(n: &Inline) -> bool {
     )
 }
 
-/// Link destination and optional title (between the parentheses). In a table cell `|`
-/// must be escaped everywhere: GFM splits the row before parsing links.
-fn write_destination(dest: &str, title: Option<&str>, in_table: bool, out: &mut String) {
+/// Link destination and optional title (between the parentheses).
+fn write_destination(dest: &str, title: Option<&str>, out: &mut String) {
     let plain = dest.chars().all(|c| {
         !c.is_whitespace() && !c.is_control() && !matches!(c, '(' | ')' | '<' | '>' | '\\' | '|')
     }) && !dest.contains('&')
@@ -769,7 +767,9 @@ fn write_destination(dest: &str, title: Option<&str>, in_table: bool, out: &mut 
                     out.push('\\');
                     out.push(c);
                 }
-                '|' if in_table => out.push_str("\\|"),
+                // `|` anywhere in a line can make it a table header (GFM splits rows before
+                // parsing links), so it is escaped in destinations and titles too.
+                '|' => out.push_str("\\|"),
                 '&' if looks_like_entity(&dest.as_bytes()[i..]) => out.push_str("\\&"),
                 '\n' | '\r' => push_char_ref(out, c),
                 c => out.push(c),
@@ -785,7 +785,7 @@ fn write_destination(dest: &str, title: Option<&str>, in_table: bool, out: &mut 
                     out.push('\\');
                     out.push(c);
                 }
-                '|' if in_table => out.push_str("\\|"),
+                '|' => out.push_str("\\|"),
                 '&' if looks_like_entity(&title.as_bytes()[i..]) => out.push_str("\\&"),
                 // A blank line would end the paragraph; references keep it on one line.
                 '\n' | '\r' => push_char_ref(out, c),
