@@ -64,22 +64,21 @@ pub(crate) fn is_line_ws(c: char) -> bool {
 /// verbatim, so only letters, digits, `.`, `-`, and `_` between two letters/digits (an
 /// `_` at a word boundary could pair with another one and become emphasis).
 pub(crate) fn is_insert_token(s: &str) -> bool {
-    if s.is_empty() {
-        return false;
-    }
-    let chars: Vec<char> = s.chars().collect();
-    chars.iter().enumerate().all(|(i, &c)| {
-        if c.is_alphanumeric() || c == '.' || c == '-' {
-            true
-        } else if c == '_' {
-            i > 0
-                && i + 1 < chars.len()
-                && chars[i - 1].is_alphanumeric()
-                && chars[i + 1].is_alphanumeric()
-        } else {
-            false
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let ok = c.is_alphanumeric()
+            || c == '.'
+            || c == '-'
+            || (c == '_'
+                && prev.is_some_and(char::is_alphanumeric)
+                && chars.peek().is_some_and(|n| n.is_alphanumeric()));
+        if !ok {
+            return false;
         }
-    })
+        prev = Some(c);
+    }
+    prev.is_some()
 }
 
 /// The literal text of an insert, as written in Markdown.
