@@ -184,16 +184,29 @@ fn check_declaration(d: &BytesDecl<'_>, text: &str, at: usize) -> Result<(), Xml
 }
 
 /// The first character XML 1.0 does not allow (C0 controls but tab, LF and CR; U+FFFE and
-/// U+FFFF), in one pass over the bytes.
+/// U+FFFF). Chunks are tested with branch-free comparisons that the compiler vectorizes; only
+/// a chunk holding a suspect byte (a control or the lead byte 0xEF) is looked at closely.
 fn first_illegal_char(text: &str) -> Option<(usize, char)> {
+    const CHUNK: usize = 64;
     let b = text.as_bytes();
-    let i = b.iter().enumerate().position(|(i, &c)| {
-        (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
-            || (c == 0xEF
-                && b.get(i + 1) == Some(&0xBF)
-                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
-    })?;
-    text.get(i..).and_then(|s| s.chars().next()).map(|c| (i, c))
+    let suspect =
+        |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r')) | (c == 0xEF);
+    for (n, chunk) in b.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(false, |acc, &c| acc | suspect(c)) {
+            continue;
+        }
+        for (j, &c) in chunk.iter().enumerate() {
+            let i = n * CHUNK + j;
+            let illegal = (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+                || (c == 0xEF
+                    && b.get(i + 1) == Some(&0xBF)
+                    && matches!(b.get(i + 2), Some(0xBE | 0xBF)));
+            if illegal {
+                return text.get(i..).and_then(|s| s.chars().next()).map(|c| (i, c));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -206,5 +219,11 @@ mod tests {
         assert_eq!(first_illegal_char("a\u{1}"), Some((1, '\u{1}')));
         assert_eq!(first_illegal_char("é\u{FFFF}"), Some((2, '\u{FFFF}')));
         assert_eq!(first_illegal_char("\u{FFFD}"), None);
+        // past the first chunk, and across a chunk boundary
+        let long = format!("{}\u{2}", "a".repeat(100));
+        assert_eq!(first_illegal_char(&long), Some((100, '\u{2}')));
+        let across = format!("{}\u{FFFE}", "a".repeat(63));
+        assert_eq!(first_illegal_char(&across), Some((63, '\u{FFFE}')));
+        assert_eq!(first_illegal_char(&format!("{}\u{F000}", "a".repeat(63))), None);
     }
 }
