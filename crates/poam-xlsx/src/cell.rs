@@ -71,18 +71,32 @@ fn both_same_date(x: &str, y: &str) -> bool {
 pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_blank = false;
-    let unified = s.replace("\r\n", "\n");
-    for line in unified.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
-        let line = line.trim();
+    // One pass over the lines, splitting on every kind of line end (`\r\n` counts once).
+    let mut rest = s;
+    loop {
+        let end = rest
+            .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+            .unwrap_or(rest.len());
+        let line = rest[..end].trim();
         if line.is_empty() {
             pending_blank = !out.is_empty();
-            continue;
+        } else {
+            if !out.is_empty() {
+                out.push_str(if pending_blank { "\n\n" } else { "\n" });
+            }
+            pending_blank = false;
+            if line.contains(|c: char| c.is_control() && c != '\t') {
+                out.extend(line.chars().filter(|c| !c.is_control() || *c == '\t'));
+            } else {
+                out.push_str(line);
+            }
         }
-        if !out.is_empty() {
-            out.push_str(if pending_blank { "\n\n" } else { "\n" });
+        if end == rest.len() {
+            break;
         }
-        pending_blank = false;
-        out.extend(line.chars().filter(|c| !c.is_control() || *c == '\t'));
+        let sep = rest[end..].chars().next().map_or(1, char::len_utf8);
+        let skip = if rest[end..].starts_with("\r\n") { 2 } else { sep };
+        rest = &rest[end + skip..];
     }
     out
 }
