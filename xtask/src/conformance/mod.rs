@@ -12,6 +12,7 @@ mod roundtrip;
 mod schemas;
 mod table;
 mod twins;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,7 @@ pub const SECTIONS: &[(&str, SectionFn)] = &[
     ("examples: round trips and schemas", roundtrip::examples),
     ("examples: one document in several formats", twins::run),
     ("fixtures: round trips and schemas", roundtrip::fixtures),
+    ("xlsx: FedRAMP POA&M workbooks both ways", xlsx::run),
     ("oscal-schemas/releases.json hashes", manifest::run),
 ];
 
