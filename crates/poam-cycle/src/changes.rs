@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::edits::{self, Edit, Field, PartKey, Presence};
 use crate::fedramp;
-use crate::item::{Parts, uuid_key};
+use crate::item::{Parts, uuid_key, uuid_key_ref};
 
 /// What kind of change, in a review's terms. Serialized in kebab-case; the set is stable (new
 /// kinds may be added, none renamed).
@@ -279,7 +279,7 @@ impl AssetNames {
     fn name(&self, uuid: &str, title: Option<String>) -> String {
         title
             .filter(|t| !t.trim().is_empty())
-            .or_else(|| self.names.get(&uuid_key(uuid)).cloned())
+            .or_else(|| self.names.get(uuid_key_ref(uuid).as_ref()).cloned())
             .unwrap_or_else(|| uuid.to_owned())
     }
 }

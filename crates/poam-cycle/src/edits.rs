@@ -10,7 +10,7 @@ use poam_model::{
 };
 
 use crate::fedramp;
-use crate::item::{PartKind, Parts, uuid_key};
+use crate::item::{PartKind, Parts, uuid_key, uuid_key_ref};
 use crate::members::{
     FINDING_MEMBERS, ITEM_MEMBERS, Member, OBSERVATION_MEMBERS, RESPONSE_MEMBERS, RISK_MEMBERS,
 };
@@ -211,7 +211,7 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
         return upd;
     }
     let rename = |u: &mut poam_model::datatypes::Uuid| {
-        if let Some(n) = renames.get(&uuid_key(u)) {
+        if let Some(n) = renames.get(uuid_key_ref(u).as_ref()) {
             *u = n.as_str().into();
         }
     };

@@ -2,6 +2,7 @@
 //! it references, resolved by uuid in its document.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 
 use poam_model::{Finding, Observation, PlanOfActionAndMilestones, PoamItem, Risk};
@@ -11,6 +12,15 @@ use crate::fedramp::{self, WeaknessId};
 /// A uuid as a lookup key: UUIDs are compared without regard to case.
 pub(crate) fn uuid_key(u: &str) -> String {
     u.to_ascii_lowercase()
+}
+
+/// [`uuid_key`] without an allocation for the usual, already lower-case uuid.
+pub(crate) fn uuid_key_ref(u: &str) -> Cow<'_, str> {
+    if u.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(u.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(u)
+    }
 }
 
 /// The kinds of object an item is made of besides its poam-item.
@@ -60,19 +70,19 @@ impl<'a> DocIndex<'a> {
 
     pub fn risk(&self, uuid: &str) -> Option<&'a Risk> {
         self.risks
-            .get(&uuid_key(uuid))
+            .get(uuid_key_ref(uuid).as_ref())
             .map(|&i| &self.poam.risks[i])
     }
 
     pub fn observation(&self, uuid: &str) -> Option<&'a Observation> {
         self.observations
-            .get(&uuid_key(uuid))
+            .get(uuid_key_ref(uuid).as_ref())
             .map(|&i| &self.poam.observations[i])
     }
 
     pub fn finding(&self, uuid: &str) -> Option<&'a Finding> {
         self.findings
-            .get(&uuid_key(uuid))
+            .get(uuid_key_ref(uuid).as_ref())
             .map(|&i| &self.poam.findings[i])
     }
 
@@ -189,25 +199,75 @@ impl Parts<'_> {
     }
 }
 
-/// What identifies an item across cycles (see [`crate::matching`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemKeys {
+/// What identifies an item across cycles (see [`crate::matching`]). The weakness and asset
+/// keys are only worked out for the items the first two rounds leave unmatched.
+#[derive(Debug, Clone)]
+pub struct ItemKeys<'p> {
     pub uuid: Option<String>,
     pub poam_id: Option<String>,
-    pub weakness: Option<WeaknessId>,
-    pub assets: BTreeSet<String>,
     pub closed: bool,
+    parts: Option<&'p Parts<'p>>,
+    deep: OnceCell<DeepKeys>,
 }
 
-impl ItemKeys {
-    pub fn of(parts: &Parts<'_>) -> Self {
+/// The round-3 keys of an item: weakness source identifier and assets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeepKeys {
+    pub weakness: Option<WeaknessId>,
+    pub assets: BTreeSet<String>,
+}
+
+impl<'p> ItemKeys<'p> {
+    pub fn of(parts: &'p Parts<'p>) -> Self {
         Self {
             uuid: parts.item.uuid.as_ref().map(|u| uuid_key(u)),
             poam_id: fedramp::poam_id(&parts.item).map(str::to_owned),
-            weakness: parts.weakness_id(),
-            assets: parts.assets(),
             closed: parts.is_closed(),
+            parts: Some(parts),
+            deep: OnceCell::new(),
         }
+    }
+
+    /// Keys given outright (no item behind them).
+    pub fn new(
+        uuid: Option<String>,
+        poam_id: Option<String>,
+        weakness: Option<WeaknessId>,
+        assets: BTreeSet<String>,
+        closed: bool,
+    ) -> Self {
+        Self {
+            uuid,
+            poam_id,
+            closed,
+            parts: None,
+            deep: OnceCell::from(DeepKeys { weakness, assets }),
+        }
+    }
+
+    /// The same keys, worked out in full and no longer borrowing the item.
+    pub fn detached(&self) -> ItemKeys<'static> {
+        ItemKeys {
+            uuid: self.uuid.clone(),
+            poam_id: self.poam_id.clone(),
+            closed: self.closed,
+            parts: None,
+            deep: OnceCell::from(self.deep().clone()),
+        }
+    }
+
+    /// The weakness source identifier and assets.
+    pub fn deep(&self) -> &DeepKeys {
+        self.deep.get_or_init(|| match self.parts {
+            Some(p) => DeepKeys {
+                weakness: p.weakness_id(),
+                assets: p.assets(),
+            },
+            None => DeepKeys {
+                weakness: None,
+                assets: BTreeSet::new(),
+            },
+        })
     }
 }
 

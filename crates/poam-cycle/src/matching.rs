@@ -144,10 +144,11 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
     // Round 3: weakness source identifier and asset. Candidates are computed for every item
     // at once, so the outcome does not depend on the order of the items.
     let bucket = |w: &WeaknessId, k: &ItemKeys| -> Vec<(WeaknessId, Option<String>)> {
-        if k.assets.is_empty() {
+        let assets = &k.deep().assets;
+        if assets.is_empty() {
             vec![(w.clone(), None)]
         } else {
-            k.assets
+            assets
                 .iter()
                 .map(|a| (w.clone(), Some(a.clone())))
                 .collect()
@@ -158,7 +159,7 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
         if old_match[i].is_some() || old_amb[i] {
             continue;
         }
-        if let Some(w) = &k.weakness {
+        if let Some(w) = &k.deep().weakness {
             for b in bucket(w, k) {
                 old_by.entry(b).or_default().push(i);
             }
@@ -173,7 +174,9 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
         if new_match[i].is_some() || new_amb[i] {
             continue;
         }
-        let Some(w) = &k.weakness else { continue };
+        let Some(w) = &k.deep().weakness else {
+            continue;
+        };
         let mut seen = HashSet::new();
         let mut c: Vec<usize> = bucket(w, k)
             .iter()
@@ -220,6 +223,7 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
                 // Items competing for the same old items form one report.
                 if reported.insert((c.clone(), news.clone())) {
                     let key = new[i]
+                        .deep()
                         .weakness
                         .as_ref()
                         .map(ToString::to_string)
@@ -263,20 +267,25 @@ mod tests {
     use crate::fedramp::WeaknessIdKind;
     use std::collections::BTreeSet;
 
-    fn keys(uuid: Option<&str>, pid: Option<&str>, w: Option<&str>, assets: &[&str]) -> ItemKeys {
-        ItemKeys {
-            uuid: uuid.map(str::to_owned),
-            poam_id: pid.map(str::to_owned),
-            weakness: w.map(|v| WeaknessId {
+    fn keys(
+        uuid: Option<&str>,
+        pid: Option<&str>,
+        w: Option<&str>,
+        assets: &[&str],
+    ) -> ItemKeys<'static> {
+        ItemKeys::new(
+            uuid.map(str::to_owned),
+            pid.map(str::to_owned),
+            w.map(|v| WeaknessId {
                 kind: WeaknessIdKind::PluginId,
                 value: v.to_owned(),
             }),
-            assets: assets
+            assets
                 .iter()
                 .map(|a| (*a).to_owned())
                 .collect::<BTreeSet<_>>(),
-            closed: false,
-        }
+            false,
+        )
     }
 
     #[test]

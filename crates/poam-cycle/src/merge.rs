@@ -17,7 +17,7 @@ use crate::definitions;
 use crate::diff::AmbiguousMatch;
 use crate::edits::{self, Edit, Field, FieldKey, PartKey, PartMut, Presence};
 use crate::fedramp;
-use crate::item::{DocIndex, ItemKeys, ItemRef, PartKind, Parts, uuid_key};
+use crate::item::{DocIndex, ItemKeys, ItemRef, PartKind, Parts, uuid_key, uuid_key_ref};
 use crate::matching;
 
 /// One update: an edited copy of BASE or a partial POA&M, and how to name it in reports.
@@ -316,7 +316,7 @@ pub fn merge(
         }
         for &n in &m.new_only {
             targets.push(Target::New(new_items.len()));
-            keys.push(ukeys[n].clone());
+            keys.push(ukeys[n].detached());
             contributions.push(BTreeMap::new());
             new_items.push(NewItem {
                 update: k,
@@ -599,11 +599,33 @@ pub fn merge(
         }
     }
 
+    // What the merged items refer to and BASE lacks comes from the updates.
+    let mut roots = definitions::Roots::default();
+    for &pos in touched.iter().chain(&new_positions) {
+        roots.items.push(pos);
+        let item = &op.poam_items[pos];
+        roots.risks.extend(
+            item.related_risks
+                .iter()
+                .filter_map(|r| idx.risks.get(uuid_key_ref(&r.risk_uuid).as_ref())),
+        );
+        roots
+            .observations
+            .extend(item.related_observations.iter().filter_map(|r| {
+                idx.observations
+                    .get(uuid_key_ref(&r.observation_uuid).as_ref())
+            }));
+        roots.findings.extend(
+            item.related_findings
+                .iter()
+                .filter_map(|r| idx.findings.get(uuid_key_ref(&r.finding_uuid).as_ref())),
+        );
+    }
     let sources: Vec<&PlanOfActionAndMilestones> = indexes.iter().map(|i| i.poam).collect();
-    report.carried = definitions::carry(op, &sources);
+    report.carried = definitions::carry(op, &roots, &sources);
     report.new_cycle = cycle::stamp(&mut op.metadata, as_of, &date);
 
-    let lost = lost_uuids(bp, op);
+    let lost = lost_uuids(&base_parts, &touched, op, &idx);
     if !lost.is_empty() {
         return Err(MergeError::WouldDelete(lost));
     }
@@ -874,7 +896,7 @@ fn add_entry(
 ) {
     let Some(r) = idx
         .risks
-        .get(&uuid_key(risk))
+        .get(uuid_key_ref(risk).as_ref())
         .and_then(|&i| op.risks.get_mut(i))
     else {
         return;
@@ -927,7 +949,7 @@ fn close_not_detected(
         let old = r.status.to_string();
         if let Some(out) = idx
             .risks
-            .get(&uuid_key(&r.uuid))
+            .get(uuid_key_ref(&r.uuid).as_ref())
             .and_then(|&i| op.risks.get_mut(i))
         {
             out.status = "closed".into();
@@ -948,33 +970,67 @@ fn close_not_detected(
     }
 }
 
-/// The uuids `base` defines that `out` lacks, and its POAM IDs `out` lacks.
-fn lost_uuids(base: &PlanOfActionAndMilestones, out: &PlanOfActionAndMilestones) -> Vec<String> {
+/// The uuids the `touched` items of BASE define that their merged versions lack, and their
+/// POAM IDs the merged versions lack. (Items no update touched are BASE's own, copied.)
+fn lost_uuids(
+    base: &[Parts<'_>],
+    touched: &[usize],
+    out: &PlanOfActionAndMilestones,
+    idx: &OutIndex,
+) -> Vec<String> {
     #[derive(Default)]
-    struct Defined(Vec<String>);
+    struct Defined(HashSet<String>);
     impl Visitor for Defined {
         fn value(&mut self, path: &Path, v: Value<'_>) {
             if let Value::Uuid(u) = v
                 && path.last_key() == Some("uuid")
             {
-                self.0.push(uuid_key(u));
+                self.0.insert(uuid_key(u));
             }
         }
     }
-    let mut b = Defined::default();
-    base.walk(&mut Path::root(), &mut b);
-    let mut o = Defined::default();
-    out.walk(&mut Path::root(), &mut o);
-    let have: HashSet<String> = o.0.into_iter().collect();
-    let mut lost: Vec<String> = b.0.into_iter().filter(|u| !have.contains(u)).collect();
-    let ids: HashSet<&str> = out.poam_items.iter().filter_map(fedramp::poam_id).collect();
-    lost.extend(
-        base.poam_items
+    let mut lost = Vec::new();
+    let mut path = Path::root();
+    for &i in touched {
+        let (b, Some(o)) = (&base[i], out.poam_items.get(i)) else {
+            continue;
+        };
+        let mut before = Defined::default();
+        b.item.walk(&mut path, &mut before);
+        b.risks.iter().for_each(|r| r.walk(&mut path, &mut before));
+        b.observations
             .iter()
-            .filter_map(fedramp::poam_id)
-            .filter(|i| !ids.contains(i))
-            .map(|i| format!("POAM ID {i}")),
-    );
+            .for_each(|x| x.walk(&mut path, &mut before));
+        b.findings
+            .iter()
+            .for_each(|x| x.walk(&mut path, &mut before));
+        let mut after = Defined::default();
+        o.walk(&mut path, &mut after);
+        let find = |m: &HashMap<String, usize>, u: &str| m.get(uuid_key_ref(u).as_ref()).copied();
+        for r in b.risks.iter().filter_map(|r| find(&idx.risks, &r.uuid)) {
+            out.risks[r].walk(&mut path, &mut after);
+        }
+        for x in b
+            .observations
+            .iter()
+            .filter_map(|x| find(&idx.observations, &x.uuid))
+        {
+            out.observations[x].walk(&mut path, &mut after);
+        }
+        for x in b
+            .findings
+            .iter()
+            .filter_map(|x| find(&idx.findings, &x.uuid))
+        {
+            out.findings[x].walk(&mut path, &mut after);
+        }
+        lost.extend(before.0.into_iter().filter(|u| !after.0.contains(u)));
+        if let Some(id) = fedramp::poam_id(&b.item)
+            && fedramp::poam_id(o) != Some(id)
+        {
+            lost.push(format!("POAM ID {id}"));
+        }
+    }
     lost.sort();
     lost.dedup();
     lost

@@ -1,0 +1,345 @@
+//! Review cycles end to end through the `poam` binary: three months of a POA&M
+//! (`fixtures/cycles/`), merged and compared, plus every bad-input class of `poam merge`.
+//!
+//! Month 1 is the POA&M as submitted. Month 2 brings a team's edited copy (a fix, a milestone
+//! change, a vendor check-in, a deviation request) and a scanner's new findings. Month 3
+//! brings the scanner's complete list (one old weakness back, one gone) and a team's partial
+//! update (another check-in, a new milestone).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cycles")
+}
+
+/// A scratch directory holding a copy of the cycle fixtures, so that file names in reports
+/// are short and stable.
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::create_dir(dir.path().join("bad")).unwrap();
+    for entry in std::fs::read_dir(fixtures().join("bad")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join("bad").join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn poam(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_poam"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("poam runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+const MONTH2: &[&str] = &[
+    "merge",
+    "month1.json",
+    "month2-team.json",
+    "month2-scan.json",
+    "--as-of",
+    "2024-07-01",
+    "-o",
+    "month2.json",
+];
+
+const MONTH3: &[&str] = &[
+    "merge",
+    "month2.json",
+    "month3-scan.json",
+    "month3-team.json",
+    "--complete",
+    "--as-of",
+    "2024-08-01",
+    "-o",
+    "month3.json",
+];
+
+fn summary(dir: &Path, old: &str, new: &str) -> Value {
+    let o = poam(dir, &["diff", old, new, "--format", "json"]);
+    assert_exit(&o, 1);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["schema"], "poam-diff/1");
+    v["summary"].clone()
+}
+
+fn counts(s: &Value) -> [u64; 7] {
+    [
+        "new",
+        "closed",
+        "reopened",
+        "changed",
+        "unchanged",
+        "removed",
+        "ambiguous",
+    ]
+    .map(|k| s[k].as_u64().unwrap())
+}
+
+#[test]
+fn three_months_of_review_cycles() {
+    let dir = workdir();
+    let d = dir.path();
+
+    // Month 2: the team's edits and the scanner's new findings.
+    let o = poam(d, MONTH2);
+    assert_exit(&o, 0);
+    assert!(o.stdout.is_empty(), "the document goes to the file");
+    insta::assert_snapshot!("month2_merge_summary", stderr(&o));
+    let month2 = std::fs::read_to_string(d.join("month2.json")).unwrap();
+    insta::assert_snapshot!("month2_merged", month2);
+    //                          new closed reopened changed unchanged removed ambiguous
+    assert_eq!(
+        counts(&summary(d, "month1.json", "month2.json")),
+        [2, 1, 0, 3, 1, 0, 0]
+    );
+
+    for (format, name) in [
+        ("human", "month2_diff_human"),
+        ("markdown", "month2_diff_markdown"),
+        ("json", "month2_diff_json"),
+    ] {
+        let o = poam(
+            d,
+            &["diff", "month1.json", "month2.json", "--format", format],
+        );
+        assert_exit(&o, 1);
+        assert!(o.stderr.is_empty(), "{}", stderr(&o));
+        insta::assert_snapshot!(name, stdout(&o));
+    }
+
+    // Month 3: the scanner's complete list and the identity team's items.
+    let o = poam(d, MONTH3);
+    assert_exit(&o, 0);
+    insta::assert_snapshot!("month3_merge_summary", stderr(&o));
+    let month3 = std::fs::read_to_string(d.join("month3.json")).unwrap();
+    insta::assert_snapshot!("month3_merged", month3);
+    assert_eq!(
+        counts(&summary(d, "month2.json", "month3.json")),
+        [0, 1, 1, 1, 4, 0, 0]
+    );
+    let o = poam(d, &["diff", "month2.json", "month3.json"]);
+    assert_exit(&o, 1);
+    insta::assert_snapshot!("month3_diff_human", stdout(&o));
+
+    // The merged documents read back, and nothing of month 1 is lost by month 3.
+    assert_eq!(counts(&summary(d, "month1.json", "month3.json"))[5], 0);
+}
+
+#[test]
+fn merging_again_in_the_same_cycle_changes_nothing() {
+    let dir = workdir();
+    let d = dir.path();
+    assert_exit(&poam(d, MONTH2), 0);
+    let first = std::fs::read(d.join("month2.json")).unwrap();
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month2.json",
+            "month2-team.json",
+            "month2-scan.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "again.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("0 new, 0 closed, 0 reopened, 0 changed"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(d.join("again.json")).unwrap(), first);
+    // And the same inputs give the same bytes.
+    // MONTH2 ends with `-o month2.json`: the same arguments, another output file.
+    let o = poam(
+        d,
+        &[&MONTH2[..MONTH2.len() - 1], &["month2-bis.json"]].concat(),
+    );
+    assert_exit(&o, 0);
+    assert_eq!(std::fs::read(d.join("month2-bis.json")).unwrap(), first);
+}
+
+#[test]
+fn diff_of_a_document_with_itself_is_empty() {
+    let dir = workdir();
+    let o = poam(dir.path(), &["diff", "month1.json", "month1.json"]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains(
+            "0 new, 0 closed, 0 reopened, 0 changed, 0 removed, 5 unchanged, 0 ambiguous"
+        )
+    );
+}
+
+#[test]
+fn merge_to_yaml_on_stdout_and_diff_across_formats() {
+    let dir = workdir();
+    let d = dir.path();
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "--as-of",
+            "2024-07-01",
+            "--to",
+            "yaml",
+        ],
+    );
+    assert_exit(&o, 0);
+    std::fs::write(d.join("month2.yaml"), &o.stdout).unwrap();
+    assert_eq!(
+        counts(&summary(d, "month1.json", "month2.yaml")),
+        [0, 1, 0, 3, 1, 0, 0]
+    );
+}
+
+/// A failed merge leaves no output file behind.
+#[track_caller]
+fn refused(d: &Path, args: &[&str], code: i32) -> String {
+    let out = d.join("out.json");
+    let _ = std::fs::remove_file(&out);
+    let o = poam(d, &[args, &["-o", "out.json"]].concat());
+    assert_exit(&o, code);
+    assert!(
+        !out.exists(),
+        "nothing is written when the merge is refused"
+    );
+    assert!(o.stdout.is_empty());
+    stderr(&o)
+}
+
+#[test]
+fn conflicting_updates_write_nothing_unless_a_preference_is_given() {
+    let dir = workdir();
+    let d = dir.path();
+    let args = [
+        "merge",
+        "month1.json",
+        "bad/conflict-a.json",
+        "bad/conflict-b.json",
+        "--as-of",
+        "2024-07-01",
+    ];
+    insta::assert_snapshot!("conflict", refused(d, &args, 1));
+    for (prefer, deadline) in [
+        ("first", "2024-09-30T00:00:00Z"),
+        ("last", "2024-10-31T00:00:00Z"),
+    ] {
+        let o = poam(
+            d,
+            &[&args[..], &["--prefer", prefer, "-o", "out.json"]].concat(),
+        );
+        assert_exit(&o, 0);
+        assert!(
+            stderr(&o).contains("note: conflict decided by --prefer"),
+            "{}",
+            stderr(&o)
+        );
+        let v: Value = serde_json::from_slice(&std::fs::read(d.join("out.json")).unwrap()).unwrap();
+        let risks = v["plan-of-action-and-milestones"]["risks"]
+            .as_array()
+            .unwrap();
+        let tls = risks
+            .iter()
+            .find(|r| r["title"] == "TLS 1.0 enabled")
+            .unwrap();
+        assert_eq!(tls["deadline"], deadline, "--prefer {prefer}");
+    }
+}
+
+#[test]
+fn updates_about_another_system_are_refused_unless_forced() {
+    let dir = workdir();
+    let d = dir.path();
+    let args = [
+        "merge",
+        "month1.json",
+        "bad/other-system.json",
+        "--as-of",
+        "2024-07-01",
+    ];
+    insta::assert_snapshot!("other_system", refused(d, &args, 2));
+    let o = poam(d, &[&args[..], &["--force", "-o", "out.json"]].concat());
+    assert_exit(&o, 0);
+}
+
+#[test]
+fn bad_updates_stop_the_merge() {
+    let dir = workdir();
+    let d = dir.path();
+    let err = refused(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "bad/not-a-poam.json",
+        ],
+        2,
+    );
+    insta::assert_snapshot!("not_a_poam", err);
+    let err = refused(d, &["merge", "month1.json", "bad/truncated.json"], 2);
+    insta::assert_snapshot!("truncated", err);
+    let err = refused(d, &["merge", "month1.json", "missing.json"], 2);
+    assert!(err.contains("missing.json"), "{err}");
+    let err = refused(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "--as-of",
+            "2024-13-01",
+        ],
+        2,
+    );
+    assert!(err.contains("--as-of"), "{err}");
+    let err = refused(d, &["merge", "month1.json", "bad/ambiguous.json"], 1);
+    insta::assert_snapshot!("ambiguous", err);
+    let err = refused(d, &["merge", "-", "-"], 2);
+    assert!(err.contains("standard input"), "{err}");
+}
+
+#[test]
+fn diff_of_unreadable_input_is_trouble() {
+    let dir = workdir();
+    let o = poam(dir.path(), &["diff", "month1.json", "bad/truncated.json"]);
+    assert_exit(&o, 2);
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("bad/truncated.json:"), "{}", stderr(&o));
+}
