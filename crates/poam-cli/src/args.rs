@@ -30,11 +30,61 @@ pub enum Command {
 // Each subcommand's arguments below are owned by that subcommand's module.
 
 /// Arguments of `poam validate` (see `commands/validate.rs`).
+///
+/// Exit status: 0 no errors (warnings allowed), 1 errors found, 2 a file could not be read
+/// (or bad arguments).
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Files to validate.
-    #[arg(required = true)]
+    /// Files to validate: OSCAL JSON, YAML or XML (`-` for standard input). Checked in
+    /// parallel, reported in the order given.
+    #[arg(required_unless_present = "list_rules")]
     pub inputs: Vec<PathBuf>,
+    /// Rule set: `oscal` (structure, datatypes, metaschema constraints, references), or
+    /// `fedramp` (all of that and FedRAMP's POA&M rules).
+    #[arg(long, value_enum, default_value_t = ValidateProfile::Oscal)]
+    pub profile: ValidateProfile,
+    /// The day deadlines and vendor check-ins are judged against (YYYY-MM-DD; default
+    /// today), so that results reproduce.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The system security plan the POA&Ms import (OSCAL JSON, YAML or XML): references to
+    /// its parties, roles, locations, components, inventory items, users and resources then
+    /// resolve, or fail, for real.
+    #[arg(long, value_name = "FILE")]
+    pub ssp: Option<PathBuf>,
+    /// Also validate each document's JSON form against this JSON Schema (e.g. NIST's
+    /// `oscal_poam_schema.json`); its findings are reported as rule `json-schema`.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Output: `human` (source snippets), `json` or `sarif` (SARIF 2.1.0).
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+    pub format: ValidateFormat,
+    /// Input format, when neither the extension nor the content says.
+    #[arg(long, value_enum)]
+    pub from: Option<FormatArg>,
+    /// List every rule (id, severity, summary) and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+/// Rule sets of `poam validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateProfile {
+    Oscal,
+    Fedramp,
+}
+
+/// Output formats of `poam validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("{s:?} is not a date of the form YYYY-MM-DD: {e}"))
 }
 
 /// Arguments of `poam diff` (see `commands/diff.rs` and `docs/review-cycles.md`).

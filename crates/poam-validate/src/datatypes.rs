@@ -19,13 +19,14 @@ pub struct DatatypeError {
     pub empty_markup: bool,
 }
 
+/// `invalid uuid "x": is not a UUID (...)`, as the readers say it. Some reasons start by
+/// quoting the value again; that repetition is dropped.
 fn fail(dt: Datatype, value: &str, reason: String) -> DatatypeError {
-    // Some reasons already quote the value; do not say it twice.
-    let message = if reason.starts_with(&format!("{value:?}")) {
-        format!("{reason} ({})", dt.name())
-    } else {
-        format!("{value:?} is not a valid {}: {reason}", dt.name())
-    };
+    let quoted = format!("{value:?}");
+    let short = reason
+        .strip_prefix(&quoted)
+        .map_or(reason.as_str(), str::trim_start);
+    let message = format!("invalid {} {quoted}: {short}", dt.name());
     DatatypeError {
         reason,
         message,

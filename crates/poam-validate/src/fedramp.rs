@@ -375,6 +375,14 @@ impl Check<'_> {
                 ),
             );
         }
+        // An open vendor dependency runs on the vendor's clock (checked by the check-in
+        // rule), and an approved operational requirement or false positive is accepted.
+        let accepted = ["operational-requirement", "false-positive"]
+            .iter()
+            .any(|n| fr_value(&risk.props, n) == Some("approved"));
+        if vendor_active || accepted {
+            return;
+        }
         let (Some(detected), Some(level)) = (detected, Self::rating(risk)) else {
             return;
         };

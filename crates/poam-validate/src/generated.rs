@@ -3930,6 +3930,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 2,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["home", "work"],
@@ -3943,6 +3944,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 4,
         level: Level::Error,
+        target_text: ".",
         target: &[&[]],
         test: Test::Matches {
             regex: Some("[A-Z]{2}"),
@@ -3955,6 +3957,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 10,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["component", "inventory-item", "location", "party", "user"],
@@ -3968,6 +3971,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 12,
         level: Level::Error,
+        target_text: "responsible-role",
         target: &[&[Step::Child {
             key: "responsible-roles",
             many: true,
@@ -3983,6 +3987,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 14,
         level: Level::Error,
+        target_text: "@unit",
         target: &[&[Step::Flag("unit")]],
         test: Test::AllowedValues {
             values: &["seconds", "minutes", "hours", "days", "months", "years"],
@@ -3996,6 +4001,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 21,
         level: Level::Error,
+        target_text: "@scheme",
         target: &[&[Step::Flag("scheme")]],
         test: Test::AllowedValues {
             values: &["http://www.doi.org/"],
@@ -4009,6 +4015,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 23,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -4030,6 +4037,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 23,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='type']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -4065,6 +4073,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 28,
         level: Level::Error,
+        target_text: "@scheme",
         target: &[&[Step::Flag("scheme")]],
         test: Test::AllowedValues {
             values: &["http://orcid.org/"],
@@ -4078,6 +4087,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -4099,6 +4109,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='state']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -4123,6 +4134,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://csrc.nist.gov/ns/oscal']/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("system")]],
@@ -4142,6 +4154,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://fedramp.gov','http://fedramp.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("system")]],
@@ -4161,6 +4174,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://cve.mitre.org']/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("system")]],
@@ -4180,6 +4194,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0']/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("system")]],
@@ -4214,6 +4229,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='access-vector']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4236,6 +4252,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='access-complexity']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4258,6 +4275,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='authentication']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4280,6 +4298,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name=('confidentiality-impact', 'integrity-impact', 'availability-impact')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4309,6 +4328,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='exploitability']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4337,6 +4357,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='remediation-level']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4365,6 +4386,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='report-confidence']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4387,6 +4409,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name='collateral-damage-potential']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4416,6 +4439,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system='http://www.first.org/cvss/v2.0' and @name=('target-distribution', 'confidentiality-requirement', 'integrity-requirement', 'availability-requirement')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4446,6 +4470,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("system")]],
@@ -4491,6 +4516,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='access-vector']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4516,6 +4542,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='access-complexity']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4541,6 +4568,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name=('privileges-required', 'confidentiality-impact', 'integrity-impact', 'availability-impact')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4574,6 +4602,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='user-interaction']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4599,6 +4628,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='scope']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4624,6 +4654,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='exploit-code-maturity']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4655,6 +4686,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='remediation-level']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4686,6 +4718,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='report-confidence']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4711,6 +4744,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name=('confidentiality-requirement', 'integrity-requirement', 'availability-requirement')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4743,6 +4777,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='modified-attack-vector']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4768,6 +4803,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='modified-attack-complexity']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4793,6 +4829,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name=('modified-privileges-required', 'modified-confidentiality', 'modified-integrity', 'modified-availability')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4826,6 +4863,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='modified-user-interaction']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4851,6 +4889,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('http://www.first.org/cvss/v3.0', 'http://www.first.org/cvss/v3.1') and @name='modified-scope']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4876,6 +4915,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "(.)[@system=('https://www.first.org/cvss/v4-0')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("system")]],
@@ -4899,6 +4939,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='av']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4921,6 +4962,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='ac']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4943,6 +4985,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='at']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4965,6 +5008,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name=('pr','vc','vi','va','sc','si','sa')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -4990,6 +5034,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='ui']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5012,6 +5057,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='s']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5034,6 +5080,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='au']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5056,6 +5103,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='r']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5078,6 +5126,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='v']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5100,6 +5149,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='re']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5122,6 +5172,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='u']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5144,6 +5195,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='mav']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5166,6 +5218,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='mac']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5188,6 +5241,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='mat']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5210,6 +5264,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name=('mpr','mvc','mvi')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5232,6 +5287,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='mui']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5254,6 +5310,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='msc']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5276,6 +5333,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name=('msi','msa')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5298,6 +5356,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name=('cr','ir','ar')]/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5320,6 +5379,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: ".[@system='https://www.first.org/cvss/v4-0' and @name='e']/@value",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(
@@ -5342,6 +5402,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 29,
         level: Level::Error,
+        target_text: "@system",
         target: &[&[Step::Flag("system")]],
         test: Test::AllowedValues {
             values: &[
@@ -5365,6 +5426,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 33,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["statement-id", "objective-id"],
@@ -5378,6 +5440,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 35,
         level: Level::Error,
+        target_text: "@state",
         target: &[&[Step::Flag("state")]],
         test: Test::AllowedValues {
             values: &["satisfied", "not-satisfied"],
@@ -5391,6 +5454,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 35,
         level: Level::Error,
+        target_text: "@reason",
         target: &[&[Step::Flag("reason")]],
         test: Test::AllowedValues {
             values: &["pass", "fail", "other"],
@@ -5404,6 +5468,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 38,
         level: Level::Error,
+        target_text: ".[@algorithm=('SHA-224','SHA3-224')]",
         target: &[&[Step::Filter(&Pred::ValueIn(
             &[&[Step::Flag("algorithm")]],
             &["SHA-224", "SHA3-224"],
@@ -5419,6 +5484,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 38,
         level: Level::Error,
+        target_text: ".[@algorithm=('SHA-256','SHA3-256')]",
         target: &[&[Step::Filter(&Pred::ValueIn(
             &[&[Step::Flag("algorithm")]],
             &["SHA-256", "SHA3-256"],
@@ -5434,6 +5500,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 38,
         level: Level::Error,
+        target_text: ".[@algorithm=('SHA-384','SHA3-384')]",
         target: &[&[Step::Filter(&Pred::ValueIn(
             &[&[Step::Flag("algorithm")]],
             &["SHA-384", "SHA3-384"],
@@ -5449,6 +5516,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 38,
         level: Level::Error,
+        target_text: ".[@algorithm=('SHA-512','SHA3-512')]",
         target: &[&[Step::Filter(&Pred::ValueIn(
             &[&[Step::Flag("algorithm")]],
             &["SHA-512", "SHA3-512"],
@@ -5464,6 +5532,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 38,
         level: Level::Error,
+        target_text: "@algorithm",
         target: &[&[Step::Flag("algorithm")]],
         test: Test::AllowedValues {
             values: &[
@@ -5480,6 +5549,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 40,
         level: Level::Error,
+        target_text: "@state",
         target: &[&[Step::Flag("state")]],
         test: Test::AllowedValues {
             values: &[
@@ -5499,6 +5569,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 41,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5520,6 +5591,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 41,
         level: Level::Error,
+        target_text: "responsible-party/@role-id",
         target: &[&[
             Step::Child {
                 key: "responsible-parties",
@@ -5540,6 +5612,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 41,
         level: Level::Error,
+        target_text: "responsible-party",
         target: &[&[Step::Child {
             key: "responsible-parties",
             many: true,
@@ -5555,6 +5628,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5586,6 +5660,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='asset-type']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5610,6 +5685,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "(.)[@type=('software', 'hardware', 'service')]/prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(&[], &["software", "hardware", "service"])),
             Step::Child {
@@ -5632,6 +5708,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='is-scanned']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5656,6 +5733,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "link/@rel",
         target: &[&[
             Step::Child {
                 key: "links",
@@ -5676,6 +5754,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "responsible-party/@role-id",
         target: &[&[
             Step::Child {
                 key: "responsible-parties",
@@ -5696,6 +5775,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 44,
         level: Level::Error,
+        target_text: "responsible-party",
         target: &[&[Step::Child {
             key: "responsible-parties",
             many: true,
@@ -5711,6 +5791,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 47,
         level: Level::Error,
+        target_text: ".[starts-with(@href,'#')]",
         target: &[&[Step::Filter(&Pred::StartsWith(
             &[&[Step::Flag("href")]],
             "#",
@@ -5726,6 +5807,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 47,
         level: Level::Error,
+        target_text: ".[@rel=('reference') and starts-with(@href,'#')]/@href",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(&[&[Step::Flag("rel")]], &["reference"]),
@@ -5744,6 +5826,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 47,
         level: Level::Error,
+        target_text: ".[@rel=('reference') and not(starts-with(@href,'#'))]/@href",
         target: &[&[
             Step::Filter(&Pred::And(&[
                 Pred::ValueIn(&[&[Step::Flag("rel")]], &["reference"]),
@@ -5762,6 +5845,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 47,
         level: Level::Error,
+        target_text: "@resource-fragment",
         target: &[&[Step::Flag("resource-fragment")]],
         test: Test::Matches {
             regex: Some("(?:[0-9a-zA-Z-._~/?!$&'()*+,;=:@]|%[0-9A-F][0-9A-F])+"),
@@ -5774,6 +5858,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 47,
         level: Level::Error,
+        target_text: "@rel",
         target: &[&[Step::Flag("rel")]],
         test: Test::AllowedValues {
             values: &["reference"],
@@ -5787,6 +5872,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 50,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5808,6 +5894,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 50,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='type']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5832,6 +5919,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 50,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='type' and @value='data-center']/@class",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -5857,6 +5945,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 50,
         level: Level::Warning,
+        target_text: "address",
         target: &[&[Step::Child {
             key: "address",
             many: false,
@@ -5870,6 +5959,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 50,
         level: Level::Error,
+        target_text: "title|address|email-address|telephone-number",
         target: &[
             &[Step::Child {
                 key: "title",
@@ -5900,6 +5990,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "document-id",
         target: &[&[Step::Child {
             key: "document-ids",
             many: true,
@@ -5915,6 +6006,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "prop",
         target: &[&[Step::Child {
             key: "props",
             many: true,
@@ -5936,6 +6028,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "link",
         target: &[&[Step::Child {
             key: "links",
             many: true,
@@ -5955,6 +6048,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "responsible-party",
         target: &[&[Step::Child {
             key: "responsible-parties",
             many: true,
@@ -5970,6 +6064,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "responsible-party/@role-id",
         target: &[&[
             Step::Child {
                 key: "responsible-parties",
@@ -5996,6 +6091,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6017,6 +6113,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "link/@rel",
         target: &[&[
             Step::Child {
                 key: "links",
@@ -6043,6 +6140,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 55,
         level: Level::Error,
+        target_text: "document-id",
         target: &[&[Step::Child {
             key: "document-ids",
             many: true,
@@ -6058,6 +6156,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 63,
         level: Level::Error,
+        target_text: ".",
         target: &[&[]],
         test: Test::AllowedValues {
             values: &["EXAMINE", "INTERVIEW", "TEST", "UNKNOWN"],
@@ -6071,6 +6170,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 65,
         level: Level::Error,
+        target_text: ".",
         target: &[&[]],
         test: Test::AllowedValues {
             values: &[
@@ -6091,6 +6191,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 68,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["tool", "assessment-platform", "party"],
@@ -6104,6 +6205,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 70,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6125,6 +6227,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 70,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["person", "organization"],
@@ -6138,6 +6241,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 76,
         level: Level::Warning,
+        target_text: ".",
         target: &[&[]],
         test: Test::Expect {
             test: &Pred::Exists(&[&[Step::Flag("uuid")]]),
@@ -6150,6 +6254,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 80,
         level: Level::Warning,
+        target_text: ".",
         target: &[&[]],
         test: Test::Expect {
             test: &Pred::Exists(&[&[Step::Flag("start")]]),
@@ -6162,6 +6267,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 80,
         level: Level::Warning,
+        target_text: ".",
         target: &[&[]],
         test: Test::Expect {
             test: &Pred::Exists(&[&[Step::Flag("end")]]),
@@ -6176,6 +6282,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 80,
         level: Level::Warning,
+        target_text: ".",
         target: &[&[]],
         test: Test::Expect {
             test: &Pred::Not(&Pred::Compare(
@@ -6192,6 +6299,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 80,
         level: Level::Error,
+        target_text: "@transport",
         target: &[&[Step::Flag("transport")]],
         test: Test::AllowedValues {
             values: &["TCP", "UDP"],
@@ -6205,6 +6313,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 81,
         level: Level::Error,
+        target_text: ".[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::NsIn(&["http://csrc.nist.gov/ns/oscal"])),
             Step::Flag("name"),
@@ -6221,6 +6330,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 82,
         level: Level::Warning,
+        target_text: ".",
         target: &[&[]],
         test: Test::Expect {
             test: &Pred::Exists(&[&[Step::Flag("uuid")]]),
@@ -6233,6 +6343,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 88,
         level: Level::Error,
+        target_text: "responsible-party",
         target: &[&[Step::Child {
             key: "responsible-parties",
             many: true,
@@ -6248,6 +6359,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6269,6 +6381,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='published']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6292,6 +6405,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='type']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6341,6 +6455,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Warning,
+        target_text: "rlink|base64",
         target: &[
             &[Step::Child {
                 key: "rlinks",
@@ -6361,6 +6476,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Error,
+        target_text: "rlink",
         target: &[&[Step::Child {
             key: "rlinks",
             many: true,
@@ -6376,6 +6492,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Error,
+        target_text: "base64",
         target: &[&[Step::Child {
             key: "base64",
             many: false,
@@ -6391,6 +6508,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 95,
         level: Level::Error,
+        target_text: ".[citation]",
         target: &[&[Step::Filter(&Pred::Exists(&[&[Step::Child {
             key: "citation",
             many: false,
@@ -6411,6 +6529,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 98,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6432,6 +6551,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 98,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='type']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6464,6 +6584,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 98,
         level: Level::Error,
+        target_text: "@lifecycle",
         target: &[&[Step::Flag("lifecycle")]],
         test: Test::AllowedValues {
             values: &["recommendation", "planned", "completed"],
@@ -6477,6 +6598,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 103,
         level: Level::Error,
+        target_text: "link/@rel",
         target: &[&[
             Step::Child {
                 key: "links",
@@ -6503,6 +6625,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 105,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6524,6 +6647,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 105,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='priority']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6547,6 +6671,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 110,
         level: Level::Error,
+        target_text: ".",
         target: &[&[]],
         test: Test::AllowedValues {
             values: &[
@@ -6567,6 +6692,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 117,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &[
@@ -6587,6 +6713,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 118,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &[
@@ -6607,6 +6734,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6632,6 +6760,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "link/@rel",
         target: &[&[
             Step::Child {
                 key: "links",
@@ -6652,6 +6781,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "responsible-role/@role-id",
         target: &[&[
             Step::Child {
                 key: "responsible-roles",
@@ -6672,6 +6802,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='asset-type']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6696,6 +6827,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='allows-authenticated-scan']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6720,6 +6852,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='public']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6744,6 +6877,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='virtual']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6768,6 +6902,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='implementation-point']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6792,6 +6927,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='inherited-uuid']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6815,6 +6951,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='release-date']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -6838,6 +6975,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type=('software', 'hardware', 'service')]/prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("type")]],
@@ -6863,6 +7001,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type='validation']/link/@rel",
         target: &[&[
             Step::Filter(&Pred::ValueIn(&[&[Step::Flag("type")]], &["validation"])),
             Step::Child {
@@ -6884,6 +7023,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type='software']/prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(&[&[Step::Flag("type")]], &["software"])),
             Step::Child {
@@ -6906,6 +7046,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type='service']/link/@rel",
         target: &[&[
             Step::Filter(&Pred::ValueIn(&[&[Step::Flag("type")]], &["service"])),
             Step::Child {
@@ -6927,6 +7068,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type='interconnection']/prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("type")]],
@@ -6952,6 +7094,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type=('interconnection', 'service', 'software', 'system')]/prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal')]/@name",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("type")]],
@@ -6977,6 +7120,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name=('ipv4-address','ipv6-address')]/@class",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -7001,6 +7145,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type='interconnection']/link/@rel",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("type")]],
@@ -7025,6 +7170,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "(.)[@type='interconnection']/responsible-role/@role-id",
         target: &[&[
             Step::Filter(&Pred::ValueIn(
                 &[&[Step::Flag("type")]],
@@ -7054,6 +7200,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='isa-date']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -7077,6 +7224,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='ipv4-address']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -7100,6 +7248,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='ipv6-address']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -7123,6 +7272,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='uri']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -7146,6 +7296,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "prop[has-oscal-namespace('http://csrc.nist.gov/ns/oscal') and @name='direction']/@value",
         target: &[&[
             Step::Child {
                 key: "props",
@@ -7170,6 +7321,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "responsible-role",
         target: &[&[Step::Child {
             key: "responsible-roles",
             many: true,
@@ -7185,6 +7337,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 120,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["this-system", "system", "network"],
@@ -7198,6 +7351,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 123,
         level: Level::Error,
+        target_text: "@state",
         target: &[&[Step::Flag("state")]],
         test: Test::AllowedValues {
             values: &["under-development", "operational", "disposition", "other"],
@@ -7211,6 +7365,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 125,
         level: Level::Error,
+        target_text: "@identifier-type",
         target: &[&[Step::Flag("identifier-type")]],
         test: Test::AllowedValues {
             values: &[
@@ -7230,6 +7385,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 126,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["milestone", "action"],
@@ -7243,6 +7399,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 129,
         level: Level::Warning,
+        target_text: ".",
         target: &[&[]],
         test: Test::Matches {
             regex: Some("^[0-9]{3}[0-9]{1,12}$"),
@@ -7255,6 +7412,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 129,
         level: Level::Error,
+        target_text: "@type",
         target: &[&[Step::Flag("type")]],
         test: Test::AllowedValues {
             values: &["home", "office", "mobile"],
@@ -7268,6 +7426,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 130,
         level: Level::Error,
+        target_text: "@system",
         target: &[&[Step::Flag("system")]],
         test: Test::AllowedValues {
             values: &["http://fedramp.gov", "http://fedramp.gov/ns/oscal"],
@@ -7281,6 +7440,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Oscal,
         def: 132,
         level: Level::Error,
+        target_text: "responsible-party",
         target: &[&[Step::Child {
             key: "responsible-parties",
             many: true,
@@ -7296,6 +7456,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata/party/address/@type",
         target: &[&[
             Step::Child {
                 key: "metadata",
@@ -7326,6 +7487,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata/prop[@name='marking']/@value",
         target: &[&[
             Step::Child {
                 key: "metadata",
@@ -7352,6 +7514,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "back-matter/resource/prop[@name='type'][@ns='http://fedramp.gov/ns/oscal']/@value",
         target: &[&[
             Step::Child {
                 key: "back-matter",
@@ -7421,6 +7584,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata/prop[@name='fedramp-version'][@ns='http://fedramp.gov/ns/oscal']/@value",
         target: &[&[
             Step::Child {
                 key: "metadata",
@@ -7454,6 +7618,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "//component/prop[@name='information-type' and @ns='http://fedramp.gov/ns/oscal']/@class",
         target: &[
             &[
                 Step::Child {
@@ -7517,6 +7682,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "//component/prop[@name='information-type' and @ns='http://fedramp.gov/ns/oscal']/@class",
         target: &[
             &[
                 Step::Child {
@@ -7580,6 +7746,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "(system-characteristics/system-information/information-type/categorization[@system='https://doi.org/10.6028/NIST.SP.800-60v2r1']/information-type-id | //component[(@type='system' and prop[@name='leveraged-authorization-uuid']) or (@type=('service', 'software') and not(prop[@name='leveraged-authorization-uuid']) and prop[@name='implementation-point' and @value='external']) or (@type='interconnection') or (@type=('service', 'software') and prop[@name='implementation-point' and @value='internal'] and prop[@name='communicates-externally' and @value='yes' and @ns='http://fedramp.gov/ns/oscal'])]/prop[@ns='http://fedramp.gov/ns/oscal' and @name='information-type']/@value)",
         target: &[
             &[
                 Step::Child {
@@ -7815,6 +7982,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "(//inventory-item | //component)/prop[@name='allows-authenticated-scan']/@value",
         target: &[
             &[
                 Step::Child {
@@ -7900,6 +8068,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "(//inventory-item | //component)/prop[@name='public']/@value",
         target: &[
             &[
                 Step::Child {
@@ -7976,6 +8145,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "(//inventory-item/prop[@name='virtual'] | //component/prop[@name='virtual'])/@value",
         target: &[
             &[
                 Step::Child {
@@ -8052,6 +8222,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata",
         target: &[&[Step::Child {
             key: "metadata",
             many: false,
@@ -8082,6 +8253,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata",
         target: &[&[Step::Child {
             key: "metadata",
             many: false,
@@ -8104,6 +8276,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata",
         target: &[&[Step::Child {
             key: "metadata",
             many: false,
@@ -8129,6 +8302,7 @@ pub static CONSTRAINTS: &[Constraint] = &[
         origin: Origin::Fedramp,
         def: 75,
         level: Level::Error,
+        target_text: "metadata/party",
         target: &[&[
             Step::Child {
                 key: "metadata",

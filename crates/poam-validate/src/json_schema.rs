@@ -17,6 +17,15 @@ impl std::fmt::Debug for JsonSchema {
     }
 }
 
+fn summary(v: &Value) -> String {
+    match v {
+        Value::Array(a) => format!("the array of {} items", a.len()),
+        Value::Object(o) => format!("the object with {} members", o.len()),
+        Value::String(s) => format!("{:?}…", s.chars().take(60).collect::<String>()),
+        other => other.to_string(),
+    }
+}
+
 impl JsonSchema {
     /// Compiles a schema (its draft from `$schema`; OSCAL's are draft-07). Formats are
     /// checked, as an assessor's validator would.
@@ -33,10 +42,18 @@ impl JsonSchema {
         self.validator
             .iter_errors(instance)
             .map(|e| {
+                // The validator's message starts with the whole offending value; a long one
+                // (an array of items, an object) is named instead of printed.
+                let message = e.to_string();
+                let instance = e.instance().to_string();
+                let message = match message.strip_prefix(&instance) {
+                    Some(rest) if instance.len() > 80 => format!("{}{rest}", summary(e.instance())),
+                    _ => message,
+                };
                 Diagnostic::new(
                     &rules::JSON_SCHEMA,
                     e.instance_path().as_str().to_owned(),
-                    format!("{e} (schema: {})", e.schema_path().as_str()),
+                    format!("{message} (schema: {})", e.schema_path().as_str()),
                 )
             })
             .collect()

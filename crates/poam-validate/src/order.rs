@@ -65,7 +65,30 @@ pub fn sort(diags: &mut Vec<Diagnostic>, tree: &Value) {
     keyed.dedup_by(|a, b| {
         a.1.rule == b.1.rule && a.1.pointer == b.1.pointer && a.1.message == b.1.message
     });
-    diags.extend(keyed.into_iter().map(|(_, d)| d));
+    // The metaschema states some constraints twice under two ids (e.g. the uniqueness of
+    // document ids): one diagnostic, naming both.
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(keyed.len());
+    for (_, d) in keyed {
+        if let Some(prev) = out.last_mut()
+            && prev.rule == d.rule
+            && prev.pointer == d.pointer
+            && let (Some((stem_a, ids_a)), Some((stem_b, ids_b))) =
+                (split_ids(&prev.message), split_ids(&d.message))
+            && stem_a == stem_b
+        {
+            prev.message = format!("{stem_a} [{ids_a}, {ids_b}]");
+            continue;
+        }
+        out.push(d);
+    }
+    diags.extend(out);
+}
+
+/// A constraint diagnostic's message without its trailing `[constraint-id]`, and the id.
+fn split_ids(message: &str) -> Option<(&str, &str)> {
+    let inner = message.strip_suffix(']')?;
+    let i = inner.rfind(" [")?;
+    Some((&inner[..i], &inner[i + 2..]))
 }
 
 #[cfg(test)]

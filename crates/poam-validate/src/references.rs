@@ -82,6 +82,7 @@ struct Indexes<'a> {
     risks: HashSet<&'a str>,
     findings: HashSet<&'a str>,
     tasks: HashSet<&'a str>,
+    assessment_platforms: HashSet<&'a str>,
 }
 
 fn collect_tasks<'a>(tasks: &'a [Task], into: &mut HashSet<&'a str>) {
@@ -108,6 +109,8 @@ impl<'a> Indexes<'a> {
             if let Some(aa) = &ld.assessment_assets {
                 ix.components
                     .extend(aa.components.iter().map(|x| x.uuid.as_str()));
+                ix.assessment_platforms
+                    .extend(aa.assessment_platforms.iter().map(|x| x.uuid.as_str()));
             }
         }
         if let Some(bm) = &p.back_matter {
@@ -156,6 +159,7 @@ pub fn check(doc: &Document, ssp: Option<&SspIndex>) -> Vec<Diagnostic> {
         ssp,
         import_href: p.import_ssp.as_ref().map(|i| i.href.as_str()),
         responses: Vec::new(),
+        in_related_response: 0,
         all_uuids: None,
         doc: p,
         out: Vec::new(),
@@ -216,6 +220,8 @@ struct Checker<'a, 's> {
     import_href: Option<&'a str>,
     /// The responses of the risks being walked (innermost last).
     responses: Vec<HashSet<String>>,
+    /// Inside a risk-log entry's `related-responses` (whose tasks are this document's).
+    in_related_response: usize,
     /// Every UUID in the document, built on first need (for `#uuid` links that do not
     /// point into back-matter).
     all_uuids: Option<HashSet<String>>,
@@ -397,8 +403,19 @@ impl Visitor for Checker<'_, '_> {
                 let kind = match x.r#type.as_str() {
                     "tool" => Some(Kind::Component),
                     "party" => Some(Kind::Party),
-                    // Assessment platforms live in an assessment plan, which a POA&M does not
-                    // import; nothing here can resolve them.
+                    "assessment-platform" => {
+                        if !self.ix.assessment_platforms.contains(x.actor_uuid.as_str()) {
+                            self.out.push(Diagnostic::new(
+                                &rules::REFERENCE_ASSESSMENT,
+                                format!("{path}/actor-uuid"),
+                                format!(
+                                    "assessment-platform actor-uuid {:?} names no assessment platform in local-definitions; it may be one of the assessment plan's",
+                                    x.actor_uuid.as_str()
+                                ),
+                            ));
+                        }
+                        None
+                    }
                     _ => None,
                 };
                 if let Some(k) = kind {
@@ -429,19 +446,31 @@ impl Visitor for Checker<'_, '_> {
                 format!("{path}/finding-uuid"),
                 "finding-uuid",
             ),
-            Node::RelatedResponse(x) => self.resolve(
-                Kind::Response,
-                &x.response_uuid,
-                format!("{path}/response-uuid"),
-                "response-uuid",
-            ),
-            Node::RelatedTask(x) => {
+            Node::RelatedResponse(x) => {
+                self.in_related_response += 1;
                 self.resolve(
-                    Kind::Task,
-                    &x.task_uuid,
-                    format!("{path}/task-uuid"),
-                    "task-uuid",
+                    Kind::Response,
+                    &x.response_uuid,
+                    format!("{path}/response-uuid"),
+                    "response-uuid",
                 );
+            }
+            Node::RelatedTask(x) => {
+                let at = format!("{path}/task-uuid");
+                if self.in_related_response > 0 {
+                    self.resolve(Kind::Task, &x.task_uuid, at, "task-uuid");
+                } else if !self.ix.tasks.contains(x.task_uuid.as_str()) {
+                    // An origin's task is the assessment's (plan or results), not one of this
+                    // document's remediation tasks.
+                    self.out.push(Diagnostic::new(
+                        &rules::REFERENCE_ASSESSMENT,
+                        at,
+                        format!(
+                            "task-uuid {:?} names no task in this document; it may be a task of the assessment the observation came from",
+                            x.task_uuid.as_str()
+                        ),
+                    ));
+                }
             }
             Node::Dependency(x) => {
                 self.resolve(
@@ -461,6 +490,18 @@ impl Visitor for Checker<'_, '_> {
                 if let Some(k) = subject_kind(&x.r#type) {
                     let what = format!("{} subject-uuid", x.r#type.as_str());
                     self.resolve(k, &x.subject_uuid, format!("{path}/subject-uuid"), &what);
+                }
+            }
+            Node::SystemComponent(x) => {
+                for (i, p) in x.props.iter().enumerate() {
+                    if p.name.as_str() == "physical-location" {
+                        self.resolve(
+                            Kind::Location,
+                            &p.value,
+                            format!("{path}/props/{i}/value"),
+                            "physical-location",
+                        );
+                    }
                 }
             }
             Node::ImplementedComponent(x) => self.resolve(
@@ -518,8 +559,12 @@ impl Visitor for Checker<'_, '_> {
     }
 
     fn leave(&mut self, _path: &Path, node: Node<'_>) {
-        if let Node::Risk(_) = node {
-            self.responses.pop();
+        match node {
+            Node::Risk(_) => {
+                self.responses.pop();
+            }
+            Node::RelatedResponse(_) => self.in_related_response -= 1,
+            _ => {}
         }
     }
 }

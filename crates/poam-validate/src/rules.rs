@@ -125,6 +125,9 @@ rules! {
     REFERENCE_SSP = ("oscal-reference-ssp", Warning, Oscal,
         "A reference that only the imported SSP could resolve, and the SSP was not given",
         "Run again with `--ssp FILE` to check the reference against the system security plan the POA&M imports.");
+    REFERENCE_ASSESSMENT = ("oscal-reference-assessment", Warning, Oscal,
+        "A reference to an assessment task, activity or platform, which a POA&M neither contains nor imports",
+        "Such references point into the assessment plan or results the observation came from; they cannot be checked here.");
     CHECKS_SKIPPED = ("oscal-checks-skipped", Info, Oscal,
         "Reference and FedRAMP checks did not run because the document could not be read into the model",
         "Fix the structural errors reported for this file and validate again.");
@@ -175,7 +178,7 @@ rules! {
         "Add a characterization with facets `likelihood` and `impact` in the FedRAMP system.");
     FR_RISK_TIMELY = ("fedramp-risk-deadline-timely", Error, Fedramp,
         "A risk's deadline is later than FedRAMP allows after detection: 30 days (high), 90 (moderate), 180 (low), or the KEV due date when earlier",
-        "Bring the deadline forward, or record an approved deviation. Detection is the related observations' `collected` date.");
+        "Bring the deadline forward, or record an approved deviation. Detection is the related observations' `collected` date; open vendor dependencies and approved operational requirements or false positives are exempt.");
     FR_RISK_OVERDUE = ("fedramp-risk-overdue", Warning, Fedramp,
         "An open risk's deadline has passed (relative to --as-of)",
         "Remediate, update the deadline with a risk-log entry, or close the risk.");
@@ -221,13 +224,10 @@ rules! {
         "Add the publication date to metadata.");
     FR_MARKING = ("fedramp-marking", Error, Fedramp,
         "metadata lacks a `marking` property (data classification)",
-        "Add prop `marking` (e.g. `Controlled Unclassified Information`) to metadata.");
+        "Add prop `marking` to metadata; FedRAMP defines the value `cui` (Controlled Unclassified Information).");
     FR_PARTY_NAME = ("fedramp-party-has-name", Error, Fedramp,
         "A party has no name",
         "Give every party in metadata a `name`.");
-    FR_MATCHES = ("fedramp-matches", Error, Fedramp,
-        "A value does not match the form a FedRAMP constraint requires",
-        "Write the value in the required form.");
 }
 
 /// The rule with this id.

@@ -211,6 +211,8 @@ pub struct Constraint {
     /// The definition it is declared on (index into [`crate::generated::DEFS`]).
     pub def: u16,
     pub level: Level,
+    /// The target as written (Metapath), for messages.
+    pub target_text: &'static str,
     /// Target alternatives, relative to the context node.
     pub target: &'static [Path],
     pub test: Test,

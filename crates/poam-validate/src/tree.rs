@@ -746,8 +746,9 @@ impl Pass {
                                 r,
                                 pointer(path),
                                 format!(
-                                    "`{}` has {n} of what [{}] counts; it needs {want}",
+                                    "`{}` has {n} of `{}`; it needs {want} [{}]",
                                     DEFS[usize::from(def)].name,
+                                    c.target_text,
                                     c.id
                                 ),
                             )

@@ -1158,8 +1158,9 @@ fn compile(
     };
     let n = out.code.len();
     out.code.push(format!(
-        "Constraint {{ id: {id:?}, rule: {family:?}, origin: Origin::{origin}, def: {di}, level: {}, target: {target_code}, test: {test} }}",
-        level(c.level.as_deref(), "ERROR")
+        "Constraint {{ id: {id:?}, rule: {family:?}, origin: Origin::{origin}, def: {di}, level: {}, target_text: {:?}, target: {target_code}, test: {test} }}",
+        level(c.level.as_deref(), "ERROR"),
+        c.target.split_whitespace().collect::<Vec<_>>().join(" ")
     ));
     out.by_def.entry(di).or_default().push(n);
     Ok(())

@@ -1,0 +1,188 @@
+//! `--format human` (the default): `file:line:column: severity[rule]: message`, the source
+//! line with a caret under the place, the JSON pointer, and the rule's help; then a summary
+//! line per file.
+
+use std::io::Write;
+
+use poam_validate::{Place, RuleInfo, Severity};
+
+use super::locate::Lines;
+use super::{FileReport, Outcome, Reporter, read_error_place};
+
+pub struct Human;
+
+/// Longest source excerpt shown, in characters.
+const WIDTH: usize = 100;
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The part of `line` to show and where the caret goes in it (both in characters).
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let col = column.saturating_sub(1).min(chars.len());
+    if chars.len() <= WIDTH {
+        return (chars.iter().collect(), col);
+    }
+    let start = col.saturating_sub(WIDTH / 2);
+    let end = (start + WIDTH).min(chars.len());
+    let mut s = String::new();
+    let mut caret = col - start;
+    if start > 0 {
+        s.push('…');
+        caret += 1;
+    }
+    s.extend(&chars[start..end]);
+    if end < chars.len() {
+        s.push('…');
+    }
+    (s, caret)
+}
+
+fn snippet(
+    out: &mut dyn Write,
+    lines: Option<&Lines>,
+    place: Option<&Place>,
+) -> std::io::Result<()> {
+    let (Some(lines), Some(Place::Text { line, column })) = (lines, place) else {
+        return Ok(());
+    };
+    let Some(text) = lines.line(*line) else {
+        return Ok(());
+    };
+    let (shown, caret) = excerpt(text, *column);
+    let gutter = line.to_string().len();
+    writeln!(out, "{:gutter$} |", "")?;
+    writeln!(out, "{line} | {shown}")?;
+    writeln!(out, "{:gutter$} | {:caret$}^", "", "")
+}
+
+impl Reporter for Human {
+    fn report(&self, files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+        for f in files {
+            let lines = f.text.as_deref().map(Lines::new);
+            match &f.outcome {
+                Outcome::Unreadable(e) => {
+                    let at = read_error_place(e)
+                        .map(|p| format!(":{p}"))
+                        .unwrap_or_default();
+                    writeln!(out, "{}{at}: error[unreadable]: {}", f.path, e.message)?;
+                    snippet(out, lines.as_ref(), read_error_place(e).as_ref())?;
+                    if let Some(p) = &e.pointer {
+                        writeln!(out, "  = at {p}")?;
+                    }
+                    writeln!(out, "{}: could not be read\n", f.path)?;
+                }
+                Outcome::Checked(ds) => {
+                    for l in ds {
+                        let at = l
+                            .place
+                            .as_ref()
+                            .map(|p| format!(":{p}"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "{}{at}: {}[{}]: {}",
+                            f.path, l.diag.severity, l.diag.rule, l.diag.message
+                        )?;
+                        snippet(out, lines.as_ref(), l.place.as_ref())?;
+                        writeln!(
+                            out,
+                            "  = at {}",
+                            if l.diag.pointer.is_empty() {
+                                "/"
+                            } else {
+                                &l.diag.pointer
+                            }
+                        )?;
+                        if let Some(h) = l.diag.help {
+                            writeln!(out, "  = help: {h}")?;
+                        }
+                        writeln!(out)?;
+                    }
+                    let (e, w, i) = (
+                        f.count(Severity::Error),
+                        f.count(Severity::Warning),
+                        f.count(Severity::Info),
+                    );
+                    let mut parts = vec![plural(e, "error"), plural(w, "warning")];
+                    if i > 0 {
+                        parts.push(plural(i, "note"));
+                    }
+                    writeln!(
+                        out,
+                        "{}: {} ({})",
+                        f.path,
+                        if f.valid() { "valid" } else { "invalid" },
+                        parts.join(", ")
+                    )?;
+                }
+            }
+        }
+        if files.len() > 1 {
+            let valid = files.iter().filter(|f| f.valid()).count();
+            let unreadable = files
+                .iter()
+                .filter(|f| matches!(f.outcome, Outcome::Unreadable(_)))
+                .count();
+            writeln!(
+                out,
+                "{} checked: {valid} valid, {} invalid, {unreadable} unreadable",
+                plural(files.len(), "file"),
+                files.len() - valid - unreadable
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rules(&self, rules: &[&RuleInfo], out: &mut dyn Write) -> std::io::Result<()> {
+        let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        let mut profile = None;
+        for r in rules {
+            if profile != Some(r.profile) {
+                profile = Some(r.profile);
+                let title = match r.profile {
+                    poam_validate::Profile::Oscal => "OSCAL (always checked)",
+                    poam_validate::Profile::Fedramp => "FedRAMP (--profile fedramp)",
+                };
+                writeln!(
+                    out,
+                    "{}{title}",
+                    if r.profile == poam_validate::Profile::Oscal {
+                        ""
+                    } else {
+                        "\n"
+                    }
+                )?;
+            }
+            writeln!(
+                out,
+                "  {:width$}  {:7}  {}",
+                r.id,
+                r.severity.as_str(),
+                r.summary
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = "x".repeat(300);
+        let (s, caret) = excerpt(&line, 200);
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(s.chars().nth(caret), Some('x'));
+        assert_eq!(caret, WIDTH / 2 + 1);
+        let (s, caret) = excerpt("\tab", 2);
+        assert_eq!((s.as_str(), caret), (" ab", 1));
+    }
+}

@@ -1,0 +1,264 @@
+//! Every rule has a failing fixture (`fixtures/validate/fail/<rule>.json`: a patch of the
+//! valid fixture, or `<rule>.raw.json`: a whole document) whose diagnostics are snapshotted,
+//! and `fixtures/validate/valid.json` is the passing fixture of every rule: with its SSP it
+//! has no diagnostic at all, in each format and profile.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use poam_io::{Format, SourceName};
+use poam_validate::{Diagnostic, JsonSchema, Options, Profile, Severity, SspIndex};
+use serde::Serialize;
+use serde_json::Value;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/validate")
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn ssp() -> SspIndex {
+    let text = std::fs::read_to_string(dir().join("ssp.json")).unwrap();
+    SspIndex::parse(&text, Some(Format::Json)).unwrap()
+}
+
+fn options(profile: Profile, with_ssp: bool, as_of: &str) -> Options {
+    Options {
+        profile,
+        as_of: day(as_of),
+        ssp: with_ssp.then(ssp),
+        schema: None,
+    }
+}
+
+fn valid_text() -> String {
+    std::fs::read_to_string(dir().join("valid.json")).unwrap()
+}
+
+fn check(text: &str, format: Format, opts: &Options) -> Vec<Diagnostic> {
+    poam_validate::validate_text(text, format, &SourceName("fixture".into()), opts).unwrap()
+}
+
+/// Applies an RFC 6902 patch (add, remove, replace; `-` appends).
+fn patch(doc: &mut Value, ops: &[Value]) {
+    for op in ops {
+        let path = op["path"].as_str().unwrap();
+        let (parent, last) = path.rsplit_once('/').unwrap();
+        let target = doc
+            .pointer_mut(parent)
+            .unwrap_or_else(|| panic!("no {parent}"));
+        match (op["op"].as_str().unwrap(), target) {
+            ("remove", Value::Object(o)) => {
+                o.shift_remove(last).unwrap_or_else(|| panic!("no {path}"));
+            }
+            ("remove", Value::Array(a)) => {
+                a.remove(last.parse().unwrap());
+            }
+            ("add" | "replace", Value::Object(o)) => {
+                o.insert(last.to_owned(), op["value"].clone());
+            }
+            ("add", Value::Array(a)) if last == "-" => a.push(op["value"].clone()),
+            ("replace", Value::Array(a)) => a[last.parse::<usize>().unwrap()] = op["value"].clone(),
+            (o, _) => panic!("unsupported patch op {o} at {path}"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    rule: &'a str,
+    severity: Severity,
+    pointer: &'a str,
+    message: &'a str,
+}
+
+fn shown(diags: &[Diagnostic]) -> Vec<Shown<'_>> {
+    diags
+        .iter()
+        .map(|d| Shown {
+            rule: d.rule,
+            severity: d.severity,
+            pointer: &d.pointer,
+            message: &d.message,
+        })
+        .collect()
+}
+
+/// The failing fixtures: (rule, diagnostics).
+fn failing() -> Vec<(String, Vec<Diagnostic>)> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir().join("fail"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
+        let name = f.file_name().unwrap().to_str().unwrap().to_owned();
+        if let Some(rule) = name.strip_suffix(".raw.json") {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let profile = if rule.starts_with("fedramp-") {
+                Profile::Fedramp
+            } else {
+                Profile::Oscal
+            };
+            let diags = check(&text, Format::Json, &options(profile, true, "2025-01-15"));
+            out.push((rule.to_owned(), diags));
+            continue;
+        }
+        let spec: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let rule = spec["rule"].as_str().unwrap().to_owned();
+        assert_eq!(
+            format!("{rule}.json"),
+            name,
+            "a fixture is named after its rule"
+        );
+        let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+        patch(&mut doc, spec["patch"].as_array().unwrap());
+        let profile = if rule.starts_with("fedramp-") {
+            Profile::Fedramp
+        } else {
+            Profile::Oscal
+        };
+        let mut opts = options(
+            profile,
+            spec["ssp"].as_bool().unwrap_or(true),
+            spec["as-of"].as_str().unwrap_or("2025-01-15"),
+        );
+        if let Some(schema) = spec.get("schema") {
+            opts.schema = Some(JsonSchema::compile(schema).unwrap());
+        }
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        out.push((rule, check(&text, Format::Json, &opts)));
+    }
+    out
+}
+
+#[test]
+fn every_failing_fixture_reports_its_rule() {
+    for (rule, diags) in failing() {
+        assert!(
+            diags.iter().any(|d| d.rule == rule),
+            "fixture {rule} does not report {rule}: {diags:#?}"
+        );
+        insta::assert_yaml_snapshot!(format!("fail-{rule}"), shown(&diags));
+    }
+}
+
+#[test]
+fn every_rule_has_a_failing_fixture() {
+    let covered: BTreeSet<String> = failing().into_iter().map(|(r, _)| r).collect();
+    let all: BTreeSet<String> = poam_validate::rules()
+        .iter()
+        .map(|r| r.id.to_owned())
+        .collect();
+    let missing: Vec<_> = all.difference(&covered).collect();
+    let unknown: Vec<_> = covered.difference(&all).collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a failing fixture: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "fixtures for unknown rules: {unknown:?}"
+    );
+}
+
+#[test]
+fn the_valid_fixture_passes_every_rule() {
+    let text = valid_text();
+    for profile in [Profile::Oscal, Profile::Fedramp] {
+        let diags = check(&text, Format::Json, &options(profile, true, "2025-01-15"));
+        assert!(diags.is_empty(), "{profile:?}: {diags:#?}");
+    }
+}
+
+#[test]
+fn the_valid_fixture_passes_in_yaml_and_xml_too() {
+    let doc = poam_io::read(
+        valid_text().as_bytes(),
+        &SourceName("valid.json".into()),
+        Some(Format::Json),
+    )
+    .unwrap();
+    for format in [Format::Yaml, Format::Xml] {
+        let bytes = poam_io::write(&doc, format).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let diags = check(
+            &text,
+            format,
+            &options(Profile::Fedramp, true, "2025-01-15"),
+        );
+        assert!(diags.is_empty(), "{format}: {diags:#?}");
+    }
+    // And as a typed document.
+    let diags = poam_validate::validate(&doc, &options(Profile::Fedramp, true, "2025-01-15"));
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn without_the_ssp_its_references_are_warnings_not_errors() {
+    let diags = check(
+        &valid_text(),
+        Format::Json,
+        &options(Profile::Oscal, false, "2025-01-15"),
+    );
+    assert!(!diags.is_empty());
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.rule == "oscal-reference-ssp" && d.severity == Severity::Warning),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn generated_constraints_report_under_registered_rules() {
+    for c in poam_validate::generated::CONSTRAINTS {
+        assert!(
+            poam_validate::rules::find(c.rule).is_some(),
+            "{} reports unregistered rule {}",
+            c.id,
+            c.rule
+        );
+        if matches!(c.test, poam_validate::schema::Test::AllowedValues { .. }) {
+            let open = format!("{}-open", c.rule);
+            assert!(
+                poam_validate::rules::find(&open).is_some(),
+                "{open} is not registered"
+            );
+        }
+    }
+}
+
+#[test]
+fn diagnostics_come_in_document_order() {
+    // Two problems, the later one in the document found by an earlier pass.
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    patch(
+        &mut doc,
+        &serde_json::from_str::<Vec<Value>>(
+            r#"[{"op": "replace", "path": "/plan-of-action-and-milestones/poam-items/2/related-risks/0/risk-uuid", "value": "00000000-0000-4000-8000-00000000dead"},
+                {"op": "replace", "path": "/plan-of-action-and-milestones/metadata/parties/0/type", "value": "company"},
+                {"op": "replace", "path": "/plan-of-action-and-milestones/poam-items/0/related-risks/0/risk-uuid", "value": "00000000-0000-4000-8000-00000000beef"}]"#,
+        )
+        .unwrap(),
+    );
+    let diags = check(
+        &serde_json::to_string(&doc).unwrap(),
+        Format::Json,
+        &options(Profile::Oscal, true, "2025-01-15"),
+    );
+    let pointers: Vec<&str> = diags.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/plan-of-action-and-milestones/metadata/parties/0/type",
+            "/plan-of-action-and-milestones/poam-items/0/related-risks/0/risk-uuid",
+            "/plan-of-action-and-milestones/poam-items/2/related-risks/0/risk-uuid",
+        ]
+    );
+}
