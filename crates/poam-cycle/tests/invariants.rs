@@ -358,7 +358,23 @@ fn defined_uuids_and_ids(d: &Document) -> (HashSet<String>, HashSet<String>) {
     (v.0, ids)
 }
 
-/// Every reference between the parts of the document resolves.
+/// What `poam validate --profile oscal` reports as errors: structure, datatypes, the
+/// metaschema's constraints, reference integrity.
+fn oscal_errors(d: &Document) -> Vec<poam_validate::Diagnostic> {
+    let opts = poam_validate::Options {
+        profile: poam_validate::Profile::Oscal,
+        as_of: chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
+        ssp: None,
+        schema: None,
+    };
+    poam_validate::validate(d, &opts)
+        .into_iter()
+        .filter(|x| x.severity == poam_validate::Severity::Error)
+        .collect()
+}
+
+/// Every reference between the parts of the document resolves (also within a risk: log
+/// entries to its responses and tasks).
 fn dangling_references(d: &Document) -> Vec<String> {
     let p = &d.plan_of_action_and_milestones;
     let risks: HashSet<&str> = p.risks.iter().map(|r| r.uuid.as_str()).collect();
@@ -394,6 +410,30 @@ fn dangling_references(d: &Document) -> Vec<String> {
         }
     }
     out
+}
+
+/// The validation the invariant relies on does reject what a bad merge would produce.
+#[test]
+fn oscal_validation_catches_a_dangling_risk_and_a_bad_date() {
+    let spec = ItemSpec {
+        poam_id: Some(1),
+        plugin: 1,
+        asset: 0,
+        closed: false,
+        deadline: 10,
+        milestones: vec![5],
+        log: 1,
+        rating: 1,
+    };
+    let good = build_doc(&[("b0".to_owned(), spec)]);
+    assert!(oscal_errors(&doc(&good)).is_empty());
+    let mut dangling = good.clone();
+    dangling["plan-of-action-and-milestones"]["poam-items"][0]["related-risks"][0]["risk-uuid"] =
+        json!(uuid("nowhere"));
+    assert!(!oscal_errors(&doc(&dangling)).is_empty());
+    let mut bad_date = good;
+    bad_date["plan-of-action-and-milestones"]["risks"][0]["deadline"] = json!("2024-07-01");
+    assert!(!oscal_errors(&doc(&bad_date)).is_empty());
 }
 
 proptest! {
@@ -462,8 +502,10 @@ proptest! {
         let mut opts = options(complete);
         opts.prefer = Some(poam_cycle::Prefer::First);
         let out = merge(&base, &[Update { name: "one", document: &u1 }, Update { name: "two", document: &u2 }], &opts).expect("merges");
-        let errors = poam_model::check::datatype_errors(&out.document);
-        prop_assert!(errors.is_empty(), "{errors:?}");
+        let errors = oscal_errors(&base);
+        prop_assert!(errors.is_empty(), "the generated BASE is not valid OSCAL: {errors:#?}");
+        let errors = oscal_errors(&out.document);
+        prop_assert!(errors.is_empty(), "{errors:#?}");
         let dangling = dangling_references(&out.document);
         prop_assert!(dangling.is_empty(), "{dangling:?}");
         // The output round-trips through OSCAL JSON.
