@@ -95,7 +95,11 @@ pub fn normalize_text(s: &str) -> String {
             break;
         }
         let sep = rest[end..].chars().next().map_or(1, char::len_utf8);
-        let skip = if rest[end..].starts_with("\r\n") { 2 } else { sep };
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            sep
+        };
         rest = &rest[end + skip..];
     }
     out

@@ -13,7 +13,7 @@ use poam_model::{
     LocalDefinitions, Metadata, MitigatingFactor, Observation, OnDate, Origin, OriginActor, Party,
     PlanOfActionAndMilestones, PoamItem, Property, RelatedObservation, RelatedResponse,
     RelatedTask, RelevantEvidence, RequiredAsset, Resource, Response, ResponsibleParty, Risk,
-    RiskLog, Role, SubjectReference, SystemComponent, SystemComponentStatus, SystemId, Task,
+    RiskLog, Rlink, Role, SubjectReference, SystemComponent, SystemComponentStatus, SystemId, Task,
     Timing,
 };
 
@@ -21,8 +21,10 @@ use crate::markup;
 use crate::record::{Header, Item, SheetKind};
 use crate::values::{self, Answer, Level, is_cve};
 
-/// The namespace poam writes FedRAMP props in (the published FedRAMP templates' form).
-pub const FEDRAMP_NS: &str = "https://fedramp.gov/ns/oscal";
+/// The namespace poam writes FedRAMP props in: the FedRAMP Guide's and ADR 0011's form, the
+/// same as [`FEDRAMP_SYSTEM`], so that a document never mixes the `http://` and `https://`
+/// forms (FedRAMP's published templates use `https://`; both are read).
+pub const FEDRAMP_NS: &str = "http://fedramp.gov/ns/oscal";
 /// Every spelling of the FedRAMP namespace found in FedRAMP's own content; all are read.
 pub const FEDRAMP_NAMESPACES: &[&str] = &[
     "https://fedramp.gov/ns/oscal",
@@ -238,13 +240,34 @@ impl Shared {
             props: vec![fr_prop("type", "evidence")],
             document_ids: Vec::new(),
             citation: None,
-            rlinks: Vec::new(),
+            rlinks: link_in(line)
+                .map(|href| {
+                    vec![Rlink {
+                        href: UriReference::new(href),
+                        media_type: None,
+                        hashes: Vec::new(),
+                    }]
+                })
+                .unwrap_or_default(),
             base64: None,
             remarks: None,
         });
         self.resource_ids.insert(key, uuid.clone());
         uuid
     }
+}
+
+/// The first `http://` or `https://` address written in a supporting-document line; it
+/// becomes the evidence resource's `rlink` (a resource should have one, OSCAL says).
+fn link_in(line: &str) -> Option<&str> {
+    line.split_whitespace()
+        .map(|w| w.trim_matches(|c| matches!(c, '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';')))
+        .find(|w| {
+            (w.starts_with("https://") || w.starts_with("http://"))
+                && w.len() > "https://".len()
+                && w.bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b))
+        })
 }
 
 /// The address props an asset identifier carries plainly: an IPv4 or IPv6 address, or a
@@ -1029,6 +1052,21 @@ mod tests {
         );
         assert!(names("http://vuln.gov/queries").is_empty());
         assert!(names("server-01").is_empty());
+    }
+
+    #[test]
+    fn evidence_links() {
+        assert_eq!(
+            link_in("Scan report : https://files.example.com/scan.pdf"),
+            Some("https://files.example.com/scan.pdf")
+        );
+        assert_eq!(
+            link_in("Ticket (http://jira.example.com/T-1)"),
+            Some("http://jira.example.com/T-1")
+        );
+        assert_eq!(link_in("Evidence : scan.pdf"), None);
+        assert_eq!(link_in("https://"), None);
+        assert_eq!(link_in("https://a.example/{x}"), None);
     }
 
     #[test]
