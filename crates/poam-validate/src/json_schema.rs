@@ -26,10 +26,54 @@ fn summary(v: &Value) -> String {
     }
 }
 
+/// `"x" does not match "<pattern>"` with a long pattern cut to its first characters.
+fn shorten_pattern(message: &str) -> String {
+    const KEEP: usize = 40;
+    if let Some(i) = message.find(" does not match \"") {
+        let start = i + " does not match \"".len();
+        let pattern = message[start..]
+            .strip_suffix('"')
+            .unwrap_or(&message[start..]);
+        if pattern.chars().count() > KEEP + 20 {
+            let head: String = pattern.chars().take(KEEP).collect();
+            return format!("{} does not match the pattern \"{head}…\"", &message[..i]);
+        }
+    }
+    message.to_owned()
+}
+
 impl JsonSchema {
     /// Compiles a schema (its draft from `$schema`; OSCAL's are draft-07). Formats are
     /// checked, as an assessor's validator would.
+    ///
+    /// A JSON value with none of the keywords a schema is made of (a POA&M given by mistake,
+    /// say) is refused: it would compile, and accept everything.
     pub fn compile(schema: &Value) -> Result<Self, String> {
+        const KEYWORDS: &[&str] = &[
+            "$schema",
+            "$ref",
+            "$id",
+            "type",
+            "properties",
+            "definitions",
+            "$defs",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "items",
+            "enum",
+            "const",
+            "required",
+            "not",
+        ];
+        if let Value::Object(o) = schema
+            && !KEYWORDS.iter().any(|k| o.contains_key(*k))
+        {
+            return Err(format!(
+                "has none of the JSON Schema keywords ({})",
+                KEYWORDS.join(", ")
+            ));
+        }
         jsonschema::options()
             .should_validate_formats(true)
             .build(schema)
@@ -50,10 +94,17 @@ impl JsonSchema {
                     Some(rest) if instance.len() > 80 => format!("{}{rest}", summary(e.instance())),
                     _ => message,
                 };
+                // OSCAL's datatype patterns run to hundreds of characters; the keyword says
+                // enough. (Only the keyword of the schema path is named: through shared `$ref`s
+                // the validator reports the path by which it first reached a definition, which
+                // can name another member than the one checked.)
+                let message = shorten_pattern(&message);
+                let schema_path = e.schema_path().as_str();
+                let keyword = schema_path.rsplit('/').next().unwrap_or(schema_path);
                 Diagnostic::new(
                     &rules::JSON_SCHEMA,
                     e.instance_path().as_str().to_owned(),
-                    format!("{message} (schema: {})", e.schema_path().as_str()),
+                    format!("{message} (JSON Schema keyword `{keyword}`)"),
                 )
             })
             .collect()
@@ -62,5 +113,42 @@ impl JsonSchema {
     /// Whether `instance` is valid.
     pub fn is_valid(&self, instance: &Value) -> bool {
         self.validator.is_valid(instance)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_patterns_are_cut() {
+        let long = "x".repeat(100);
+        let m = format!("\"2024\" does not match \"{long}\"");
+        assert_eq!(
+            shorten_pattern(&m),
+            format!(
+                "\"2024\" does not match the pattern \"{}…\"",
+                "x".repeat(40)
+            )
+        );
+        let short = "\"a b\" does not match \"^\\S+$\"";
+        assert_eq!(shorten_pattern(short), short);
+    }
+
+    #[test]
+    fn a_document_is_not_a_schema() {
+        let doc = serde_json::json!({"plan-of-action-and-milestones": {}});
+        assert!(JsonSchema::compile(&doc).is_err());
+        let schema = serde_json::json!({"type": "object", "required": ["x"]});
+        let s = JsonSchema::compile(&schema).unwrap();
+        let d = s.check(&serde_json::json!({}));
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.ends_with("(JSON Schema keyword `required`)"),
+            "{}",
+            d[0].message
+        );
+        assert!(!s.is_valid(&serde_json::json!({})));
     }
 }

@@ -145,9 +145,14 @@ pub fn validate_text(
                     e.message.clone(),
                 ));
             }
+            let at = if tree.get(ROOT_NAME).is_some() {
+                format!("/{ROOT_NAME}")
+            } else {
+                String::new()
+            };
             diags.push(Diagnostic::new(
                 &rules::CHECKS_SKIPPED,
-                format!("/{ROOT_NAME}"),
+                at,
                 "reference checks and FedRAMP rules did not run: the document does not fit the POA&M model",
             ));
         }

@@ -51,11 +51,19 @@ fn key(tree: &Value, pointer: &str) -> Vec<usize> {
 }
 
 /// Sorts in document order, then by rule id and message, and drops exact repeats (the same
-/// rule at the same place, e.g. a datatype seen by two passes).
+/// rule at the same place, e.g. a datatype seen by two passes). The note that later checks
+/// were skipped sums up the run, so it comes last.
 pub fn sort(diags: &mut Vec<Diagnostic>, tree: &Value) {
     let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
         .drain(..)
-        .map(|d| (key(tree, &d.pointer), d))
+        .map(|d| {
+            let k = if d.rule == crate::rules::CHECKS_SKIPPED.id {
+                vec![usize::MAX; 2]
+            } else {
+                key(tree, &d.pointer)
+            };
+            (k, d)
+        })
         .collect();
     keyed.sort_by(|a, b| {
         a.0.cmp(&b.0)

@@ -13,7 +13,6 @@ use super::{FileReport, Outcome, Reporter, read_error_place};
 pub struct Sarif;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFO_URI: &str = "https://github.com/usnistgov/OSCAL";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -52,7 +51,6 @@ fn rule_objects(rules: &[&RuleInfo]) -> Vec<Value> {
             json!({
                 "id": r.id,
                 "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.summary },
                 "help": { "text": r.help },
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "profile": r.profile },
@@ -69,7 +67,6 @@ fn log(rules: &[&RuleInfo], results: Vec<Value>, notifications: Vec<Value>) -> V
             "tool": { "driver": {
                 "name": "poam",
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFO_URI,
                 "rules": rule_objects(rules),
             }},
             "invocations": [{
