@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops a,b]
+//!                   [--update-docs]
 //! ```
 //!
 //! For each size the inputs are generated once (`cargo xtask gen`'s generator, cached under
@@ -9,7 +10,8 @@
 //! (`xtask bench-one`), `R` times (default 5 up to 10,000 items, 3 above); the table shows
 //! the median, MB/s, items/s, the child's peak RSS and the ratio to the operation's floor
 //! measured in the same run on the same file. Results go to `DIR/results.json` and
-//! `DIR/results.md` (default `<target>/bench/`).
+//! `DIR/results.md` (default `<target>/bench/`); `--update-docs` also puts the Markdown into
+//! `docs/benchmarks.md`, between its two markers.
 //!
 //! The measured code must be optimised, so `cargo xtask bench` (a debug build through the
 //! cargo alias) re-runs itself as `cargo run --release -p xtask -- bench-inner ...`.
@@ -29,7 +31,12 @@ use crate::r#gen;
 /// Bump when the generator's output changes, so cached inputs are regenerated.
 const GENERATOR_VERSION: u32 = 1;
 
-const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP]";
+const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP] [--update-docs]";
+
+/// The document whose results section `--update-docs` replaces, and its markers.
+const DOCS: &str = "docs/benchmarks.md";
+const DOCS_START: &str = "<!-- bench-results:start -->";
+const DOCS_END: &str = "<!-- bench-results:end -->";
 
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Clone)]
@@ -41,6 +48,8 @@ pub struct Options {
     pub seed: u64,
     /// Only these operations (floors and baselines are added when needed).
     pub ops: Option<Vec<String>>,
+    /// Also write the Markdown results into [`DOCS`].
+    pub update_docs: bool,
 }
 
 impl Options {
@@ -51,6 +60,7 @@ impl Options {
             out: None,
             seed: 1,
             ops: None,
+            update_docs: false,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -83,6 +93,7 @@ impl Options {
                     );
                 }
                 "--out" => o.out = Some(PathBuf::from(value()?)),
+                "--update-docs" => o.update_docs = true,
                 "--seed" => {
                     o.seed = value()?
                         .parse()
@@ -225,7 +236,35 @@ pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
         json_path.display(),
         md_path.display()
     );
+    if opts.update_docs {
+        let docs = root.join(DOCS);
+        let text =
+            std::fs::read_to_string(&docs).map_err(|e| format!("{}: {e}", docs.display()))?;
+        let updated = splice_results(&text, &results.markdown())
+            .map_err(|e| format!("{}: {e}", docs.display()))?;
+        poam_io::write_file_atomic(&docs, updated.as_bytes())
+            .map_err(|e| format!("{}: {e}", docs.display()))?;
+        eprintln!("bench: updated {}", docs.display());
+    }
     Ok(())
+}
+
+/// `text` with what lies between [`DOCS_START`] and [`DOCS_END`] replaced by `results`.
+fn splice_results(text: &str, results: &str) -> Result<String, String> {
+    let start = text
+        .find(DOCS_START)
+        .ok_or_else(|| format!("no {DOCS_START} marker"))?
+        + DOCS_START.len();
+    let end = text[start..]
+        .find(DOCS_END)
+        .ok_or_else(|| format!("no {DOCS_END} marker after {DOCS_START}"))?
+        + start;
+    Ok(format!(
+        "{}\n\n{}\n{}",
+        &text[..start],
+        results.trim(),
+        &text[end..]
+    ))
 }
 
 /// Writes the input files of one size unless they are cached.
@@ -316,8 +355,27 @@ mod tests {
         assert!(Options::parse(&args("--sizes 10,x")).is_err());
         assert!(Options::parse(&args("--ops nope")).is_err());
         assert!(Options::parse(&args("--reps 0")).is_err());
+        assert!(Options::parse(&args("--update-docs"))?.update_docs);
         let d = Options::parse(&[])?;
         assert_eq!((d.reps_for(10_000), d.reps_for(100_000)), (5, 3));
+        Ok(())
+    }
+
+    #[test]
+    fn results_go_between_the_markers_and_nowhere_else() -> Result<(), String> {
+        let doc = format!("# B\n\nintro\n\n{DOCS_START}\nold table\n{DOCS_END}\n\nafter\n");
+        let once = splice_results(&doc, "## new\n\n| a |\n")?;
+        assert_eq!(
+            once,
+            format!("# B\n\nintro\n\n{DOCS_START}\n\n## new\n\n| a |\n{DOCS_END}\n\nafter\n")
+        );
+        assert_eq!(
+            splice_results(&once, "## new\n\n| a |\n")?,
+            once,
+            "idempotent"
+        );
+        assert!(splice_results("no markers", "x").is_err());
+        assert!(splice_results(&format!("{DOCS_END} {DOCS_START}"), "x").is_err());
         Ok(())
     }
 

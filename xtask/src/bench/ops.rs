@@ -222,8 +222,8 @@ fn no_size<R>(_: &R) -> u64 {
     0
 }
 
-fn len(v: &Vec<u8>) -> u64 {
-    v.len() as u64
+fn len(v: &impl AsRef<[u8]>) -> u64 {
+    v.as_ref().len() as u64
 }
 
 /// Runs `op` `reps` times on `files` in this process and reports the times and this

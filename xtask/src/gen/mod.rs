@@ -471,7 +471,7 @@ mod tests {
             };
         let (ua, ub) = (uuids(a), uuids(b));
         let kept = ua.intersection(&ub).count();
-        assert!(kept >= 380 && kept < 400, "kept {kept}");
+        assert!((380..400).contains(&kept), "kept {kept}");
         assert!(ub.len() > kept, "cycle 2 adds items");
         let closed = |p: &poam_model::PlanOfActionAndMilestones| {
             p.risks
