@@ -150,15 +150,25 @@ pub enum PreferArg {
     Last,
 }
 
+/// Arguments of `poam convert` (see `commands/convert.rs`).
+///
+/// One input: `poam convert IN [-o OUT]`. Several: `poam convert IN... --out-dir DIR`,
+/// converted in parallel, each to `DIR/<input name>.<format>`.
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
-    /// Input file (`-` for standard input). Its format comes from the extension, or failing
-    /// that, from the content.
-    pub input: PathBuf,
+    /// Input files (`-` for standard input). Each one's format comes from its extension, or
+    /// failing that, from its content. Several inputs need `--out-dir`.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
     /// Output file (`-` or absent for standard output). Written atomically: a failed
     /// conversion leaves no file and never overwrites an existing one.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
+    /// Write each input's conversion into this directory (created if missing), named after
+    /// the input with the output format's extension. The inputs are converted in parallel;
+    /// each is written atomically, and one that fails does not stop the others (exit 2).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Output format. Default: the output file's extension, else json.
     #[arg(long, value_enum)]
     pub to: Option<ConvertFormat>,

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod input;
+mod progress;
 mod report;
 
 use std::process::ExitCode;

@@ -1,14 +1,20 @@
 //! `poam convert`: any format to any format (OSCAL JSON, YAML, XML and the FedRAMP POA&M
 //! workbook), nothing written unless all went well.
+//!
+//! One input goes to a file or standard output; several go into `--out-dir`, converted in
+//! parallel (rayon), each written atomically on its own so that one bad file costs only
+//! itself.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use poam_io::Format;
+use rayon::prelude::*;
 
 use crate::args::{ConvertArgs, ConvertFormat};
 use crate::exit;
-use crate::input;
+use crate::input::{self, Loaded};
+use crate::progress::{self, Progress};
 
 /// Whether `path` names a workbook by its extension.
 fn is_xlsx(path: &Path) -> bool {
@@ -18,67 +24,110 @@ fn is_xlsx(path: &Path) -> bool {
 }
 
 pub fn run(a: &ConvertArgs) -> u8 {
-    let loaded = match a.from {
-        Some(ConvertFormat::Xlsx) => input::load_workbook(&a.input),
-        from => input::load(&a.input, from.and_then(ConvertFormat::oscal)),
-    };
-    let loaded = match loaded {
+    match (&a.inputs[..], &a.out_dir) {
+        ([input], None) => run_one(a, input),
+        (_, Some(dir)) => run_many(a, dir),
+        _ => {
+            eprintln!(
+                "error: {} inputs need --out-dir DIR (one input converts to -o FILE or standard output)",
+                a.inputs.len()
+            );
+            exit::TROUBLE
+        }
+    }
+}
+
+/// Reads one input, as `--from` says or as its name and content say.
+fn load(path: &Path, from: Option<ConvertFormat>) -> Result<Loaded, Vec<poam_io::ReadError>> {
+    match from {
+        Some(ConvertFormat::Xlsx) => input::load_workbook(path),
+        from => input::load(path, from.and_then(ConvertFormat::oscal)),
+    }
+}
+
+/// The warning for a document of an OSCAL version `poam` does not know.
+fn version_warning(loaded: &Loaded) -> Option<String> {
+    let version = loaded.doc.declared_version();
+    (!version.is_supported()).then(|| {
+        format!(
+            "warning: {}: declares oscal-version {:?}; poam reads 1.0.x to 1.2.x, so some content may not be understood",
+            loaded.name, version.text
+        )
+    })
+}
+
+/// Writes `loaded` in format `to`: the bytes, and the writer's warnings (each a line).
+fn encode(loaded: &Loaded, to: ConvertFormat) -> Result<(Vec<u8>, Vec<String>), String> {
+    match to.oscal() {
+        Some(format) => poam_io::write(&loaded.doc, format)
+            .map(|b| (b, Vec::new()))
+            .map_err(|e| format!("error: cannot write {format}: {e}")),
+        None => match poam_xlsx::export(&loaded.doc) {
+            Ok(exported) => {
+                let warnings = exported
+                    .warnings
+                    .iter()
+                    .map(|w| format!("warning: {}: {w}", loaded.name))
+                    .collect();
+                Ok((exported.bytes, warnings))
+            }
+            Err(e) => Err(format!("error: cannot write the workbook: {e}")),
+        },
+    }
+}
+
+/// The single-file form: `poam convert IN [-o OUT] [--to F]`.
+fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
+    let progress = Progress::spinner(format!("reading {}", sized(input)));
+    let loaded = match load(input, a.from) {
         Ok(l) => l,
         Err(errors) => {
+            drop(progress);
             input::report(&errors);
             return exit::TROUBLE;
         }
     };
-    input::report_warnings(&loaded);
-    let version = loaded.doc.declared_version();
-    if !version.is_supported() {
-        eprintln!(
-            "warning: {}: declares oscal-version {:?}; poam reads 1.0.x to 1.2.x, so some content may not be understood",
-            loaded.name, version.text
-        );
-    }
+    progress.suspend(|| {
+        input::report_warnings(&loaded);
+        if let Some(w) = version_warning(&loaded) {
+            eprintln!("{w}");
+        }
+    });
     let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
-    let to = a.to.or_else(|| {
-        output_path.and_then(|p| {
-            if is_xlsx(p) {
-                Some(ConvertFormat::Xlsx)
-            } else {
-                Format::from_path(p).map(|f| match f {
-                    Format::Yaml => ConvertFormat::Yaml,
-                    Format::Xml => ConvertFormat::Xml,
-                    _ => ConvertFormat::Json,
-                })
-            }
+    let to =
+        a.to.or_else(|| {
+            output_path.and_then(|p| {
+                if is_xlsx(p) {
+                    Some(ConvertFormat::Xlsx)
+                } else {
+                    Format::from_path(p).map(|f| match f {
+                        Format::Yaml => ConvertFormat::Yaml,
+                        Format::Xml => ConvertFormat::Xml,
+                        _ => ConvertFormat::Json,
+                    })
+                }
+            })
         })
-    });
-    let bytes = match to.map_or(Some(Format::Json), ConvertFormat::oscal) {
-        Some(format) => match poam_io::write(&loaded.doc, format) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: cannot write {format}: {e}");
-                return exit::TROUBLE;
+        .unwrap_or(ConvertFormat::Json);
+    if to == ConvertFormat::Xlsx && to_stdout && std::io::stdout().is_terminal() {
+        drop(progress);
+        eprintln!("error: a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)");
+        return exit::TROUBLE;
+    }
+    progress.set_message(format!("writing {}", format_name(to)));
+    let encoded = encode(&loaded, to);
+    drop(progress);
+    let bytes = match encoded {
+        Ok((bytes, warnings)) => {
+            for w in warnings {
+                eprintln!("{w}");
             }
-        },
-        None => {
-            if to_stdout && std::io::stdout().is_terminal() {
-                eprintln!(
-                    "error: a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)"
-                );
-                return exit::TROUBLE;
-            }
-            match poam_xlsx::export(&loaded.doc) {
-                Ok(exported) => {
-                    for w in &exported.warnings {
-                        eprintln!("warning: {}: {w}", loaded.name);
-                    }
-                    exported.bytes
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write the workbook: {e}");
-                    return exit::TROUBLE;
-                }
-            }
+            bytes
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            return exit::TROUBLE;
         }
     };
     let written = match output_path {
@@ -96,5 +145,156 @@ pub fn run(a: &ConvertArgs) -> u8 {
             eprintln!("error: cannot write output: {e}");
             exit::TROUBLE
         }
+    }
+}
+
+fn format_name(to: ConvertFormat) -> &'static str {
+    match to {
+        ConvertFormat::Json => "json",
+        ConvertFormat::Yaml => "yaml",
+        ConvertFormat::Xml => "xml",
+        ConvertFormat::Xlsx => "xlsx",
+    }
+}
+
+/// One input of the many-file form and where its conversion goes.
+struct Job<'a> {
+    input: &'a Path,
+    output: PathBuf,
+}
+
+/// What converting one file of the many-file form said; printed in input order once all
+/// are done, so the report is the same however the work was scheduled.
+struct Outcome {
+    messages: Vec<String>,
+    ok: bool,
+}
+
+/// The many-file form: `poam convert IN... --out-dir DIR [--to F]`.
+fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
+    let to = a.to.unwrap_or(ConvertFormat::Json);
+    let jobs = match plan(&a.inputs, dir, to) {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
+    let progress = Progress::files(
+        jobs.len() as u64,
+        format!("converting to {}", format_name(to)),
+    );
+    let outcomes: Vec<Outcome> = jobs
+        .par_iter()
+        .map(|job| {
+            let outcome = convert_file(job, a.from, to);
+            progress.inc(1);
+            outcome
+        })
+        .collect();
+    drop(progress);
+    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    for m in outcomes.iter().flat_map(|o| &o.messages) {
+        eprintln!("{m}");
+    }
+    if failed == 0 {
+        exit::OK
+    } else {
+        eprintln!(
+            "error: {failed} of {} files could not be converted; the other {} were written to {}",
+            jobs.len(),
+            jobs.len() - failed,
+            dir.display()
+        );
+        exit::TROUBLE
+    }
+}
+
+/// Where each input goes, checked before anything is written: no standard input (it has no
+/// name to write under), no two inputs to the same file, no input overwritten by its own or
+/// another's conversion. Creates `dir` if needed.
+fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: ConvertFormat) -> Result<Vec<Job<'a>>, String> {
+    if inputs.iter().any(|p| p == Path::new("-")) {
+        return Err(
+            "standard input (`-`) has no name to write under --out-dir; convert it alone with -o FILE"
+                .into(),
+        );
+    }
+    let mut jobs: Vec<Job<'a>> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let stem = input
+            .file_stem()
+            .ok_or_else(|| format!("{}: not a file name", input.display()))?;
+        let mut name = stem.to_os_string();
+        name.push(".");
+        name.push(format_name(to));
+        let output = dir.join(name);
+        if let Some(other) = jobs.iter().find(|j| j.output == output) {
+            return Err(format!(
+                "{} and {} would both be written to {}; convert them into different directories",
+                other.input.display(),
+                input.display(),
+                output.display()
+            ));
+        }
+        jobs.push(Job { input, output });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Compared as real paths, so `./a.json` and `a.json` are one file.
+    let real = |p: &Path| std::fs::canonicalize(p).ok();
+    let real_dir = real(dir);
+    for job in &jobs {
+        let Some(out) = real_dir
+            .as_ref()
+            .and_then(|d| job.output.file_name().map(|n| d.join(n)))
+        else {
+            continue;
+        };
+        if let Some(victim) = inputs.iter().find(|i| real(i).as_ref() == Some(&out)) {
+            return Err(format!(
+                "{} would overwrite the input {}; choose another --out-dir",
+                job.output.display(),
+                victim.display()
+            ));
+        }
+    }
+    Ok(jobs)
+}
+
+/// Converts one file of the many-file form and writes it atomically.
+fn convert_file(job: &Job<'_>, from: Option<ConvertFormat>, to: ConvertFormat) -> Outcome {
+    let mut messages = Vec::new();
+    let loaded = match load(job.input, from) {
+        Ok(l) => l,
+        Err(errors) => {
+            messages.extend(errors.iter().map(|e| format!("error: {e}")));
+            return Outcome {
+                messages,
+                ok: false,
+            };
+        }
+    };
+    messages.extend(loaded.warnings.iter().map(|w| format!("warning: {w}")));
+    messages.extend(version_warning(&loaded));
+    let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
+        messages.extend(warnings);
+        poam_io::write_file_atomic(&job.output, &bytes)
+            .map_err(|e| format!("error: cannot write {}: {e}", job.output.display()))
+    });
+    let ok = match written {
+        Ok(()) => true,
+        Err(e) => {
+            messages.push(format!("{e} (converting {})", job.input.display()));
+            false
+        }
+    };
+    Outcome { messages, ok }
+}
+
+/// `poam.json (87.4 MB)`: an input and its size, for the single-file spinner.
+fn sized(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Ok(m) => format!("{} ({})", path.display(), progress::megabytes(m.len())),
+        Err(_) => path.display().to_string(),
     }
 }
