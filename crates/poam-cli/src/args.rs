@@ -138,9 +138,20 @@ pub struct MergeArgs {
     /// Merge updates whose system-id or import-ssp differ from BASE's.
     #[arg(long)]
     pub force: bool,
-    /// Output format. Default: the output file's extension, else BASE's format.
+    /// Output format. Default: the output file's extension, else BASE's format (a workbook
+    /// BASE gives a workbook).
     #[arg(long, value_enum)]
-    pub to: Option<FormatArg>,
+    pub to: Option<MergeFormat>,
+}
+
+/// What `poam merge` writes: OSCAL JSON, YAML or XML, or the FedRAMP POA&M workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Json,
+    Yaml,
+    Xml,
+    /// The FedRAMP POA&M workbook (.xlsx), 2024 template layout.
+    Xlsx,
 }
 
 /// Which update wins a conflict (`poam merge --prefer`).

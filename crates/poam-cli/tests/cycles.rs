@@ -156,6 +156,239 @@ fn three_months_of_review_cycles() {
     assert_eq!(counts(&summary(d, "month1.json", "month3.json"))[5], 0);
 }
 
+/// Copies `update` (a JSON fixture) into `target` as the workbook a scanner or a team would
+/// send: the system's name in the header (BASE's title) and every host and tool it names
+/// defined (from `defs`), since a workbook names assets rather than referring to BASE's.
+fn workbook_source(dir: &Path, update: &str, defs: &str, target: &str) {
+    let read = |f: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join(f)).unwrap()).unwrap()
+    };
+    let (mut doc, defs) = (read(update), read(defs));
+    let (p, d) = (
+        &mut doc["plan-of-action-and-milestones"],
+        &defs["plan-of-action-and-milestones"],
+    );
+    p["metadata"]["title"] = d["metadata"]["title"].clone();
+    for kind in ["components", "inventory-items"] {
+        let mut list = p["local-definitions"][kind]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for x in d["local-definitions"][kind].as_array().unwrap() {
+            if !list.iter().any(|y| y["uuid"] == x["uuid"]) {
+                list.push(x.clone());
+            }
+        }
+        p["local-definitions"][kind] = Value::Array(list);
+    }
+    std::fs::write(dir.join(target), serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+}
+
+fn to_workbook(dir: &Path, json: &str, xlsx: &str) {
+    let o = poam(dir, &["convert", json, "-o", xlsx]);
+    assert_exit(&o, 0);
+    assert!(
+        std::fs::read(dir.join(xlsx)).unwrap().starts_with(b"PK"),
+        "{xlsx} is a workbook"
+    );
+}
+
+/// The common case: a workbook in, a workbook out. Month 1 is converted to a workbook here
+/// (no reference workbook is copied); the updates are the same fixtures as workbooks.
+#[test]
+fn three_months_through_workbooks() {
+    let dir = workdir();
+    let d = dir.path();
+    to_workbook(d, "month1.json", "month1.xlsx");
+    to_workbook(d, "month2-team.json", "month2-team.xlsx");
+    workbook_source(d, "month2-scan.json", "month1.json", "month2-scan-wb.json");
+    to_workbook(d, "month2-scan-wb.json", "month2-scan.xlsx");
+
+    // Month 2: workbook BASE, workbook updates, workbook out.
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.xlsx",
+            "month2-team.xlsx",
+            "month2-scan.xlsx",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "month2.xlsx",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("2 new (V-0006, V-0007), 1 closed (V-0001), 0 reopened, 3 changed (V-0002, V-0004, V-0005), 0 no longer detected, 1 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    // The scanner's rows have no POAM ID: the workbook reader says so, naming the cells.
+    assert!(
+        stderr(&o).contains("warning: month2-scan.xlsx: 'Open POA&M Items'!A"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        std::fs::read(d.join("month2.xlsx"))
+            .unwrap()
+            .starts_with(b"PK")
+    );
+    //                          new closed reopened changed unchanged removed ambiguous
+    assert_eq!(
+        counts(&summary(d, "month1.xlsx", "month2.xlsx")),
+        [2, 1, 0, 3, 1, 0, 0]
+    );
+    let o = poam(
+        d,
+        &["diff", "month1.xlsx", "month2.xlsx", "--format", "markdown"],
+    );
+    assert_exit(&o, 1);
+    insta::assert_snapshot!("workbook_month2_diff_markdown", stdout(&o));
+
+    // The closed item moved to the workbook's closed sheet, the new ones have POAM IDs.
+    let o = poam(d, &["convert", "month2.xlsx", "-o", "month2-back.json"]);
+    assert_exit(&o, 0);
+    let back: Value =
+        serde_json::from_slice(&std::fs::read(d.join("month2-back.json")).unwrap()).unwrap();
+    let risks = back["plan-of-action-and-milestones"]["risks"]
+        .as_array()
+        .unwrap();
+    let status =
+        |title: &str| risks.iter().find(|r| r["title"] == title).unwrap()["status"].clone();
+    assert_eq!(status("Outdated OpenSSL"), "closed");
+    assert_eq!(status("Apache HTTP Server outdated"), "open");
+
+    // Month 3: the scanner's complete list and the identity team's item, as workbooks
+    // naming the hosts month 2 knows.
+    assert_exit(&poam(d, MONTH2), 0);
+    workbook_source(d, "month3-scan.json", "month2.json", "month3-scan-wb.json");
+    to_workbook(d, "month3-scan-wb.json", "month3-scan.xlsx");
+    workbook_source(d, "month3-team.json", "month2.json", "month3-team-wb.json");
+    to_workbook(d, "month3-team-wb.json", "month3-team.xlsx");
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month2.xlsx",
+            "month3-scan.xlsx",
+            "month3-team.xlsx",
+            "--complete",
+            "--as-of",
+            "2024-08-01",
+            "-o",
+            "month3.xlsx",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("0 new, 0 closed, 1 reopened (V-0003), 4 changed (V-0002, V-0004, V-0005, V-0006), 1 no longer detected (V-0007), 1 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    // Through workbooks the scanner's rows (no POAM ID, uuids of their own) still find their
+    // items, by weakness identifier and host name. V-0002, V-0005 and V-0006 count as changed
+    // here, unlike in OSCAL: the scanner's workbook rows carry no risk rating, so their
+    // weakness identifier comes in on the observation's origin, which BASE's rows lack.
+    assert_eq!(
+        counts(&summary(d, "month2.xlsx", "month3.xlsx")),
+        [0, 1, 1, 4, 1, 0, 0]
+    );
+    let o = poam(d, &["diff", "month2.xlsx", "month3.xlsx"]);
+    assert_exit(&o, 1);
+    insta::assert_snapshot!("workbook_month3_diff_human", stdout(&o));
+    assert_eq!(
+        counts(&summary(d, "month1.xlsx", "month3.xlsx"))[5],
+        0,
+        "nothing of month 1 is lost"
+    );
+
+    // Without -o, the output has BASE's format: a workbook BASE gives a workbook.
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.xlsx",
+            "month2-team.xlsx",
+            "--as-of",
+            "2024-07-01",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(o.stdout.starts_with(b"PK"));
+    // --to and the extension still choose.
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.xlsx",
+            "month2-team.xlsx",
+            "--as-of",
+            "2024-07-01",
+            "--to",
+            "json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(o.stdout.starts_with(b"{"));
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "from-json.xlsx",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        std::fs::read(d.join("from-json.xlsx"))
+            .unwrap()
+            .starts_with(b"PK")
+    );
+}
+
+/// poam-cycle does not depend on the workbook crate; its list of the workbook import's
+/// placeholder texts must stay the same as the import's.
+#[test]
+fn merge_knows_the_workbook_placeholders() {
+    use poam_xlsx::oscal::placeholders as p;
+    for text in [
+        p::DESCRIPTION,
+        p::STATEMENT,
+        p::REMEDIATION_PLAN,
+        p::UNTITLED,
+    ] {
+        assert!(poam_cycle::fedramp::is_placeholder(text), "{text}");
+    }
+}
+
+/// A workbook that is not one stops the merge like any unreadable update.
+#[test]
+fn a_broken_workbook_update_stops_the_merge() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(d.join("broken.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
+    let err = refused(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "broken.xlsx",
+            "--as-of",
+            "2024-07-01",
+        ],
+        2,
+    );
+    assert!(err.contains("broken.xlsx"), "{err}");
+    assert!(err.contains("nothing merged"), "{err}");
+}
+
 #[test]
 fn merging_again_in_the_same_cycle_changes_nothing() {
     let dir = workdir();

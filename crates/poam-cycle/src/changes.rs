@@ -157,6 +157,9 @@ impl Change {
             K::RemediationRemoved => format!("remediation removed:{subject}"),
             K::VendorCheckIn => format!("vendor check-in{}{}", on(new), old_note(old)),
             K::LogEntryAdded => format!("log entry added:{subject}{}", on(new)),
+            K::LogEntryChanged if old.is_some() || new.is_some() => {
+                format!("log entry changed:{subject} {}", arrow(old, new))
+            }
             K::LogEntryChanged => format!("log entry changed:{subject}"),
             K::LogEntryRemoved => format!("log entry removed:{subject}"),
             K::AssetAdded => format!("asset added:{subject}"),
@@ -256,17 +259,8 @@ impl AssetNames {
                 continue;
             };
             for i in &ld.inventory_items {
-                let name = prop(
-                    &i.props,
-                    &[
-                        "fqdn",
-                        "hostname",
-                        "ipv4-address",
-                        "ipv6-address",
-                        "asset-id",
-                    ],
-                )
-                .unwrap_or_else(|| short(&i.description.to_markdown(), 60));
+                let name = prop(&i.props, &crate::item::ASSET_NAME_PROPS)
+                    .unwrap_or_else(|| short(&i.description.to_markdown(), 60));
                 names.insert(uuid_key(&i.uuid), name);
             }
             for c in &ld.components {
@@ -522,8 +516,22 @@ fn describe_one(
                 out.push(generic("observation subjects".into()));
             }
         }
-        (PartKey::Observation(_), Field::Member("collected")) => {
-            let mut c = generic("detection date".into());
+        (PartKey::Observation(u), Field::Member("collected")) => {
+            // Only a finding's observation dates the detection; a vendor-dependency or
+            // deviation observation is dated by the check-in or request it records.
+            let field = match new.observation(u).or(old.observation(u)) {
+                Some(o) if !fedramp::is_asset_observation(o) => {
+                    let kind = o
+                        .types
+                        .iter()
+                        .map(|t| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    format!("{kind} observation date")
+                }
+                _ => "detection date".to_owned(),
+            };
+            let mut c = generic(field);
             c.old = ov.as_str().map(show_date);
             c.new = nv.as_str().map(show_date);
             if let (Some(o), Some(n)) = (ov.as_str(), nv.as_str()) {
@@ -743,8 +751,24 @@ fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mu
             }
         }
         (Some(o), None) => out.push(Change::new(K::LogEntryRemoved, "risk log").subject(title(o))),
-        (Some(o), Some(_)) => {
-            out.push(Change::new(K::LogEntryChanged, "risk log").subject(title(o)))
+        // A workbook holds only the last vendor check-in: one entry whose date moves on.
+        (Some(o), Some(n)) if fedramp::is_vendor_check_in(n) && o.start != n.start => {
+            let note = n.description.as_ref().map(|d| short(&d.to_markdown(), 80));
+            out.push(
+                Change::new(K::VendorCheckIn, "vendor check-in")
+                    .new_value(Some(show_date(&n.start)))
+                    .old(note),
+            );
+        }
+        (Some(o), Some(n)) => {
+            let mut c = Change::new(K::LogEntryChanged, "risk log").subject(title(o));
+            if o.start != n.start {
+                c = c
+                    .old(Some(show_date(&o.start)))
+                    .new_value(Some(show_date(&n.start)))
+                    .days(days_between(&o.start, &n.start));
+            }
+            out.push(c);
         }
         (None, None) => {}
     }

@@ -175,8 +175,8 @@ pub fn diff(old: &Document, old_name: &str, new: &Document, new_name: &str) -> D
     let (oi, ni) = (DocIndex::new(op), DocIndex::new(np));
     let old_parts: Vec<Parts<'_>> = (0..op.poam_items.len()).map(|i| oi.parts(i)).collect();
     let new_parts: Vec<Parts<'_>> = (0..np.poam_items.len()).map(|i| ni.parts(i)).collect();
-    let old_keys: Vec<ItemKeys> = old_parts.iter().map(ItemKeys::of).collect();
-    let new_keys: Vec<ItemKeys> = new_parts.iter().map(ItemKeys::of).collect();
+    let old_keys: Vec<ItemKeys> = old_parts.iter().map(|p| ItemKeys::of(p, &oi)).collect();
+    let new_keys: Vec<ItemKeys> = new_parts.iter().map(|p| ItemKeys::of(p, &ni)).collect();
     let m = matching::match_items(&old_keys, &new_keys);
     let assets = AssetNames::of(&[op, np]);
 

@@ -135,7 +135,8 @@ pub struct Edit {
 
 /// Renames the parts of `upd` to the uuids of the parts of `base` they stand for (same uuid;
 /// otherwise, one by one in order among those left), and its references with them, so that
-/// both versions of the item can be compared field by field. Borrowed parts stay borrowed
+/// both versions of the item can be compared field by field; then its remediations and
+/// milestones likewise ([`align_remediations`]). Borrowed parts stay borrowed
 /// unless a uuid actually changes.
 pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
     fn pairing(base: &[&str], upd: &[&str]) -> Vec<Option<String>> {
@@ -208,6 +209,7 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
         note(&f.uuid, n);
     }
     if renames.is_empty() {
+        align_remediations(base, &mut upd);
         return upd;
     }
     let rename = |u: &mut poam_model::datatypes::Uuid| {
@@ -262,7 +264,107 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
                 .for_each(|r| rename(&mut r.risk_uuid));
         }
     }
+    align_remediations(base, &mut upd);
     upd
+}
+
+/// Pairs the elements of `upd` with those of `base` they stand for: the same uuid, else,
+/// among those left, the first with the same `like` key. Returns (upd index, base index).
+fn pair_like<T, K: PartialEq>(
+    base: &[T],
+    upd: &[T],
+    uuid: impl Fn(&T) -> &str,
+    like: impl Fn(&T) -> K,
+) -> Vec<(usize, usize)> {
+    let mut taken = vec![false; base.len()];
+    let mut pairs: Vec<Option<usize>> = upd
+        .iter()
+        .map(|u| {
+            let i = base
+                .iter()
+                .position(|b| uuid(b).eq_ignore_ascii_case(uuid(u)))?;
+            taken[i] = true;
+            Some(i)
+        })
+        .collect();
+    for (ui, u) in upd.iter().enumerate() {
+        if pairs[ui].is_some() {
+            continue;
+        }
+        let key = like(u);
+        if let Some(i) = (0..base.len()).find(|&i| !taken[i] && like(&base[i]) == key) {
+            taken[i] = true;
+            pairs[ui] = Some(i);
+        }
+    }
+    pairs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(u, b)| b.map(|b| (u, b)))
+        .collect()
+}
+
+/// Renames the remediations of each risk of `upd` to those of the same risk in `base` they
+/// stand for (same uuid; else the same lifecycle and title), and their milestones likewise
+/// (same uuid; else the same title), with the risk log's references to them. A copy made
+/// elsewhere (a workbook import, a scanner's export) gives the same plan new uuids; without
+/// this it would read as a second plan.
+fn align_remediations(base: &Parts<'_>, upd: &mut Parts<'_>) {
+    for r in &mut upd.risks {
+        let Some(b) = base.risk(&r.uuid) else {
+            continue;
+        };
+        let mut renames: HashMap<String, String> = HashMap::new();
+        let mut note = |from: &str, to: &str| {
+            if !from.eq_ignore_ascii_case(to) {
+                renames.insert(uuid_key(from), to.to_owned());
+            }
+        };
+        let responses = pair_like(
+            &b.remediations,
+            &r.remediations,
+            |x| x.uuid.as_str(),
+            |x| (x.lifecycle.to_string(), x.title.clone()),
+        );
+        for (ui, bi) in responses {
+            let (bu, uu) = (&b.remediations[bi], &r.remediations[ui]);
+            note(&uu.uuid, &bu.uuid);
+            for (ti, bti) in pair_like(
+                &bu.tasks,
+                &uu.tasks,
+                |t| t.uuid.as_str(),
+                |t| t.title.clone(),
+            ) {
+                note(&uu.tasks[ti].uuid, &bu.tasks[bti].uuid);
+            }
+        }
+        if renames.is_empty() {
+            continue;
+        }
+        let rename = |u: &mut poam_model::datatypes::Uuid| {
+            if let Some(n) = renames.get(uuid_key_ref(u).as_ref()) {
+                *u = n.as_str().into();
+            }
+        };
+        let r = r.to_mut();
+        for resp in &mut r.remediations {
+            rename(&mut resp.uuid);
+            for t in &mut resp.tasks {
+                rename(&mut t.uuid);
+                t.dependencies
+                    .iter_mut()
+                    .for_each(|d| rename(&mut d.task_uuid));
+            }
+        }
+        for e in r.risk_log.iter_mut().flat_map(|l| l.entries.iter_mut()) {
+            for rr in &mut e.related_responses {
+                rename(&mut rr.response_uuid);
+                rr.related_tasks
+                    .iter_mut()
+                    .for_each(|t| rename(&mut t.task_uuid));
+            }
+        }
+    }
 }
 
 /// Every field in which `upd` differs from `base` (both versions of one item; `upd` aligned

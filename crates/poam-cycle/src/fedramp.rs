@@ -30,6 +30,23 @@ const NON_ASSET_OBSERVATION_TYPES: [&str; 5] = [
     "closure",
 ];
 
+/// Texts that stand for "not given": FedRAMP's `No Risk Statement`, and what `poam`'s
+/// workbook import writes where OSCAL requires a value the workbook left blank (the same
+/// strings as `poam_xlsx::oscal::placeholders`; a test in `crates/poam-cli/tests/cycles.rs`
+/// keeps them in step).
+pub const PLACEHOLDERS: [&str; 4] = [
+    "No Risk Statement",
+    "No description was given in the POA&M workbook.",
+    "No remediation plan was given in the POA&M workbook.",
+    "Untitled weakness",
+];
+
+/// Whether `text` only stands for a value not given (see [`PLACEHOLDERS`]).
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p))
+}
+
 /// Both spellings of the FedRAMP namespace found in published content (`http` in the Guide,
 /// `https` in the templates).
 pub fn is_fedramp_ns(ns: Option<&str>) -> bool {

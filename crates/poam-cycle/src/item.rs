@@ -48,6 +48,23 @@ pub struct DocIndex<'a> {
     risks: HashMap<String, usize>,
     observations: HashMap<String, usize>,
     findings: HashMap<String, usize>,
+    /// Inventory item uuid -> [`asset_name_key`], built when first needed.
+    asset_names: OnceCell<HashMap<String, String>>,
+}
+
+/// The props that name an inventory item, most specific first.
+pub(crate) const ASSET_NAME_PROPS: [&str; 5] = [
+    "fqdn",
+    "hostname",
+    "ipv4-address",
+    "ipv6-address",
+    "asset-id",
+];
+
+/// The matching key of an asset's name: `name:` and the name in lower case. Never equal to
+/// a uuid key.
+fn asset_name_key(name: &str) -> String {
+    format!("name:{}", name.trim().to_lowercase())
 }
 
 impl<'a> DocIndex<'a> {
@@ -65,7 +82,39 @@ impl<'a> DocIndex<'a> {
             risks: index(&poam.risks, |r| r.uuid.as_str()),
             observations: index(&poam.observations, |o| o.uuid.as_str()),
             findings: index(&poam.findings, |f| f.uuid.as_str()),
+            asset_names: OnceCell::new(),
         }
+    }
+
+    /// The keys an item's assets are matched by: each asset's uuid, and, for an inventory
+    /// item this document names (its `fqdn`, `hostname`, IP address or `asset-id` prop), that
+    /// name. Documents that give one host different uuids (two workbook imports, a scanner's
+    /// own export) still share the host's name.
+    pub fn asset_keys(&self, parts: &Parts<'_>) -> BTreeSet<String> {
+        let names = self.asset_names.get_or_init(|| {
+            let mut m = HashMap::new();
+            let items = self
+                .poam
+                .local_definitions
+                .iter()
+                .flat_map(|ld| ld.inventory_items.iter());
+            for i in items {
+                let name = ASSET_NAME_PROPS.iter().find_map(|n| {
+                    i.props
+                        .iter()
+                        .find(|p| p.name == *n && !p.value.trim().is_empty())
+                });
+                if let Some(p) = name {
+                    m.entry(uuid_key(&i.uuid))
+                        .or_insert_with(|| asset_name_key(&p.value));
+                }
+            }
+            m
+        });
+        let mut keys = parts.assets();
+        let named: Vec<String> = keys.iter().filter_map(|u| names.get(u).cloned()).collect();
+        keys.extend(named);
+        keys
     }
 
     pub fn risk(&self, uuid: &str) -> Option<&'a Risk> {
@@ -201,29 +250,42 @@ impl Parts<'_> {
 
 /// What identifies an item across cycles (see [`crate::matching`]). The weakness and asset
 /// keys are only worked out for the items the first two rounds leave unmatched.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ItemKeys<'p> {
     pub uuid: Option<String>,
     pub poam_id: Option<String>,
     pub closed: bool,
-    parts: Option<&'p Parts<'p>>,
+    source: Option<(&'p Parts<'p>, &'p DocIndex<'p>)>,
     deep: OnceCell<DeepKeys>,
+}
+
+impl std::fmt::Debug for ItemKeys<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemKeys")
+            .field("uuid", &self.uuid)
+            .field("poam_id", &self.poam_id)
+            .field("closed", &self.closed)
+            .field("deep", &self.deep.get())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The round-3 keys of an item: weakness source identifier and assets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeepKeys {
     pub weakness: Option<WeaknessId>,
+    /// See [`DocIndex::asset_keys`].
     pub assets: BTreeSet<String>,
 }
 
 impl<'p> ItemKeys<'p> {
-    pub fn of(parts: &'p Parts<'p>) -> Self {
+    /// The keys of `parts`, an item of the document `index` indexes.
+    pub fn of(parts: &'p Parts<'p>, index: &'p DocIndex<'p>) -> Self {
         Self {
             uuid: parts.item.uuid.as_ref().map(|u| uuid_key(u)),
             poam_id: fedramp::poam_id(&parts.item).map(str::to_owned),
             closed: parts.is_closed(),
-            parts: Some(parts),
+            source: Some((parts, index)),
             deep: OnceCell::new(),
         }
     }
@@ -240,7 +302,7 @@ impl<'p> ItemKeys<'p> {
             uuid,
             poam_id,
             closed,
-            parts: None,
+            source: None,
             deep: OnceCell::from(DeepKeys { weakness, assets }),
         }
     }
@@ -251,17 +313,17 @@ impl<'p> ItemKeys<'p> {
             uuid: self.uuid.clone(),
             poam_id: self.poam_id.clone(),
             closed: self.closed,
-            parts: None,
+            source: None,
             deep: OnceCell::from(self.deep().clone()),
         }
     }
 
     /// The weakness source identifier and assets.
     pub fn deep(&self) -> &DeepKeys {
-        self.deep.get_or_init(|| match self.parts {
-            Some(p) => DeepKeys {
+        self.deep.get_or_init(|| match self.source {
+            Some((p, index)) => DeepKeys {
                 weakness: p.weakness_id(),
-                assets: p.assets(),
+                assets: index.asset_keys(p),
             },
             None => DeepKeys {
                 weakness: None,

@@ -259,7 +259,7 @@ pub fn merge(
     // Match every update against BASE and the items earlier updates add.
     let bi = DocIndex::new(bp);
     let base_parts: Vec<Parts<'_>> = (0..bp.poam_items.len()).map(|i| bi.parts(i)).collect();
-    let mut keys: Vec<ItemKeys> = base_parts.iter().map(ItemKeys::of).collect();
+    let mut keys: Vec<ItemKeys> = base_parts.iter().map(|p| ItemKeys::of(p, &bi)).collect();
     let mut targets: Vec<Target> = (0..base_parts.len()).map(Target::Base).collect();
     let mut contributions: Vec<BTreeMap<FieldKey, Vec<Contribution>>> =
         (0..base_parts.len()).map(|_| BTreeMap::new()).collect();
@@ -274,7 +274,7 @@ pub fn merge(
         .collect();
     for (k, ui) in indexes.iter().enumerate() {
         let parts: Vec<Parts<'_>> = (0..ui.poam.poam_items.len()).map(|i| ui.parts(i)).collect();
-        let ukeys: Vec<ItemKeys> = parts.iter().map(ItemKeys::of).collect();
+        let ukeys: Vec<ItemKeys> = parts.iter().map(|p| ItemKeys::of(p, ui)).collect();
         let m = matching::match_items(&keys, &ukeys);
         for a in &m.ambiguities {
             let target_ref = |t: usize| match targets[t] {
@@ -493,14 +493,15 @@ pub fn merge(
                 .find(|r| idx.risks.contains_key(r));
             match risk {
                 Some(risk) => {
-                    let description = format!(
-                        "Changed in the review cycle of {date}:\n\n{}",
-                        lines
-                            .iter()
-                            .map(|l| format!("- {l}"))
-                            .collect::<Vec<_>>()
-                            .join("\n")
+                    // One paragraph: a workbook's Milestone Changes cell splits entries at
+                    // blank lines, so a list would come back as several entries.
+                    let mut description = format!(
+                        "Changed in the review cycle of {date}: {}",
+                        lines.join("; ")
                     );
+                    if !description.ends_with('.') {
+                        description.push('.');
+                    }
                     add_entry(
                         op,
                         &idx,
@@ -653,8 +654,8 @@ pub fn merge(
 }
 
 /// Whether a merge applies this difference. A merge never deletes: what an update leaves
-/// out or empty (a member, a prop, a milestone, a log entry, a part, a link) stays as the
-/// target has it. A POAM ID the target has is kept, and `open` (detected) reopens a closed
+/// out or empty (a member, a prop, a milestone, a log entry, a part, a link; a placeholder
+/// such as a workbook import's "No remediation plan was given") stays as the target has it. A POAM ID the target has is kept, and `open` (detected) reopens a closed
 /// risk but does not undo a more specific open status such as `deviation-requested`.
 fn merges(e: &Edit, target: &Parts<'_>, update: &Parts<'_>) -> bool {
     if e.presence == Presence::Removed {
@@ -663,7 +664,8 @@ fn merges(e: &Edit, target: &Parts<'_>, update: &Parts<'_>) -> bool {
     let new = edits::value(update, &e.key);
     let empty = match &new {
         serde_json::Value::Null => true,
-        serde_json::Value::String(s) => s.trim().is_empty(),
+        // A workbook's blank cell comes in as a placeholder: not a value to apply.
+        serde_json::Value::String(s) => s.trim().is_empty() || fedramp::is_placeholder(s),
         serde_json::Value::Array(a) => a.is_empty(),
         serde_json::Value::Object(o) => o.is_empty(),
         _ => false,

@@ -20,6 +20,8 @@ pub fn run(a: &DiffArgs) -> u8 {
         input::report(&errors);
         return exit::TROUBLE;
     };
+    input::report_warnings(&old);
+    input::report_warnings(&new);
     let diff = poam_cycle::diff(&old.doc, &old.name.0, &new.doc, &new.name.0);
     let text = match a.format {
         DiffFormat::Human => poam_cycle::Human.render(&diff),

@@ -1,14 +1,15 @@
 //! `poam merge BASE UPDATE...`: carry a POA&M into the next cycle. Nothing is written unless
 //! every input was read and the merge has no conflict left to decide.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use poam_cycle::merge::{MergeError, Prefer, Update};
 use poam_io::Format;
+use poam_model::Document;
 use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
 
-use crate::args::{MergeArgs, PreferArg};
+use crate::args::{MergeArgs, MergeFormat, PreferArg};
 use crate::exit;
 use crate::input;
 
@@ -44,6 +45,8 @@ pub fn run(a: &MergeArgs) -> u8 {
     let (Ok(base), Ok(updates)) = (base, updates.into_iter().collect::<Result<Vec<_>, _>>()) else {
         return exit::TROUBLE;
     };
+    input::report_warnings(&base);
+    updates.iter().for_each(input::report_warnings);
     let inputs: Vec<Update<'_>> = updates
         .iter()
         .map(|u| Update {
@@ -73,27 +76,35 @@ pub fn run(a: &MergeArgs) -> u8 {
     };
 
     let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let output_path = a.output.as_deref().filter(|_| !to_stdout);
     let format =
-        a.to.map(Into::into)
-            .or_else(|| {
-                a.output
-                    .as_deref()
-                    .filter(|_| !to_stdout)
-                    .and_then(Format::from_path)
-            })
-            .unwrap_or(base.format);
-    let bytes = match poam_io::write(&outcome.document, format) {
+        a.to.or_else(|| output_path.and_then(format_of_path))
+            .unwrap_or(if base.workbook {
+                MergeFormat::Xlsx
+            } else {
+                match base.format {
+                    Format::Yaml => MergeFormat::Yaml,
+                    Format::Xml => MergeFormat::Xml,
+                    Format::Json => MergeFormat::Json,
+                }
+            });
+    if format == MergeFormat::Xlsx && to_stdout && std::io::stdout().is_terminal() {
+        eprintln!("error: a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)");
+        eprintln!("error: nothing merged");
+        return exit::TROUBLE;
+    }
+    let bytes = match encode(&outcome.document, format) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot write {format}: {e}");
+            eprintln!("error: {e}");
             return exit::TROUBLE;
         }
     };
-    let written = match a.output.as_deref() {
-        Some(p) if !to_stdout => {
+    let written = match output_path {
+        Some(p) => {
             poam_io::write_file_atomic(p, &bytes).map_err(|e| format!("{}: {e}", p.display()))
         }
-        _ => std::io::stdout()
+        None => std::io::stdout()
             .lock()
             .write_all(&bytes)
             .map_err(|e| format!("<stdout>: {e}")),
@@ -104,6 +115,37 @@ pub fn run(a: &MergeArgs) -> u8 {
     }
     summary(&outcome.report, inputs.len());
     exit::OK
+}
+
+/// The output format an output file's extension names.
+fn format_of_path(p: &Path) -> Option<MergeFormat> {
+    let ext = p.extension()?.to_str()?;
+    if ext.eq_ignore_ascii_case("xlsx") {
+        return Some(MergeFormat::Xlsx);
+    }
+    Format::from_path(p).map(|f| match f {
+        Format::Yaml => MergeFormat::Yaml,
+        Format::Xml => MergeFormat::Xml,
+        Format::Json => MergeFormat::Json,
+    })
+}
+
+/// The merged document's bytes. What a workbook cannot show is a warning, on stderr.
+fn encode(doc: &Document, format: MergeFormat) -> Result<Vec<u8>, String> {
+    let oscal = match format {
+        MergeFormat::Json => Format::Json,
+        MergeFormat::Yaml => Format::Yaml,
+        MergeFormat::Xml => Format::Xml,
+        MergeFormat::Xlsx => {
+            let exported =
+                poam_xlsx::export(doc).map_err(|e| format!("cannot write the workbook: {e}"))?;
+            for w in &exported.warnings {
+                eprintln!("warning: the merged POA&M as a workbook: {w}");
+            }
+            return Ok(exported.bytes);
+        }
+    };
+    poam_io::write(doc, oscal).map_err(|e| format!("cannot write {oscal}: {e}"))
 }
 
 /// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.
