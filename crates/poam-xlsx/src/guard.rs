@@ -54,7 +54,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), ImportErrorKind> {
         return Err(ImportErrorKind::NotZip);
     }
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ImportErrorKind::NotXlsx(format!("the zip archive is damaged ({e})")))?;
+        .map_err(|e| ImportErrorKind::Unreadable(format!("the zip archive is damaged ({e})")))?;
     if archive.len() > limits.max_entries {
         return Err(ImportErrorKind::TooLarge(format!(
             "{} parts (at most {})",
@@ -67,7 +67,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), ImportErrorKind> {
     for i in 0..archive.len() {
         let entry = archive
             .by_index_data(i)
-            .map_err(|e| ImportErrorKind::NotXlsx(format!("the zip archive is damaged ({e})")))?;
+            .map_err(|e| ImportErrorKind::Unreadable(format!("the zip archive is damaged ({e})")))?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let size = entry.size();
         let compressed = entry.compressed_size();

@@ -260,34 +260,38 @@ pub fn export(doc: &Document) -> Result<Exported, ExportError> {
             record::write_header_cell(&header, f),
         )
     });
-    let mut extra_headers: Vec<String> = Vec::new();
-    let mut extra_index: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::new();
+    let sheet_of = |item: &Item| {
+        SheetKind::ALL
+            .iter()
+            .position(|k| *k == item.sheet)
+            .unwrap_or(0)
+    };
+    // Each sheet's unknown columns, in the order their headers first appear on it.
+    let mut extra_headers: [Vec<String>; 3] = Default::default();
+    let mut extra_index: [std::collections::HashMap<&str, usize>; 3] = Default::default();
     for item in &items {
+        let s = sheet_of(item);
         for (h, _) in &item.extras {
-            if !extra_index.contains_key(h) {
-                extra_index.insert(h.clone(), extra_headers.len());
-                extra_headers.push(h.clone());
+            if !extra_index[s].contains_key(h.as_str()) {
+                extra_index[s].insert(h, extra_headers[s].len());
+                extra_headers[s].push(h.clone());
             }
         }
     }
     let mut sheets: [Vec<write::Row>; 3] = Default::default();
     for (item, pi) in items.iter().zip(&poam.poam_items) {
+        let s = sheet_of(item);
         let cells = COLUMNS
             .iter()
             .map(|c| verbatim::choose(&pi.props, c.key, record::write_cell(item, c.field)))
             .collect();
-        let mut extras = vec![None; extra_headers.len()];
+        let mut extras = vec![None; extra_headers[s].len()];
         for (h, text) in &item.extras {
-            if let Some(&i) = extra_index.get(h) {
+            if let Some(&i) = extra_index[s].get(h.as_str()) {
                 extras[i] = CellValue::text(text);
             }
         }
-        let sheet = SheetKind::ALL
-            .iter()
-            .position(|k| *k == item.sheet)
-            .unwrap_or(0);
-        sheets[sheet].push(write::Row { cells, extras });
+        sheets[s].push(write::Row { cells, extras });
     }
     let created = header
         .poam_date

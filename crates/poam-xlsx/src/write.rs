@@ -48,8 +48,9 @@ pub struct Book<'a> {
     pub header: &'a [Option<CellValue>; 4],
     /// Rows of each sheet, in [`SheetKind::ALL`] order.
     pub sheets: &'a [Vec<Row>; 3],
-    /// Headers of the extra (unknown) columns, written after the known ones.
-    pub extra_headers: &'a [String],
+    /// Headers of each sheet's extra (unknown) columns, written after the known ones, in
+    /// [`SheetKind::ALL`] order: a sheet gets only the columns its items have.
+    pub extra_headers: &'a [Vec<String>; 3],
     /// The workbook's creation date (document properties), so that output is reproducible.
     pub created: NaiveDate,
 }
@@ -187,10 +188,14 @@ pub fn write_book(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
             .set_comment("Written by poam from an OSCAL POA&M"),
     );
     let formats = Formats::new();
-    for (kind, rows) in SheetKind::ALL.iter().zip(book.sheets) {
+    for ((kind, rows), extra_headers) in SheetKind::ALL
+        .iter()
+        .zip(book.sheets)
+        .zip(book.extra_headers)
+    {
         let ws = wb.add_worksheet();
         ws.set_name(kind.name())?;
-        write_sheet(ws, *kind, rows, book, &formats)?;
+        write_sheet(ws, *kind, rows, extra_headers, book, &formats)?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -199,6 +204,7 @@ fn write_sheet(
     ws: &mut Worksheet,
     kind: SheetKind,
     rows: &[Row],
+    extra_headers: &[String],
     book: &Book<'_>,
     f: &Formats,
 ) -> Result<(), ExportError> {
@@ -259,7 +265,7 @@ fn write_sheet(
         ws.set_column_width(col, c.width)?;
         ws.write_string_with_format(HEADER_ROW, col, c.header, &f.header)?;
     }
-    for (i, h) in book.extra_headers.iter().enumerate() {
+    for (i, h) in extra_headers.iter().enumerate() {
         let col = (COLUMNS.len() + i) as u16;
         ws.set_column_width(col, 20)?;
         ws.write_string_with_format(HEADER_ROW, col, h, &f.header)?;
