@@ -2,9 +2,10 @@
 //!
 //! - every workbook under `<reference>/fedramp/xlsx/` (the templates' example rows and the
 //!   filled sample) is imported; the OSCAL is checked against every official JSON Schema
-//!   (and XSD, through `poam`'s XML) that applies; the document is exported again and every
-//!   non-empty cell of every item sheet is compared with the original (a per-sheet table);
-//!   the export is imported again and must give the same document;
+//!   (and XSD, through `poam`'s XML) that applies and against `poam validate`'s OSCAL rules;
+//!   the document is exported again and every non-empty cell of every item sheet is
+//!   compared with the original (a per-sheet table); the export is imported again and must
+//!   give the same document;
 //! - every OSCAL POA&M under `<reference>/examples/` is exported as a workbook, imported
 //!   again, and what the workbook shows must be equal in the model (OSCAL -> workbook ->
 //!   OSCAL), the second workbook equal to the first cell for cell.
@@ -66,6 +67,7 @@ pub fn run(reference: &Path) -> Result<Section, String> {
     let mut header: Vec<String> = vec!["workbook".into(), "items".into(), "warnings".into()];
     header.extend(schemas.json.iter().map(|s| format!("JSON {}", s.version)));
     header.extend(schemas.xsd.iter().map(|s| format!("XSD {}", s.version)));
+    header.push("poam validate (OSCAL)".into());
     header.push("OSCAL -> xlsx -> OSCAL".into());
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut imports = Table::new(&header);
@@ -250,7 +252,35 @@ fn validate(
         section.count(&outcome);
         row.push(outcome.cell());
     }
+    let outcome = poam_rules(name, doc, details);
+    section.count(&outcome);
+    row.push(outcome.cell());
     row
+}
+
+/// `poam validate`'s OSCAL rules (structure, datatypes, metaschema constraints, references):
+/// no error allowed; warnings are counted.
+fn poam_rules(name: &str, doc: &poam_model::Document, details: &mut Vec<String>) -> Outcome {
+    let options = poam_validate::Options {
+        profile: poam_validate::Profile::Oscal,
+        ..poam_validate::Options::default()
+    };
+    let diags = poam_validate::validate(doc, &options);
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == poam_validate::Severity::Error)
+        .collect();
+    for d in errors.iter().take(DIFFERENCES_SHOWN) {
+        details.push(format!(
+            "{name} poam validate: {} at {}: {}",
+            d.rule, d.pointer, d.message
+        ));
+    }
+    if errors.is_empty() {
+        Outcome::Pass(format!("no errors, {} warnings", diags.len()))
+    } else {
+        Outcome::Fail(format!("{} errors", errors.len()))
+    }
 }
 
 /// OSCAL -> workbook -> OSCAL on the reference POA&Ms.
