@@ -131,6 +131,9 @@ rules! {
     CHECKS_SKIPPED = ("oscal-checks-skipped", Info, Oscal,
         "Reference and FedRAMP checks did not run because the document could not be read into the model",
         "Fix the structural errors reported for this file and validate again.");
+    WORKBOOK_CELL = ("workbook-cell", Warning, Oscal,
+        "A FedRAMP workbook cell poam could not fully read (its text is kept as written in the OSCAL)",
+        "Correct the cell: a date in a date column, a value from the column's list, the POAM ID filled in. The code in brackets says what was wrong.");
     // ---- JSON Schema ---------------------------------------------------------------------
     JSON_SCHEMA = ("json-schema", Error, Oscal,
         "The JSON form of the document fails the JSON Schema given with `--schema`",

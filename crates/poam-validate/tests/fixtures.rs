@@ -150,7 +150,10 @@ fn every_failing_fixture_reports_its_rule() {
 
 #[test]
 fn every_rule_has_a_failing_fixture() {
-    let covered: BTreeSet<String> = failing().into_iter().map(|(r, _)| r).collect();
+    let mut covered: BTreeSet<String> = failing().into_iter().map(|(r, _)| r).collect();
+    // Reported by the CLI's workbook import, not by this crate; its failing fixture is a
+    // generated workbook in crates/poam-cli/tests/validate.rs.
+    covered.insert("workbook-cell".to_owned());
     let all: BTreeSet<String> = poam_validate::rules()
         .iter()
         .map(|r| r.id.to_owned())

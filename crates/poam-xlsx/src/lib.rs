@@ -75,6 +75,26 @@ impl fmt::Display for Warning {
 pub struct Imported {
     pub document: Document,
     pub warnings: Vec<Warning>,
+    /// Where each `poam-item` came from, in the same order as the document's `poam-items`
+    /// (so that a finding on the OSCAL can name the cell a person edits).
+    pub sources: Vec<ItemSource>,
+}
+
+/// The workbook row a `poam-item` was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemSource {
+    /// The row's first cell (column A).
+    pub row: CellRef,
+    /// The cell of each known column in that row, by `columns::Field as usize`; `None`
+    /// where the sheet lacks the column.
+    pub cells: Vec<Option<CellRef>>,
+}
+
+impl ItemSource {
+    /// The cell of `field` in this row, when the sheet has that column.
+    pub fn cell(&self, field: columns::Field) -> Option<&CellRef> {
+        self.cells.get(field as usize)?.as_ref()
+    }
 }
 
 /// An exported workbook.
@@ -166,6 +186,7 @@ pub fn import(
     let mut items = Vec::with_capacity(n);
     let mut places = Vec::with_capacity(n);
     let mut originals: Vec<&[Option<CellValue>]> = Vec::with_capacity(n);
+    let mut sources = Vec::with_capacity(n);
     for sheet in &sheets {
         for row in &sheet.rows {
             let mut item = Item {
@@ -190,6 +211,13 @@ pub fn import(
                 }
             }
             places.push(format!("{}!{}", sheet.name, row.row + 1));
+            sources.push(ItemSource {
+                row: CellRef::new(&sheet.name, row.row, 0),
+                cells: COLUMNS
+                    .iter()
+                    .map(|c| sheet.cell_ref(row.row, c.field))
+                    .collect(),
+            });
             originals.push(&row.cells);
             let place = sheet.cell_ref(row.row, columns::Field::PoamId);
             match item.poam_id.as_deref() {
@@ -238,7 +266,11 @@ pub fn import(
             verbatim::remember(&mut metadata.props, field.key(), canonical.as_ref(), orig);
         }
     }
-    Ok(Imported { document, warnings })
+    Ok(Imported {
+        document,
+        warnings,
+        sources,
+    })
 }
 
 /// What a workbook of `doc` shows, as typed values: the header block and one row per

@@ -10,12 +10,13 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use poam_io::{ErrorKind, Format, ReadError, SourceName};
-use poam_validate::{JsonSchema, Options, Profile, SspIndex};
+use poam_validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 
 use crate::args::{ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
 use crate::report::locate::TextLocator;
-use crate::report::{FileReport, Human, Json, Outcome, Reporter, Sarif};
+use crate::report::workbook::{WorkbookLocator, cell_place};
+use crate::report::{FileReport, Human, Json, Located, Outcome, Reporter, Sarif};
 
 pub fn run(a: &ValidateArgs) -> u8 {
     let reporter: &dyn Reporter = match a.format {
@@ -182,6 +183,9 @@ fn check_one(
             }
         }
     };
+    if from.is_none() && is_workbook(path, &bytes) {
+        return check_workbook(name, &bytes, opts);
+    }
     let unreadable = |e: ReadError, text: Option<String>| FileReport {
         path: name.0.clone(),
         text,
@@ -218,4 +222,59 @@ fn check_one(
         }
         Err(e) => unreadable(e, Some(text)),
     }
+}
+
+/// A FedRAMP POA&M workbook: by its extension, or by its content (a zip archive, or an
+/// encrypted workbook under a name that says nothing).
+fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
+    let by_name = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    by_name
+        || poam_xlsx::looks_like_xlsx(bytes)
+        || (Format::from_path(path).is_none() && poam_xlsx::looks_like_encrypted_workbook(bytes))
+}
+
+/// Imports the workbook and validates the OSCAL it becomes. The import's own warnings (cells
+/// it could not fully read) are reported at their cells as `workbook-cell`; the document's
+/// diagnostics at the cell their pointer maps back to ([`WorkbookLocator`]).
+fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport {
+    use poam_xlsx::ImportErrorKind as K;
+    let imported = match poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()) {
+        Ok(i) => i,
+        Err(e) => {
+            let kind = match e.kind {
+                K::TooLarge(_) => ErrorKind::Limit,
+                K::Encrypted => ErrorKind::Unsupported,
+                K::NotZip | K::Unreadable(_) => ErrorKind::Syntax,
+                _ => ErrorKind::Structure,
+            };
+            return FileReport {
+                path: name.0.clone(),
+                text: None,
+                outcome: Outcome::Unreadable(ReadError::new(&name, kind, e.kind.to_string())),
+            };
+        }
+    };
+    let locator = WorkbookLocator::new(&imported.document, imported.sources);
+    let mut report = FileReport::checked(
+        name.0.clone(),
+        None,
+        poam_validate::validate(&imported.document, opts),
+        &locator,
+    );
+    if let Outcome::Checked(located) = &mut report.outcome {
+        let cells = imported.warnings.into_iter().map(|w| Located {
+            place: w.place.as_ref().map(cell_place),
+            diag: Diagnostic::new(
+                &poam_validate::rules::WORKBOOK_CELL,
+                "",
+                format!("{} [{}]", w.message, w.code),
+            ),
+        });
+        // The reader's findings first: they explain values the later checks see.
+        located.splice(0..0, cells);
+    }
+    report
 }

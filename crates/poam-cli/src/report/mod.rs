@@ -5,6 +5,7 @@ mod human;
 mod json;
 pub mod locate;
 mod sarif;
+pub mod workbook;
 
 use std::io::Write;
 

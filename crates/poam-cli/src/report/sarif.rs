@@ -87,16 +87,25 @@ impl Reporter for Sarif {
             match &f.outcome {
                 Outcome::Checked(ds) => {
                     for l in ds {
+                        let mut logical = vec![json!({
+                            "fullyQualifiedName": l.diag.pointer,
+                            "kind": "member",
+                        })];
+                        // SARIF regions are lines and columns of text; a workbook cell is
+                        // named as a logical location instead.
+                        if let Some(p @ Place::Cell { .. }) = &l.place {
+                            logical.push(json!({
+                                "fullyQualifiedName": p.to_string(),
+                                "kind": "element",
+                            }));
+                        }
                         let mut r = json!({
                             "ruleId": l.diag.rule,
                             "level": level(l.diag.severity),
                             "message": { "text": l.diag.message },
                             "locations": [{
                                 "physicalLocation": physical(&f.path, l.place.as_ref()),
-                                "logicalLocations": [{
-                                    "fullyQualifiedName": l.diag.pointer,
-                                    "kind": "member",
-                                }],
+                                "logicalLocations": logical,
                             }],
                         });
                         if let Some(i) = rules.iter().position(|x| x.id == l.diag.rule) {
