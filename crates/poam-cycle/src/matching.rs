@@ -2,7 +2,9 @@
 //!
 //! The rule, in three rounds (each round only considers items not matched in an earlier one):
 //!
-//! 1. **uuid**: the poam-item uuids are equal (case-insensitive).
+//! 1. **uuid**: the poam-item uuids are equal (case-insensitive), unless the two items carry
+//!    different tool identifiers of one kind (plugin ids, vulnerability ids): then they are
+//!    two findings under one uuid, an ambiguity.
 //! 2. **POAM ID**: the FedRAMP `POAM-ID` props are equal.
 //! 3. **weakness and asset**: the weakness source identifiers are equal (same kind: tool
 //!    `vulnerability-id`, else tool `plugin-id`, else observation title) and the assets
@@ -17,7 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::fedramp::WeaknessId;
+use crate::fedramp::{WeaknessId, WeaknessIdKind};
 use crate::item::ItemKeys;
 
 /// The round that matched two items.
@@ -71,6 +73,19 @@ pub struct Matching {
     pub ambiguities: Vec<Ambiguity>,
 }
 
+/// The weakness source identifiers of two items when they are tool identifiers of the same
+/// kind (plugin id, vulnerability id) and differ: then the items are different findings,
+/// whatever else they share. (Titles are not identifiers: they get edited.)
+fn different_weaknesses(old: &ItemKeys, new: &ItemKeys) -> Option<(String, String)> {
+    let (a, b) = (old.deep().weakness.as_ref()?, new.deep().weakness.as_ref()?);
+    let tool_id = matches!(
+        a.kind,
+        WeaknessIdKind::PluginId | WeaknessIdKind::VulnerabilityId
+    );
+    (tool_id && a.kind == b.kind && !a.value.trim().eq_ignore_ascii_case(b.value.trim()))
+        .then(|| (a.to_string(), b.to_string()))
+}
+
 /// Matches `new` items against `old` items by the rule in the module documentation.
 pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
     let mut old_match: Vec<Option<usize>> = vec![None; old.len()];
@@ -117,8 +132,24 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
                 .filter(|&o| old_match[o].is_none() && !old_amb[o])
                 .collect();
             if olds.len() == 1 && news.len() == 1 && free.len() == 1 {
-                old_match[free[0]] = Some(i);
-                new_match[i] = Some((free[0], rule));
+                let o = free[0];
+                if rule == MatchRule::Uuid
+                    && let Some((a, b)) = different_weaknesses(&old[o], k)
+                {
+                    // One uuid on two different findings: uuids made from a row's place in a
+                    // workbook, say. Reported, not guessed.
+                    old_amb[o] = true;
+                    new_amb[i] = true;
+                    ambiguities.push(Ambiguity {
+                        rule,
+                        key: format!("uuid {v} (on {a} and on {b})"),
+                        old: vec![o],
+                        new: vec![i],
+                    });
+                    continue;
+                }
+                old_match[o] = Some(i);
+                new_match[i] = Some((o, rule));
             } else if news.first() == Some(&i) {
                 // Report each contested key once, with everything it names.
                 for &o in &free {
@@ -286,6 +317,27 @@ mod tests {
                 .collect::<BTreeSet<_>>(),
             false,
         )
+    }
+
+    #[test]
+    fn one_uuid_on_two_different_findings_is_ambiguous() {
+        let old = [keys(Some("u1"), Some("V-1"), Some("111"), &["a"])];
+        let new = [keys(Some("u1"), None, Some("222"), &["b"])];
+        let m = match_items(&old, &new);
+        assert!(m.pairs.is_empty());
+        assert_eq!(m.ambiguities.len(), 1);
+        assert_eq!(m.ambiguities[0].rule, MatchRule::Uuid);
+        assert!(
+            m.ambiguities[0].key.contains("\"111\""),
+            "{}",
+            m.ambiguities[0].key
+        );
+        // The same finding under its uuid still matches, and so does one whose identifier
+        // is missing.
+        let new = [keys(Some("u1"), None, Some("111"), &["b"])];
+        assert_eq!(match_items(&old, &new).pairs.len(), 1);
+        let new = [keys(Some("u1"), None, None, &[])];
+        assert_eq!(match_items(&old, &new).pairs.len(), 1);
     }
 
     #[test]
