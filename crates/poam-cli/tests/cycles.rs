@@ -154,6 +154,11 @@ fn three_months_of_review_cycles() {
 
     // The merged documents read back, and nothing of month 1 is lost by month 3.
     assert_eq!(counts(&summary(d, "month1.json", "month3.json"))[5], 0);
+    // And they are valid OSCAL.
+    for f in ["month2.json", "month3.json"] {
+        let o = poam(d, &["validate", f]);
+        assert_exit(&o, 0);
+    }
 }
 
 /// Copies `update` (a JSON fixture) into `target` as the workbook a scanner or a team would
@@ -303,6 +308,7 @@ fn three_months_through_workbooks() {
         0,
         "nothing of month 1 is lost"
     );
+    assert_exit(&poam(d, &["validate", "month3.xlsx"]), 0);
 
     // Without -o, the output has BASE's format: a workbook BASE gives a workbook.
     let o = poam(
