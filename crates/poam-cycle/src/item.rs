@@ -248,15 +248,17 @@ impl Parts<'_> {
     }
 }
 
-/// What identifies an item across cycles (see [`crate::matching`]). The weakness and asset
-/// keys are only worked out for the items the first two rounds leave unmatched.
+/// What identifies an item across cycles (see [`crate::matching`]). The weakness key is only
+/// worked out for items matched by uuid (to check them) and for the items the first two
+/// rounds leave unmatched; the asset keys only for the latter.
 #[derive(Clone)]
 pub struct ItemKeys<'p> {
     pub uuid: Option<String>,
     pub poam_id: Option<String>,
     pub closed: bool,
     source: Option<(&'p Parts<'p>, &'p DocIndex<'p>)>,
-    deep: OnceCell<DeepKeys>,
+    weakness: OnceCell<Option<WeaknessId>>,
+    assets: OnceCell<BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for ItemKeys<'_> {
@@ -265,17 +267,10 @@ impl std::fmt::Debug for ItemKeys<'_> {
             .field("uuid", &self.uuid)
             .field("poam_id", &self.poam_id)
             .field("closed", &self.closed)
-            .field("deep", &self.deep.get())
+            .field("weakness", &self.weakness.get())
+            .field("assets", &self.assets.get())
             .finish_non_exhaustive()
     }
-}
-
-/// The round-3 keys of an item: weakness source identifier and assets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeepKeys {
-    pub weakness: Option<WeaknessId>,
-    /// See [`DocIndex::asset_keys`].
-    pub assets: BTreeSet<String>,
 }
 
 impl<'p> ItemKeys<'p> {
@@ -286,7 +281,8 @@ impl<'p> ItemKeys<'p> {
             poam_id: fedramp::poam_id(&parts.item).map(str::to_owned),
             closed: parts.is_closed(),
             source: Some((parts, index)),
-            deep: OnceCell::new(),
+            weakness: OnceCell::new(),
+            assets: OnceCell::new(),
         }
     }
 
@@ -303,32 +299,33 @@ impl<'p> ItemKeys<'p> {
             poam_id,
             closed,
             source: None,
-            deep: OnceCell::from(DeepKeys { weakness, assets }),
+            weakness: OnceCell::from(weakness),
+            assets: OnceCell::from(assets),
         }
     }
 
     /// The same keys, worked out in full and no longer borrowing the item.
     pub fn detached(&self) -> ItemKeys<'static> {
-        ItemKeys {
-            uuid: self.uuid.clone(),
-            poam_id: self.poam_id.clone(),
-            closed: self.closed,
-            source: None,
-            deep: OnceCell::from(self.deep().clone()),
-        }
+        ItemKeys::new(
+            self.uuid.clone(),
+            self.poam_id.clone(),
+            self.weakness().clone(),
+            self.assets().clone(),
+            self.closed,
+        )
     }
 
-    /// The weakness source identifier and assets.
-    pub fn deep(&self) -> &DeepKeys {
-        self.deep.get_or_init(|| match self.source {
-            Some((p, index)) => DeepKeys {
-                weakness: p.weakness_id(),
-                assets: index.asset_keys(p),
-            },
-            None => DeepKeys {
-                weakness: None,
-                assets: BTreeSet::new(),
-            },
+    /// The weakness source identifier.
+    pub fn weakness(&self) -> &Option<WeaknessId> {
+        self.weakness
+            .get_or_init(|| self.source.and_then(|(p, _)| p.weakness_id()))
+    }
+
+    /// The assets' keys (see [`DocIndex::asset_keys`]).
+    pub fn assets(&self) -> &BTreeSet<String> {
+        self.assets.get_or_init(|| match self.source {
+            Some((p, index)) => index.asset_keys(p),
+            None => BTreeSet::new(),
         })
     }
 }

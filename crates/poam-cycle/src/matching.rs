@@ -77,7 +77,7 @@ pub struct Matching {
 /// kind (plugin id, vulnerability id) and differ: then the items are different findings,
 /// whatever else they share. (Titles are not identifiers: they get edited.)
 fn different_weaknesses(old: &ItemKeys, new: &ItemKeys) -> Option<(String, String)> {
-    let (a, b) = (old.deep().weakness.as_ref()?, new.deep().weakness.as_ref()?);
+    let (a, b) = (old.weakness().as_ref()?, new.weakness().as_ref()?);
     let tool_id = matches!(
         a.kind,
         WeaknessIdKind::PluginId | WeaknessIdKind::VulnerabilityId
@@ -175,7 +175,7 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
     // Round 3: weakness source identifier and asset. Candidates are computed for every item
     // at once, so the outcome does not depend on the order of the items.
     let bucket = |w: &WeaknessId, k: &ItemKeys| -> Vec<(WeaknessId, Option<String>)> {
-        let assets = &k.deep().assets;
+        let assets = k.assets();
         if assets.is_empty() {
             vec![(w.clone(), None)]
         } else {
@@ -190,7 +190,7 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
         if old_match[i].is_some() || old_amb[i] {
             continue;
         }
-        if let Some(w) = &k.deep().weakness {
+        if let Some(w) = k.weakness() {
             for b in bucket(w, k) {
                 old_by.entry(b).or_default().push(i);
             }
@@ -205,7 +205,7 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
         if new_match[i].is_some() || new_amb[i] {
             continue;
         }
-        let Some(w) = &k.deep().weakness else {
+        let Some(w) = k.weakness() else {
             continue;
         };
         let mut seen = HashSet::new();
@@ -254,8 +254,7 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
                 // Items competing for the same old items form one report.
                 if reported.insert((c.clone(), news.clone())) {
                     let key = new[i]
-                        .deep()
-                        .weakness
+                        .weakness()
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default();
