@@ -92,7 +92,8 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
 /// Exit status as diff(1): 0 no differences, 1 differences, 2 trouble.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// Last cycle's POA&M (any format `poam` reads; `-` for standard input).
+    /// Last cycle's POA&M: OSCAL JSON, YAML or XML, or a FedRAMP workbook (.xlsx); `-` for
+    /// standard input.
     pub old: PathBuf,
     /// This cycle's POA&M.
     pub new: PathBuf,
@@ -116,9 +117,11 @@ pub enum DiffFormat {
 /// 2 trouble: unreadable input, not a POA&M, another system, bad arguments (nothing written).
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Last cycle's POA&M.
+    /// Last cycle's POA&M: OSCAL JSON, YAML or XML, or a FedRAMP workbook (.xlsx); `-` for
+    /// standard input.
     pub base: PathBuf,
-    /// Updates to apply, in order: edited copies of BASE or partial POA&Ms, any format.
+    /// Updates to apply, in order: edited copies of BASE or partial POA&Ms, in any of those
+    /// formats.
     #[arg(required = true)]
     pub updates: Vec<PathBuf>,
     /// Output file (`-` or absent for standard output). Written atomically.
