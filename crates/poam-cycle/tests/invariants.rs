@@ -165,6 +165,7 @@ enum Op {
     DropItem(usize),
     NewUuids(usize),
     DropDeadline(usize),
+    NewPlanUuids(usize),
 }
 
 const STATUSES: [&str; 4] = ["open", "closed", "investigating", "deviation-requested"];
@@ -187,6 +188,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0usize..16).prop_map(Op::DropItem),
         (0usize..16).prop_map(Op::NewUuids),
         (0usize..16).prop_map(Op::DropDeadline),
+        (0usize..16).prop_map(Op::NewPlanUuids),
     ]
 }
 
@@ -260,6 +262,17 @@ fn derive_update(base: &Json, ops: &[Op], tag: &str) -> Json {
             }
             Op::DropItem(i) if n > 0 => {
                 dropped.insert(at(*i));
+            }
+            Op::NewPlanUuids(i) if n > 0 => {
+                // A tool that re-exports the plan and its milestones with fresh uuids.
+                let plan = &mut p["risks"][at(*i)]["remediations"][0];
+                plan["uuid"] = json!(uuid(&format!("{tag}-plan-{k}")));
+                // (`get_mut`: indexing would insert a null `tasks`.)
+                if let Some(tasks) = plan.get_mut("tasks").and_then(Json::as_array_mut) {
+                    for (j, t) in tasks.iter_mut().enumerate() {
+                        t["uuid"] = json!(uuid(&format!("{tag}-task-{k}-{j}")));
+                    }
+                }
             }
             Op::NewUuids(i) if n > 0 => {
                 // A tool that re-exports the item with fresh uuids; the POAM ID identifies it.
@@ -453,6 +466,11 @@ proptest! {
         let d = diff(&base, "base", &out.document, "out");
         prop_assert_eq!(d.summary.removed, 0);
         prop_assert_eq!(d.summary.ambiguous, 0);
+        // A re-exported plan is the same plan: BASE's risks keep one remediation each.
+        for r in &base.plan_of_action_and_milestones.risks {
+            let o = out.document.plan_of_action_and_milestones.risks.iter().find(|x| x.uuid == r.uuid).unwrap();
+            prop_assert_eq!(o.remediations.len(), r.remediations.len(), "risk {}", r.uuid);
+        }
     }
 
     #[test]
