@@ -136,7 +136,7 @@ pub struct Edit {
 /// Renames the parts of `upd` to the uuids of the parts of `base` they stand for (same uuid;
 /// otherwise, one by one in order among those left), and its references with them, so that
 /// both versions of the item can be compared field by field; then its remediations and
-/// milestones likewise ([`align_remediations`]). Borrowed parts stay borrowed
+/// milestones likewise (`align_remediations`). Borrowed parts stay borrowed
 /// unless a uuid actually changes.
 pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
     fn pairing(base: &[&str], upd: &[&str]) -> Vec<Option<String>> {
