@@ -63,7 +63,7 @@ fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
     let imported = poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default())
         .map_err(|e| {
             let kind = match e.kind {
-                K::TooLarge(_) => poam_io::ErrorKind::Limit,
+                K::TooLarge(_) | K::TableTooLarge(_) => poam_io::ErrorKind::Limit,
                 K::Encrypted => poam_io::ErrorKind::Unsupported,
                 K::NotZip | K::Unreadable(_) => poam_io::ErrorKind::Syntax,
                 _ => poam_io::ErrorKind::Structure,

@@ -24,6 +24,9 @@ pub enum ImportErrorKind {
     NotXlsx(String),
     #[error("the workbook expands beyond safe limits (possible zip bomb): {0}")]
     TooLarge(String),
+    /// A sheet's values span more rows and columns than poam holds in memory at once.
+    #[error("a sheet is too large to read safely: {0}")]
+    TableTooLarge(String),
     #[error("no POA&M sheet: expected a sheet named \"Open POA&M Items\", \"Closed POA&M Items\" or \"Configuration Findings\"; the workbook has {}", quoted(.0))]
     NoPoamSheet(Vec<String>),
     #[error(

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Cell, Data, DataRef, Range, Reader, Xlsx, XlsxError};
 
 use crate::Warning;
 use crate::cell::{CellRef, CellValue};
@@ -13,8 +13,12 @@ use crate::error::ImportErrorKind;
 use crate::record::{HeaderField, SheetKind};
 use crate::values::{date_from_serial, find_dates};
 
-/// How far down a sheet the header row is looked for.
+/// How far down a sheet the header row is looked for (rows that hold something).
 const HEADER_SEARCH_ROWS: usize = 50;
+/// The most cells a sheet's table may span once empty rows and columns are left out
+/// (20,000 items of 250 columns). calamine keeps a sheet as one dense rectangle, so a
+/// single stray value at `XFD1048576` would otherwise ask for billions of cells.
+const MAX_TABLE_CELLS: usize = 5_000_000;
 
 /// One item sheet, read.
 #[derive(Debug, Clone)]
@@ -84,10 +88,8 @@ pub fn read_sheets(
             continue;
         }
         seen.push(kind);
-        let range = book
-            .worksheet_range(name)
-            .map_err(|e| ImportErrorKind::Unreadable(format!("sheet {name:?}: {e}")))?;
-        if let Some(sheet) = read_sheet(kind, name, &range, options, warnings)? {
+        let table = table_of(&mut book, name)?;
+        if let Some(sheet) = read_sheet(kind, name, &table, options, warnings)? {
             sheets.push(sheet);
         }
     }
@@ -95,6 +97,72 @@ pub fn read_sheets(
         return Err(ImportErrorKind::NoPoamSheet(names));
     }
     Ok(sheets)
+}
+
+/// A sheet's non-empty cells as a dense table without the rows and columns that hold
+/// nothing, and where each table row and column is in the sheet.
+struct Table {
+    range: Range<Data>,
+    /// The sheet row (zero-based) of each table row, ascending.
+    rows: Vec<u32>,
+    /// The sheet column (zero-based) of each table column, ascending.
+    cols: Vec<u32>,
+}
+
+impl Table {
+    /// The table row of sheet row `row`, when that row holds something.
+    fn row_of(&self, row: u32) -> Option<usize> {
+        self.rows.binary_search(&row).ok()
+    }
+}
+
+/// Reads a sheet's cells one by one (never calamine's dense range of the whole used area)
+/// and packs them into a [`Table`].
+fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportErrorKind> {
+    let unreadable = |e: XlsxError| ImportErrorKind::Unreadable(format!("sheet {name:?}: {e}"));
+    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    match book.worksheet_cells_reader(name) {
+        // A chart sheet under an item sheet's name holds no items.
+        Err(XlsxError::NotAWorksheet(_)) => {}
+        Err(e) => return Err(unreadable(e)),
+        Ok(mut reader) => {
+            while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+                if matches!(cell.get_value(), DataRef::Empty) {
+                    continue;
+                }
+                let pos = cell.get_position();
+                cells.push((pos, Data::from(cell.get_value().clone())));
+            }
+        }
+    }
+    let mut rows: Vec<u32> = cells.iter().map(|((r, _), _)| *r).collect();
+    let mut cols: Vec<u32> = cells.iter().map(|((_, c), _)| *c).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    cols.sort_unstable();
+    cols.dedup();
+    if rows.len().saturating_mul(cols.len()) > MAX_TABLE_CELLS {
+        let last = cells.iter().map(|(p, _)| *p).max().unwrap_or_default();
+        return Err(ImportErrorKind::TableTooLarge(format!(
+            "sheet {name:?} has values in {} rows and {} columns, a table of more than {MAX_TABLE_CELLS} cells (its last value is at {})",
+            rows.len(),
+            cols.len(),
+            CellRef::new(name, last.0, last.1)
+        )));
+    }
+    let packed = cells
+        .into_iter()
+        .filter_map(|((r, c), v)| {
+            let r = u32::try_from(rows.binary_search(&r).ok()?).ok()?;
+            let c = u32::try_from(cols.binary_search(&c).ok()?).ok()?;
+            Some(Cell::new((r, c), v))
+        })
+        .collect();
+    Ok(Table {
+        range: Range::from_sparse(packed),
+        rows,
+        cols,
+    })
 }
 
 /// A cell's value in the normal form poam compares and stores. `kind` is the column's kind:
@@ -156,11 +224,11 @@ fn text_at(range: &Range<Data>, row: usize, col: usize) -> Option<String> {
 fn read_sheet(
     kind: SheetKind,
     name: &str,
-    range: &Range<Data>,
+    table: &Table,
     options: &ReadOptions,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<RawSheet>, ImportErrorKind> {
-    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let range = &table.range;
     let (height, width) = range.get_size();
     if range.used_cells().next().is_none() {
         warnings.push(Warning::new(
@@ -180,8 +248,8 @@ fn read_sheet(
     let Some(header) = header else {
         return Err(ImportErrorKind::NoHeaderRow(name.to_owned()));
     };
-    let abs_row = |r: usize| row0 + r as u32;
-    let abs_col = |c: usize| col0 + c as u32;
+    let abs_row = |r: usize| table.rows[r];
+    let abs_col = |c: usize| table.cols[c];
 
     let mut columns: Vec<Option<u32>> = vec![None; crate::columns::COLUMNS.len()];
     let mut extras = Vec::new();
@@ -231,7 +299,7 @@ fn read_sheet(
         }
     }
 
-    let header_cells = read_header_block(range, header, name, row0, col0);
+    let header_cells = read_header_block(table, header, name);
 
     let mut rows = Vec::new();
     let mut preamble = true;
@@ -359,14 +427,15 @@ fn preamble_kind(row: &RawRow) -> Option<Preamble> {
 /// above the header row, each value in the cell below its label. The 2023 template left
 /// the CSP label blank; a blank first label next to `System Name` is taken as the CSP.
 fn read_header_block(
-    range: &Range<Data>,
+    table: &Table,
     header: usize,
     name: &str,
-    row0: u32,
-    col0: u32,
 ) -> Vec<(HeaderField, CellRef, Option<CellValue>)> {
+    let range = &table.range;
     let width = range.width();
-    for r in 0..header.saturating_sub(1) {
+    let header_row = table.rows[header];
+    // Label rows whose value row (the sheet row below) is still above the header row.
+    for r in (0..header).filter(|&r| table.rows[r] + 1 < header_row) {
         let labels: Vec<(usize, HeaderField)> = (0..width)
             .filter_map(|c| {
                 text_at(range, r, c)
@@ -382,6 +451,7 @@ fn read_header_block(
         if !has_csp
             && let Some(&(c, _)) = found.iter().find(|(_, f)| *f == HeaderField::SystemName)
             && c > 0
+            && table.cols[c - 1] + 1 == table.cols[c]
             && text_at(range, r, c - 1).is_none_or(|t| t.trim().is_empty())
         {
             found.push((c - 1, HeaderField::Csp));
@@ -396,12 +466,12 @@ fn read_header_block(
             } else {
                 CellKind::Text
             };
-            let value = range.get((r + 1, c)).and_then(|d| cell_value(d, kind));
-            out.push((
-                f,
-                CellRef::new(name, row0 + r as u32 + 1, col0 + c as u32),
-                value,
-            ));
+            let below = table.rows[r] + 1;
+            let value = table
+                .row_of(below)
+                .and_then(|v| range.get((v, c)))
+                .and_then(|d| cell_value(d, kind));
+            out.push((f, CellRef::new(name, below, table.cols[c]), value));
         }
         return out;
     }

@@ -107,3 +107,93 @@ fn an_empty_item_sheet_is_a_warning_not_an_error() {
         imported.warnings
     );
 }
+
+/// A sheet with the POA&M table and one more value at `(row, col)`.
+fn table_with_stray_value(row: u32, col: u16) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Open POA&M Items").unwrap();
+    for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
+        ws.write_string(4, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["V-1", "AC-2", "A weakness"].iter().enumerate() {
+        ws.write_string(5, c as u16, *v).unwrap();
+    }
+    ws.write_string(row, col, "stray").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_stray_value_at_the_far_corner_is_read_without_a_sheet_sized_table() {
+    // calamine's dense range would be 1,048,576 x 16,384 cells here; poam leaves out the
+    // empty rows and columns, so this is a table of three rows and four columns.
+    let book = table_with_stray_value(1_048_575, 16_383);
+    let imported = import(&book, "stray.xlsx", &ReadOptions::default()).unwrap();
+    let poam = &imported.document.plan_of_action_and_milestones;
+    assert_eq!(poam.poam_items.len(), 2);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.to_string().starts_with("'Open POA&M Items'!XFD5: ")),
+        "{:?}",
+        imported.warnings
+    );
+}
+
+#[test]
+fn a_table_too_large_to_hold_is_a_clear_error() {
+    // Values on a diagonal: few cells, but every row and column holds one, so the table
+    // would be 2,300 x 2,300 cells.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Open POA&M Items").unwrap();
+    for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 3..2_300u32 {
+        ws.write_string(i, i as u16, "x").unwrap();
+    }
+    let err = import(
+        &wb.save_to_buffer().unwrap(),
+        "diagonal.xlsx",
+        &ReadOptions::default(),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        matches!(err.kind, ImportErrorKind::TableTooLarge(_)),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("2298 rows and 2300 columns"), "{message}");
+    assert!(message.contains("'Open POA&M Items'!CJL2300"), "{message}");
+}
+
+#[test]
+fn empty_rows_and_columns_between_values_cost_nothing() {
+    // Far away but few: the table skips the empty rows and columns, and the value is kept
+    // (a column without a header) at its real place.
+    let book = table_with_stray_value(900_000, 5_000);
+    let imported = import(&book, "far.xlsx", &ReadOptions::default()).unwrap();
+    let poam = &imported.document.plan_of_action_and_milestones;
+    assert_eq!(poam.poam_items.len(), 2, "{:?}", imported.warnings);
+    let place = poam_xlsx::cell::CellRef::new("Open POA&M Items", 4, 5_000).to_string();
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == "unknown-column" && w.to_string().starts_with(&place)),
+        "{place}: {:?}",
+        imported.warnings
+    );
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == "missing-poam-id"
+                && w.to_string().contains("'Open POA&M Items'!A900001")),
+        "{:?}",
+        imported.warnings
+    );
+}
