@@ -192,7 +192,8 @@ pub fn cell_value(data: &Data, kind: CellKind) -> Option<CellValue> {
         }
         Data::DateTime(dt) => {
             if dt.is_datetime()
-                && let Some(d) = date_from_serial(dt.as_f64())
+                && date_from_serial(dt.as_f64()).is_some()
+                && let Some(d) = excel_date(dt)
             {
                 return Some(CellValue::Date(d));
             }
@@ -201,6 +202,13 @@ pub fn cell_value(data: &Data, kind: CellKind) -> Option<CellValue> {
         Data::Bool(b) => CellValue::text(if *b { "TRUE" } else { "FALSE" }),
         Data::Error(e) => CellValue::text(&e.to_string()),
     }
+}
+
+/// The calendar date of a date cell, in the workbook's date system (1900, or the 1904 system
+/// of old Mac workbooks, which calamine tells with the value).
+fn excel_date(dt: &calamine::ExcelDateTime) -> Option<chrono::NaiveDate> {
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
 }
 
 /// A number as Excel shows it in a General cell: integers without a decimal point.
@@ -476,4 +484,28 @@ fn read_header_block(
         return out;
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn date(serial: f64, is_1904: bool) -> Option<CellValue> {
+        let dt = ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, is_1904);
+        cell_value(&Data::DateTime(dt), CellKind::Date)
+    }
+
+    #[test]
+    fn date_cells_in_both_date_systems() {
+        let june_12 = NaiveDate::from_ymd_opt(2024, 6, 12).map(CellValue::Date);
+        assert_eq!(date(45455.0, false), june_12);
+        assert_eq!(date(45455.75, false), june_12);
+        // The 1904 system counts 1,462 days fewer.
+        assert_eq!(date(45455.0 - 1462.0, true), june_12);
+        // Excel's phantom 1900-02-29 is not a date; its number is kept.
+        assert_eq!(date(60.0, false), CellValue::text("60"));
+    }
 }
