@@ -135,19 +135,23 @@ fn or_placeholder(text: Option<&str>, placeholder: &str) -> String {
     }
 }
 
-/// The FedRAMP deviation prop value for a workbook answer.
+/// The FedRAMP deviation prop value for a workbook answer. A row's "No" is no prop at all
+/// (`record::Item` keeps only Yes and Pending); were it asked for, `withdrawn` is the value
+/// that reads back as No.
 fn deviation_value(a: Answer) -> &'static str {
     match a {
         Answer::Yes => "approved",
-        Answer::Pending | Answer::No => "pending",
+        Answer::Pending => "pending",
+        Answer::No => "withdrawn",
     }
 }
 
-/// The FedRAMP vendor-dependency prop value for a workbook answer.
+/// The FedRAMP vendor-dependency prop value for a workbook answer (No as for deviations).
 fn vendor_value(a: Answer) -> &'static str {
     match a {
         Answer::Yes => "tracking",
-        Answer::Pending | Answer::No => "investigating",
+        Answer::Pending => "investigating",
+        Answer::No => "withdrawn",
     }
 }
 
