@@ -626,7 +626,28 @@ pub fn merge(
     report.carried = definitions::carry(op, &roots, &sources);
     report.new_cycle = cycle::stamp(&mut op.metadata, as_of, &date);
 
-    let lost = lost_uuids(&base_parts, &touched, op, &idx);
+    // BASE's risks, observations and findings that added items refer to: later updates'
+    // edits of those items reach them too.
+    let mut shared = Shared::default();
+    for &pos in &new_positions {
+        let item = &op.poam_items[pos];
+        shared.risks.extend(
+            item.related_risks
+                .iter()
+                .filter_map(|r| bi.risk(&r.risk_uuid)),
+        );
+        shared.observations.extend(
+            item.related_observations
+                .iter()
+                .filter_map(|r| bi.observation(&r.observation_uuid)),
+        );
+        shared.findings.extend(
+            item.related_findings
+                .iter()
+                .filter_map(|r| bi.finding(&r.finding_uuid)),
+        );
+    }
+    let lost = lost_uuids(&base_parts, &touched, &shared, op, &idx);
     if !lost.is_empty() {
         return Err(MergeError::WouldDelete(lost));
     }
@@ -972,11 +993,21 @@ fn close_not_detected(
     }
 }
 
-/// The uuids the `touched` items of BASE define that their merged versions lack, and their
-/// POAM IDs the merged versions lack. (Items no update touched are BASE's own, copied.)
+/// BASE's parts that items added by the merge refer to.
+#[derive(Default)]
+struct Shared<'a> {
+    risks: Vec<&'a poam_model::Risk>,
+    observations: Vec<&'a poam_model::Observation>,
+    findings: Vec<&'a poam_model::Finding>,
+}
+
+/// The uuids the `touched` items of BASE (and the `shared` parts) define that their merged
+/// versions lack, and the POAM IDs of the touched items the merged versions lack. (Whatever
+/// else BASE has is copied as it is.)
 fn lost_uuids(
     base: &[Parts<'_>],
     touched: &[usize],
+    shared: &Shared<'_>,
     out: &PlanOfActionAndMilestones,
     idx: &OutIndex,
 ) -> Vec<String> {
@@ -1033,6 +1064,28 @@ fn lost_uuids(
             lost.push(format!("POAM ID {id}"));
         }
     }
+    let find = |m: &HashMap<String, usize>, u: &str| m.get(uuid_key_ref(u).as_ref()).copied();
+    let mut before = Defined::default();
+    let mut after = Defined::default();
+    for r in &shared.risks {
+        r.walk(&mut path, &mut before);
+        if let Some(i) = find(&idx.risks, &r.uuid) {
+            out.risks[i].walk(&mut path, &mut after);
+        }
+    }
+    for x in &shared.observations {
+        x.walk(&mut path, &mut before);
+        if let Some(i) = find(&idx.observations, &x.uuid) {
+            out.observations[i].walk(&mut path, &mut after);
+        }
+    }
+    for x in &shared.findings {
+        x.walk(&mut path, &mut before);
+        if let Some(i) = find(&idx.findings, &x.uuid) {
+            out.findings[i].walk(&mut path, &mut after);
+        }
+    }
+    lost.extend(before.0.into_iter().filter(|u| !after.0.contains(u)));
     lost.sort();
     lost.dedup();
     lost
