@@ -65,9 +65,9 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), ImportErrorKind> {
     let mut total: u64 = 0;
     let mut has_workbook = false;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_data(i)
-            .map_err(|e| ImportErrorKind::Unreadable(format!("the zip archive is damaged ({e})")))?;
+        let entry = archive.by_index_data(i).map_err(|e| {
+            ImportErrorKind::Unreadable(format!("the zip archive is damaged ({e})"))
+        })?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let size = entry.size();
         let compressed = entry.compressed_size();

@@ -274,9 +274,59 @@ pub fn import(
 }
 
 /// What a workbook of `doc` shows, as typed values: the header block and one row per
-/// `poam-item`, in document order (before any cell remembered at import is applied).
+/// `poam-item`, in document order.
+///
+/// Where import remembered a cell (see [`verbatim`]) and the OSCAL still says what it said
+/// then, the row holds what that cell says rather than what poam filled in for OSCAL: a
+/// blank Original Detection Date stays blank although the observation needed a
+/// `collected` date.
 pub fn rows(doc: &Document) -> (Header, Vec<Item>) {
-    (extract::header(doc), extract::items(doc, &mut Vec::new()))
+    let poam = &doc.plan_of_action_and_milestones;
+    let header = shown_header(extract::header(doc), &poam.metadata.props);
+    let items = extract::items(doc, &mut Vec::new())
+        .into_iter()
+        .zip(&poam.poam_items)
+        .map(|(item, pi)| shown_item(item, &pi.props))
+        .collect();
+    (header, items)
+}
+
+/// `item` as its cells read once the cells remembered in `props` are applied.
+fn shown_item(item: Item, props: &[poam_model::Property]) -> Item {
+    if !props.iter().any(verbatim::is_bookkeeping) {
+        return item;
+    }
+    let mut shown = Item {
+        sheet: item.sheet,
+        extras: item.extras.clone(),
+        ..Item::default()
+    };
+    for c in &COLUMNS {
+        if let Some(v) = verbatim::choose(props, c.key, record::write_cell(&item, c.field)) {
+            read_cell(&mut shown, c.field, &v);
+        }
+    }
+    shown
+}
+
+/// `header` as its cells read once the cells remembered in `props` are applied; the
+/// template's placeholders read as blank, as on import.
+fn shown_header(header: Header, props: &[poam_model::Property]) -> Header {
+    if !props.iter().any(verbatim::is_bookkeeping) {
+        return header;
+    }
+    let mut shown = Header::default();
+    for field in HeaderField::ALL {
+        let cell = verbatim::choose(
+            props,
+            field.key(),
+            record::write_header_cell(&header, field),
+        );
+        if let Some(v) = cell.filter(|v| !is_placeholder(field, v)) {
+            read_header_cell(&mut shown, field, &v);
+        }
+    }
+    shown
 }
 
 /// Writes a document as a workbook in the 2024 template's look.
