@@ -231,6 +231,15 @@ pub fn import(
             items.push(item);
         }
     }
+    if items.is_empty() {
+        // An empty POA&M is a real state (nothing open), but OSCAL requires at least one
+        // poam-item; say so rather than refuse the workbook.
+        warnings.push(Warning::new(
+            "no-items",
+            None,
+            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so the document is not valid OSCAL until one is added".to_owned(),
+        ));
+    }
     let keys = oscal::item_keys(&items, &places);
     for (k, p) in keys.iter().zip(&places) {
         if k.starts_with("item:") && k.contains('#') {

@@ -197,3 +197,22 @@ fn empty_rows_and_columns_between_values_cost_nothing() {
         imported.warnings
     );
 }
+
+#[test]
+fn a_workbook_without_items_is_a_warning() {
+    // The blank template: headers, the example row (skipped), nothing else.
+    let book = support::template_workbook(support::Layout::V2024, &[], &[], &[]);
+    let imported = import(&book, "blank.xlsx", &ReadOptions::default()).unwrap();
+    assert!(
+        imported
+            .document
+            .plan_of_action_and_milestones
+            .poam_items
+            .is_empty()
+    );
+    assert!(
+        imported.warnings.iter().any(|w| w.code == "no-items"),
+        "{:?}",
+        imported.warnings
+    );
+}
