@@ -467,6 +467,26 @@ fn merge_to_yaml_on_stdout_and_diff_across_formats() {
     );
 }
 
+#[test]
+fn as_of_defaults_to_today() {
+    let dir = workdir();
+    let today = || {
+        chrono::Utc::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let before = today();
+    let o = poam(dir.path(), &["merge", "month1.json", "month2-team.json"]);
+    let after = today();
+    assert_exit(&o, 0);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = &v["plan-of-action-and-milestones"]["metadata"];
+    let day = m["last-modified"].as_str().unwrap()[..10].to_owned();
+    assert!(day == before || day == after, "{day}");
+    assert_eq!(m["revisions"][0]["title"], format!("Review cycle {day}"));
+}
+
 /// A failed merge leaves no output file behind.
 #[track_caller]
 fn refused(d: &Path, args: &[&str], code: i32) -> String {
