@@ -168,15 +168,22 @@ fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
 
 /// What was done, on stderr (stdout may carry the document).
 fn summary(r: &poam_cycle::Report, updates: usize) {
+    // The first few POAM IDs of each class: a cycle of a large POA&M changes thousands.
+    const SHOWN: usize = 12;
     let ids = |v: &[poam_cycle::item::ItemRef]| {
         if v.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " ({})",
-                v.iter().map(|i| i.label()).collect::<Vec<_>>().join(", ")
-            )
+            return String::new();
         }
+        let mut list = v
+            .iter()
+            .take(SHOWN)
+            .map(|i| i.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if v.len() > SHOWN {
+            list.push_str(&format!(", … {} more", v.len() - SHOWN));
+        }
+        format!(" ({list})")
     };
     eprintln!(
         "merged {updates} update(s): {} new{}, {} closed{}, {} reopened{}, {} changed{}, {} no longer detected{}, {} unchanged",
