@@ -60,8 +60,8 @@ pub fn load_workbook(path: &Path) -> Result<Loaded, Vec<ReadError>> {
 
 fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
     use poam_xlsx::ImportErrorKind as K;
-    let imported = poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default())
-        .map_err(|e| {
+    let imported =
+        poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()).map_err(|e| {
             let kind = match e.kind {
                 K::TooLarge(_) | K::TableTooLarge(_) => poam_io::ErrorKind::Limit,
                 K::Encrypted => poam_io::ErrorKind::Unsupported,
