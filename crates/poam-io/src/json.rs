@@ -10,6 +10,16 @@ pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError>
 }
 
 fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
+    // Tracking the path of every value (serde_path_to_error) is only needed to say where an
+    // error is, and it costs on every key and value: a good document is read untracked, and
+    // only a failed read is repeated with tracking (the same input fails the same way).
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Ok(doc) = serde::Deserialize::deserialize(&mut de).and_then(|doc: Document| {
+        de.end()?;
+        Ok(doc)
+    }) {
+        return Ok(doc);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
