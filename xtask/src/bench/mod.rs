@@ -396,6 +396,7 @@ mod tests {
         for op in OPS {
             let s = ops::run_one(op, &files, 2).map_err(|e| format!("{}: {e}", op.name))?;
             assert_eq!(s.times.len(), 2, "{}", op.name);
+            assert_eq!(s.cpu_times.len(), 2, "{}: CPU time from /proc", op.name);
             assert!(s.hwm_kib > 0, "{}", op.name);
             if op.output_rate {
                 assert!(

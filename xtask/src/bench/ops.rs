@@ -179,8 +179,12 @@ impl Files {
 /// What the child reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// Seconds per repetition.
+    /// Seconds per repetition (wall clock).
     pub times: Vec<f64>,
+    /// CPU seconds (user + system, all threads) per repetition, at the kernel's 10 ms
+    /// resolution; empty where unknown. Unlike wall time, it barely grows when other
+    /// processes compete for the cores, so a busy machine's run stays readable.
+    pub cpu_times: Vec<f64>,
     /// Bytes the operation produced (0 for readers).
     pub out_bytes: u64,
     /// Peak resident set size of the child, KiB.
@@ -199,23 +203,45 @@ fn write(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
     poam_io::write(doc, format).map_err(|e| e.to_string())
 }
 
-/// Times `reps` runs of `f`; `size` tells the output size of a result. Results are dropped
-/// after the clock stops.
+/// Times `reps` runs of `f` (wall and CPU); `size` tells the output size of a result.
+/// Results are dropped after the clocks stop.
 fn time<R>(
     reps: usize,
     mut f: impl FnMut() -> Result<R, String>,
     size: impl Fn(&R) -> u64,
-) -> Result<(Vec<f64>, u64), String> {
+) -> Result<(Vec<f64>, Vec<f64>, u64), String> {
     let mut times = Vec::with_capacity(reps);
+    let mut cpu_times = Vec::with_capacity(reps);
     let mut out = 0;
     for _ in 0..reps.max(1) {
+        let cpu = cpu_seconds();
         let t = Instant::now();
         let r = black_box(f()?);
         times.push(t.elapsed().as_secs_f64());
+        if let (Some(before), Some(after)) = (cpu, cpu_seconds()) {
+            cpu_times.push(after - before);
+        }
         out = size(&r);
         drop(r);
     }
-    Ok((times, out))
+    if cpu_times.len() != times.len() {
+        cpu_times.clear();
+    }
+    Ok((times, cpu_times, out))
+}
+
+/// CPU time this process has used so far (user + system, every thread, living or ended),
+/// from `/proc/self/stat`, in seconds.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3; utime and
+    // stime are fields 14 and 15, in clock ticks of 1/100 s (USER_HZ on Linux).
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    #[allow(clippy::cast_precision_loss, reason = "ticks of a benchmark run")]
+    Some((utime + stime) as f64 / 100.0)
 }
 
 fn no_size<R>(_: &R) -> u64 {
@@ -230,7 +256,7 @@ fn len(v: &impl AsRef<[u8]>) -> u64 {
 /// process's peak memory.
 pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
     let path = files.of(op.input);
-    let (times, out_bytes) = match op.name {
+    let (times, cpu_times, out_bytes) = match op.name {
         "read-bytes" => time(reps, || read(path), len)?,
         "json-scan" => {
             let bytes = read(path)?;
@@ -394,6 +420,7 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
     };
     Ok(Sample {
         times,
+        cpu_times,
         out_bytes,
         hwm_kib: peak_rss_kib().unwrap_or(0),
     })

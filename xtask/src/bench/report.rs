@@ -20,7 +20,8 @@ pub fn median(xs: &[f64]) -> f64 {
 
 /// The child's result line.
 pub fn sample_json(s: &Sample) -> String {
-    json!({"times": s.times, "out_bytes": s.out_bytes, "hwm_kib": s.hwm_kib}).to_string()
+    json!({"times": s.times, "cpu_times": s.cpu_times, "out_bytes": s.out_bytes, "hwm_kib": s.hwm_kib})
+        .to_string()
 }
 
 /// Parses [`sample_json`]'s output.
@@ -32,8 +33,13 @@ pub fn parse_sample(line: &str) -> Result<Sample, String> {
         .iter()
         .filter_map(Value::as_f64)
         .collect();
+    let cpu_times = v["cpu_times"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
     Ok(Sample {
         times,
+        cpu_times,
         out_bytes: v["out_bytes"].as_u64().unwrap_or(0),
         hwm_kib: v["hwm_kib"].as_u64().unwrap_or(0),
     })
@@ -135,6 +141,8 @@ fn file_len(p: &std::path::Path) -> u64 {
 /// Derived numbers of one row.
 struct Figures {
     median: f64,
+    /// Median CPU time, when the child could tell.
+    cpu: Option<f64>,
     mb_per_s: f64,
     items_per_s: f64,
     rss_mib: f64,
@@ -206,6 +214,7 @@ impl SizeRun {
         let per = |x: f64| if median > 0.0 { x / median } else { 0.0 };
         Some(Figures {
             median,
+            cpu: (!s.cpu_times.is_empty()).then(|| self::median(&s.cpu_times)),
             mb_per_s: per(moved as f64 / 1e6),
             items_per_s: per(self.items as f64),
             rss_mib: s.hwm_kib as f64 / 1024.0,
@@ -240,17 +249,18 @@ impl SizeRun {
         let mut t = format!("\n{}\n", self.heading());
         let _ = writeln!(
             t,
-            "{:<48} {:>10} {:>9} {:>11} {:>10} {:>9} {:>8}",
-            "operation", "median", "MB/s", "items/s", "peak RSS", "RSS/file", "x floor"
+            "{:<48} {:>10} {:>10} {:>9} {:>11} {:>10} {:>9} {:>8}",
+            "operation", "median", "CPU", "MB/s", "items/s", "peak RSS", "RSS/file", "x floor"
         );
         for row in &self.rows {
             match self.figures(row) {
                 Some(f) => {
                     let _ = writeln!(
                         t,
-                        "{:<48} {:>10} {:>9.1} {:>11.0} {:>7.1} MiB {:>8.2}x {:>8}",
+                        "{:<48} {:>10} {:>10} {:>9.1} {:>11.0} {:>7.1} MiB {:>8.2}x {:>8}",
                         row.op.label,
                         seconds(f.median),
+                        f.cpu.map_or_else(|| "-".into(), seconds),
                         f.mb_per_s,
                         f.items_per_s,
                         f.rss_mib,
@@ -275,17 +285,18 @@ impl SizeRun {
     fn markdown(&self) -> String {
         let mut t = format!("### {}\n\n", self.heading());
         t.push_str(
-            "| operation | median | MB/s | items/s | peak RSS | RSS / input file | × floor |\n",
+            "| operation | median | CPU | MB/s | items/s | peak RSS | RSS / input file | × floor |\n",
         );
-        t.push_str("|---|--:|--:|--:|--:|--:|--:|\n");
+        t.push_str("|---|--:|--:|--:|--:|--:|--:|--:|\n");
         for row in &self.rows {
             match self.figures(row) {
                 Some(f) => {
                     let _ = writeln!(
                         t,
-                        "| {} | {} | {:.1} | {:.0} | {:.1} MiB | {:.2}× | {} |",
+                        "| {} | {} | {} | {:.1} | {:.0} | {:.1} MiB | {:.2}× | {} |",
                         row.op.label,
                         seconds(f.median),
+                        f.cpu.map_or_else(|| "–".into(), seconds),
                         f.mb_per_s,
                         f.items_per_s,
                         f.rss_mib,
@@ -295,7 +306,7 @@ impl SizeRun {
                     );
                 }
                 None => {
-                    let _ = writeln!(t, "| {} | failed | | | | | |", row.op.label);
+                    let _ = writeln!(t, "| {} | failed | | | | | | |", row.op.label);
                 }
             }
         }
@@ -313,6 +324,8 @@ impl SizeRun {
                     (Ok(s), Some(f)) => {
                         v["times_s"] = json!(s.times);
                         v["median_s"] = json!(f.median);
+                        v["cpu_times_s"] = json!(s.cpu_times);
+                        v["cpu_median_s"] = json!(f.cpu);
                         v["mb_per_s"] = json!(f.mb_per_s);
                         v["items_per_s"] = json!(f.items_per_s);
                         v["peak_rss_bytes"] = json!(s.hwm_kib * 1024);
@@ -590,6 +603,7 @@ mod tests {
     fn a_sample_survives_its_line() -> Result<(), String> {
         let s = Sample {
             times: vec![0.5, 0.25],
+            cpu_times: vec![0.48, 0.24],
             out_bytes: 12,
             hwm_kib: 3000,
         };
