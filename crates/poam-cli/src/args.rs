@@ -35,8 +35,8 @@ pub enum Command {
 /// (or bad arguments).
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Files to validate: OSCAL JSON, YAML or XML (`-` for standard input). Checked in
-    /// parallel, reported in the order given.
+    /// Files to validate: OSCAL JSON, YAML or XML, or FedRAMP workbooks (.xlsx), `-` for
+    /// standard input. Checked in parallel, reported in the order given.
     #[arg(required_unless_present = "list_rules")]
     pub inputs: Vec<PathBuf>,
     /// Rule set: `oscal` (structure, datatypes, metaschema constraints, references), or
