@@ -102,7 +102,10 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
     }
     let format = format.or_else(|| Format::from_path(path));
     let doc = poam_io::read(&bytes, &name, format).map_err(|e| vec![e])?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // Kept to locate later diagnostics. The reader has accepted the bytes as UTF-8, so they
+    // become the text without a copy (a copy would add the file's size to peak memory).
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let format = format
         .or_else(|| Format::sniff(&text))
         .unwrap_or(Format::Json);

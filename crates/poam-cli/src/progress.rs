@@ -34,7 +34,7 @@ impl Progress {
     /// A bar counting `total` files done, with a message (what is being done to them).
     pub fn files(total: u64, message: impl Into<String>) -> Self {
         let style = ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} files [{elapsed}, about {eta} left]",
+            "{spinner} {msg} [{bar:25}] {pos}/{len} files [{elapsed}]",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden())
