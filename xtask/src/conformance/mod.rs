@@ -60,7 +60,7 @@ pub const SECTIONS: &[(&str, SectionFn)] = &[
     ("examples: one document in several formats", twins::run),
     ("fixtures: round trips and schemas", roundtrip::fixtures),
     ("xlsx: FedRAMP POA&M workbooks both ways", xlsx::run),
-    ("validate: reference examples and mutation agreement", validate::run),
+    ("validate: findings and mutation agreement", validate::run),
     ("oscal-schemas/releases.json hashes", manifest::run),
 ];
 
