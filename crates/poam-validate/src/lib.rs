@@ -117,8 +117,24 @@ pub fn validate_text(
         Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options())
             .map_err(|e| read_failure(text, format, name, &e.to_string()))?,
         Format::Xml => {
-            let doc = poam_io::read(text.as_bytes(), name, Some(format))?;
-            return Ok(validate(&doc, opts));
+            return match poam_io::read(text.as_bytes(), name, Some(format)) {
+                Ok(doc) => Ok(validate(&doc, opts)),
+                // Well-formed XML that does not fit the model is invalid, not unreadable (as
+                // in JSON and YAML). The XML reader stops at the first such problem.
+                Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => Ok(vec![
+                    Diagnostic::new(
+                        &rules::STRUCTURE,
+                        e.pointer.clone().unwrap_or_default(),
+                        e.message.clone(),
+                    ),
+                    Diagnostic::new(
+                        &rules::CHECKS_SKIPPED,
+                        "",
+                        "the other checks did not run: the document does not fit the POA&M model (the XML reader reports the first such problem)",
+                    ),
+                ]),
+                Err(e) => Err(e),
+            };
         }
     };
     let mut diags = tree::check_document(&tree, tree_options(opts, format == Format::Yaml));

@@ -265,3 +265,48 @@ fn diagnostics_come_in_document_order() {
         ]
     );
 }
+
+#[test]
+fn xml_that_does_not_fit_the_model_is_invalid_not_unreadable() {
+    let doc = poam_io::read(
+        valid_text().as_bytes(),
+        &SourceName("valid.json".into()),
+        Some(Format::Json),
+    )
+    .unwrap();
+    let xml = String::from_utf8(poam_io::write(&doc, Format::Xml).unwrap()).unwrap();
+    let item = xml.find("<poam-item ").unwrap();
+    let start = item + xml[item..].find("<title>").unwrap();
+    let end = start + xml[start..].find("</title>").unwrap() + "</title>".len();
+    let broken = format!("{}{}", &xml[..start], &xml[end..]);
+    let diags = check(
+        &broken,
+        Format::Xml,
+        &options(Profile::Oscal, true, "2025-01-15"),
+    );
+    let rules: Vec<&str> = diags.iter().map(|d| d.rule).collect();
+    assert_eq!(
+        rules,
+        ["oscal-structure", "oscal-checks-skipped"],
+        "{diags:#?}"
+    );
+    assert_eq!(
+        diags[0].pointer,
+        "/plan-of-action-and-milestones/poam-items/0"
+    );
+    assert!(
+        diags[0].message.contains("`<title>`"),
+        "{}",
+        diags[0].message
+    );
+    // Not well-formed XML is still unreadable.
+    assert!(
+        poam_validate::validate_text(
+            "<plan-of-action-and-milestones",
+            Format::Xml,
+            &SourceName("x.xml".into()),
+            &options(Profile::Oscal, true, "2025-01-15"),
+        )
+        .is_err()
+    );
+}
