@@ -54,6 +54,8 @@ pub struct Machine {
     pub rustc: String,
     pub os: String,
     pub load_before: String,
+    /// When the run started (UTC).
+    pub started: String,
     pub load_after: String,
 }
 
@@ -96,6 +98,7 @@ impl Machine {
             rustc,
             os,
             load_before: load_average(),
+            started: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
             load_after: String::new(),
         }
     }
@@ -527,8 +530,19 @@ impl Results {
         let mut t = String::from("## Benchmark results\n\n");
         let _ = writeln!(
             t,
-            "Machine: {} ({} cores), {} RAM, {}, {}. Load average {} before, {} after. Generator seed {}.\n",
-            m.cpu, m.cores, m.memory, m.os, m.rustc, m.load_before, m.load_after, self.seed
+            "Run {}. Machine: {} ({} cores), {} RAM, {}, {}. Load average {} before, {} after. Generator seed {}.\n",
+            m.started,
+            m.cpu,
+            m.cores,
+            m.memory,
+            m.os,
+            m.rustc,
+            m.load_before,
+            m.load_after,
+            self.seed
+        );
+        t.push_str(
+            "*median*: wall time, median of the repetitions; *CPU*: median CPU time (user + system), which a busy machine inflates far less than wall time. Throughput and ratios use wall time.\n\n",
         );
         for run in &self.runs {
             t.push_str(&run.markdown());
@@ -580,6 +594,7 @@ impl Results {
             "machine": {
                 "cpu": m.cpu, "cores": m.cores, "memory": m.memory, "os": m.os, "rustc": m.rustc,
                 "load_average_before": m.load_before, "load_average_after": m.load_after,
+                "started": m.started,
             },
             "seed": self.seed,
             "sizes": self.runs.iter().map(SizeRun::to_json).collect::<Vec<_>>(),
