@@ -310,3 +310,43 @@ fn xml_that_does_not_fit_the_model_is_invalid_not_unreadable() {
         .is_err()
     );
 }
+
+#[test]
+fn a_kev_due_date_earlier_than_the_rating_allows_is_the_limit() {
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    let kev = |name: &str, value: &str| {
+        serde_json::json!({"op": "add", "path": "/plan-of-action-and-milestones/risks/0/props/-",
+            "value": {"name": name, "ns": "http://fedramp.gov/ns/oscal", "value": value}})
+    };
+    // Deadline 2025-03-15, within the 90 days of a moderate risk detected 2024-12-20.
+    patch(
+        &mut doc,
+        &[kev("kev-catalog", "yes"), kev("kev-due-date", "2025-01-10")],
+    );
+    let diags = check(
+        &serde_json::to_string(&doc).unwrap(),
+        Format::Json,
+        &options(Profile::Fedramp, true, "2025-01-05"),
+    );
+    let timely: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.rule == "fedramp-risk-deadline-timely")
+        .collect();
+    assert_eq!(timely.len(), 1, "{diags:#?}");
+    assert_eq!(
+        timely[0].message,
+        "the deadline 2025-03-15 is later than 2025-01-10: the KEV due date is 2025-01-10"
+    );
+    // Not in the KEV catalog: the due date does not apply.
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    patch(
+        &mut doc,
+        &[kev("kev-catalog", "no"), kev("kev-due-date", "2025-01-10")],
+    );
+    let diags = check(
+        &serde_json::to_string(&doc).unwrap(),
+        Format::Json,
+        &options(Profile::Fedramp, true, "2025-01-05"),
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+}
