@@ -14,7 +14,7 @@ pub struct Reachable {
 }
 
 pub fn pascal(s: &str) -> String {
-    s.split(|c: char| c == '-' || c == '_' || c == '.')
+    s.split(['-', '_', '.'])
         .filter(|p| !p.is_empty())
         .map(|p| {
             let mut c = p.chars();
@@ -92,10 +92,10 @@ pub fn reachable(m: &Model) -> Result<Reachable, String> {
     let mut used = BTreeMap::new();
     for (r, n) in &names {
         let d = m.def(r);
-        if d.kind == Kind::Assembly || field_has_struct(d) {
-            if let Some(other) = used.insert(n.clone(), r.clone()) {
-                return Err(format!("type name {n} used twice: {other:?} and {r:?}"));
-            }
+        if (d.kind == Kind::Assembly || field_has_struct(d))
+            && let Some(other) = used.insert(n.clone(), r.clone())
+        {
+            return Err(format!("type name {n} used twice: {other:?} and {r:?}"));
         }
     }
     order.sort_by(|a, b| names[a].cmp(&names[b]));

@@ -5,7 +5,7 @@
 //! `in-xml`. Constraints are kept raw for the validator generator.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const NS: &str = "http://csrc.nist.gov/ns/oscal/metaschema/1.0";
 
@@ -48,6 +48,11 @@ pub struct GroupAs {
 
 #[derive(Debug, Clone)]
 pub struct ModelItem {
+    /// Assembly or field.
+    #[allow(
+        dead_code,
+        reason = "the emitters read the definition's kind; the IR keeps what the metaschema says"
+    )]
     pub kind: Kind,
     /// The element / property name of one item: the instance's use-name, else the
     /// definition's use-name (e.g. `property` is `prop`), else the definition's name.
@@ -84,6 +89,11 @@ pub struct Definition {
     pub name: String,
     pub formal_name: String,
     pub description: String,
+    /// The document root's name (only the POA&M's definition has one).
+    #[allow(
+        dead_code,
+        reason = "the emitters know the root; the IR keeps what the metaschema says"
+    )]
     pub root_name: Option<String>,
     /// A `use-name` on the definition itself: the name of its instances unless they rename it.
     pub use_name: Option<String>,
@@ -250,7 +260,7 @@ fn apply_definition_use_names(model: &mut Model) {
     }
 }
 
-fn module_name(path: &PathBuf) -> String {
+fn module_name(path: &Path) -> String {
     path.file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default()
@@ -372,15 +382,14 @@ fn read_model(
             name: g.attribute("name").unwrap_or_default().to_owned(),
             xml_grouped: g.attribute("in-xml") == Some("GROUPED"),
         });
-        if let Some(g) = child(&item, "group-as") {
-            if let Some(j) = g.attribute("in-json") {
-                if j != "ARRAY" {
-                    return Err(format!(
-                        "{}: group-as in-json={j} is not supported",
-                        def.name
-                    ));
-                }
-            }
+        if let Some(g) = child(&item, "group-as")
+            && let Some(j) = g.attribute("in-json")
+            && j != "ARRAY"
+        {
+            return Err(format!(
+                "{}: group-as in-json={j} is not supported",
+                def.name
+            ));
         }
         def.model.push(ModelItem {
             kind,
