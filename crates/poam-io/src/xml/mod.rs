@@ -189,8 +189,7 @@ fn check_declaration(d: &BytesDecl<'_>, text: &str, at: usize) -> Result<(), Xml
 fn first_illegal_char(text: &str) -> Option<(usize, char)> {
     const CHUNK: usize = 64;
     let b = text.as_bytes();
-    let suspect =
-        |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r')) | (c == 0xEF);
+    let suspect = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r')) | (c == 0xEF);
     for (n, chunk) in b.chunks(CHUNK).enumerate() {
         if !chunk.iter().fold(false, |acc, &c| acc | suspect(c)) {
             continue;
@@ -224,6 +223,9 @@ mod tests {
         assert_eq!(first_illegal_char(&long), Some((100, '\u{2}')));
         let across = format!("{}\u{FFFE}", "a".repeat(63));
         assert_eq!(first_illegal_char(&across), Some((63, '\u{FFFE}')));
-        assert_eq!(first_illegal_char(&format!("{}\u{F000}", "a".repeat(63))), None);
+        assert_eq!(
+            first_illegal_char(&format!("{}\u{F000}", "a".repeat(63))),
+            None
+        );
     }
 }
