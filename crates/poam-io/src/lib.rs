@@ -15,6 +15,10 @@ pub mod locate;
 pub mod xml;
 mod yaml;
 
+/// The limits OSCAL YAML is read with: counts bounded by the input are not capped; alias
+/// expansion and nesting are.
+pub use yaml::budget as yaml_budget;
+
 use std::path::Path;
 
 pub use error::{ErrorKind, Position, ReadError, WriteError};

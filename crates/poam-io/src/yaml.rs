@@ -59,8 +59,9 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
 /// 1,000,000 events) would refuse a POA&M of a few tens of thousands of items. The text is
 /// already in memory, so counts bounded by its length need no cap; what stays capped is what
 /// can grow beyond the input (alias expansion, which keeps its defaults) and what costs stack
-/// (nesting).
-fn budget() -> serde_saphyr::Budget {
+/// (nesting). Public so that other readers of OSCAL YAML (the validator's untyped pass) accept
+/// exactly the documents this reader accepts.
+pub fn budget() -> serde_saphyr::Budget {
     let mut b = serde_saphyr::Budget::default();
     b.max_depth = MAX_DEPTH;
     b.flow_nesting_limit = MAX_DEPTH;

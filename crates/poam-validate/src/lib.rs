@@ -206,6 +206,11 @@ pub(crate) fn yaml_options() -> serde_saphyr::Options {
     o.strict_booleans = true;
     o.leading_zero_numbers_as_strings = true;
     o.underscored_numbers_as_strings = true;
+    // `.inf` / `.nan` where the model wants a string are that text, as the typed reader
+    // reads them; and the same size limits as the typed reader, so that any document
+    // `poam convert` reads, `poam validate` reads too.
+    o.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
+    o.budget = Some(poam_io::yaml_budget());
     o.with_snippet = false;
     o
 }

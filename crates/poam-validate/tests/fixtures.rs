@@ -350,3 +350,45 @@ fn a_kev_due_date_earlier_than_the_rating_allows_is_the_limit() {
     );
     assert!(diags.is_empty(), "{diags:#?}");
 }
+
+/// Every document `poam convert` reads, `poam validate` reads too: the YAML 1.1 scalars
+/// fixture (`.inf`, `0o17`, `1:20`, `yes` as strings) has findings, but it is not unreadable.
+#[test]
+fn yaml_the_typed_reader_accepts_is_readable() {
+    let path = dir().join("../poam/yaml-1.1-scalars.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    poam_io::read(
+        text.as_bytes(),
+        &SourceName("yaml".into()),
+        Some(Format::Yaml),
+    )
+    .unwrap();
+    let opts = options(Profile::Oscal, false, "2025-01-01");
+    let result =
+        poam_validate::validate_text(&text, Format::Yaml, &SourceName("yaml".into()), &opts);
+    let diags = result.unwrap_or_else(|e| panic!("unreadable: {e}"));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.rule != "oscal-structure" && d.rule != "oscal-wrong-type"),
+        "{diags:?}"
+    );
+}
+
+/// The README's bundled example (`fixtures/poam/full.json`) and the minimal fixture are valid
+/// OSCAL: no errors at the OSCAL level (warnings for values outside OSCAL's open lists are
+/// allowed: the example uses some on purpose).
+#[test]
+fn the_bundled_examples_have_no_oscal_errors() {
+    for name in ["full.json", "full.yaml", "minimal.json", "minimal.yaml"] {
+        let path = dir().join("../poam").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let format = Format::from_path(&path).unwrap();
+        let opts = options(Profile::Oscal, false, "2025-01-01");
+        let errors: Vec<_> = check(&text, format, &opts)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
