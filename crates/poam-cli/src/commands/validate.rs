@@ -14,6 +14,7 @@ use poam_validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 
 use crate::args::{ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
+use crate::progress::Progress;
 use crate::report::locate::TextLocator;
 use crate::report::workbook::{WorkbookLocator, cell_place};
 use crate::report::{FileReport, Human, Json, Located, Outcome, Reporter, Sarif};
@@ -114,6 +115,11 @@ fn check_all(
     opts: &Options,
 ) -> Vec<FileReport> {
     let slots: Vec<Mutex<Option<FileReport>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
+    // Cleared when this function returns, before anything is reported.
+    let progress = match inputs {
+        [one] => Progress::spinner(format!("validating {}", one.display())),
+        _ => Progress::files(inputs.len() as u64, "validating"),
+    };
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
@@ -128,6 +134,7 @@ fn check_all(
                         break;
                     };
                     let report = check_one(path, stdin, from, opts);
+                    progress.inc(1);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(report);
                     }
