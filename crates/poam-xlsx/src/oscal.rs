@@ -374,8 +374,18 @@ pub fn item_keys(items: &[Item], places: &[String]) -> Vec<String> {
         .iter()
         .zip(places)
         .map(|(item, place)| {
+            // A row without a POAM ID is keyed by what it is about (weakness source
+            // identifiers and assets, as the review cycle matches items; not the sheet, which
+            // changes when the item closes), so that next month's workbook, where the row may
+            // stand elsewhere, gives it the same uuids. Only a row with none of these falls
+            // back to its place in the sheet.
             let base = match item.poam_id.as_deref() {
                 Some(id) if !id.is_empty() => format!("item:{id}"),
+                _ if !item.source_ids.is_empty() => format!(
+                    "weakness:{}|{}",
+                    item.source_ids.join(","),
+                    item.assets.join(",")
+                ),
                 _ => format!("row:{place}"),
             };
             let n = seen.entry(base.clone()).or_insert(0);
@@ -1099,11 +1109,25 @@ mod tests {
                 ..Item::default()
             },
             Item::default(),
+            Item {
+                source_ids: vec!["19506".into()],
+                assets: vec!["web-01".into(), "web-02".into()],
+                ..Item::default()
+            },
         ];
-        let places = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let places = ["a", "b", "c", "d"].map(str::to_owned);
         assert_eq!(
             item_keys(&items, &places),
-            ["item:V-1", "item:V-1#2", "row:c"]
+            [
+                "item:V-1",
+                "item:V-1#2",
+                "row:c",
+                "weakness:19506|web-01,web-02"
+            ]
         );
+        // Without a POAM ID, the same finding in another row keeps its key.
+        let moved = [Item::default(), items[3].clone()];
+        let keys = item_keys(&moved, &["x".to_owned(), "y".to_owned()]);
+        assert_eq!(keys[1], "weakness:19506|web-01,web-02");
     }
 }
