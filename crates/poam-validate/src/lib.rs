@@ -111,35 +111,32 @@ pub fn validate_text(
     name: &SourceName,
     opts: &Options,
 ) -> Result<Vec<Diagnostic>, ReadError> {
-    let tree: Value = match format {
-        Format::Json => serde_json::from_str(text)
-            .map_err(|e| read_failure(text, format, name, &e.to_string()))?,
-        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options())
-            .map_err(|e| read_failure(text, format, name, &e.to_string()))?,
-        Format::Xml => {
-            return match poam_io::read(text.as_bytes(), name, Some(format)) {
-                Ok(doc) => Ok(validate(&doc, opts)),
-                // Well-formed XML that does not fit the model is invalid, not unreadable (as
-                // in JSON and YAML). The XML reader stops at the first such problem.
-                Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => Ok(vec![
-                    Diagnostic::new(
-                        &rules::STRUCTURE,
-                        e.pointer.clone().unwrap_or_default(),
-                        e.message.clone(),
-                    ),
-                    Diagnostic::new(
-                        &rules::CHECKS_SKIPPED,
-                        "",
-                        "the other checks did not run: the document does not fit the POA&M model (the XML reader reports the first such problem)",
-                    ),
-                ]),
-                Err(e) => Err(e),
-            };
+    if format == Format::Xml {
+        return validate_xml_text(text, name, opts);
+    }
+    let parse_tree = || -> Result<Value, ReadError> {
+        if format == Format::Json {
+            serde_json::from_str(text).map_err(|e| read_failure(text, format, name, &e.to_string()))
+        } else {
+            serde_saphyr::from_str_with_options(text, yaml_options())
+                .map_err(|e| read_failure(text, format, name, &e.to_string()))
         }
     };
-    let mut diags = tree::check_document(&tree, tree_options(opts, format == Format::Yaml));
-    match poam_io::read(text.as_bytes(), name, Some(format)) {
-        Ok(doc) => diags.extend(typed_checks(&doc, opts)),
+    // The untyped pass (structure and metaschema constraints on the JSON tree) and the typed
+    // pass (the model's reader, references, FedRAMP rules) are independent until their
+    // findings are merged: they run on two threads (the model is dropped on its own).
+    let (untyped, typed) = rayon::join(
+        || {
+            parse_tree().map(|tree| {
+                let diags = tree::check_document(&tree, tree_options(opts, format == Format::Yaml));
+                (tree, diags)
+            })
+        },
+        || poam_io::read(text.as_bytes(), name, Some(format)).map(|doc| typed_checks(&doc, opts)),
+    );
+    let (tree, mut diags) = untyped?;
+    match typed {
+        Ok(typed_diags) => diags.extend(typed_diags),
         Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => {
             let structural = diags.iter().any(|d| {
                 d.severity == Severity::Error
@@ -179,6 +176,33 @@ pub fn validate_text(
     }
     order::sort(&mut diags, &tree);
     Ok(diags)
+}
+
+/// XML is read by the typed reader only (a JSON tree is made from the model): the untyped
+/// pass has no XML form.
+fn validate_xml_text(
+    text: &str,
+    name: &SourceName,
+    opts: &Options,
+) -> Result<Vec<Diagnostic>, ReadError> {
+    match poam_io::read(text.as_bytes(), name, Some(Format::Xml)) {
+        Ok(doc) => Ok(validate(&doc, opts)),
+        // Well-formed XML that does not fit the model is invalid, not unreadable (as
+        // in JSON and YAML). The XML reader stops at the first such problem.
+        Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => Ok(vec![
+            Diagnostic::new(
+                &rules::STRUCTURE,
+                e.pointer.clone().unwrap_or_default(),
+                e.message.clone(),
+            ),
+            Diagnostic::new(
+                &rules::CHECKS_SKIPPED,
+                "",
+                "the other checks did not run: the document does not fit the POA&M model (the XML reader reports the first such problem)",
+            ),
+        ]),
+        Err(e) => Err(e),
+    }
 }
 
 /// Validates a document given as its JSON tree (the conformance suite's mutants).
