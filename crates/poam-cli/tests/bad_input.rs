@@ -5,16 +5,10 @@
 //! The command runs in the workspace root with a relative input path, so messages (and their
 //! snapshots) read `fixtures/bad/...` wherever the checkout is.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
-}
+mod support;
+use support::workspace_root;
 
 fn poam(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_poam"))

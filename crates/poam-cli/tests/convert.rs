@@ -1,16 +1,11 @@
 //! `poam convert` on good input: the bundled fixtures convert to exactly their canonical twins,
 //! through files and through stdin/stdout, and output files are ordinary files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
-}
+mod support;
+use support::workspace_root;
 
 fn fixture_text(rel: &str) -> String {
     let path = workspace_root().join("fixtures").join(rel);

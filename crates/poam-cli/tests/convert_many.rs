@@ -8,13 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
-}
+mod support;
+use support::workspace_root;
 
 fn fixture(rel: &str) -> PathBuf {
     workspace_root().join("fixtures").join(rel)

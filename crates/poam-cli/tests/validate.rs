@@ -11,13 +11,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .to_path_buf()
-}
+mod support;
+use support::workspace_root;
 
 fn fixtures() -> PathBuf {
     workspace_root().join("fixtures/validate")

@@ -6,10 +6,13 @@
 //! The workbooks are built here, byte by byte (a stored zip of minimal SpreadsheetML parts with
 //! inline strings), so the test needs no spreadsheet library and no reference file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use poam_model::Document;
+
+mod support;
+use support::workspace_root;
 
 // ---------------------------------------------------------------------------------------
 // Building workbooks
@@ -316,14 +319,6 @@ fn read(path: &Path) -> Vec<u8> {
 fn load(path: &Path) -> Document {
     let name = poam_io::SourceName::path(path);
     poam_io::read(&read(path), &name, None).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
 }
 
 /// The OSCAL profile of `poam validate` finds no error.

@@ -11,8 +11,9 @@ use crate::generated::PlanOfActionAndMilestones;
 /// The OSCAL versions whose documents `poam` reads (any patch level).
 pub const SUPPORTED_VERSIONS: &[(u64, u64)] = &[(1, 0), (1, 1), (1, 2)];
 
-/// The root names of the other OSCAL models, so that giving one of them gets a clear answer.
-const OTHER_MODELS: &[&str] = &[
+/// The root names of the other OSCAL models, so that giving one of them gets a clear answer
+/// ("this is an OSCAL system-security-plan") from every reader and the validator.
+pub const OTHER_MODELS: &[&str] = &[
     "catalog",
     "profile",
     "component-definition",

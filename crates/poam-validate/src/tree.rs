@@ -66,18 +66,6 @@ fn same_value(a: &str, b: &str) -> bool {
     a == b || (a.contains("fedramp.gov") && canonical_uri(a) == canonical_uri(b))
 }
 
-/// The root members of the other OSCAL models: a document with one of them is named as what
-/// it is (an SSP given by mistake), not as a POA&M with an unknown member.
-const OTHER_MODELS: &[&str] = &[
-    "catalog",
-    "profile",
-    "component-definition",
-    "system-security-plan",
-    "assessment-plan",
-    "assessment-results",
-    "mapping-collection",
-];
-
 /// What the pass is told.
 #[derive(Debug, Clone, Copy)]
 pub struct TreeOptions {
@@ -102,7 +90,7 @@ pub fn check_document(doc: &Value, opts: TreeOptions) -> Vec<Diagnostic> {
                 path.push(Seg::Key(k.as_str()));
                 if k == crate::ROOT_NAME {
                     pass.node(ROOT_DEF, v, &mut path);
-                } else if OTHER_MODELS.contains(&k.as_str()) {
+                } else if poam_model::OTHER_MODELS.contains(&k.as_str()) {
                     pass.push(
                         &rules::STRUCTURE,
                         &path,
@@ -120,7 +108,9 @@ pub fn check_document(doc: &Value, opts: TreeOptions) -> Vec<Diagnostic> {
                 }
                 path.pop();
             }
-            let other_model = obj.keys().any(|k| OTHER_MODELS.contains(&k.as_str()));
+            let other_model = obj
+                .keys()
+                .any(|k| poam_model::OTHER_MODELS.contains(&k.as_str()));
             if !obj.contains_key(crate::ROOT_NAME) && !other_model {
                 pass.push(
                     &rules::MISSING_MEMBER,

@@ -51,17 +51,6 @@ pub use locate::{locate, pointer_at};
 /// The root element of a POA&M.
 const ROOT_NAME: &str = "plan-of-action-and-milestones";
 
-/// The root elements of the other OSCAL models, so that giving one gets a clear answer.
-const OTHER_MODELS: &[&str] = &[
-    "catalog",
-    "profile",
-    "component-definition",
-    "system-security-plan",
-    "assessment-plan",
-    "assessment-results",
-    "mapping-collection",
-];
-
 /// Reads a POA&M from OSCAL XML text.
 pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError> {
     read_document(text).map_err(|e| {
@@ -153,7 +142,7 @@ fn root_start<'i>(
     let qname = tag.name().into_inner().to_owned();
     let started = r.start(tag, at, empty);
     if local != ROOT_NAME {
-        let message = if started.is_ok() && OTHER_MODELS.contains(&local.as_str()) {
+        let message = if started.is_ok() && poam_model::OTHER_MODELS.contains(&local.as_str()) {
             format!("this is an OSCAL {local}, not a {ROOT_NAME} (POA&M)")
         } else {
             format!(
