@@ -101,16 +101,16 @@ rules! {
         "A value outside the values OSCAL defines for this place (others are allowed)",
         "Check the spelling; if the value is your own, consider putting it in your own namespace.");
     MATCHES = ("oscal-matches", Error, Oscal,
-        "A value does not match the pattern or datatype a metaschema constraint requires",
+        "A value does not match the pattern or datatype a metaschema constraint requires (error, or the level the constraint declares)",
         "Write the value in the required form.");
     IS_UNIQUE = ("oscal-is-unique", Error, Oscal,
         "Two items that the metaschema requires to be unique share their key",
         "Remove the duplicate or merge the two entries.");
     HAS_CARDINALITY = ("oscal-has-cardinality", Error, Oscal,
-        "Too few or too many of something the metaschema counts",
+        "Too few or too many of something the metaschema counts (error, or the level the constraint declares)",
         "Add or remove entries to reach the required number.");
     EXPECT = ("oscal-expect", Error, Oscal,
-        "An expectation of the OSCAL metaschema does not hold",
+        "An expectation of the OSCAL metaschema does not hold (error, or the level the constraint declares)",
         "See the message; the constraint id names the metaschema rule.");
     // ---- OSCAL: references and identity ----------------------------------------------------
     DUPLICATE_UUID = ("oscal-duplicate-uuid", Error, Oscal,
