@@ -7,17 +7,13 @@ use std::path::Path;
 use poam_io::{Format, ReadError, SourceName};
 use poam_model::Document;
 
-/// A document read from a file or stdin, with its text kept for locating later diagnostics.
-#[allow(
-    dead_code,
-    reason = "`format` and `text` are for the subcommands that report on the input's text"
-)]
+/// A document read from a file or stdin. Its text is not kept: it is dropped once the
+/// datatype problems are located, so that a conversion never holds the input, the model and
+/// the output at once.
 pub struct Loaded {
     pub name: SourceName,
     /// The OSCAL format read; `Json` for a workbook (which has no OSCAL text).
     pub format: Format,
-    /// The input's text; empty for a workbook.
-    pub text: String,
     pub doc: Document,
     /// Whether the input was a FedRAMP POA&M workbook (.xlsx).
     pub workbook: bool,
@@ -78,7 +74,6 @@ fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
     Ok(Loaded {
         name,
         format: Format::Json,
-        text: String::new(),
         doc: imported.document,
         workbook: true,
         warnings,
@@ -102,7 +97,7 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
     }
     let format = format.or_else(|| Format::from_path(path));
     let doc = poam_io::read(&bytes, &name, format).map_err(|e| vec![e])?;
-    // Kept to locate later diagnostics. The reader has accepted the bytes as UTF-8, so they
+    // For locating the datatype problems. The reader has accepted the bytes as UTF-8, so they
     // become the text without a copy (a copy would add the file's size to peak memory).
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -127,7 +122,6 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
     Ok(Loaded {
         name,
         format,
-        text,
         doc,
         workbook: false,
         warnings: Vec::new(),
