@@ -144,17 +144,7 @@ pub struct MergeArgs {
     /// Output format. Default: the output file's extension, else BASE's format (a workbook
     /// BASE gives a workbook).
     #[arg(long, value_enum)]
-    pub to: Option<MergeFormat>,
-}
-
-/// What `poam merge` writes: OSCAL JSON, YAML or XML, or the FedRAMP POA&M workbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MergeFormat {
-    Json,
-    Yaml,
-    Xml,
-    /// The FedRAMP POA&M workbook (.xlsx), 2024 template layout.
-    Xlsx,
+    pub to: Option<FileFormat>,
 }
 
 /// Which update wins a conflict (`poam merge --prefer`).
@@ -185,16 +175,16 @@ pub struct ConvertArgs {
     pub out_dir: Option<PathBuf>,
     /// Output format. Default: the output file's extension, else json.
     #[arg(long, value_enum)]
-    pub to: Option<ConvertFormat>,
+    pub to: Option<FileFormat>,
     /// Input format, when neither the extension nor the content says.
     #[arg(long, value_enum)]
-    pub from: Option<ConvertFormat>,
+    pub from: Option<FileFormat>,
 }
 
-/// What `poam convert` reads and writes: OSCAL JSON, YAML and XML, and the FedRAMP POA&M
-/// Excel workbook (see `docs/workbook-mapping.md`).
+/// What `poam convert` and `poam merge` read and write: OSCAL JSON, YAML and XML, and the
+/// FedRAMP POA&M Excel workbook (see `docs/workbook-mapping.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ConvertFormat {
+pub enum FileFormat {
     Json,
     Yaml,
     Xml,
@@ -202,7 +192,7 @@ pub enum ConvertFormat {
     Xlsx,
 }
 
-impl ConvertFormat {
+impl FileFormat {
     /// The OSCAL format, or `None` for the workbook.
     pub fn oscal(self) -> Option<poam_io::Format> {
         match self {

@@ -29,6 +29,27 @@ fn is_workbook_path(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
 }
 
+/// Whether an input with no format given is a FedRAMP POA&M workbook: by its extension, or
+/// by its content (a zip archive, or an encrypted workbook under a name that says nothing).
+pub fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
+    is_workbook_path(path)
+        || poam_xlsx::looks_like_xlsx(bytes)
+        || (Format::from_path(path).is_none() && poam_xlsx::looks_like_encrypted_workbook(bytes))
+}
+
+/// A workbook that could not be imported, as a read error of the matching kind (a limit, an
+/// unsupported encryption, a damaged archive, or a workbook without the POA&M's shape).
+pub fn import_error(name: &SourceName, e: &poam_xlsx::ImportError) -> ReadError {
+    use poam_xlsx::ImportErrorKind as K;
+    let kind = match e.kind {
+        K::TooLarge(_) | K::TableTooLarge(_) => poam_io::ErrorKind::Limit,
+        K::Encrypted => poam_io::ErrorKind::Unsupported,
+        K::NotZip | K::Unreadable(_) => poam_io::ErrorKind::Syntax,
+        _ => poam_io::ErrorKind::Structure,
+    };
+    ReadError::new(name, kind, e.kind.to_string())
+}
+
 fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), Vec<ReadError>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
@@ -55,17 +76,8 @@ pub fn load_workbook(path: &Path) -> Result<Loaded, Vec<ReadError>> {
 }
 
 fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
-    use poam_xlsx::ImportErrorKind as K;
-    let imported =
-        poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()).map_err(|e| {
-            let kind = match e.kind {
-                K::TooLarge(_) | K::TableTooLarge(_) => poam_io::ErrorKind::Limit,
-                K::Encrypted => poam_io::ErrorKind::Unsupported,
-                K::NotZip | K::Unreadable(_) => poam_io::ErrorKind::Syntax,
-                _ => poam_io::ErrorKind::Structure,
-            };
-            vec![ReadError::new(&name, kind, e.kind.to_string())]
-        })?;
+    let imported = poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default())
+        .map_err(|e| vec![import_error(&name, &e)])?;
     let warnings = imported
         .warnings
         .iter()
@@ -87,12 +99,7 @@ fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
 /// (or `.xlsm`) or the content is a zip archive.
 pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError>> {
     let (name, bytes) = read_bytes(path)?;
-    if format.is_none()
-        && (is_workbook_path(path)
-            || poam_xlsx::looks_like_xlsx(&bytes)
-            || (Format::from_path(path).is_none()
-                && poam_xlsx::looks_like_encrypted_workbook(&bytes)))
-    {
+    if format.is_none() && is_workbook(path, &bytes) {
         return workbook(name, &bytes);
     }
     let format = format.or_else(|| Format::from_path(path));

@@ -14,6 +14,10 @@ use serde_json::Value;
 mod support;
 use support::workspace_root;
 
+#[path = "../../poam-validate/tests/support/mod.rs"]
+mod fixture_patch;
+use fixture_patch::patch;
+
 fn fixtures() -> PathBuf {
     workspace_root().join("fixtures/validate")
 }
@@ -41,26 +45,17 @@ fn json_out(o: &Output) -> Value {
 const SSP: &str = "fixtures/validate/ssp.json";
 const VALID: &str = "fixtures/validate/valid.json";
 
-/// Applies the fixtures' RFC 6902 patches (add, remove, replace; `-` appends).
-fn patch(doc: &mut Value, ops: &[Value]) {
-    for op in ops {
-        let path = op["path"].as_str().unwrap();
-        let (parent, last) = path.rsplit_once('/').unwrap();
-        match (op["op"].as_str().unwrap(), doc.pointer_mut(parent).unwrap()) {
-            ("remove", Value::Object(o)) => {
-                o.shift_remove(last).unwrap();
-            }
-            ("remove", Value::Array(a)) => {
-                a.remove(last.parse().unwrap());
-            }
-            ("add" | "replace", Value::Object(o)) => {
-                o.insert(last.to_owned(), op["value"].clone());
-            }
-            ("add", Value::Array(a)) if last == "-" => a.push(op["value"].clone()),
-            ("replace", Value::Array(a)) => a[last.parse::<usize>().unwrap()] = op["value"].clone(),
-            (o, _) => panic!("unsupported patch op {o} at {path}"),
-        }
-    }
+/// The rest of the line of `file` from a reported 1-based `line` and `column` (JSON numbers).
+fn text_at(file: &Path, line: &Value, column: &Value) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let line = usize::try_from(line.as_u64().unwrap()).unwrap();
+    let column = usize::try_from(column.as_u64().unwrap()).unwrap();
+    text.lines()
+        .nth(line - 1)
+        .unwrap()
+        .chars()
+        .skip(column - 1)
+        .collect()
 }
 
 /// One failing fixture, written out as the document a user would validate, with the command
@@ -293,16 +288,11 @@ fn sarif_is_sarif_2_1_0() {
             .unwrap()
             .ends_with("oscal-reference.json")
     );
-    let text = std::fs::read_to_string(&f.file).unwrap();
-    let line = usize::try_from(phys["region"]["startLine"].as_u64().unwrap()).unwrap();
-    let column = usize::try_from(phys["region"]["startColumn"].as_u64().unwrap()).unwrap();
-    let shown: String = text
-        .lines()
-        .nth(line - 1)
-        .unwrap()
-        .chars()
-        .skip(column - 1)
-        .collect();
+    let shown = text_at(
+        &f.file,
+        &phys["region"]["startLine"],
+        &phys["region"]["startColumn"],
+    );
     assert!(
         shown.starts_with("\"00000000-0000-4000-8000-00000000dead\""),
         "{shown}"
@@ -342,16 +332,7 @@ fn yaml_xml_and_stdin_are_located_too() {
         assert_eq!(o.status.code(), Some(1), "{ext}: {o:?}");
         let d = &json_out(&o)[0]["diagnostics"][0];
         assert_eq!(d["rule"], "oscal-reference");
-        let text = std::fs::read_to_string(&out).unwrap();
-        let line = usize::try_from(d["location"]["line"].as_u64().unwrap()).unwrap();
-        let column = usize::try_from(d["location"]["column"].as_u64().unwrap()).unwrap();
-        let shown: String = text
-            .lines()
-            .nth(line - 1)
-            .unwrap()
-            .chars()
-            .skip(column - 1)
-            .collect();
+        let shown = text_at(&out, &d["location"]["line"], &d["location"]["column"]);
         let want = if ext == "yaml" {
             "00000000-0000-4000-8000-00000000dead"
         } else {

@@ -13,6 +13,9 @@ use poam_validate::{Diagnostic, JsonSchema, Options, Profile, Severity, SspIndex
 use serde::Serialize;
 use serde_json::Value;
 
+mod support;
+use support::patch;
+
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/validate")
 }
@@ -41,31 +44,6 @@ fn valid_text() -> String {
 
 fn check(text: &str, format: Format, opts: &Options) -> Vec<Diagnostic> {
     poam_validate::validate_text(text, format, &SourceName("fixture".into()), opts).unwrap()
-}
-
-/// Applies an RFC 6902 patch (add, remove, replace; `-` appends).
-fn patch(doc: &mut Value, ops: &[Value]) {
-    for op in ops {
-        let path = op["path"].as_str().unwrap();
-        let (parent, last) = path.rsplit_once('/').unwrap();
-        let target = doc
-            .pointer_mut(parent)
-            .unwrap_or_else(|| panic!("no {parent}"));
-        match (op["op"].as_str().unwrap(), target) {
-            ("remove", Value::Object(o)) => {
-                o.shift_remove(last).unwrap_or_else(|| panic!("no {path}"));
-            }
-            ("remove", Value::Array(a)) => {
-                a.remove(last.parse().unwrap());
-            }
-            ("add" | "replace", Value::Object(o)) => {
-                o.insert(last.to_owned(), op["value"].clone());
-            }
-            ("add", Value::Array(a)) if last == "-" => a.push(op["value"].clone()),
-            ("replace", Value::Array(a)) => a[last.parse::<usize>().unwrap()] = op["value"].clone(),
-            (o, _) => panic!("unsupported patch op {o} at {path}"),
-        }
-    }
 }
 
 #[derive(Serialize)]

@@ -5,23 +5,15 @@
 //! parallel (rayon), each written atomically on its own so that one bad file costs only
 //! itself.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use poam_io::Format;
 use rayon::prelude::*;
 
-use crate::args::{ConvertArgs, ConvertFormat};
+use crate::args::{ConvertArgs, FileFormat};
 use crate::exit;
 use crate::input::{self, Loaded};
+use crate::output;
 use crate::progress::{self, Progress};
-
-/// Whether `path` names a workbook by its extension.
-fn is_xlsx(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-}
 
 pub fn run(a: &ConvertArgs) -> u8 {
     match (&a.inputs[..], &a.out_dir) {
@@ -38,10 +30,10 @@ pub fn run(a: &ConvertArgs) -> u8 {
 }
 
 /// Reads one input, as `--from` says or as its name and content say.
-fn load(path: &Path, from: Option<ConvertFormat>) -> Result<Loaded, Vec<poam_io::ReadError>> {
+fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<poam_io::ReadError>> {
     match from {
-        Some(ConvertFormat::Xlsx) => input::load_workbook(path),
-        from => input::load(path, from.and_then(ConvertFormat::oscal)),
+        Some(FileFormat::Xlsx) => input::load_workbook(path),
+        from => input::load(path, from.and_then(FileFormat::oscal)),
     }
 }
 
@@ -56,24 +48,18 @@ fn version_warning(loaded: &Loaded) -> Option<String> {
     })
 }
 
-/// Writes `loaded` in format `to`: the bytes, and the writer's warnings (each a line).
-fn encode(loaded: &Loaded, to: ConvertFormat) -> Result<(Vec<u8>, Vec<String>), String> {
-    match to.oscal() {
-        Some(format) => poam_io::write(&loaded.doc, format)
-            .map(|b| (b, Vec::new()))
-            .map_err(|e| format!("error: cannot write {format}: {e}")),
-        None => match poam_xlsx::export(&loaded.doc) {
-            Ok(exported) => {
-                let warnings = exported
-                    .warnings
-                    .iter()
-                    .map(|w| format!("warning: {}: {w}", loaded.name))
-                    .collect();
-                Ok((exported.bytes, warnings))
-            }
-            Err(e) => Err(format!("error: cannot write the workbook: {e}")),
-        },
-    }
+/// Writes `loaded` in format `to`: the bytes, and the writer's warnings (each a line
+/// naming the input).
+fn encode(loaded: &Loaded, to: FileFormat) -> Result<(Vec<u8>, Vec<String>), String> {
+    output::encode(&loaded.doc, to)
+        .map(|(bytes, warnings)| {
+            let lines = warnings
+                .iter()
+                .map(|w| format!("warning: {}: {w}", loaded.name))
+                .collect();
+            (bytes, lines)
+        })
+        .map_err(|e| format!("error: {e}"))
 }
 
 /// The single-file form: `poam convert IN [-o OUT] [--to F]`.
@@ -93,29 +79,17 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
             eprintln!("{w}");
         }
     });
-    let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
     let to =
-        a.to.or_else(|| {
-            output_path.and_then(|p| {
-                if is_xlsx(p) {
-                    Some(ConvertFormat::Xlsx)
-                } else {
-                    Format::from_path(p).map(|f| match f {
-                        Format::Yaml => ConvertFormat::Yaml,
-                        Format::Xml => ConvertFormat::Xml,
-                        _ => ConvertFormat::Json,
-                    })
-                }
-            })
-        })
-        .unwrap_or(ConvertFormat::Json);
-    if to == ConvertFormat::Xlsx && to_stdout && std::io::stdout().is_terminal() {
+        a.to.or_else(|| output_path.and_then(FileFormat::from_path))
+            .unwrap_or(FileFormat::Json);
+    if let Some(refusal) = output::workbook_to_terminal(to, to_stdout) {
         drop(progress);
-        eprintln!("error: a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)");
+        eprintln!("error: {refusal}");
         return exit::TROUBLE;
     }
-    progress.set_message(format!("writing {}", format_name(to)));
+    progress.set_message(format!("writing {}", to.extension()));
     let encoded = encode(&loaded, to);
     drop(progress);
     let bytes = match encoded {
@@ -130,30 +104,12 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
             return exit::TROUBLE;
         }
     };
-    let written = match output_path {
-        Some(p) => {
-            poam_io::write_file_atomic(p, &bytes).map_err(|e| format!("{}: {e}", p.display()))
-        }
-        None => std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .map_err(|e| format!("<stdout>: {e}")),
-    };
-    match written {
+    match output::write(output_path, &bytes) {
         Ok(()) => exit::OK,
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
             exit::TROUBLE
         }
-    }
-}
-
-fn format_name(to: ConvertFormat) -> &'static str {
-    match to {
-        ConvertFormat::Json => "json",
-        ConvertFormat::Yaml => "yaml",
-        ConvertFormat::Xml => "xml",
-        ConvertFormat::Xlsx => "xlsx",
     }
 }
 
@@ -172,7 +128,7 @@ struct Outcome {
 
 /// The many-file form: `poam convert IN... --out-dir DIR [--to F]`.
 fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
-    let to = a.to.unwrap_or(ConvertFormat::Json);
+    let to = a.to.unwrap_or(FileFormat::Json);
     let jobs = match plan(&a.inputs, dir, to) {
         Ok(jobs) => jobs,
         Err(e) => {
@@ -182,7 +138,7 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
     };
     let progress = Progress::files(
         jobs.len() as u64,
-        format!("converting to {}", format_name(to)),
+        format!("converting to {}", to.extension()),
     );
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
@@ -213,7 +169,7 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
 /// Where each input goes, checked before anything is written: no standard input (it has no
 /// name to write under), no two inputs to the same file, no input overwritten by its own or
 /// another's conversion. Creates `dir` if needed.
-fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: ConvertFormat) -> Result<Vec<Job<'a>>, String> {
+fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job<'a>>, String> {
     if inputs.iter().any(|p| p == Path::new("-")) {
         return Err(
             "standard input (`-`) has no name to write under --out-dir; convert it alone with -o FILE"
@@ -227,7 +183,7 @@ fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: ConvertFormat) -> Result<Vec<
             .ok_or_else(|| format!("{}: not a file name", input.display()))?;
         let mut name = stem.to_os_string();
         name.push(".");
-        name.push(format_name(to));
+        name.push(to.extension());
         let output = dir.join(name);
         if let Some(other) = jobs.iter().find(|j| j.output == output) {
             return Err(format!(
@@ -262,7 +218,7 @@ fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: ConvertFormat) -> Result<Vec<
 }
 
 /// Converts one file of the many-file form and writes it atomically.
-fn convert_file(job: &Job<'_>, from: Option<ConvertFormat>, to: ConvertFormat) -> Outcome {
+fn convert_file(job: &Job<'_>, from: Option<FileFormat>, to: FileFormat) -> Outcome {
     let mut messages = Vec::new();
     let loaded = match load(job.input, from) {
         Ok(l) => l,

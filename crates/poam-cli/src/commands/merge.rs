@@ -1,17 +1,13 @@
 //! `poam merge BASE UPDATE...`: carry a POA&M into the next cycle. Nothing is written unless
 //! every input was read and the merge has no conflict left to decide.
 
-use std::io::{IsTerminal, Write};
-use std::path::Path;
-
 use poam_cycle::merge::{MergeError, Prefer, Update};
-use poam_io::Format;
-use poam_model::Document;
 use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
 
-use crate::args::{MergeArgs, MergeFormat, PreferArg};
+use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::exit;
 use crate::input;
+use crate::output;
 
 pub fn run(a: &MergeArgs) -> u8 {
     let stdin_uses = std::iter::once(&a.base)
@@ -75,77 +71,38 @@ pub fn run(a: &MergeArgs) -> u8 {
         }
     };
 
-    let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
     let format =
-        a.to.or_else(|| output_path.and_then(format_of_path))
+        a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(if base.workbook {
-                MergeFormat::Xlsx
+                FileFormat::Xlsx
             } else {
-                match base.format {
-                    Format::Yaml => MergeFormat::Yaml,
-                    Format::Xml => MergeFormat::Xml,
-                    Format::Json => MergeFormat::Json,
-                }
+                FileFormat::from_oscal(base.format)
             });
-    if format == MergeFormat::Xlsx && to_stdout && std::io::stdout().is_terminal() {
-        eprintln!("error: a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)");
+    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout) {
+        eprintln!("error: {refusal}");
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
-    let bytes = match encode(&outcome.document, format) {
-        Ok(b) => b,
+    let bytes = match output::encode(&outcome.document, format) {
+        Ok((bytes, warnings)) => {
+            for w in &warnings {
+                eprintln!("warning: the merged POA&M as a workbook: {w}");
+            }
+            bytes
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return exit::TROUBLE;
         }
     };
-    let written = match output_path {
-        Some(p) => {
-            poam_io::write_file_atomic(p, &bytes).map_err(|e| format!("{}: {e}", p.display()))
-        }
-        None => std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .map_err(|e| format!("<stdout>: {e}")),
-    };
-    if let Err(e) = written {
+    if let Err(e) = output::write(output_path, &bytes) {
         eprintln!("error: cannot write output: {e}");
         return exit::TROUBLE;
     }
     summary(&outcome.report, inputs.len());
     exit::OK
-}
-
-/// The output format an output file's extension names.
-fn format_of_path(p: &Path) -> Option<MergeFormat> {
-    let ext = p.extension()?.to_str()?;
-    if ext.eq_ignore_ascii_case("xlsx") {
-        return Some(MergeFormat::Xlsx);
-    }
-    Format::from_path(p).map(|f| match f {
-        Format::Yaml => MergeFormat::Yaml,
-        Format::Xml => MergeFormat::Xml,
-        Format::Json => MergeFormat::Json,
-    })
-}
-
-/// The merged document's bytes. What a workbook cannot show is a warning, on stderr.
-fn encode(doc: &Document, format: MergeFormat) -> Result<Vec<u8>, String> {
-    let oscal = match format {
-        MergeFormat::Json => Format::Json,
-        MergeFormat::Yaml => Format::Yaml,
-        MergeFormat::Xml => Format::Xml,
-        MergeFormat::Xlsx => {
-            let exported =
-                poam_xlsx::export(doc).map_err(|e| format!("cannot write the workbook: {e}"))?;
-            for w in &exported.warnings {
-                eprintln!("warning: the merged POA&M as a workbook: {w}");
-            }
-            return Ok(exported.bytes);
-        }
-    };
-    poam_io::write(doc, oscal).map_err(|e| format!("cannot write {oscal}: {e}"))
 }
 
 /// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.

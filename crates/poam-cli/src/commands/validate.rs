@@ -14,6 +14,7 @@ use poam_validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 
 use crate::args::{ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
+use crate::input;
 use crate::progress::Progress;
 use crate::report::locate::TextLocator;
 use crate::report::workbook::{WorkbookLocator, cell_place};
@@ -190,7 +191,7 @@ fn check_one(
             }
         }
     };
-    if from.is_none() && is_workbook(path, &bytes) {
+    if from.is_none() && input::is_workbook(path, &bytes) {
         return check_workbook(name, &bytes, opts);
     }
     let unreadable = |e: ReadError, text: Option<String>| FileReport {
@@ -231,36 +232,17 @@ fn check_one(
     }
 }
 
-/// A FedRAMP POA&M workbook: by its extension, or by its content (a zip archive, or an
-/// encrypted workbook under a name that says nothing).
-fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
-    let by_name = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-    by_name
-        || poam_xlsx::looks_like_xlsx(bytes)
-        || (Format::from_path(path).is_none() && poam_xlsx::looks_like_encrypted_workbook(bytes))
-}
-
 /// Imports the workbook and validates the OSCAL it becomes. The import's own warnings (cells
 /// it could not fully read) are reported at their cells as `workbook-cell`; the document's
 /// diagnostics at the cell their pointer maps back to ([`WorkbookLocator`]).
 fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport {
-    use poam_xlsx::ImportErrorKind as K;
     let imported = match poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()) {
         Ok(i) => i,
         Err(e) => {
-            let kind = match e.kind {
-                K::TooLarge(_) => ErrorKind::Limit,
-                K::Encrypted => ErrorKind::Unsupported,
-                K::NotZip | K::Unreadable(_) => ErrorKind::Syntax,
-                _ => ErrorKind::Structure,
-            };
             return FileReport {
                 path: name.0.clone(),
                 text: None,
-                outcome: Outcome::Unreadable(ReadError::new(&name, kind, e.kind.to_string())),
+                outcome: Outcome::Unreadable(input::import_error(&name, &e)),
             };
         }
     };

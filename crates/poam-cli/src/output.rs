@@ -1,0 +1,88 @@
+//! Writing a document out, for every command that writes one (`convert`, `merge`): the
+//! format an output path names, the bytes of each format, and where they go (a file written
+//! atomically, or standard output).
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use poam_io::Format;
+use poam_model::Document;
+
+use crate::args::FileFormat;
+
+impl FileFormat {
+    /// The format of an OSCAL text.
+    pub fn from_oscal(format: Format) -> Self {
+        match format {
+            Format::Json => Self::Json,
+            Format::Yaml => Self::Yaml,
+            Format::Xml => Self::Xml,
+        }
+    }
+
+    /// The format a file name's extension names (`.xlsx` for the workbook).
+    pub fn from_path(path: &Path) -> Option<Self> {
+        if is_xlsx(path) {
+            Some(Self::Xlsx)
+        } else {
+            Format::from_path(path).map(Self::from_oscal)
+        }
+    }
+
+    /// The usual file extension, and the name the progress line uses.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Yaml => "yaml",
+            Self::Xml => "xml",
+            Self::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Whether `path` names a workbook by its extension.
+fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// `doc` in `format`: the bytes, and what a workbook could not show (each a bare warning
+/// text, for the caller to name its source). An `Err` is the one-line reason.
+pub fn encode(doc: &Document, format: FileFormat) -> Result<(Vec<u8>, Vec<String>), String> {
+    match format.oscal() {
+        Some(oscal) => poam_io::write(doc, oscal)
+            .map(|bytes| (bytes, Vec::new()))
+            .map_err(|e| format!("cannot write {oscal}: {e}")),
+        None => poam_xlsx::export(doc)
+            .map(|exported| {
+                let warnings = exported.warnings.iter().map(ToString::to_string).collect();
+                (exported.bytes, warnings)
+            })
+            .map_err(|e| format!("cannot write the workbook: {e}")),
+    }
+}
+
+/// Whether `-o` (absent or `-`) means standard output.
+pub fn is_stdout(output: Option<&Path>) -> bool {
+    output.is_none_or(|p| p == Path::new("-"))
+}
+
+/// The refusal to put a binary workbook on a terminal, when that is what was asked.
+pub fn workbook_to_terminal(format: FileFormat, to_stdout: bool) -> Option<&'static str> {
+    (format == FileFormat::Xlsx && to_stdout && std::io::stdout().is_terminal())
+        .then_some("a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)")
+}
+
+/// Writes `bytes` to `path` atomically, or to standard output when `path` is `None`.
+pub fn write(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
+    match path {
+        Some(p) => {
+            poam_io::write_file_atomic(p, bytes).map_err(|e| format!("{}: {e}", p.display()))
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(bytes)
+            .map_err(|e| format!("<stdout>: {e}")),
+    }
+}
