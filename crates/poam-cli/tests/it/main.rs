@@ -1,0 +1,9 @@
+//! The integration tests of this crate, in one binary (one link instead of one per file).
+
+mod support;
+mod bad_input;
+mod convert;
+mod convert_many;
+mod cycles;
+mod validate;
+mod xlsx;

@@ -1,0 +1,5 @@
+//! The integration tests of this crate, in one binary (one link instead of one per file).
+
+mod support;
+mod fixtures;
+mod mutation;
