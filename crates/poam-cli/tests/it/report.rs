@@ -1,8 +1,6 @@
 //! `poam report` end to end through the binary: the bundled fixtures (`fixtures/report/`) in
 //! every format, OSCAL and workbook inputs, and bad input (exit 2, nothing written).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
