@@ -166,9 +166,10 @@ pub struct ReportArgs {
     /// last-modified date, so that a report reproduces.
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub as_of: Option<chrono::NaiveDate>,
-    /// `markdown` for the agency email or a wiki; `json` for pipelines (schema
+    /// `html`: one self-contained page (inline CSS and SVG charts, no script, nothing
+    /// fetched); `markdown` for the agency email or a wiki; `json` for pipelines (schema
     /// `poam-report/1`).
-    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
     /// Output file (`-` or absent for standard output). Written atomically.
     #[arg(short, long)]
@@ -181,6 +182,7 @@ pub struct ReportArgs {
 /// Output formats of `poam report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    Html,
     Markdown,
     Json,
 }

@@ -13,9 +13,11 @@
 
 mod compute;
 pub mod facts;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod rules;
+pub mod svg;
 
 pub use compute::{Input, Options, ReportError, compute};
 pub use model::{Report, SCHEMA};

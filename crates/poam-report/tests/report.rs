@@ -165,3 +165,85 @@ fn snapshots() {
     insta::assert_snapshot!("fixtures_json", poam_report::json(&r));
     insta::assert_snapshot!("fixtures_markdown", poam_report::markdown::render(&r));
 }
+
+/// The text of the element with `id="{id}"` in `html` (the element holds text only).
+fn text_of<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')?;
+    Some(&rest[start..start + end])
+}
+
+/// Every headline number of the JSON is in the HTML page, in the cell of its metric and rating.
+#[test]
+fn html_says_the_json_numbers() {
+    let r = report_of(&CYCLES, &Options::default());
+    let v = json(&r);
+    let html = poam_report::html::render(&r);
+    for (key, _, _) in r.headline.metrics() {
+        let m = &v["headline"][key];
+        let mut cells = vec![
+            (format!("{key}-total"), m["total"].to_string()),
+            (format!("{key}-uncertain"), m["uncertain"].to_string()),
+        ];
+        for rating in ["high", "moderate", "low", "unrated"] {
+            cells.push((
+                format!("{key}-{rating}"),
+                m["by-rating"][rating].to_string(),
+            ));
+            cells.push((
+                format!("{key}-original-{rating}"),
+                m["by-original-rating"][rating].to_string(),
+            ));
+        }
+        for (id, want) in cells {
+            assert_eq!(text_of(&html, &id), Some(want.as_str()), "{id}");
+        }
+    }
+    assert_eq!(text_of(&html, "mean-days"), Some("30.7"));
+    assert_eq!(text_of(&html, "as-of"), Some("2024-08-01"));
+}
+
+/// The page loads nothing: a CSP of `default-src 'none'`, no script, and no `src` or `href`
+/// but fragments.
+#[test]
+fn html_is_self_contained() {
+    let r = report_of(&CYCLES, &Options::default());
+    let html = poam_report::html::render(&r);
+    assert!(html.contains(
+        r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"#
+    ));
+    assert!(!html.contains("<script"));
+    for attr in ["src=", "href="] {
+        for (i, _) in html.match_indices(attr) {
+            let value = &html[i + attr.len()..];
+            assert!(
+                value.starts_with("\"#"),
+                "{attr} loads something: {}",
+                &value[..40.min(value.len())]
+            );
+        }
+    }
+    assert!(!html.contains("url("), "no CSS url() either");
+    assert!(!html.contains("@import"));
+}
+
+#[test]
+fn html_escapes_what_the_documents_say() {
+    let r = report_of(
+        &["2024-08.json"],
+        &Options {
+            as_of: None,
+            title: Some("<script>alert(1)</script> & co".into()),
+        },
+    );
+    let html = poam_report::html::render(&r);
+    assert!(!html.contains("<script>"));
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; co")
+            || html.contains("&lt;script&gt;"),
+        "{}",
+        &html[..2000]
+    );
+}

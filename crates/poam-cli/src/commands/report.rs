@@ -56,6 +56,7 @@ pub fn run(a: &ReportArgs) -> u8 {
     let text = match a.format {
         ReportFormat::Json => poam_report::json(&report),
         ReportFormat::Markdown => poam_report::markdown::render(&report),
+        ReportFormat::Html => poam_report::html::render(&report),
     };
     let path = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
     if let Err(e) = output::write(path, text.as_bytes()) {
