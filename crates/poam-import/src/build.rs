@@ -16,10 +16,10 @@ use poam_xlsx::markup;
 use poam_xlsx::record::{Header, Item, SheetKind};
 use poam_xlsx::values::{Level, Milestone, format_date};
 
-use crate::fedramp::{self, RiskRating};
 use crate::finding::{Asset, Cvss, FindingKind, Severity};
 use crate::group::Weakness;
 use crate::kev::Catalog;
+use poam_fedramp::{self as fedramp, RiskRating};
 
 /// The namespace of poam's own props on imported items (`last-seen`).
 pub const IMPORT_NS: &str = "urn:poam:import";

@@ -21,8 +21,8 @@ use poam_model::{Document, Entry, PlanOfActionAndMilestones, PoamItem, SubjectRe
 use poam_xlsx::markup;
 
 use crate::build::{prop, set_last_seen};
-use crate::fedramp;
 use crate::finding::Scan;
+use poam_fedramp as fedramp;
 
 /// How to import into BASE.
 #[derive(Debug, Clone)]
@@ -513,14 +513,18 @@ fn close(parts: &Parts<'_>, when: &DateTimeWithTimezone, update: &str, scans: &[
         ));
         let entry = Entry {
             uuid,
-            title: Some(markup::line("Risk Closed")),
+            title: Some(markup::line(fedramp::log_titles::RISK_CLOSED)),
             description: Some(markup::multiline(&description)),
             start: when.clone(),
             end: None,
-            props: vec![prop("type", None, "closed")],
+            props: vec![prop(
+                fedramp::props::TYPE,
+                None,
+                fedramp::entry_types::CLOSED,
+            )],
             links: Vec::new(),
             logged_by: Vec::new(),
-            status_change: Some(Token::new("closed")),
+            status_change: Some(Token::new(fedramp::entry_types::CLOSED)),
             related_responses: Vec::new(),
             remarks: None,
         };

@@ -20,8 +20,6 @@ pub mod kev;
 pub mod read;
 pub mod sniff;
 
-mod fedramp;
-
 pub use error::{ScanError, ScanErrorKind};
 pub use finding::{Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity};
 pub use read::{read, read_as};

@@ -2,4 +2,5 @@ pub mod convert;
 pub mod diff;
 pub mod import;
 pub mod merge;
+pub mod report;
 pub mod validate;

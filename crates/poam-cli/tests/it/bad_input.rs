@@ -1,0 +1,199 @@
+//! `poam convert` on every class of bad input in `fixtures/bad/`: exit code 2, one clear message
+//! naming `file:line:column` and the JSON pointer, no output file created, and an existing
+//! output file left exactly as it was.
+//!
+//! The command runs in the workspace root with a relative input path, so messages (and their
+//! snapshots) read `fixtures/bad/...` wherever the checkout is.
+
+use std::process::{Command, Output};
+
+use crate::support;
+use support::workspace_root;
+
+fn poam(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_poam"))
+        .args(args)
+        .current_dir(workspace_root())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run poam: {e}"))
+}
+
+/// Runs `poam convert <fixture> -o <out>` twice: once with no output file (none may appear) and
+/// once with an existing one (it must be left untouched). Returns stderr.
+fn convert_fails(fixture: &str) -> String {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let out = dir.path().join("out.json");
+    let out_arg = out
+        .to_str()
+        .unwrap_or_else(|| panic!("non-UTF-8 temp path"));
+
+    let first = poam(&["convert", fixture, "-o", out_arg]);
+    assert_eq!(first.status.code(), Some(2), "{fixture}: {first:?}");
+    assert!(!out.exists(), "{fixture}: an output file was created");
+    assert!(first.stdout.is_empty(), "{fixture}: wrote to stdout");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).map(Iterator::count).ok(),
+        Some(0),
+        "{fixture}: left a file behind in the output directory"
+    );
+
+    let previous = b"previous content, must survive\n";
+    std::fs::write(&out, previous).unwrap_or_else(|e| panic!("{e}"));
+    let second = poam(&["convert", fixture, "-o", out_arg, "--to", "yaml"]);
+    assert_eq!(second.status.code(), Some(2), "{fixture}: {second:?}");
+    assert_eq!(
+        std::fs::read(&out).ok().as_deref(),
+        Some(&previous[..]),
+        "{fixture}: the existing output file was changed"
+    );
+    assert_eq!(
+        first.stderr, second.stderr,
+        "{fixture}: messages differ between runs"
+    );
+
+    String::from_utf8(first.stderr).unwrap_or_else(|e| panic!("stderr is not UTF-8: {e}"))
+}
+
+/// Asserts the message names the place, then snapshots it.
+macro_rules! bad_input {
+    ($name:ident, $fixture:literal, $place:literal) => {
+        #[test]
+        fn $name() {
+            let stderr = convert_fails($fixture);
+            assert!(
+                stderr.starts_with(concat!("error: ", $fixture, $place)),
+                "expected `{}{}` first, got:\n{stderr}",
+                $fixture,
+                $place
+            );
+            insta::assert_snapshot!(stringify!($name), stderr);
+        }
+    };
+}
+
+bad_input!(malformed_json, "fixtures/bad/malformed.json", ":6:7: ");
+bad_input!(malformed_yaml, "fixtures/bad/malformed.yaml", ":6:15: ");
+bad_input!(empty_file, "fixtures/bad/empty.json", ": the file is empty");
+bad_input!(invalid_utf8, "fixtures/bad/invalid-utf8.json", ":5:20: ");
+bad_input!(another_oscal_model, "fixtures/bad/ssp.json", ":2:24: ");
+bad_input!(
+    missing_required,
+    "fixtures/bad/missing-required.json",
+    ":8:5: "
+);
+bad_input!(wrong_type, "fixtures/bad/wrong-type.json", ":25:32: ");
+bad_input!(
+    unknown_property,
+    "fixtures/bad/unknown-property.json",
+    ":31:31: "
+);
+bad_input!(
+    duplicate_key_json,
+    "fixtures/bad/duplicate-key.json",
+    ":8:15: "
+);
+bad_input!(
+    duplicate_key_yaml,
+    "fixtures/bad/duplicate-key.yaml",
+    ":8:5: "
+);
+bad_input!(bad_datatypes, "fixtures/bad/bad-datatypes.json", ":3:13: ");
+
+#[test]
+fn another_oscal_model_is_named() {
+    let stderr = convert_fails("fixtures/bad/ssp.json");
+    assert!(
+        stderr.contains("this is an OSCAL system-security-plan"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_bad_datatype_is_reported_with_its_place() {
+    let stderr = convert_fails("fixtures/bad/bad-datatypes.json");
+    let places: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: fixtures/bad/bad-datatypes.json:"))
+        .filter_map(|l| l.split_once(": ").map(|(place, _)| place))
+        .collect();
+    assert_eq!(
+        places,
+        ["3:13", "6:20", "7:24", "12:19", "19:17"],
+        "{stderr}"
+    );
+    for pointer in [
+        "(at /plan-of-action-and-milestones/uuid)",
+        "(at /plan-of-action-and-milestones/metadata/published)",
+        "(at /plan-of-action-and-milestones/metadata/last-modified)",
+        "(at /plan-of-action-and-milestones/metadata/props/0/name)",
+        "(at /plan-of-action-and-milestones/poam-items/0/uuid)",
+    ] {
+        assert!(stderr.contains(pointer), "missing {pointer}:\n{stderr}");
+    }
+}
+
+#[test]
+fn every_bad_fixture_has_a_test() {
+    let dir = workspace_root().join("fixtures/bad");
+    let tested = [
+        "malformed.json",
+        "malformed.yaml",
+        "empty.json",
+        "invalid-utf8.json",
+        "ssp.json",
+        "missing-required.json",
+        "wrong-type.json",
+        "unknown-property.json",
+        "duplicate-key.json",
+        "duplicate-key.yaml",
+        "bad-datatypes.json",
+    ];
+    let mut present: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n != "README.md")
+        .collect();
+    present.sort();
+    let mut tested: Vec<String> = tested.iter().map(|s| (*s).to_owned()).collect();
+    tested.sort();
+    assert_eq!(present, tested);
+}
+
+#[test]
+fn missing_input_file_is_trouble() {
+    let out = poam(&["convert", "fixtures/bad/does-not-exist.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: fixtures/bad/does-not-exist.json: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn absurdly_nested_stdin_is_refused_cleanly() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let nested = format!(
+        "{{\"plan-of-action-and-milestones\": {}{}}}",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_poam"))
+        .args(["convert", "-", "--from", "yaml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run poam: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(nested.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: <stdin>:1:"), "{stderr}");
+}

@@ -1,0 +1,218 @@
+//! Every class of bad input is a clear error naming the file, never a panic.
+#![allow(clippy::unwrap_used)]
+
+use crate::support;
+
+use poam_xlsx::{ImportErrorKind, ReadOptions, import};
+
+#[test]
+fn every_bad_input_class_is_a_clear_error() {
+    for (name, bytes, words) in support::bad_inputs() {
+        let err = import(&bytes, &format!("{name}.xlsx"), &ReadOptions::default())
+            .err()
+            .unwrap_or_else(|| panic!("{name}: imported"));
+        let message = err.to_string();
+        assert!(message.starts_with(&format!("{name}.xlsx: ")), "{message}");
+        assert!(message.contains(words), "{name}: {message}");
+    }
+}
+
+#[test]
+fn the_error_kinds_are_told_apart() {
+    let kinds: Vec<(&str, ImportErrorKind)> = support::bad_inputs()
+        .into_iter()
+        .map(|(name, bytes, _)| {
+            let kind = import(&bytes, name, &ReadOptions::default())
+                .err()
+                .unwrap()
+                .kind;
+            (name, kind)
+        })
+        .collect();
+    for (name, kind) in kinds {
+        let ok = match name {
+            "not-a-zip" => matches!(kind, ImportErrorKind::NotZip),
+            "not-an-xlsx" => matches!(kind, ImportErrorKind::NotXlsx(_)),
+            "encrypted" => matches!(kind, ImportErrorKind::Encrypted),
+            "zip-bomb" | "zip-bomb-declared" => matches!(kind, ImportErrorKind::TooLarge(_)),
+            "no-poam-sheet" => {
+                matches!(kind, ImportErrorKind::NoPoamSheet(ref s) if s == &["Sheet1"])
+            }
+            "no-header-row" => {
+                matches!(kind, ImportErrorKind::NoHeaderRow(ref s) if s == "Open POA&M Items")
+            }
+            _ => false,
+        };
+        assert!(ok, "{name}: {kind:?}");
+    }
+}
+
+#[test]
+fn truncated_and_garbled_workbooks_do_not_panic() {
+    let good = support::template_workbook(
+        support::Layout::V2024,
+        &[support::tidy_item("V-1")],
+        &[],
+        &[],
+    );
+    for cut in [4, 30, 100, good.len() / 3, good.len() / 2, good.len() - 10] {
+        let r = import(&good[..cut], "cut.xlsx", &ReadOptions::default());
+        assert!(r.is_err(), "a workbook cut at {cut} bytes was imported");
+    }
+    let mut garbled = good.clone();
+    for i in (200..garbled.len()).step_by(97) {
+        garbled[i] ^= 0x5a;
+    }
+    let _ = import(&garbled, "garbled.xlsx", &ReadOptions::default());
+}
+
+#[test]
+fn an_empty_item_sheet_is_a_warning_not_an_error() {
+    let mut sheets = vec![support::Sheet {
+        name: "Open POA&M Items".into(),
+        rows: vec![
+            vec![
+                support::t("POAM ID"),
+                support::t("Controls"),
+                support::t("Weakness Name"),
+            ],
+            vec![
+                support::t("V-1"),
+                support::t("AC-2"),
+                support::t("A weakness"),
+            ],
+        ],
+    }];
+    sheets.push(support::Sheet {
+        name: "Closed POA&M Items".into(),
+        rows: vec![],
+    });
+    let imported = import(
+        &support::workbook(&sheets),
+        "x.xlsx",
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        imported
+            .document
+            .plan_of_action_and_milestones
+            .poam_items
+            .len(),
+        1
+    );
+    assert!(
+        imported.warnings.iter().any(|w| w.code == "empty-sheet"),
+        "{:?}",
+        imported.warnings
+    );
+}
+
+/// A sheet with the POA&M table and one more value at `(row, col)`.
+fn table_with_stray_value(row: u32, col: u16) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Open POA&M Items").unwrap();
+    for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
+        ws.write_string(4, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["V-1", "AC-2", "A weakness"].iter().enumerate() {
+        ws.write_string(5, c as u16, *v).unwrap();
+    }
+    ws.write_string(row, col, "stray").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_stray_value_at_the_far_corner_is_read_without_a_sheet_sized_table() {
+    // calamine's dense range would be 1,048,576 x 16,384 cells here; poam leaves out the
+    // empty rows and columns, so this is a table of three rows and four columns.
+    let book = table_with_stray_value(1_048_575, 16_383);
+    let imported = import(&book, "stray.xlsx", &ReadOptions::default()).unwrap();
+    let poam = &imported.document.plan_of_action_and_milestones;
+    assert_eq!(poam.poam_items.len(), 2);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.to_string().starts_with("'Open POA&M Items'!XFD5: ")),
+        "{:?}",
+        imported.warnings
+    );
+}
+
+#[test]
+fn a_table_too_large_to_hold_is_a_clear_error() {
+    // Values on a diagonal: few cells, but every row and column holds one, so the table
+    // would be 2,300 x 2,300 cells.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Open POA&M Items").unwrap();
+    for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 3..2_300u32 {
+        ws.write_string(i, i as u16, "x").unwrap();
+    }
+    let err = import(
+        &wb.save_to_buffer().unwrap(),
+        "diagonal.xlsx",
+        &ReadOptions::default(),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        matches!(err.kind, ImportErrorKind::TableTooLarge(_)),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("2298 rows and 2300 columns"), "{message}");
+    assert!(message.contains("'Open POA&M Items'!CJL2300"), "{message}");
+}
+
+#[test]
+fn empty_rows_and_columns_between_values_cost_nothing() {
+    // Far away but few: the table skips the empty rows and columns, and the value is kept
+    // (a column without a header) at its real place.
+    let book = table_with_stray_value(900_000, 5_000);
+    let imported = import(&book, "far.xlsx", &ReadOptions::default()).unwrap();
+    let poam = &imported.document.plan_of_action_and_milestones;
+    assert_eq!(poam.poam_items.len(), 2, "{:?}", imported.warnings);
+    let place = poam_xlsx::cell::CellRef::new("Open POA&M Items", 4, 5_000).to_string();
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == "unknown-column" && w.to_string().starts_with(&place)),
+        "{place}: {:?}",
+        imported.warnings
+    );
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == "missing-poam-id"
+                && w.to_string().contains("'Open POA&M Items'!A900001")),
+        "{:?}",
+        imported.warnings
+    );
+}
+
+#[test]
+fn a_workbook_without_items_is_a_warning() {
+    // The blank template: headers, the example row (skipped), nothing else.
+    let book = support::template_workbook(support::Layout::V2024, &[], &[], &[]);
+    let imported = import(&book, "blank.xlsx", &ReadOptions::default()).unwrap();
+    assert!(
+        imported
+            .document
+            .plan_of_action_and_milestones
+            .poam_items
+            .is_empty()
+    );
+    assert!(
+        imported.warnings.iter().any(|w| w.code == "no-items"),
+        "{:?}",
+        imported.warnings
+    );
+}
