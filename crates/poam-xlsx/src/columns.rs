@@ -839,7 +839,14 @@ mod tests {
     #[test]
     fn oscal_members_find_their_column() {
         use poam_fedramp::props as fr;
-        let cases: [(Part, &[&str], Option<&str>, Option<Field>); 9] = [
+        /// A member path, its prop's name, and the column it is shown in.
+        type Case = (
+            Part,
+            &'static [&'static str],
+            Option<&'static str>,
+            Option<Field>,
+        );
+        let cases: [Case; 9] = [
             (Part::Risk, &["deadline"], None, Some(Field::CompletionDate)),
             (
                 Part::Risk,

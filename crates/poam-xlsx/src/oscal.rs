@@ -335,31 +335,90 @@ fn fedramp_pmo_uuid() -> Uuid {
     Uuid::from_name(&Uuid::new(ROOT_NAMESPACE), "party:fedramp-pmo")
 }
 
-/// The stable key of each item: its POAM ID; a repeated or missing POAM ID gets a suffix
-/// or the row's place instead (the caller warns about those).
-pub fn item_keys(items: &[Item], places: &[String]) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+/// What an item's UUIDs are made from: its POAM ID; without one, what it is about (weakness
+/// source identifiers and assets, as the review cycle matches items; not the sheet, which
+/// changes when the item closes), so that next month's workbook, where the row may stand
+/// elsewhere, gives it the same UUIDs; with none of these, its place in the workbook.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemKeyBasis {
+    PoamId(String),
+    Weakness {
+        source_ids: Vec<String>,
+        assets: Vec<String>,
+    },
+    Row(String),
+}
+
+/// The stable key of one item: its basis and, when an earlier item has the same basis, a
+/// number after `#` that keeps the key unique. Its text (`item:V-1`, `item:V-1#2`, `weakness:…|…`,
+/// `row:…`) is the name of the item's UUIDs, so it must not change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemKey {
+    pub basis: ItemKeyBasis,
+    /// 1 for the first item of this basis, 2 for the second, …
+    pub occurrence: usize,
+    /// The number written after `#` (0: none). Usually the occurrence; higher when that
+    /// text is already another item's key (a POAM ID that itself reads `V-1#2`).
+    suffix: usize,
+}
+
+impl ItemKey {
+    /// Whether this item repeats an earlier item's POAM ID.
+    pub fn is_repeated_poam_id(&self) -> bool {
+        matches!(self.basis, ItemKeyBasis::PoamId(_)) && self.occurrence > 1
+    }
+}
+
+impl std::fmt::Display for ItemKeyBasis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PoamId(id) => write!(f, "item:{id}"),
+            Self::Weakness { source_ids, assets } => {
+                write!(f, "weakness:{}|{}", source_ids.join(","), assets.join(","))
+            }
+            Self::Row(place) => write!(f, "row:{place}"),
+        }
+    }
+}
+
+impl std::fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.suffix {
+            0 | 1 => write!(f, "{}", self.basis),
+            n => write!(f, "{}#{n}", self.basis),
+        }
+    }
+}
+
+/// The stable key of each item (see [`ItemKey`]); `places` are the rows' places, for items
+/// with nothing else to go by. Every key's text is unique; the caller warns about repeats.
+pub fn item_keys(items: &[Item], places: &[String]) -> Vec<ItemKey> {
+    let mut seen: HashMap<ItemKeyBasis, usize> = HashMap::with_capacity(items.len());
+    let mut taken: std::collections::HashSet<String> =
+        std::collections::HashSet::with_capacity(items.len());
     items
         .iter()
         .zip(places)
         .map(|(item, place)| {
-            // A row without a POAM ID is keyed by what it is about (weakness source
-            // identifiers and assets, as the review cycle matches items; not the sheet, which
-            // changes when the item closes), so that next month's workbook, where the row may
-            // stand elsewhere, gives it the same uuids. Only a row with none of these falls
-            // back to its place in the sheet.
-            let base = match item.poam_id.as_deref() {
-                Some(id) if !id.is_empty() => format!("item:{id}"),
-                _ if !item.source_ids.is_empty() => format!(
-                    "weakness:{}|{}",
-                    item.source_ids.join(","),
-                    item.assets.join(",")
-                ),
-                _ => format!("row:{place}"),
+            let basis = match item.poam_id.as_deref() {
+                Some(id) if !id.is_empty() => ItemKeyBasis::PoamId(id.to_owned()),
+                _ if !item.source_ids.is_empty() => ItemKeyBasis::Weakness {
+                    source_ids: item.source_ids.clone(),
+                    assets: item.assets.clone(),
+                },
+                _ => ItemKeyBasis::Row(place.clone()),
             };
-            let n = seen.entry(base.clone()).or_insert(0);
+            let n = seen.entry(basis.clone()).or_insert(0);
             *n += 1;
-            if *n == 1 { base } else { format!("{base}#{n}") }
+            let mut key = ItemKey {
+                basis,
+                occurrence: *n,
+                suffix: *n,
+            };
+            while !taken.insert(key.to_string()) {
+                key.suffix += 1;
+            }
+            key
         })
         .collect()
 }
@@ -387,7 +446,7 @@ pub fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
 
 /// Builds the OSCAL document of a workbook. `keys` are the items' stable keys
 /// ([`item_keys`]); poam-items come out in the order of `items`.
-pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
+pub fn build(header: &Header, items: &[Item], keys: &[ItemKey]) -> Document {
     let ns = system_namespace(header);
     let fallback = fallback_date(header, items);
     let mut shared = Shared {
@@ -421,7 +480,7 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
     let mut risks = Vec::with_capacity(items.len());
     let mut poam_items = Vec::with_capacity(items.len());
     for (item, key) in items.iter().zip(keys) {
-        let built = build_item(item, key, &mut shared, &csp_uuid, fallback);
+        let built = build_item(item, &key.to_string(), &mut shared, &csp_uuid, fallback);
         observations.extend(built.observations);
         risks.push(built.risk);
         poam_items.push(built.poam_item);
@@ -1086,8 +1145,11 @@ mod tests {
             },
         ];
         let places = ["a", "b", "c", "d"].map(str::to_owned);
+        let text = |keys: Vec<ItemKey>| keys.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let keys = item_keys(&items, &places);
+        assert!(keys[1].is_repeated_poam_id() && !keys[0].is_repeated_poam_id());
         assert_eq!(
-            item_keys(&items, &places),
+            text(keys),
             [
                 "item:V-1",
                 "item:V-1#2",
@@ -1097,7 +1159,22 @@ mod tests {
         );
         // Without a POAM ID, the same finding in another row keeps its key.
         let moved = [Item::default(), items[3].clone()];
-        let keys = item_keys(&moved, &["x".to_owned(), "y".to_owned()]);
+        let keys = text(item_keys(&moved, &["x".to_owned(), "y".to_owned()]));
         assert_eq!(keys[1], "weakness:19506|web-01,web-02");
+    }
+
+    #[test]
+    fn a_poam_id_that_reads_like_a_repeat_keeps_keys_unique() {
+        let with_id = |id: &str| Item {
+            poam_id: Some(id.into()),
+            ..Item::default()
+        };
+        let items = [with_id("V-1"), with_id("V-1"), with_id("V-1#2")];
+        let places = ["a", "b", "c"].map(str::to_owned);
+        let keys = item_keys(&items, &places);
+        let text: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["item:V-1", "item:V-1#2", "item:V-1#2#2"]);
+        let repeated: Vec<bool> = keys.iter().map(ItemKey::is_repeated_poam_id).collect();
+        assert_eq!(repeated, [false, true, false]);
     }
 }
