@@ -371,6 +371,20 @@ pub fn is_vendor_check_in(e: &Entry) -> bool {
         })
 }
 
+/// Whether a `vendor-dependency` value means the dependency is still open (`investigating`
+/// or `tracking`): the item then runs on the vendor's clock, held to monthly check-ins.
+pub fn is_vendor_dependency_open(value: &str) -> bool {
+    matches!(value.trim(), values::INVESTIGATING | values::TRACKING)
+}
+
+/// Whether a risk is overdue on `as_of`: its deadline has passed and it is neither closed nor
+/// an approved deviation (status `closed` or `deviation-approved`), nor an open vendor
+/// dependency ([`is_vendor_dependency_open`]), which runs on the vendor's clock. The rule of
+/// `poam validate --profile fedramp` (`fedramp-risk-overdue`) and of `poam report`.
+pub fn is_overdue(deadline: NaiveDate, as_of: NaiveDate, status: &str, vendor_open: bool) -> bool {
+    !matches!(status.trim(), "closed" | "deviation-approved") && !vendor_open && deadline < as_of
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +392,23 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("a valid test date")
+    }
+
+    #[test]
+    fn overdue_after_the_deadline_unless_closed_accepted_or_on_the_vendor_clock() {
+        let (deadline, as_of) = (day(2024, 7, 5), day(2024, 8, 1));
+        assert!(is_overdue(deadline, as_of, "open", false));
+        assert!(is_overdue(deadline, as_of, "deviation-requested", false));
+        assert!(
+            !is_overdue(deadline, deadline, "open", false),
+            "due today is not late"
+        );
+        assert!(!is_overdue(deadline, as_of, "closed", false));
+        assert!(!is_overdue(deadline, as_of, "deviation-approved", false));
+        assert!(!is_overdue(deadline, as_of, "open", true));
+        assert!(is_vendor_dependency_open("tracking"));
+        assert!(is_vendor_dependency_open("investigating"));
+        assert!(!is_vendor_dependency_open("resolved"));
     }
 
     #[test]

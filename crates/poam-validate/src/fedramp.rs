@@ -328,14 +328,9 @@ impl Check<'_> {
             .min()
             .copied();
         let status = risk.status.as_str();
-        let vendor_active = matches!(
-            fr_value(&risk.props, props::VENDOR_DEPENDENCY),
-            Some(values::INVESTIGATING | values::TRACKING)
-        );
-        if !matches!(status, "closed" | "deviation-approved")
-            && !vendor_active
-            && deadline < self.as_of
-        {
+        let vendor_active = fr_value(&risk.props, props::VENDOR_DEPENDENCY)
+            .is_some_and(poam_fedramp::is_vendor_dependency_open);
+        if poam_fedramp::is_overdue(deadline, self.as_of, status, vendor_active) {
             self.push(
                 &rules::FR_RISK_OVERDUE,
                 format!("{at}/deadline"),
@@ -465,9 +460,7 @@ impl Check<'_> {
             );
         }
         let vendor = fr_props(&risk.props, &[props::VENDOR_DEPENDENCY]).next();
-        let active = vendor.is_some_and(|(_, p)| {
-            matches!(p.value.as_str(), values::INVESTIGATING | values::TRACKING)
-        });
+        let active = vendor.is_some_and(|(_, p)| poam_fedramp::is_vendor_dependency_open(&p.value));
         if !active || risk.status.as_str() == "closed" {
             return;
         }
