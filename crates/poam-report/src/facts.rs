@@ -266,7 +266,8 @@ impl Facts {
                 .flat_map(|r| r.props.iter())
                 .filter(|p| {
                     p.name == props::IMPACTED_CONTROL_ID
-                        && (p.ns.is_none() || fedramp::is_fedramp_ns(p.ns.as_deref()))
+                        && (p.ns.is_none()
+                            || poam_fedramp::namespace::is_fedramp_prop_ns(p.ns.as_deref()))
                 })
                 .map(|p| p.value.trim().to_ascii_lowercase())
                 .filter(|v| !v.is_empty())
