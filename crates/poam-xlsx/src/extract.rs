@@ -12,9 +12,14 @@ use poam_model::{
 };
 
 use crate::markup::{line_text, multiline_text};
-use crate::oscal::{CVE_SYSTEM, TITLE_SUFFIX, is_fedramp, titles};
+use crate::oscal::{CVE_SYSTEM, TITLE_SUFFIX, UNMAPPED_COLUMN};
 use crate::record::{Header, Item, SheetKind};
-use crate::values::{Answer, Level, Milestone, MilestoneChange, parse_date_exact};
+use crate::values::{Answer, Milestone, MilestoneChange, RiskRating, parse_date_exact};
+use poam_fedramp::namespace::{is_fedramp_prop_ns, is_fedramp_system};
+use poam_fedramp::{
+    entry_types, facets as facet_names, log_titles, observation_types, part_titles, placeholders,
+    props as fr, roles, values as fr_values,
+};
 
 /// Lookups by UUID over one document.
 pub struct Index<'a> {
@@ -75,23 +80,28 @@ fn non_empty(s: String) -> Option<String> {
 /// The text, unless it is empty or one of the placeholders poam writes where OSCAL needs a
 /// value the workbook left blank (those read back as blank).
 fn given(s: String) -> Option<String> {
-    use crate::oscal::placeholders as p;
+    use placeholders as p;
     match s.as_str() {
         "" | p::DESCRIPTION | p::REMEDIATION_PLAN | p::UNTITLED | p::CSP => None,
         _ => Some(s),
     }
 }
 
+/// Whether a prop is in the FedRAMP namespace.
+fn in_fedramp_ns(p: &Property) -> bool {
+    is_fedramp_prop_ns(p.ns.as_deref())
+}
+
 fn fr_props<'p>(props: &'p [Property], name: &'p str) -> impl Iterator<Item = &'p Property> {
     props
         .iter()
-        .filter(move |p| p.name.eq_ignore_ascii_case(name) && is_fedramp(p.ns.as_ref()))
+        .filter(move |p| p.name.eq_ignore_ascii_case(name) && in_fedramp_ns(p))
 }
 
 fn fr_value<'p>(props: &'p [Property], name: &str) -> Option<&'p str> {
     props
         .iter()
-        .find(|p| p.name.eq_ignore_ascii_case(name) && is_fedramp(p.ns.as_ref()))
+        .find(|p| p.name.eq_ignore_ascii_case(name) && in_fedramp_ns(p))
         .map(|p| p.value.as_str())
 }
 
@@ -109,9 +119,12 @@ fn title_is(title: Option<&poam_model::MarkupLine>, want: &str) -> bool {
 }
 
 const DEVIATION_TYPES: [(&str, &str); 3] = [
-    ("risk-adjustment", "Risk Adjustment"),
-    ("false-positive", "False Positive"),
-    ("operational-requirement", "Operational Requirement"),
+    (observation_types::RISK_ADJUSTMENT, "Risk Adjustment"),
+    (observation_types::FALSE_POSITIVE, "False Positive"),
+    (
+        observation_types::OPERATIONAL_REQUIREMENT,
+        "Operational Requirement",
+    ),
 ];
 
 /// The header block a document shows.
@@ -131,7 +144,7 @@ pub fn header(doc: &Document) -> Header {
     let csp = m
         .responsible_parties
         .iter()
-        .find(|r| r.role_id.as_str() == "cloud-service-provider")
+        .find(|r| r.role_id.as_str() == roles::CLOUD_SERVICE_PROVIDER)
         .and_then(|r| r.party_uuids.first())
         .and_then(|u| m.parties.iter().find(|p| p.uuid == *u))
         .and_then(|p| p.name.clone())
@@ -139,7 +152,7 @@ pub fn header(doc: &Document) -> Header {
     Header {
         csp,
         system_name,
-        impact_level: fr_value(&m.props, "impact-level").and_then(Level::from_token),
+        impact_level: fr_value(&m.props, fr::IMPACT_LEVEL).and_then(RiskRating::parse),
         poam_date: date_of(&m.last_modified),
     }
 }
@@ -198,28 +211,31 @@ fn asset_name(index: &Index<'_>, kind: &str, uuid: &str) -> Option<String> {
 fn state_of(f: &Facet) -> &str {
     f.props
         .iter()
-        .find(|p| p.name.as_str() == "state")
-        .map_or("initial", |p| p.value.as_str())
+        .find(|p| p.name.as_str() == facet_names::STATE)
+        .map_or(facet_names::INITIAL, |p| p.value.as_str())
 }
 
 /// The level of a risk's FedRAMP facets in `state`: the `risk` facet, or else likelihood
 /// and impact (their common level, or the impact when they differ).
-fn rating(risk: &Risk, state: &str) -> Option<Level> {
+fn rating(risk: &Risk, state: &str) -> Option<RiskRating> {
     let facets: Vec<&Facet> = risk
         .characterizations
         .iter()
         .flat_map(|c| &c.facets)
-        .filter(|f| {
-            crate::oscal::FEDRAMP_NAMESPACES.contains(&f.system.as_str()) && state_of(f) == state
-        })
+        .filter(|f| is_fedramp_system(f.system.as_str()) && state_of(f) == state)
         .collect();
     let level = |name: &str| {
         facets
             .iter()
             .find(|f| f.name.as_str() == name)
-            .and_then(|f| Level::from_token(&f.value))
+            .and_then(|f| RiskRating::parse(&f.value))
     };
-    level("risk").or_else(|| match (level("likelihood"), level("impact")) {
+    let (risk, likelihood, impact) = (
+        facet_names::RISK,
+        facet_names::LIKELIHOOD,
+        facet_names::IMPACT,
+    );
+    level(risk).or_else(|| match (level(likelihood), level(impact)) {
         (Some(l), Some(i)) if l == i => Some(l),
         (_, Some(i)) => Some(i),
         (l, None) => l,
@@ -228,20 +244,15 @@ fn rating(risk: &Risk, state: &str) -> Option<Level> {
 
 fn deviation(props: &[Property], name: &str) -> Option<Answer> {
     match fr_value(props, name)?.to_ascii_lowercase().as_str() {
-        "approved" | "yes" => Some(Answer::Yes),
-        "pending" | "investigating" => Some(Answer::Pending),
+        fr_values::APPROVED | fr_values::YES => Some(Answer::Yes),
+        fr_values::PENDING | fr_values::INVESTIGATING => Some(Answer::Pending),
         _ => None,
     }
 }
 
-fn is_vendor_check_in(e: &Entry) -> bool {
-    title_is(e.title.as_ref(), titles::VENDOR_CHECK_IN)
-        || e.props.iter().any(|p| {
-            (p.name.as_str() == "type" && p.ns.is_none() && p.value == "vendor-check-in")
-                || (p.name.as_str() == "vendor-dependency"
-                    && is_fedramp(p.ns.as_ref())
-                    && p.value == "vendor-check-in")
-        })
+/// A scanner's identifier prop on a tool actor (`plugin-id` or `vulnerability-id`).
+fn is_source_id(p: &Property) -> bool {
+    in_fedramp_ns(p) && [fr::PLUGIN_ID, fr::VULNERABILITY_ID].contains(&p.name.as_str())
 }
 
 fn is_closure(e: &Entry) -> bool {
@@ -251,10 +262,10 @@ fn is_closure(e: &Entry) -> bool {
 }
 
 fn is_status_update(e: &Entry) -> bool {
-    title_is(e.title.as_ref(), titles::STATUS_UPDATE)
+    title_is(e.title.as_ref(), log_titles::STATUS_UPDATE)
         && e.props
             .iter()
-            .any(|p| p.name.as_str() == "type" && p.value == "status-update")
+            .any(|p| p.name.as_str() == "type" && p.value == entry_types::STATUS_UPDATE)
 }
 
 /// A change entry's number and kind when its title is in poam's form (`Milestone 2:
@@ -266,7 +277,7 @@ fn change_title(title: &str) -> Option<(Option<u32>, Option<String>)> {
         }
         _ => (title, None),
     };
-    if head == titles::MILESTONE_CHANGE {
+    if head == log_titles::MILESTONE_CHANGE {
         return Some((None, kind));
     }
     let n = head.strip_prefix("Milestone ")?;
@@ -277,7 +288,7 @@ fn change_title(title: &str) -> Option<(Option<u32>, Option<String>)> {
 
 fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<String>) -> Item {
     let label = || {
-        fr_value(&pi.props, "POAM-ID").map_or_else(
+        fr_value(&pi.props, fr::POAM_ID).map_or_else(
             || format!("poam-item #{}", position + 1),
             |id| format!("poam-item {id:?}"),
         )
@@ -311,8 +322,8 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
         .filter_map(|o| index.observations.get(o.observation_uuid.as_str()).copied())
         .collect();
     let is_ours_special = |o: &Observation| {
-        title_is(o.title.as_ref(), titles::DEVIATION)
-            || title_is(o.title.as_ref(), titles::VENDOR_DEPENDENCY)
+        title_is(o.title.as_ref(), part_titles::DEVIATION)
+            || title_is(o.title.as_ref(), part_titles::VENDOR_DEPENDENCY)
     };
     let finding = observations
         .iter()
@@ -321,12 +332,13 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
         .or_else(|| {
             observations.iter().copied().find(|o| {
                 !is_ours_special(o)
-                    && !has_type(o, "vendor-dependency")
+                    && !has_type(o, observation_types::VENDOR_DEPENDENCY)
                     && !DEVIATION_TYPES.iter().any(|(t, _)| has_type(o, t))
             })
         });
     let vendor_obs = observations.iter().copied().find(|o| {
-        title_is(o.title.as_ref(), titles::VENDOR_DEPENDENCY) || has_type(o, "vendor-dependency")
+        title_is(o.title.as_ref(), part_titles::VENDOR_DEPENDENCY)
+            || has_type(o, observation_types::VENDOR_DEPENDENCY)
     });
 
     let mut it = Item {
@@ -334,16 +346,15 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
             .props
             .iter()
             .find(|p| {
-                p.name.eq_ignore_ascii_case("POAM-ID")
-                    && (p.ns.is_none() || is_fedramp(p.ns.as_ref()))
+                p.name.eq_ignore_ascii_case(fr::POAM_ID) && (p.ns.is_none() || in_fedramp_ns(p))
             })
             .map(|p| p.value.clone()),
         comments: pi.remarks.as_ref().map(multiline_text).and_then(non_empty),
-        auto_approve: fr_value(&pi.props, "auto-approve").map(str::to_owned),
-        services: fr_props(&pi.props, "service-name")
+        auto_approve: fr_value(&pi.props, fr::AUTO_APPROVE).map(str::to_owned),
+        services: fr_props(&pi.props, fr::SERVICE_NAME)
             .map(|p| p.value.clone())
             .collect(),
-        extras: fr_props(&pi.props, "unmapped-column")
+        extras: fr_props(&pi.props, UNMAPPED_COLUMN)
             .map(|p| {
                 (
                     p.value.clone(),
@@ -355,7 +366,7 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
     };
     it.sheet = if risk.is_some_and(|r| r.status.as_str() == "closed") {
         SheetKind::Closed
-    } else if fr_value(&pi.props, "configuration-finding").is_some_and(|v| v == "yes") {
+    } else if fr_value(&pi.props, fr::CONFIGURATION_FINDING).is_some_and(|v| v == fr_values::YES) {
         SheetKind::ConfigurationFindings
     } else {
         SheetKind::Open
@@ -412,7 +423,7 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
     let rationale_obs: Vec<&Observation> = observations
         .iter()
         .copied()
-        .filter(|o| title_is(o.title.as_ref(), titles::DEVIATION))
+        .filter(|o| title_is(o.title.as_ref(), part_titles::DEVIATION))
         .collect();
     it.deviation_rationale = if rationale_obs.is_empty() {
         let parts: Vec<String> = observations
@@ -441,11 +452,11 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
     it.weakness_name = given(line_text(&risk.title)).or_else(|| given(line_text(&pi.title)));
     it.weakness_description =
         given(multiline_text(&risk.description)).or_else(|| given(multiline_text(&pi.description)));
-    it.controls = fr_props(&risk.props, "impacted-control-id")
+    it.controls = fr_props(&risk.props, fr::IMPACTED_CONTROL_ID)
         .map(|p| p.value.clone())
         .collect();
     it.completion_date = risk.deadline.as_ref().and_then(date_of);
-    it.vendor_dependency = match fr_value(&risk.props, "vendor-dependency")
+    it.vendor_dependency = match fr_value(&risk.props, fr::VENDOR_DEPENDENCY)
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
@@ -453,27 +464,25 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
         Some("investigating" | "pending") => Some(Answer::Pending),
         _ => None,
     };
-    it.risk_adjustment = deviation(&risk.props, "risk-adjustment");
-    it.false_positive = deviation(&risk.props, "false-positive");
-    it.operational_requirement = deviation(&risk.props, "operational-requirement");
-    it.kev =
-        fr_value(&risk.props, "kev-catalog").and_then(|v| match v.to_ascii_lowercase().as_str() {
-            "yes" => Some(true),
-            "no" => Some(false),
+    it.risk_adjustment = deviation(&risk.props, fr::RISK_ADJUSTMENT);
+    it.false_positive = deviation(&risk.props, fr::FALSE_POSITIVE);
+    it.operational_requirement = deviation(&risk.props, fr::OPERATIONAL_REQUIREMENT);
+    it.kev = fr_value(&risk.props, fr::KEV_CATALOG).and_then(|v| {
+        match v.to_ascii_lowercase().as_str() {
+            fr_values::YES => Some(true),
+            fr_values::NO => Some(false),
             _ => None,
-        });
-    it.kev_due_date = fr_value(&risk.props, "kev-due-date").and_then(parse_date_exact);
-    it.original_rating = rating(risk, "initial");
-    it.adjusted_rating = rating(risk, "adjusted");
+        }
+    });
+    it.kev_due_date = fr_value(&risk.props, fr::KEV_DUE_DATE).and_then(parse_date_exact);
+    it.original_rating = rating(risk, facet_names::INITIAL);
+    it.adjusted_rating = rating(risk, facet_names::ADJUSTED);
     for c in &risk.characterizations {
         for a in &c.origin.actors {
             it.source_ids.extend(
                 a.props
                     .iter()
-                    .filter(|p| {
-                        is_fedramp(p.ns.as_ref())
-                            && matches!(p.name.as_str(), "plugin-id" | "vulnerability-id")
-                    })
+                    .filter(|p| is_source_id(p))
                     .map(|p| p.value.clone()),
             );
         }
@@ -491,9 +500,7 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
         for origin in &o.origins {
             for a in &origin.actors {
                 for p in &a.props {
-                    if is_fedramp(p.ns.as_ref())
-                        && matches!(p.name.as_str(), "plugin-id" | "vulnerability-id")
-                    {
+                    if is_source_id(p) {
                         it.source_ids.push(p.value.clone());
                     }
                 }
@@ -566,6 +573,7 @@ fn item(pi: &PoamItem, position: usize, index: &Index<'_>, notes: &mut Vec<Strin
             .filter_map(|e| date_of(&e.start))
             .max()
     };
+    let is_vendor_check_in = poam_fedramp::is_vendor_check_in;
     it.vendor_checkin = latest(&is_vendor_check_in);
     it.status_date = latest(&is_closure)
         .or_else(|| latest(&is_status_update))

@@ -242,7 +242,7 @@ pub fn import(
     }
     let keys = oscal::item_keys(&items, &places);
     for (k, p) in keys.iter().zip(&places) {
-        if k.starts_with("item:") && k.contains('#') {
+        if k.is_repeated_poam_id() {
             warnings.push(Warning::new(
                 "duplicate-poam-id",
                 None,

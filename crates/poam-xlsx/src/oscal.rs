@@ -19,22 +19,14 @@ use poam_model::{
 
 use crate::markup;
 use crate::record::{Header, Item, SheetKind};
-use crate::values::{self, Answer, Level, is_cve};
+use crate::values::{self, Answer, is_cve};
+use poam_fedramp::log_titles as titles;
+use poam_fedramp::namespace::{FACET_SYSTEM, IDENTIFIER_TYPE};
+use poam_fedramp::{
+    entry_types, facets as facet_names, observation_types, part_titles, placeholders, props as fr,
+    roles, values as fr_values,
+};
 
-/// The namespace poam writes FedRAMP props in: the FedRAMP Guide's and ADR 0011's form, the
-/// same as [`FEDRAMP_SYSTEM`], so that a document never mixes the `http://` and `https://`
-/// forms (FedRAMP's published templates use `https://`; both are read).
-pub const FEDRAMP_NS: &str = "http://fedramp.gov/ns/oscal";
-/// Every spelling of the FedRAMP namespace found in FedRAMP's own content; all are read.
-pub const FEDRAMP_NAMESPACES: &[&str] = &[
-    "https://fedramp.gov/ns/oscal",
-    "http://fedramp.gov/ns/oscal",
-    "https://fedramp.gov",
-    "http://fedramp.gov",
-];
-/// The facet naming system poam writes FedRAMP facets in (OSCAL's allowed, non-deprecated
-/// value; every spelling in [`FEDRAMP_NAMESPACES`] is read).
-pub const FEDRAMP_SYSTEM: &str = "http://fedramp.gov/ns/oscal";
 /// The CVE naming system for `cve-id` facets.
 pub const CVE_SYSTEM: &str = "http://cve.mitre.org";
 /// The namespace of poam's own bookkeeping props (workbook cells kept verbatim).
@@ -44,35 +36,12 @@ pub const OSCAL_VERSION: &str = "1.1.3";
 /// `metadata/title` is `[System Name]` followed by this, as in FedRAMP's templates.
 pub const TITLE_SUFFIX: &str = "FedRAMP Plan of Action and Milestones (POA&M)";
 
-/// Titles poam gives the parts it creates; `extract.rs` recognises them.
-pub mod titles {
-    pub const PLANNED_RESPONSE: &str = "CSP's Remediation Plan";
-    pub const DEVIATION: &str = "Deviation Rationale";
-    pub const VENDOR_DEPENDENCY: &str = "Vendor Dependency";
-    pub const VENDOR_CHECK_IN: &str = "Vendor Check-in";
-    pub const STATUS_UPDATE: &str = "Status Update";
-    pub const RISK_CLOSED: &str = "Risk Closed";
-    pub const MILESTONE_CHANGE: &str = "Milestone change";
-    pub const REQUIRED_ASSET: &str = "Resources Required";
-}
-
-/// Text written where OSCAL requires a value the workbook left blank. Export writes the
-/// blank back (poam remembers the cell was blank, see `verbatim.rs`).
-pub mod placeholders {
-    pub const DESCRIPTION: &str = "No description was given in the POA&M workbook.";
-    pub const STATEMENT: &str = "No Risk Statement";
-    pub const REMEDIATION_PLAN: &str = "No remediation plan was given in the POA&M workbook.";
-    pub const UNTITLED: &str = "Untitled weakness";
-    pub const CSP: &str = "Cloud Service Provider";
-}
+/// The poam-item prop (FedRAMP namespace) naming a workbook column poam does not map; its
+/// remarks hold the cell (poam's own name, not FedRAMP's).
+pub const UNMAPPED_COLUMN: &str = "unmapped-column";
 
 /// The root of every UUID poam-xlsx makes (a fixed, random version 4 UUID).
 const ROOT_NAMESPACE: &str = "e438e16a-918e-430b-999e-9ee133b85646";
-
-/// Is `ns` one of the FedRAMP namespaces?
-pub fn is_fedramp(ns: Option<&Uri>) -> bool {
-    ns.is_some_and(|n| FEDRAMP_NAMESPACES.contains(&n.as_str()))
-}
 
 pub(crate) fn date_time(d: NaiveDate) -> DateTimeWithTimezone {
     DateTimeWithTimezone::new(format!("{}T00:00:00Z", values::format_date(d)))
@@ -91,7 +60,7 @@ pub(crate) fn prop(name: &str, ns: Option<&str>, value: &str) -> Property {
 }
 
 pub(crate) fn fr_prop(name: &str, value: &str) -> Property {
-    prop(name, Some(FEDRAMP_NS), value)
+    prop(name, Some(poam_fedramp::namespace::NS), value)
 }
 
 fn facet(name: &str, system: &str, value: &str, state: Option<&str>) -> Facet {
@@ -100,7 +69,7 @@ fn facet(name: &str, system: &str, value: &str, state: Option<&str>) -> Facet {
         system: Uri::new(system),
         value: value.to_owned(),
         props: state
-            .map(|s| vec![prop("state", None, s)])
+            .map(|s| vec![prop(facet_names::STATE, None, s)])
             .unwrap_or_default(),
         links: Vec::new(),
         remarks: None,
@@ -140,18 +109,18 @@ fn or_placeholder(text: Option<&str>, placeholder: &str) -> String {
 /// that reads back as No.
 fn deviation_value(a: Answer) -> &'static str {
     match a {
-        Answer::Yes => "approved",
-        Answer::Pending => "pending",
-        Answer::No => "withdrawn",
+        Answer::Yes => fr_values::APPROVED,
+        Answer::Pending => fr_values::PENDING,
+        Answer::No => fr_values::WITHDRAWN,
     }
 }
 
 /// The FedRAMP vendor-dependency prop value for a workbook answer (No as for deviations).
 fn vendor_value(a: Answer) -> &'static str {
     match a {
-        Answer::Yes => "tracking",
-        Answer::Pending => "investigating",
-        Answer::No => "withdrawn",
+        Answer::Yes => fr_values::TRACKING,
+        Answer::Pending => fr_values::INVESTIGATING,
+        Answer::No => fr_values::WITHDRAWN,
     }
 }
 
@@ -241,7 +210,7 @@ impl Shared {
             uuid: uuid.clone(),
             title: Some(markup::line(line)),
             description: None,
-            props: vec![fr_prop("type", "evidence")],
+            props: vec![fr_prop(fr::TYPE, fr_values::RESOURCE_EVIDENCE)],
             document_ids: Vec::new(),
             citation: None,
             rlinks: link_in(line)
@@ -366,31 +335,90 @@ fn fedramp_pmo_uuid() -> Uuid {
     Uuid::from_name(&Uuid::new(ROOT_NAMESPACE), "party:fedramp-pmo")
 }
 
-/// The stable key of each item: its POAM ID; a repeated or missing POAM ID gets a suffix
-/// or the row's place instead (the caller warns about those).
-pub fn item_keys(items: &[Item], places: &[String]) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+/// What an item's UUIDs are made from: its POAM ID; without one, what it is about (weakness
+/// source identifiers and assets, as the review cycle matches items; not the sheet, which
+/// changes when the item closes), so that next month's workbook, where the row may stand
+/// elsewhere, gives it the same UUIDs; with none of these, its place in the workbook.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemKeyBasis {
+    PoamId(String),
+    Weakness {
+        source_ids: Vec<String>,
+        assets: Vec<String>,
+    },
+    Row(String),
+}
+
+/// The stable key of one item: its basis and, when an earlier item has the same basis, a
+/// number after `#` that keeps the key unique. Its text (`item:V-1`, `item:V-1#2`, `weakness:…|…`,
+/// `row:…`) is the name of the item's UUIDs, so it must not change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemKey {
+    pub basis: ItemKeyBasis,
+    /// 1 for the first item of this basis, 2 for the second, …
+    pub occurrence: usize,
+    /// The number written after `#` (0: none). Usually the occurrence; higher when that
+    /// text is already another item's key (a POAM ID that itself reads `V-1#2`).
+    suffix: usize,
+}
+
+impl ItemKey {
+    /// Whether this item repeats an earlier item's POAM ID.
+    pub fn is_repeated_poam_id(&self) -> bool {
+        matches!(self.basis, ItemKeyBasis::PoamId(_)) && self.occurrence > 1
+    }
+}
+
+impl std::fmt::Display for ItemKeyBasis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PoamId(id) => write!(f, "item:{id}"),
+            Self::Weakness { source_ids, assets } => {
+                write!(f, "weakness:{}|{}", source_ids.join(","), assets.join(","))
+            }
+            Self::Row(place) => write!(f, "row:{place}"),
+        }
+    }
+}
+
+impl std::fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.suffix {
+            0 | 1 => write!(f, "{}", self.basis),
+            n => write!(f, "{}#{n}", self.basis),
+        }
+    }
+}
+
+/// The stable key of each item (see [`ItemKey`]); `places` are the rows' places, for items
+/// with nothing else to go by. Every key's text is unique; the caller warns about repeats.
+pub fn item_keys(items: &[Item], places: &[String]) -> Vec<ItemKey> {
+    let mut seen: HashMap<ItemKeyBasis, usize> = HashMap::with_capacity(items.len());
+    let mut taken: std::collections::HashSet<String> =
+        std::collections::HashSet::with_capacity(items.len());
     items
         .iter()
         .zip(places)
         .map(|(item, place)| {
-            // A row without a POAM ID is keyed by what it is about (weakness source
-            // identifiers and assets, as the review cycle matches items; not the sheet, which
-            // changes when the item closes), so that next month's workbook, where the row may
-            // stand elsewhere, gives it the same uuids. Only a row with none of these falls
-            // back to its place in the sheet.
-            let base = match item.poam_id.as_deref() {
-                Some(id) if !id.is_empty() => format!("item:{id}"),
-                _ if !item.source_ids.is_empty() => format!(
-                    "weakness:{}|{}",
-                    item.source_ids.join(","),
-                    item.assets.join(",")
-                ),
-                _ => format!("row:{place}"),
+            let basis = match item.poam_id.as_deref() {
+                Some(id) if !id.is_empty() => ItemKeyBasis::PoamId(id.to_owned()),
+                _ if !item.source_ids.is_empty() => ItemKeyBasis::Weakness {
+                    source_ids: item.source_ids.clone(),
+                    assets: item.assets.clone(),
+                },
+                _ => ItemKeyBasis::Row(place.clone()),
             };
-            let n = seen.entry(base.clone()).or_insert(0);
+            let n = seen.entry(basis.clone()).or_insert(0);
             *n += 1;
-            if *n == 1 { base } else { format!("{base}#{n}") }
+            let mut key = ItemKey {
+                basis,
+                occurrence: *n,
+                suffix: *n,
+            };
+            while !taken.insert(key.to_string()) {
+                key.suffix += 1;
+            }
+            key
         })
         .collect()
 }
@@ -418,7 +446,7 @@ pub fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
 
 /// Builds the OSCAL document of a workbook. `keys` are the items' stable keys
 /// ([`item_keys`]); poam-items come out in the order of `items`.
-pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
+pub fn build(header: &Header, items: &[Item], keys: &[ItemKey]) -> Document {
     let ns = system_namespace(header);
     let fallback = fallback_date(header, items);
     let mut shared = Shared {
@@ -452,7 +480,7 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
     let mut risks = Vec::with_capacity(items.len());
     let mut poam_items = Vec::with_capacity(items.len());
     for (item, key) in items.iter().zip(keys) {
-        let built = build_item(item, key, &mut shared, &csp_uuid, fallback);
+        let built = build_item(item, &key.to_string(), &mut shared, &csp_uuid, fallback);
         observations.extend(built.observations);
         risks.push(built.risk);
         poam_items.push(built.poam_item);
@@ -460,7 +488,7 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
 
     let mut props = Vec::new();
     if let Some(level) = header.impact_level {
-        props.push(fr_prop("impact-level", level.token()));
+        props.push(fr_prop(fr::IMPACT_LEVEL, level.as_str()));
     }
     let system_name = header.system_name.as_deref().filter(|s| !s.is_empty());
     let title = match system_name {
@@ -479,16 +507,16 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
         props,
         links: Vec::new(),
         roles: vec![
-            role("cloud-service-provider", "Cloud Service Provider"),
-            role("prepared-for", "Prepared For"),
-            role("fedramp-pmo", "FedRAMP Program Management Office"),
+            role(roles::CLOUD_SERVICE_PROVIDER, "Cloud Service Provider"),
+            role(roles::PREPARED_FOR, "Prepared For"),
+            role(roles::FEDRAMP_PMO, "FedRAMP Program Management Office"),
         ],
         locations: Vec::new(),
         parties: shared.parties,
         responsible_parties: vec![
-            responsible("cloud-service-provider", &csp_uuid),
-            responsible("prepared-for", &csp_uuid),
-            responsible("fedramp-pmo", &pmo_uuid),
+            responsible(roles::CLOUD_SERVICE_PROVIDER, &csp_uuid),
+            responsible(roles::PREPARED_FOR, &csp_uuid),
+            responsible(roles::FEDRAMP_PMO, &pmo_uuid),
         ],
         actions: Vec::new(),
         remarks: None,
@@ -519,7 +547,7 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
         metadata,
         import_ssp: None,
         system_id: system_name.and_then(fedramp_id).map(|id| SystemId {
-            identifier_type: Some(Uri::new(FEDRAMP_SYSTEM)),
+            identifier_type: Some(Uri::new(IDENTIFIER_TYPE)),
             value: id,
         }),
         local_definitions,
@@ -667,9 +695,12 @@ fn build_item(
 
     // Deviations: one observation holding the rationale, typed by the deviations asked for.
     let deviations: Vec<&str> = [
-        (item.risk_adjustment, "risk-adjustment"),
-        (item.false_positive, "false-positive"),
-        (item.operational_requirement, "operational-requirement"),
+        (item.risk_adjustment, observation_types::RISK_ADJUSTMENT),
+        (item.false_positive, observation_types::FALSE_POSITIVE),
+        (
+            item.operational_requirement,
+            observation_types::OPERATIONAL_REQUIREMENT,
+        ),
     ]
     .into_iter()
     .filter_map(|(a, t)| a.map(|_| t))
@@ -677,7 +708,7 @@ fn build_item(
     if let Some(rationale) = item.deviation_rationale.as_deref() {
         let mut o = observation(
             id("observation/deviation"),
-            Some(titles::DEVIATION),
+            Some(part_titles::DEVIATION),
             rationale,
             "EXAMINE",
         );
@@ -696,11 +727,11 @@ fn build_item(
         };
         let mut o = observation(
             id("observation/vendor-dependency"),
-            Some(titles::VENDOR_DEPENDENCY),
+            Some(part_titles::VENDOR_DEPENDENCY),
             &description,
             "EXAMINE",
         );
-        o.types = vec![Token::new("vendor-dependency")];
+        o.types = vec![Token::new(observation_types::VENDOR_DEPENDENCY)];
         o.subjects = item
             .vendor_products
             .iter()
@@ -728,37 +759,40 @@ fn build_item(
     let mut props: Vec<Property> = item
         .controls
         .iter()
-        .map(|c| fr_prop("impacted-control-id", c))
+        .map(|c| fr_prop(fr::IMPACTED_CONTROL_ID, c))
         .collect();
     if let Some(a) = item.vendor_dependency {
-        props.push(fr_prop("vendor-dependency", vendor_value(a)));
+        props.push(fr_prop(fr::VENDOR_DEPENDENCY, vendor_value(a)));
     }
     for (a, name) in [
-        (item.risk_adjustment, "risk-adjustment"),
-        (item.false_positive, "false-positive"),
-        (item.operational_requirement, "operational-requirement"),
+        (item.risk_adjustment, fr::RISK_ADJUSTMENT),
+        (item.false_positive, fr::FALSE_POSITIVE),
+        (item.operational_requirement, fr::OPERATIONAL_REQUIREMENT),
     ] {
         if let Some(a) = a {
             props.push(fr_prop(name, deviation_value(a)));
         }
     }
     if let Some(k) = item.kev {
-        props.push(fr_prop("kev-catalog", if k { "yes" } else { "no" }));
+        props.push(fr_prop(
+            fr::KEV_CATALOG,
+            if k { fr_values::YES } else { fr_values::NO },
+        ));
     }
     if let Some(d) = item.kev_due_date {
-        props.push(fr_prop("kev-due-date", &values::format_date(d)));
+        props.push(fr_prop(fr::KEV_DUE_DATE, &values::format_date(d)));
     }
 
     let mut facets = Vec::new();
     for (level, state) in [
-        (item.original_rating, "initial"),
-        (item.adjusted_rating, "adjusted"),
+        (item.original_rating, facet_names::INITIAL),
+        (item.adjusted_rating, facet_names::ADJUSTED),
     ] {
         if let Some(l) = level {
             // The workbook states one level. FedRAMP derives risk from likelihood x impact;
             // the same level for both gives that level back on any symmetric matrix.
-            for name in ["risk", "likelihood", "impact"] {
-                facets.push(facet(name, FEDRAMP_SYSTEM, l.token(), Some(state)));
+            for name in facet_names::RATINGS {
+                facets.push(facet(name, FACET_SYSTEM, l.as_str(), Some(state)));
             }
         }
     }
@@ -770,9 +804,9 @@ fn build_item(
         .iter()
         .map(|s| {
             let name = if is_cve(s) {
-                "vulnerability-id"
+                fr::VULNERABILITY_ID
             } else {
-                "plugin-id"
+                fr::PLUGIN_ID
             };
             fr_prop(name, &s.split_whitespace().collect::<Vec<_>>().join(" "))
         })
@@ -874,7 +908,7 @@ fn build_item(
     let planned = Response {
         uuid: planned_uuid.clone(),
         lifecycle: Token::new("planned"),
-        title: markup::line(titles::PLANNED_RESPONSE),
+        title: markup::line(part_titles::PLANNED_RESPONSE),
         description: markup::multiline(&or_placeholder(
             item.remediation_plan.as_deref(),
             placeholders::REMEDIATION_PLAN,
@@ -895,7 +929,7 @@ fn build_item(
             .map(|r| RequiredAsset {
                 uuid: id("required-asset"),
                 subjects: Vec::new(),
-                title: Some(markup::line(titles::REQUIRED_ASSET)),
+                title: Some(markup::line(part_titles::REQUIRED_ASSET)),
                 description: markup::multiline(r),
                 props: Vec::new(),
                 links: Vec::new(),
@@ -948,8 +982,8 @@ fn build_item(
     if let Some(d) = item.vendor_checkin {
         let mut e = entry(id("log/vendor-check-in"), titles::VENDOR_CHECK_IN, None, d);
         e.props = vec![
-            prop("type", None, "vendor-check-in"),
-            fr_prop("vendor-dependency", "vendor-check-in"),
+            prop("type", None, entry_types::VENDOR_CHECK_IN),
+            fr_prop(fr::VENDOR_DEPENDENCY, fr_values::VENDOR_CHECK_IN),
         ];
         entries.push(e);
     }
@@ -961,12 +995,12 @@ fn build_item(
             None,
             status_or_fallback,
         );
-        e.props = vec![prop("type", None, "closed")];
+        e.props = vec![prop("type", None, entry_types::CLOSED)];
         e.status_change = Some(Token::new("closed"));
         entries.push(e);
     } else if let Some(d) = item.status_date {
         let mut e = entry(id("log/status"), titles::STATUS_UPDATE, None, d);
-        e.props = vec![prop("type", None, "status-update")];
+        e.props = vec![prop("type", None, entry_types::STATUS_UPDATE)];
         entries.push(e);
     }
 
@@ -991,19 +1025,19 @@ fn build_item(
     // The poam-item, with the columns the Guide does not map.
     let mut item_props = Vec::new();
     if let Some(id) = item.poam_id.as_deref().filter(|s| !s.is_empty()) {
-        item_props.push(fr_prop("POAM-ID", id));
+        item_props.push(fr_prop(fr::POAM_ID, id));
     }
     if item.sheet == SheetKind::ConfigurationFindings {
-        item_props.push(fr_prop("configuration-finding", "yes"));
+        item_props.push(fr_prop(fr::CONFIGURATION_FINDING, fr_values::YES));
     }
     if let Some(a) = item.auto_approve.as_deref().filter(|s| !s.is_empty()) {
-        item_props.push(fr_prop("auto-approve", a));
+        item_props.push(fr_prop(fr::AUTO_APPROVE, a));
     }
     for s in &item.services {
-        item_props.push(fr_prop("service-name", s));
+        item_props.push(fr_prop(fr::SERVICE_NAME, s));
     }
     for (header, text) in &item.extras {
-        let mut p = fr_prop("unmapped-column", header);
+        let mut p = fr_prop(UNMAPPED_COLUMN, header);
         p.remarks = Some(markup::multiline(text));
         item_props.push(p);
     }
@@ -1033,11 +1067,6 @@ fn build_item(
         risk,
         poam_item,
     }
-}
-
-/// The level a FedRAMP facet value names.
-pub fn level_of(value: &str) -> Option<Level> {
-    Level::from_token(value)
 }
 
 #[cfg(test)]
@@ -1116,8 +1145,11 @@ mod tests {
             },
         ];
         let places = ["a", "b", "c", "d"].map(str::to_owned);
+        let text = |keys: Vec<ItemKey>| keys.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let keys = item_keys(&items, &places);
+        assert!(keys[1].is_repeated_poam_id() && !keys[0].is_repeated_poam_id());
         assert_eq!(
-            item_keys(&items, &places),
+            text(keys),
             [
                 "item:V-1",
                 "item:V-1#2",
@@ -1127,7 +1159,22 @@ mod tests {
         );
         // Without a POAM ID, the same finding in another row keeps its key.
         let moved = [Item::default(), items[3].clone()];
-        let keys = item_keys(&moved, &["x".to_owned(), "y".to_owned()]);
+        let keys = text(item_keys(&moved, &["x".to_owned(), "y".to_owned()]));
         assert_eq!(keys[1], "weakness:19506|web-01,web-02");
+    }
+
+    #[test]
+    fn a_poam_id_that_reads_like_a_repeat_keeps_keys_unique() {
+        let with_id = |id: &str| Item {
+            poam_id: Some(id.into()),
+            ..Item::default()
+        };
+        let items = [with_id("V-1"), with_id("V-1"), with_id("V-1#2")];
+        let places = ["a", "b", "c"].map(str::to_owned);
+        let keys = item_keys(&items, &places);
+        let text: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["item:V-1", "item:V-1#2", "item:V-1#2#2"]);
+        let repeated: Vec<bool> = keys.iter().map(ItemKey::is_repeated_poam_id).collect();
+        assert_eq!(repeated, [false, true, false]);
     }
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::cell::CellValue;
 use crate::columns::Field;
 use crate::values::{
-    self, Answer, Level, Milestone, MilestoneChange, Rating, format_changes, format_control,
+    self, Answer, Milestone, MilestoneChange, Rating, RiskRating, format_changes, format_control,
     format_milestones,
 };
 
@@ -76,8 +76,8 @@ pub struct Item {
     pub vendor_dependency: Option<Answer>,
     pub vendor_checkin: Option<NaiveDate>,
     pub vendor_products: Vec<String>,
-    pub original_rating: Option<Level>,
-    pub adjusted_rating: Option<Level>,
+    pub original_rating: Option<RiskRating>,
+    pub adjusted_rating: Option<RiskRating>,
     /// `Yes` or `Pending`; "No" is the absence of a request.
     pub risk_adjustment: Option<Answer>,
     pub false_positive: Option<Answer>,
@@ -101,7 +101,7 @@ pub struct Header {
     pub csp: Option<String>,
     pub system_name: Option<String>,
     /// `low`, `moderate`, `high`.
-    pub impact_level: Option<Level>,
+    pub impact_level: Option<RiskRating>,
     pub poam_date: Option<NaiveDate>,
 }
 
@@ -410,7 +410,7 @@ pub fn read_header_cell(
         HeaderField::Csp => header.csp = Some(single_line(&text_of(cell))),
         HeaderField::SystemName => header.system_name = Some(single_line(&text_of(cell))),
         HeaderField::ImpactLevel => {
-            header.impact_level = Level::from_token(&text_of(cell));
+            header.impact_level = RiskRating::parse(&text_of(cell));
             if header.impact_level.is_none() {
                 complain.push(format!(
                     "{:?} is not an impact level (Low, Moderate, High); kept as written",
