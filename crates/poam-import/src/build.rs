@@ -14,7 +14,7 @@ use poam_model::datatypes::{DateTimeWithTimezone, Token, Uri, Uuid};
 use poam_model::{Document, Facet, Origin, OriginActor, Property, Response, Revision};
 use poam_xlsx::markup;
 use poam_xlsx::record::{Header, Item, SheetKind};
-use poam_xlsx::values::{Level, Milestone, format_date};
+use poam_xlsx::values::{Milestone, format_date};
 
 use crate::finding::{Asset, Cvss, FindingKind, Severity};
 use crate::group::Weakness;
@@ -106,7 +106,7 @@ fn row(w: &Weakness, n: usize, opts: &BuildOptions<'_>) -> Item {
             date: Some(deadline),
             text: opts.plan.clone(),
         }],
-        original_rating: Level::from_token(rating(w.severity).as_str()),
+        original_rating: Some(rating(w.severity)),
         kev: listed.then_some(true),
         kev_due_date: kev_due,
         cves: w.cves.clone(),
@@ -147,7 +147,12 @@ pub fn document(weaknesses: &[Weakness], opts: &BuildOptions<'_>) -> Document {
         .enumerate()
         .map(|(i, w)| row(w, i + 1, opts))
         .collect();
-    let keys: Vec<String> = weaknesses.iter().map(item_key).collect();
+    let names: Vec<String> = weaknesses.iter().map(item_key).collect();
+    // The workbook keys an item by its POAM ID, else its identifiers and assets, else its
+    // place; a scanned weakness is keyed by its scanner, id and package alone (assets change
+    // month to month, POAM IDs come from BASE), given as the "place" of a bare row.
+    let bare = vec![Item::default(); rows.len()];
+    let keys = poam_xlsx::oscal::item_keys(&bare, &names);
     let header = Header {
         poam_date: Some(opts.as_of),
         ..Header::default()
@@ -158,7 +163,7 @@ pub fn document(weaknesses: &[Weakness], opts: &BuildOptions<'_>) -> Document {
     let ns = poam_xlsx::oscal::system_namespace(&header);
     poam.uuid = Uuid::from_name(
         &ns,
-        &format!("document:{}:{}", format_date(opts.as_of), keys.join(",")),
+        &format!("document:{}:{}", format_date(opts.as_of), names.join(",")),
     );
     let date = format_date(opts.as_of);
     for (i, w) in weaknesses.iter().enumerate() {
