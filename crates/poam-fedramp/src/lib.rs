@@ -23,7 +23,9 @@
 //! poam **writes** exactly one form everywhere: `http://fedramp.gov/ns/oscal`
 //! ([`namespace::NS`], [`namespace::FACET_SYSTEM`], [`namespace::IDENTIFIER_TYPE`]), the form
 //! of the FedRAMP Guide and ADR 0011 and one of OSCAL's allowed facet systems, so that a
-//! document poam creates or merges never mixes `http://` and `https://`.
+//! document poam creates never mixes `http://` and `https://`. A merge that adds FedRAMP props
+//! to a document already written in another published form keeps that document's form (so the
+//! merged document does not mix two either).
 //!
 //! # Timeframes
 //!

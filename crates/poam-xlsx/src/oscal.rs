@@ -138,6 +138,20 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(ns: Uuid) -> Self {
+        Self {
+            ns,
+            components: Vec::new(),
+            component_ids: HashMap::new(),
+            inventory: Vec::new(),
+            inventory_ids: HashMap::new(),
+            parties: Vec::new(),
+            party_ids: HashMap::new(),
+            resources: Vec::new(),
+            resource_ids: HashMap::new(),
+        }
+    }
+
     fn id(&self, key: &str) -> Uuid {
         Uuid::from_name(&self.ns, key)
     }
@@ -449,17 +463,7 @@ pub fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
 pub fn build(header: &Header, items: &[Item], keys: &[ItemKey]) -> Document {
     let ns = system_namespace(header);
     let fallback = fallback_date(header, items);
-    let mut shared = Shared {
-        ns: ns.clone(),
-        components: Vec::new(),
-        component_ids: HashMap::new(),
-        inventory: Vec::new(),
-        inventory_ids: HashMap::new(),
-        parties: Vec::new(),
-        party_ids: HashMap::new(),
-        resources: Vec::new(),
-        resource_ids: HashMap::new(),
-    };
+    let mut shared = Shared::new(ns.clone());
 
     let csp_uuid = shared.id("party:cloud-service-provider");
     let pmo_uuid = fedramp_pmo_uuid();
@@ -486,41 +490,8 @@ pub fn build(header: &Header, items: &[Item], keys: &[ItemKey]) -> Document {
         poam_items.push(built.poam_item);
     }
 
-    let mut props = Vec::new();
-    if let Some(level) = header.impact_level {
-        props.push(fr_prop(fr::IMPACT_LEVEL, level.as_str()));
-    }
     let system_name = header.system_name.as_deref().filter(|s| !s.is_empty());
-    let title = match system_name {
-        Some(name) => format!("{name} {TITLE_SUFFIX}"),
-        None => TITLE_SUFFIX.to_owned(),
-    };
-    let date = date_time(fallback);
-    let metadata = Metadata {
-        title: markup::line(&title),
-        published: Some(date.clone()),
-        last_modified: date,
-        version: values::format_date(fallback),
-        oscal_version: OSCAL_VERSION.to_owned(),
-        revisions: Vec::new(),
-        document_ids: Vec::new(),
-        props,
-        links: Vec::new(),
-        roles: vec![
-            role(roles::CLOUD_SERVICE_PROVIDER, "Cloud Service Provider"),
-            role(roles::PREPARED_FOR, "Prepared For"),
-            role(roles::FEDRAMP_PMO, "FedRAMP Program Management Office"),
-        ],
-        locations: Vec::new(),
-        parties: shared.parties,
-        responsible_parties: vec![
-            responsible(roles::CLOUD_SERVICE_PROVIDER, &csp_uuid),
-            responsible(roles::PREPARED_FOR, &csp_uuid),
-            responsible(roles::FEDRAMP_PMO, &pmo_uuid),
-        ],
-        actions: Vec::new(),
-        remarks: None,
-    };
+    let metadata = metadata(header, fallback, shared.parties, &csp_uuid, &pmo_uuid);
 
     let local_definitions = (!shared.components.is_empty() || !shared.inventory.is_empty())
         .then_some(LocalDefinitions {
@@ -557,6 +528,52 @@ pub fn build(header: &Header, items: &[Item], keys: &[ItemKey]) -> Document {
         poam_items,
         back_matter,
     })
+}
+
+/// The document's metadata: title from the system name, dates, impact level, the CSP and
+/// FedRAMP PMO parties and roles.
+fn metadata(
+    header: &Header,
+    fallback: NaiveDate,
+    parties: Vec<Party>,
+    csp_uuid: &Uuid,
+    pmo_uuid: &Uuid,
+) -> Metadata {
+    let mut props = Vec::new();
+    if let Some(level) = header.impact_level {
+        props.push(fr_prop(fr::IMPACT_LEVEL, level.as_str()));
+    }
+    let system_name = header.system_name.as_deref().filter(|s| !s.is_empty());
+    let title = match system_name {
+        Some(name) => format!("{name} {TITLE_SUFFIX}"),
+        None => TITLE_SUFFIX.to_owned(),
+    };
+    let date = date_time(fallback);
+    Metadata {
+        title: markup::line(&title),
+        published: Some(date.clone()),
+        last_modified: date,
+        version: values::format_date(fallback),
+        oscal_version: OSCAL_VERSION.to_owned(),
+        revisions: Vec::new(),
+        document_ids: Vec::new(),
+        props,
+        links: Vec::new(),
+        roles: vec![
+            role(roles::CLOUD_SERVICE_PROVIDER, "Cloud Service Provider"),
+            role(roles::PREPARED_FOR, "Prepared For"),
+            role(roles::FEDRAMP_PMO, "FedRAMP Program Management Office"),
+        ],
+        locations: Vec::new(),
+        parties,
+        responsible_parties: vec![
+            responsible(roles::CLOUD_SERVICE_PROVIDER, csp_uuid),
+            responsible(roles::PREPARED_FOR, csp_uuid),
+            responsible(roles::FEDRAMP_PMO, pmo_uuid),
+        ],
+        actions: Vec::new(),
+        remarks: None,
+    }
 }
 
 /// A FedRAMP package ID written in the system name, e.g. `Acme Cloud (F1234567890)`.
@@ -623,100 +640,134 @@ pub fn change_title(number: Option<u32>, kind: Option<&str>) -> String {
     }
 }
 
-fn build_item(
-    item: &Item,
-    key: &str,
-    shared: &mut Shared,
-    csp: &Uuid,
+/// One workbook row being built into OSCAL: the row, its UUID names and the dates it falls
+/// back to.
+struct RowBuild<'a> {
+    item: &'a Item,
+    /// The item's key text: every UUID of the row is named `{key}/{part}`.
+    key: &'a str,
+    ns: Uuid,
     fallback: NaiveDate,
-) -> BuiltItem {
-    let ns = shared.ns.clone();
-    let id = move |part: &str| Uuid::from_name(&ns, &format!("{key}/{part}"));
-    let poam_uuid = shared.id(key);
-    let risk_uuid = id("risk");
-    let finding_uuid = id("observation/finding");
-    let planned_uuid = id("response/planned");
-    let collected = date_time(item.detection_date.or(item.status_date).unwrap_or(fallback));
-    let title = or_placeholder(
-        item.weakness_name.as_deref().or(item.poam_id.as_deref()),
-        placeholders::UNTITLED,
-    );
-    let description = or_placeholder(
-        item.weakness_description.as_deref(),
-        placeholders::DESCRIPTION,
-    );
+}
 
-    // The finding observation: who found it (tools), where (assets), evidence.
-    let tools: Vec<Uuid> = item
-        .detector_sources
-        .iter()
-        .map(|t| {
-            shared.component(
-                "tool",
-                t,
-                "A weakness detector source named in the POA&M workbook.",
-            )
-        })
-        .collect();
-    let mut finding = observation(
-        finding_uuid.clone(),
-        None,
-        &description,
-        if tools.is_empty() { "UNKNOWN" } else { "TEST" },
-    );
-    finding.types = vec![Token::new("finding")];
-    if !tools.is_empty() {
-        finding.origins = vec![Origin {
-            actors: tools
-                .iter()
-                .map(|t| actor("tool", t.clone(), Vec::new()))
-                .collect(),
-            related_tasks: Vec::new(),
-        }];
+/// A row's milestones and which task each milestone number names (a change entry points at
+/// its milestone's task).
+struct Milestones {
+    tasks: Vec<Task>,
+    by_number: HashMap<u32, Uuid>,
+}
+
+impl RowBuild<'_> {
+    fn id(&self, part: &str) -> Uuid {
+        Uuid::from_name(&self.ns, &format!("{}/{part}", self.key))
     }
-    finding.subjects = item
-        .assets
-        .iter()
-        .map(|a| subject("inventory-item", shared.inventory_item(a)))
-        .collect();
-    finding.relevant_evidence = item
-        .supporting_documents
-        .iter()
-        .map(|line| RelevantEvidence {
-            href: Some(UriReference::new(format!("#{}", shared.evidence(line)))),
-            description: markup::multiline(line),
-            props: Vec::new(),
-            links: Vec::new(),
-            remarks: None,
-        })
-        .collect();
-    finding.collected = collected.clone();
-    let mut observations = vec![finding];
 
-    // Deviations: one observation holding the rationale, typed by the deviations asked for.
-    let deviations: Vec<&str> = [
-        (item.risk_adjustment, observation_types::RISK_ADJUSTMENT),
-        (item.false_positive, observation_types::FALSE_POSITIVE),
-        (
-            item.operational_requirement,
-            observation_types::OPERATIONAL_REQUIREMENT,
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(a, t)| a.map(|_| t))
-    .collect();
-    if let Some(rationale) = item.deviation_rationale.as_deref() {
+    fn title(&self) -> String {
+        let item = self.item;
+        or_placeholder(
+            item.weakness_name.as_deref().or(item.poam_id.as_deref()),
+            placeholders::UNTITLED,
+        )
+    }
+
+    fn description(&self) -> String {
+        or_placeholder(
+            self.item.weakness_description.as_deref(),
+            placeholders::DESCRIPTION,
+        )
+    }
+
+    /// The detector sources as tool components.
+    fn tools(&self, shared: &mut Shared) -> Vec<Uuid> {
+        self.item
+            .detector_sources
+            .iter()
+            .map(|t| {
+                shared.component(
+                    "tool",
+                    t,
+                    "A weakness detector source named in the POA&M workbook.",
+                )
+            })
+            .collect()
+    }
+
+    /// The finding observation: who found it (tools), where (assets), evidence.
+    fn finding(&self, shared: &mut Shared, tools: &[Uuid], description: &str) -> Observation {
+        let item = self.item;
+        let mut finding = observation(
+            self.id("observation/finding"),
+            None,
+            description,
+            if tools.is_empty() { "UNKNOWN" } else { "TEST" },
+        );
+        finding.types = vec![Token::new("finding")];
+        if !tools.is_empty() {
+            finding.origins = vec![Origin {
+                actors: tools
+                    .iter()
+                    .map(|t| actor("tool", t.clone(), Vec::new()))
+                    .collect(),
+                related_tasks: Vec::new(),
+            }];
+        }
+        finding.subjects = item
+            .assets
+            .iter()
+            .map(|a| subject("inventory-item", shared.inventory_item(a)))
+            .collect();
+        finding.relevant_evidence = item
+            .supporting_documents
+            .iter()
+            .map(|line| RelevantEvidence {
+                href: Some(UriReference::new(format!("#{}", shared.evidence(line)))),
+                description: markup::multiline(line),
+                props: Vec::new(),
+                links: Vec::new(),
+                remarks: None,
+            })
+            .collect();
+        let detected = item.detection_date.or(item.status_date);
+        finding.collected = date_time(detected.unwrap_or(self.fallback));
+        finding
+    }
+
+    /// Deviations: one observation holding the rationale, typed by the deviations asked for.
+    fn deviation(&self) -> Option<Observation> {
+        let item = self.item;
+        let rationale = item.deviation_rationale.as_deref()?;
+        let types: Vec<Token> = [
+            (item.risk_adjustment, observation_types::RISK_ADJUSTMENT),
+            (item.false_positive, observation_types::FALSE_POSITIVE),
+            (
+                item.operational_requirement,
+                observation_types::OPERATIONAL_REQUIREMENT,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(a, t)| a.map(|_| Token::new(t)))
+        .collect();
         let mut o = observation(
-            id("observation/deviation"),
+            self.id("observation/deviation"),
             Some(part_titles::DEVIATION),
             rationale,
             "EXAMINE",
         );
-        o.types = deviations.iter().map(|t| Token::new(*t)).collect();
-        o.collected = date_time(item.status_date.or(item.detection_date).unwrap_or(fallback));
-        observations.push(o);
+        o.types = types;
+        o.collected = date_time(
+            item.status_date
+                .or(item.detection_date)
+                .unwrap_or(self.fallback),
+        );
+        Some(o)
     }
-    if item.vendor_dependency.is_some() || !item.vendor_products.is_empty() {
+
+    /// The vendor dependency: an observation whose subjects are the vendor's products.
+    fn vendor_dependency(&self, shared: &mut Shared) -> Option<Observation> {
+        let item = self.item;
+        if item.vendor_dependency.is_none() && item.vendor_products.is_empty() {
+            return None;
+        }
         let description = if item.vendor_products.is_empty() {
             "The fix depends on a vendor.".to_owned()
         } else {
@@ -726,7 +777,7 @@ fn build_item(
             )
         };
         let mut o = observation(
-            id("observation/vendor-dependency"),
+            self.id("observation/vendor-dependency"),
             Some(part_titles::VENDOR_DEPENDENCY),
             &description,
             "EXAMINE",
@@ -736,87 +787,312 @@ fn build_item(
             .vendor_products
             .iter()
             .map(|p| {
-                subject(
-                    "component",
-                    shared.component(
-                        "product",
-                        p,
-                        "A vendor's product a POA&M item's fix depends on.",
-                    ),
-                )
+                let description = "A vendor's product a POA&M item's fix depends on.";
+                subject("component", shared.component("product", p, description))
             })
             .collect();
         o.collected = date_time(
             item.vendor_checkin
                 .or(item.status_date)
                 .or(item.detection_date)
-                .unwrap_or(fallback),
+                .unwrap_or(self.fallback),
         );
-        observations.push(o);
+        Some(o)
     }
 
-    // The risk.
-    let mut props: Vec<Property> = item
-        .controls
-        .iter()
-        .map(|c| fr_prop(fr::IMPACTED_CONTROL_ID, c))
-        .collect();
-    if let Some(a) = item.vendor_dependency {
-        props.push(fr_prop(fr::VENDOR_DEPENDENCY, vendor_value(a)));
-    }
-    for (a, name) in [
-        (item.risk_adjustment, fr::RISK_ADJUSTMENT),
-        (item.false_positive, fr::FALSE_POSITIVE),
-        (item.operational_requirement, fr::OPERATIONAL_REQUIREMENT),
-    ] {
-        if let Some(a) = a {
-            props.push(fr_prop(name, deviation_value(a)));
+    /// The risk's FedRAMP props: controls, deviations, KEV.
+    fn risk_props(&self) -> Vec<Property> {
+        let item = self.item;
+        let mut props: Vec<Property> = item
+            .controls
+            .iter()
+            .map(|c| fr_prop(fr::IMPACTED_CONTROL_ID, c))
+            .collect();
+        if let Some(a) = item.vendor_dependency {
+            props.push(fr_prop(fr::VENDOR_DEPENDENCY, vendor_value(a)));
         }
-    }
-    if let Some(k) = item.kev {
-        props.push(fr_prop(
-            fr::KEV_CATALOG,
-            if k { fr_values::YES } else { fr_values::NO },
-        ));
-    }
-    if let Some(d) = item.kev_due_date {
-        props.push(fr_prop(fr::KEV_DUE_DATE, &values::format_date(d)));
-    }
-
-    let mut facets = Vec::new();
-    for (level, state) in [
-        (item.original_rating, facet_names::INITIAL),
-        (item.adjusted_rating, facet_names::ADJUSTED),
-    ] {
-        if let Some(l) = level {
-            // The workbook states one level. FedRAMP derives risk from likelihood x impact;
-            // the same level for both gives that level back on any symmetric matrix.
-            for name in facet_names::RATINGS {
-                facets.push(facet(name, FACET_SYSTEM, l.as_str(), Some(state)));
+        for (a, name) in [
+            (item.risk_adjustment, fr::RISK_ADJUSTMENT),
+            (item.false_positive, fr::FALSE_POSITIVE),
+            (item.operational_requirement, fr::OPERATIONAL_REQUIREMENT),
+        ] {
+            if let Some(a) = a {
+                props.push(fr_prop(name, deviation_value(a)));
             }
         }
+        if let Some(k) = item.kev {
+            let value = if k { fr_values::YES } else { fr_values::NO };
+            props.push(fr_prop(fr::KEV_CATALOG, value));
+        }
+        if let Some(d) = item.kev_due_date {
+            props.push(fr_prop(fr::KEV_DUE_DATE, &values::format_date(d)));
+        }
+        props
     }
-    for cve in &item.cves {
-        facets.push(facet("cve-id", CVE_SYSTEM, cve, None));
+
+    /// The rating facets (initial and adjusted) and the CVE facets.
+    fn facets(&self) -> Vec<Facet> {
+        let item = self.item;
+        let mut facets = Vec::new();
+        for (level, state) in [
+            (item.original_rating, facet_names::INITIAL),
+            (item.adjusted_rating, facet_names::ADJUSTED),
+        ] {
+            if let Some(l) = level {
+                // The workbook states one level. FedRAMP derives risk from likelihood x
+                // impact; the same level for both gives that level back on any symmetric
+                // matrix.
+                for name in facet_names::RATINGS {
+                    facets.push(facet(name, FACET_SYSTEM, l.as_str(), Some(state)));
+                }
+            }
+        }
+        for cve in &item.cves {
+            facets.push(facet("cve-id", CVE_SYSTEM, cve, None));
+        }
+        facets
     }
-    let source_props: Vec<Property> = item
-        .source_ids
-        .iter()
-        .map(|s| {
-            let name = if is_cve(s) {
-                fr::VULNERABILITY_ID
+
+    /// The scanner's identifiers, as tool-actor props.
+    fn source_props(&self) -> Vec<Property> {
+        self.item
+            .source_ids
+            .iter()
+            .map(|s| {
+                let name = if is_cve(s) {
+                    fr::VULNERABILITY_ID
+                } else {
+                    fr::PLUGIN_ID
+                };
+                fr_prop(name, &s.split_whitespace().collect::<Vec<_>>().join(" "))
+            })
+            .collect()
+    }
+
+    fn mitigating_factors(&self) -> Vec<MitigatingFactor> {
+        let item = self.item;
+        match (item.risk_adjustment, item.deviation_rationale.as_deref()) {
+            (Some(_), Some(rationale)) => vec![MitigatingFactor {
+                uuid: self.id("mitigating-factor"),
+                implementation_uuid: None,
+                description: markup::multiline(rationale),
+                props: Vec::new(),
+                links: Vec::new(),
+                subjects: Vec::new(),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    fn milestones(&self) -> Milestones {
+        let mut by_number: HashMap<u32, Uuid> = HashMap::new();
+        let tasks = self
+            .item
+            .milestones
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let n = m.number.unwrap_or(i as u32 + 1);
+                let task_key = if by_number.contains_key(&n) {
+                    format!("milestone/{n}#{i}")
+                } else {
+                    format!("milestone/{n}")
+                };
+                let uuid = self.id(&task_key);
+                by_number.entry(n).or_insert_with(|| uuid.clone());
+                milestone_task(uuid, n, m)
+            })
+            .collect();
+        Milestones { tasks, by_number }
+    }
+
+    /// The CSP's plan: point of contact, resources, milestones.
+    fn planned_response(&self, shared: &mut Shared, tasks: Vec<Task>) -> Response {
+        let item = self.item;
+        let contacts: Vec<OriginActor> = item
+            .points_of_contact
+            .iter()
+            .map(|p| actor("party", shared.person(p), Vec::new()))
+            .collect();
+        Response {
+            uuid: self.id("response/planned"),
+            lifecycle: Token::new("planned"),
+            title: markup::line(part_titles::PLANNED_RESPONSE),
+            description: markup::multiline(&or_placeholder(
+                item.remediation_plan.as_deref(),
+                placeholders::REMEDIATION_PLAN,
+            )),
+            props: Vec::new(),
+            links: Vec::new(),
+            origins: if contacts.is_empty() {
+                Vec::new()
             } else {
-                fr::PLUGIN_ID
-            };
-            fr_prop(name, &s.split_whitespace().collect::<Vec<_>>().join(" "))
-        })
-        .collect();
-    let mut characterizations = Vec::new();
+                vec![Origin {
+                    actors: contacts,
+                    related_tasks: Vec::new(),
+                }]
+            },
+            required_assets: item
+                .resources_required
+                .iter()
+                .map(|r| RequiredAsset {
+                    uuid: self.id("required-asset"),
+                    subjects: Vec::new(),
+                    title: Some(markup::line(part_titles::REQUIRED_ASSET)),
+                    description: markup::multiline(r),
+                    props: Vec::new(),
+                    links: Vec::new(),
+                    remarks: None,
+                })
+                .collect(),
+            tasks,
+            remarks: None,
+        }
+    }
+
+    /// The risk log: milestone changes, the vendor check-in, the status date or closure.
+    fn risk_log(&self, planned: &Uuid, milestones: &HashMap<u32, Uuid>) -> Vec<Entry> {
+        let item = self.item;
+        let status_or_fallback = item.status_date.unwrap_or(self.fallback);
+        let mut entries = self.change_entries(planned, milestones, status_or_fallback);
+        if let Some(d) = item.vendor_checkin {
+            let id = self.id("log/vendor-check-in");
+            let mut e = entry(id, titles::VENDOR_CHECK_IN, None, d);
+            e.props = vec![
+                prop("type", None, entry_types::VENDOR_CHECK_IN),
+                fr_prop(fr::VENDOR_DEPENDENCY, fr_values::VENDOR_CHECK_IN),
+            ];
+            entries.push(e);
+        }
+        if item.sheet == SheetKind::Closed {
+            let id = self.id("log/closed");
+            let mut e = entry(id, titles::RISK_CLOSED, None, status_or_fallback);
+            e.props = vec![prop("type", None, entry_types::CLOSED)];
+            e.status_change = Some(Token::new("closed"));
+            entries.push(e);
+        } else if let Some(d) = item.status_date {
+            let mut e = entry(self.id("log/status"), titles::STATUS_UPDATE, None, d);
+            e.props = vec![prop("type", None, entry_types::STATUS_UPDATE)];
+            entries.push(e);
+        }
+        entries
+    }
+
+    /// One entry per milestone change, linked to its milestone's task when it names one.
+    fn change_entries(
+        &self,
+        planned: &Uuid,
+        milestones: &HashMap<u32, Uuid>,
+        undated: NaiveDate,
+    ) -> Vec<Entry> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        self.item
+            .changes
+            .iter()
+            .map(|c| {
+                let base = format!(
+                    "log/change/{}/{}/{}",
+                    c.number.map(|n| n.to_string()).unwrap_or_default(),
+                    c.kind.as_deref().unwrap_or_default(),
+                    c.date.map(values::format_date).unwrap_or_default()
+                );
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let key = if *n == 1 { base } else { format!("{base}#{n}") };
+                let mut e = entry(
+                    self.id(&key),
+                    &change_title(c.number, c.kind.as_deref()),
+                    Some(&c.text),
+                    c.date.unwrap_or(undated),
+                );
+                if let Some(task) = c.number.and_then(|n| milestones.get(&n)) {
+                    e.related_responses = vec![related_task(planned, task)];
+                }
+                e
+            })
+            .collect()
+    }
+
+    /// The poam-item's props, with the columns the Guide does not map.
+    fn item_props(&self) -> Vec<Property> {
+        let item = self.item;
+        let mut props = Vec::new();
+        if let Some(id) = item.poam_id.as_deref().filter(|s| !s.is_empty()) {
+            props.push(fr_prop(fr::POAM_ID, id));
+        }
+        if item.sheet == SheetKind::ConfigurationFindings {
+            props.push(fr_prop(fr::CONFIGURATION_FINDING, fr_values::YES));
+        }
+        if let Some(a) = item.auto_approve.as_deref().filter(|s| !s.is_empty()) {
+            props.push(fr_prop(fr::AUTO_APPROVE, a));
+        }
+        for s in &item.services {
+            props.push(fr_prop(fr::SERVICE_NAME, s));
+        }
+        for (header, text) in &item.extras {
+            let mut p = fr_prop(UNMAPPED_COLUMN, header);
+            p.remarks = Some(markup::multiline(text));
+            props.push(p);
+        }
+        props
+    }
+}
+
+fn milestone_task(uuid: Uuid, number: u32, m: &values::Milestone) -> Task {
+    Task {
+        uuid,
+        r#type: Token::new("milestone"),
+        title: markup::line(&format!("Milestone {number}")),
+        description: (!m.text.is_empty()).then(|| markup::multiline(&m.text)),
+        props: Vec::new(),
+        links: Vec::new(),
+        timing: m.date.map(|d| Timing {
+            on_date: Some(OnDate {
+                date: date_time(d),
+                remarks: None,
+            }),
+            within_date_range: None,
+            at_frequency: None,
+        }),
+        dependencies: Vec::new(),
+        tasks: Vec::new(),
+        associated_activities: Vec::new(),
+        subjects: Vec::new(),
+        responsible_roles: Vec::new(),
+        remarks: None,
+    }
+}
+
+fn related_task(response: &Uuid, task: &Uuid) -> RelatedResponse {
+    RelatedResponse {
+        response_uuid: response.clone(),
+        props: Vec::new(),
+        links: Vec::new(),
+        related_tasks: vec![RelatedTask {
+            task_uuid: task.clone(),
+            props: Vec::new(),
+            links: Vec::new(),
+            responsible_parties: Vec::new(),
+            subjects: Vec::new(),
+            identified_subject: None,
+            remarks: None,
+        }],
+        remarks: None,
+    }
+}
+
+/// The risk's characterizations: one holding the facets, its origin the tools and the CSP,
+/// the scanner's identifiers on the first tool. With no facet there is no characterization;
+/// the identifiers then stay on the finding's tool actor (or a CSP actor).
+fn characterizations(
+    facets: Vec<Facet>,
+    source_props: Vec<Property>,
+    tools: &[Uuid],
+    csp: &Uuid,
+    finding: &mut Observation,
+) -> Vec<Characterization> {
     if facets.is_empty() {
-        // With no facet there is no characterization; the scanner's identifiers then stay
-        // on the finding's tool actor.
         if !source_props.is_empty() {
-            let finding = &mut observations[0];
             match finding
                 .origins
                 .first_mut()
@@ -831,221 +1107,75 @@ fn build_item(
                 }
             }
         }
-    } else {
-        let mut actors: Vec<OriginActor> = tools
-            .iter()
-            .map(|t| actor("tool", t.clone(), Vec::new()))
-            .collect();
-        actors.push(actor("party", csp.clone(), Vec::new()));
-        actors[0].props = source_props;
-        characterizations.push(Characterization {
-            props: Vec::new(),
-            links: Vec::new(),
-            origin: Origin {
-                actors,
-                related_tasks: Vec::new(),
-            },
-            facets,
-        });
+        return Vec::new();
     }
-
-    let mitigating_factors = match (item.risk_adjustment, item.deviation_rationale.as_deref()) {
-        (Some(_), Some(rationale)) => vec![MitigatingFactor {
-            uuid: id("mitigating-factor"),
-            implementation_uuid: None,
-            description: markup::multiline(rationale),
-            props: Vec::new(),
-            links: Vec::new(),
-            subjects: Vec::new(),
-        }],
-        _ => Vec::new(),
-    };
-
-    // The CSP's plan: point of contact, resources, milestones.
-    let mut task_numbers: HashMap<u32, Uuid> = HashMap::new();
-    let tasks: Vec<Task> = item
-        .milestones
+    let mut actors: Vec<OriginActor> = tools
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let n = m.number.unwrap_or(i as u32 + 1);
-            let task_key = if task_numbers.contains_key(&n) {
-                format!("milestone/{n}#{i}")
-            } else {
-                format!("milestone/{n}")
-            };
-            let uuid = id(&task_key);
-            task_numbers.entry(n).or_insert_with(|| uuid.clone());
-            Task {
-                uuid,
-                r#type: Token::new("milestone"),
-                title: markup::line(&format!("Milestone {n}")),
-                description: (!m.text.is_empty()).then(|| markup::multiline(&m.text)),
-                props: Vec::new(),
-                links: Vec::new(),
-                timing: m.date.map(|d| Timing {
-                    on_date: Some(OnDate {
-                        date: date_time(d),
-                        remarks: None,
-                    }),
-                    within_date_range: None,
-                    at_frequency: None,
-                }),
-                dependencies: Vec::new(),
-                tasks: Vec::new(),
-                associated_activities: Vec::new(),
-                subjects: Vec::new(),
-                responsible_roles: Vec::new(),
-                remarks: None,
-            }
-        })
+        .map(|t| actor("tool", t.clone(), Vec::new()))
         .collect();
-    let contacts: Vec<OriginActor> = item
-        .points_of_contact
-        .iter()
-        .map(|p| actor("party", shared.person(p), Vec::new()))
-        .collect();
-    let planned = Response {
-        uuid: planned_uuid.clone(),
-        lifecycle: Token::new("planned"),
-        title: markup::line(part_titles::PLANNED_RESPONSE),
-        description: markup::multiline(&or_placeholder(
-            item.remediation_plan.as_deref(),
-            placeholders::REMEDIATION_PLAN,
-        )),
+    actors.push(actor("party", csp.clone(), Vec::new()));
+    actors[0].props = source_props;
+    vec![Characterization {
         props: Vec::new(),
         links: Vec::new(),
-        origins: if contacts.is_empty() {
-            Vec::new()
-        } else {
-            vec![Origin {
-                actors: contacts,
-                related_tasks: Vec::new(),
-            }]
+        origin: Origin {
+            actors,
+            related_tasks: Vec::new(),
         },
-        required_assets: item
-            .resources_required
-            .iter()
-            .map(|r| RequiredAsset {
-                uuid: id("required-asset"),
-                subjects: Vec::new(),
-                title: Some(markup::line(part_titles::REQUIRED_ASSET)),
-                description: markup::multiline(r),
-                props: Vec::new(),
-                links: Vec::new(),
-                remarks: None,
-            })
-            .collect(),
-        tasks,
-        remarks: None,
+        facets,
+    }]
+}
+
+fn build_item(
+    item: &Item,
+    key: &str,
+    shared: &mut Shared,
+    csp: &Uuid,
+    fallback: NaiveDate,
+) -> BuiltItem {
+    let row = RowBuild {
+        item,
+        key,
+        ns: shared.ns.clone(),
+        fallback,
     };
+    let title = row.title();
+    let description = row.description();
+    let tools = row.tools(shared);
+    let mut finding = row.finding(shared, &tools, &description);
+    let characterizations =
+        characterizations(row.facets(), row.source_props(), &tools, csp, &mut finding);
+    let mut observations = vec![finding];
+    observations.extend(row.deviation());
+    observations.extend(row.vendor_dependency(shared));
 
-    // The risk log: milestone changes, the vendor check-in, the status date or closure.
-    let status_or_fallback = item.status_date.unwrap_or(fallback);
-    let mut entries = Vec::new();
-    let mut change_keys: HashMap<String, usize> = HashMap::new();
-    for c in &item.changes {
-        let base = format!(
-            "log/change/{}/{}/{}",
-            c.number.map(|n| n.to_string()).unwrap_or_default(),
-            c.kind.as_deref().unwrap_or_default(),
-            c.date.map(values::format_date).unwrap_or_default()
-        );
-        let n = change_keys.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let key = if *n == 1 { base } else { format!("{base}#{n}") };
-        let mut e = entry(
-            id(&key),
-            &change_title(c.number, c.kind.as_deref()),
-            Some(&c.text),
-            c.date.unwrap_or(status_or_fallback),
-        );
-        if let Some(task) = c.number.and_then(|n| task_numbers.get(&n)) {
-            e.related_responses = vec![RelatedResponse {
-                response_uuid: planned_uuid.clone(),
-                props: Vec::new(),
-                links: Vec::new(),
-                related_tasks: vec![RelatedTask {
-                    task_uuid: task.clone(),
-                    props: Vec::new(),
-                    links: Vec::new(),
-                    responsible_parties: Vec::new(),
-                    subjects: Vec::new(),
-                    identified_subject: None,
-                    remarks: None,
-                }],
-                remarks: None,
-            }];
-        }
-        entries.push(e);
-    }
-    if let Some(d) = item.vendor_checkin {
-        let mut e = entry(id("log/vendor-check-in"), titles::VENDOR_CHECK_IN, None, d);
-        e.props = vec![
-            prop("type", None, entry_types::VENDOR_CHECK_IN),
-            fr_prop(fr::VENDOR_DEPENDENCY, fr_values::VENDOR_CHECK_IN),
-        ];
-        entries.push(e);
-    }
+    let milestones = row.milestones();
+    let planned = row.planned_response(shared, milestones.tasks);
+    let entries = row.risk_log(&planned.uuid, &milestones.by_number);
+    let risk_uuid = row.id("risk");
     let closed = item.sheet == SheetKind::Closed;
-    if closed {
-        let mut e = entry(
-            id("log/closed"),
-            titles::RISK_CLOSED,
-            None,
-            status_or_fallback,
-        );
-        e.props = vec![prop("type", None, entry_types::CLOSED)];
-        e.status_change = Some(Token::new("closed"));
-        entries.push(e);
-    } else if let Some(d) = item.status_date {
-        let mut e = entry(id("log/status"), titles::STATUS_UPDATE, None, d);
-        e.props = vec![prop("type", None, entry_types::STATUS_UPDATE)];
-        entries.push(e);
-    }
-
     let risk = Risk {
         uuid: risk_uuid.clone(),
         title: markup::line(&title),
         description: markup::multiline(&description),
         statement: markup::multiline(placeholders::STATEMENT),
-        props,
+        props: row.risk_props(),
         links: Vec::new(),
         status: Token::new(if closed { "closed" } else { "open" }),
         origins: Vec::new(),
         threat_ids: Vec::new(),
         characterizations,
-        mitigating_factors,
+        mitigating_factors: row.mitigating_factors(),
         deadline: item.completion_date.map(date_time),
         remediations: vec![planned],
         risk_log: (!entries.is_empty()).then_some(RiskLog { entries }),
         related_observations: Vec::new(),
     };
-
-    // The poam-item, with the columns the Guide does not map.
-    let mut item_props = Vec::new();
-    if let Some(id) = item.poam_id.as_deref().filter(|s| !s.is_empty()) {
-        item_props.push(fr_prop(fr::POAM_ID, id));
-    }
-    if item.sheet == SheetKind::ConfigurationFindings {
-        item_props.push(fr_prop(fr::CONFIGURATION_FINDING, fr_values::YES));
-    }
-    if let Some(a) = item.auto_approve.as_deref().filter(|s| !s.is_empty()) {
-        item_props.push(fr_prop(fr::AUTO_APPROVE, a));
-    }
-    for s in &item.services {
-        item_props.push(fr_prop(fr::SERVICE_NAME, s));
-    }
-    for (header, text) in &item.extras {
-        let mut p = fr_prop(UNMAPPED_COLUMN, header);
-        p.remarks = Some(markup::multiline(text));
-        item_props.push(p);
-    }
     let poam_item = PoamItem {
-        uuid: Some(poam_uuid),
+        uuid: Some(shared.id(key)),
         title: markup::line(&title),
         description: markup::multiline(&description),
-        props: item_props,
+        props: row.item_props(),
         links: Vec::new(),
         origins: Vec::new(),
         related_findings: Vec::new(),
