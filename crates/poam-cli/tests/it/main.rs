@@ -7,6 +7,7 @@ mod browser;
 mod convert;
 mod convert_many;
 mod cycles;
+mod import;
 mod report;
 mod support;
 mod validate;
