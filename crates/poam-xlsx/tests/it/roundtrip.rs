@@ -7,7 +7,7 @@
 //! - the same workbook imports to the same bytes, and shared items keep their UUIDs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 
@@ -610,4 +610,36 @@ fn the_projects_own_poams_go_through_a_workbook_and_back() {
         assert_cells_come_back(&first.bytes, &second.bytes);
         assert_valid(&again);
     }
+}
+
+/// A POAM ID may contain `#`: only a repeated ID is a duplicate, and the repeat of an ID
+/// never takes the UUIDs of an item whose own ID looks like a numbered repeat (`V-1#2`).
+#[test]
+fn a_poam_id_with_a_hash_is_not_a_duplicate() {
+    let book = template_workbook(
+        Layout::V2024,
+        &[tidy_item("V-1#2"), tidy_item("V-3")],
+        &[],
+        &[],
+    );
+    let (_, warnings) = import_ok(&book);
+    let duplicates: Vec<&Warning> = warnings
+        .iter()
+        .filter(|w| w.code == "duplicate-poam-id")
+        .collect();
+    assert!(duplicates.is_empty(), "{duplicates:?}");
+
+    let book = template_workbook(
+        Layout::V2024,
+        &[tidy_item("V-1#2"), tidy_item("V-1"), tidy_item("V-1")],
+        &[],
+        &[],
+    );
+    let (doc, warnings) = import_ok(&book);
+    let duplicates = warnings
+        .iter()
+        .filter(|w| w.code == "duplicate-poam-id")
+        .count();
+    assert_eq!(duplicates, 1, "{warnings:?}");
+    assert_references_resolve(&doc);
 }
