@@ -22,7 +22,7 @@ pub mod compare;
 mod error;
 mod extract;
 pub mod guard;
-mod markup;
+pub mod markup;
 pub mod oscal;
 pub mod read;
 pub mod record;
