@@ -353,7 +353,7 @@ fn read_sheet(
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<RawSheet>, ImportErrorKind> {
     let range = &table.range;
-    let (height, width) = range.get_size();
+    let height = range.height();
     if range.used_cells().next().is_none() {
         warnings.push(Warning::new(
             "empty-sheet",
