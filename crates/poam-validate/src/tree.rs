@@ -54,16 +54,9 @@ pub fn pointer(segs: &[Seg]) -> String {
 }
 
 /// FedRAMP published both `http://` and `https://` forms of its namespace and facet system;
-/// comparisons treat them as one.
-pub fn canonical_uri(s: &str) -> Cow<'_, str> {
-    match s.strip_prefix("https://fedramp.gov") {
-        Some(rest) => Cow::Owned(format!("http://fedramp.gov{rest}")),
-        None => Cow::Borrowed(s),
-    }
-}
-
+/// comparisons treat them as one (poam-fedramp's namespace policy).
 fn same_value(a: &str, b: &str) -> bool {
-    a == b || (a.contains("fedramp.gov") && canonical_uri(a) == canonical_uri(b))
+    poam_fedramp::namespace::same_uri(a, b)
 }
 
 /// What the pass is told.
