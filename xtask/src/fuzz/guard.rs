@@ -3,8 +3,9 @@
 //!
 //! The limit is on the process's CPU time (read from `/proc/self/stat`), not wall time: the
 //! machines this runs on are shared, and a busy neighbour must not turn a slow-but-fine input
-//! into a "hang". A wall-clock limit of ten times as much catches an input that blocks
-//! without computing. A thread that is still running at its limit cannot be stopped from
+//! into a "hang". A wall-clock limit of sixty times as much catches an input that blocks
+//! without computing (a neighbour can leave a process a few percent of a core, so less
+//! would report slow-but-fine inputs on a busy machine). A thread that is still running at its limit cannot be stopped from
 //! outside; the worker reports the hang and exits (`worker.rs`).
 
 use std::panic::{self, AssertUnwindSafe};
@@ -36,11 +37,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// `limit` of CPU time, and ten times that of wall time.
+    /// `limit` of CPU time, and sixty times that of wall time.
     pub fn cpu(limit: Duration) -> Self {
         Self {
             cpu: process_cpu_time().map(|_| limit),
-            wall: limit * 10,
+            wall: limit * 60,
         }
     }
 
