@@ -127,10 +127,16 @@ impl Check<'_> {
         }
         for (i, r) in resources.iter().enumerate() {
             let at = format!("{ROOT}/back-matter/resources/{i}");
-            if typed(r, "no-oscal-ssp") {
+            // At the value itself: the same place FedRAMP's allowed-values list (which lacks
+            // this sanctioned value) would name, so that the two are one finding.
+            if let Some(j) = r
+                .props
+                .iter()
+                .position(|x| x.name.as_str() == "type" && x.value == "no-oscal-ssp")
+            {
                 self.push(
                     &rules::FR_NO_OSCAL_SSP,
-                    at.clone(),
+                    format!("{at}/props/{j}/value"),
                     "the POA&M declares that the system has no OSCAL SSP (`no-oscal-ssp`)".into(),
                 );
             }
