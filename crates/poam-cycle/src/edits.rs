@@ -9,7 +9,6 @@ use poam_model::{
     Response, Risk, RiskLog, Task,
 };
 
-use crate::fedramp;
 use crate::item::{PartKind, Parts, uuid_key, uuid_key_ref};
 use crate::members::{
     FINDING_MEMBERS, ITEM_MEMBERS, Member, OBSERVATION_MEMBERS, RESPONSE_MEMBERS, RISK_MEMBERS,
@@ -64,7 +63,7 @@ impl PropKey {
     pub fn of(p: &Property) -> Self {
         let ns = match p.ns.as_deref() {
             None => String::new(),
-            Some(n) if fedramp::is_fedramp_ns(Some(n)) => "fedramp".to_owned(),
+            Some(n) if poam_fedramp::namespace::is_fedramp_ns(n) => "fedramp".to_owned(),
             Some(n) => n.to_owned(),
         };
         Self {
@@ -78,7 +77,7 @@ impl PropKey {
     }
 
     pub fn is_deviation(&self) -> bool {
-        self.ns == "fedramp" && fedramp::DEVIATION_PROPS.contains(&self.name.as_str())
+        self.ns == "fedramp" && poam_fedramp::props::DEVIATIONS.contains(&self.name.as_str())
     }
 }
 

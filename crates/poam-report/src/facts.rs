@@ -200,7 +200,7 @@ impl Facts {
         let weakness = risks
             .first()
             .map(|r| r.title.to_markdown())
-            .filter(|t| !t.trim().is_empty() && !fedramp::is_placeholder(t))
+            .filter(|t| !t.trim().is_empty() && !poam_fedramp::placeholders::is_placeholder(t))
             .unwrap_or_else(|| parts.item.title.to_markdown());
         let (original, adjusted) = ratings(&risks);
         let deviations: Vec<(DeviationKind, String)> = DeviationKind::ALL
@@ -266,7 +266,8 @@ impl Facts {
                 .flat_map(|r| r.props.iter())
                 .filter(|p| {
                     p.name == props::IMPACTED_CONTROL_ID
-                        && (p.ns.is_none() || fedramp::is_fedramp_ns(p.ns.as_deref()))
+                        && (p.ns.is_none()
+                            || poam_fedramp::namespace::is_fedramp_prop_ns(p.ns.as_deref()))
                 })
                 .map(|p| p.value.trim().to_ascii_lowercase())
                 .filter(|v| !v.is_empty())

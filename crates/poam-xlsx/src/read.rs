@@ -257,88 +257,19 @@ fn read_sheet(
         return Err(ImportErrorKind::NoHeaderRow(name.to_owned()));
     };
     let abs_row = |r: usize| table.rows[r];
-    let abs_col = |c: usize| table.cols[c];
 
-    let mut columns: Vec<Option<u32>> = vec![None; crate::columns::COLUMNS.len()];
-    let mut extras = Vec::new();
-    let mut rel_columns: Vec<(usize, Option<Field>)> = Vec::new();
-    for c in 0..width {
-        let Some(text) = text_at(range, header, c) else {
-            // A column without a header that holds data is still kept.
-            let used = (header + 1..height).any(|r| {
-                range
-                    .get((r, c))
-                    .is_some_and(|d| cell_value(d, CellKind::Text).is_some())
-            });
-            if used {
-                let label = format!("Column {}", crate::columns::column_letters(abs_col(c)));
-                warnings.push(Warning::new(
-                    "unknown-column",
-                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
-                    format!(
-                        "a column without a header holds data; its values are kept as {label:?}"
-                    ),
-                ));
-                extras.push((abs_col(c), label));
-                rel_columns.push((c, None));
-            }
-            continue;
-        };
-        match field_for_header(&text) {
-            Some(f) if columns[f as usize].is_none() => {
-                columns[f as usize] = Some(abs_col(c));
-                rel_columns.push((c, Some(f)));
-            }
-            known => {
-                let header_text = crate::cell::normalize_text(&text).replace('\n', " ");
-                let why = if known.is_some() {
-                    "repeats a column already read"
-                } else {
-                    "is not a FedRAMP POA&M column"
-                };
-                warnings.push(Warning::new(
-                    "unknown-column",
-                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
-                    format!("header {header_text:?} {why}; its values are kept on each item (prop unmapped-column)"),
-                ));
-                extras.push((abs_col(c), header_text));
-                rel_columns.push((c, None));
-            }
-        }
-    }
-
+    let ColumnMap {
+        columns,
+        extras,
+        by_position,
+    } = map_columns(table, header, name, warnings);
     let header_cells = read_header_block(table, header, name);
 
     let mut rows = Vec::new();
     let mut preamble = true;
     for r in header + 1..height {
-        let mut cells: Vec<Option<CellValue>> = vec![None; crate::columns::COLUMNS.len()];
-        let mut extra_cells: Vec<Option<CellValue>> = Vec::with_capacity(extras.len());
-        let mut any = false;
-        for &(c, field) in &rel_columns {
-            let data = range.get((r, c)).unwrap_or(&Data::Empty);
-            let kind = field.map_or(CellKind::Text, |f| column(f).kind);
-            let v = cell_value(data, kind);
-            any |= v.is_some();
-            if let Data::Error(e) = data {
-                warnings.push(Warning::new(
-                    "cell-error",
-                    Some(CellRef::new(name, abs_row(r), abs_col(c))),
-                    format!("the cell holds the error {e}; kept as text"),
-                ));
-            }
-            match field {
-                Some(f) => cells[f as usize] = v,
-                None => extra_cells.push(v),
-            }
-        }
-        if !any {
+        let Some(row) = read_row(table, r, &by_position, extras.len(), name, warnings) else {
             continue;
-        }
-        let row = RawRow {
-            row: abs_row(r),
-            cells,
-            extras: extra_cells,
         };
         if preamble {
             match preamble_kind(&row) {
@@ -365,6 +296,115 @@ fn read_sheet(
         header_cells,
         rows,
     }))
+}
+
+/// Where a sheet's columns are: each known field's column, the unknown columns kept (column
+/// index, header text), and for each used position of the table, its field (`None` for an
+/// unknown column, read into `extras`).
+struct ColumnMap {
+    columns: Vec<Option<u32>>,
+    extras: Vec<(u32, String)>,
+    by_position: Vec<(usize, Option<Field>)>,
+}
+
+/// Maps the header row's texts to fields; a header not known, repeated or missing over data
+/// is an unknown column whose values are kept.
+fn map_columns(table: &Table, header: usize, name: &str, warnings: &mut Vec<Warning>) -> ColumnMap {
+    let range = &table.range;
+    let (height, width) = range.get_size();
+    let abs_row = |r: usize| table.rows[r];
+    let abs_col = |c: usize| table.cols[c];
+    let mut columns: Vec<Option<u32>> = vec![None; crate::columns::COLUMNS.len()];
+    let mut extras = Vec::new();
+    let mut by_position: Vec<(usize, Option<Field>)> = Vec::new();
+    for c in 0..width {
+        let Some(text) = text_at(range, header, c) else {
+            // A column without a header that holds data is still kept.
+            let used = (header + 1..height).any(|r| {
+                range
+                    .get((r, c))
+                    .is_some_and(|d| cell_value(d, CellKind::Text).is_some())
+            });
+            if used {
+                let label = format!("Column {}", crate::columns::column_letters(abs_col(c)));
+                warnings.push(Warning::new(
+                    "unknown-column",
+                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
+                    format!(
+                        "a column without a header holds data; its values are kept as {label:?}"
+                    ),
+                ));
+                extras.push((abs_col(c), label));
+                by_position.push((c, None));
+            }
+            continue;
+        };
+        match field_for_header(&text) {
+            Some(f) if columns[f as usize].is_none() => {
+                columns[f as usize] = Some(abs_col(c));
+                by_position.push((c, Some(f)));
+            }
+            known => {
+                let header_text = crate::cell::normalize_text(&text).replace('\n', " ");
+                let why = if known.is_some() {
+                    "repeats a column already read"
+                } else {
+                    "is not a FedRAMP POA&M column"
+                };
+                warnings.push(Warning::new(
+                    "unknown-column",
+                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
+                    format!("header {header_text:?} {why}; its values are kept on each item (prop unmapped-column)"),
+                ));
+                extras.push((abs_col(c), header_text));
+                by_position.push((c, None));
+            }
+        }
+    }
+    ColumnMap {
+        columns,
+        extras,
+        by_position,
+    }
+}
+
+/// One data row of the table, or `None` when it is empty.
+fn read_row(
+    table: &Table,
+    r: usize,
+    by_position: &[(usize, Option<Field>)],
+    extras: usize,
+    name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<RawRow> {
+    let range = &table.range;
+    let abs_row = |r: usize| table.rows[r];
+    let abs_col = |c: usize| table.cols[c];
+    let mut cells: Vec<Option<CellValue>> = vec![None; crate::columns::COLUMNS.len()];
+    let mut extra_cells: Vec<Option<CellValue>> = Vec::with_capacity(extras);
+    let mut any = false;
+    for &(c, field) in by_position {
+        let data = range.get((r, c)).unwrap_or(&Data::Empty);
+        let kind = field.map_or(CellKind::Text, |f| column(f).kind);
+        let v = cell_value(data, kind);
+        any |= v.is_some();
+        if let Data::Error(e) = data {
+            warnings.push(Warning::new(
+                "cell-error",
+                Some(CellRef::new(name, abs_row(r), abs_col(c))),
+                format!("the cell holds the error {e}; kept as text"),
+            ));
+        }
+        match field {
+            Some(f) => cells[f as usize] = v,
+            None => extra_cells.push(v),
+        }
+    }
+    any.then(|| RawRow {
+        row: abs_row(r),
+        cells,
+        extras: extra_cells,
+    })
 }
 
 enum Preamble {

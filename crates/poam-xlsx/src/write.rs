@@ -208,8 +208,35 @@ fn write_sheet(
     book: &Book<'_>,
     f: &Formats,
 ) -> Result<(), ExportError> {
-    let name = kind.name();
-    // Header block.
+    write_header_block(ws, kind.name(), book, f)?;
+    write_column_headers(ws, extra_headers, f)?;
+
+    // The Open sheet explains its columns, as the template does.
+    let mut first = HEADER_ROW + 1;
+    if kind == SheetKind::Open {
+        for c in &COLUMNS {
+            let col = c.field as u16;
+            ws.write_string_with_format(first, col, c.description, &f.description)?;
+            ws.write_string_with_format(first + 1, col, c.hint, &f.hint)?;
+        }
+        first += 2;
+    }
+
+    let last_data = first + rows.len() as u32;
+    if last_data >= 1_048_576 {
+        return Err(ExportError::TooManyRows);
+    }
+    write_rows(ws, kind.name(), rows, first, f)?;
+    add_validations(ws, first, last_data)
+}
+
+/// The header block (rows 1-3): title, labels, values, with the template's checks.
+fn write_header_block(
+    ws: &mut Worksheet,
+    name: &str,
+    book: &Book<'_>,
+    f: &Formats,
+) -> Result<(), ExportError> {
     ws.merge_range(0, 0, 0, 4, TITLE, &f.title)?;
     ws.set_row_height(0, 24)?;
     for (i, field) in HeaderField::ALL.iter().enumerate() {
@@ -258,8 +285,15 @@ fn write_sheet(
                 .show_error_message(false),
         )?;
     }
+    Ok(())
+}
 
-    // Column headers and widths.
+/// The column headers and widths, poam's known columns then the unknown ones kept.
+fn write_column_headers(
+    ws: &mut Worksheet,
+    extra_headers: &[String],
+    f: &Formats,
+) -> Result<(), ExportError> {
     for c in &COLUMNS {
         let col = c.field as u16;
         ws.set_column_width(col, c.width)?;
@@ -272,22 +306,17 @@ fn write_sheet(
     }
     ws.set_row_height(HEADER_ROW, 40)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    Ok(())
+}
 
-    // The Open sheet explains its columns, as the template does.
-    let mut first = HEADER_ROW + 1;
-    if kind == SheetKind::Open {
-        for c in &COLUMNS {
-            let col = c.field as u16;
-            ws.write_string_with_format(first, col, c.description, &f.description)?;
-            ws.write_string_with_format(first + 1, col, c.hint, &f.hint)?;
-        }
-        first += 2;
-    }
-
-    let last_data = first + rows.len() as u32;
-    if last_data >= 1_048_576 {
-        return Err(ExportError::TooManyRows);
-    }
+/// The item rows, from sheet row `first`.
+fn write_rows(
+    ws: &mut Worksheet,
+    name: &str,
+    rows: &[Row],
+    first: u32,
+    f: &Formats,
+) -> Result<(), ExportError> {
     for (i, row) in rows.iter().enumerate() {
         let r = first + i as u32;
         for (field_index, value) in row.cells.iter().enumerate() {
@@ -316,8 +345,11 @@ fn write_sheet(
             }
         }
     }
+    Ok(())
+}
 
-    // Dropdowns and date checks on the data rows, warning only (as in the template).
+/// Dropdowns and date checks on the data rows, warning only (as in the template).
+fn add_validations(ws: &mut Worksheet, first: u32, last_data: u32) -> Result<(), ExportError> {
     let last = (last_data + VALIDATED_ROWS).min(1_048_575);
     for c in &COLUMNS {
         let col = c.field as u16;

@@ -106,7 +106,7 @@ pub fn run(a: &MergeArgs) -> u8 {
 }
 
 /// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.
-fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
+pub(crate) fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
     let text = match arg {
         None => format!(
             "{}T00:00:00Z",
