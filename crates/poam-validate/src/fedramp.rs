@@ -99,11 +99,9 @@ impl Check<'_> {
             let at = format!("{ROOT}/back-matter/resources/{i}");
             // At the value itself: the same place FedRAMP's allowed-values list (which lacks
             // this sanctioned value) would name, so that the two are one finding.
-            if let Some(j) = r
-                .props
-                .iter()
-                .position(|x| x.name.as_str() == props::TYPE && x.value == values::RESOURCE_NO_OSCAL_SSP)
-            {
+            if let Some(j) = r.props.iter().position(|x| {
+                x.name.as_str() == props::TYPE && x.value == values::RESOURCE_NO_OSCAL_SSP
+            }) {
                 self.push(
                     &rules::FR_NO_OSCAL_SSP,
                     format!("{at}/props/{j}/value"),

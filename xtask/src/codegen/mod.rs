@@ -94,3 +94,28 @@ fn write_or_check(path: &Path, code: &str, check: bool) -> Result<(), String> {
     eprintln!("wrote {}", path.display());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// `cargo test` fails when the checked-in generated code is not what the metaschema in the
+    /// reference folder gives (`../shared/reference`, or `POAM_REFERENCE`); without the folder
+    /// (a fresh clone) there is nothing to compare against and the test says so and passes.
+    #[test]
+    fn generated_code_is_not_stale() {
+        let root = crate::workspace_root();
+        let reference = std::env::var_os("POAM_REFERENCE")
+            .map_or_else(|| root.join("../shared/reference"), PathBuf::from);
+        if !reference.join("metaschema").is_dir() {
+            eprintln!(
+                "skipped: no metaschema under {} (set POAM_REFERENCE)",
+                reference.display()
+            );
+            return;
+        }
+        if let Err(e) = super::run(&root, &reference, true) {
+            panic!("{e}");
+        }
+    }
+}
