@@ -50,6 +50,11 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
             let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
             let column = usize::try_from(loc.column()).unwrap_or(usize::MAX).max(1);
             err = err.at(Position { line, column });
+        } else if let Some(p) = crate::locate::locate(text, crate::Format::Yaml, &pointer) {
+            // serde-saphyr has no location for some errors raised by the model's own
+            // deserializers (an unknown member at the document root): the pointer's node is
+            // the place (the root's first node for the root).
+            err = err.at(p);
         }
         err
     })
@@ -166,6 +171,17 @@ pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `cargo xtask fuzz` (fixtures/fuzz/yaml/unknown-root-member.yaml): serde-saphyr
+    /// gives no location for the model's own error about the document root.
+    #[test]
+    fn an_unknown_member_at_the_root_has_a_place() {
+        let text = "# a comment\nplan-of-action-and-milestone:\n  uuid: x\n";
+        let e = read(text, &SourceName("t.yaml".into())).expect_err("unknown root member");
+        assert_eq!(e.kind, ErrorKind::Structure, "{e}");
+        assert!(e.message.contains("at the document root"), "{e}");
+        assert_eq!(e.position, Some(Position { line: 2, column: 1 }), "{e}");
+    }
 
     #[test]
     fn library_advice_is_cut() {

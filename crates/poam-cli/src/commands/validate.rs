@@ -147,18 +147,17 @@ fn check_all(
         .into_iter()
         .zip(inputs)
         .map(|(slot, path)| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| FileReport {
-                    path: path.display().to_string(),
-                    text: None,
-                    outcome: Outcome::Unreadable(ReadError::new(
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                FileReport::unreadable(
+                    path.display().to_string(),
+                    None,
+                    ReadError::new(
                         &SourceName::path(path),
                         ErrorKind::Io,
                         "the check of this file did not complete",
-                    )),
-                })
+                    ),
+                )
+            })
         })
         .collect()
 }
@@ -179,15 +178,8 @@ fn check_one(
         match std::fs::read(path) {
             Ok(b) => (name, b),
             Err(e) => {
-                return FileReport {
-                    path: name.0.clone(),
-                    text: None,
-                    outcome: Outcome::Unreadable(ReadError::new(
-                        &name,
-                        ErrorKind::Io,
-                        e.to_string(),
-                    )),
-                };
+                let e = ReadError::new(&name, ErrorKind::Io, e.to_string());
+                return FileReport::unreadable(name.0.clone(), None, e);
             }
         }
     };
@@ -199,11 +191,8 @@ fn check_one(
         return check_workbook(name, &bytes, opts);
     }
     let from = from.and_then(FileFormat::oscal);
-    let unreadable = |e: ReadError, text: Option<String>| FileReport {
-        path: name.0.clone(),
-        text,
-        outcome: Outcome::Unreadable(e),
-    };
+    let unreadable =
+        |e: ReadError, text: Option<String>| FileReport::unreadable(name.0.clone(), text, e);
     let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
         Ok(t) => t.to_owned(),
         // The reader says where the bad byte is.
@@ -229,9 +218,13 @@ fn check_one(
         return unreadable(e, Some(text));
     };
     match poam_validate::validate_text(&text, format, &name, opts) {
-        Ok(diags) => {
-            let locator = TextLocator::new(&text, format, diags.iter().map(|d| d.pointer.as_str()));
-            FileReport::checked(name.0.clone(), Some(text), diags, &locator)
+        Ok(v) => {
+            let locator = TextLocator::new(
+                &text,
+                format,
+                v.diagnostics.iter().map(|d| d.pointer.as_str()),
+            );
+            FileReport::checked(name.0.clone(), Some(text), v, &locator)
         }
         Err(e) => unreadable(e, Some(text)),
     }
@@ -244,11 +237,7 @@ fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport 
     let imported = match poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()) {
         Ok(i) => i,
         Err(e) => {
-            return FileReport {
-                path: name.0.clone(),
-                text: None,
-                outcome: Outcome::Unreadable(input::import_error(&name, &e)),
-            };
+            return FileReport::unreadable(name.0.clone(), None, input::import_error(&name, &e));
         }
     };
     let locator = WorkbookLocator::new(&imported.document, imported.sources);

@@ -84,7 +84,13 @@ impl Reporter for Human {
                     let at = read_error_place(e)
                         .map(|p| format!(":{p}"))
                         .unwrap_or_default();
-                    writeln!(out, "{}{at}: error[unreadable]: {}", f.path, e.message)?;
+                    writeln!(
+                        out,
+                        "{}{at}: error[{}]: {}",
+                        f.path,
+                        poam_validate::rules::UNREADABLE.id,
+                        e.message
+                    )?;
                     snippet(out, lines.as_ref(), read_error_place(e).as_ref())?;
                     if let Some(p) = &e.pointer {
                         writeln!(out, "  = at {p}")?;
@@ -123,6 +129,9 @@ impl Reporter for Human {
                         f.count(Severity::Warning),
                         f.count(Severity::Info),
                     );
+                    if let Some(r) = &f.rule_set {
+                        writeln!(out, "{}: checked against {}", f.path, r.describe())?;
+                    }
                     let mut parts = vec![plural(e, "error"), plural(w, "warning")];
                     if i > 0 {
                         parts.push(plural(i, "note"));
@@ -154,6 +163,14 @@ impl Reporter for Human {
     }
 
     fn rules(&self, rules: &[&RuleInfo], out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "The metaschema constraint rules (oscal-allowed-values, oscal-matches, oscal-is-unique,\n\
+             oscal-has-cardinality, oscal-expect) apply the constraints of the OSCAL version a\n\
+             document declares in metadata/oscal-version: {}; any other\n\
+             version is checked against the newest set, and the report says so.\n",
+            poam_validate::rule_set::mapping()
+        )?;
         let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
         let mut profile = None;
         for r in rules {

@@ -327,7 +327,7 @@ fn assert_no_oscal_errors(doc: &Document, what: &str) {
         profile: poam_validate::Profile::Oscal,
         ..poam_validate::Options::default()
     };
-    let diags = poam_validate::validate(doc, &options);
+    let diags = poam_validate::validate(doc, &options).diagnostics;
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.severity == poam_validate::Severity::Error)
