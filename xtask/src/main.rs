@@ -4,6 +4,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod fuzz;
 mod r#gen;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +22,12 @@ commands:
   bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,..] [--smoke]
                                         time every pipeline against its floor (release build;
                                         results in DIR, default <target>/bench/; --smoke: in
-                                        this build, to check the harness, times not meaningful)";
+                                        this build, to check the harness, times not meaningful)
+  fuzz [--reader json|yaml|xml|markdown|markup-xml|xlsx|all] [--seconds N] [--seed S]
+       [--out DIR] [--reference DIR] [--inputs N] [--time-limit-ms MS]
+                                        mutation-fuzz the readers, N seconds each (failing
+                                        inputs saved in DIR, default <target>/fuzz/)
+  fuzz --reader R --check FILE...       run files through the fuzzer's checks";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,6 +57,9 @@ fn main() -> ExitCode {
         // The release re-run of `bench`, and its per-operation child processes.
         Some("bench-inner") => bench::run_inner(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
+        // The child process that runs `fuzz`'s inputs.
+        Some("fuzz-worker") => fuzz::run_worker(&root, &args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

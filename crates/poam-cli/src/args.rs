@@ -65,9 +65,10 @@ pub struct ValidateArgs {
     /// Output: `human` (source snippets), `json` or `sarif` (SARIF 2.1.0).
     #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
     pub format: ValidateFormat,
-    /// Input format, when neither the extension nor the content says.
+    /// Input format, when neither the extension nor the content says (`xlsx`: the FedRAMP
+    /// POA&M workbook, whatever the file's name).
     #[arg(long, value_enum)]
-    pub from: Option<FormatArg>,
+    pub from: Option<FileFormat>,
     /// List every rule (id, severity, summary) and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -241,23 +242,6 @@ impl FileFormat {
             Self::Yaml => Some(poam_io::Format::Yaml),
             Self::Xml => Some(poam_io::Format::Xml),
             Self::Xlsx => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Json,
-    Yaml,
-    Xml,
-}
-
-impl From<FormatArg> for poam_io::Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Json => poam_io::Format::Json,
-            FormatArg::Yaml => poam_io::Format::Yaml,
-            FormatArg::Xml => poam_io::Format::Xml,
         }
     }
 }

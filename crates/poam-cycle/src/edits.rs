@@ -73,7 +73,8 @@ impl PropKey {
     }
 
     pub fn is_poam_id(&self) -> bool {
-        (self.ns.is_empty() || self.ns == "fedramp") && self.name.eq_ignore_ascii_case("POAM-ID")
+        (self.ns.is_empty() || self.ns == "fedramp")
+            && self.name.eq_ignore_ascii_case(poam_fedramp::props::POAM_ID)
     }
 
     pub fn is_deviation(&self) -> bool {

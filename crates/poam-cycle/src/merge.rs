@@ -987,9 +987,9 @@ fn close_not_detected(
             idx,
             &r.uuid,
             as_of,
-            "Risk Closed",
+            log_titles::RISK_CLOSED,
             &description,
-            "closed",
+            entry_types::CLOSED,
             Some("closed"),
         );
     }

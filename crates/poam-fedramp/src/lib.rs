@@ -71,6 +71,24 @@ pub mod namespace {
         )
     }
 
+    /// Whether two URIs are the same once FedRAMP's published forms are taken as one
+    /// (`http` or `https`, a trailing `/`): `https://fedramp.gov/ns/oscal` is
+    /// `http://fedramp.gov/ns/oscal`, but `http://fedramp.gov` is not
+    /// `http://fedramp.gov/ns/oscal` (OSCAL lists both as distinct facet systems).
+    pub fn same_uri(a: &str, b: &str) -> bool {
+        if a == b {
+            return true;
+        }
+        fn fedramp_part(u: &str) -> Option<&str> {
+            if is_fedramp_system(u) {
+                after_scheme(u)
+            } else {
+                None
+            }
+        }
+        fedramp_part(a).is_some_and(|x| fedramp_part(b) == Some(x))
+    }
+
     /// Whether an optional prop namespace is FedRAMP's (`None` is OSCAL's own namespace).
     pub fn is_fedramp_prop_ns(ns: Option<&str>) -> bool {
         ns.is_some_and(is_fedramp_ns)
@@ -454,6 +472,22 @@ mod tests {
             assert!(!is_fedramp_system(other), "{other}");
         }
         assert!(!namespace::is_fedramp_prop_ns(None));
+    }
+
+    #[test]
+    fn published_forms_compare_equal_but_site_and_namespace_differ() {
+        use namespace::same_uri;
+        assert!(same_uri(
+            "https://fedramp.gov/ns/oscal",
+            "http://fedramp.gov/ns/oscal/"
+        ));
+        assert!(same_uri("https://fedramp.gov", "http://fedramp.gov"));
+        assert!(!same_uri(
+            "http://fedramp.gov",
+            "http://fedramp.gov/ns/oscal"
+        ));
+        assert!(!same_uri("https://example.com", "http://example.com"));
+        assert!(same_uri("urn:x", "urn:x"));
     }
 
     #[test]

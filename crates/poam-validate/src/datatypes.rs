@@ -68,18 +68,19 @@ pub fn check_value(dt: Datatype, value: &str) -> Result<(), DatatypeError> {
             Ok(_) => Ok(()),
         },
         Datatype::MarkupLine | Datatype::MarkupMultiline => {
-            if value.trim().is_empty() {
+            // Empty multiline markup is valid in every format (XML holds it as `<p/>`), only
+            // pointless: its own rule, a warning. An empty line is not valid: the official
+            // JSON Schema wants at least one character (`^[^\n]+$`).
+            if value.trim().is_empty() && dt == Datatype::MarkupMultiline {
                 return Err(DatatypeError {
                     reason: "is empty".into(),
-                    message: if dt == Datatype::MarkupLine {
-                        "empty markup-line: OSCAL requires a non-empty line".into()
-                    } else {
-                        "empty markup-multiline: OSCAL XML requires at least one paragraph".into()
-                    },
+                    message: "empty markup-multiline: it says nothing (in OSCAL XML, one empty paragraph `<p/>`)".into(),
                     empty_markup: true,
                 });
             }
-            if dt == Datatype::MarkupLine && value.contains('\n') {
+            if value.trim().is_empty() {
+                Err("is empty; markup-line needs at least one character (the OSCAL JSON Schema's pattern `^[^\\n]+$`)".to_owned())
+            } else if dt == Datatype::MarkupLine && value.contains('\n') {
                 Err("contains a line break; markup-line is one line".to_owned())
             } else {
                 Ok(())
@@ -148,6 +149,9 @@ mod tests {
         assert!(check_value(Datatype::MarkupMultiline, " ").is_err_and(|e| e.empty_markup));
         assert!(check_value(Datatype::MarkupLine, "a\nb").is_err_and(|e| !e.empty_markup));
         assert!(check_value(Datatype::MarkupMultiline, "a\n\nb").is_ok());
+        // An empty line breaks the official JSON Schema; an empty block is only pointless.
+        assert!(check_value(Datatype::MarkupLine, "").is_err_and(|e| !e.empty_markup));
+        assert!(check_value(Datatype::MarkupMultiline, "").is_err_and(|e| e.empty_markup));
     }
 
     #[test]

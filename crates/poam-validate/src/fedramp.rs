@@ -97,10 +97,14 @@ impl Check<'_> {
         }
         for (i, r) in resources.iter().enumerate() {
             let at = format!("{ROOT}/back-matter/resources/{i}");
-            if typed(r, values::RESOURCE_NO_OSCAL_SSP) {
+            // At the value itself: the same place FedRAMP's allowed-values list (which lacks
+            // this sanctioned value) would name, so that the two are one finding.
+            if let Some(j) = r.props.iter().position(|x| {
+                x.name.as_str() == props::TYPE && x.value == values::RESOURCE_NO_OSCAL_SSP
+            }) {
                 self.push(
                     &rules::FR_NO_OSCAL_SSP,
-                    at.clone(),
+                    format!("{at}/props/{j}/value"),
                     "the POA&M declares that the system has no OSCAL SSP (`no-oscal-ssp`)".into(),
                 );
             }

@@ -27,6 +27,7 @@ mod json_schema;
 pub mod mutation;
 mod order;
 pub mod references;
+pub mod rule_set;
 pub mod rules;
 pub mod schema;
 mod ssp;
@@ -39,11 +40,27 @@ use serde_json::Value;
 
 pub use diagnostic::{Diagnostic, Locator, NoLocator, Place};
 pub use json_schema::JsonSchema;
+pub use rule_set::AppliedRuleSet;
 pub use rules::{Profile, RuleInfo, Severity};
 pub use ssp::{Kind as SspKind, SspError, SspIndex};
 
 /// The member holding the POA&M in a document.
 pub const ROOT_NAME: &str = "plan-of-action-and-milestones";
+
+/// The outcome of validating one document: the OSCAL rule set it was checked against (the
+/// version it declares, see [`rule_set`]) and every problem found, in document order.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub rule_set: AppliedRuleSet,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validation {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
+}
 
 /// What to check, and against what.
 #[derive(Debug)]
@@ -81,23 +98,32 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 }
 
 /// Validates a typed document. Diagnostics come in document order, then by rule id.
-pub fn validate(doc: &Document, opts: &Options) -> Vec<Diagnostic> {
+pub fn validate(doc: &Document, opts: &Options) -> Validation {
     let tree = match serde_json::to_value(doc) {
         Ok(t) => t,
         // Serializing the model cannot fail (string keys only); keep going without the tree.
         Err(_) => Value::Null,
     };
-    let mut diags = if tree.is_null() {
-        Vec::new()
+    let mut v = if tree.is_null() {
+        Validation {
+            rule_set: AppliedRuleSet::for_declared(Some(
+                doc.plan_of_action_and_milestones
+                    .metadata
+                    .oscal_version
+                    .as_str(),
+            )),
+            diagnostics: Vec::new(),
+        }
     } else {
         tree::check_document(&tree, tree_options(opts, false))
     };
-    diags.extend(typed_checks(doc, opts));
+    v.diagnostics.extend(typed_checks(doc, opts));
     if let Some(s) = &opts.schema {
-        diags.extend(s.check(&tree));
+        v.diagnostics.extend(s.check(&tree));
     }
-    order::sort(&mut diags, &tree);
-    diags
+    sanctioned_values_win(&mut v.diagnostics);
+    order::sort(&mut v.diagnostics, &tree);
+    v
 }
 
 /// Validates a document given as text (`format` from the file name or sniffed).
@@ -110,7 +136,7 @@ pub fn validate_text(
     format: Format,
     name: &SourceName,
     opts: &Options,
-) -> Result<Vec<Diagnostic>, ReadError> {
+) -> Result<Validation, ReadError> {
     if format == Format::Xml {
         return validate_xml_text(text, name, opts);
     }
@@ -134,7 +160,8 @@ pub fn validate_text(
         },
         || poam_io::read(text.as_bytes(), name, Some(format)).map(|doc| typed_checks(&doc, opts)),
     );
-    let (tree, mut diags) = untyped?;
+    let (tree, mut v) = untyped?;
+    let diags = &mut v.diagnostics;
     match typed {
         Ok(typed_diags) => diags.extend(typed_diags),
         Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => {
@@ -174,8 +201,9 @@ pub fn validate_text(
     if let Some(s) = &opts.schema {
         diags.extend(s.check(&tree));
     }
-    order::sort(&mut diags, &tree);
-    Ok(diags)
+    sanctioned_values_win(diags);
+    order::sort(diags, &tree);
+    Ok(v)
 }
 
 /// XML is read by the typed reader only (a JSON tree is made from the model): the untyped
@@ -184,34 +212,48 @@ fn validate_xml_text(
     text: &str,
     name: &SourceName,
     opts: &Options,
-) -> Result<Vec<Diagnostic>, ReadError> {
+) -> Result<Validation, ReadError> {
     match poam_io::read(text.as_bytes(), name, Some(Format::Xml)) {
         Ok(doc) => Ok(validate(&doc, opts)),
         // Well-formed XML that does not fit the model is invalid, not unreadable (as
         // in JSON and YAML). The XML reader stops at the first such problem.
-        Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => Ok(vec![
-            Diagnostic::new(
-                &rules::STRUCTURE,
-                e.pointer.clone().unwrap_or_default(),
-                e.message.clone(),
-            ),
-            Diagnostic::new(
-                &rules::CHECKS_SKIPPED,
-                "",
-                "the other checks did not run: the document does not fit the POA&M model (the XML reader reports the first such problem)",
-            ),
-        ]),
+        Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => Ok(Validation {
+            rule_set: AppliedRuleSet::for_declared(xml_declared_version(text).as_deref()),
+            diagnostics: vec![
+                Diagnostic::new(
+                    &rules::STRUCTURE,
+                    e.pointer.clone().unwrap_or_default(),
+                    e.message.clone(),
+                ),
+                Diagnostic::new(
+                    &rules::CHECKS_SKIPPED,
+                    "",
+                    "the other checks did not run: the document does not fit the POA&M model (the XML reader reports the first such problem)",
+                ),
+            ],
+        }),
         Err(e) => Err(e),
     }
 }
 
+/// The text of the first `<oscal-version>` element of an XML document the model could not
+/// read (what version of the rules its structural errors were judged by).
+fn xml_declared_version(text: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(text).ok()?;
+    doc.descendants()
+        .find(|n| n.has_tag_name("oscal-version"))
+        .and_then(|n| n.text())
+        .map(|t| t.trim().to_owned())
+}
+
 /// Validates a document given as its JSON tree (the conformance suite's mutants).
-pub fn validate_tree(tree: &Value, opts: &Options) -> Vec<Diagnostic> {
-    let mut diags = tree::check_document(tree, tree_options(opts, false));
+pub fn validate_tree(tree: &Value, opts: &Options) -> Validation {
+    let mut v = tree::check_document(tree, tree_options(opts, false));
+    let diags = &mut v.diagnostics;
     match serde_json::from_value::<Document>(tree.clone()) {
         Ok(doc) => diags.extend(typed_checks(&doc, opts)),
         Err(e) => {
-            if !has_errors(&diags) {
+            if !has_errors(diags) {
                 diags.push(Diagnostic::new(&rules::STRUCTURE, "", e.to_string()));
             }
         }
@@ -219,8 +261,9 @@ pub fn validate_tree(tree: &Value, opts: &Options) -> Vec<Diagnostic> {
     if let Some(s) = &opts.schema {
         diags.extend(s.check(tree));
     }
-    order::sort(&mut diags, tree);
-    diags
+    sanctioned_values_win(diags);
+    order::sort(diags, tree);
+    v
 }
 
 /// YAML 1.2 scalars, as OSCAL YAML is read: `yes` is a string, not a boolean; numbers with
@@ -243,6 +286,24 @@ fn tree_options(opts: &Options, yaml: bool) -> tree::TreeOptions {
     tree::TreeOptions {
         yaml,
         fedramp: opts.profile == Profile::Fedramp,
+    }
+}
+
+/// One answer per value: FedRAMP's POA&M guide sanctions the resource type `no-oscal-ssp`
+/// (rule `fedramp-no-oscal-ssp`, a warning) although its allowed-values list lacks it; the
+/// sanctioned declaration replaces the list's error at the same value.
+fn sanctioned_values_win(diags: &mut Vec<Diagnostic>) {
+    let sanctioned: std::collections::HashSet<String> = diags
+        .iter()
+        .filter(|d| d.rule == rules::FR_NO_OSCAL_SSP.id)
+        .map(|d| d.pointer.clone())
+        .collect();
+    if !sanctioned.is_empty() {
+        diags.retain(|d| {
+            let list =
+                d.rule == rules::FR_ALLOWED_VALUES.id || d.rule == rules::FR_ALLOWED_VALUES_OPEN.id;
+            !(list && sanctioned.contains(&d.pointer))
+        });
     }
 }
 

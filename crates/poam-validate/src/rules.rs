@@ -90,9 +90,9 @@ rules! {
     DATATYPE = ("oscal-datatype", Error, Oscal,
         "A value breaks the syntax of its datatype (UUID, token, date-time, URI, ...)",
         "Write the value in its datatype's syntax: UUIDs version 4 or 5, date-times with a time zone (2024-06-12T09:00:00-04:00), tokens without spaces, strings without leading or trailing whitespace.");
-    EMPTY_MARKUP = ("oscal-empty-markup", Error, Oscal,
-        "An empty title, description or other markup, which OSCAL XML cannot represent",
-        "Write some text; OSCAL XML requires at least one block (a paragraph) in multiline markup and a non-empty line in line markup.");
+    EMPTY_MARKUP = ("oscal-empty-markup", Warning, Oscal,
+        "An empty description, remarks or other multiline markup: valid OSCAL, but it says nothing (OSCAL XML holds it as one empty paragraph, `<p/>`)",
+        "Write the text the member is there for. poam reads `\"\"`, `<p/>` and an empty element as the same empty markup and writes each format's valid form of it.");
     // ---- OSCAL: metaschema constraints ----------------------------------------------------
     ALLOWED_VALUES = ("oscal-allowed-values", Error, Oscal,
         "A value outside a closed list of allowed values of the OSCAL metaschema",
@@ -131,6 +131,9 @@ rules! {
     CHECKS_SKIPPED = ("oscal-checks-skipped", Info, Oscal,
         "Reference and FedRAMP checks did not run because the document could not be read into the model",
         "Fix the structural errors reported for this file and validate again.");
+    UNREADABLE = ("unreadable", Error, Oscal,
+        "The file could not be read at all: not UTF-8, not well-formed JSON, YAML or XML, empty, or nested too deeply (exit 2; nothing else is checked)",
+        "Fix the syntax error at the place shown (or give the format with --from); the other checks run once the file can be read.");
     WORKBOOK_CELL = ("workbook-cell", Warning, Oscal,
         "A FedRAMP workbook cell poam could not fully read (its text is kept as written in the OSCAL)",
         "Correct the cell: a date in a date column, a value from the column's list, the POAM ID filled in. The code in brackets says what was wrong.");

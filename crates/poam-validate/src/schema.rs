@@ -217,3 +217,45 @@ pub struct Constraint {
     pub target: &'static [Path],
     pub test: Test,
 }
+
+/// The constraints of one source, with the index by definition the pass walks with.
+#[derive(Debug)]
+pub struct ConstraintTable {
+    pub constraints: &'static [Constraint],
+    /// For each definition (by index into [`crate::generated::DEFS`]), the constraints
+    /// declared on it (indexes into `constraints`).
+    pub by_def: &'static [&'static [u16]],
+    /// Constraints that apply to a POA&M but are not evaluated from the table:
+    /// `(constraint id, definition, reason)`.
+    pub not_evaluated: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// OSCAL's constraints as one metaschema version states them.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// The metaschema version, e.g. `1.0.4`.
+    pub version: &'static str,
+    pub constraints: &'static ConstraintTable,
+    /// Shared allowed-values lists its modules include through external entities
+    /// (`shared-constraints/*.ent`) that the reference set lacks: the constraints using them
+    /// accept whatever they target.
+    pub missing_entities: &'static [&'static str],
+}
+
+impl RuleSet {
+    /// The `major.minor` series of OSCAL versions this set checks (`1.0` for 1.0.4).
+    pub fn series(&self) -> &'static str {
+        series(self.version).unwrap_or(self.version)
+    }
+}
+
+/// `major.minor` of a version string (`1.0` of `1.0.4`, of `1.0.0-rc2`, of `1.0`).
+pub fn series(version: &str) -> Option<&str> {
+    let version = version.trim();
+    let mut dots = version.match_indices('.').map(|(i, _)| i);
+    let first = dots.next()?;
+    let end = dots.next().unwrap_or(version.len());
+    let s = &version[..end];
+    let ok = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    (ok(&s[..first]) && ok(&s[first + 1..])).then_some(s)
+}

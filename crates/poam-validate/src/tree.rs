@@ -14,10 +14,12 @@ use serde_json::Value;
 
 use crate::datatypes::check_value;
 use crate::diagnostic::Diagnostic;
-use crate::generated::{CONSTRAINTS, DEF_CONSTRAINTS, DEFS, ROOT_DEF};
+use crate::generated::{DEFS, FEDRAMP, ROOT_DEF, RULE_SETS};
+use crate::rule_set::AppliedRuleSet;
 use crate::rules::{self, RuleInfo, Severity};
 use crate::schema::{
-    CmpOp, Constraint, Datatype, DefKind, Level, Member, Origin, Path, Pred, Step, Test,
+    CmpOp, Constraint, ConstraintTable, Datatype, DefKind, Level, Member, Origin, Path, Pred, Step,
+    Test,
 };
 
 /// Receives each node a path selects: the pass, the node, its definition and its path
@@ -54,16 +56,9 @@ pub fn pointer(segs: &[Seg]) -> String {
 }
 
 /// FedRAMP published both `http://` and `https://` forms of its namespace and facet system;
-/// comparisons treat them as one.
-pub fn canonical_uri(s: &str) -> Cow<'_, str> {
-    match s.strip_prefix("https://fedramp.gov") {
-        Some(rest) => Cow::Owned(format!("http://fedramp.gov{rest}")),
-        None => Cow::Borrowed(s),
-    }
-}
-
+/// comparisons treat them as one (poam-fedramp's namespace policy).
 fn same_value(a: &str, b: &str) -> bool {
-    a == b || (a.contains("fedramp.gov") && canonical_uri(a) == canonical_uri(b))
+    poam_fedramp::namespace::same_uri(a, b)
 }
 
 /// What the pass is told.
@@ -76,10 +71,22 @@ pub struct TreeOptions {
     pub fedramp: bool,
 }
 
-/// Runs the pass over a whole document (`{"plan-of-action-and-milestones": ...}`).
-pub fn check_document(doc: &Value, opts: TreeOptions) -> Vec<Diagnostic> {
+/// The `oscal-version` a document's tree declares, as written.
+pub fn declared_version(doc: &Value) -> Option<Cow<'_, str>> {
+    let v = doc
+        .get(crate::ROOT_NAME)?
+        .get("metadata")?
+        .get("oscal-version")?;
+    text_of(v, None)
+}
+
+/// Runs the pass over a whole document (`{"plan-of-action-and-milestones": ...}`), with the
+/// OSCAL rule set of the version it declares.
+pub fn check_document(doc: &Value, opts: TreeOptions) -> crate::Validation {
+    let rule_set = AppliedRuleSet::for_declared(declared_version(doc).as_deref());
     let mut pass = Pass {
         opts,
+        oscal: rule_set.rule_set().constraints,
         out: Vec::new(),
         allowed: HashMap::new(),
     };
@@ -126,7 +133,10 @@ pub fn check_document(doc: &Value, opts: TreeOptions) -> Vec<Diagnostic> {
         ),
     }
     pass.finish_allowed_values();
-    pass.out
+    crate::Validation {
+        rule_set,
+        diagnostics: pass.out,
+    }
 }
 
 /// Allowed-values hits on one node, across all constraints that target it (their lists are
@@ -144,6 +154,8 @@ struct AllowedState {
 
 struct Pass {
     opts: TreeOptions,
+    /// OSCAL's constraints of the version the document declares.
+    oscal: &'static ConstraintTable,
     out: Vec<Diagnostic>,
     /// By (node address, origin): OSCAL's and FedRAMP's lists are judged separately, so
     /// that FedRAMP's closed lists hold even where OSCAL's lists are open.
@@ -183,20 +195,28 @@ fn text_of(v: &Value, def: Option<u16>) -> Option<Cow<'_, str>> {
     }
 }
 
-fn regexes() -> &'static Vec<Option<regex::Regex>> {
-    static CACHE: OnceLock<Vec<Option<regex::Regex>>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        CONSTRAINTS
-            .iter()
-            .map(|c| match c.test {
-                // Metaschema patterns match the whole value, as in XML Schema.
-                Test::Matches { regex: Some(r), .. } => {
-                    regex::Regex::new(&format!("^(?:{r})$")).ok()
-                }
-                _ => None,
-            })
-            .collect()
-    })
+/// The compiled pattern of every `matches` constraint of every table, by its source.
+fn compiled_pattern(source: &str) -> Option<&'static regex::Regex> {
+    static CACHE: OnceLock<HashMap<&'static str, regex::Regex>> = OnceLock::new();
+    CACHE
+        .get_or_init(|| {
+            RULE_SETS
+                .iter()
+                .map(|r| r.constraints)
+                .chain([&FEDRAMP])
+                .flat_map(|t| t.constraints)
+                .filter_map(|c| match c.test {
+                    // Metaschema patterns match the whole value, as in XML Schema.
+                    Test::Matches { regex: Some(r), .. } => {
+                        regex::Regex::new(&format!("^(?:{r})$"))
+                            .ok()
+                            .map(|re| (r, re))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .get(source)
 }
 
 /// XPath general comparison of two atomic values: numeric when both are numbers.
@@ -240,12 +260,16 @@ impl Pass {
 
     fn node<'a>(&mut self, def_idx: u16, v: &'a Value, path: &mut Vec<Seg<'a>>) {
         let def = &DEFS[usize::from(def_idx)];
-        for &ci in DEF_CONSTRAINTS[usize::from(def_idx)] {
-            let c = &CONSTRAINTS[usize::from(ci)];
-            if c.origin == Origin::Fedramp && !self.opts.fedramp {
-                continue;
+        let fedramp: &'static ConstraintTable = &FEDRAMP;
+        let tables = if self.opts.fedramp {
+            [Some(self.oscal), Some(fedramp)]
+        } else {
+            [Some(self.oscal), None]
+        };
+        for table in tables.into_iter().flatten() {
+            for &ci in table.by_def[usize::from(def_idx)] {
+                self.constraint(&table.constraints[usize::from(ci)], v, def_idx, path);
             }
-            self.constraint(usize::from(ci), c, v, def_idx, path);
         }
         if def.kind == DefKind::Scalar {
             self.scalar(def.datatype, v, path, def.name);
@@ -591,7 +615,6 @@ impl Pass {
 
     fn constraint<'a>(
         &mut self,
-        ci: usize,
         c: &'static Constraint,
         node: &'a Value,
         def: u16,
@@ -643,7 +666,7 @@ impl Pass {
             }
             Test::Matches { regex, datatype } => {
                 let mut bad: Vec<(String, Vec<Seg<'a>>, String)> = Vec::new();
-                let re = regexes().get(ci).and_then(Option::as_ref);
+                let re = regex.and_then(compiled_pattern);
                 let mut rel = Vec::new();
                 self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
                     if let Some(t) = text_of(v, d) {

@@ -145,7 +145,7 @@ impl Options {
 }
 
 /// The target directory cargo builds into (and the benchmark caches into).
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map_or_else(

@@ -351,7 +351,7 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
                     poam_validate::validate_text(text, Format::Json, &name, &opts)
                         .map_err(|e| e.to_string())
                 },
-                |diags| diags.len() as u64,
+                |v| v.diagnostics.len() as u64,
             )?
         }
         "xlsx-scan" => {

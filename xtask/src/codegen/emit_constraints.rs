@@ -135,9 +135,43 @@ struct ModuleConstraints {
 /// included it know their list is incomplete.
 const MISSING_ENTITY: &str = "missing-entity";
 
-/// Drops the DOCTYPE and replaces each `&allowed-values-...;` reference by an empty
-/// `<missing-entity name="..."/>` element (the `.ent` files are not in the reference set).
-fn mark_entities(text: &str) -> String {
+/// The external entities a module's DOCTYPE declares: `(name, system path)`.
+fn declared_entities(text: &str) -> Vec<(String, String)> {
+    let Some(doctype) = text
+        .find("<!DOCTYPE")
+        .and_then(|a| text[a..].find("]>").map(|b| &text[a..a + b]))
+    else {
+        return Vec::new();
+    };
+    doctype
+        .split("<!ENTITY")
+        .skip(1)
+        .filter_map(|decl| {
+            let mut words = decl.split_whitespace();
+            let name = words.next()?.to_owned();
+            let _system = words.next().filter(|w| *w == "SYSTEM")?;
+            let rest = decl.split_once("SYSTEM")?.1.trim_start();
+            let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+            let path = rest[1..].split(quote).next()?.to_owned();
+            Some((name, path))
+        })
+        .collect()
+}
+
+/// Drops the DOCTYPE and replaces each `&allowed-values-...;` reference by the content of the
+/// file its entity declaration names (`shared-constraints/*.ent`, relative to the module's
+/// directory) when that file exists, else by an empty `<missing-entity name="..."/>` element,
+/// so that the constraints that include it know their list is incomplete.
+fn expand_entities(text: &str, module_dir: &Path) -> Result<String, String> {
+    let mut contents = BTreeMap::new();
+    for (name, system) in declared_entities(text) {
+        let path = module_dir.join(&system);
+        if path.is_file() {
+            let body =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            contents.insert(name, body);
+        }
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     if let (Some(a), Some(b)) = (rest.find("<!DOCTYPE"), rest.find("]>")) {
@@ -148,14 +182,20 @@ fn mark_entities(text: &str) -> String {
         out.push_str(&rest[..i]);
         match rest[i..].find(';') {
             Some(j) => {
-                let _ = write!(out, "<{MISSING_ENTITY} name=\"{}\"/>", &rest[i + 1..i + j]);
+                let name = &rest[i + 1..i + j];
+                match contents.get(name) {
+                    Some(body) => out.push_str(body),
+                    None => {
+                        let _ = write!(out, "<{MISSING_ENTITY} name=\"{name}\"/>");
+                    }
+                }
                 rest = &rest[i + j + 1..];
             }
             None => break,
         }
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 fn strip_entities(text: &str) -> String {
@@ -176,23 +216,6 @@ fn strip_entities(text: &str) -> String {
     out
 }
 
-/// The `&allowed-values-...;` entity references of a module, which the reference set lacks.
-fn missing_entities(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let body = text.find("]>").map_or(text, |i| &text[i..]);
-    let mut rest = body;
-    while let Some(i) = rest.find("&allowed-values-") {
-        match rest[i..].find(';') {
-            Some(j) => {
-                out.push(rest[i + 1..i + j].to_owned());
-                rest = &rest[i + j + 1..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
 fn read_module_constraints(
     dir: &Path,
     acc: &mut ModuleConstraints,
@@ -207,17 +230,19 @@ fn read_module_constraints(
     files.sort();
     for path in files {
         let raw = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for e in missing_entities(&raw) {
-            let module = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            missing.push(format!("{module}: {e}.ent"));
-        }
-        let text = mark_entities(&raw);
+        let text = expand_entities(&raw, dir)?;
         let opts = roxmltree::ParsingOptions {
             allow_dtd: true,
             ..roxmltree::ParsingOptions::default()
         };
         let doc = roxmltree::Document::parse_with_options(&text, opts)
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        let module = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        for e in doc.descendants().filter(|d| is(d, MISSING_ENTITY)) {
+            if let Some(name) = e.attribute("name") {
+                missing.push(format!("{module}: {name}.ent"));
+            }
+        }
         for d in doc.root_element().children() {
             let kind = if is(&d, "define-assembly") {
                 Kind2::Assembly
@@ -978,6 +1003,7 @@ fn plain_message(m: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+#[derive(Default)]
 struct Emitted {
     code: Vec<String>,
     by_def: BTreeMap<usize, Vec<usize>>,
@@ -1275,14 +1301,17 @@ fn def_use_names(metaschema_dir: &Path) -> Result<BTreeMap<String, String>, Stri
     Ok(out)
 }
 
-/// Generates `crates/poam-validate/src/generated.rs` (before rustfmt).
-pub fn emit(m: &Model, older: &[Model], reference: &Path) -> Result<String, String> {
-    let metaschema_dir = reference.join("metaschema").join(&m.version);
-    let metaschema_dir = if metaschema_dir.is_dir() {
-        metaschema_dir
-    } else {
-        reference.join("metaschema").join(super::VERSIONS[0])
-    };
+/// Generates `crates/poam-validate/src/generated.rs` (before rustfmt): the shape of the
+/// newest model, one OSCAL constraint table per metaschema version in `versions` (newest
+/// first; each resolved against the newest model, whose definitions are a superset), and
+/// FedRAMP's table.
+pub fn emit(
+    m: &Model,
+    older: &[Model],
+    reference: &Path,
+    versions: &[&str],
+) -> Result<String, String> {
+    let newest_dir = reference.join("metaschema").join(&m.version);
     let reach = reachable(m)?;
     let relaxed = compare_versions(m, older)?;
     let index: BTreeMap<DefRef, usize> = reach
@@ -1291,7 +1320,7 @@ pub fn emit(m: &Model, older: &[Model], reference: &Path) -> Result<String, Stri
         .enumerate()
         .map(|(i, r)| (r.clone(), i))
         .collect();
-    let use_names = def_use_names(&metaschema_dir)?;
+    let use_names = def_use_names(&newest_dir)?;
     let resolver = Resolver {
         m,
         index: &index,
@@ -1303,36 +1332,99 @@ pub fn emit(m: &Model, older: &[Model], reference: &Path) -> Result<String, Stri
         out,
         "// @generated by `cargo xtask codegen` from the NIST OSCAL metaschema {} and FedRAMP's \
          external constraints. Do not edit.",
-        m.version
+        versions.join(", ")
     );
     out.push_str(
         "//! Generated tables: the shape of every definition reachable from the POA&M root, and \
          every constraint that applies to a POA&M with its target resolved to JSON member \
-         names.\n\n#![allow(clippy::too_many_lines)]\n\nuse crate::schema::*;\n\n",
+         names: OSCAL's per metaschema version, FedRAMP's once.\n\n\
+         #![allow(clippy::too_many_lines)]\n\nuse crate::schema::*;\n\n",
     );
+    emit_defs(&mut out, m, &reach.order, &index, &relaxed)?;
 
-    // Definitions.
+    let mut sets = Vec::new();
+    for v in versions {
+        let dir = reference.join("metaschema").join(v);
+        let (emitted, missing) = compile_oscal(&resolver, &reach.order, &dir)?;
+        let name = format!("OSCAL_{}", v.replace('.', "_"));
+        emit_table(
+            &mut out,
+            &name,
+            &format!("OSCAL {v}'s metaschema constraints"),
+            &emitted,
+            reach.order.len(),
+        );
+        sets.push(format!(
+            "RuleSet {{ version: {v:?}, constraints: &{name}, missing_entities: &{missing:?} }}"
+        ));
+    }
+    out.push_str(
+        "/// OSCAL's constraints by metaschema version, newest first: a document is checked \
+         against the set of the version it declares.\npub static RULE_SETS: &[RuleSet] = &[\n",
+    );
+    for s in &sets {
+        let _ = writeln!(out, "    {s},");
+    }
+    out.push_str("];\n\n");
+
+    let root_ref = DefRef::Global(Kind2::Assembly, ROOT.to_owned());
+    let mut fedramp = Emitted::default();
+    for (_prefix, c) in read_fedramp(reference)? {
+        compile(
+            &resolver,
+            &root_ref,
+            index[&root_ref],
+            &c,
+            "Fedramp",
+            &mut fedramp,
+        )?;
+    }
+    emit_table(
+        &mut out,
+        "FEDRAMP",
+        "FedRAMP's external constraints (`--profile fedramp`)",
+        &fedramp,
+        reach.order.len(),
+    );
+    Ok(out)
+}
+
+/// `ROOT_DEF` and `DEFS`: the shape of every definition reachable from the root.
+fn emit_defs(
+    out: &mut String,
+    m: &Model,
+    order: &[DefRef],
+    index: &BTreeMap<DefRef, usize>,
+    relaxed: &std::collections::BTreeSet<(DefRef, String)>,
+) -> Result<(), String> {
     let root_ref = DefRef::Global(Kind2::Assembly, ROOT.to_owned());
     let _ = writeln!(out, "/// The index of the POA&M root in [`DEFS`].");
     let _ = writeln!(out, "pub const ROOT_DEF: u16 = {};\n", index[&root_ref]);
     out.push_str(
         "/// Every definition reachable from the root, by index.\npub static DEFS: &[Def] = &[\n",
     );
-    for (i, r) in reach.order.iter().enumerate() {
-        let d = m.def(r);
-        out.push_str(&emit_def(&index, &relaxed, r, d, i)?);
+    for (i, r) in order.iter().enumerate() {
+        out.push_str(&emit_def(index, relaxed, r, m.def(r), i)?);
     }
     out.push_str("];\n\n");
+    Ok(())
+}
 
-    // Constraints.
+/// Compiles the constraints of the metaschema modules in `dir` against the model of
+/// `resolver`; also returns the shared lists (`.ent` files) the modules include but `dir`
+/// lacks.
+fn compile_oscal(
+    resolver: &Resolver,
+    order: &[DefRef],
+    dir: &Path,
+) -> Result<(Emitted, Vec<String>), String> {
+    let m = resolver.m;
+    let index = resolver.index;
     let mut mc = ModuleConstraints::default();
     let mut missing = Vec::new();
-    read_module_constraints(&metaschema_dir, &mut mc, &mut missing)?;
-    let mut emitted = Emitted {
-        code: Vec::new(),
-        by_def: BTreeMap::new(),
-        skipped: Vec::new(),
-    };
+    read_module_constraints(dir, &mut mc, &mut missing)?;
+    missing.sort();
+    missing.dedup();
     let mut declared: Vec<(DefRef, RawConstraint)> = Vec::new();
     for (decl, c) in &mc.by_def {
         if let Some(r) = find_def(m, decl) {
@@ -1355,63 +1447,42 @@ pub fn emit(m: &Model, older: &[Model], reference: &Path) -> Result<String, Stri
             by_index.entry(i).or_default().push(c);
         }
     }
+    let mut emitted = Emitted::default();
     for (i, cs) in &by_index {
         for c in cs {
-            compile(&resolver, &reach.order[*i], *i, c, "Oscal", &mut emitted)?;
+            compile(resolver, &order[*i], *i, c, "Oscal", &mut emitted)?;
         }
     }
-    for (_prefix, c) in read_fedramp(reference)? {
-        compile(
-            &resolver,
-            &root_ref,
-            index[&root_ref],
-            &c,
-            "Fedramp",
-            &mut emitted,
-        )?;
-    }
+    Ok((emitted, missing))
+}
 
-    out.push_str("/// Every constraint that applies to a POA&M.\npub static CONSTRAINTS: &[Constraint] = &[\n");
-    for c in &emitted.code {
-        let _ = writeln!(out, "    {c},");
-    }
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// For each definition (by index), the constraints declared on it (indexes into \
-         [`CONSTRAINTS`]).\npub static DEF_CONSTRAINTS: &[&[u16]] = &[\n",
+/// One `ConstraintTable` static named `name`.
+fn emit_table(out: &mut String, name: &str, what: &str, t: &Emitted, defs: usize) {
+    let _ = writeln!(
+        out,
+        "/// {what}: every constraint, by definition, and those not evaluated from the table.\n\
+         pub static {name}: ConstraintTable = ConstraintTable {{\n    constraints: &["
     );
-    for i in 0..reach.order.len() {
-        let list = emitted.by_def.get(&i).cloned().unwrap_or_default();
+    for c in &t.code {
+        let _ = writeln!(out, "        {c},");
+    }
+    out.push_str("    ],\n    by_def: &[\n");
+    for i in 0..defs {
+        let list = t.by_def.get(&i).cloned().unwrap_or_default();
         let _ = writeln!(
             out,
-            "    &[{}],",
+            "        &[{}],",
             list.iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         );
     }
-    out.push_str("];\n\n");
-    out.push_str(
-        "/// Constraints that apply to a POA&M but are not evaluated from these tables: \
-         `(constraint id, definition, reason)`.\npub static NOT_EVALUATED: &[(&str, &str, &str)] = &[\n",
-    );
-    for (id, def, why) in &emitted.skipped {
-        let _ = writeln!(out, "    ({id:?}, {def:?}, {why:?}),");
+    out.push_str("    ],\n    not_evaluated: &[\n");
+    for (id, def, why) in &t.skipped {
+        let _ = writeln!(out, "        ({id:?}, {def:?}, {why:?}),");
     }
-    out.push_str("];\n\n");
-    missing.sort();
-    missing.dedup();
-    out.push_str(
-        "/// Shared allowed-values lists the metaschema modules include through external \
-         entities (`shared-constraints/*.ent`) that the reference module set does not contain.\n\
-         pub static MISSING_ENTITIES: &[&str] = &[\n",
-    );
-    for e in &missing {
-        let _ = writeln!(out, "    {e:?},");
-    }
-    out.push_str("];\n");
-    Ok(out)
+    out.push_str("    ],\n};\n\n");
 }
 
 fn emit_def(

@@ -81,7 +81,7 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
          use poam_markup::{MarkupLine, MarkupMultiline};\n\
          use poam_model as m;\n\
          use poam_model::datatypes as dt;\n\n\
-         use super::reader::{FromXmlText, Rd, Start, XmlError, required_attribute, required_child};\n\
+         use super::reader::{FromXmlText, Rd, Start, XmlError, required_attribute, required_child, required_children};\n\
          use super::table::{ChildInfo, Target, TypeInfo};\n\
          use super::writer::Wr;\n\n",
     );
@@ -283,8 +283,16 @@ fn emit_read(
         let json = item.json_name();
         let local = format!("c_{}", snake(json).trim_start_matches("r#"));
         let field = snake(json);
-        if item.is_many() || !is_required_item(relaxed, dr, item) {
+        if !is_required_item(relaxed, dr, item) {
             let _ = writeln!(out, "        {field}: {local},");
+        } else if item.is_many() {
+            // At least one, as in JSON (where the member is required): no element is the
+            // member missing, not an empty list the schemas reject.
+            let _ = writeln!(
+                out,
+                "        {field}: required_children({local}, s, \"{}\")?,",
+                item.use_name
+            );
         } else {
             let _ = writeln!(
                 out,

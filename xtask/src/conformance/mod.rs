@@ -6,7 +6,7 @@
 //! `Err` means the section could not run at all (a missing schema, say). Adding a section is
 //! one module and one line in the list.
 
-mod documents;
+pub(crate) mod documents;
 mod manifest;
 mod roundtrip;
 mod schemas;

@@ -168,6 +168,7 @@ fn count(diags: &[Diagnostic], s: Severity) -> usize {
 fn findings(examples: &[Example], officials: &[Official], as_of: NaiveDate, section: &mut Section) {
     let mut table = Table::new(&[
         "document",
+        "OSCAL rule set",
         "official schema",
         "OSCAL level",
         "FedRAMP profile",
@@ -187,13 +188,25 @@ fn findings(examples: &[Example], officials: &[Official], as_of: NaiveDate, sect
             None => "none applies".to_owned(),
         });
         let mut oscal_level = Vec::new();
+        let mut rule_set = "unreadable".to_owned();
         for profile in [Profile::Oscal, Profile::Fedramp] {
             match poam_validate::validate_text(
                 &ex.text,
                 ex.source.format,
                 &name,
                 &options(profile, as_of),
-            ) {
+            )
+            .map(|v| {
+                rule_set = if v.rule_set.matched {
+                    v.rule_set.version.to_owned()
+                } else {
+                    format!(
+                        "{} (newest; declares {:?})",
+                        v.rule_set.version, v.rule_set.declared
+                    )
+                };
+                v.diagnostics
+            }) {
                 Ok(diags) => {
                     cells.push(format!(
                         "{} errors, {} warnings, {} notes",
@@ -231,6 +244,7 @@ fn findings(examples: &[Example], officials: &[Official], as_of: NaiveDate, sect
                 }
             }
         }
+        cells.insert(1, rule_set);
         let schema_level: Vec<&Diagnostic> = oscal_level
             .iter()
             .filter(|d| d.severity == Severity::Error && SCHEMA_LEVEL.contains(&d.rule))
@@ -364,6 +378,7 @@ fn agreement(
             continue;
         }
         let before: HashSet<(String, String, String)> = poam_validate::validate_tree(&base, &opts)
+            .diagnostics
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
             .map(|d| (d.rule.to_owned(), d.pointer, d.message))
@@ -522,8 +537,10 @@ fn judge(
                         .map(|m| {
                             let tree = m.apply(base);
                             let schema_rejects = !schema.is_valid(&tree);
-                            let poam_rule =
-                                new_error(&poam_validate::validate_tree(&tree, opts), before);
+                            let poam_rule = new_error(
+                                &poam_validate::validate_tree(&tree, opts).diagnostics,
+                                before,
+                            );
                             (schema_rejects, poam_rule)
                         })
                         .collect::<Vec<_>>()

@@ -265,7 +265,7 @@ fn poam_rules(name: &str, doc: &poam_model::Document, details: &mut Vec<String>)
         profile: poam_validate::Profile::Oscal,
         ..poam_validate::Options::default()
     };
-    let diags = poam_validate::validate(doc, &options);
+    let diags = poam_validate::validate(doc, &options).diagnostics;
     let errors: Vec<_> = diags
         .iter()
         .filter(|d| d.severity == poam_validate::Severity::Error)

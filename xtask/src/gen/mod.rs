@@ -521,7 +521,8 @@ mod validation_tests {
         let text = String::from_utf8(bytes).unwrap_or_default();
         let name = poam_io::SourceName("generated.json".into());
         match poam_validate::validate_text(&text, poam_io::Format::Json, &name, &opts) {
-            Ok(diags) => diags
+            Ok(v) => v
+                .diagnostics
                 .iter()
                 .filter(|d| d.severity == poam_validate::Severity::Error)
                 .map(|d| format!("{} {} {}", d.rule, d.pointer, d.message))

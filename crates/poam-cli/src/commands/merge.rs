@@ -18,6 +18,14 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: only one input can be standard input (`-`)");
         return exit::TROUBLE;
     }
+    // BASE may be the output (the documented in-place update: read first, then replaced
+    // atomically); an update may not.
+    let updates: Vec<&std::path::Path> = a.updates.iter().map(|p| p.as_path()).collect();
+    if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &updates) {
+        eprintln!("error: {refusal} (only BASE may be updated in place)");
+        eprintln!("error: nothing merged");
+        return exit::TROUBLE;
+    }
     let as_of = match as_of(a.as_of.as_deref()) {
         Ok(d) => d,
         Err(e) => {
@@ -80,7 +88,10 @@ pub fn run(a: &MergeArgs) -> u8 {
             } else {
                 FileFormat::from_oscal(base.format)
             });
-    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout) {
+    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
+        .map(str::to_owned)
+        .or_else(|| output::macro_enabled_name(format, output_path))
+    {
         eprintln!("error: {refusal}");
         eprintln!("error: nothing merged");
         return exit::TROUBLE;

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use poam_io::{ErrorKind, Format, ReadError, SourceName};
 use poam_validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 
-use crate::args::{ValidateArgs, ValidateFormat, ValidateProfile};
+use crate::args::{FileFormat, ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
 use crate::input;
 use crate::progress::Progress;
@@ -50,7 +50,7 @@ pub fn run(a: &ValidateArgs) -> u8 {
     } else {
         None
     };
-    let from = a.from.map(Format::from);
+    let from = a.from;
     let reports = check_all(&a.inputs, stdin.as_deref(), from, &opts);
     let code = if reports
         .iter()
@@ -112,7 +112,7 @@ fn options(a: &ValidateArgs) -> Result<Options, String> {
 fn check_all(
     inputs: &[std::path::PathBuf],
     stdin: Option<&[u8]>,
-    from: Option<Format>,
+    from: Option<FileFormat>,
     opts: &Options,
 ) -> Vec<FileReport> {
     let slots: Vec<Mutex<Option<FileReport>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
@@ -147,18 +147,17 @@ fn check_all(
         .into_iter()
         .zip(inputs)
         .map(|(slot, path)| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| FileReport {
-                    path: path.display().to_string(),
-                    text: None,
-                    outcome: Outcome::Unreadable(ReadError::new(
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                FileReport::unreadable(
+                    path.display().to_string(),
+                    None,
+                    ReadError::new(
                         &SourceName::path(path),
                         ErrorKind::Io,
                         "the check of this file did not complete",
-                    )),
-                })
+                    ),
+                )
+            })
         })
         .collect()
 }
@@ -166,7 +165,7 @@ fn check_all(
 fn check_one(
     path: &Path,
     stdin: Option<&[u8]>,
-    from: Option<Format>,
+    from: Option<FileFormat>,
     opts: &Options,
 ) -> FileReport {
     let (name, bytes) = if path.as_os_str() == "-" {
@@ -179,26 +178,21 @@ fn check_one(
         match std::fs::read(path) {
             Ok(b) => (name, b),
             Err(e) => {
-                return FileReport {
-                    path: name.0.clone(),
-                    text: None,
-                    outcome: Outcome::Unreadable(ReadError::new(
-                        &name,
-                        ErrorKind::Io,
-                        e.to_string(),
-                    )),
-                };
+                let e = ReadError::new(&name, ErrorKind::Io, e.to_string());
+                return FileReport::unreadable(name.0.clone(), None, e);
             }
         }
     };
-    if from.is_none() && input::is_workbook(path, &bytes) {
+    let workbook = match from {
+        Some(f) => f == FileFormat::Xlsx,
+        None => input::is_workbook(path, &bytes),
+    };
+    if workbook {
         return check_workbook(name, &bytes, opts);
     }
-    let unreadable = |e: ReadError, text: Option<String>| FileReport {
-        path: name.0.clone(),
-        text,
-        outcome: Outcome::Unreadable(e),
-    };
+    let from = from.and_then(FileFormat::oscal);
+    let unreadable =
+        |e: ReadError, text: Option<String>| FileReport::unreadable(name.0.clone(), text, e);
     let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
         Ok(t) => t.to_owned(),
         // The reader says where the bad byte is.
@@ -224,9 +218,13 @@ fn check_one(
         return unreadable(e, Some(text));
     };
     match poam_validate::validate_text(&text, format, &name, opts) {
-        Ok(diags) => {
-            let locator = TextLocator::new(&text, format, diags.iter().map(|d| d.pointer.as_str()));
-            FileReport::checked(name.0.clone(), Some(text), diags, &locator)
+        Ok(v) => {
+            let locator = TextLocator::new(
+                &text,
+                format,
+                v.diagnostics.iter().map(|d| d.pointer.as_str()),
+            );
+            FileReport::checked(name.0.clone(), Some(text), v, &locator)
         }
         Err(e) => unreadable(e, Some(text)),
     }
@@ -239,11 +237,7 @@ fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport 
     let imported = match poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()) {
         Ok(i) => i,
         Err(e) => {
-            return FileReport {
-                path: name.0.clone(),
-                text: None,
-                outcome: Outcome::Unreadable(input::import_error(&name, &e)),
-            };
+            return FileReport::unreadable(name.0.clone(), None, input::import_error(&name, &e));
         }
     };
     let locator = WorkbookLocator::new(&imported.document, imported.sources);

@@ -1,12 +1,13 @@
 //! `--format json`: one object per input file, in input order.
 //!
-//! `[{"path", "valid", "readable", "diagnostics": [{"rule", "severity", "message", "help",
-//! "location": {"line", "column", "pointer"}}]}]` (workbook cells give `sheet` and `cell`
-//! instead of `line` and `column`).
+//! `[{"path", "valid", "readable", "rule_set": {"oscal_version", "declared", "matched",
+//! "description"}, "diagnostics": [{"rule", "severity", "message", "help", "location":
+//! {"line", "column", "pointer"}}]}]` (workbook cells give `sheet` and `cell` instead of
+//! `line` and `column`; `rule_set` is null for a file that could not be read).
 
 use std::io::Write;
 
-use poam_validate::{Place, RuleInfo};
+use poam_validate::{Place, RuleInfo, rules};
 use serde_json::{Map, Value, json};
 
 use super::{FileReport, Outcome, Reporter, read_error_place};
@@ -52,10 +53,10 @@ impl Reporter for Json {
                         })
                         .collect(),
                     Outcome::Unreadable(e) => vec![json!({
-                        "rule": "unreadable",
+                        "rule": rules::UNREADABLE.id,
                         "severity": "error",
                         "message": e.message,
-                        "help": null,
+                        "help": rules::UNREADABLE.help,
                         "location": location(read_error_place(e).as_ref(), e.pointer.as_deref()),
                     })],
                 };
@@ -63,6 +64,12 @@ impl Reporter for Json {
                     "path": f.path,
                     "valid": f.valid(),
                     "readable": matches!(f.outcome, Outcome::Checked(_)),
+                    "rule_set": f.rule_set.as_ref().map(|r| json!({
+                        "oscal_version": r.version,
+                        "declared": r.declared,
+                        "matched": r.matched,
+                        "description": r.describe(),
+                    })),
                     "diagnostics": diagnostics,
                 })
             })

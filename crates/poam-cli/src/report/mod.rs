@@ -10,7 +10,7 @@ pub mod workbook;
 use std::io::Write;
 
 use poam_io::ReadError;
-use poam_validate::{Diagnostic, Locator, Place, RuleInfo, Severity};
+use poam_validate::{AppliedRuleSet, Diagnostic, Locator, Place, RuleInfo, Severity, Validation};
 
 pub use human::Human;
 pub use json::Json;
@@ -30,6 +30,8 @@ pub struct FileReport {
     pub path: String,
     /// The source text (for snippets), when it was read.
     pub text: Option<String>,
+    /// The OSCAL rule set it was checked against (none when it could not be read).
+    pub rule_set: Option<AppliedRuleSet>,
     pub outcome: Outcome,
 }
 
@@ -47,10 +49,11 @@ impl FileReport {
     pub fn checked(
         path: String,
         text: Option<String>,
-        diags: Vec<Diagnostic>,
+        validation: Validation,
         locator: &dyn Locator,
     ) -> Self {
-        let located = diags
+        let located = validation
+            .diagnostics
             .into_iter()
             .map(|d| Located {
                 place: locator.locate(&d.pointer),
@@ -60,7 +63,18 @@ impl FileReport {
         Self {
             path,
             text,
+            rule_set: Some(validation.rule_set),
             outcome: Outcome::Checked(located),
+        }
+    }
+
+    /// Not read: `e` says why.
+    pub fn unreadable(path: String, text: Option<String>, e: ReadError) -> Self {
+        Self {
+            path,
+            text,
+            rule_set: None,
+            outcome: Outcome::Unreadable(e),
         }
     }
 

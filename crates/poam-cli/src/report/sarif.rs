@@ -1,5 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning services. One run; `tool.driver.rules`
-//! is the whole rule list; each diagnostic is a result with its file, line and column
+//! is the whole rule list; `artifacts` names each checked file with the OSCAL rule set it
+//! was checked against (`properties.oscalRuleSet`); each diagnostic is a result with its file, line and column
 //! (`physicalLocation.region`) and its JSON pointer (`logicalLocations`). Files that could
 //! not be read are tool execution notifications, and make the invocation unsuccessful.
 
@@ -59,7 +60,12 @@ fn rule_objects(rules: &[&RuleInfo]) -> Vec<Value> {
         .collect()
 }
 
-fn log(rules: &[&RuleInfo], results: Vec<Value>, notifications: Vec<Value>) -> Value {
+fn log(
+    rules: &[&RuleInfo],
+    artifacts: Vec<Value>,
+    results: Vec<Value>,
+    notifications: Vec<Value>,
+) -> Value {
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -73,6 +79,7 @@ fn log(rules: &[&RuleInfo], results: Vec<Value>, notifications: Vec<Value>) -> V
                 "executionSuccessful": notifications.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
+            "artifacts": artifacts,
             "results": results,
         }],
     })
@@ -83,7 +90,20 @@ impl Reporter for Sarif {
         let rules = poam_validate::rules();
         let mut results = Vec::new();
         let mut notifications = Vec::new();
+        let mut artifacts = Vec::new();
         for f in files {
+            // Each checked file names the OSCAL rule set it was checked against.
+            if let Some(r) = &f.rule_set {
+                artifacts.push(json!({
+                    "location": { "uri": uri(&f.path) },
+                    "properties": {
+                        "oscalRuleSet": r.version,
+                        "declaredOscalVersion": r.declared,
+                        "ruleSetMatched": r.matched,
+                        "ruleSetDescription": r.describe(),
+                    },
+                }));
+            }
             match &f.outcome {
                 Outcome::Checked(ds) => {
                     for l in ds {
@@ -115,18 +135,19 @@ impl Reporter for Sarif {
                     }
                 }
                 Outcome::Unreadable(e) => notifications.push(json!({
+                    "descriptor": { "id": poam_validate::rules::UNREADABLE.id },
                     "level": "error",
                     "message": { "text": format!("{} could not be read: {}", f.path, e.message) },
                     "locations": [{ "physicalLocation": physical(&f.path, read_error_place(e).as_ref()) }],
                 })),
             }
         }
-        serde_json::to_writer_pretty(&mut *out, &log(rules, results, notifications))?;
+        serde_json::to_writer_pretty(&mut *out, &log(rules, artifacts, results, notifications))?;
         writeln!(out)
     }
 
     fn rules(&self, rules: &[&RuleInfo], out: &mut dyn Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &log(rules, Vec::new(), Vec::new()))?;
+        serde_json::to_writer_pretty(&mut *out, &log(rules, Vec::new(), Vec::new(), Vec::new()))?;
         writeln!(out)
     }
 }

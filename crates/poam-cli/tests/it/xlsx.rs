@@ -327,7 +327,7 @@ fn assert_no_oscal_errors(doc: &Document, what: &str) {
         profile: poam_validate::Profile::Oscal,
         ..poam_validate::Options::default()
     };
-    let diags = poam_validate::validate(doc, &options);
+    let diags = poam_validate::validate(doc, &options).diagnostics;
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.severity == poam_validate::Severity::Error)
@@ -490,7 +490,10 @@ fn bad_workbooks() -> Vec<(&'static str, Vec<u8>)> {
         ("encrypted.xlsx", ole),
         (
             "no-poam-sheet.xlsx",
-            xlsx(&[("Sheet1", vec![vec!["POAM ID", "Controls", "Weakness Name"]])]),
+            xlsx(&[(
+                "Sheet1",
+                vec![vec!["Inventory"], vec!["host-1", "10.0.0.1"]],
+            )]),
         ),
         (
             "no-header-row.xlsx",

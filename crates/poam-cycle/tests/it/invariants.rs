@@ -381,6 +381,7 @@ fn oscal_errors(d: &Document) -> Vec<poam_validate::Diagnostic> {
         schema: None,
     };
     poam_validate::validate(d, &opts)
+        .diagnostics
         .into_iter()
         .filter(|x| x.severity == poam_validate::Severity::Error)
         .collect()

@@ -7,7 +7,9 @@ use poam_markup::{MarkupLine, MarkupMultiline};
 use poam_model as m;
 use poam_model::datatypes as dt;
 
-use super::reader::{FromXmlText, Rd, Start, XmlError, required_attribute, required_child};
+use super::reader::{
+    FromXmlText, Rd, Start, XmlError, required_attribute, required_child, required_children,
+};
 use super::table::{ChildInfo, Target, TypeInfo};
 use super::writer::Wr;
 
@@ -208,7 +210,7 @@ pub(super) fn read_assessment_assets<'i>(
     }
     Ok(m::AssessmentAssets {
         components: c_components,
-        assessment_platforms: c_assessment_platforms,
+        assessment_platforms: required_children(c_assessment_platforms, s, "assessment-platform")?,
     })
 }
 
@@ -419,7 +421,7 @@ pub(super) fn read_associated_activity<'i>(
         props: c_props,
         links: c_links,
         responsible_roles: c_responsible_roles,
-        subjects: c_subjects,
+        subjects: required_children(c_subjects, s, "subject")?,
         remarks: c_remarks,
     })
 }
@@ -621,7 +623,7 @@ pub(super) fn read_characterization<'i>(
         props: c_props,
         links: c_links,
         origin: required_child(c_origin, s, "origin")?,
-        facets: c_facets,
+        facets: required_children(c_facets, s, "facet")?,
     })
 }
 
@@ -1276,7 +1278,7 @@ pub(super) fn read_identified_subject<'i>(
             s,
             "subject-placeholder-uuid",
         )?,
-        subjects: c_subjects,
+        subjects: required_children(c_subjects, s, "subject")?,
     })
 }
 
@@ -2084,7 +2086,7 @@ pub(super) fn read_observation<'i>(
         description: required_child(c_description, s, "description")?,
         props: c_props,
         links: c_links,
-        methods: c_methods,
+        methods: required_children(c_methods, s, "method")?,
         types: c_types,
         origins: c_origins,
         subjects: c_subjects,
@@ -2185,7 +2187,7 @@ pub(super) fn read_origin<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Origin
         }
     }
     Ok(m::Origin {
-        actors: c_actors,
+        actors: required_children(c_actors, s, "actor")?,
         related_tasks: c_related_tasks,
     })
 }
@@ -2451,7 +2453,7 @@ pub(super) fn read_plan_of_action_and_milestones<'i>(
         observations: c_observations,
         risks: c_risks,
         findings: c_findings,
-        poam_items: c_poam_items,
+        poam_items: required_children(c_poam_items, s, "poam-item")?,
         back_matter: c_back_matter,
     })
 }
@@ -2599,7 +2601,9 @@ pub(super) fn read_poam_item_origin<'i>(
             _ => return Err(c.unknown(s)),
         }
     }
-    Ok(m::PoamItemOrigin { actors: c_actors })
+    Ok(m::PoamItemOrigin {
+        actors: required_children(c_actors, s, "actor")?,
+    })
 }
 
 /// Writes `m::PoamItemOrigin` as the element `name` (`origin` unless a `use-name` renames it).
@@ -3367,7 +3371,7 @@ pub(super) fn read_responsible_party<'i>(
     }
     Ok(m::ResponsibleParty {
         role_id: required_attribute(f_role_id, s, "role-id")?,
-        party_uuids: c_party_uuids,
+        party_uuids: required_children(c_party_uuids, s, "party-uuid")?,
         props: c_props,
         links: c_links,
         remarks: c_remarks,
@@ -3710,7 +3714,9 @@ pub(super) fn read_risk_log<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Risk
             _ => return Err(c.unknown(s)),
         }
     }
-    Ok(m::RiskLog { entries: c_entries })
+    Ok(m::RiskLog {
+        entries: required_children(c_entries, s, "entry")?,
+    })
 }
 
 /// Writes `m::RiskLog` as the element `name` (`risk-log` unless a `use-name` renames it).

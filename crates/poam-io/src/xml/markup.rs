@@ -18,7 +18,9 @@ use crate::error::ErrorKind;
 
 impl<'i> Rd<'i> {
     /// Reads the inline content of `s` through its end tag.
+    /// Markup elements have no attributes (an unknown one is an error, as on `<p>`).
     pub(crate) fn markup_line(&mut self, s: &Start<'i>) -> Result<MarkupLine, XmlError> {
+        s.no_attributes()?;
         if s.empty {
             return Ok(MarkupLine::default());
         }
@@ -31,6 +33,7 @@ impl<'i> Rd<'i> {
     /// which the official XSD rejects) is empty markup, as is `<description><p/></description>`:
     /// loading is not the place to judge.
     pub(crate) fn markup_multiline(&mut self, s: &Start<'i>) -> Result<MarkupMultiline, XmlError> {
+        s.no_attributes()?;
         if s.empty {
             return Ok(MarkupMultiline::default());
         }

@@ -154,10 +154,42 @@ fn root_start<'i>(
     Ok(r.root(started?))
 }
 
-/// The input was decoded as UTF-8; a declaration naming another encoding is believed only
-/// when it makes no difference (ASCII text).
+/// The declaration must be one an XML 1.x processor accepts: version `1.` and digits, an
+/// encoding that exists (WHATWG labels, `encoding_rs`). The input was decoded as UTF-8; a
+/// declaration naming another encoding is believed only when it makes no difference (ASCII
+/// text).
 fn check_declaration(d: &BytesDecl<'_>, text: &str, at: usize) -> Result<(), XmlError> {
-    if let Some(Ok(enc)) = d.encoding() {
+    let version = d
+        .version()
+        .map(std::borrow::Cow::into_owned)
+        .unwrap_or_default();
+    let digits = version.strip_prefix("1.").unwrap_or("");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(XmlError::new(
+            at,
+            ErrorKind::Syntax,
+            format!(
+                "the XML declaration says version=\"{version}\"; XML documents are version 1.0 (or 1.x)"
+            ),
+        ));
+    }
+    if let Some(enc) = d.encoding() {
+        let enc = enc.map_err(|_| {
+            XmlError::new(
+                at,
+                ErrorKind::Syntax,
+                "the XML declaration's encoding is not readable text",
+            )
+        })?;
+        if encoding_rs::Encoding::for_label(enc.as_bytes()).is_none() {
+            return Err(XmlError::new(
+                at,
+                ErrorKind::Encoding,
+                format!(
+                    "the XML declaration says encoding=\"{enc}\", which is not an encoding; write encoding=\"UTF-8\""
+                ),
+            ));
+        }
         let e = enc.to_ascii_lowercase();
         if !matches!(e.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") && !text.is_ascii() {
             return Err(XmlError::new(

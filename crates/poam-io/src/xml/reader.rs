@@ -250,6 +250,25 @@ pub(crate) fn required_child<T>(v: Option<T>, s: &Start<'_>, name: &str) -> Resu
     })
 }
 
+/// A repeated element the model requires at least once: none is as missing as a required
+/// single element (the JSON form's member is required and its array may not be empty).
+pub(crate) fn required_children<T>(
+    v: Vec<T>,
+    s: &Start<'_>,
+    name: &str,
+) -> Result<Vec<T>, XmlError> {
+    if v.is_empty() {
+        return Err(XmlError::structure(
+            s.at,
+            format!(
+                "`<{}>` lacks its required element `<{name}>` (at least one)",
+                s.name()
+            ),
+        ));
+    }
+    Ok(v)
+}
+
 /// A model value made from XML text (an attribute value or an element's content).
 pub(crate) trait FromXmlText: Sized {
     /// `at` is where the text starts, for errors.

@@ -374,3 +374,47 @@ fn every_bad_fixture_is_tested() {
         );
     }
 }
+
+#[test]
+fn no_poam_item_is_a_missing_member_as_in_json() {
+    check(
+        "bad/no-poam-item.xml",
+        ErrorKind::Structure,
+        at(2, 1),
+        Some(ROOT),
+        "`<plan-of-action-and-milestones>` lacks its required element `<poam-item>` (at least one)",
+    );
+}
+
+#[test]
+fn an_xml_declaration_of_another_version_is_refused() {
+    check(
+        "bad/declared-version-7.5.xml",
+        ErrorKind::Syntax,
+        at(1, 1),
+        None,
+        "version=\"7.5\"",
+    );
+}
+
+#[test]
+fn an_xml_declaration_of_no_real_encoding_is_refused() {
+    check(
+        "bad/declared-encoding-bogus.xml",
+        ErrorKind::Encoding,
+        at(1, 1),
+        None,
+        "encoding=\"bogus\", which is not an encoding",
+    );
+}
+
+#[test]
+fn an_unknown_attribute_on_a_markup_line_is_an_error_as_on_p() {
+    check(
+        "bad/unknown-attribute-on-title.xml",
+        ErrorKind::Structure,
+        at(4, 12),
+        Some(&ptr("/metadata/title")),
+        "unknown attribute `lang` on `<title>`",
+    );
+}

@@ -202,6 +202,7 @@ fn whitespace_is_kept_in_strings_and_collapsed_where_the_xsd_collapses_it() {
     <oscal-version>1.1.3</oscal-version>
     <link href="  https://example.org/a  "/>
   </metadata>
+  <poam-item><title>I</title><description><p>D</p></description></poam-item>
 </plan-of-action-and-milestones>"#;
     let doc = read(text, Format::Xml);
     let poam = &doc.plan_of_action_and_milestones;
@@ -227,7 +228,7 @@ fn line_ends_tabs_and_specials_survive_in_attributes_and_text() {
         "oscal-version": "1.1.3",
         "props": [{"name": "n", "value": "tab\there\nnew line \"quoted\" <&> 'apos' \r end"}]
       },
-      "poam-items": []
+      "poam-items": [{"title": "I", "description": "D"}]
     }}"#;
     let doc = read(json, Format::Json);
     let xml = write(&doc, Format::Xml);

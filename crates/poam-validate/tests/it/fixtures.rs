@@ -43,7 +43,9 @@ fn valid_text() -> String {
 }
 
 fn check(text: &str, format: Format, opts: &Options) -> Vec<Diagnostic> {
-    poam_validate::validate_text(text, format, &SourceName("fixture".into()), opts).unwrap()
+    poam_validate::validate_text(text, format, &SourceName("fixture".into()), opts)
+        .unwrap()
+        .diagnostics
 }
 
 #[derive(Serialize)]
@@ -78,6 +80,18 @@ fn failing() -> Vec<(String, Vec<Diagnostic>)> {
         let name = f.file_name().unwrap().to_str().unwrap().to_owned();
         if let Some(rule) = name.strip_suffix(".raw.json") {
             let text = std::fs::read_to_string(&f).unwrap();
+            if rule == "unreadable" {
+                // The CLI's rule for a file the library cannot read at all (`Err`).
+                let opts = options(Profile::Oscal, true, "2025-01-15");
+                let read = poam_validate::validate_text(
+                    &text,
+                    Format::Json,
+                    &SourceName("u".into()),
+                    &opts,
+                );
+                assert!(read.is_err(), "the unreadable fixture was read");
+                continue;
+            }
             let profile = if rule.starts_with("fedramp-") {
                 Profile::Fedramp
             } else {
@@ -132,6 +146,10 @@ fn every_rule_has_a_failing_fixture() {
     // Reported by the CLI's workbook import, not by this crate; its failing fixture is a
     // generated workbook in crates/poam-cli/tests/validate.rs.
     covered.insert("workbook-cell".to_owned());
+    // A file this crate cannot read at all (`Err`, the CLI's rule `unreadable`): `failing()`
+    // checks that `fail/unreadable.raw.json` is one.
+    assert!(dir().join("fail/unreadable.raw.json").is_file());
+    covered.insert("unreadable".to_owned());
     let all: BTreeSet<String> = poam_validate::rules()
         .iter()
         .map(|r| r.id.to_owned())
@@ -176,7 +194,8 @@ fn the_valid_fixture_passes_in_yaml_and_xml_too() {
         assert!(diags.is_empty(), "{format}: {diags:#?}");
     }
     // And as a typed document.
-    let diags = poam_validate::validate(&doc, &options(Profile::Fedramp, true, "2025-01-15"));
+    let diags =
+        poam_validate::validate(&doc, &options(Profile::Fedramp, true, "2025-01-15")).diagnostics;
     assert!(diags.is_empty(), "{diags:#?}");
 }
 
@@ -198,7 +217,11 @@ fn without_the_ssp_its_references_are_warnings_not_errors() {
 
 #[test]
 fn generated_constraints_report_under_registered_rules() {
-    for c in poam_validate::generated::CONSTRAINTS {
+    let tables = poam_validate::generated::RULE_SETS
+        .iter()
+        .map(|r| r.constraints)
+        .chain([&poam_validate::generated::FEDRAMP]);
+    for c in tables.flat_map(|t| t.constraints) {
         assert!(
             poam_validate::rules::find(c.rule).is_some(),
             "{} reports unregistered rule {}",
@@ -344,7 +367,9 @@ fn yaml_the_typed_reader_accepts_is_readable() {
     let opts = options(Profile::Oscal, false, "2025-01-01");
     let result =
         poam_validate::validate_text(&text, Format::Yaml, &SourceName("yaml".into()), &opts);
-    let diags = result.unwrap_or_else(|e| panic!("unreadable: {e}"));
+    let diags = result
+        .unwrap_or_else(|e| panic!("unreadable: {e}"))
+        .diagnostics;
     assert!(
         diags
             .iter()
@@ -368,5 +393,169 @@ fn the_bundled_examples_have_no_oscal_errors() {
             .filter(|d| d.severity == Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+/// `fixtures/validate/versions/rev4-shaped.json` (a patch of the valid fixture) with its
+/// `oscal-version` set to `version`, validated with the OSCAL profile and the SSP.
+fn rev4_shaped(version: &str) -> poam_validate::Validation {
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir().join("versions/rev4-shaped.json")).unwrap(),
+    )
+    .unwrap();
+    patch(&mut doc, spec["patch"].as_array().unwrap());
+    doc["plan-of-action-and-milestones"]["metadata"]["oscal-version"] = Value::from(version);
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    poam_validate::validate_text(
+        &text,
+        Format::Json,
+        &SourceName("rev4-shaped.json".into()),
+        &options(Profile::Oscal, true, "2025-01-15"),
+    )
+    .unwrap()
+}
+
+/// The error diagnostics' `(rule, value quoted in the message)` of allowed-values rules.
+fn allowed_value_errors(v: &poam_validate::Validation) -> BTreeSet<String> {
+    v.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let value = d.message.split('"').nth(1).unwrap_or_default();
+            format!("{} {value}", d.rule)
+        })
+        .collect()
+}
+
+#[test]
+fn a_1_0_document_gets_the_1_0_4_constraints() {
+    let v = rev4_shaped("1.0.4");
+    assert_eq!(v.rule_set.version, "1.0.4");
+    assert!(v.rule_set.matched);
+    // 1.0.4 does not restrict the actor's props or the resource types; it does restrict the
+    // names of CVSS v3.1 facets.
+    assert_eq!(
+        allowed_value_errors(&v),
+        BTreeSet::from(["oscal-allowed-values AV".to_owned()]),
+        "{:#?}",
+        v.diagnostics
+    );
+    // Any 1.0.x is judged by 1.0.4's rules.
+    assert_eq!(rev4_shaped("1.0.0").rule_set.version, "1.0.4");
+}
+
+#[test]
+fn a_1_1_document_gets_the_1_1_3_constraints_which_restrict_more() {
+    let v = rev4_shaped("1.1.3");
+    assert_eq!(v.rule_set.version, "1.1.3");
+    let errors = allowed_value_errors(&v);
+    for e in [
+        "oscal-allowed-values AV",
+        "oscal-allowed-values plugin-id",
+        "oscal-allowed-values vulnerability-id",
+    ] {
+        assert!(errors.contains(e), "{e} missing from {errors:#?}");
+    }
+    assert_eq!(rev4_shaped("1.2.0").rule_set.version, "1.2.2");
+}
+
+#[test]
+fn an_unknown_version_is_checked_by_the_newest_set_and_says_so() {
+    let v = rev4_shaped("7.5.0");
+    assert_eq!(
+        v.rule_set.version,
+        poam_validate::generated::RULE_SETS[0].version
+    );
+    assert!(!v.rule_set.matched);
+    assert!(
+        v.rule_set.describe().contains("\"7.5.0\""),
+        "{}",
+        v.rule_set.describe()
+    );
+}
+
+#[test]
+fn every_rule_set_is_generated_for_each_supported_series() {
+    let versions: Vec<&str> = poam_validate::generated::RULE_SETS
+        .iter()
+        .map(|r| r.version)
+        .collect();
+    assert_eq!(versions, ["1.2.2", "1.1.3", "1.0.4"]);
+    // 1.0.4's shared lists (shared-constraints/*.ent) are read, not skipped.
+    let v104 = &poam_validate::generated::RULE_SETS[2];
+    assert!(
+        v104.missing_entities.is_empty(),
+        "{:?}",
+        v104.missing_entities
+    );
+}
+
+#[test]
+fn no_oscal_ssp_gets_one_answer() {
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir().join("fail/fedramp-no-oscal-ssp.json")).unwrap(),
+    )
+    .unwrap();
+    patch(&mut doc, spec["patch"].as_array().unwrap());
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let diags = check(
+        &text,
+        Format::Json,
+        &options(Profile::Fedramp, true, "2025-01-15"),
+    );
+    let at_value: Vec<(&str, Severity)> = diags
+        .iter()
+        .filter(|d| {
+            d.pointer
+                .starts_with("/plan-of-action-and-milestones/back-matter/resources/1")
+        })
+        .map(|d| (d.rule, d.severity))
+        .collect();
+    assert_eq!(
+        at_value,
+        [("fedramp-no-oscal-ssp", Severity::Warning)],
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn empty_description_is_one_warning_in_json_and_in_the_xml_poam_writes() {
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    doc["plan-of-action-and-milestones"]["poam-items"][0]["description"] = Value::from("");
+    let json = serde_json::to_string_pretty(&doc).unwrap();
+    let opts = options(Profile::Oscal, true, "2025-01-15");
+    let from_json = check(&json, Format::Json, &opts);
+    let model = poam_io::read(
+        json.as_bytes(),
+        &SourceName("e.json".into()),
+        Some(Format::Json),
+    )
+    .unwrap();
+    let xml = String::from_utf8(poam_io::write(&model, Format::Xml).unwrap()).unwrap();
+    let item = &xml[xml.find("<poam-item").unwrap()..];
+    let description =
+        &item[item.find("<description>").unwrap()..item.find("</description>").unwrap()];
+    assert_eq!(
+        description.split_whitespace().collect::<String>(),
+        "<description><p/>",
+        "{xml}"
+    );
+    let from_xml = check(&xml, Format::Xml, &opts);
+    for diags in [&from_json, &from_xml] {
+        let found: Vec<(&str, Severity, &str)> = diags
+            .iter()
+            .map(|d| (d.rule, d.severity, d.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "oscal-empty-markup",
+                Severity::Warning,
+                "/plan-of-action-and-milestones/poam-items/0/description"
+            )],
+            "{diags:#?}"
+        );
     }
 }
