@@ -124,6 +124,10 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(&e))?;
         let line = record.position().map_or(0, csv::Position::line);
+        // Exports end with rows of empty fields.
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
         let get = |c: Col| {
             cols.get(&c)
                 .and_then(|&i| record.get(i))
