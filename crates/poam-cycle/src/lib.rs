@@ -18,9 +18,12 @@
 pub mod changes;
 pub mod cycle;
 mod definitions;
+mod describe;
 pub mod diff;
+pub mod document;
 pub mod edits;
 pub mod fedramp;
+mod instants;
 pub mod item;
 pub mod matching;
 mod members;
