@@ -18,9 +18,10 @@ commands:
   gen --items N [--format F] [--seed S] [--cycle C] -o FILE
                                         write a realistic FedRAMP POA&M of N items
                                         (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)
-  bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,..]
+  bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,..] [--smoke]
                                         time every pipeline against its floor (release build;
-                                        results in DIR, default <target>/bench/)";
+                                        results in DIR, default <target>/bench/; --smoke: in
+                                        this build, to check the harness, times not meaningful)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -15,6 +15,9 @@
 //!
 //! The measured code must be optimised, so `cargo xtask bench` (a debug build through the
 //! cargo alias) re-runs itself as `cargo run --release -p xtask -- bench-inner ...`.
+//! `--smoke` skips that release build and runs the harness in the build at hand: CI uses it to
+//! keep every operation working without compiling the dependency graph a third time (its
+//! times are not meaningful and are labelled so).
 //! Benchmarks report; they assert nothing about time.
 
 mod ops;
@@ -31,7 +34,7 @@ use crate::r#gen;
 /// Bump when the generator's output changes, so cached inputs are regenerated.
 const GENERATOR_VERSION: u32 = 1;
 
-const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP] [--update-docs]";
+const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP] [--update-docs] [--smoke]";
 
 /// The document whose results section `--update-docs` replaces, and its markers.
 const DOCS: &str = "docs/benchmarks.md";
@@ -50,6 +53,8 @@ pub struct Options {
     pub ops: Option<Vec<String>>,
     /// Also write the Markdown results into [`DOCS`].
     pub update_docs: bool,
+    /// Run in the build at hand instead of a release build (checks the harness; CI).
+    pub smoke: bool,
 }
 
 impl Options {
@@ -61,6 +66,7 @@ impl Options {
             seed: 1,
             ops: None,
             update_docs: false,
+            smoke: false,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -94,6 +100,7 @@ impl Options {
                 }
                 "--out" => o.out = Some(PathBuf::from(value()?)),
                 "--update-docs" => o.update_docs = true,
+                "--smoke" => o.smoke = true,
                 "--seed" => {
                     o.seed = value()?
                         .parse()
@@ -149,8 +156,11 @@ fn target_dir(root: &Path) -> PathBuf {
 
 /// `cargo xtask bench ...`: re-runs itself optimised unless it already is.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    Options::parse(args)?;
-    if !cfg!(debug_assertions) {
+    let opts = Options::parse(args)?;
+    if opts.smoke && opts.update_docs {
+        return Err("--smoke times are not meaningful; they cannot --update-docs".into());
+    }
+    if opts.smoke || !cfg!(debug_assertions) {
         return run_inner(root, args);
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -181,6 +191,9 @@ pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
     let opts = Options::parse(args)?;
     if cfg!(debug_assertions) {
         eprintln!("bench: warning: this is a debug build; times are not meaningful");
+    }
+    if opts.smoke {
+        eprintln!("bench: --smoke: checking the harness and every operation, not measuring");
     }
     let target = target_dir(root);
     let data = target

@@ -7,7 +7,7 @@
 
 use std::process::{Command, Output};
 
-mod support;
+use crate::support;
 use support::workspace_root;
 
 fn poam(args: &[&str]) -> Output {

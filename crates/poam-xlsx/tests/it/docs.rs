@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use poam_xlsx::columns::{COLUMNS, CellKind, Column, Since, column_letters};
 
 const BEGIN: &str =
-    "<!-- begin: generated from columns::COLUMNS by crates/poam-xlsx/tests/docs.rs -->";
+    "<!-- begin: generated from columns::COLUMNS by crates/poam-xlsx/tests/it/docs.rs -->";
 const END: &str = "<!-- end: generated -->";
 
 fn doc_path() -> PathBuf {

@@ -1,7 +1,7 @@
 //! Every class of bad input is a clear error naming the file, never a panic.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use poam_xlsx::{ImportErrorKind, ReadOptions, import};
 

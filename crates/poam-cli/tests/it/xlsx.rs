@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use poam_model::Document;
 
-mod support;
+use crate::support;
 use support::workspace_root;
 
 // ---------------------------------------------------------------------------------------

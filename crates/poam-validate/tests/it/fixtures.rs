@@ -13,7 +13,7 @@ use poam_validate::{Diagnostic, JsonSchema, Options, Profile, Severity, SspIndex
 use serde::Serialize;
 use serde_json::Value;
 
-mod support;
+use crate::support;
 use support::patch;
 
 fn dir() -> PathBuf {

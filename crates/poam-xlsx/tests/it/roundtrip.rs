@@ -7,7 +7,7 @@
 //! - the same workbook imports to the same bytes, and shared items keep their UUIDs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-mod support;
+use crate::support;
 use support::workspace_root;
 
 fn fixture_text(rel: &str) -> String {

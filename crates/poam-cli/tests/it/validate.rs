@@ -11,10 +11,10 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-mod support;
+use crate::support;
 use support::workspace_root;
 
-#[path = "../../poam-validate/tests/support/mod.rs"]
+#[path = "../../../poam-validate/tests/it/support/mod.rs"]
 mod fixture_patch;
 use fixture_patch::patch;
 

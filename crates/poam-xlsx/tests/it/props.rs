@@ -7,7 +7,7 @@
 //! - the whole pipeline: cells -> workbook -> OSCAL -> workbook -> OSCAL.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use chrono::NaiveDate;
 use poam_xlsx::cell::CellValue;

@@ -1,7 +1,7 @@
 //! Property tests: Markdown and XML round trips of random trees, normalization laws, and
 //! robustness against arbitrary input.
 
-mod common;
+use crate::common;
 
 use poam_markup::{MarkupLine, MarkupMultiline, xml};
 use proptest::prelude::*;

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-mod support;
+use crate::support;
 use support::workspace_root;
 
 fn fixture(rel: &str) -> PathBuf {
