@@ -182,11 +182,18 @@ impl Change {
         match self.kind {
             K::VendorCheckIn => {
                 let note = self.old.as_deref().map(|n| format!(": {:?}", short(n, 80)));
-                format!("vendor check-in{}{}", on(&self.new), note.unwrap_or_default())
+                format!(
+                    "vendor check-in{}{}",
+                    on(&self.new),
+                    note.unwrap_or_default()
+                )
             }
             K::LogEntryAdded => format!("log entry added:{subject}{}", on(&self.new)),
             K::LogEntryChanged => {
-                format!("log entry{subject} {}: {}{days}", self.field, w.quoted_arrow)
+                format!(
+                    "log entry{subject} {}: {}{days}",
+                    self.field, w.quoted_arrow
+                )
             }
             _ => format!("log entry removed:{subject}"),
         }
@@ -311,7 +318,9 @@ pub fn excerpts(old: &str, new: &str, max: usize) -> (String, String) {
 }
 
 fn due(d: &Option<String>) -> String {
-    d.as_ref().map(|d| format!(" (due {d})")).unwrap_or_default()
+    d.as_ref()
+        .map(|d| format!(" (due {d})"))
+        .unwrap_or_default()
 }
 fn on(d: &Option<String>) -> String {
     d.as_ref().map(|d| format!(" on {d}")).unwrap_or_default()

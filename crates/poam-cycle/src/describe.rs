@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use poam_model::{Characterization, Entry, Observation, Risk, Task};
 use serde_json::Value;
 
-use crate::changes::{AssetNames, Change, ChangeKind as K, days_between, short, show, show_date, text};
+use crate::changes::{
+    AssetNames, Change, ChangeKind as K, days_between, short, show, show_date, text,
+};
 use crate::edits::{self, Edit, Field, PartKey, Presence};
 use crate::fedramp;
 use crate::item::{Parts, uuid_key};
@@ -176,7 +178,10 @@ impl Describer<'_, '_> {
     }
 
     fn values(&self, e: &Edit) -> (Value, Value) {
-        (edits::value(self.old, &e.key), edits::value(self.new, &e.key))
+        (
+            edits::value(self.old, &e.key),
+            edits::value(self.new, &e.key),
+        )
     }
 
     fn member(&mut self, e: &Edit, m: &'static str) {
@@ -234,11 +239,13 @@ impl Describer<'_, '_> {
         for u in n.difference(&o) {
             self.linked.insert(u.clone());
             let title = part_title(self.new, &part_of(u));
-            self.out.push(Change::of(K::Linked, kind_name).subject(title));
+            self.out
+                .push(Change::of(K::Linked, kind_name).subject(title));
         }
         for u in o.difference(&n) {
             let title = part_title(self.old, &part_of(u));
-            self.out.push(Change::of(K::Unlinked, kind_name).subject(title));
+            self.out
+                .push(Change::of(K::Unlinked, kind_name).subject(title));
         }
         if o == n {
             let name = part_name(&e.key.part);
@@ -354,8 +361,14 @@ impl Describer<'_, '_> {
     /// The characterization by origin `from` became the one by origin `to`.
     fn origin_moved(&mut self, part: &PartKey, from: &str, to: &str) {
         let u = part.uuid().unwrap_or_default();
-        let o = self.old.risk(u).and_then(|x| edits::characterization(x, from));
-        let n = self.new.risk(u).and_then(|x| edits::characterization(x, to));
+        let o = self
+            .old
+            .risk(u)
+            .and_then(|x| edits::characterization(x, from));
+        let n = self
+            .new
+            .risk(u)
+            .and_then(|x| edits::characterization(x, to));
         if let (Some(o), Some(n)) = (o, n) {
             self.out.push(self.origin_change(o, n));
         }
@@ -463,7 +476,13 @@ fn actors_text(origin: &Value, assets: &AssetNames) -> Option<String> {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .filter_map(|p| Some(format!("{} {}", p.get("name")?.as_str()?, p.get("value")?.as_str()?)))
+                .filter_map(|p| {
+                    Some(format!(
+                        "{} {}",
+                        p.get("name")?.as_str()?,
+                        p.get("value")?.as_str()?
+                    ))
+                })
                 .collect();
             if !props.is_empty() {
                 s.push_str(&format!(" ({})", props.join(", ")));

@@ -8,7 +8,7 @@ use crate::document::{self, PartDiff};
 use crate::edits;
 use crate::instants::Spellings;
 use crate::item::{DocIndex, ItemKeys, ItemRef, Parts};
-use crate::matching::{self, Matching, MatchRule, Pair};
+use crate::matching::{self, MatchRule, Matching, Pair};
 
 /// The version of the JSON report's shape (`poam diff --format json`): bumped only when a
 /// member is removed or changes meaning.
@@ -219,8 +219,16 @@ pub fn diff(old: &Document, old_name: &str, new: &Document, new_name: &str) -> D
         .map(|a| AmbiguousMatch {
             rule: a.rule,
             key: a.key.clone(),
-            old: a.old.iter().map(|&i| ItemRef::of(i, &old_parts[i])).collect(),
-            new: a.new.iter().map(|&i| ItemRef::of(i, &new_parts[i])).collect(),
+            old: a
+                .old
+                .iter()
+                .map(|&i| ItemRef::of(i, &old_parts[i]))
+                .collect(),
+            new: a
+                .new
+                .iter()
+                .map(|&i| ItemRef::of(i, &new_parts[i]))
+                .collect(),
         })
         .collect();
     Diff {
@@ -244,7 +252,12 @@ fn item_diffs(
 ) -> Vec<ItemDiff> {
     let mut by_new: Vec<Option<ItemDiff>> = vec![None; new_parts.len()];
     for p in &m.pairs {
-        by_new[p.new] = Some(matched_item(p, &old_parts[p.old], &new_parts[p.new], assets));
+        by_new[p.new] = Some(matched_item(
+            p,
+            &old_parts[p.old],
+            &new_parts[p.new],
+            assets,
+        ));
     }
     let lone = |class: Class, old: Option<ItemRef>, new: Option<ItemRef>| ItemDiff {
         class,

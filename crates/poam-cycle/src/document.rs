@@ -20,7 +20,12 @@ pub fn document_changes(
     new: &PlanOfActionAndMilestones,
 ) -> Vec<Change> {
     let mut out = Vec::new();
-    compare_members("", &to_json(&old.metadata), &to_json(&new.metadata), &mut out);
+    compare_members(
+        "",
+        &to_json(&old.metadata),
+        &to_json(&new.metadata),
+        &mut out,
+    );
     compare_members(
         "",
         &Value::Object(top_level(old)),
@@ -86,9 +91,18 @@ fn element_name(v: &Value) -> String {
     named
         .or_else(|| text("name"))
         .or_else(|| text("role-id"))
+        .or_else(|| text("description").map(|d| changes::short(&d, 60)))
         .or_else(|| text("uuid"))
-        .or_else(|| v.get("description").and_then(Value::as_str).map(|d| changes::short(d, 60)))
         .unwrap_or_else(|| changes::short(&v.to_string(), 60))
+}
+
+/// A member that holds a list of objects (absent: an empty list), else `None`.
+fn objects(v: Option<&Value>) -> Option<&[Value]> {
+    match v {
+        None => Some(&[]),
+        Some(Value::Array(a)) if a.iter().all(Value::is_object) => Some(a.as_slice()),
+        Some(_) => None,
+    }
 }
 
 /// Reports every member in which `old` and `new` (JSON objects) differ, named `prefix
@@ -106,10 +120,16 @@ fn compare_members(prefix: &str, old: &Value, new: &Value, out: &mut Vec<Change>
             continue;
         }
         let field = join(prefix, key);
+
         match (x, y) {
-            (Some(Value::Array(x)), Some(Value::Array(y)))
-                if x.iter().chain(y).all(Value::is_object) =>
+            _ if x.or(y).is_some_and(Value::is_array)
+                && objects(x).is_some()
+                && objects(y).is_some() =>
             {
+                let (x, y) = (
+                    objects(x).unwrap_or_default(),
+                    objects(y).unwrap_or_default(),
+                );
                 compare_lists(&singular(&field), x, y, out);
             }
             (Some(x @ Value::Object(_)), Some(y @ Value::Object(_))) => {
@@ -138,7 +158,9 @@ fn compare_lists(what: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>
         let find = |xs: &[Value], u: &Option<String>| xs.iter().find(|x| uuid(x) == *u).cloned();
         for o in old {
             match find(new, &uuid(o)) {
-                None => out.push(Change::of(ChangeKind::FieldRemoved, what).subject(element_name(o))),
+                None => {
+                    out.push(Change::of(ChangeKind::FieldRemoved, what).subject(element_name(o)))
+                }
                 Some(n) if &n != o => {
                     let before = out.len();
                     compare_members(what, o, &n, out);
@@ -218,7 +240,9 @@ fn lone<'a>(p: &'a PlanOfActionAndMilestones, kind: PartKind, index: usize) -> P
         findings: Vec::new(),
     };
     match kind {
-        PartKind::Risk => parts.risks.push(std::borrow::Cow::Borrowed(&p.risks[index])),
+        PartKind::Risk => parts
+            .risks
+            .push(std::borrow::Cow::Borrowed(&p.risks[index])),
         PartKind::Observation => parts
             .observations
             .push(std::borrow::Cow::Borrowed(&p.observations[index])),
@@ -242,7 +266,10 @@ fn unreferenced(p: &PlanOfActionAndMilestones) -> Vec<(PartKind, String, usize)>
             }
         }
     };
-    add(PartKind::Risk, p.risks.iter().map(|r| r.uuid.as_str()).collect());
+    add(
+        PartKind::Risk,
+        p.risks.iter().map(|r| r.uuid.as_str()).collect(),
+    );
     add(
         PartKind::Observation,
         p.observations.iter().map(|o| o.uuid.as_str()).collect(),

@@ -179,7 +179,10 @@ fn part_renames(base: &Parts<'_>, upd: &Parts<'_>) -> HashMap<String, String> {
         }
         out
     }
-    fn uuids<'x, T: Clone>(xs: &'x [std::borrow::Cow<'_, T>], uuid: fn(&T) -> &str) -> Vec<&'x str> {
+    fn uuids<'x, T: Clone>(
+        xs: &'x [std::borrow::Cow<'_, T>],
+        uuid: fn(&T) -> &str,
+    ) -> Vec<&'x str> {
         xs.iter().map(|x| uuid(x)).collect()
     }
     let mut renames: HashMap<String, String> = HashMap::new();
@@ -202,7 +205,10 @@ fn part_renames(base: &Parts<'_>, upd: &Parts<'_>) -> HashMap<String, String> {
         uuids(&upd.observations, observation),
     );
     note(&uo, pairing(&bo, &uo));
-    let (bf, uf) = (uuids(&base.findings, finding), uuids(&upd.findings, finding));
+    let (bf, uf) = (
+        uuids(&base.findings, finding),
+        uuids(&upd.findings, finding),
+    );
     note(&uf, pairing(&bf, &uf));
     renames
 }
@@ -226,7 +232,10 @@ fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
         .iter_mut()
         .for_each(|r| rename(&mut r.finding_uuid));
     for r in &mut upd.risks {
-        if renamed(&r.uuid) || r.related_observations.iter().any(|o| renamed(&o.observation_uuid))
+        if renamed(&r.uuid)
+            || r.related_observations
+                .iter()
+                .any(|o| renamed(&o.observation_uuid))
         {
             let r = r.to_mut();
             rename(&mut r.uuid);
@@ -241,7 +250,10 @@ fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
         }
     }
     for f in &mut upd.findings {
-        let refs_renamed = f.related_observations.iter().any(|o| renamed(&o.observation_uuid))
+        let refs_renamed = f
+            .related_observations
+            .iter()
+            .any(|o| renamed(&o.observation_uuid))
             || f.related_risks.iter().any(|r| renamed(&r.risk_uuid));
         if renamed(&f.uuid) || refs_renamed {
             let f = f.to_mut();

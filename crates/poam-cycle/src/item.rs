@@ -329,13 +329,8 @@ impl<'p> ItemKeys<'p> {
                 let (parts, _) = self.source?;
                 let mut item = parts.item.clone().into_owned();
                 item.uuid = None;
-                serde_json::to_string(&(
-                    &item,
-                    &parts.risks,
-                    &parts.observations,
-                    &parts.findings,
-                ))
-                .ok()
+                serde_json::to_string(&(&item, &parts.risks, &parts.observations, &parts.findings))
+                    .ok()
             })
             .as_deref()
     }

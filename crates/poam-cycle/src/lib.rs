@@ -16,6 +16,7 @@
 //! **Architecture invariant:** pure functions on `poam_model::Document`; no I/O.
 
 pub mod changes;
+mod checks;
 pub mod cycle;
 mod definitions;
 mod describe;

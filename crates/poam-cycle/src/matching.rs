@@ -141,7 +141,12 @@ impl State {
     fn ambiguous(&mut self, rule: MatchRule, key: String, old: Vec<usize>, new: Vec<usize>) {
         old.iter().for_each(|&o| self.old_amb[o] = true);
         new.iter().for_each(|&n| self.new_amb[n] = true);
-        self.ambiguities.push(Ambiguity { rule, key, old, new });
+        self.ambiguities.push(Ambiguity {
+            rule,
+            key,
+            old,
+            new,
+        });
     }
 
     /// Rounds 1 and 2: equal uuids, equal POAM IDs.
@@ -183,7 +188,12 @@ impl State {
                 {
                     // One uuid on two different findings: uuids made from a row's place in a
                     // workbook, say. Reported, not guessed.
-                    self.ambiguous(rule, format!("uuid {v} (on {a} and on {b})"), vec![o], vec![i]);
+                    self.ambiguous(
+                        rule,
+                        format!("uuid {v} (on {a} and on {b})"),
+                        vec![o],
+                        vec![i],
+                    );
                     continue;
                 }
                 self.pair(o, i, rule);
@@ -340,7 +350,13 @@ impl State {
                 .new_match
                 .iter()
                 .enumerate()
-                .filter_map(|(n, m)| m.map(|(o, rule)| Pair { old: o, new: n, rule }))
+                .filter_map(|(n, m)| {
+                    m.map(|(o, rule)| Pair {
+                        old: o,
+                        new: n,
+                        rule,
+                    })
+                })
                 .collect(),
             old_only: (0..self.old_match.len())
                 .filter(|&o| self.old_free(o))

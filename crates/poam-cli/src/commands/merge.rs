@@ -2,7 +2,6 @@
 //! every input was read and the merge has no conflict left to decide.
 
 use poam_cycle::merge::{MergeError, Prefer, Update};
-use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::exit;
@@ -18,13 +17,14 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: only one input can be standard input (`-`)");
         return exit::TROUBLE;
     }
-    let as_of = match as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: --as-of: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    // Default: today, midnight UTC.
+    let as_of = a.as_of.unwrap_or_else(|| {
+        let today = chrono::Utc::now().date_naive();
+        today
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .fixed_offset()
+    });
     // Read everything first, reporting every unreadable input.
     let mut errors = Vec::new();
     let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
@@ -65,7 +65,9 @@ pub fn run(a: &MergeArgs) -> u8 {
             eprintln!("error: {e}");
             eprintln!("error: nothing merged");
             return match e {
-                MergeError::Conflicts(_) | MergeError::Ambiguous(_) => exit::FOUND,
+                MergeError::Conflicts(_) | MergeError::Ambiguous(_) | MergeError::Invalid(_) => {
+                    exit::FOUND
+                }
                 _ => exit::TROUBLE,
             };
         }
@@ -103,24 +105,6 @@ pub fn run(a: &MergeArgs) -> u8 {
     }
     summary(&outcome.report, inputs.len());
     exit::OK
-}
-
-/// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.
-fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
-    let text = match arg {
-        None => format!(
-            "{}T00:00:00Z",
-            chrono::Utc::now().date_naive().format("%Y-%m-%d")
-        ),
-        Some(s) if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => {
-            format!("{s}T00:00:00Z")
-        }
-        Some(s) => s.to_owned(),
-    };
-    let d = DateTimeWithTimezone::new(text);
-    d.check()
-        .map_err(|e| format!("{e}; give a date such as 2024-07-01"))?;
-    Ok(d)
 }
 
 /// What was done, on stderr (stdout may carry the document).

@@ -633,11 +633,22 @@ fn diff_compares_date_times_as_instants() {
         .map(|piece| piece.to_owned())
         .reduce(|acc, piece| {
             n += 1;
-            let spelling = ["T00:00:00+00:00\"", "T00:00:00.000Z\"", "T00:00:00-00:00\"", "T01:30:00+01:30\""][n % 4];
+            let spelling = ["T00:00:00+00:00\"", "T00:00:00.000Z\"", "T00:00:00-00:00\""][n % 3];
             acc + spelling + &piece
         })
         .unwrap();
     assert!(n > 10, "the fixture has date-times to respell");
+    // And one at another offset: 2024-06-01T00:00:00Z, the detection date of V-0001.
+    let at = respelled
+        .find("\"collected\": \"2024-06-01T00:00:00")
+        .unwrap()
+        + 14;
+    let end = at + respelled[at..].find('"').unwrap();
+    let respelled = format!(
+        "{}2024-05-31T20:00:00-04:00{}",
+        &respelled[..at],
+        &respelled[end..]
+    );
     std::fs::write(d.join("month1-respelled.json"), respelled).unwrap();
     for (old, new) in [
         ("month1.json", "month1-respelled.json"),
@@ -653,7 +664,11 @@ fn diff_compares_date_times_as_instants() {
     });
     let o = poam(d, &["diff", "month1-respelled.json", "month1-later.json"]);
     assert_exit(&o, 1);
-    assert!(stdout(&o).contains("deadline changed: 2024-08-30"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("deadline changed: 2024-08-30"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -661,7 +676,9 @@ fn diff_shows_the_changed_words_of_a_long_text() {
     let dir = workdir();
     let d = dir.path();
     let text = "Budget and technical staff are needed to replace the load balancer, which is a part of the shared network that three systems use; the work is planned with the network team.";
-    month1_edited(d, "old.json", |p| p["risks"][1]["description"] = text.into());
+    month1_edited(d, "old.json", |p| {
+        p["risks"][1]["description"] = text.into()
+    });
     month1_edited(d, "new.json", |p| {
         p["risks"][1]["description"] = text.replace("three systems", "four systems").into();
     });
@@ -781,7 +798,13 @@ fn diff_reports_what_is_outside_the_items() {
 fn items_without_uuid_are_matched_by_content() {
     let root = fixtures().join("diff");
     let o = Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args(["diff", "no-uuid.xml", "no-uuid-commented.xml", "--format", "json"])
+        .args([
+            "diff",
+            "no-uuid.xml",
+            "no-uuid-commented.xml",
+            "--format",
+            "json",
+        ])
         .current_dir(&root)
         .output()
         .unwrap();
@@ -789,4 +812,78 @@ fn items_without_uuid_are_matched_by_content() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(counts(&v["summary"]), [0, 0, 0, 0, 2, 0, 0], "{v:#}");
     assert_eq!(v["items"][0]["matched-by"], "content");
+}
+
+/// `month2-scan.json` with `edit` applied to its `plan-of-action-and-milestones`.
+fn scan_edited(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) {
+    let text = std::fs::read_to_string(dir.join("month2-scan.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut v["plan-of-action-and-milestones"]);
+    std::fs::write(dir.join(name), serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn a_merge_that_would_define_a_uuid_twice_is_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("month1.json")).unwrap()).unwrap();
+    let observation = base["plan-of-action-and-milestones"]["observations"][0]["uuid"].clone();
+    scan_edited(d, "update.json", |p| {
+        p["poam-items"][0]["uuid"] = observation.clone()
+    });
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "update.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    let uuid = observation.as_str().unwrap();
+    assert!(
+        err.contains(&format!("uuid {uuid} would be defined 2 times")),
+        "{err}"
+    );
+    assert!(
+        err.contains("/observations/0/uuid") && err.contains("/poam-items/5/uuid"),
+        "{err}"
+    );
+    assert!(err.contains("nothing merged"), "{err}");
+    assert!(!d.join("out.json").exists(), "nothing is written");
+}
+
+#[test]
+fn a_merge_that_would_leave_a_dangling_reference_is_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    scan_edited(d, "update.json", |p| {
+        p["poam-items"][0]["related-risks"][0]["risk-uuid"] =
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into();
+    });
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "update.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("poam-items[5] would refer to risk 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+        "{err}"
+    );
+    assert!(!d.join("out.json").exists(), "nothing is written");
 }
