@@ -25,6 +25,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Carry a POA&M into the next cycle by applying updates to it.
     Merge(MergeArgs),
+    /// The monthly continuous-monitoring report: open, overdue, aging, deviations, vendor
+    /// check-ins, remediation times, trend.
+    Report(ReportArgs),
 }
 
 // Each subcommand's arguments below are owned by that subcommand's module.
@@ -164,6 +167,41 @@ pub struct MergeArgs {
     /// BASE gives a workbook).
     #[arg(long, value_enum)]
     pub to: Option<FileFormat>,
+}
+
+/// Arguments of `poam report` (see `commands/report.rs`).
+///
+/// Exit status: 0 report written; 2 trouble: unreadable input, not a POA&M, bad arguments
+/// (nothing written).
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The POA&M of the cycle to report on, in any format (OSCAL JSON, YAML or XML, or a
+    /// FedRAMP workbook); `-` for standard input. Several (the monthly files, in any order:
+    /// they are sorted by their last-modified date) also give the trend and the last cycle's
+    /// changes.
+    #[arg(required = true, value_name = "POAM")]
+    pub inputs: Vec<PathBuf>,
+    /// The day the numbers are judged at (YYYY-MM-DD). Default: the last document's
+    /// last-modified date, so that a report reproduces.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// `markdown` for the agency email or a wiki; `json` for pipelines (schema
+    /// `poam-report/1`).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Output file (`-` or absent for standard output). Written atomically.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The report's title. Default: "Continuous monitoring report".
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+/// Output formats of `poam report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
 }
 
 /// Which update wins a conflict (`poam merge --prefer`).

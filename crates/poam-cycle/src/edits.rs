@@ -9,7 +9,6 @@ use poam_model::{
     Response, Risk, RiskLog, Task,
 };
 
-use crate::fedramp;
 use crate::item::{PartKind, Parts, uuid_key, uuid_key_ref};
 use crate::members::{
     FINDING_MEMBERS, ITEM_MEMBERS, Member, OBSERVATION_MEMBERS, RESPONSE_MEMBERS, RISK_MEMBERS,
@@ -74,7 +73,7 @@ impl PropKey {
     pub fn of(p: &Property) -> Self {
         let ns = match p.ns.as_deref() {
             None => PropNs::Oscal,
-            Some(n) if fedramp::is_fedramp_ns(Some(n)) => PropNs::FedRamp,
+            Some(n) if poam_fedramp::namespace::is_fedramp_ns(n) => PropNs::FedRamp,
             Some(n) => PropNs::Other(n.to_owned()),
         };
         Self {
@@ -85,11 +84,11 @@ impl PropKey {
 
     pub fn is_poam_id(&self) -> bool {
         matches!(self.ns, PropNs::Oscal | PropNs::FedRamp)
-            && self.name.eq_ignore_ascii_case(fedramp::POAM_ID)
+            && self.name.eq_ignore_ascii_case(poam_fedramp::props::POAM_ID)
     }
 
     pub fn is_deviation(&self) -> bool {
-        self.ns == PropNs::FedRamp && fedramp::DEVIATION_PROPS.contains(&self.name.as_str())
+        self.ns == PropNs::FedRamp && poam_fedramp::props::DEVIATIONS.contains(&self.name.as_str())
     }
 }
 

@@ -2,75 +2,19 @@
 //! identifier, deviations, risk ratings, milestones and vendor check-ins live in OSCAL.
 //! See `docs/review-cycles.md` and the FedRAMP *Guide to OSCAL-based FedRAMP POA&M*.
 
+use poam_fedramp::namespace::{is_fedramp_prop_ns, is_fedramp_system};
+use poam_fedramp::{entry_types, facets, observation_types, props};
 use poam_model::{Entry, Facet, Observation, PoamItem, Property, Risk, Task};
-
-/// The FedRAMP namespace `poam merge` writes on the props it creates (the form the published
-/// FedRAMP templates use).
-pub const FEDRAMP_NS: &str = "https://fedramp.gov/ns/oscal";
-
-/// Name of the poam-item prop holding the CSP-assigned POA&M identifier.
-pub const POAM_ID: &str = "POAM-ID";
-
-/// The four FedRAMP deviation props on a risk, in the workbook's column order.
-pub const DEVIATION_PROPS: [&str; 4] = [
-    "vendor-dependency",
-    "risk-adjustment",
-    "false-positive",
-    "operational-requirement",
-];
-
-/// Observation types that describe a deviation or a closure rather than the weakness itself;
-/// the subjects of such observations are not the item's assets (a vendor-dependency
-/// observation's subject is the vendor's product).
-const NON_ASSET_OBSERVATION_TYPES: [&str; 5] = [
-    "vendor-dependency",
-    "false-positive",
-    "operational-requirement",
-    "risk-adjustment",
-    "closure",
-];
-
-/// Texts that stand for "not given": FedRAMP's `No Risk Statement`, and what `poam`'s
-/// workbook import writes where OSCAL requires a value the workbook left blank (the same
-/// strings as `poam_xlsx::oscal::placeholders`; a test in `crates/poam-cli/tests/cycles.rs`
-/// keeps them in step).
-pub const PLACEHOLDERS: [&str; 4] = [
-    "No Risk Statement",
-    "No description was given in the POA&M workbook.",
-    "No remediation plan was given in the POA&M workbook.",
-    "Untitled weakness",
-];
-
-/// Whether `text` only stands for a value not given (see [`PLACEHOLDERS`]).
-pub fn is_placeholder(text: &str) -> bool {
-    let t = text.trim();
-    PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p))
-}
-
-/// Both spellings of the FedRAMP namespace found in published content (`http` in the Guide,
-/// `https` in the templates).
-pub fn is_fedramp_ns(ns: Option<&str>) -> bool {
-    ns.is_some_and(|n| {
-        let n = n.trim_end_matches('/');
-        n == "https://fedramp.gov/ns/oscal" || n == "http://fedramp.gov/ns/oscal"
-    })
-}
-
-/// A facet `system` that means FedRAMP: `http(s)://fedramp.gov` or `http(s)://fedramp.gov/ns/oscal`.
-pub fn is_fedramp_system(system: &str) -> bool {
-    let s = system.trim_end_matches('/');
-    is_fedramp_ns(Some(s)) || s == "https://fedramp.gov" || s == "http://fedramp.gov"
-}
 
 /// A FedRAMP prop (FedRAMP namespace, or no namespace as older content writes it) of `name`.
 fn is_fedramp_prop(p: &Property, name: &str) -> bool {
-    p.name.eq_ignore_ascii_case(name) && (p.ns.is_none() || is_fedramp_ns(p.ns.as_deref()))
+    p.name.eq_ignore_ascii_case(name) && (p.ns.is_none() || is_fedramp_prop_ns(p.ns.as_deref()))
 }
 
 /// Whether `p` is the POAM-ID prop (`POAM-ID`, or `poam-id` as the extensions registry spells
 /// it; FedRAMP namespace or none).
 pub fn is_poam_id_prop(p: &Property) -> bool {
-    is_fedramp_prop(p, POAM_ID)
+    is_fedramp_prop(p, props::POAM_ID)
 }
 
 /// The item's POAM ID, trimmed, when it has a non-empty one.
@@ -86,14 +30,8 @@ pub fn poam_id(item: &PoamItem) -> Option<&str> {
 pub fn deviation<'r>(risk: &'r Risk, name: &str) -> Option<&'r str> {
     risk.props
         .iter()
-        .find(|p| p.ns.as_deref().is_some_and(|n| is_fedramp_ns(Some(n))) && p.name == name)
+        .find(|p| is_fedramp_prop_ns(p.ns.as_deref()) && p.name == name)
         .map(|p| p.value.as_str())
-}
-
-/// Whether a prop is one of the FedRAMP deviation props (namespace required: OSCAL has
-/// un-namespaced props of similar names with other meanings).
-pub fn is_deviation_prop(p: &Property) -> bool {
-    is_fedramp_ns(p.ns.as_deref()) && DEVIATION_PROPS.contains(&p.name.as_str())
 }
 
 /// What kind of weakness source identifier an item is matched by, strongest first.
@@ -118,8 +56,8 @@ pub struct WeaknessId {
 impl std::fmt::Display for WeaknessId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.kind {
-            WeaknessIdKind::VulnerabilityId => "vulnerability-id",
-            WeaknessIdKind::PluginId => "plugin-id",
+            WeaknessIdKind::VulnerabilityId => props::VULNERABILITY_ID,
+            WeaknessIdKind::PluginId => props::PLUGIN_ID,
             WeaknessIdKind::ObservationTitle => "observation title",
         };
         write!(f, "{kind} {:?}", self.value)
@@ -145,8 +83,8 @@ pub fn weakness_id(risks: &[&Risk], observations: &[&Observation]) -> Option<Wea
             .flat_map(|a| a.props.iter())
     };
     for (name, kind) in [
-        ("vulnerability-id", WeaknessIdKind::VulnerabilityId),
-        ("plugin-id", WeaknessIdKind::PluginId),
+        (props::VULNERABILITY_ID, WeaknessIdKind::VulnerabilityId),
+        (props::PLUGIN_ID, WeaknessIdKind::PluginId),
     ] {
         if let Some(p) = tool_props().find(|p| is_fedramp_prop(p, name)) {
             let value = p.value.trim();
@@ -174,7 +112,7 @@ pub fn weakness_id(risks: &[&Risk], observations: &[&Observation]) -> Option<Wea
 pub fn is_asset_observation(o: &Observation) -> bool {
     !o.types
         .iter()
-        .any(|t| NON_ASSET_OBSERVATION_TYPES.contains(&t.as_str()))
+        .any(|t| observation_types::NOT_ASSETS.contains(&t.as_str()))
 }
 
 /// Whether a risk status means closed.
@@ -186,14 +124,14 @@ pub fn is_closed_status(status: &str) -> bool {
 pub fn facet_state(f: &Facet) -> &str {
     f.props
         .iter()
-        .find(|p| p.name == "state")
+        .find(|p| p.name == facets::STATE)
         .map_or("", |p| p.value.as_str())
 }
 
 /// Whether a facet is a FedRAMP risk rating (`risk`, `likelihood` or `impact` in a FedRAMP
 /// system).
 pub fn is_rating_facet(f: &Facet) -> bool {
-    matches!(f.name.as_str(), "risk" | "likelihood" | "impact") && is_fedramp_system(&f.system)
+    facets::RATINGS.contains(&f.name.as_str()) && is_fedramp_system(&f.system)
 }
 
 /// The entry's `type` prop (OSCAL's risk-log entry types: `vendor-check-in`,
@@ -205,25 +143,12 @@ fn entry_type(e: &Entry) -> Option<&str> {
         .map(|p| p.value.as_str())
 }
 
-/// A vendor check-in: an entry titled "Vendor Check-in" (as the FedRAMP template writes it),
-/// or typed `vendor-check-in`, or carrying the FedRAMP `vendor-dependency` prop with that value.
-pub fn is_vendor_check_in(e: &Entry) -> bool {
-    let titled = e.title.as_ref().is_some_and(|t| {
-        let t = t.to_markdown().to_ascii_lowercase().replace(['-', ' '], "");
-        t == "vendorcheckin"
-    });
-    titled
-        || entry_type(e) == Some("vendor-check-in")
-        || e.props.iter().any(|p| {
-            p.name == "vendor-dependency"
-                && is_fedramp_ns(p.ns.as_deref())
-                && p.value == "vendor-check-in"
-        })
-}
+/// A vendor check-in (FedRAMP's rule, shared with the validator).
+pub use poam_fedramp::is_vendor_check_in;
 
 /// An entry recording a completed milestone: typed `milestone-complete`.
 pub fn is_milestone_complete(e: &Entry) -> bool {
-    entry_type(e) == Some("milestone-complete")
+    entry_type(e) == Some(entry_types::MILESTONE_COMPLETE)
 }
 
 /// Whether a task is a milestone.

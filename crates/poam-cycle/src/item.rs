@@ -239,7 +239,9 @@ impl Parts<'_> {
                 .iter()
                 .flat_map(|r| r.characterizations.iter())
                 .flat_map(|c| c.facets.iter())
-                .filter(|f| f.name == "risk" && fedramp::is_fedramp_system(&f.system))
+                .filter(|f| {
+                    f.name == "risk" && poam_fedramp::namespace::is_fedramp_system(&f.system)
+                })
         };
         facets()
             .find(|f| fedramp::facet_state(f) == "adjusted")

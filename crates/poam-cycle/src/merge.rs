@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
+use poam_fedramp::namespace::is_fedramp_system;
+use poam_fedramp::{entry_types, log_titles};
 use poam_model::datatypes::{DateTimeWithTimezone, Uuid};
 use poam_model::walk::{Path, Value, Visitor, Walk};
 use poam_model::{
@@ -456,11 +458,11 @@ pub fn merge(
                 continue;
             }
             let (title, kind) = if fedramp::is_closed_status(new) {
-                ("Risk Closed", "closed")
+                (log_titles::RISK_CLOSED, entry_types::CLOSED)
             } else if fedramp::is_closed_status(old) {
-                ("Risk Reopened", "status-update")
+                (log_titles::RISK_REOPENED, entry_types::STATUS_UPDATE)
             } else {
-                ("Status Changed", "status-update")
+                (log_titles::STATUS_CHANGED, entry_types::STATUS_UPDATE)
             };
             let description =
                 format!("Status changed from {old} to {new} in the review cycle of {date}.");
@@ -513,7 +515,7 @@ pub fn merge(
         .flat_map(|p| p.item.props.iter())
         .find(|p| fedramp::is_poam_id_prop(p))
         .and_then(|p| p.ns.clone())
-        .unwrap_or_else(|| fedramp::FEDRAMP_NS.into());
+        .unwrap_or_else(|| poam_fedramp::namespace::NS.into());
     let mut new_positions = Vec::with_capacity(new_items.len());
     for (j, ni) in new_items.iter().enumerate() {
         let mut item = ni.parts.item.clone().into_owned();
@@ -554,7 +556,7 @@ pub fn merge(
             item.props.insert(
                 0,
                 Property {
-                    name: fedramp::POAM_ID.into(),
+                    name: poam_fedramp::props::POAM_ID.into(),
                     uuid: None,
                     ns: Some(id_ns.clone()),
                     value: s.take(),
@@ -672,7 +674,9 @@ fn merges(e: &Edit, target: &Parts<'_>, update: &Parts<'_>) -> bool {
     let empty = match &new {
         serde_json::Value::Null => true,
         // A workbook's blank cell comes in as a placeholder: not a value to apply.
-        serde_json::Value::String(s) => s.trim().is_empty() || fedramp::is_placeholder(s),
+        serde_json::Value::String(s) => {
+            s.trim().is_empty() || poam_fedramp::placeholders::is_placeholder(s)
+        }
         serde_json::Value::Array(a) => a.is_empty(),
         serde_json::Value::Object(o) => o.is_empty(),
         _ => false,
@@ -745,9 +749,7 @@ fn system_mismatches(base: &PlanOfActionAndMilestones, u: &Update<'_>) -> Vec<Sy
     let mut out = Vec::new();
     if let (Some(a), Some(b)) = (&base.system_id, &up.system_id) {
         let same_type = match (&a.identifier_type, &b.identifier_type) {
-            (Some(x), Some(y)) => {
-                x == y || (fedramp::is_fedramp_system(x) && fedramp::is_fedramp_system(y))
-            }
+            (Some(x), Some(y)) => x == y || (is_fedramp_system(x) && is_fedramp_system(y)),
             _ => true,
         };
         if a.value.trim() != b.value.trim() || !same_type {

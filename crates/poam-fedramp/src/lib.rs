@@ -23,7 +23,9 @@
 //! poam **writes** exactly one form everywhere: `http://fedramp.gov/ns/oscal`
 //! ([`namespace::NS`], [`namespace::FACET_SYSTEM`], [`namespace::IDENTIFIER_TYPE`]), the form
 //! of the FedRAMP Guide and ADR 0011 and one of OSCAL's allowed facet systems, so that a
-//! document poam creates or merges never mixes `http://` and `https://`.
+//! document poam creates never mixes `http://` and `https://`. A merge that adds FedRAMP props
+//! to a document already written in another published form keeps that document's form (so the
+//! merged document does not mix two either).
 //!
 //! # Timeframes
 //!
@@ -33,7 +35,7 @@
 //! dependency must be checked.
 
 use chrono::NaiveDate;
-use poam_model::Property;
+use poam_model::{Entry, Property};
 
 pub mod namespace {
     //! FedRAMP's namespace and facet system: every published form is read, one is written
@@ -128,6 +130,17 @@ pub mod props {
     pub fn is_poam_id_name(name: &str) -> bool {
         name == POAM_ID || name == POAM_ID_REGISTRY
     }
+}
+
+pub mod roles {
+    //! FedRAMP's metadata role ids.
+
+    pub const CLOUD_SERVICE_PROVIDER: &str = "cloud-service-provider";
+    pub const FEDRAMP_PMO: &str = "fedramp-pmo";
+    pub const FEDRAMP_JAB: &str = "fedramp-jab";
+    pub const PREPARED_BY: &str = "prepared-by";
+    pub const PREPARED_FOR: &str = "prepared-for";
+    pub const ISSO: &str = "information-system-security-officer";
 }
 
 pub mod values {
@@ -274,12 +287,12 @@ pub enum RiskRating {
 
 impl RiskRating {
     /// Reads a rating as FedRAMP content and scanners write it, ignoring case and surrounding
-    /// space: `high`, `critical`, `very-high`/`very high` are High; `moderate`, `medium` are
-    /// Moderate; `low`, `very-low`/`very low` are Low.
+    /// space: `high`, `critical`, `very-high`/`very high` are High; `moderate`, `medium`,
+    /// `med` are Moderate; `low`, `very-low`/`very low` are Low.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_ascii_lowercase().as_str() {
             "critical" | "very-high" | "very high" | "high" => Some(Self::High),
-            "moderate" | "medium" => Some(Self::Moderate),
+            "moderate" | "medium" | "med" => Some(Self::Moderate),
             "low" | "very-low" | "very low" => Some(Self::Low),
             _ => None,
         }
@@ -287,7 +300,7 @@ impl RiskRating {
 
     /// Days from detection within which a weakness of this rating must be remediated
     /// (Completion Guide §3; the retired Schematron's `threshold` map P30D/P90D/P180D).
-    pub fn remediation_days(self) -> u32 {
+    pub const fn remediation_days(self) -> u32 {
         match self {
             Self::High => 30,
             Self::Moderate => 90,
@@ -296,11 +309,22 @@ impl RiskRating {
     }
 
     /// The facet value: `high`, `moderate` or `low`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::High => "high",
             Self::Moderate => "moderate",
             Self::Low => "low",
+        }
+    }
+}
+
+impl RiskRating {
+    /// The workbook's spelling: `High`, `Moderate` or `Low`.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::High => "High",
+            Self::Moderate => "Moderate",
+            Self::Low => "Low",
         }
     }
 }
@@ -332,6 +356,37 @@ pub fn prop_value<'p>(props: &'p [Property], name: &str) -> Option<&'p str> {
         .map(|p| p.value.as_str())
 }
 
+/// Whether a risk-log entry records a vendor check-in: titled "Vendor Check-in" (as FedRAMP's
+/// template writes it, in any case, spacing or hyphenation), or with a `type` prop (OSCAL's
+/// entry type) or a FedRAMP `vendor-dependency` prop of value `vendor-check-in`.
+pub fn is_vendor_check_in(e: &Entry) -> bool {
+    let squeezed = |t: &str| t.to_ascii_lowercase().replace(['-', ' '], "");
+    let wanted = squeezed(log_titles::VENDOR_CHECK_IN);
+    let titled = e
+        .title
+        .as_ref()
+        .is_some_and(|t| squeezed(&t.to_markdown()) == wanted);
+    titled
+        || e.props.iter().any(|p| {
+            p.value == values::VENDOR_CHECK_IN
+                && (p.name.as_str() == props::TYPE || is_prop(p, props::VENDOR_DEPENDENCY))
+        })
+}
+
+/// Whether a `vendor-dependency` value means the dependency is still open (`investigating`
+/// or `tracking`): the item then runs on the vendor's clock, held to monthly check-ins.
+pub fn is_vendor_dependency_open(value: &str) -> bool {
+    matches!(value.trim(), values::INVESTIGATING | values::TRACKING)
+}
+
+/// Whether a risk is overdue on `as_of`: its deadline has passed and it is neither closed nor
+/// an approved deviation (status `closed` or `deviation-approved`), nor an open vendor
+/// dependency ([`is_vendor_dependency_open`]), which runs on the vendor's clock. The rule of
+/// `poam validate --profile fedramp` (`fedramp-risk-overdue`) and of `poam report`.
+pub fn is_overdue(deadline: NaiveDate, as_of: NaiveDate, status: &str, vendor_open: bool) -> bool {
+    !matches!(status.trim(), "closed" | "deviation-approved") && !vendor_open && deadline < as_of
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +394,23 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("a valid test date")
+    }
+
+    #[test]
+    fn overdue_after_the_deadline_unless_closed_accepted_or_on_the_vendor_clock() {
+        let (deadline, as_of) = (day(2024, 7, 5), day(2024, 8, 1));
+        assert!(is_overdue(deadline, as_of, "open", false));
+        assert!(is_overdue(deadline, as_of, "deviation-requested", false));
+        assert!(
+            !is_overdue(deadline, deadline, "open", false),
+            "due today is not late"
+        );
+        assert!(!is_overdue(deadline, as_of, "closed", false));
+        assert!(!is_overdue(deadline, as_of, "deviation-approved", false));
+        assert!(!is_overdue(deadline, as_of, "open", true));
+        assert!(is_vendor_dependency_open("tracking"));
+        assert!(is_vendor_dependency_open("investigating"));
+        assert!(!is_vendor_dependency_open("resolved"));
     }
 
     #[test]
@@ -402,6 +474,7 @@ mod tests {
             (" Very High ", RiskRating::High),
             ("very-high", RiskRating::High),
             ("moderate", RiskRating::Moderate),
+            ("Med", RiskRating::Moderate),
             ("medium", RiskRating::Moderate),
             ("LOW", RiskRating::Low),
             ("very-low", RiskRating::Low),
@@ -418,6 +491,7 @@ mod tests {
         for rating in [RiskRating::Low, RiskRating::Moderate, RiskRating::High] {
             assert_eq!(RiskRating::parse(rating.as_str()), Some(rating));
             assert_eq!(rating.to_string(), rating.as_str());
+            assert_eq!(RiskRating::parse(rating.label()), Some(rating));
         }
     }
 
@@ -493,6 +567,38 @@ mod tests {
             group: None,
             remarks: None,
         }
+    }
+
+    fn entry(title: Option<&str>, props: Vec<Property>) -> Entry {
+        let mut e: Entry = serde_json::from_value(serde_json::json!({
+            "uuid": "11111111-2222-4333-8444-555555555555",
+            "start": "2024-01-01T00:00:00Z"
+        }))
+        .expect("a minimal entry");
+        e.title = title.map(poam_model::MarkupLine::from_markdown);
+        e.props = props;
+        e
+    }
+
+    #[test]
+    fn vendor_check_ins_are_recognised_by_title_or_prop() {
+        for title in ["Vendor Check-in", "vendor check in", "VENDOR CHECKIN"] {
+            assert!(is_vendor_check_in(&entry(Some(title), vec![])), "{title}");
+        }
+        for title in ["Vendor Check-in missed", "Milestone 2: Vendor-Check-in"] {
+            assert!(!is_vendor_check_in(&entry(Some(title), vec![])), "{title}");
+        }
+        let typed = property("type", None, "vendor-check-in");
+        assert!(is_vendor_check_in(&entry(Some("Call"), vec![typed])));
+        let fr = property("vendor-dependency", Some(namespace::NS), "vendor-check-in");
+        assert!(is_vendor_check_in(&entry(None, vec![fr])));
+        let other_ns = property("vendor-dependency", Some("urn:x"), "vendor-check-in");
+        assert!(!is_vendor_check_in(&entry(None, vec![other_ns])));
+        let status = property("type", None, "status-update");
+        assert!(!is_vendor_check_in(&entry(
+            Some("Status Update"),
+            vec![status]
+        )));
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! the values of FedRAMP's own properties. FedRAMP's metaschema-style external constraints
 //! (metadata, parties, allowed values) are generated tables evaluated in [`crate::tree`].
 //!
-//! Both `http://` and `https://` forms of the FedRAMP namespace are accepted everywhere
-//! (the Guide and ADR 0011 use one, the published templates the other).
+//! FedRAMP's names, values and timeframes come from `poam_fedramp`; every published form of
+//! the FedRAMP namespace is accepted (its namespace policy).
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use poam_fedramp::namespace::{is_fedramp_prop_ns, is_fedramp_system};
+use poam_fedramp::{RiskRating, facets, props, values};
 use poam_model::datatypes::Datatype as _;
 use poam_model::walk::{Node, Path, Value, Visitor, Walk};
 use poam_model::{Document, PlanOfActionAndMilestones, Property, Response, Risk, Task};
@@ -17,41 +19,20 @@ use crate::datatypes::{check_date, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, RuleInfo};
 
-/// The two published forms of FedRAMP's property namespace.
-pub const FEDRAMP_NS: [&str; 2] = [
-    "http://fedramp.gov/ns/oscal",
-    "https://fedramp.gov/ns/oscal",
-];
-/// FedRAMP's facet systems (OSCAL lists the `http://` forms; the templates use `https://`).
-pub const FEDRAMP_SYSTEMS: [&str; 4] = [
-    "http://fedramp.gov",
-    "https://fedramp.gov",
-    "http://fedramp.gov/ns/oscal",
-    "https://fedramp.gov/ns/oscal",
-];
-
 const ROOT: &str = "/plan-of-action-and-milestones";
-
-fn is_fedramp_ns(ns: Option<&str>) -> bool {
-    ns.is_some_and(|n| FEDRAMP_NS.contains(&n))
-}
 
 /// FedRAMP props of `props` named `name` (any of `names`), with their index.
 fn fr_props<'p>(
     props: &'p [Property],
     names: &'p [&'p str],
 ) -> impl Iterator<Item = (usize, &'p Property)> {
-    props
-        .iter()
-        .enumerate()
-        .filter(move |(_, p)| is_fedramp_ns(p.ns.as_deref()) && names.contains(&p.name.as_str()))
+    props.iter().enumerate().filter(move |(_, p)| {
+        is_fedramp_prop_ns(p.ns.as_deref()) && names.contains(&p.name.as_str())
+    })
 }
 
 fn fr_value<'p>(props: &'p [Property], name: &str) -> Option<&'p str> {
-    props
-        .iter()
-        .find(|p| is_fedramp_ns(p.ns.as_deref()) && p.name.as_str() == name)
-        .map(|p| p.value.as_str())
+    poam_fedramp::prop_value(props, name)
 }
 
 /// Runs the FedRAMP rules. `as_of` is the day deadlines and check-ins are judged against.
@@ -73,16 +54,6 @@ struct Check<'a> {
     p: &'a PlanOfActionAndMilestones,
     as_of: NaiveDate,
     out: Vec<Diagnostic>,
-}
-
-/// Risk rating to remediation days (FedRAMP ConMon; Schematron `threshold` map).
-fn threshold_days(level: &str) -> Option<i64> {
-    match level.to_ascii_lowercase().as_str() {
-        "critical" | "very-high" | "very high" | "high" => Some(30),
-        "moderate" | "medium" => Some(90),
-        "low" | "very-low" | "very low" => Some(180),
-        _ => None,
-    }
 }
 
 fn push_tasks<'t>(tasks: &'t [Task], path: String, out: &mut Vec<(String, &'t Task)>) {
@@ -112,10 +83,9 @@ impl Check<'_> {
         let typed = |r: &poam_model::Resource, value: &str| {
             r.props
                 .iter()
-                .any(|x| x.name.as_str() == "type" && x.value == value)
+                .any(|x| x.name.as_str() == props::TYPE && x.value == value)
         };
-        if imp.href.starts_with('#') && !resources.iter().any(|r| typed(r, "system-security-plan"))
-        {
+        if imp.href.starts_with('#') && !resources.iter().any(|r| typed(r, values::RESOURCE_SSP)) {
             self.push(
                 &rules::FR_SSP_RESOURCE,
                 format!("{ROOT}/import-ssp/href"),
@@ -127,14 +97,14 @@ impl Check<'_> {
         }
         for (i, r) in resources.iter().enumerate() {
             let at = format!("{ROOT}/back-matter/resources/{i}");
-            if typed(r, "no-oscal-ssp") {
+            if typed(r, values::RESOURCE_NO_OSCAL_SSP) {
                 self.push(
                     &rules::FR_NO_OSCAL_SSP,
                     at.clone(),
                     "the POA&M declares that the system has no OSCAL SSP (`no-oscal-ssp`)".into(),
                 );
             }
-            if !typed(r, "system-security-plan") {
+            if !typed(r, values::RESOURCE_SSP) {
                 continue;
             }
             if r.rlinks.len() != 1 {
@@ -188,7 +158,7 @@ impl Check<'_> {
                     "the POA&M item has no related observation (`related-observations`)".into(),
                 );
             }
-            let ids: Vec<usize> = fr_props(&item.props, &["POAM-ID", "poam-id"])
+            let ids: Vec<usize> = fr_props(&item.props, &[props::POAM_ID, props::POAM_ID_REGISTRY])
                 .map(|(j, _)| j)
                 .collect();
             match ids.as_slice() {
@@ -284,14 +254,14 @@ impl Check<'_> {
             );
         }
         let facets = || risk.characterizations.iter().flat_map(|c| c.facets.iter());
-        if !facets().any(|f| f.name.as_str() == "impact") {
+        if !facets().any(|f| f.name.as_str() == facets::IMPACT) {
             self.push(
                 &rules::FR_RISK_IMPACT,
                 at.to_owned(),
                 "the risk has no characterization facet `impact`".into(),
             );
         }
-        if fr_props(&risk.props, &["impacted-control-id"])
+        if fr_props(&risk.props, &[props::IMPACTED_CONTROL_ID])
             .next()
             .is_none()
         {
@@ -305,34 +275,35 @@ impl Check<'_> {
     }
 
     /// The rating that sets the remediation clock: the `risk` facet when there is one, else
-    /// `impact`; adjusted values only once a risk adjustment is approved.
-    fn rating(risk: &Risk) -> Option<String> {
-        let adjusted = fr_value(&risk.props, "risk-adjustment") == Some("approved");
-        let mut best: Option<(u8, String)> = None;
+    /// `impact`; adjusted values only once a risk adjustment is approved. With the rating
+    /// comes its text as written (lower case), for messages.
+    fn rating(risk: &Risk) -> Option<(String, RiskRating)> {
+        let adjusted = fr_value(&risk.props, props::RISK_ADJUSTMENT) == Some(values::APPROVED);
+        let mut best: Option<(u8, String, RiskRating)> = None;
         for f in risk.characterizations.iter().flat_map(|c| c.facets.iter()) {
             let name_rank = match f.name.as_str() {
-                "risk" => 2,
-                "impact" => 1,
+                facets::RISK => 2,
+                facets::IMPACT => 1,
                 _ => continue,
             };
             let state = f
                 .props
                 .iter()
-                .find(|p| p.name.as_str() == "state")
+                .find(|p| p.name.as_str() == facets::STATE)
                 .map(|p| p.value.as_str());
-            let state_ok = match state {
-                Some("adjusted") => adjusted,
-                _ => true,
-            };
-            if !state_ok || threshold_days(&f.value).is_none() {
+            let is_adjusted = state == Some(facets::ADJUSTED);
+            if is_adjusted && !adjusted {
                 continue;
             }
-            let rank = name_rank * 2 + u8::from(state == Some("adjusted"));
-            if best.as_ref().is_none_or(|(r, _)| rank >= *r) {
-                best = Some((rank, f.value.to_ascii_lowercase()));
+            let Some(rating) = RiskRating::parse(&f.value) else {
+                continue;
+            };
+            let rank = name_rank * 2 + u8::from(is_adjusted);
+            if best.as_ref().is_none_or(|(r, _, _)| rank >= *r) {
+                best = Some((rank, f.value.to_ascii_lowercase(), rating));
             }
         }
-        best.map(|(_, v)| v)
+        best.map(|(_, text, rating)| (text, rating))
     }
 
     fn timeliness(
@@ -357,14 +328,9 @@ impl Check<'_> {
             .min()
             .copied();
         let status = risk.status.as_str();
-        let vendor_active = matches!(
-            fr_value(&risk.props, "vendor-dependency"),
-            Some("investigating" | "tracking")
-        );
-        if !matches!(status, "closed" | "deviation-approved")
-            && !vendor_active
-            && deadline < self.as_of
-        {
+        let vendor_active = fr_value(&risk.props, props::VENDOR_DEPENDENCY)
+            .is_some_and(poam_fedramp::is_vendor_dependency_open);
+        if poam_fedramp::is_overdue(deadline, self.as_of, status, vendor_active) {
             self.push(
                 &rules::FR_RISK_OVERDUE,
                 format!("{at}/deadline"),
@@ -377,28 +343,26 @@ impl Check<'_> {
         }
         // An open vendor dependency runs on the vendor's clock (checked by the check-in
         // rule), and an approved operational requirement or false positive is accepted.
-        let accepted = ["operational-requirement", "false-positive"]
+        let accepted = [props::OPERATIONAL_REQUIREMENT, props::FALSE_POSITIVE]
             .iter()
-            .any(|n| fr_value(&risk.props, n) == Some("approved"));
+            .any(|n| fr_value(&risk.props, n) == Some(values::APPROVED));
         if vendor_active || accepted {
             return;
         }
-        let (Some(detected), Some(level)) = (detected, Self::rating(risk)) else {
+        let (Some(detected), Some((level, rating))) = (detected, Self::rating(risk)) else {
             return;
         };
-        let Some(days) = threshold_days(&level) else {
-            return;
+        let kev = fr_value(&risk.props, props::KEV_CATALOG) == Some(values::YES);
+        let kev_due = kev
+            .then(|| fr_value(&risk.props, props::KEV_DUE_DATE).and_then(parse_date))
+            .flatten();
+        let limit = poam_fedramp::deadline(detected, rating, kev_due);
+        let why = if limit < poam_fedramp::deadline(detected, rating, None) {
+            format!("the KEV due date is {limit}")
+        } else {
+            let days = rating.remediation_days();
+            format!("a {level} risk allows {days} days after detection on {detected}")
         };
-        let mut limit = detected + chrono::Duration::days(days);
-        let mut why = format!("a {level} risk allows {days} days after detection on {detected}");
-        let kev = fr_value(&risk.props, "kev-catalog") == Some("yes");
-        if kev
-            && let Some(due) = fr_value(&risk.props, "kev-due-date").and_then(parse_date)
-            && due < limit
-        {
-            limit = due;
-            why = format!("the KEV due date is {due}");
-        }
         if deadline > limit {
             self.push(
                 &rules::FR_RISK_TIMELY,
@@ -409,18 +373,21 @@ impl Check<'_> {
     }
 
     fn risk_values(&mut self, risk: &Risk, at: &str) {
-        const DEVIATION: &[&str] = &["investigating", "pending", "approved", "withdrawn"];
-        const VENDOR: &[&str] = &["investigating", "tracking", "resolved", "withdrawn"];
-        const YES_NO: &[&str] = &["yes", "no"];
-        const RATING: &[&str] = &["low", "moderate", "high"];
+        const RATING: [&str; 3] = [
+            RiskRating::Low.as_str(),
+            RiskRating::Moderate.as_str(),
+            RiskRating::High.as_str(),
+        ];
         for (j, prop) in risk.props.iter().enumerate() {
-            if !is_fedramp_ns(prop.ns.as_deref()) {
+            if !is_fedramp_prop_ns(prop.ns.as_deref()) {
                 continue;
             }
             let allowed: Option<&[&str]> = match prop.name.as_str() {
-                "operational-requirement" | "false-positive" | "risk-adjustment" => Some(DEVIATION),
-                "vendor-dependency" => Some(VENDOR),
-                "kev-catalog" => Some(YES_NO),
+                props::OPERATIONAL_REQUIREMENT | props::FALSE_POSITIVE | props::RISK_ADJUSTMENT => {
+                    Some(&values::DEVIATION)
+                }
+                props::VENDOR_DEPENDENCY => Some(&values::VENDOR_DEPENDENCY),
+                props::KEV_CATALOG => Some(&values::YES_NO),
                 _ => None,
             };
             let value = prop.value.as_str();
@@ -430,16 +397,16 @@ impl Check<'_> {
                     prop.name.as_str(),
                     list.join(", ")
                 )),
-                ("kev-due-date", _) => check_date(value, false)
+                (props::KEV_DUE_DATE, _) => check_date(value, false)
                     .err()
                     .map(|e| format!("kev-due-date {value:?} {e}")),
-                ("priority", _) => match value.parse::<i64>() {
+                (props::PRIORITY, _) => match value.parse::<i64>() {
                     Ok(n) if n >= 1 => None,
                     _ => Some(format!(
                         "priority {value:?} is not a whole number of 1 or more"
                     )),
                 },
-                ("impacted-control-id", _) => poam_model::datatypes::Token::new(value)
+                (props::IMPACTED_CONTROL_ID, _) => poam_model::datatypes::Token::new(value)
                     .check()
                     .err()
                     .map(|e| format!("impacted-control-id {value:?} is not a control id: {e}")),
@@ -451,11 +418,10 @@ impl Check<'_> {
         }
         for (ci, c) in risk.characterizations.iter().enumerate() {
             for (fi, f) in c.facets.iter().enumerate() {
-                if !FEDRAMP_SYSTEMS.contains(&f.system.as_str()) {
+                if !is_fedramp_system(f.system.as_str()) {
                     continue;
                 }
-                if matches!(f.name.as_str(), "likelihood" | "impact" | "risk")
-                    && !RATING.contains(&f.value.as_str())
+                if facets::RATINGS.contains(&f.name.as_str()) && !RATING.contains(&f.value.as_str())
                 {
                     self.push(
                         &rules::FR_PROP_VALUE,
@@ -493,25 +459,14 @@ impl Check<'_> {
                 "the risk is closed, but no risk-log entry has status-change `closed`".into(),
             );
         }
-        let vendor = fr_props(&risk.props, &["vendor-dependency"]).next();
-        let active =
-            vendor.is_some_and(|(_, p)| matches!(p.value.as_str(), "investigating" | "tracking"));
+        let vendor = fr_props(&risk.props, &[props::VENDOR_DEPENDENCY]).next();
+        let active = vendor.is_some_and(|(_, p)| poam_fedramp::is_vendor_dependency_open(&p.value));
         if !active || risk.status.as_str() == "closed" {
             return;
         }
-        let is_check_in = |e: &poam_model::Entry| {
-            e.title.as_ref().is_some_and(|t| {
-                t.to_markdown()
-                    .to_ascii_lowercase()
-                    .contains("vendor check-in")
-            }) || e.props.iter().any(|p| {
-                matches!(p.name.as_str(), "vendor-dependency" | "type")
-                    && p.value == "vendor-check-in"
-            })
-        };
         let latest = entries
             .iter()
-            .filter(|e| is_check_in(e))
+            .filter(|e| poam_fedramp::is_vendor_check_in(e))
             .filter_map(|e| e.start.date())
             .max();
         let at_prop = vendor.map_or_else(|| at.to_owned(), |(j, _)| format!("{at}/props/{j}"));
@@ -521,13 +476,14 @@ impl Check<'_> {
                 at_prop,
                 "the risk is an open vendor dependency with no vendor check-in in its risk log".into(),
             ),
-            Some(d) if (self.as_of - d).num_days() > 30 => self.push(
+            Some(d) if (self.as_of - d).num_days() > poam_fedramp::VENDOR_CHECK_IN_DAYS => self.push(
                 &rules::FR_VENDOR_CHECKIN,
                 at_prop,
                 format!(
-                    "the last vendor check-in was on {d}, {} days before {}; FedRAMP requires one every 30 days",
+                    "the last vendor check-in was on {d}, {} days before {}; FedRAMP requires one every {} days",
                     (self.as_of - d).num_days(),
-                    self.as_of
+                    self.as_of,
+                    poam_fedramp::VENDOR_CHECK_IN_DAYS
                 ),
             ),
             Some(_) => {}
@@ -632,12 +588,13 @@ impl Visitor for Walker {
             }
             _ => return,
         };
-        let slot = if text.starts_with("https://fedramp.gov") {
-            &mut self.first_https
-        } else if text.starts_with("http://fedramp.gov") {
-            &mut self.first_http
-        } else {
+        if !is_fedramp_system(text) {
             return;
+        }
+        let slot = if text.trim_start().starts_with("https://") {
+            &mut self.first_https
+        } else {
+            &mut self.first_http
         };
         if slot.is_none() {
             *slot = Some((self.n, path.to_string()));

@@ -632,6 +632,125 @@ pub const COLUMNS: [Column; 31] = [
     ),
 ];
 
+/// The part of an item's OSCAL a column's value lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The `poam-item`.
+    Item,
+    /// The item's risk.
+    Risk,
+    /// An observation the item cites.
+    Observation,
+}
+
+/// One place a column's value lives in OSCAL: a member path under the [`Part`] (array indices
+/// left out) and, for a prop, its name (FedRAMP namespace). [`Column::oscal`] says the same in
+/// words; this is what code follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Home {
+    pub part: Part,
+    pub path: &'static [&'static str],
+    pub prop: Option<&'static str>,
+}
+
+const fn at(part: Part, path: &'static [&'static str]) -> Home {
+    Home {
+        part,
+        path,
+        prop: None,
+    }
+}
+
+const fn prop(part: Part, name: &'static str) -> Home {
+    Home {
+        part,
+        path: &["props"],
+        prop: Some(name),
+    }
+}
+
+impl Field {
+    /// Where the field's value lives in OSCAL, the main place first.
+    pub fn homes(self) -> &'static [Home] {
+        use Part::{Item, Observation, Risk};
+        use poam_fedramp::props as fr;
+        match self {
+            Self::PoamId => const { &[prop(Item, fr::POAM_ID)] },
+            Self::Controls => const { &[prop(Risk, fr::IMPACTED_CONTROL_ID)] },
+            Self::WeaknessName => const { &[at(Risk, &["title"]), at(Item, &["title"])] },
+            Self::WeaknessDescription => {
+                const {
+                    &[
+                        at(Risk, &["description"]),
+                        at(Item, &["description"]),
+                        at(Observation, &["description"]),
+                    ]
+                }
+            }
+            Self::DetectorSource => const { &[at(Observation, &["origins"])] },
+            Self::SourceIdentifier => {
+                const {
+                    &[
+                        at(Risk, &["characterizations", "origin", "actors", "props"]),
+                        at(Observation, &["origins", "actors", "props"]),
+                    ]
+                }
+            }
+            Self::AssetIdentifier => const { &[at(Observation, &["subjects"])] },
+            Self::PointOfContact => const { &[at(Risk, &["remediations", "origins"])] },
+            Self::ResourcesRequired => const { &[at(Risk, &["remediations", "required-assets"])] },
+            Self::RemediationPlan => const { &[at(Risk, &["remediations"])] },
+            Self::DetectionDate => const { &[at(Observation, &["collected"])] },
+            Self::CompletionDate => const { &[at(Risk, &["deadline"])] },
+            Self::PlannedMilestones => const { &[at(Risk, &["remediations", "tasks"])] },
+            Self::MilestoneChanges | Self::StatusDate | Self::VendorCheckinDate => {
+                const { &[at(Risk, &["risk-log"])] }
+            }
+            Self::VendorDependency => const { &[prop(Risk, fr::VENDOR_DEPENDENCY)] },
+            Self::VendorProduct => const { &[at(Observation, &["subjects"])] },
+            Self::OriginalRiskRating | Self::AdjustedRiskRating | Self::Cve => {
+                const { &[at(Risk, &["characterizations"])] }
+            }
+            Self::RiskAdjustment => const { &[prop(Risk, fr::RISK_ADJUSTMENT)] },
+            Self::FalsePositive => const { &[prop(Risk, fr::FALSE_POSITIVE)] },
+            Self::OperationalRequirement => const { &[prop(Risk, fr::OPERATIONAL_REQUIREMENT)] },
+            Self::DeviationRationale => {
+                const {
+                    &[
+                        at(Risk, &["mitigating-factors"]),
+                        at(Observation, &["description"]),
+                    ]
+                }
+            }
+            Self::SupportingDocuments => const { &[at(Observation, &["relevant-evidence"])] },
+            Self::Comments => const { &[at(Item, &["remarks"])] },
+            Self::AutoApprove => const { &[prop(Item, fr::AUTO_APPROVE)] },
+            Self::KevTracking => const { &[prop(Risk, fr::KEV_CATALOG)] },
+            Self::KevDueDate => const { &[prop(Risk, fr::KEV_DUE_DATE)] },
+            Self::ServiceName => const { &[prop(Item, fr::SERVICE_NAME)] },
+        }
+    }
+}
+
+/// The column that shows the OSCAL member at `path` (member names, indices left out) of an
+/// item's `part`; `prop` is the prop's name when the path is into `props`. The most specific
+/// home wins; of equally specific ones, the leftmost column (a risk-log entry is the Milestone
+/// Changes column, an observation's subjects the Asset Identifier).
+pub fn field_at(part: Part, path: &[&str], prop: Option<&str>) -> Option<Field> {
+    let mut best: Option<(usize, Field)> = None;
+    for c in &COLUMNS {
+        for home in c.field.homes() {
+            let fits = home.part == part
+                && path.starts_with(home.path)
+                && home.prop.is_none_or(|name| Some(name) == prop);
+            if fits && best.is_none_or(|(len, _)| home.path.len() > len) {
+                best = Some((home.path.len(), c.field));
+            }
+        }
+    }
+    best.map(|(_, field)| field)
+}
+
 /// The column spec of a field.
 pub fn column(field: Field) -> &'static Column {
     &COLUMNS[field as usize]
@@ -715,6 +834,73 @@ mod tests {
         assert_eq!(column_letters(30), "AE");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn oscal_members_find_their_column() {
+        use poam_fedramp::props as fr;
+        /// A member path, its prop's name, and the column it is shown in.
+        type Case = (
+            Part,
+            &'static [&'static str],
+            Option<&'static str>,
+            Option<Field>,
+        );
+        let cases: [Case; 9] = [
+            (Part::Risk, &["deadline"], None, Some(Field::CompletionDate)),
+            (
+                Part::Risk,
+                &["remediations", "description"],
+                None,
+                Some(Field::RemediationPlan),
+            ),
+            (
+                Part::Risk,
+                &["remediations", "tasks", "timing"],
+                None,
+                Some(Field::PlannedMilestones),
+            ),
+            (
+                Part::Risk,
+                &["risk-log", "entries", "start"],
+                None,
+                Some(Field::MilestoneChanges),
+            ),
+            (
+                Part::Risk,
+                &["props", "value"],
+                Some(fr::KEV_DUE_DATE),
+                Some(Field::KevDueDate),
+            ),
+            (Part::Risk, &["props", "value"], Some("other"), None),
+            (
+                Part::Item,
+                &["props"],
+                Some(fr::POAM_ID),
+                Some(Field::PoamId),
+            ),
+            (
+                Part::Observation,
+                &["subjects", "subject-uuid"],
+                None,
+                Some(Field::AssetIdentifier),
+            ),
+            (Part::Observation, &["types"], None, None),
+        ];
+        for (part, path, prop, want) in cases {
+            assert_eq!(
+                field_at(part, path, prop),
+                want,
+                "{part:?} {path:?} {prop:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_has_a_home() {
+        for c in &COLUMNS {
+            assert!(!c.field.homes().is_empty(), "{:?}", c.field);
+        }
     }
 
     #[test]

@@ -141,11 +141,49 @@ pub fn import(
     let mut sheets = read::read_sheets(bytes, options, &mut warnings).map_err(fail)?;
     sheets.sort_by_key(|s| s.kind);
 
-    // The header block: the first sheet that fills a cell wins; the others should agree.
+    let (header, header_cells) = read_header_block(&sheets, &mut warnings);
+    let rows = read_rows(&sheets, &mut warnings);
+    if rows.items.is_empty() {
+        // An empty POA&M is a real state (nothing open), but OSCAL requires at least one
+        // poam-item; say so rather than refuse the workbook.
+        warnings.push(Warning::new(
+            "no-items",
+            None,
+            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so the document is not valid OSCAL until one is added".to_owned(),
+        ));
+    }
+    let keys = oscal::item_keys(&rows.items, &rows.places);
+    for (k, p) in keys.iter().zip(&rows.places) {
+        if k.is_repeated_poam_id() {
+            warnings.push(Warning::new(
+                "duplicate-poam-id",
+                None,
+                format!("{p}: the POAM ID is used by an earlier item too; this item's UUIDs are made from the ID and its order"),
+            ));
+        }
+    }
+
+    let mut document = oscal::build(&header, &rows.items, &keys);
+    remember_cells(&mut document, &rows.originals, &header_cells);
+    Ok(Imported {
+        document,
+        warnings,
+        sources: rows.sources,
+    })
+}
+
+/// The header block's cells as read, by [`HeaderField`].
+type HeaderCells = [Option<CellValue>; 4];
+
+/// The header block: the first sheet that fills a cell wins; the others should agree.
+fn read_header_block(
+    sheets: &[read::RawSheet],
+    warnings: &mut Vec<Warning>,
+) -> (Header, HeaderCells) {
     let mut header = Header::default();
-    let mut header_cells: [Option<CellValue>; 4] = Default::default();
+    let mut header_cells: HeaderCells = Default::default();
     let mut header_seen: [Option<CellRef>; 4] = Default::default();
-    for sheet in &sheets {
+    for sheet in sheets {
         for (field, place, value) in &sheet.header_cells {
             let i = *field as usize;
             let Some(value) = value else { continue };
@@ -180,14 +218,29 @@ pub fn import(
             }
         }
     }
+    (header, header_cells)
+}
 
-    // The items, sheet by sheet.
+/// The item rows of every sheet, in order: the typed rows, where each came from, and the
+/// cells as written (to remember what the canonical form would change).
+struct Rows<'a> {
+    items: Vec<Item>,
+    /// `Sheet!row` of each item, for messages and for items with nothing else to key on.
+    places: Vec<String>,
+    originals: Vec<&'a [Option<CellValue>]>,
+    sources: Vec<ItemSource>,
+}
+
+/// The items, sheet by sheet.
+fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> Rows<'a> {
     let n: usize = sheets.iter().map(|s| s.rows.len()).sum();
-    let mut items = Vec::with_capacity(n);
-    let mut places = Vec::with_capacity(n);
-    let mut originals: Vec<&[Option<CellValue>]> = Vec::with_capacity(n);
-    let mut sources = Vec::with_capacity(n);
-    for sheet in &sheets {
+    let mut rows = Rows {
+        items: Vec::with_capacity(n),
+        places: Vec::with_capacity(n),
+        originals: Vec::with_capacity(n),
+        sources: Vec::with_capacity(n),
+    };
+    for sheet in sheets {
         for row in &sheet.rows {
             let mut item = Item {
                 sheet: sheet.kind,
@@ -210,15 +263,15 @@ pub fn import(
                     item.extras.push((header.clone(), v.as_text().into_owned()));
                 }
             }
-            places.push(format!("{}!{}", sheet.name, row.row + 1));
-            sources.push(ItemSource {
+            rows.places.push(format!("{}!{}", sheet.name, row.row + 1));
+            rows.sources.push(ItemSource {
                 row: CellRef::new(&sheet.name, row.row, 0),
                 cells: COLUMNS
                     .iter()
                     .map(|c| sheet.cell_ref(row.row, c.field))
                     .collect(),
             });
-            originals.push(&row.cells);
+            rows.originals.push(&row.cells);
             let place = sheet.cell_ref(row.row, columns::Field::PoamId);
             match item.poam_id.as_deref() {
                 None | Some("") => warnings.push(Warning::new(
@@ -228,36 +281,22 @@ pub fn import(
                 )),
                 Some(_) => {}
             }
-            items.push(item);
+            rows.items.push(item);
         }
     }
-    if items.is_empty() {
-        // An empty POA&M is a real state (nothing open), but OSCAL requires at least one
-        // poam-item; say so rather than refuse the workbook.
-        warnings.push(Warning::new(
-            "no-items",
-            None,
-            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so the document is not valid OSCAL until one is added".to_owned(),
-        ));
-    }
-    let keys = oscal::item_keys(&items, &places);
-    for (k, p) in keys.iter().zip(&places) {
-        if k.starts_with("item:") && k.contains('#') {
-            warnings.push(Warning::new(
-                "duplicate-poam-id",
-                None,
-                format!("{p}: the POAM ID is used by an earlier item too; this item's UUIDs are made from the ID and its order"),
-            ));
-        }
-    }
+    rows
+}
 
-    let mut document = oscal::build(&header, &items, &keys);
-
-    // Remember every cell the OSCAL would not give back as it was written.
+/// Remembers every cell the OSCAL would not give back as it was written.
+fn remember_cells(
+    document: &mut Document,
+    originals: &[&[Option<CellValue>]],
+    header_cells: &HeaderCells,
+) {
     let mut notes = Vec::new();
-    let shown = extract::items(&document, &mut notes);
+    let shown = extract::items(document, &mut notes);
     let poam = &mut document.plan_of_action_and_milestones;
-    for ((pi, item), original) in poam.poam_items.iter_mut().zip(&shown).zip(&originals) {
+    for ((pi, item), original) in poam.poam_items.iter_mut().zip(&shown).zip(originals) {
         for c in &COLUMNS {
             let canonical = record::write_cell(item, c.field);
             let orig = original[c.field as usize].as_ref();
@@ -266,7 +305,7 @@ pub fn import(
             }
         }
     }
-    let shown_header = extract::header(&document);
+    let shown_header = extract::header(document);
     let metadata = &mut document.plan_of_action_and_milestones.metadata;
     for field in HeaderField::ALL {
         let canonical = record::write_header_cell(&shown_header, field);
@@ -275,11 +314,6 @@ pub fn import(
             verbatim::remember(&mut metadata.props, field.key(), canonical.as_ref(), orig);
         }
     }
-    Ok(Imported {
-        document,
-        warnings,
-        sources,
-    })
 }
 
 /// What a workbook of `doc` shows, as typed values: the header block and one row per

@@ -19,22 +19,14 @@ use poam_model::{
 
 use crate::markup;
 use crate::record::{Header, Item, SheetKind};
-use crate::values::{self, Answer, Level, is_cve};
+use crate::values::{self, Answer, is_cve};
+use poam_fedramp::log_titles as titles;
+use poam_fedramp::namespace::{FACET_SYSTEM, IDENTIFIER_TYPE};
+use poam_fedramp::{
+    entry_types, facets as facet_names, observation_types, part_titles, placeholders, props as fr,
+    roles, values as fr_values,
+};
 
-/// The namespace poam writes FedRAMP props in: the FedRAMP Guide's and ADR 0011's form, the
-/// same as [`FEDRAMP_SYSTEM`], so that a document never mixes the `http://` and `https://`
-/// forms (FedRAMP's published templates use `https://`; both are read).
-pub const FEDRAMP_NS: &str = "http://fedramp.gov/ns/oscal";
-/// Every spelling of the FedRAMP namespace found in FedRAMP's own content; all are read.
-pub const FEDRAMP_NAMESPACES: &[&str] = &[
-    "https://fedramp.gov/ns/oscal",
-    "http://fedramp.gov/ns/oscal",
-    "https://fedramp.gov",
-    "http://fedramp.gov",
-];
-/// The facet naming system poam writes FedRAMP facets in (OSCAL's allowed, non-deprecated
-/// value; every spelling in [`FEDRAMP_NAMESPACES`] is read).
-pub const FEDRAMP_SYSTEM: &str = "http://fedramp.gov/ns/oscal";
 /// The CVE naming system for `cve-id` facets.
 pub const CVE_SYSTEM: &str = "http://cve.mitre.org";
 /// The namespace of poam's own bookkeeping props (workbook cells kept verbatim).
@@ -44,35 +36,12 @@ pub const OSCAL_VERSION: &str = "1.1.3";
 /// `metadata/title` is `[System Name]` followed by this, as in FedRAMP's templates.
 pub const TITLE_SUFFIX: &str = "FedRAMP Plan of Action and Milestones (POA&M)";
 
-/// Titles poam gives the parts it creates; `extract.rs` recognises them.
-pub mod titles {
-    pub const PLANNED_RESPONSE: &str = "CSP's Remediation Plan";
-    pub const DEVIATION: &str = "Deviation Rationale";
-    pub const VENDOR_DEPENDENCY: &str = "Vendor Dependency";
-    pub const VENDOR_CHECK_IN: &str = "Vendor Check-in";
-    pub const STATUS_UPDATE: &str = "Status Update";
-    pub const RISK_CLOSED: &str = "Risk Closed";
-    pub const MILESTONE_CHANGE: &str = "Milestone change";
-    pub const REQUIRED_ASSET: &str = "Resources Required";
-}
-
-/// Text written where OSCAL requires a value the workbook left blank. Export writes the
-/// blank back (poam remembers the cell was blank, see `verbatim.rs`).
-pub mod placeholders {
-    pub const DESCRIPTION: &str = "No description was given in the POA&M workbook.";
-    pub const STATEMENT: &str = "No Risk Statement";
-    pub const REMEDIATION_PLAN: &str = "No remediation plan was given in the POA&M workbook.";
-    pub const UNTITLED: &str = "Untitled weakness";
-    pub const CSP: &str = "Cloud Service Provider";
-}
+/// The poam-item prop (FedRAMP namespace) naming a workbook column poam does not map; its
+/// remarks hold the cell (poam's own name, not FedRAMP's).
+pub const UNMAPPED_COLUMN: &str = "unmapped-column";
 
 /// The root of every UUID poam-xlsx makes (a fixed, random version 4 UUID).
 const ROOT_NAMESPACE: &str = "e438e16a-918e-430b-999e-9ee133b85646";
-
-/// Is `ns` one of the FedRAMP namespaces?
-pub fn is_fedramp(ns: Option<&Uri>) -> bool {
-    ns.is_some_and(|n| FEDRAMP_NAMESPACES.contains(&n.as_str()))
-}
 
 pub(crate) fn date_time(d: NaiveDate) -> DateTimeWithTimezone {
     DateTimeWithTimezone::new(format!("{}T00:00:00Z", values::format_date(d)))
@@ -91,7 +60,7 @@ pub(crate) fn prop(name: &str, ns: Option<&str>, value: &str) -> Property {
 }
 
 pub(crate) fn fr_prop(name: &str, value: &str) -> Property {
-    prop(name, Some(FEDRAMP_NS), value)
+    prop(name, Some(poam_fedramp::namespace::NS), value)
 }
 
 fn facet(name: &str, system: &str, value: &str, state: Option<&str>) -> Facet {
@@ -100,7 +69,7 @@ fn facet(name: &str, system: &str, value: &str, state: Option<&str>) -> Facet {
         system: Uri::new(system),
         value: value.to_owned(),
         props: state
-            .map(|s| vec![prop("state", None, s)])
+            .map(|s| vec![prop(facet_names::STATE, None, s)])
             .unwrap_or_default(),
         links: Vec::new(),
         remarks: None,
@@ -140,18 +109,18 @@ fn or_placeholder(text: Option<&str>, placeholder: &str) -> String {
 /// that reads back as No.
 fn deviation_value(a: Answer) -> &'static str {
     match a {
-        Answer::Yes => "approved",
-        Answer::Pending => "pending",
-        Answer::No => "withdrawn",
+        Answer::Yes => fr_values::APPROVED,
+        Answer::Pending => fr_values::PENDING,
+        Answer::No => fr_values::WITHDRAWN,
     }
 }
 
 /// The FedRAMP vendor-dependency prop value for a workbook answer (No as for deviations).
 fn vendor_value(a: Answer) -> &'static str {
     match a {
-        Answer::Yes => "tracking",
-        Answer::Pending => "investigating",
-        Answer::No => "withdrawn",
+        Answer::Yes => fr_values::TRACKING,
+        Answer::Pending => fr_values::INVESTIGATING,
+        Answer::No => fr_values::WITHDRAWN,
     }
 }
 
@@ -169,6 +138,20 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(ns: Uuid) -> Self {
+        Self {
+            ns,
+            components: Vec::new(),
+            component_ids: HashMap::new(),
+            inventory: Vec::new(),
+            inventory_ids: HashMap::new(),
+            parties: Vec::new(),
+            party_ids: HashMap::new(),
+            resources: Vec::new(),
+            resource_ids: HashMap::new(),
+        }
+    }
+
     fn id(&self, key: &str) -> Uuid {
         Uuid::from_name(&self.ns, key)
     }
@@ -241,7 +224,7 @@ impl Shared {
             uuid: uuid.clone(),
             title: Some(markup::line(line)),
             description: None,
-            props: vec![fr_prop("type", "evidence")],
+            props: vec![fr_prop(fr::TYPE, fr_values::RESOURCE_EVIDENCE)],
             document_ids: Vec::new(),
             citation: None,
             rlinks: link_in(line)
@@ -366,31 +349,90 @@ fn fedramp_pmo_uuid() -> Uuid {
     Uuid::from_name(&Uuid::new(ROOT_NAMESPACE), "party:fedramp-pmo")
 }
 
-/// The stable key of each item: its POAM ID; a repeated or missing POAM ID gets a suffix
-/// or the row's place instead (the caller warns about those).
-pub fn item_keys(items: &[Item], places: &[String]) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+/// What an item's UUIDs are made from: its POAM ID; without one, what it is about (weakness
+/// source identifiers and assets, as the review cycle matches items; not the sheet, which
+/// changes when the item closes), so that next month's workbook, where the row may stand
+/// elsewhere, gives it the same UUIDs; with none of these, its place in the workbook.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemKeyBasis {
+    PoamId(String),
+    Weakness {
+        source_ids: Vec<String>,
+        assets: Vec<String>,
+    },
+    Row(String),
+}
+
+/// The stable key of one item: its basis and, when an earlier item has the same basis, a
+/// number after `#` that keeps the key unique. Its text (`item:V-1`, `item:V-1#2`, `weakness:…|…`,
+/// `row:…`) is the name of the item's UUIDs, so it must not change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemKey {
+    pub basis: ItemKeyBasis,
+    /// 1 for the first item of this basis, 2 for the second, …
+    pub occurrence: usize,
+    /// The number written after `#` (0: none). Usually the occurrence; higher when that
+    /// text is already another item's key (a POAM ID that itself reads `V-1#2`).
+    suffix: usize,
+}
+
+impl ItemKey {
+    /// Whether this item repeats an earlier item's POAM ID.
+    pub fn is_repeated_poam_id(&self) -> bool {
+        matches!(self.basis, ItemKeyBasis::PoamId(_)) && self.occurrence > 1
+    }
+}
+
+impl std::fmt::Display for ItemKeyBasis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PoamId(id) => write!(f, "item:{id}"),
+            Self::Weakness { source_ids, assets } => {
+                write!(f, "weakness:{}|{}", source_ids.join(","), assets.join(","))
+            }
+            Self::Row(place) => write!(f, "row:{place}"),
+        }
+    }
+}
+
+impl std::fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.suffix {
+            0 | 1 => write!(f, "{}", self.basis),
+            n => write!(f, "{}#{n}", self.basis),
+        }
+    }
+}
+
+/// The stable key of each item (see [`ItemKey`]); `places` are the rows' places, for items
+/// with nothing else to go by. Every key's text is unique; the caller warns about repeats.
+pub fn item_keys(items: &[Item], places: &[String]) -> Vec<ItemKey> {
+    let mut seen: HashMap<ItemKeyBasis, usize> = HashMap::with_capacity(items.len());
+    let mut taken: std::collections::HashSet<String> =
+        std::collections::HashSet::with_capacity(items.len());
     items
         .iter()
         .zip(places)
         .map(|(item, place)| {
-            // A row without a POAM ID is keyed by what it is about (weakness source
-            // identifiers and assets, as the review cycle matches items; not the sheet, which
-            // changes when the item closes), so that next month's workbook, where the row may
-            // stand elsewhere, gives it the same uuids. Only a row with none of these falls
-            // back to its place in the sheet.
-            let base = match item.poam_id.as_deref() {
-                Some(id) if !id.is_empty() => format!("item:{id}"),
-                _ if !item.source_ids.is_empty() => format!(
-                    "weakness:{}|{}",
-                    item.source_ids.join(","),
-                    item.assets.join(",")
-                ),
-                _ => format!("row:{place}"),
+            let basis = match item.poam_id.as_deref() {
+                Some(id) if !id.is_empty() => ItemKeyBasis::PoamId(id.to_owned()),
+                _ if !item.source_ids.is_empty() => ItemKeyBasis::Weakness {
+                    source_ids: item.source_ids.clone(),
+                    assets: item.assets.clone(),
+                },
+                _ => ItemKeyBasis::Row(place.clone()),
             };
-            let n = seen.entry(base.clone()).or_insert(0);
+            let n = seen.entry(basis.clone()).or_insert(0);
             *n += 1;
-            if *n == 1 { base } else { format!("{base}#{n}") }
+            let mut key = ItemKey {
+                basis,
+                occurrence: *n,
+                suffix: *n,
+            };
+            while !taken.insert(key.to_string()) {
+                key.suffix += 1;
+            }
+            key
         })
         .collect()
 }
@@ -418,20 +460,10 @@ pub fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
 
 /// Builds the OSCAL document of a workbook. `keys` are the items' stable keys
 /// ([`item_keys`]); poam-items come out in the order of `items`.
-pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
+pub fn build(header: &Header, items: &[Item], keys: &[ItemKey]) -> Document {
     let ns = system_namespace(header);
     let fallback = fallback_date(header, items);
-    let mut shared = Shared {
-        ns: ns.clone(),
-        components: Vec::new(),
-        component_ids: HashMap::new(),
-        inventory: Vec::new(),
-        inventory_ids: HashMap::new(),
-        parties: Vec::new(),
-        party_ids: HashMap::new(),
-        resources: Vec::new(),
-        resource_ids: HashMap::new(),
-    };
+    let mut shared = Shared::new(ns.clone());
 
     let csp_uuid = shared.id("party:cloud-service-provider");
     let pmo_uuid = fedramp_pmo_uuid();
@@ -452,47 +484,14 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
     let mut risks = Vec::with_capacity(items.len());
     let mut poam_items = Vec::with_capacity(items.len());
     for (item, key) in items.iter().zip(keys) {
-        let built = build_item(item, key, &mut shared, &csp_uuid, fallback);
+        let built = build_item(item, &key.to_string(), &mut shared, &csp_uuid, fallback);
         observations.extend(built.observations);
         risks.push(built.risk);
         poam_items.push(built.poam_item);
     }
 
-    let mut props = Vec::new();
-    if let Some(level) = header.impact_level {
-        props.push(fr_prop("impact-level", level.token()));
-    }
     let system_name = header.system_name.as_deref().filter(|s| !s.is_empty());
-    let title = match system_name {
-        Some(name) => format!("{name} {TITLE_SUFFIX}"),
-        None => TITLE_SUFFIX.to_owned(),
-    };
-    let date = date_time(fallback);
-    let metadata = Metadata {
-        title: markup::line(&title),
-        published: Some(date.clone()),
-        last_modified: date,
-        version: values::format_date(fallback),
-        oscal_version: OSCAL_VERSION.to_owned(),
-        revisions: Vec::new(),
-        document_ids: Vec::new(),
-        props,
-        links: Vec::new(),
-        roles: vec![
-            role("cloud-service-provider", "Cloud Service Provider"),
-            role("prepared-for", "Prepared For"),
-            role("fedramp-pmo", "FedRAMP Program Management Office"),
-        ],
-        locations: Vec::new(),
-        parties: shared.parties,
-        responsible_parties: vec![
-            responsible("cloud-service-provider", &csp_uuid),
-            responsible("prepared-for", &csp_uuid),
-            responsible("fedramp-pmo", &pmo_uuid),
-        ],
-        actions: Vec::new(),
-        remarks: None,
-    };
+    let metadata = metadata(header, fallback, shared.parties, &csp_uuid, &pmo_uuid);
 
     let local_definitions = (!shared.components.is_empty() || !shared.inventory.is_empty())
         .then_some(LocalDefinitions {
@@ -519,7 +518,7 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
         metadata,
         import_ssp: None,
         system_id: system_name.and_then(fedramp_id).map(|id| SystemId {
-            identifier_type: Some(Uri::new(FEDRAMP_SYSTEM)),
+            identifier_type: Some(Uri::new(IDENTIFIER_TYPE)),
             value: id,
         }),
         local_definitions,
@@ -529,6 +528,52 @@ pub fn build(header: &Header, items: &[Item], keys: &[String]) -> Document {
         poam_items,
         back_matter,
     })
+}
+
+/// The document's metadata: title from the system name, dates, impact level, the CSP and
+/// FedRAMP PMO parties and roles.
+fn metadata(
+    header: &Header,
+    fallback: NaiveDate,
+    parties: Vec<Party>,
+    csp_uuid: &Uuid,
+    pmo_uuid: &Uuid,
+) -> Metadata {
+    let mut props = Vec::new();
+    if let Some(level) = header.impact_level {
+        props.push(fr_prop(fr::IMPACT_LEVEL, level.as_str()));
+    }
+    let system_name = header.system_name.as_deref().filter(|s| !s.is_empty());
+    let title = match system_name {
+        Some(name) => format!("{name} {TITLE_SUFFIX}"),
+        None => TITLE_SUFFIX.to_owned(),
+    };
+    let date = date_time(fallback);
+    Metadata {
+        title: markup::line(&title),
+        published: Some(date.clone()),
+        last_modified: date,
+        version: values::format_date(fallback),
+        oscal_version: OSCAL_VERSION.to_owned(),
+        revisions: Vec::new(),
+        document_ids: Vec::new(),
+        props,
+        links: Vec::new(),
+        roles: vec![
+            role(roles::CLOUD_SERVICE_PROVIDER, "Cloud Service Provider"),
+            role(roles::PREPARED_FOR, "Prepared For"),
+            role(roles::FEDRAMP_PMO, "FedRAMP Program Management Office"),
+        ],
+        locations: Vec::new(),
+        parties,
+        responsible_parties: vec![
+            responsible(roles::CLOUD_SERVICE_PROVIDER, csp_uuid),
+            responsible(roles::PREPARED_FOR, csp_uuid),
+            responsible(roles::FEDRAMP_PMO, pmo_uuid),
+        ],
+        actions: Vec::new(),
+        remarks: None,
+    }
 }
 
 /// A FedRAMP package ID written in the system name, e.g. `Acme Cloud (F1234567890)`.
@@ -595,97 +640,134 @@ pub fn change_title(number: Option<u32>, kind: Option<&str>) -> String {
     }
 }
 
-fn build_item(
-    item: &Item,
-    key: &str,
-    shared: &mut Shared,
-    csp: &Uuid,
+/// One workbook row being built into OSCAL: the row, its UUID names and the dates it falls
+/// back to.
+struct RowBuild<'a> {
+    item: &'a Item,
+    /// The item's key text: every UUID of the row is named `{key}/{part}`.
+    key: &'a str,
+    ns: Uuid,
     fallback: NaiveDate,
-) -> BuiltItem {
-    let ns = shared.ns.clone();
-    let id = move |part: &str| Uuid::from_name(&ns, &format!("{key}/{part}"));
-    let poam_uuid = shared.id(key);
-    let risk_uuid = id("risk");
-    let finding_uuid = id("observation/finding");
-    let planned_uuid = id("response/planned");
-    let collected = date_time(item.detection_date.or(item.status_date).unwrap_or(fallback));
-    let title = or_placeholder(
-        item.weakness_name.as_deref().or(item.poam_id.as_deref()),
-        placeholders::UNTITLED,
-    );
-    let description = or_placeholder(
-        item.weakness_description.as_deref(),
-        placeholders::DESCRIPTION,
-    );
+}
 
-    // The finding observation: who found it (tools), where (assets), evidence.
-    let tools: Vec<Uuid> = item
-        .detector_sources
-        .iter()
-        .map(|t| {
-            shared.component(
-                "tool",
-                t,
-                "A weakness detector source named in the POA&M workbook.",
-            )
-        })
-        .collect();
-    let mut finding = observation(
-        finding_uuid.clone(),
-        None,
-        &description,
-        if tools.is_empty() { "UNKNOWN" } else { "TEST" },
-    );
-    finding.types = vec![Token::new("finding")];
-    if !tools.is_empty() {
-        finding.origins = vec![Origin {
-            actors: tools
-                .iter()
-                .map(|t| actor("tool", t.clone(), Vec::new()))
-                .collect(),
-            related_tasks: Vec::new(),
-        }];
+/// A row's milestones and which task each milestone number names (a change entry points at
+/// its milestone's task).
+struct Milestones {
+    tasks: Vec<Task>,
+    by_number: HashMap<u32, Uuid>,
+}
+
+impl RowBuild<'_> {
+    fn id(&self, part: &str) -> Uuid {
+        Uuid::from_name(&self.ns, &format!("{}/{part}", self.key))
     }
-    finding.subjects = item
-        .assets
-        .iter()
-        .map(|a| subject("inventory-item", shared.inventory_item(a)))
-        .collect();
-    finding.relevant_evidence = item
-        .supporting_documents
-        .iter()
-        .map(|line| RelevantEvidence {
-            href: Some(UriReference::new(format!("#{}", shared.evidence(line)))),
-            description: markup::multiline(line),
-            props: Vec::new(),
-            links: Vec::new(),
-            remarks: None,
-        })
-        .collect();
-    finding.collected = collected.clone();
-    let mut observations = vec![finding];
 
-    // Deviations: one observation holding the rationale, typed by the deviations asked for.
-    let deviations: Vec<&str> = [
-        (item.risk_adjustment, "risk-adjustment"),
-        (item.false_positive, "false-positive"),
-        (item.operational_requirement, "operational-requirement"),
-    ]
-    .into_iter()
-    .filter_map(|(a, t)| a.map(|_| t))
-    .collect();
-    if let Some(rationale) = item.deviation_rationale.as_deref() {
+    fn title(&self) -> String {
+        let item = self.item;
+        or_placeholder(
+            item.weakness_name.as_deref().or(item.poam_id.as_deref()),
+            placeholders::UNTITLED,
+        )
+    }
+
+    fn description(&self) -> String {
+        or_placeholder(
+            self.item.weakness_description.as_deref(),
+            placeholders::DESCRIPTION,
+        )
+    }
+
+    /// The detector sources as tool components.
+    fn tools(&self, shared: &mut Shared) -> Vec<Uuid> {
+        self.item
+            .detector_sources
+            .iter()
+            .map(|t| {
+                shared.component(
+                    "tool",
+                    t,
+                    "A weakness detector source named in the POA&M workbook.",
+                )
+            })
+            .collect()
+    }
+
+    /// The finding observation: who found it (tools), where (assets), evidence.
+    fn finding(&self, shared: &mut Shared, tools: &[Uuid], description: &str) -> Observation {
+        let item = self.item;
+        let mut finding = observation(
+            self.id("observation/finding"),
+            None,
+            description,
+            if tools.is_empty() { "UNKNOWN" } else { "TEST" },
+        );
+        finding.types = vec![Token::new("finding")];
+        if !tools.is_empty() {
+            finding.origins = vec![Origin {
+                actors: tools
+                    .iter()
+                    .map(|t| actor("tool", t.clone(), Vec::new()))
+                    .collect(),
+                related_tasks: Vec::new(),
+            }];
+        }
+        finding.subjects = item
+            .assets
+            .iter()
+            .map(|a| subject("inventory-item", shared.inventory_item(a)))
+            .collect();
+        finding.relevant_evidence = item
+            .supporting_documents
+            .iter()
+            .map(|line| RelevantEvidence {
+                href: Some(UriReference::new(format!("#{}", shared.evidence(line)))),
+                description: markup::multiline(line),
+                props: Vec::new(),
+                links: Vec::new(),
+                remarks: None,
+            })
+            .collect();
+        let detected = item.detection_date.or(item.status_date);
+        finding.collected = date_time(detected.unwrap_or(self.fallback));
+        finding
+    }
+
+    /// Deviations: one observation holding the rationale, typed by the deviations asked for.
+    fn deviation(&self) -> Option<Observation> {
+        let item = self.item;
+        let rationale = item.deviation_rationale.as_deref()?;
+        let types: Vec<Token> = [
+            (item.risk_adjustment, observation_types::RISK_ADJUSTMENT),
+            (item.false_positive, observation_types::FALSE_POSITIVE),
+            (
+                item.operational_requirement,
+                observation_types::OPERATIONAL_REQUIREMENT,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(a, t)| a.map(|_| Token::new(t)))
+        .collect();
         let mut o = observation(
-            id("observation/deviation"),
-            Some(titles::DEVIATION),
+            self.id("observation/deviation"),
+            Some(part_titles::DEVIATION),
             rationale,
             "EXAMINE",
         );
-        o.types = deviations.iter().map(|t| Token::new(*t)).collect();
-        o.collected = date_time(item.status_date.or(item.detection_date).unwrap_or(fallback));
-        observations.push(o);
+        o.types = types;
+        o.collected = date_time(
+            item.status_date
+                .or(item.detection_date)
+                .unwrap_or(self.fallback),
+        );
+        Some(o)
     }
-    if item.vendor_dependency.is_some() || !item.vendor_products.is_empty() {
+
+    /// The vendor dependency: an observation whose subjects are the vendor's products.
+    fn vendor_dependency(&self, shared: &mut Shared) -> Option<Observation> {
+        let item = self.item;
+        if item.vendor_dependency.is_none() && item.vendor_products.is_empty() {
+            return None;
+        }
         let description = if item.vendor_products.is_empty() {
             "The fix depends on a vendor.".to_owned()
         } else {
@@ -695,94 +777,322 @@ fn build_item(
             )
         };
         let mut o = observation(
-            id("observation/vendor-dependency"),
-            Some(titles::VENDOR_DEPENDENCY),
+            self.id("observation/vendor-dependency"),
+            Some(part_titles::VENDOR_DEPENDENCY),
             &description,
             "EXAMINE",
         );
-        o.types = vec![Token::new("vendor-dependency")];
+        o.types = vec![Token::new(observation_types::VENDOR_DEPENDENCY)];
         o.subjects = item
             .vendor_products
             .iter()
             .map(|p| {
-                subject(
-                    "component",
-                    shared.component(
-                        "product",
-                        p,
-                        "A vendor's product a POA&M item's fix depends on.",
-                    ),
-                )
+                let description = "A vendor's product a POA&M item's fix depends on.";
+                subject("component", shared.component("product", p, description))
             })
             .collect();
         o.collected = date_time(
             item.vendor_checkin
                 .or(item.status_date)
                 .or(item.detection_date)
-                .unwrap_or(fallback),
+                .unwrap_or(self.fallback),
         );
-        observations.push(o);
+        Some(o)
     }
 
-    // The risk.
-    let mut props: Vec<Property> = item
-        .controls
-        .iter()
-        .map(|c| fr_prop("impacted-control-id", c))
-        .collect();
-    if let Some(a) = item.vendor_dependency {
-        props.push(fr_prop("vendor-dependency", vendor_value(a)));
-    }
-    for (a, name) in [
-        (item.risk_adjustment, "risk-adjustment"),
-        (item.false_positive, "false-positive"),
-        (item.operational_requirement, "operational-requirement"),
-    ] {
-        if let Some(a) = a {
-            props.push(fr_prop(name, deviation_value(a)));
+    /// The risk's FedRAMP props: controls, deviations, KEV.
+    fn risk_props(&self) -> Vec<Property> {
+        let item = self.item;
+        let mut props: Vec<Property> = item
+            .controls
+            .iter()
+            .map(|c| fr_prop(fr::IMPACTED_CONTROL_ID, c))
+            .collect();
+        if let Some(a) = item.vendor_dependency {
+            props.push(fr_prop(fr::VENDOR_DEPENDENCY, vendor_value(a)));
         }
-    }
-    if let Some(k) = item.kev {
-        props.push(fr_prop("kev-catalog", if k { "yes" } else { "no" }));
-    }
-    if let Some(d) = item.kev_due_date {
-        props.push(fr_prop("kev-due-date", &values::format_date(d)));
-    }
-
-    let mut facets = Vec::new();
-    for (level, state) in [
-        (item.original_rating, "initial"),
-        (item.adjusted_rating, "adjusted"),
-    ] {
-        if let Some(l) = level {
-            // The workbook states one level. FedRAMP derives risk from likelihood x impact;
-            // the same level for both gives that level back on any symmetric matrix.
-            for name in ["risk", "likelihood", "impact"] {
-                facets.push(facet(name, FEDRAMP_SYSTEM, l.token(), Some(state)));
+        for (a, name) in [
+            (item.risk_adjustment, fr::RISK_ADJUSTMENT),
+            (item.false_positive, fr::FALSE_POSITIVE),
+            (item.operational_requirement, fr::OPERATIONAL_REQUIREMENT),
+        ] {
+            if let Some(a) = a {
+                props.push(fr_prop(name, deviation_value(a)));
             }
         }
+        if let Some(k) = item.kev {
+            let value = if k { fr_values::YES } else { fr_values::NO };
+            props.push(fr_prop(fr::KEV_CATALOG, value));
+        }
+        if let Some(d) = item.kev_due_date {
+            props.push(fr_prop(fr::KEV_DUE_DATE, &values::format_date(d)));
+        }
+        props
     }
-    for cve in &item.cves {
-        facets.push(facet("cve-id", CVE_SYSTEM, cve, None));
+
+    /// The rating facets (initial and adjusted) and the CVE facets.
+    fn facets(&self) -> Vec<Facet> {
+        let item = self.item;
+        let mut facets = Vec::new();
+        for (level, state) in [
+            (item.original_rating, facet_names::INITIAL),
+            (item.adjusted_rating, facet_names::ADJUSTED),
+        ] {
+            if let Some(l) = level {
+                // The workbook states one level. FedRAMP derives risk from likelihood x
+                // impact; the same level for both gives that level back on any symmetric
+                // matrix.
+                for name in facet_names::RATINGS {
+                    facets.push(facet(name, FACET_SYSTEM, l.as_str(), Some(state)));
+                }
+            }
+        }
+        for cve in &item.cves {
+            facets.push(facet("cve-id", CVE_SYSTEM, cve, None));
+        }
+        facets
     }
-    let source_props: Vec<Property> = item
-        .source_ids
-        .iter()
-        .map(|s| {
-            let name = if is_cve(s) {
-                "vulnerability-id"
+
+    /// The scanner's identifiers, as tool-actor props.
+    fn source_props(&self) -> Vec<Property> {
+        self.item
+            .source_ids
+            .iter()
+            .map(|s| {
+                let name = if is_cve(s) {
+                    fr::VULNERABILITY_ID
+                } else {
+                    fr::PLUGIN_ID
+                };
+                fr_prop(name, &s.split_whitespace().collect::<Vec<_>>().join(" "))
+            })
+            .collect()
+    }
+
+    fn mitigating_factors(&self) -> Vec<MitigatingFactor> {
+        let item = self.item;
+        match (item.risk_adjustment, item.deviation_rationale.as_deref()) {
+            (Some(_), Some(rationale)) => vec![MitigatingFactor {
+                uuid: self.id("mitigating-factor"),
+                implementation_uuid: None,
+                description: markup::multiline(rationale),
+                props: Vec::new(),
+                links: Vec::new(),
+                subjects: Vec::new(),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    fn milestones(&self) -> Milestones {
+        let mut by_number: HashMap<u32, Uuid> = HashMap::new();
+        let tasks = self
+            .item
+            .milestones
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let n = m.number.unwrap_or(i as u32 + 1);
+                let task_key = if by_number.contains_key(&n) {
+                    format!("milestone/{n}#{i}")
+                } else {
+                    format!("milestone/{n}")
+                };
+                let uuid = self.id(&task_key);
+                by_number.entry(n).or_insert_with(|| uuid.clone());
+                milestone_task(uuid, n, m)
+            })
+            .collect();
+        Milestones { tasks, by_number }
+    }
+
+    /// The CSP's plan: point of contact, resources, milestones.
+    fn planned_response(&self, shared: &mut Shared, tasks: Vec<Task>) -> Response {
+        let item = self.item;
+        let contacts: Vec<OriginActor> = item
+            .points_of_contact
+            .iter()
+            .map(|p| actor("party", shared.person(p), Vec::new()))
+            .collect();
+        Response {
+            uuid: self.id("response/planned"),
+            lifecycle: Token::new("planned"),
+            title: markup::line(part_titles::PLANNED_RESPONSE),
+            description: markup::multiline(&or_placeholder(
+                item.remediation_plan.as_deref(),
+                placeholders::REMEDIATION_PLAN,
+            )),
+            props: Vec::new(),
+            links: Vec::new(),
+            origins: if contacts.is_empty() {
+                Vec::new()
             } else {
-                "plugin-id"
-            };
-            fr_prop(name, &s.split_whitespace().collect::<Vec<_>>().join(" "))
-        })
-        .collect();
-    let mut characterizations = Vec::new();
+                vec![Origin {
+                    actors: contacts,
+                    related_tasks: Vec::new(),
+                }]
+            },
+            required_assets: item
+                .resources_required
+                .iter()
+                .map(|r| RequiredAsset {
+                    uuid: self.id("required-asset"),
+                    subjects: Vec::new(),
+                    title: Some(markup::line(part_titles::REQUIRED_ASSET)),
+                    description: markup::multiline(r),
+                    props: Vec::new(),
+                    links: Vec::new(),
+                    remarks: None,
+                })
+                .collect(),
+            tasks,
+            remarks: None,
+        }
+    }
+
+    /// The risk log: milestone changes, the vendor check-in, the status date or closure.
+    fn risk_log(&self, planned: &Uuid, milestones: &HashMap<u32, Uuid>) -> Vec<Entry> {
+        let item = self.item;
+        let status_or_fallback = item.status_date.unwrap_or(self.fallback);
+        let mut entries = self.change_entries(planned, milestones, status_or_fallback);
+        if let Some(d) = item.vendor_checkin {
+            let id = self.id("log/vendor-check-in");
+            let mut e = entry(id, titles::VENDOR_CHECK_IN, None, d);
+            e.props = vec![
+                prop("type", None, entry_types::VENDOR_CHECK_IN),
+                fr_prop(fr::VENDOR_DEPENDENCY, fr_values::VENDOR_CHECK_IN),
+            ];
+            entries.push(e);
+        }
+        if item.sheet == SheetKind::Closed {
+            let id = self.id("log/closed");
+            let mut e = entry(id, titles::RISK_CLOSED, None, status_or_fallback);
+            e.props = vec![prop("type", None, entry_types::CLOSED)];
+            e.status_change = Some(Token::new("closed"));
+            entries.push(e);
+        } else if let Some(d) = item.status_date {
+            let mut e = entry(self.id("log/status"), titles::STATUS_UPDATE, None, d);
+            e.props = vec![prop("type", None, entry_types::STATUS_UPDATE)];
+            entries.push(e);
+        }
+        entries
+    }
+
+    /// One entry per milestone change, linked to its milestone's task when it names one.
+    fn change_entries(
+        &self,
+        planned: &Uuid,
+        milestones: &HashMap<u32, Uuid>,
+        undated: NaiveDate,
+    ) -> Vec<Entry> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        self.item
+            .changes
+            .iter()
+            .map(|c| {
+                let base = format!(
+                    "log/change/{}/{}/{}",
+                    c.number.map(|n| n.to_string()).unwrap_or_default(),
+                    c.kind.as_deref().unwrap_or_default(),
+                    c.date.map(values::format_date).unwrap_or_default()
+                );
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let key = if *n == 1 { base } else { format!("{base}#{n}") };
+                let mut e = entry(
+                    self.id(&key),
+                    &change_title(c.number, c.kind.as_deref()),
+                    Some(&c.text),
+                    c.date.unwrap_or(undated),
+                );
+                if let Some(task) = c.number.and_then(|n| milestones.get(&n)) {
+                    e.related_responses = vec![related_task(planned, task)];
+                }
+                e
+            })
+            .collect()
+    }
+
+    /// The poam-item's props, with the columns the Guide does not map.
+    fn item_props(&self) -> Vec<Property> {
+        let item = self.item;
+        let mut props = Vec::new();
+        if let Some(id) = item.poam_id.as_deref().filter(|s| !s.is_empty()) {
+            props.push(fr_prop(fr::POAM_ID, id));
+        }
+        if item.sheet == SheetKind::ConfigurationFindings {
+            props.push(fr_prop(fr::CONFIGURATION_FINDING, fr_values::YES));
+        }
+        if let Some(a) = item.auto_approve.as_deref().filter(|s| !s.is_empty()) {
+            props.push(fr_prop(fr::AUTO_APPROVE, a));
+        }
+        for s in &item.services {
+            props.push(fr_prop(fr::SERVICE_NAME, s));
+        }
+        for (header, text) in &item.extras {
+            let mut p = fr_prop(UNMAPPED_COLUMN, header);
+            p.remarks = Some(markup::multiline(text));
+            props.push(p);
+        }
+        props
+    }
+}
+
+fn milestone_task(uuid: Uuid, number: u32, m: &values::Milestone) -> Task {
+    Task {
+        uuid,
+        r#type: Token::new("milestone"),
+        title: markup::line(&format!("Milestone {number}")),
+        description: (!m.text.is_empty()).then(|| markup::multiline(&m.text)),
+        props: Vec::new(),
+        links: Vec::new(),
+        timing: m.date.map(|d| Timing {
+            on_date: Some(OnDate {
+                date: date_time(d),
+                remarks: None,
+            }),
+            within_date_range: None,
+            at_frequency: None,
+        }),
+        dependencies: Vec::new(),
+        tasks: Vec::new(),
+        associated_activities: Vec::new(),
+        subjects: Vec::new(),
+        responsible_roles: Vec::new(),
+        remarks: None,
+    }
+}
+
+fn related_task(response: &Uuid, task: &Uuid) -> RelatedResponse {
+    RelatedResponse {
+        response_uuid: response.clone(),
+        props: Vec::new(),
+        links: Vec::new(),
+        related_tasks: vec![RelatedTask {
+            task_uuid: task.clone(),
+            props: Vec::new(),
+            links: Vec::new(),
+            responsible_parties: Vec::new(),
+            subjects: Vec::new(),
+            identified_subject: None,
+            remarks: None,
+        }],
+        remarks: None,
+    }
+}
+
+/// The risk's characterizations: one holding the facets, its origin the tools and the CSP,
+/// the scanner's identifiers on the first tool. With no facet there is no characterization;
+/// the identifiers then stay on the finding's tool actor (or a CSP actor).
+fn characterizations(
+    facets: Vec<Facet>,
+    source_props: Vec<Property>,
+    tools: &[Uuid],
+    csp: &Uuid,
+    finding: &mut Observation,
+) -> Vec<Characterization> {
     if facets.is_empty() {
-        // With no facet there is no characterization; the scanner's identifiers then stay
-        // on the finding's tool actor.
         if !source_props.is_empty() {
-            let finding = &mut observations[0];
             match finding
                 .origins
                 .first_mut()
@@ -797,221 +1107,75 @@ fn build_item(
                 }
             }
         }
-    } else {
-        let mut actors: Vec<OriginActor> = tools
-            .iter()
-            .map(|t| actor("tool", t.clone(), Vec::new()))
-            .collect();
-        actors.push(actor("party", csp.clone(), Vec::new()));
-        actors[0].props = source_props;
-        characterizations.push(Characterization {
-            props: Vec::new(),
-            links: Vec::new(),
-            origin: Origin {
-                actors,
-                related_tasks: Vec::new(),
-            },
-            facets,
-        });
+        return Vec::new();
     }
-
-    let mitigating_factors = match (item.risk_adjustment, item.deviation_rationale.as_deref()) {
-        (Some(_), Some(rationale)) => vec![MitigatingFactor {
-            uuid: id("mitigating-factor"),
-            implementation_uuid: None,
-            description: markup::multiline(rationale),
-            props: Vec::new(),
-            links: Vec::new(),
-            subjects: Vec::new(),
-        }],
-        _ => Vec::new(),
-    };
-
-    // The CSP's plan: point of contact, resources, milestones.
-    let mut task_numbers: HashMap<u32, Uuid> = HashMap::new();
-    let tasks: Vec<Task> = item
-        .milestones
+    let mut actors: Vec<OriginActor> = tools
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let n = m.number.unwrap_or(i as u32 + 1);
-            let task_key = if task_numbers.contains_key(&n) {
-                format!("milestone/{n}#{i}")
-            } else {
-                format!("milestone/{n}")
-            };
-            let uuid = id(&task_key);
-            task_numbers.entry(n).or_insert_with(|| uuid.clone());
-            Task {
-                uuid,
-                r#type: Token::new("milestone"),
-                title: markup::line(&format!("Milestone {n}")),
-                description: (!m.text.is_empty()).then(|| markup::multiline(&m.text)),
-                props: Vec::new(),
-                links: Vec::new(),
-                timing: m.date.map(|d| Timing {
-                    on_date: Some(OnDate {
-                        date: date_time(d),
-                        remarks: None,
-                    }),
-                    within_date_range: None,
-                    at_frequency: None,
-                }),
-                dependencies: Vec::new(),
-                tasks: Vec::new(),
-                associated_activities: Vec::new(),
-                subjects: Vec::new(),
-                responsible_roles: Vec::new(),
-                remarks: None,
-            }
-        })
+        .map(|t| actor("tool", t.clone(), Vec::new()))
         .collect();
-    let contacts: Vec<OriginActor> = item
-        .points_of_contact
-        .iter()
-        .map(|p| actor("party", shared.person(p), Vec::new()))
-        .collect();
-    let planned = Response {
-        uuid: planned_uuid.clone(),
-        lifecycle: Token::new("planned"),
-        title: markup::line(titles::PLANNED_RESPONSE),
-        description: markup::multiline(&or_placeholder(
-            item.remediation_plan.as_deref(),
-            placeholders::REMEDIATION_PLAN,
-        )),
+    actors.push(actor("party", csp.clone(), Vec::new()));
+    actors[0].props = source_props;
+    vec![Characterization {
         props: Vec::new(),
         links: Vec::new(),
-        origins: if contacts.is_empty() {
-            Vec::new()
-        } else {
-            vec![Origin {
-                actors: contacts,
-                related_tasks: Vec::new(),
-            }]
+        origin: Origin {
+            actors,
+            related_tasks: Vec::new(),
         },
-        required_assets: item
-            .resources_required
-            .iter()
-            .map(|r| RequiredAsset {
-                uuid: id("required-asset"),
-                subjects: Vec::new(),
-                title: Some(markup::line(titles::REQUIRED_ASSET)),
-                description: markup::multiline(r),
-                props: Vec::new(),
-                links: Vec::new(),
-                remarks: None,
-            })
-            .collect(),
-        tasks,
-        remarks: None,
+        facets,
+    }]
+}
+
+fn build_item(
+    item: &Item,
+    key: &str,
+    shared: &mut Shared,
+    csp: &Uuid,
+    fallback: NaiveDate,
+) -> BuiltItem {
+    let row = RowBuild {
+        item,
+        key,
+        ns: shared.ns.clone(),
+        fallback,
     };
+    let title = row.title();
+    let description = row.description();
+    let tools = row.tools(shared);
+    let mut finding = row.finding(shared, &tools, &description);
+    let characterizations =
+        characterizations(row.facets(), row.source_props(), &tools, csp, &mut finding);
+    let mut observations = vec![finding];
+    observations.extend(row.deviation());
+    observations.extend(row.vendor_dependency(shared));
 
-    // The risk log: milestone changes, the vendor check-in, the status date or closure.
-    let status_or_fallback = item.status_date.unwrap_or(fallback);
-    let mut entries = Vec::new();
-    let mut change_keys: HashMap<String, usize> = HashMap::new();
-    for c in &item.changes {
-        let base = format!(
-            "log/change/{}/{}/{}",
-            c.number.map(|n| n.to_string()).unwrap_or_default(),
-            c.kind.as_deref().unwrap_or_default(),
-            c.date.map(values::format_date).unwrap_or_default()
-        );
-        let n = change_keys.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let key = if *n == 1 { base } else { format!("{base}#{n}") };
-        let mut e = entry(
-            id(&key),
-            &change_title(c.number, c.kind.as_deref()),
-            Some(&c.text),
-            c.date.unwrap_or(status_or_fallback),
-        );
-        if let Some(task) = c.number.and_then(|n| task_numbers.get(&n)) {
-            e.related_responses = vec![RelatedResponse {
-                response_uuid: planned_uuid.clone(),
-                props: Vec::new(),
-                links: Vec::new(),
-                related_tasks: vec![RelatedTask {
-                    task_uuid: task.clone(),
-                    props: Vec::new(),
-                    links: Vec::new(),
-                    responsible_parties: Vec::new(),
-                    subjects: Vec::new(),
-                    identified_subject: None,
-                    remarks: None,
-                }],
-                remarks: None,
-            }];
-        }
-        entries.push(e);
-    }
-    if let Some(d) = item.vendor_checkin {
-        let mut e = entry(id("log/vendor-check-in"), titles::VENDOR_CHECK_IN, None, d);
-        e.props = vec![
-            prop("type", None, "vendor-check-in"),
-            fr_prop("vendor-dependency", "vendor-check-in"),
-        ];
-        entries.push(e);
-    }
+    let milestones = row.milestones();
+    let planned = row.planned_response(shared, milestones.tasks);
+    let entries = row.risk_log(&planned.uuid, &milestones.by_number);
+    let risk_uuid = row.id("risk");
     let closed = item.sheet == SheetKind::Closed;
-    if closed {
-        let mut e = entry(
-            id("log/closed"),
-            titles::RISK_CLOSED,
-            None,
-            status_or_fallback,
-        );
-        e.props = vec![prop("type", None, "closed")];
-        e.status_change = Some(Token::new("closed"));
-        entries.push(e);
-    } else if let Some(d) = item.status_date {
-        let mut e = entry(id("log/status"), titles::STATUS_UPDATE, None, d);
-        e.props = vec![prop("type", None, "status-update")];
-        entries.push(e);
-    }
-
     let risk = Risk {
         uuid: risk_uuid.clone(),
         title: markup::line(&title),
         description: markup::multiline(&description),
         statement: markup::multiline(placeholders::STATEMENT),
-        props,
+        props: row.risk_props(),
         links: Vec::new(),
         status: Token::new(if closed { "closed" } else { "open" }),
         origins: Vec::new(),
         threat_ids: Vec::new(),
         characterizations,
-        mitigating_factors,
+        mitigating_factors: row.mitigating_factors(),
         deadline: item.completion_date.map(date_time),
         remediations: vec![planned],
         risk_log: (!entries.is_empty()).then_some(RiskLog { entries }),
         related_observations: Vec::new(),
     };
-
-    // The poam-item, with the columns the Guide does not map.
-    let mut item_props = Vec::new();
-    if let Some(id) = item.poam_id.as_deref().filter(|s| !s.is_empty()) {
-        item_props.push(fr_prop("POAM-ID", id));
-    }
-    if item.sheet == SheetKind::ConfigurationFindings {
-        item_props.push(fr_prop("configuration-finding", "yes"));
-    }
-    if let Some(a) = item.auto_approve.as_deref().filter(|s| !s.is_empty()) {
-        item_props.push(fr_prop("auto-approve", a));
-    }
-    for s in &item.services {
-        item_props.push(fr_prop("service-name", s));
-    }
-    for (header, text) in &item.extras {
-        let mut p = fr_prop("unmapped-column", header);
-        p.remarks = Some(markup::multiline(text));
-        item_props.push(p);
-    }
     let poam_item = PoamItem {
-        uuid: Some(poam_uuid),
+        uuid: Some(shared.id(key)),
         title: markup::line(&title),
         description: markup::multiline(&description),
-        props: item_props,
+        props: row.item_props(),
         links: Vec::new(),
         origins: Vec::new(),
         related_findings: Vec::new(),
@@ -1033,11 +1197,6 @@ fn build_item(
         risk,
         poam_item,
     }
-}
-
-/// The level a FedRAMP facet value names.
-pub fn level_of(value: &str) -> Option<Level> {
-    Level::from_token(value)
 }
 
 #[cfg(test)]
@@ -1116,8 +1275,11 @@ mod tests {
             },
         ];
         let places = ["a", "b", "c", "d"].map(str::to_owned);
+        let text = |keys: Vec<ItemKey>| keys.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let keys = item_keys(&items, &places);
+        assert!(keys[1].is_repeated_poam_id() && !keys[0].is_repeated_poam_id());
         assert_eq!(
-            item_keys(&items, &places),
+            text(keys),
             [
                 "item:V-1",
                 "item:V-1#2",
@@ -1127,7 +1289,22 @@ mod tests {
         );
         // Without a POAM ID, the same finding in another row keeps its key.
         let moved = [Item::default(), items[3].clone()];
-        let keys = item_keys(&moved, &["x".to_owned(), "y".to_owned()]);
+        let keys = text(item_keys(&moved, &["x".to_owned(), "y".to_owned()]));
         assert_eq!(keys[1], "weakness:19506|web-01,web-02");
+    }
+
+    #[test]
+    fn a_poam_id_that_reads_like_a_repeat_keeps_keys_unique() {
+        let with_id = |id: &str| Item {
+            poam_id: Some(id.into()),
+            ..Item::default()
+        };
+        let items = [with_id("V-1"), with_id("V-1"), with_id("V-1#2")];
+        let places = ["a", "b", "c"].map(str::to_owned);
+        let keys = item_keys(&items, &places);
+        let text: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["item:V-1", "item:V-1#2", "item:V-1#2#2"]);
+        let repeated: Vec<bool> = keys.iter().map(ItemKey::is_repeated_poam_id).collect();
+        assert_eq!(repeated, [false, true, false]);
     }
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::cell::CellValue;
 use crate::columns::Field;
 use crate::values::{
-    self, Answer, Level, Milestone, MilestoneChange, Rating, format_changes, format_control,
+    self, Answer, Milestone, MilestoneChange, Rating, RiskRating, format_changes, format_control,
     format_milestones,
 };
 
@@ -76,8 +76,8 @@ pub struct Item {
     pub vendor_dependency: Option<Answer>,
     pub vendor_checkin: Option<NaiveDate>,
     pub vendor_products: Vec<String>,
-    pub original_rating: Option<Level>,
-    pub adjusted_rating: Option<Level>,
+    pub original_rating: Option<RiskRating>,
+    pub adjusted_rating: Option<RiskRating>,
     /// `Yes` or `Pending`; "No" is the absence of a request.
     pub risk_adjustment: Option<Answer>,
     pub false_positive: Option<Answer>,
@@ -101,7 +101,7 @@ pub struct Header {
     pub csp: Option<String>,
     pub system_name: Option<String>,
     /// `low`, `moderate`, `high`.
-    pub impact_level: Option<Level>,
+    pub impact_level: Option<RiskRating>,
     pub poam_date: Option<NaiveDate>,
 }
 
@@ -218,6 +218,35 @@ fn answer_of(cell: &CellValue, what: &str, complain: &mut Vec<Complaint>) -> Opt
 
 /// Reads one cell into `item`. Returns what could not be understood (the caller reports it
 /// at the cell; the text itself is kept verbatim by the caller).
+/// A risk rating cell's level; `N/A` is no level where it is allowed (the adjusted rating).
+fn rating_of(text: &str, adjusted: bool, complain: &mut Vec<Complaint>) -> Option<RiskRating> {
+    match values::parse_rating(text) {
+        Some(Rating::Level(l)) => Some(l),
+        Some(Rating::NotApplicable) if adjusted => None,
+        _ => {
+            complain.push(format!(
+                "{text:?} is not a risk rating (Low, Moderate, High{}); kept as written",
+                if adjusted { ", N/A" } else { "" }
+            ));
+            None
+        }
+    }
+}
+
+/// The BOD 22-01 (KEV) tracking answer.
+fn kev_of(text: &str, complain: &mut Vec<Complaint>) -> Option<bool> {
+    match values::parse_answer(text) {
+        Some(Answer::Yes) => Some(true),
+        Some(Answer::No) => Some(false),
+        _ => {
+            complain.push(format!(
+                "{text:?} is not a BOD 22-01 answer (Yes, No); kept as written"
+            ));
+            None
+        }
+    }
+}
+
 pub fn read_cell(item: &mut Item, field: Field, cell: &CellValue) -> Vec<Complaint> {
     let mut complain = Vec::new();
     let t = || text_of(cell);
@@ -257,30 +286,8 @@ pub fn read_cell(item: &mut Item, field: Field, cell: &CellValue) -> Vec<Complai
             item.vendor_checkin = date_of(cell, values::latest, &mut complain);
         }
         Field::VendorProduct => item.vendor_products = values::lines(&t()),
-        Field::OriginalRiskRating | Field::AdjustedRiskRating => {
-            let rating = values::parse_rating(&t());
-            let level = match rating {
-                Some(Rating::Level(l)) => Some(l),
-                Some(Rating::NotApplicable) if field == Field::AdjustedRiskRating => None,
-                _ => {
-                    complain.push(format!(
-                        "{:?} is not a risk rating (Low, Moderate, High{}); kept as written",
-                        t(),
-                        if field == Field::AdjustedRiskRating {
-                            ", N/A"
-                        } else {
-                            ""
-                        }
-                    ));
-                    None
-                }
-            };
-            if field == Field::OriginalRiskRating {
-                item.original_rating = level;
-            } else {
-                item.adjusted_rating = level;
-            }
-        }
+        Field::OriginalRiskRating => item.original_rating = rating_of(&t(), false, &mut complain),
+        Field::AdjustedRiskRating => item.adjusted_rating = rating_of(&t(), true, &mut complain),
         Field::RiskAdjustment => {
             item.risk_adjustment = answer_of(cell, "Risk Adjustment", &mut complain);
         }
@@ -302,14 +309,7 @@ pub fn read_cell(item: &mut Item, field: Field, cell: &CellValue) -> Vec<Complai
                 _ => single_line(&text),
             });
         }
-        Field::KevTracking => match values::parse_answer(&t()) {
-            Some(Answer::Yes) => item.kev = Some(true),
-            Some(Answer::No) => item.kev = Some(false),
-            _ => complain.push(format!(
-                "{:?} is not a BOD 22-01 answer (Yes, No); kept as written",
-                t()
-            )),
-        },
+        Field::KevTracking => item.kev = kev_of(&t(), &mut complain),
         Field::KevDueDate => item.kev_due_date = date_of(cell, values::earliest, &mut complain),
         Field::Cve => {
             let (ids, leftover) = values::parse_cves(&t());
@@ -410,7 +410,7 @@ pub fn read_header_cell(
         HeaderField::Csp => header.csp = Some(single_line(&text_of(cell))),
         HeaderField::SystemName => header.system_name = Some(single_line(&text_of(cell))),
         HeaderField::ImpactLevel => {
-            header.impact_level = Level::from_token(&text_of(cell));
+            header.impact_level = RiskRating::parse(&text_of(cell));
             if header.impact_level.is_none() {
                 complain.push(format!(
                     "{:?} is not an impact level (Low, Moderate, High); kept as written",

@@ -608,54 +608,19 @@ pub fn format_changes(cs: &[MilestoneChange]) -> String {
 // ---------------------------------------------------------------------------------------
 // Choices
 
-/// A FedRAMP risk level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Level {
-    Low,
-    Moderate,
-    High,
-}
-
-impl Level {
-    /// The OSCAL facet value: `low`, `moderate`, `high`.
-    pub fn token(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Moderate => "moderate",
-            Self::High => "high",
-        }
-    }
-
-    /// The workbook's spelling: `Low`, `Moderate`, `High`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Low => "Low",
-            Self::Moderate => "Moderate",
-            Self::High => "High",
-        }
-    }
-
-    pub fn from_token(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "low" => Some(Self::Low),
-            "moderate" | "medium" | "med" => Some(Self::Moderate),
-            // FedRAMP gives Critical findings the High remediation time frame.
-            "high" | "critical" | "very high" => Some(Self::High),
-            _ => None,
-        }
-    }
-}
+/// A FedRAMP risk level (also the system's impact level): FedRAMP's own type.
+pub use poam_fedramp::RiskRating;
 
 /// A risk rating cell: a level, `N/A`, or text that is neither.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rating {
-    Level(Level),
+    Level(RiskRating),
     NotApplicable,
 }
 
 /// Reads a rating in any case (`HIGH`, `moderate`, `Medium`, `N/A`).
 pub fn parse_rating(s: &str) -> Option<Rating> {
-    if let Some(l) = Level::from_token(s) {
+    if let Some(l) = RiskRating::parse(s) {
         return Some(Rating::Level(l));
     }
     matches!(
@@ -886,13 +851,19 @@ mod tests {
 
     #[test]
     fn choices_in_any_case() {
-        assert_eq!(parse_rating("HIGH"), Some(Rating::Level(Level::High)));
+        assert_eq!(parse_rating("HIGH"), Some(Rating::Level(RiskRating::High)));
         assert_eq!(
             parse_rating(" moderate "),
-            Some(Rating::Level(Level::Moderate))
+            Some(Rating::Level(RiskRating::Moderate))
         );
-        assert_eq!(parse_rating("Medium"), Some(Rating::Level(Level::Moderate)));
-        assert_eq!(parse_rating("Critical"), Some(Rating::Level(Level::High)));
+        assert_eq!(
+            parse_rating("Medium"),
+            Some(Rating::Level(RiskRating::Moderate))
+        );
+        assert_eq!(
+            parse_rating("Critical"),
+            Some(Rating::Level(RiskRating::High))
+        );
         assert_eq!(parse_rating("N/A"), Some(Rating::NotApplicable));
         assert_eq!(parse_rating("4"), None);
         assert_eq!(parse_answer("YES"), Some(Answer::Yes));

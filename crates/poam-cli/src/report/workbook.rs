@@ -3,7 +3,7 @@
 //!
 //! The import says which row each `poam-item` came from ([`poam_xlsx::ItemSource`]); a risk
 //! or observation belongs to the row of the item that references it. The member under the
-//! pointer picks the column, following the workbook mapping (`docs/workbook-mapping.md`): a
+//! pointer picks the column by the column table's homes (`poam_xlsx::columns::field_at`): a
 //! risk's `deadline` is the Scheduled Completion Date, an observation's `collected` the
 //! Original Detection Date, and so on. A member no column shows is placed at the row's first
 //! cell; what no row holds (metadata, back-matter) gets no cell, only its pointer.
@@ -14,7 +14,7 @@ use poam_model::Document;
 use poam_validate::{Locator, Place};
 use poam_xlsx::ItemSource;
 use poam_xlsx::cell::CellRef;
-use poam_xlsx::columns::Field;
+use poam_xlsx::columns::{Field, Part, field_at};
 
 /// A [`Locator`] over an imported workbook.
 pub struct WorkbookLocator {
@@ -80,87 +80,37 @@ impl WorkbookLocator {
     }
 }
 
-/// The column of an item's prop, by its name.
-fn item_prop_field(name: &str) -> Option<Field> {
-    Some(match name {
-        "POAM-ID" => Field::PoamId,
-        "auto-approve" => Field::AutoApprove,
-        "service-name" => Field::ServiceName,
-        _ => return None,
-    })
-}
-
-/// The column of a risk's prop, by its name.
-fn risk_prop_field(name: &str) -> Option<Field> {
-    Some(match name {
-        "impacted-control-id" => Field::Controls,
-        "vendor-dependency" => Field::VendorDependency,
-        "risk-adjustment" => Field::RiskAdjustment,
-        "false-positive" => Field::FalsePositive,
-        "operational-requirement" => Field::OperationalRequirement,
-        "kev-catalog" => Field::KevTracking,
-        "kev-due-date" => Field::KevDueDate,
-        _ => return None,
-    })
-}
-
 impl Locator for WorkbookLocator {
     fn locate(&self, pointer: &str) -> Option<Place> {
         let rest = pointer.strip_prefix("/plan-of-action-and-milestones/")?;
         let mut segs = rest.split('/');
         let list = segs.next()?;
         let index: usize = segs.next()?.parse().ok()?;
-        let member = segs.next();
-        let sub: Option<usize> = segs.next().and_then(|s| s.parse().ok());
-        let cell = match list {
-            "poam-items" => {
-                let field = match member {
-                    Some("title") => Some(Field::WeaknessName),
-                    Some("description") => Some(Field::WeaknessDescription),
-                    Some("remarks") => Some(Field::Comments),
-                    Some("props") => sub
-                        .and_then(|k| self.item_props.get(index)?.get(k))
-                        .and_then(|n| item_prop_field(n)),
-                    _ => None,
-                };
-                self.cell(index, field)
-            }
-            "risks" => {
-                let field = match member {
-                    Some("title") => Some(Field::WeaknessName),
-                    Some("description") => Some(Field::WeaknessDescription),
-                    Some("deadline") => Some(Field::CompletionDate),
-                    Some("characterizations") => Some(Field::OriginalRiskRating),
-                    Some("mitigating-factors") => Some(Field::DeviationRationale),
-                    Some("risk-log") => Some(Field::MilestoneChanges),
-                    Some("remediations") => {
-                        if pointer.contains("/tasks/") {
-                            Some(Field::PlannedMilestones)
-                        } else {
-                            Some(Field::RemediationPlan)
-                        }
-                    }
-                    Some("props") => sub
-                        .and_then(|k| self.risk_props.get(index)?.get(k))
-                        .and_then(|n| risk_prop_field(n)),
-                    _ => None,
-                };
-                self.cell(*self.risk_item.get(&index)?, field)
-            }
-            "observations" => {
-                let field = match member {
-                    Some("collected") => Some(Field::DetectionDate),
-                    Some("subjects") => Some(Field::AssetIdentifier),
-                    Some("origins") => Some(Field::DetectorSource),
-                    Some("relevant-evidence") => Some(Field::SupportingDocuments),
-                    Some("description") => Some(Field::WeaknessDescription),
-                    _ => None,
-                };
-                self.cell(*self.observation_item.get(&index)?, field)
-            }
+        let below: Vec<&str> = segs.collect();
+        // The member path without array indices, as the column table names homes.
+        let path: Vec<&str> = below
+            .iter()
+            .copied()
+            .filter(|s| s.parse::<usize>().is_err())
+            .collect();
+        let prop_index = match below.as_slice() {
+            ["props", k, ..] => k.parse::<usize>().ok(),
             _ => None,
-        }?;
-        Some(cell_place(cell))
+        };
+        let prop_name =
+            |props: &[Vec<String>]| prop_index.and_then(|k| props.get(index)?.get(k).cloned());
+        let (part, item, prop) = match list {
+            "poam-items" => (Part::Item, index, prop_name(&self.item_props)),
+            "risks" => (
+                Part::Risk,
+                *self.risk_item.get(&index)?,
+                prop_name(&self.risk_props),
+            ),
+            "observations" => (Part::Observation, *self.observation_item.get(&index)?, None),
+            _ => return None,
+        };
+        let field = field_at(part, &path, prop.as_deref());
+        Some(cell_place(self.cell(item, field)?))
     }
 }
 

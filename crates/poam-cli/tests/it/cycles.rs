@@ -358,21 +358,6 @@ fn three_months_through_workbooks() {
     );
 }
 
-/// poam-cycle does not depend on the workbook crate; its list of the workbook import's
-/// placeholder texts must stay the same as the import's.
-#[test]
-fn merge_knows_the_workbook_placeholders() {
-    use poam_xlsx::oscal::placeholders as p;
-    for text in [
-        p::DESCRIPTION,
-        p::STATEMENT,
-        p::REMEDIATION_PLAN,
-        p::UNTITLED,
-    ] {
-        assert!(poam_cycle::fedramp::is_placeholder(text), "{text}");
-    }
-}
-
 /// A workbook that is not one stops the merge like any unreadable update.
 #[test]
 fn a_broken_workbook_update_stops_the_merge() {

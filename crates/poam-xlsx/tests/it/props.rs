@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use poam_xlsx::cell::CellValue;
 use poam_xlsx::columns::COLUMNS;
 use poam_xlsx::record::{Header, Item, SheetKind, read_cell, write_cell};
-use poam_xlsx::values::{Answer, Level, Milestone, MilestoneChange};
+use poam_xlsx::values::{Answer, Milestone, MilestoneChange, RiskRating};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -49,8 +49,12 @@ fn date() -> impl Strategy<Value = NaiveDate> {
         .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default())
 }
 
-fn level() -> impl Strategy<Value = Level> {
-    select(vec![Level::Low, Level::Moderate, Level::High])
+fn level() -> impl Strategy<Value = RiskRating> {
+    select(vec![
+        RiskRating::Low,
+        RiskRating::Moderate,
+        RiskRating::High,
+    ])
 }
 
 fn deviation() -> impl Strategy<Value = Option<Answer>> {

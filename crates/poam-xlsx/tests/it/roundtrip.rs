@@ -568,3 +568,35 @@ fn the_projects_own_poams_go_through_a_workbook_and_back() {
         assert_valid(&again);
     }
 }
+
+/// A POAM ID may contain `#`: only a repeated ID is a duplicate, and the repeat of an ID
+/// never takes the UUIDs of an item whose own ID looks like a numbered repeat (`V-1#2`).
+#[test]
+fn a_poam_id_with_a_hash_is_not_a_duplicate() {
+    let book = template_workbook(
+        Layout::V2024,
+        &[tidy_item("V-1#2"), tidy_item("V-3")],
+        &[],
+        &[],
+    );
+    let (_, warnings) = import_ok(&book);
+    let duplicates: Vec<&Warning> = warnings
+        .iter()
+        .filter(|w| w.code == "duplicate-poam-id")
+        .collect();
+    assert!(duplicates.is_empty(), "{duplicates:?}");
+
+    let book = template_workbook(
+        Layout::V2024,
+        &[tidy_item("V-1#2"), tidy_item("V-1"), tidy_item("V-1")],
+        &[],
+        &[],
+    );
+    let (doc, warnings) = import_ok(&book);
+    let duplicates = warnings
+        .iter()
+        .filter(|w| w.code == "duplicate-poam-id")
+        .count();
+    assert_eq!(duplicates, 1, "{warnings:?}");
+    assert_references_resolve(&doc);
+}
