@@ -25,6 +25,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Carry a POA&M into the next cycle by applying updates to it.
     Merge(MergeArgs),
+    /// Turn scanner results (Nessus, SARIF, Trivy, Grype, XCCDF, Amazon Inspector) into POA&M
+    /// items, in a new POA&M or merged into an existing one.
+    Import(ImportArgs),
     /// The monthly continuous-monitoring report: open, overdue, aging, deviations, vendor
     /// check-ins, remediation times, trend.
     Report(ReportArgs),
@@ -62,9 +65,10 @@ pub struct ValidateArgs {
     /// Output: `human` (source snippets), `json` or `sarif` (SARIF 2.1.0).
     #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
     pub format: ValidateFormat,
-    /// Input format, when neither the extension nor the content says.
+    /// Input format, when neither the extension nor the content says (`xlsx`: the FedRAMP
+    /// POA&M workbook, whatever the file's name).
     #[arg(long, value_enum)]
-    pub from: Option<FormatArg>,
+    pub from: Option<FileFormat>,
     /// List every rule (id, severity, summary) and exit.
     #[arg(long)]
     pub list_rules: bool,
@@ -261,19 +265,83 @@ impl FileFormat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Json,
-    Yaml,
-    Xml,
+/// Arguments of `poam import` (see `commands/import.rs` and the README).
+///
+/// Exit status: 0 imported and written; 1 ambiguous matches with the items of `--into`
+/// (nothing written); 2 trouble: an unreadable scan, a file in no known format, bad
+/// arguments (nothing written).
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Scanner result files, each recognized by its content: Nessus .nessus (v2 XML) or CSV
+    /// export, SARIF 2.1.0, Trivy JSON, Grype JSON, XCCDF results (OpenSCAP), Amazon
+    /// Inspector v2 findings JSON.
+    #[arg(required = true, value_name = "SCAN")]
+    pub scans: Vec<PathBuf>,
+    /// Merge the findings into this POA&M (OSCAL JSON, YAML or XML, or a FedRAMP workbook),
+    /// as `poam merge` does: matched items keep their uuids and POAM IDs, new items get the
+    /// next POAM IDs, every change is in the risk log.
+    #[arg(long, value_name = "POAM")]
+    pub into: Option<PathBuf>,
+    /// Output file (`-` or absent for standard output). Written atomically.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Output format. Default: the output file's extension, else the `--into` POA&M's format,
+    /// else json.
+    #[arg(long, value_enum)]
+    pub to: Option<FileFormat>,
+    /// Date of the import: `YYYY-MM-DD` (midnight UTC) or a date-time with a time zone. Last
+    /// seen, risk-log entries, metadata, and detection when a scan states no date. Default:
+    /// today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// CISA's KEV catalog (known_exploited_vulnerabilities.json), read from this file only:
+    /// items with a listed CVE get FedRAMP's KEV properties and the due date when earlier.
+    #[arg(long, value_name = "FILE")]
+    pub kev: Option<PathBuf>,
+    /// The system security plan (OSCAL JSON or YAML): assets resolve to its inventory items and
+    /// components by FQDN, IP address, host name or asset id.
+    #[arg(long, value_name = "FILE")]
+    pub ssp: Option<PathBuf>,
+    /// With `--into`: close open items of the same scanners whose assets were all scanned and
+    /// no longer show the weakness. Items on assets the scan did not cover, and items of
+    /// other scanners, stay open.
+    #[arg(long, requires = "into")]
+    pub complete: bool,
+    /// Skip weaknesses below this severity (default low: informational findings are skipped).
+    #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
+    pub min_severity: SeverityArg,
+    /// One item per weakness listing every asset, or one per weakness and asset.
+    #[arg(long, value_enum, default_value_t = GroupArg::Weakness)]
+    pub group: GroupArg,
+    /// The remediation plan (and milestone) text of new items.
+    #[arg(long, value_name = "TEXT")]
+    pub plan: Option<String>,
+    /// Summary format: `human` on standard error, or `json` (on standard output when the
+    /// POA&M goes to a file, else on standard error).
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
+    pub format: ImportFormat,
 }
 
-impl From<FormatArg> for poam_io::Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Json => poam_io::Format::Json,
-            FormatArg::Yaml => poam_io::Format::Yaml,
-            FormatArg::Xml => poam_io::Format::Xml,
-        }
-    }
+/// `poam import --min-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Moderate,
+    High,
+    Critical,
+}
+
+/// `poam import --group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    Weakness,
+    Asset,
+}
+
+/// `poam import --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Human,
+    Json,
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 use poam_io::{Format, ReadError, SourceName};
 use poam_model::Document;
 
+use crate::args::FileFormat;
+
 /// A document read from a file or stdin. Its text is not kept: it is dropped once the
 /// datatype problems are located, so that a conversion never holds the input, the model and
 /// the output at once.
@@ -22,17 +24,10 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Whether `path` names a workbook by its extension.
-fn is_workbook_path(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
-}
-
 /// Whether an input with no format given is a FedRAMP POA&M workbook: by its extension, or
 /// by its content (a zip archive, or an encrypted workbook under a name that says nothing).
 pub fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
-    is_workbook_path(path)
+    FileFormat::from_path(path) == Some(FileFormat::Xlsx)
         || poam_xlsx::looks_like_xlsx(bytes)
         || (Format::from_path(path).is_none() && poam_xlsx::looks_like_encrypted_workbook(bytes))
 }
@@ -43,8 +38,8 @@ pub fn import_error(name: &SourceName, e: &poam_xlsx::ImportError) -> ReadError 
     use poam_xlsx::ImportErrorKind as K;
     let kind = match e.kind {
         K::TooLarge(_) | K::TableTooLarge(_) => poam_io::ErrorKind::Limit,
-        K::Encrypted => poam_io::ErrorKind::Unsupported,
-        K::NotZip | K::Unreadable(_) => poam_io::ErrorKind::Syntax,
+        K::Encrypted | K::PasswordProtectedZip(_) => poam_io::ErrorKind::Unsupported,
+        K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => poam_io::ErrorKind::Syntax,
         _ => poam_io::ErrorKind::Structure,
     };
     ReadError::new(name, kind, e.kind.to_string())
@@ -111,16 +106,20 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
     let format = format
         .or_else(|| Format::sniff(&text))
         .unwrap_or(Format::Json);
-    let errors: Vec<ReadError> = poam_model::check::datatype_errors(&doc)
-        .into_iter()
-        .map(|e| {
-            let pointer = e.path.to_string();
-            let mut r = ReadError::new(&name, poam_io::ErrorKind::Datatype, datatype_message(&e))
-                .with_pointer(pointer.clone());
-            if let Some(p) = poam_io::locate::locate(&text, format, &pointer) {
-                r = r.at(p);
+    let problems = poam_model::check::datatype_errors(&doc);
+    let pointers: Vec<String> = problems.iter().map(|e| e.path.to_string()).collect();
+    let places = poam_io::locate::locate_all(&text, format, pointers.iter().map(String::as_str));
+    let errors: Vec<ReadError> = problems
+        .iter()
+        .zip(pointers)
+        .map(|(e, pointer)| {
+            let at = places.get(&pointer).copied();
+            let r = ReadError::new(&name, poam_io::ErrorKind::Datatype, datatype_message(e))
+                .with_pointer(pointer);
+            match at {
+                Some(p) => r.at(p),
+                None => r,
             }
-            r
         })
         .collect();
     if !errors.is_empty() {

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         args::Command::Validate(a) => commands::validate::run(&a),
         args::Command::Diff(a) => commands::diff::run(&a),
         args::Command::Merge(a) => commands::merge::run(&a),
+        args::Command::Import(a) => commands::import::run(&a),
         args::Command::Report(a) => commands::report::run(&a),
     };
     ExitCode::from(code)

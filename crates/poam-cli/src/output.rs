@@ -20,9 +20,10 @@ impl FileFormat {
         }
     }
 
-    /// The format a file name's extension names (`.xlsx` for the workbook).
+    /// The format a file name's extension names (`.xlsx`, or `.xlsm` as FedRAMP shipped its
+    /// older templates, for the workbook). Every command reads names this one way.
     pub fn from_path(path: &Path) -> Option<Self> {
-        if is_xlsx(path) {
+        if is_workbook_name(path) {
             Some(Self::Xlsx)
         } else {
             Format::from_path(path).map(Self::from_oscal)
@@ -41,10 +42,26 @@ impl FileFormat {
 }
 
 /// Whether `path` names a workbook by its extension.
-fn is_xlsx(path: &Path) -> bool {
+fn is_workbook_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+/// The refusal to write a workbook under a macro-enabled name: poam writes workbooks
+/// without macros, which Excel will not open as `.xlsm`.
+pub fn macro_enabled_name(format: FileFormat, path: Option<&Path>) -> Option<String> {
+    let path = path?;
+    let xlsm = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsm"));
+    (format == FileFormat::Xlsx && xlsm).then(|| {
+        format!(
+            "{}: poam writes workbooks without macros, which Excel opens only as .xlsx; name the output .xlsx",
+            path.display()
+        )
+    })
 }
 
 /// `doc` in `format`: the bytes, and what a workbook could not show (each a bare warning
@@ -74,7 +91,24 @@ pub fn workbook_to_terminal(format: FileFormat, to_stdout: bool) -> Option<&'sta
         .then_some("a workbook is binary; not writing it to a terminal (use -o FILE.xlsx)")
 }
 
-/// Writes `bytes` to `path` atomically, or to standard output when `path` is `None`.
+/// The refusal to write `output` over one of `inputs` (the same file through any path, link
+/// or hard link): converting `a.json` onto itself would replace the only copy of the input.
+/// `merge` leaves BASE out of `inputs`, its documented in-place update.
+pub fn overwrites_input(output: Option<&Path>, inputs: &[&Path]) -> Option<String> {
+    let output = output.filter(|p| !is_stdout(Some(p)))?;
+    let victim = inputs
+        .iter()
+        .find(|i| !is_stdout(Some(i)) && poam_io::is_same_file(output, i))?;
+    Some(format!(
+        "-o {} is the input {}; write the output to another file",
+        output.display(),
+        victim.display()
+    ))
+}
+
+/// Writes `bytes` to `path`, or to standard output when `path` is `None`: a regular or new
+/// file atomically (through a symbolic link, to its target), a FIFO or device (`/dev/stdout`)
+/// straight through ([`poam_io::write_file_atomic`]).
 pub fn write(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     match path {
         Some(p) => {

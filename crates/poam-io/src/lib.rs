@@ -12,6 +12,7 @@ mod error;
 mod format;
 mod json;
 pub mod locate;
+mod output;
 pub mod xml;
 mod yaml;
 
@@ -23,6 +24,7 @@ use std::path::Path;
 
 pub use error::{ErrorKind, Position, ReadError, WriteError};
 pub use format::Format;
+pub use output::{is_same_file, write_file_atomic};
 pub use poam_model::Document;
 
 /// Where a document came from, for messages: a path, or `<stdin>`.
@@ -83,34 +85,6 @@ pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
         Format::Yaml => yaml::write(doc),
         Format::Xml => xml::write(doc),
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
-/// that readers never see a partial file and a failure leaves any old file untouched.
-///
-/// The file gets the permissions of the file it replaces, or for a new file the usual ones
-/// (`0o666` less the umask) rather than the owner-only mode of temporary files.
-pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".poam-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    if let Ok(existing) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(existing.permissions())?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 fn decode<'a>(bytes: &'a [u8], name: &SourceName) -> Result<&'a str, ReadError> {

@@ -1,151 +1,82 @@
-//! From a JSON pointer back to a line and column in the source text.
+//! From JSON pointers back to lines and columns in the source text.
 //!
 //! Checks that run on the typed model (datatypes, constraints, references) know where a
-//! value sits as a JSON pointer; people want `file:line:column`. These functions scan the
-//! original text once more to find the pointer's place. They are used only when a
-//! diagnostic is reported, so they favour simplicity over speed.
+//! value sits as a JSON pointer; people want `file:line:column`. [`locate_all`] scans the
+//! original text once for all the pointers a run needs (a file with a million findings
+//! costs one pass, not a million), and [`LineIndex`] turns byte offsets into positions and
+//! back in time independent of the line's length, so that a one-line (minified) document
+//! costs no more than a pretty-printed one.
+
+use std::collections::{HashMap, HashSet};
 
 use crate::Format;
 use crate::error::Position;
 
+mod json_scan;
+mod lines;
+
+pub use lines::LineIndex;
+
 /// The position of the value at `pointer` (RFC 6901) in `text`, or of the nearest existing
 /// ancestor when the pointer goes past what is there (a missing member is reported at its
-/// parent). XML is walked with the generated element table ([`crate::xml::locate`]).
+/// parent). For many pointers, [`locate_all`] scans the text once.
 pub fn locate(text: &str, format: Format, pointer: &str) -> Option<Position> {
-    let segments: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    locate_all(text, format, [pointer]).remove(pointer)
+}
+
+/// The position of each of `pointers` in `text` (as [`locate`] gives it); a pointer with no
+/// place (it leaves the document at its root) is absent. JSON and YAML are scanned once for
+/// all the pointers; XML is walked with the generated element table ([`crate::xml::locate`])
+/// pointer by pointer.
+pub fn locate_all<'p>(
+    text: &str,
+    format: Format,
+    pointers: impl IntoIterator<Item = &'p str>,
+) -> HashMap<String, Position> {
+    let wanted: HashSet<&str> = pointers.into_iter().collect();
     match format {
-        Format::Json => json(text, &segments).map(|o| Position::of_offset(text, o)),
-        Format::Yaml => yaml(text, &segments),
-        Format::Xml => crate::xml::locate(text, pointer),
-    }
-}
-
-fn json(text: &str, segments: &[String]) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut i = skip_ws(b, 0);
-    let mut best = i;
-    for seg in segments {
-        match b.get(i)? {
-            b'{' => {
-                i += 1;
-                loop {
-                    i = skip_ws(b, i);
-                    match b.get(i)? {
-                        b'}' => return Some(best),
-                        b',' => i += 1,
-                        b'"' => {
-                            let (key, after) = string(b, i)?;
-                            i = skip_ws(b, after);
-                            if b.get(i) != Some(&b':') {
-                                return Some(best);
-                            }
-                            i = skip_ws(b, i + 1);
-                            if key == *seg {
-                                break;
-                            }
-                            i = skip_value(b, i)?;
-                        }
-                        _ => return Some(best),
-                    }
-                }
-            }
-            b'[' => {
-                let want: usize = seg.parse().ok()?;
-                i += 1;
-                let mut n = 0;
-                loop {
-                    i = skip_ws(b, i);
-                    match b.get(i)? {
-                        b']' => return Some(best),
-                        b',' => i += 1,
-                        _ if n == want => break,
-                        _ => {
-                            i = skip_value(b, i)?;
-                            n += 1;
-                        }
-                    }
-                }
-            }
-            _ => return Some(best),
+        Format::Json => {
+            let offsets = json_scan::offsets(text, &wanted);
+            let lines = LineIndex::new(text);
+            offsets
+                .into_iter()
+                .map(|(p, o)| (p, lines.position(o)))
+                .collect()
         }
-        best = i;
-    }
-    Some(best)
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-        i += 1;
-    }
-    i
-}
-
-/// Reads a JSON string starting at the quote; returns its (unescaped enough) text and the
-/// index after the closing quote.
-fn string(b: &[u8], start: usize) -> Option<(String, usize)> {
-    let mut i = start + 1;
-    let mut out = Vec::new();
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'"' => return Some((String::from_utf8_lossy(&out).into_owned(), i + 1)),
-            b'\\' => {
-                out.push(*b.get(i + 1)?);
-                i += 2;
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    None
-}
-
-fn skip_value(b: &[u8], i: usize) -> Option<usize> {
-    match b.get(i)? {
-        b'"' => string(b, i).map(|(_, j)| j),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut j = i;
-            while let Some(&c) = b.get(j) {
-                match c {
-                    b'"' => {
-                        j = string(b, j)?.1;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(j + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                j += 1;
-            }
-            None
-        }
-        _ => {
-            let mut j = i;
-            while b
-                .get(j)
-                .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
-            {
-                j += 1;
-            }
-            Some(j)
-        }
+        Format::Yaml => yaml(text, &wanted),
+        Format::Xml => wanted
+            .into_iter()
+            .filter_map(|p| Some((p.to_owned(), crate::xml::locate(text, p)?)))
+            .collect(),
     }
 }
 
-fn yaml(text: &str, segments: &[String]) -> Option<Position> {
+/// `pointer` and each of its ancestors, up to the root `""`: the places a pointer may
+/// fall back to.
+fn with_ancestors(pointer: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(pointer);
+    std::iter::from_fn(move || {
+        let p = next?;
+        next = p.rfind('/').map(|i| &p[..i]);
+        Some(p)
+    })
+}
+
+/// For each wanted pointer, the place of itself or of its nearest ancestor in `found`.
+fn nearest<T: Copy>(wanted: &HashSet<&str>, found: &HashMap<String, T>) -> HashMap<String, T> {
+    wanted
+        .iter()
+        .filter_map(|p| {
+            let place = with_ancestors(p).find_map(|q| found.get(q))?;
+            Some(((*p).to_owned(), *place))
+        })
+        .collect()
+}
+
+/// One pass of the YAML parser's events, recording the position of every node whose
+/// pointer is wanted (or is an ancestor of one that is).
+fn yaml(text: &str, wanted: &HashSet<&str>) -> HashMap<String, Position> {
     use serde_saphyr::granit_parser::{Event, Parser};
-    // A flat list of (depth-path, position) for every node, built from parser events.
     enum Frame {
         Map {
             key: Option<String>,
@@ -155,14 +86,17 @@ fn yaml(text: &str, segments: &[String]) -> Option<Position> {
             index: usize,
         },
     }
+    fn advance(stack: &mut [Frame]) {
+        match stack.last_mut() {
+            Some(Frame::Map { expecting_key, .. }) => *expecting_key = true,
+            Some(Frame::Seq { index }) => *index += 1,
+            None => {}
+        }
+    }
+    let all: HashSet<&str> = wanted.iter().flat_map(|p| with_ancestors(p)).collect();
+    let mut found: HashMap<String, Position> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut path: Vec<String> = Vec::new();
-    let mut best: Option<(usize, Position)> = None;
-    let pos = |m: &serde_saphyr::granit_parser::Span| Position {
-        line: m.start.line(),
-        column: m.start.col() + 1,
-    };
-    // Called when a node starts: computes its path and records it when it lies on the pointer.
+    let mut pointer = String::new();
     for ev in Parser::new_from_str(text) {
         let Ok((ev, span)) = ev else { break };
         let is_node = matches!(
@@ -175,15 +109,13 @@ fn yaml(text: &str, segments: &[String]) -> Option<Position> {
         if is_node {
             // Is this node a key in a mapping?
             if let Some(Frame::Map {
-                expecting_key: true,
+                expecting_key: expecting @ true,
                 key,
             }) = stack.last_mut()
             {
+                *expecting = false;
                 if let Event::Scalar(v, ..) = &ev {
                     *key = Some(v.to_string());
-                }
-                if let Some(Frame::Map { expecting_key, .. }) = stack.last_mut() {
-                    *expecting_key = false;
                 }
                 if let Event::MappingStart(..) | Event::SequenceStart(..) = ev {
                     // complex keys: not in OSCAL; treat as opaque
@@ -191,17 +123,23 @@ fn yaml(text: &str, segments: &[String]) -> Option<Position> {
                 }
                 continue;
             }
-            path.clear();
+            pointer.clear();
             for f in &stack {
+                pointer.push('/');
                 match f {
-                    Frame::Map { key, .. } => path.push(key.clone().unwrap_or_default()),
-                    Frame::Seq { index } => path.push(index.to_string()),
+                    Frame::Map { key, .. } => {
+                        let key = key.as_deref().unwrap_or_default();
+                        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    }
+                    Frame::Seq { index } => pointer.push_str(&index.to_string()),
                 }
             }
-            let matched =
-                path.len() <= segments.len() && path.iter().zip(segments).all(|(a, b)| a == b);
-            if matched && best.is_none_or(|(d, _)| path.len() >= d) {
-                best = Some((path.len(), pos(&span)));
+            if all.contains(pointer.as_str()) {
+                let at = Position {
+                    line: span.start.line(),
+                    column: span.start.col() + 1,
+                };
+                found.insert(pointer.clone(), at);
             }
             match ev {
                 Event::MappingStart(..) => stack.push(Frame::Map {
@@ -216,19 +154,56 @@ fn yaml(text: &str, segments: &[String]) -> Option<Position> {
             advance(&mut stack);
         }
     }
-    fn advance(stack: &mut [Frame]) {
-        match stack.last_mut() {
-            Some(Frame::Map { expecting_key, .. }) => *expecting_key = true,
-            Some(Frame::Seq { index }) => *index += 1,
-            None => {}
-        }
-    }
-    best.map(|(_, p)| p)
+    nearest(wanted, &found)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_pointers_in_one_pass_agree_with_one_at_a_time() {
+        let json = r#"{"plan-of-action-and-milestones": {"uuid": "x", "poam-items": [{"title": "t"}, {"title": "u", "related-risks": [{"risk-uuid": "r"}]}]}, "d~/e": true}"#;
+        let yaml = "a:\n  b:\n    - 1\n    - c: x\n      e: y\nd~/e: true\n";
+        let cases: [(&str, Format, &[&str]); 2] = [
+            (
+                json,
+                Format::Json,
+                &[
+                    "/plan-of-action-and-milestones/poam-items/1/related-risks/0/risk-uuid",
+                    "/plan-of-action-and-milestones/uuid",
+                    "/plan-of-action-and-milestones/poam-items/0",
+                    "/plan-of-action-and-milestones/poam-items/0/missing",
+                    "/d~0~1e",
+                    "",
+                ],
+            ),
+            (
+                yaml,
+                Format::Yaml,
+                &["/a/b/1/c", "/a/b/1/e", "/a/b/0", "/a/zz", "/d~0~1e", ""],
+            ),
+        ];
+        for (text, format, pointers) in cases {
+            let all = locate_all(text, format, pointers.iter().copied());
+            assert_eq!(all.len(), pointers.len(), "{format:?}: {all:?}");
+            for p in pointers {
+                assert_eq!(all.get(*p).copied(), locate(text, format, p), "{p}");
+            }
+        }
+        assert_eq!(
+            locate(json, Format::Json, "/d~0~1e"),
+            Some(Position {
+                line: 1,
+                column: 145
+            })
+        );
+        assert_eq!(
+            locate(yaml, Format::Yaml, "/d~0~1e"),
+            Some(Position { line: 6, column: 7 })
+        );
+    }
 
     #[test]
     fn json_pointer_to_position() {

@@ -25,7 +25,7 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
     });
     result.map_err(|e| {
         let full = e.to_string();
-        let message = clean_message(&full);
+        let message = own_words(&e).unwrap_or_else(|| clean_message(&full));
         let lower = message.to_ascii_lowercase();
         let kind = if full.contains("budget breached") || full.contains("recursion limit exceeded")
         {
@@ -71,6 +71,33 @@ pub fn budget() -> serde_saphyr::Budget {
     b
 }
 
+/// poam's words for the errors whose serde-saphyr message gives a Rust programmer's advice
+/// (`use from_str_multiple ...`, `use Option<String>`, `set DuplicateKeyPolicy ...`).
+fn own_words(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    Some(match e {
+        E::MultipleDocuments { .. } => {
+            "a second YAML document (after `---`); a POA&M file holds one document".into()
+        }
+        E::DuplicateMappingKey { key: Some(k), .. } => format!("duplicate key `{k}`"),
+        E::DuplicateMappingKey { key: None, .. } => "duplicate key".into(),
+        E::NullIntoString { .. } | E::InvalidCharNull { .. } => NULL_STRING.into(),
+        E::BinaryNotUtf8 { .. } => "a `!!binary` value that is not UTF-8 text".into(),
+        E::MergeKeyNotAllowed { .. } => "YAML merge keys (`<<`) are not read".into(),
+        E::NonFiniteFloat { value, .. } => format!("`{value}` is not a finite number"),
+        E::TaggedStructFieldName { tag, .. } => format!("a key with the tag `{tag}`"),
+        E::RecursiveReferencesRequireWeakTypes { .. } => "a recursive alias".into(),
+        _ => return None,
+    })
+}
+
+const NULL_STRING: &str =
+    "expected a string, found null (an empty value or `~`; quote it to mean the text)";
+
 /// serde-saphyr's message without its `error: line L column C: ` prefix, and in words that do
 /// not name its options.
 fn clean_message(full: &str) -> String {
@@ -102,8 +129,7 @@ fn clean_message(full: &str) -> String {
         _ => {}
     }
     if s.starts_with("cannot deserialize null into string") {
-        return "expected a string, found null (an empty value or `~`; quote it to mean the text)"
-            .into();
+        return NULL_STRING.into();
     }
     if let Some(rest) = s.strip_prefix("duplicate mapping key: ") {
         let key = rest
@@ -112,10 +138,52 @@ fn clean_message(full: &str) -> String {
             .unwrap_or(rest);
         return format!("duplicate key `{key}`");
     }
-    plain_words(s, false)
+    plain_words(without_api_advice(s), false)
+}
+
+/// The message up to any advice to the library's programmer (`; use ...`, `, set ... in
+/// Options`, `If you just use ...`), for the messages [`own_words`] does not know yet.
+fn without_api_advice(s: &str) -> &str {
+    [
+        "; use ",
+        ", use ",
+        ", set ",
+        "; set ",
+        ". If you ",
+        " in Options",
+    ]
+    .iter()
+    .filter_map(|advice| s.find(advice))
+    .min()
+    .map_or(s, |i| s[..i].trim_end())
 }
 
 pub(crate) fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
     let text = serde_saphyr::to_string(doc).map_err(|e| WriteError::Yaml(e.to_string()))?;
     Ok(text.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_advice_is_cut() {
+        assert_eq!(
+            clean_message(
+                "error: line 3 column 1: multiple YAML documents detected; use from_str_multiple or from_str_multiple_with_options"
+            ),
+            "multiple YAML documents detected"
+        );
+        assert_eq!(
+            clean_message("invalid char: cannot deserialize null; use Option<char>"),
+            "invalid char: cannot deserialize null"
+        );
+        assert_eq!(
+            clean_message(
+                "!!binary scalar is not valid UTF-8 so cannot be stored into string. If you just use !!binary for documentation/annotation, set ignore_binary_tag_for_string in Options"
+            ),
+            "!!binary scalar is not valid UTF-8 so cannot be stored into string"
+        );
+    }
 }

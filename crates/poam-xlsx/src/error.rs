@@ -20,6 +20,12 @@ pub enum ImportErrorKind {
         "an OLE compound file: an encrypted (password-protected) .xlsx or a legacy .xls workbook; save it from Excel as an unencrypted .xlsx"
     )]
     Encrypted,
+    /// A zip archive whose parts are encrypted (a password-protected zip, not Excel's own
+    /// encryption, which makes an OLE compound file).
+    #[error(
+        "a password-protected zip archive ({0} is encrypted); remove the password and save it as an .xlsx"
+    )]
+    PasswordProtectedZip(String),
     #[error("a zip archive but not an Excel workbook: {0}")]
     NotXlsx(String),
     #[error("the workbook expands beyond safe limits (possible zip bomb): {0}")]
@@ -33,6 +39,9 @@ pub enum ImportErrorKind {
         "sheet {0:?} has no header row (a row with \"POAM ID\" and the other FedRAMP column headers in the first 50 rows)"
     )]
     NoHeaderRow(String),
+    /// A worksheet part that is not well-formed, or holds what no cell holds.
+    #[error("part {part} (byte {at}) is malformed: {what}")]
+    MalformedPart { part: String, at: u64, what: String },
     #[error("cannot read the workbook: {0}")]
     Unreadable(String),
 }
@@ -65,6 +74,16 @@ pub enum ExportError {
     CellTooLong { place: String, len: usize },
     #[error("the workbook would have more rows than Excel allows (1,048,576)")]
     TooManyRows,
+    /// More cells than poam reads back ([`crate::read::MAX_TABLE_CELLS`]).
+    #[error(
+        "sheet {sheet:?} would be {rows} rows of {columns} columns, more cells than poam reads back ({}); move the unmapped columns' props out of the items",
+        crate::read::MAX_TABLE_CELLS
+    )]
+    TableTooLarge {
+        sheet: String,
+        rows: usize,
+        columns: usize,
+    },
     #[error("cannot write the workbook: {0}")]
     Writer(String),
 }

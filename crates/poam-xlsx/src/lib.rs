@@ -22,7 +22,7 @@ pub mod compare;
 mod error;
 mod extract;
 pub mod guard;
-mod markup;
+pub mod markup;
 pub mod oscal;
 pub mod read;
 pub mod record;
@@ -137,6 +137,7 @@ pub fn import(
         kind,
     };
     guard::check(bytes, &guard::Limits::default()).map_err(fail)?;
+    guard::check_sheet_xml(bytes).map_err(fail)?;
     let mut warnings = Vec::new();
     let mut sheets = read::read_sheets(bytes, options, &mut warnings).map_err(fail)?;
     sheets.sort_by_key(|s| s.kind);
@@ -372,6 +373,40 @@ fn shown_header(header: Header, props: &[poam_model::Property]) -> Header {
     shown
 }
 
+/// The Record of Changes: the document's revision history, latest first as OSCAL keeps it
+/// (date, title or remarks, version), or, without one, the document's own version.
+fn record_of_changes(doc: &Document) -> Vec<write::Change> {
+    let metadata = &doc.plan_of_action_and_milestones.metadata;
+    let mut changes: Vec<write::Change> = metadata
+        .revisions
+        .iter()
+        .map(|r| write::Change {
+            date: r
+                .published
+                .as_ref()
+                .or(r.last_modified.as_ref())
+                .and_then(|d| d.date()),
+            description: r
+                .title
+                .as_ref()
+                .map(markup::line_text)
+                .or_else(|| r.remarks.as_ref().map(markup::multiline_text))
+                .unwrap_or_default(),
+            version: r.version.clone(),
+            author: String::new(),
+        })
+        .collect();
+    if changes.is_empty() {
+        changes.push(write::Change {
+            date: metadata.last_modified.date(),
+            description: markup::line_text(&metadata.title),
+            version: metadata.version.clone(),
+            author: String::new(),
+        });
+    }
+    changes
+}
+
 /// Writes a document as a workbook in the 2024 template's look.
 pub fn export(doc: &Document) -> Result<Exported, ExportError> {
     let mut notes = Vec::new();
@@ -422,11 +457,13 @@ pub fn export(doc: &Document) -> Result<Exported, ExportError> {
         .poam_date
         .or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1))
         .unwrap_or_default();
+    let changes = record_of_changes(doc);
     let bytes = write::write_book(&write::Book {
         header: &header_cells,
         sheets: &sheets,
         extra_headers: &extra_headers,
         created,
+        changes: &changes,
     })?;
     Ok(Exported {
         bytes,

@@ -15,10 +15,18 @@ use crate::values::{date_from_serial, find_dates};
 
 /// How far down a sheet the header row is looked for (rows that hold something).
 const HEADER_SEARCH_ROWS: usize = 50;
-/// The most cells a sheet's table may span once empty rows and columns are left out
-/// (20,000 items of 250 columns). calamine keeps a sheet as one dense rectangle, so a
-/// single stray value at `XFD1048576` would otherwise ask for billions of cells.
-const MAX_TABLE_CELLS: usize = 5_000_000;
+/// The most cells a sheet's table may span once empty rows and columns are left out:
+/// every row Excel allows (1,048,576) at the template's 31 columns and one more. calamine
+/// keeps a sheet as one dense rectangle, so values on a diagonal would otherwise ask for
+/// billions of cells. The writer refuses a sheet beyond the same limit, so that every
+/// workbook poam writes, it reads.
+pub const MAX_TABLE_CELLS: usize = 1_048_576 * 32;
+
+/// Whether a table of `rows` by `columns` (the rows and columns that hold something) is
+/// one poam reads, and so one it may write.
+pub fn table_fits(rows: usize, columns: usize) -> bool {
+    rows.saturating_mul(columns) <= MAX_TABLE_CELLS
+}
 
 /// One item sheet, read.
 #[derive(Debug, Clone)]
@@ -67,13 +75,19 @@ pub fn read_sheets(
     options: &ReadOptions,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<RawSheet>, ImportErrorKind> {
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportErrorKind::Unreadable(e.to_string()))?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        ImportErrorKind::Unreadable(format!(
+            "the workbook's own parts (xl/workbook.xml, its relationships, shared strings and styles): {}",
+            calamine_words(&e)
+        ))
+    })?;
     let names = book.sheet_names();
     let mut sheets = Vec::new();
     let mut seen = Vec::new();
+    let mut others = Vec::new();
     for name in &names {
         let Some(kind) = SheetKind::from_name(name) else {
+            others.push(name);
             continue;
         };
         if seen.contains(&kind) {
@@ -93,10 +107,56 @@ pub fn read_sheets(
             sheets.push(sheet);
         }
     }
-    if sheets.is_empty() && !names.iter().any(|n| SheetKind::from_name(n).is_some()) {
+    // A sheet of another name with the POA&M column headers (a renamed or copied item
+    // sheet: "Open POA&M Items (2)", "Sheet1") is read in the role its name suggests, or
+    // named in a warning; never skipped in silence.
+    for name in others {
+        let table = table_of(&mut book, name)?;
+        if find_header(&table).is_none() {
+            continue;
+        }
+        let kind = role_of(name);
+        if seen.contains(&kind) {
+            warnings.push(Warning::new(
+                "duplicate-sheet",
+                None,
+                format!(
+                    "sheet {name:?} has the POA&M column headers, but the workbook already has its {:?} sheet; it was not read",
+                    kind.name()
+                ),
+            ));
+            continue;
+        }
+        seen.push(kind);
+        warnings.push(Warning::new(
+            "sheet-role",
+            None,
+            format!(
+                "sheet {name:?} has the POA&M column headers; it was read as the {:?} sheet",
+                kind.name()
+            ),
+        ));
+        if let Some(sheet) = read_sheet(kind, name, &table, options, warnings)? {
+            sheets.push(sheet);
+        }
+    }
+    if sheets.is_empty() && seen.is_empty() {
         return Err(ImportErrorKind::NoPoamSheet(names));
     }
     Ok(sheets)
+}
+
+/// The role of an item sheet whose name is not one of the template's: closed or
+/// configuration findings when its name says so, else open.
+fn role_of(name: &str) -> SheetKind {
+    let n = crate::columns::normalize_header(name);
+    if n.contains("closed") {
+        SheetKind::Closed
+    } else if n.contains("config") {
+        SheetKind::ConfigurationFindings
+    } else {
+        SheetKind::Open
+    }
 }
 
 /// A sheet's non-empty cells as a dense table without the rows and columns that hold
@@ -119,21 +179,31 @@ impl Table {
 /// Reads a sheet's cells one by one (never calamine's dense range of the whole used area)
 /// and packs them into a [`Table`].
 fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportErrorKind> {
-    let unreadable = |e: XlsxError| ImportErrorKind::Unreadable(format!("sheet {name:?}: {e}"));
     let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    // Where the error is: after the last cell read, or at the sheet's start.
+    let unreadable = |e: &XlsxError, cells: &[((u32, u32), Data)]| {
+        let at = match cells.last() {
+            Some(((r, c), _)) => format!("after cell {}", CellRef::new(name, *r, *c)),
+            None => format!("sheet {name:?}"),
+        };
+        ImportErrorKind::Unreadable(format!("{at}: {}", calamine_words(e)))
+    };
     match book.worksheet_cells_reader(name) {
         // A chart sheet under an item sheet's name holds no items.
         Err(XlsxError::NotAWorksheet(_)) => {}
-        Err(e) => return Err(unreadable(e)),
-        Ok(mut reader) => {
-            while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-                if matches!(cell.get_value(), DataRef::Empty) {
-                    continue;
-                }
-                let pos = cell.get_position();
-                cells.push((pos, Data::from(cell.get_value().clone())));
+        Err(e) => return Err(unreadable(&e, &cells)),
+        Ok(mut reader) => loop {
+            let cell = match reader.next_cell() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => return Err(unreadable(&e, &cells)),
+            };
+            if matches!(cell.get_value(), DataRef::Empty) {
+                continue;
             }
-        }
+            let pos = cell.get_position();
+            cells.push((pos, Data::from(cell.get_value().clone())));
+        },
     }
     let mut rows: Vec<u32> = cells.iter().map(|((r, _), _)| *r).collect();
     let mut cols: Vec<u32> = cells.iter().map(|((_, c), _)| *c).collect();
@@ -141,7 +211,7 @@ fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportE
     rows.dedup();
     cols.sort_unstable();
     cols.dedup();
-    if rows.len().saturating_mul(cols.len()) > MAX_TABLE_CELLS {
+    if !table_fits(rows.len(), cols.len()) {
         let last = cells.iter().map(|(p, _)| *p).max().unwrap_or_default();
         return Err(ImportErrorKind::TableTooLarge(format!(
             "sheet {name:?} has values in {} rows and {} columns, a table of more than {MAX_TABLE_CELLS} cells (its last value is at {})",
@@ -163,6 +233,39 @@ fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportE
         rows,
         cols,
     })
+}
+
+/// A calamine error in poam's words: what is wrong, never the library's text or type names.
+fn calamine_words(e: &XlsxError) -> String {
+    use XlsxError as X;
+    match e {
+        X::Zip(z) => crate::guard::zip_words(z),
+        X::Io(_) => "a part cannot be decompressed (the zip archive is damaged)".to_owned(),
+        X::Xml(_) | X::XmlAttr(_) | X::XmlEof(_) | X::UnexpectedNode(_) | X::Encoding(_) => {
+            "the XML is malformed".to_owned()
+        }
+        X::Parse(_) | X::ParseFloat(_) | X::ParseInt(_) => {
+            "a cell holds a number that is not one".to_owned()
+        }
+        X::FileNotFound(part) => format!("the part {part} is missing"),
+        X::RelationshipNotFound => "a relationship the workbook names is missing".to_owned(),
+        X::Alphanumeric(_)
+        | X::NumericColumn(_)
+        | X::RangeWithoutColumnComponent
+        | X::RangeWithoutRowComponent
+        | X::DimensionCount(_) => "a cell reference is not of the form A1".to_owned(),
+        X::ColumnNumberOverflow | X::RowNumberOverflow => {
+            "a cell reference lies beyond Excel's last row or column".to_owned()
+        }
+        X::CellTAttribute(t) => format!("a cell has the unknown type {t:?}"),
+        X::CellError(v) => format!("a cell holds the unknown error {v:?}"),
+        X::Password => "the workbook is password-protected".to_owned(),
+        X::Unexpected(what) if what.contains("shared string") => {
+            "a cell refers to a shared string the workbook does not have".to_owned()
+        }
+        X::Unrecognized { typ, val } => format!("an unknown {typ} {val:?}"),
+        _ => "the workbook's structure is not one poam reads".to_owned(),
+    }
 }
 
 /// A cell's value in the normal form poam compares and stores. `kind` is the column's kind:
@@ -229,6 +332,19 @@ fn text_at(range: &Range<Data>, row: usize, col: usize) -> Option<String> {
     }
 }
 
+/// The header row: the first row (of the first [`HEADER_SEARCH_ROWS`] that hold something)
+/// with a POAM ID header and at least two more known ones.
+fn find_header(table: &Table) -> Option<usize> {
+    let range = &table.range;
+    let (height, width) = range.get_size();
+    (0..height.min(HEADER_SEARCH_ROWS)).find(|&r| {
+        let fields: Vec<Field> = (0..width)
+            .filter_map(|c| text_at(range, r, c).and_then(|t| field_for_header(&t)))
+            .collect();
+        fields.contains(&Field::PoamId) && fields.len() >= 3
+    })
+}
+
 fn read_sheet(
     kind: SheetKind,
     name: &str,
@@ -237,7 +353,7 @@ fn read_sheet(
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<RawSheet>, ImportErrorKind> {
     let range = &table.range;
-    let (height, width) = range.get_size();
+    let height = range.height();
     if range.used_cells().next().is_none() {
         warnings.push(Warning::new(
             "empty-sheet",
@@ -246,99 +362,23 @@ fn read_sheet(
         ));
         return Ok(None);
     }
-    // The header row: the first row with a POAM ID header and at least two more known ones.
-    let header = (0..height.min(HEADER_SEARCH_ROWS)).find(|&r| {
-        let fields: Vec<Field> = (0..width)
-            .filter_map(|c| text_at(range, r, c).and_then(|t| field_for_header(&t)))
-            .collect();
-        fields.contains(&Field::PoamId) && fields.len() >= 3
-    });
-    let Some(header) = header else {
+    let Some(header) = find_header(table) else {
         return Err(ImportErrorKind::NoHeaderRow(name.to_owned()));
     };
     let abs_row = |r: usize| table.rows[r];
-    let abs_col = |c: usize| table.cols[c];
 
-    let mut columns: Vec<Option<u32>> = vec![None; crate::columns::COLUMNS.len()];
-    let mut extras = Vec::new();
-    let mut rel_columns: Vec<(usize, Option<Field>)> = Vec::new();
-    for c in 0..width {
-        let Some(text) = text_at(range, header, c) else {
-            // A column without a header that holds data is still kept.
-            let used = (header + 1..height).any(|r| {
-                range
-                    .get((r, c))
-                    .is_some_and(|d| cell_value(d, CellKind::Text).is_some())
-            });
-            if used {
-                let label = format!("Column {}", crate::columns::column_letters(abs_col(c)));
-                warnings.push(Warning::new(
-                    "unknown-column",
-                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
-                    format!(
-                        "a column without a header holds data; its values are kept as {label:?}"
-                    ),
-                ));
-                extras.push((abs_col(c), label));
-                rel_columns.push((c, None));
-            }
-            continue;
-        };
-        match field_for_header(&text) {
-            Some(f) if columns[f as usize].is_none() => {
-                columns[f as usize] = Some(abs_col(c));
-                rel_columns.push((c, Some(f)));
-            }
-            known => {
-                let header_text = crate::cell::normalize_text(&text).replace('\n', " ");
-                let why = if known.is_some() {
-                    "repeats a column already read"
-                } else {
-                    "is not a FedRAMP POA&M column"
-                };
-                warnings.push(Warning::new(
-                    "unknown-column",
-                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
-                    format!("header {header_text:?} {why}; its values are kept on each item (prop unmapped-column)"),
-                ));
-                extras.push((abs_col(c), header_text));
-                rel_columns.push((c, None));
-            }
-        }
-    }
-
+    let ColumnMap {
+        columns,
+        extras,
+        by_position,
+    } = map_columns(table, header, name, warnings);
     let header_cells = read_header_block(table, header, name);
 
     let mut rows = Vec::new();
     let mut preamble = true;
     for r in header + 1..height {
-        let mut cells: Vec<Option<CellValue>> = vec![None; crate::columns::COLUMNS.len()];
-        let mut extra_cells: Vec<Option<CellValue>> = Vec::with_capacity(extras.len());
-        let mut any = false;
-        for &(c, field) in &rel_columns {
-            let data = range.get((r, c)).unwrap_or(&Data::Empty);
-            let kind = field.map_or(CellKind::Text, |f| column(f).kind);
-            let v = cell_value(data, kind);
-            any |= v.is_some();
-            if let Data::Error(e) = data {
-                warnings.push(Warning::new(
-                    "cell-error",
-                    Some(CellRef::new(name, abs_row(r), abs_col(c))),
-                    format!("the cell holds the error {e}; kept as text"),
-                ));
-            }
-            match field {
-                Some(f) => cells[f as usize] = v,
-                None => extra_cells.push(v),
-            }
-        }
-        if !any {
+        let Some(row) = read_row(table, r, &by_position, extras.len(), name, warnings) else {
             continue;
-        }
-        let row = RawRow {
-            row: abs_row(r),
-            cells,
-            extras: extra_cells,
         };
         if preamble {
             match preamble_kind(&row) {
@@ -365,6 +405,115 @@ fn read_sheet(
         header_cells,
         rows,
     }))
+}
+
+/// Where a sheet's columns are: each known field's column, the unknown columns kept (column
+/// index, header text), and for each used position of the table, its field (`None` for an
+/// unknown column, read into `extras`).
+struct ColumnMap {
+    columns: Vec<Option<u32>>,
+    extras: Vec<(u32, String)>,
+    by_position: Vec<(usize, Option<Field>)>,
+}
+
+/// Maps the header row's texts to fields; a header not known, repeated or missing over data
+/// is an unknown column whose values are kept.
+fn map_columns(table: &Table, header: usize, name: &str, warnings: &mut Vec<Warning>) -> ColumnMap {
+    let range = &table.range;
+    let (height, width) = range.get_size();
+    let abs_row = |r: usize| table.rows[r];
+    let abs_col = |c: usize| table.cols[c];
+    let mut columns: Vec<Option<u32>> = vec![None; crate::columns::COLUMNS.len()];
+    let mut extras = Vec::new();
+    let mut by_position: Vec<(usize, Option<Field>)> = Vec::new();
+    for c in 0..width {
+        let Some(text) = text_at(range, header, c) else {
+            // A column without a header that holds data is still kept.
+            let used = (header + 1..height).any(|r| {
+                range
+                    .get((r, c))
+                    .is_some_and(|d| cell_value(d, CellKind::Text).is_some())
+            });
+            if used {
+                let label = format!("Column {}", crate::columns::column_letters(abs_col(c)));
+                warnings.push(Warning::new(
+                    "unknown-column",
+                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
+                    format!(
+                        "a column without a header holds data; its values are kept as {label:?}"
+                    ),
+                ));
+                extras.push((abs_col(c), label));
+                by_position.push((c, None));
+            }
+            continue;
+        };
+        match field_for_header(&text) {
+            Some(f) if columns[f as usize].is_none() => {
+                columns[f as usize] = Some(abs_col(c));
+                by_position.push((c, Some(f)));
+            }
+            known => {
+                let header_text = crate::cell::normalize_text(&text).replace('\n', " ");
+                let why = if known.is_some() {
+                    "repeats a column already read"
+                } else {
+                    "is not a FedRAMP POA&M column"
+                };
+                warnings.push(Warning::new(
+                    "unknown-column",
+                    Some(CellRef::new(name, abs_row(header), abs_col(c))),
+                    format!("header {header_text:?} {why}; its values are kept on each item (prop unmapped-column)"),
+                ));
+                extras.push((abs_col(c), header_text));
+                by_position.push((c, None));
+            }
+        }
+    }
+    ColumnMap {
+        columns,
+        extras,
+        by_position,
+    }
+}
+
+/// One data row of the table, or `None` when it is empty.
+fn read_row(
+    table: &Table,
+    r: usize,
+    by_position: &[(usize, Option<Field>)],
+    extras: usize,
+    name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<RawRow> {
+    let range = &table.range;
+    let abs_row = |r: usize| table.rows[r];
+    let abs_col = |c: usize| table.cols[c];
+    let mut cells: Vec<Option<CellValue>> = vec![None; crate::columns::COLUMNS.len()];
+    let mut extra_cells: Vec<Option<CellValue>> = Vec::with_capacity(extras);
+    let mut any = false;
+    for &(c, field) in by_position {
+        let data = range.get((r, c)).unwrap_or(&Data::Empty);
+        let kind = field.map_or(CellKind::Text, |f| column(f).kind);
+        let v = cell_value(data, kind);
+        any |= v.is_some();
+        if let Data::Error(e) = data {
+            warnings.push(Warning::new(
+                "cell-error",
+                Some(CellRef::new(name, abs_row(r), abs_col(c))),
+                format!("the cell holds the error {e}; kept as text"),
+            ));
+        }
+        match field {
+            Some(f) => cells[f as usize] = v,
+            None => extra_cells.push(v),
+        }
+    }
+    any.then(|| RawRow {
+        row: abs_row(r),
+        cells,
+        extras: extra_cells,
+    })
 }
 
 enum Preamble {
@@ -496,6 +645,17 @@ mod tests {
     fn date(serial: f64, is_1904: bool) -> Option<CellValue> {
         let dt = ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, is_1904);
         cell_value(&Data::DateTime(dt), CellKind::Date)
+    }
+
+    #[test]
+    fn what_the_writer_writes_fits_the_reader() {
+        // A 197,000-item export: the Open sheet's header block, headers, description and
+        // hint rows, then the items, over the template's 31 columns.
+        assert!(table_fits(197_000 + 7, 31));
+        // Every row Excel has, at the template's columns.
+        assert!(table_fits(1_048_576, 31));
+        // Values on a diagonal of 6,000 rows and columns: 36 million cells.
+        assert!(!table_fits(6_000, 6_000));
     }
 
     #[test]

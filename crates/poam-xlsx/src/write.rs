@@ -18,8 +18,12 @@ use crate::columns::{COLUMNS, CellKind, Field};
 use crate::error::ExportError;
 use crate::record::{HeaderField, SheetKind};
 
-/// The template's title, on A1 of every item sheet.
+/// The template's title, on A1 of the Open sheet (with the registered-trademark sign, as
+/// the template has it there).
 pub const TITLE: &str = "FedRAMP\u{ae} Plan of Action and Milestones (POA&M) Template";
+/// The title of the Closed and Configuration Findings sheets, which the template writes
+/// without the sign.
+pub const TITLE_PLAIN: &str = "FedRAMP Plan of Action and Milestones (POA&M) Template";
 /// Zero-based index of the header row (row 5).
 pub const HEADER_ROW: u32 = 4;
 /// Data validations cover at least this many rows below the header, so that rows people
@@ -53,7 +57,21 @@ pub struct Book<'a> {
     pub extra_headers: &'a [Vec<String>; 3],
     /// The workbook's creation date (document properties), so that output is reproducible.
     pub created: NaiveDate,
+    /// The rows of the Record of Changes sheet: the document's revision history.
+    pub changes: &'a [Change],
 }
+
+/// One row of the Record of Changes sheet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub date: Option<NaiveDate>,
+    pub description: String,
+    pub version: String,
+    pub author: String,
+}
+
+/// The name of the template's fourth sheet, the record of the workbook's changes.
+pub const RECORD_OF_CHANGES: &str = "Record of Changes";
 
 struct Formats {
     title: Format,
@@ -197,7 +215,58 @@ pub fn write_book(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
         ws.set_name(kind.name())?;
         write_sheet(ws, *kind, rows, extra_headers, book, &formats)?;
     }
+    write_changes(wb.add_worksheet(), book.changes, &formats)?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// The Record of Changes sheet, laid out as the template's: a title over B2:E2, the column
+/// headers in B3:E3, one change per row below.
+fn write_changes(ws: &mut Worksheet, changes: &[Change], f: &Formats) -> Result<(), ExportError> {
+    ws.set_name(RECORD_OF_CHANGES)?;
+    ws.merge_range(1, 1, 1, 4, RECORD_OF_CHANGES, &f.title)?;
+    ws.set_row_height(1, 24)?;
+    for (col, (header, width)) in [
+        ("Date", 14),
+        ("Description", 70),
+        ("Version", 12),
+        ("Author", 24),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let col = col as u16 + 1;
+        ws.set_column_width(col, width)?;
+        ws.write_string_with_format(2, col, header, &f.header)?;
+    }
+    for (i, change) in changes.iter().enumerate() {
+        let row = 3 + u32::try_from(i).map_err(|_| ExportError::TooManyRows)?;
+        if row >= 1_048_576 {
+            return Err(ExportError::TooManyRows);
+        }
+        match change.date.and_then(excel_date) {
+            Some(d) => ws.write_datetime_with_format(row, 1, &d, &f.date)?,
+            None => ws.write_blank(row, 1, &f.date)?,
+        };
+        for (col, text) in [
+            (2, &change.description),
+            (3, &change.version),
+            (4, &change.author),
+        ] {
+            if text.is_empty() {
+                continue;
+            }
+            let at = Target {
+                sheet: RECORD_OF_CHANGES,
+                row,
+                col,
+                text: &f.text,
+                date: &f.date,
+                numeric: false,
+            };
+            write_cell(ws, &at, &CellValue::Text(text.clone()))?;
+        }
+    }
+    Ok(())
 }
 
 fn write_sheet(
@@ -208,9 +277,50 @@ fn write_sheet(
     book: &Book<'_>,
     f: &Formats,
 ) -> Result<(), ExportError> {
+    write_header_block(ws, kind, book, f)?;
+    write_column_headers(ws, extra_headers, f)?;
+
+    // The Open sheet explains its columns, as the template does.
+    let mut first = HEADER_ROW + 1;
+    if kind == SheetKind::Open {
+        for c in &COLUMNS {
+            let col = c.field as u16;
+            ws.write_string_with_format(first, col, c.description, &f.description)?;
+            ws.write_string_with_format(first + 1, col, c.hint, &f.hint)?;
+        }
+        first += 2;
+    }
+
+    let last_data = first + rows.len() as u32;
+    if last_data >= 1_048_576 {
+        return Err(ExportError::TooManyRows);
+    }
+    let columns = COLUMNS.len() + extra_headers.len();
+    if !crate::read::table_fits(last_data as usize, columns) {
+        return Err(ExportError::TableTooLarge {
+            sheet: kind.name().to_owned(),
+            rows: last_data as usize,
+            columns,
+        });
+    }
+    write_rows(ws, kind.name(), rows, first, f)?;
+    add_validations(ws, first, last_data)
+}
+
+/// The header block (rows 1-3): title, labels, values, with the template's checks.
+fn write_header_block(
+    ws: &mut Worksheet,
+    kind: SheetKind,
+    book: &Book<'_>,
+    f: &Formats,
+) -> Result<(), ExportError> {
     let name = kind.name();
-    // Header block.
-    ws.merge_range(0, 0, 0, 4, TITLE, &f.title)?;
+    let title = if kind == SheetKind::Open {
+        TITLE
+    } else {
+        TITLE_PLAIN
+    };
+    ws.merge_range(0, 0, 0, 4, title, &f.title)?;
     ws.set_row_height(0, 24)?;
     for (i, field) in HeaderField::ALL.iter().enumerate() {
         let col = i as u16;
@@ -258,8 +368,15 @@ fn write_sheet(
                 .show_error_message(false),
         )?;
     }
+    Ok(())
+}
 
-    // Column headers and widths.
+/// The column headers and widths, poam's known columns then the unknown ones kept.
+fn write_column_headers(
+    ws: &mut Worksheet,
+    extra_headers: &[String],
+    f: &Formats,
+) -> Result<(), ExportError> {
     for c in &COLUMNS {
         let col = c.field as u16;
         ws.set_column_width(col, c.width)?;
@@ -272,22 +389,17 @@ fn write_sheet(
     }
     ws.set_row_height(HEADER_ROW, 40)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    Ok(())
+}
 
-    // The Open sheet explains its columns, as the template does.
-    let mut first = HEADER_ROW + 1;
-    if kind == SheetKind::Open {
-        for c in &COLUMNS {
-            let col = c.field as u16;
-            ws.write_string_with_format(first, col, c.description, &f.description)?;
-            ws.write_string_with_format(first + 1, col, c.hint, &f.hint)?;
-        }
-        first += 2;
-    }
-
-    let last_data = first + rows.len() as u32;
-    if last_data >= 1_048_576 {
-        return Err(ExportError::TooManyRows);
-    }
+/// The item rows, from sheet row `first`.
+fn write_rows(
+    ws: &mut Worksheet,
+    name: &str,
+    rows: &[Row],
+    first: u32,
+    f: &Formats,
+) -> Result<(), ExportError> {
     for (i, row) in rows.iter().enumerate() {
         let r = first + i as u32;
         for (field_index, value) in row.cells.iter().enumerate() {
@@ -316,8 +428,11 @@ fn write_sheet(
             }
         }
     }
+    Ok(())
+}
 
-    // Dropdowns and date checks on the data rows, warning only (as in the template).
+/// Dropdowns and date checks on the data rows, warning only (as in the template).
+fn add_validations(ws: &mut Worksheet, first: u32, last_data: u32) -> Result<(), ExportError> {
     let last = (last_data + VALIDATED_ROWS).min(1_048_575);
     for c in &COLUMNS {
         let col = c.field as u16;

@@ -149,6 +149,23 @@ fn duplicate_keys() {
     );
 }
 
+/// A second document in a YAML stream is named as such, in poam's words, not with the
+/// library's advice to its programmer (`use from_str_multiple ...`).
+#[test]
+fn a_second_yaml_document() {
+    check(
+        "bad/two-documents.yaml",
+        ErrorKind::Syntax,
+        at(13, 1),
+        None,
+        "a second YAML document",
+    );
+    let e = error_of("bad/two-documents.yaml");
+    for advice in ["from_str", "Option<", "Options", "Policy"] {
+        assert!(!e.message.contains(advice), "{e}");
+    }
+}
+
 /// Datatypes are not checked on load (a validator wants them all), but the check finds every
 /// bad value, each with its pointer.
 #[test]

@@ -64,6 +64,10 @@ fn encode(loaded: &Loaded, to: FileFormat) -> Result<(Vec<u8>, Vec<String>), Str
 
 /// The single-file form: `poam convert IN [-o OUT] [--to F]`.
 fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
+    if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &[input]) {
+        eprintln!("error: {refusal}");
+        return exit::TROUBLE;
+    }
     let progress = Progress::spinner(format!("reading {}", sized(input)));
     let loaded = match load(input, a.from) {
         Ok(l) => l,
@@ -84,7 +88,10 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
-    if let Some(refusal) = output::workbook_to_terminal(to, to_stdout) {
+    if let Some(refusal) = output::workbook_to_terminal(to, to_stdout)
+        .map(str::to_owned)
+        .or_else(|| output::macro_enabled_name(to, output_path))
+    {
         drop(progress);
         eprintln!("error: {refusal}");
         return exit::TROUBLE;
@@ -196,17 +203,12 @@ fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job
         jobs.push(Job { input, output });
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // Compared as real paths, so `./a.json` and `a.json` are one file.
-    let real = |p: &Path| std::fs::canonicalize(p).ok();
-    let real_dir = real(dir);
+    // Compared as files, so `./a.json`, `a.json` and a link to it are one file.
     for job in &jobs {
-        let Some(out) = real_dir
-            .as_ref()
-            .and_then(|d| job.output.file_name().map(|n| d.join(n)))
-        else {
-            continue;
-        };
-        if let Some(victim) = inputs.iter().find(|i| real(i).as_ref() == Some(&out)) {
+        if let Some(victim) = inputs
+            .iter()
+            .find(|i| poam_io::is_same_file(&job.output, i))
+        {
             return Err(format!(
                 "{} would overwrite the input {}; choose another --out-dir",
                 job.output.display(),

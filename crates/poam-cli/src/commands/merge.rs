@@ -2,6 +2,7 @@
 //! every input was read and the merge has no conflict left to decide.
 
 use poam_cycle::merge::{MergeError, Prefer, Update};
+use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::exit;
@@ -15,6 +16,14 @@ pub fn run(a: &MergeArgs) -> u8 {
         .count();
     if stdin_uses > 1 {
         eprintln!("error: only one input can be standard input (`-`)");
+        return exit::TROUBLE;
+    }
+    // BASE may be the output (the documented in-place update: read first, then replaced
+    // atomically); an update may not.
+    let updates: Vec<&std::path::Path> = a.updates.iter().map(|p| p.as_path()).collect();
+    if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &updates) {
+        eprintln!("error: {refusal} (only BASE may be updated in place)");
+        eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
     // Default: today, midnight UTC.
@@ -82,7 +91,10 @@ pub fn run(a: &MergeArgs) -> u8 {
             } else {
                 FileFormat::from_oscal(base.format)
             });
-    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout) {
+    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
+        .map(str::to_owned)
+        .or_else(|| output::macro_enabled_name(format, output_path))
+    {
         eprintln!("error: {refusal}");
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
@@ -105,6 +117,24 @@ pub fn run(a: &MergeArgs) -> u8 {
     }
     summary(&outcome.report, inputs.len());
     exit::OK
+}
+
+/// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.
+pub(crate) fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
+    let text = match arg {
+        None => format!(
+            "{}T00:00:00Z",
+            chrono::Utc::now().date_naive().format("%Y-%m-%d")
+        ),
+        Some(s) if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => {
+            format!("{s}T00:00:00Z")
+        }
+        Some(s) => s.to_owned(),
+    };
+    let d = DateTimeWithTimezone::new(text);
+    d.check()
+        .map_err(|e| format!("{e}; give a date such as 2024-07-01"))?;
+    Ok(d)
 }
 
 /// What was done, on stderr (stdout may carry the document).

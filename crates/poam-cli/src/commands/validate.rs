@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use poam_io::{ErrorKind, Format, ReadError, SourceName};
 use poam_validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 
-use crate::args::{ValidateArgs, ValidateFormat, ValidateProfile};
+use crate::args::{FileFormat, ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
 use crate::input;
 use crate::progress::Progress;
@@ -50,7 +50,7 @@ pub fn run(a: &ValidateArgs) -> u8 {
     } else {
         None
     };
-    let from = a.from.map(Format::from);
+    let from = a.from;
     let reports = check_all(&a.inputs, stdin.as_deref(), from, &opts);
     let code = if reports
         .iter()
@@ -112,7 +112,7 @@ fn options(a: &ValidateArgs) -> Result<Options, String> {
 fn check_all(
     inputs: &[std::path::PathBuf],
     stdin: Option<&[u8]>,
-    from: Option<Format>,
+    from: Option<FileFormat>,
     opts: &Options,
 ) -> Vec<FileReport> {
     let slots: Vec<Mutex<Option<FileReport>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
@@ -166,7 +166,7 @@ fn check_all(
 fn check_one(
     path: &Path,
     stdin: Option<&[u8]>,
-    from: Option<Format>,
+    from: Option<FileFormat>,
     opts: &Options,
 ) -> FileReport {
     let (name, bytes) = if path.as_os_str() == "-" {
@@ -191,9 +191,14 @@ fn check_one(
             }
         }
     };
-    if from.is_none() && input::is_workbook(path, &bytes) {
+    let workbook = match from {
+        Some(f) => f == FileFormat::Xlsx,
+        None => input::is_workbook(path, &bytes),
+    };
+    if workbook {
         return check_workbook(name, &bytes, opts);
     }
+    let from = from.and_then(FileFormat::oscal);
     let unreadable = |e: ReadError, text: Option<String>| FileReport {
         path: name.0.clone(),
         text,

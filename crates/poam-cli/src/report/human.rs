@@ -6,7 +6,9 @@ use std::io::Write;
 
 use poam_validate::{Place, RuleInfo, Severity};
 
-use super::locate::Lines;
+use poam_io::Position;
+use poam_io::locate::LineIndex;
+
 use super::{FileReport, Outcome, Reporter, read_error_place};
 
 pub struct Human;
@@ -18,43 +20,55 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The part of `line` to show and where the caret goes in it (both in characters).
-fn excerpt(line: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let col = column.saturating_sub(1).min(chars.len());
-    if chars.len() <= WIDTH {
-        return (chars.iter().collect(), col);
+/// The part of the line around `at` to show, and where the caret goes in it (in
+/// characters). Only the characters shown are looked at: a long (minified) line costs no
+/// more per finding than a short one.
+fn excerpt(lines: &LineIndex<'_>, at: Position) -> Option<(String, usize)> {
+    let line = lines.line(at.line)?;
+    let line_start = lines.offset(Position {
+        line: at.line,
+        column: 1,
+    })?;
+    let caret_byte = lines.offset(at)?.saturating_sub(line_start).min(line.len());
+    let (before, after) = line.split_at(caret_byte);
+    let tab = |c: char| if c == '\t' { ' ' } else { c };
+    if line.chars().nth(WIDTH).is_none() {
+        return Some((line.chars().map(tab).collect(), before.chars().count()));
     }
-    let start = col.saturating_sub(WIDTH / 2);
-    let end = (start + WIDTH).min(chars.len());
-    let mut s = String::new();
-    let mut caret = col - start;
-    if start > 0 {
-        s.push('…');
+    // At most WIDTH/2 characters before the caret, the rest of WIDTH from it.
+    let left: Vec<char> = before.chars().rev().take(WIDTH / 2).collect();
+    let cut_left = before.chars().rev().nth(WIDTH / 2).is_some();
+    let room = WIDTH - left.len();
+    let cut_right = after.chars().nth(room).is_some();
+    let mut shown = String::new();
+    let mut caret = left.len();
+    if cut_left {
+        shown.push('…');
         caret += 1;
     }
-    s.extend(&chars[start..end]);
-    if end < chars.len() {
-        s.push('…');
+    shown.extend(left.iter().rev().map(|&c| tab(c)));
+    shown.extend(after.chars().take(room).map(tab));
+    if cut_right {
+        shown.push('…');
     }
-    (s, caret)
+    Some((shown, caret))
 }
 
 fn snippet(
     out: &mut dyn Write,
-    lines: Option<&Lines>,
+    lines: Option<&LineIndex<'_>>,
     place: Option<&Place>,
 ) -> std::io::Result<()> {
     let (Some(lines), Some(Place::Text { line, column })) = (lines, place) else {
         return Ok(());
     };
-    let Some(text) = lines.line(*line) else {
+    let at = Position {
+        line: *line,
+        column: *column,
+    };
+    let Some((shown, caret)) = excerpt(lines, at) else {
         return Ok(());
     };
-    let (shown, caret) = excerpt(text, *column);
     let gutter = line.to_string().len();
     writeln!(out, "{:gutter$} |", "")?;
     writeln!(out, "{line} | {shown}")?;
@@ -64,7 +78,7 @@ fn snippet(
 impl Reporter for Human {
     fn report(&self, files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
         for f in files {
-            let lines = f.text.as_deref().map(Lines::new);
+            let lines = f.text.as_deref().map(LineIndex::new);
             match &f.outcome {
                 Outcome::Unreadable(e) => {
                     let at = read_error_place(e)
@@ -175,14 +189,29 @@ impl Reporter for Human {
 mod tests {
     use super::*;
 
+    fn at(column: usize) -> Position {
+        Position { line: 1, column }
+    }
+
     #[test]
     fn long_lines_are_cut_around_the_caret() {
         let line = "x".repeat(300);
-        let (s, caret) = excerpt(&line, 200);
-        assert!(s.starts_with('…') && s.ends_with('…'));
+        let lines = LineIndex::new(&line);
+        let (s, caret) = excerpt(&lines, at(200)).unwrap_or_default();
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert_eq!(s.chars().count(), WIDTH + 2);
         assert_eq!(s.chars().nth(caret), Some('x'));
         assert_eq!(caret, WIDTH / 2 + 1);
-        let (s, caret) = excerpt("\tab", 2);
+        // Near the start: nothing cut on the left.
+        let (s, caret) = excerpt(&lines, at(3)).unwrap_or_default();
+        assert!(!s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert_eq!((s.chars().count(), caret), (WIDTH + 1, 2));
+        // Near the end: nothing cut on the right.
+        let (s, caret) = excerpt(&lines, at(299)).unwrap_or_default();
+        assert!(s.starts_with('…') && !s.ends_with('…'), "{s}");
+        assert_eq!(s.chars().nth(caret), Some('x'));
+        let short = LineIndex::new("\tab");
+        let (s, caret) = excerpt(&short, at(2)).unwrap_or_default();
         assert_eq!((s.as_str(), caret), (" ab", 1));
     }
 }

@@ -98,6 +98,11 @@ bad_input!(
     ":8:5: "
 );
 bad_input!(bad_datatypes, "fixtures/bad/bad-datatypes.json", ":3:13: ");
+bad_input!(
+    two_yaml_documents,
+    "fixtures/bad/two-documents.yaml",
+    ":13:1: "
+);
 
 #[test]
 fn another_oscal_model_is_named() {
@@ -147,6 +152,7 @@ fn every_bad_fixture_has_a_test() {
         "duplicate-key.json",
         "duplicate-key.yaml",
         "bad-datatypes.json",
+        "two-documents.yaml",
     ];
     let mut present: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

@@ -169,3 +169,117 @@ fn yaml_1_1_look_alikes_stay_strings() {
     assert_eq!(props[1]["value"], "No");
     assert_eq!(props[3]["value"], "1.0");
 }
+
+/// `-o` onto the input would replace the only copy of it: refused before anything is read
+/// or written, however the path is spelled (through `./`, a symbolic link).
+#[cfg(unix)]
+#[test]
+fn output_onto_the_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let input = dir.path().join("a.json");
+    let original = fixture_text("poam/minimal.json");
+    std::fs::write(&input, &original).unwrap_or_else(|e| panic!("{e}"));
+    let link = dir.path().join("link.xml");
+    std::os::unix::fs::symlink(&input, &link).unwrap_or_else(|e| panic!("{e}"));
+    let dotted = dir.path().join(".").join("a.json");
+    for out_path in [&input, &link, &dotted] {
+        let out = poam(
+            &[
+                "convert",
+                input.to_str().unwrap_or_default(),
+                "--to",
+                "xml",
+                "-o",
+                out_path.to_str().unwrap_or_default(),
+            ],
+            None,
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            out_path.display()
+        );
+        assert!(stderr.contains("is the input"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&input).unwrap_or_default(),
+            original,
+            "the input was changed through {}",
+            out_path.display()
+        );
+    }
+}
+
+/// `-o` onto a symbolic link replaces the link's target and keeps the link; onto a FIFO it
+/// writes into the FIFO (a pipeline's reader gets the document) and leaves the FIFO there.
+#[cfg(unix)]
+#[test]
+fn special_outputs_are_written_through() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let target = dir.path().join("real.yaml");
+    std::fs::write(&target, "old").unwrap_or_else(|e| panic!("{e}"));
+    let link = dir.path().join("current.yaml");
+    std::os::unix::fs::symlink("real.yaml", &link).unwrap_or_else(|e| panic!("{e}"));
+    ok_stdout(&poam(
+        &[
+            "convert",
+            "fixtures/poam/minimal.json",
+            "-o",
+            link.to_str().unwrap_or_default(),
+        ],
+        None,
+    ));
+    let link_meta = std::fs::symlink_metadata(&link).unwrap_or_else(|e| panic!("{e}"));
+    assert!(link_meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap_or_default(),
+        fixture_text("poam/minimal.yaml")
+    );
+
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this machine
+    }
+    // The reader gets what poam writes; a poam that replaced the FIFO would leave it
+    // waiting, so it is given a few seconds, not forever.
+    let (sender, received) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || sender.send(std::fs::read_to_string(fifo).unwrap_or_default()));
+    }
+    ok_stdout(&poam(
+        &[
+            "convert",
+            "fixtures/poam/minimal.json",
+            "--to",
+            "json",
+            "-o",
+            fifo.to_str().unwrap_or_default(),
+        ],
+        None,
+    ));
+    let got = received
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("nothing was written into the FIFO"));
+    assert_eq!(got, fixture_text("poam/minimal.json"));
+    let meta = std::fs::metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        meta.file_type().is_fifo(),
+        "the FIFO was replaced by a file"
+    );
+}
+
+/// `-o /dev/stdout` (common in scripts) writes to the process's standard output, whatever
+/// that is: here a pipe.
+#[cfg(target_os = "linux")]
+#[test]
+fn dev_stdout_is_standard_output() {
+    let out = poam(
+        &["convert", "fixtures/poam/minimal.json", "-o", "/dev/stdout"],
+        None,
+    );
+    assert_eq!(ok_stdout(&out), fixture_text("poam/minimal.json"));
+}

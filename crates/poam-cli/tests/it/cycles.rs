@@ -872,3 +872,62 @@ fn a_merge_that_would_leave_a_dangling_reference_is_refused() {
     );
     assert!(!d.join("out.json").exists(), "nothing is written");
 }
+
+/// `-o BASE` updates BASE in place (read first, then replaced atomically, so a refused merge
+/// leaves it as it was); `-o UPDATE` would destroy an input and is refused.
+#[test]
+fn merge_updates_base_in_place_but_never_an_update() {
+    let dir = workdir();
+    let team_before = std::fs::read(dir.path().join("month2-team.json")).unwrap();
+    let refused = poam(
+        dir.path(),
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "./month2-team.json",
+        ],
+    );
+    assert_exit(&refused, 2);
+    assert!(
+        stderr(&refused).contains("is the input"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("month2-team.json")).unwrap(),
+        team_before
+    );
+
+    let expected = poam(
+        dir.path(),
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "--as-of",
+            "2024-07-01",
+        ],
+    );
+    assert_exit(&expected, 0);
+    let in_place = poam(
+        dir.path(),
+        &[
+            "merge",
+            "month1.json",
+            "month2-team.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "month1.json",
+        ],
+    );
+    assert_exit(&in_place, 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("month1.json")).unwrap(),
+        stdout(&expected)
+    );
+}

@@ -6,6 +6,7 @@ mod bad_input;
 mod convert;
 mod convert_many;
 mod cycles;
+mod import;
 mod report;
 mod support;
 mod validate;

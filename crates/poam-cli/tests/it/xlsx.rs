@@ -490,7 +490,10 @@ fn bad_workbooks() -> Vec<(&'static str, Vec<u8>)> {
         ("encrypted.xlsx", ole),
         (
             "no-poam-sheet.xlsx",
-            xlsx(&[("Sheet1", vec![vec!["POAM ID", "Controls", "Weakness Name"]])]),
+            xlsx(&[(
+                "Sheet1",
+                vec![vec!["Inventory"], vec!["host-1", "10.0.0.1"]],
+            )]),
         ),
         (
             "no-header-row.xlsx",

@@ -590,6 +590,7 @@ struct Builder<'s> {
     src: &'s str,
     /// Offsets of backslashes inserted by `neutralize_line_starts` (sorted).
     inserted: &'s [usize],
+    backslashes: BackslashRuns,
     stack: Vec<Frame>,
     depth: usize,
 }
@@ -603,16 +604,39 @@ fn align_of(a: Alignment) -> Option<Align> {
     }
 }
 
-/// Whether the character at `pos` is preceded by an odd number of backslashes (i.e. it
-/// was backslash-escaped).
-fn is_escaped(src: &str, pos: usize) -> bool {
-    src.as_bytes()[..pos]
-        .iter()
-        .rev()
-        .take_while(|&&c| c == b'\\')
-        .count()
-        % 2
-        == 1
+/// The runs of backslashes in a source, to tell in constant time whether a character was
+/// backslash-escaped. (Counting the run back from each character made a long run of
+/// backslashes quadratic.)
+struct BackslashRuns {
+    /// (offset just past the run, whether the run is odd), ascending.
+    ends: Vec<(usize, bool)>,
+}
+
+impl BackslashRuns {
+    fn new(src: &str) -> Self {
+        let mut ends = Vec::new();
+        let mut run = 0usize;
+        for (i, &c) in src.as_bytes().iter().enumerate() {
+            if c == b'\\' {
+                run += 1;
+            } else if run > 0 {
+                ends.push((i, run % 2 == 1));
+                run = 0;
+            }
+        }
+        if run > 0 {
+            ends.push((src.len(), run % 2 == 1));
+        }
+        Self { ends }
+    }
+
+    /// Whether the character at `pos` is preceded by an odd number of backslashes (i.e. it
+    /// was backslash-escaped).
+    fn is_escaped(&self, pos: usize) -> bool {
+        self.ends
+            .binary_search_by_key(&pos, |&(end, _)| end)
+            .is_ok_and(|i| self.ends[i].1)
+    }
 }
 
 impl<'s> Builder<'s> {
@@ -620,6 +644,7 @@ impl<'s> Builder<'s> {
         Self {
             src,
             inserted,
+            backslashes: BackslashRuns::new(src),
             stack: vec![Frame::new(Kind::Root)],
             depth: 0,
         }
@@ -677,18 +702,17 @@ impl<'s> Builder<'s> {
 
     /// Source text of `range` without the backslashes `neutralize_line_starts` inserted.
     fn original(&self, range: &Range<usize>) -> Option<String> {
-        let inside: Vec<usize> = self
-            .inserted
-            .iter()
-            .copied()
-            .filter(|p| range.contains(p))
-            .collect();
+        // `inserted` is sorted: the ones inside are found by bisection, not by a scan of all
+        // of them per event.
+        let from = self.inserted.partition_point(|&p| p < range.start);
+        let to = self.inserted.partition_point(|&p| p < range.end);
+        let inside = &self.inserted[from..to];
         if inside.is_empty() {
             return None;
         }
         let mut s = String::with_capacity(range.len());
         let mut last = range.start;
-        for p in inside {
+        for &p in inside {
             s.push_str(self.src.get(last..p)?);
             last = p + 1;
         }
@@ -710,9 +734,9 @@ impl<'s> Builder<'s> {
                     Kind::CodeBlock | Kind::HtmlBlock => top.text.push_str(&t),
                     _ => {
                         let verbatim = self.src.get(range.clone()) == Some(&*t);
-                        let src = self.src;
+                        let escaped = verbatim && self.backslashes.is_escaped(range.start);
                         let run = &mut self.top().run;
-                        if verbatim && range.start > 0 && is_escaped(src, range.start) {
+                        if escaped {
                             // The first character came from a backslash escape.
                             let n = t.chars().next().map_or(0, char::len_utf8);
                             run.push(&t[..n], None);

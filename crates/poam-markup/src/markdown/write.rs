@@ -736,7 +736,9 @@ impl InlineWriter {
 
 /// Whether the character before byte `i` of `t` is the first character of `t`.
 fn prev_is_first(t: &str, i: usize) -> bool {
-    t[..i].chars().count() == 1
+    // Not `chars().count()`: that is a scan per `_`, quadratic on a long text.
+    let mut before = t[..i].chars();
+    before.next().is_some() && before.next().is_none()
 }
 
 fn is_delimited(n: &Inline) -> bool {

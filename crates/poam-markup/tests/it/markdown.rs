@@ -759,3 +759,24 @@ fn regressions_found_by_property_tests() {
         assert_eq!(MarkupMultiline::from_markdown(&out), n, "{out:?}");
     }
 }
+
+/// Long runs of backslashes (and of `_`) are read and written in time linear in their
+/// length: a run of 400,000 took minutes when each escape counted the run back. The limit
+/// is generous (an unoptimized build on a busy machine); the quadratic code missed it by far.
+#[test]
+fn long_runs_of_backslashes_are_linear() {
+    let started = std::time::Instant::now();
+    for unit in ["\\", "\\\\a", "a_", "\\_"] {
+        let text = unit.repeat(400_000 / unit.len());
+        let tree = md(&text);
+        let written = write(tree.clone());
+        assert_eq!(md(&written), tree, "{unit}");
+        let line_tree = line(&text);
+        assert_eq!(line(&write_line(line_tree.clone())), line_tree, "{unit}");
+    }
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(60),
+        "400,000 characters of backslash runs took {took:?}"
+    );
+}

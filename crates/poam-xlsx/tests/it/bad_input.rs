@@ -34,6 +34,7 @@ fn the_error_kinds_are_told_apart() {
             "not-a-zip" => matches!(kind, ImportErrorKind::NotZip),
             "not-an-xlsx" => matches!(kind, ImportErrorKind::NotXlsx(_)),
             "encrypted" => matches!(kind, ImportErrorKind::Encrypted),
+            "password-protected-zip" => matches!(kind, ImportErrorKind::PasswordProtectedZip(_)),
             "zip-bomb" | "zip-bomb-declared" => matches!(kind, ImportErrorKind::TooLarge(_)),
             "no-poam-sheet" => {
                 matches!(kind, ImportErrorKind::NoPoamSheet(ref s) if s == &["Sheet1"])
@@ -144,14 +145,14 @@ fn a_stray_value_at_the_far_corner_is_read_without_a_sheet_sized_table() {
 #[test]
 fn a_table_too_large_to_hold_is_a_clear_error() {
     // Values on a diagonal: few cells, but every row and column holds one, so the table
-    // would be 2,300 x 2,300 cells.
+    // would be 6,000 x 6,000 cells.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Open POA&M Items").unwrap();
     for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    for i in 3..2_300u32 {
+    for i in 3..6_000u32 {
         ws.write_string(i, i as u16, "x").unwrap();
     }
     let err = import(
@@ -166,8 +167,8 @@ fn a_table_too_large_to_hold_is_a_clear_error() {
         "{err}"
     );
     let message = err.to_string();
-    assert!(message.contains("2298 rows and 2300 columns"), "{message}");
-    assert!(message.contains("'Open POA&M Items'!CJL2300"), "{message}");
+    assert!(message.contains("5998 rows and 6000 columns"), "{message}");
+    assert!(message.contains("'Open POA&M Items'!HVT6000"), "{message}");
 }
 
 #[test]
@@ -215,4 +216,185 @@ fn a_workbook_without_items_is_a_warning() {
         "{:?}",
         imported.warnings
     );
+}
+
+/// A renamed or copied item sheet ("Open POA&M Items (2)", "Sheet1") with the POA&M column
+/// headers is read in the role its name suggests, and the warning says so; one whose role is
+/// already taken is named in a warning. No sheet with the headers is skipped in silence.
+#[test]
+fn a_renamed_item_sheet_is_read_and_its_role_told() {
+    let headers = || {
+        vec![
+            support::t("POAM ID"),
+            support::t("Controls"),
+            support::t("Weakness Name"),
+        ]
+    };
+    let row = |id: &str| vec![support::t(id), support::t("AC-2"), support::t("A weakness")];
+    let sheet = |name: &str, ids: &[&str]| support::Sheet {
+        name: name.into(),
+        rows: std::iter::once(headers())
+            .chain(ids.iter().map(|id| row(id)))
+            .collect(),
+    };
+    let book = support::workbook(&[
+        sheet("Open POA&M Items (2)", &["V-1", "V-2"]),
+        sheet("Closed copy", &["V-3"]),
+        sheet("Sheet1", &["V-4"]),
+        support::Sheet {
+            name: "Notes".into(),
+            rows: vec![vec![support::t("nothing to see")]],
+        },
+    ]);
+    let imported = import(&book, "renamed.xlsx", &ReadOptions::default()).unwrap();
+    let items = &imported.document.plan_of_action_and_milestones.poam_items;
+    assert_eq!(items.len(), 3, "{:?}", imported.warnings);
+    let said = |code: &str, words: &str| {
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.code == code && w.message.contains(words))
+    };
+    assert!(
+        said(
+            "sheet-role",
+            "sheet \"Open POA&M Items (2)\" has the POA&M column headers; it was read as the \"Open POA&M Items\" sheet"
+        ),
+        "{:?}",
+        imported.warnings
+    );
+    assert!(
+        said("sheet-role", "\"Closed copy\""),
+        "{:?}",
+        imported.warnings
+    );
+    assert!(
+        said(
+            "duplicate-sheet",
+            "sheet \"Sheet1\" has the POA&M column headers"
+        ),
+        "{:?}",
+        imported.warnings
+    );
+    assert!(!said("duplicate-sheet", "Notes") && !said("sheet-role", "Notes"));
+}
+
+/// `book` with the part `name` rewritten by `edit`.
+fn with_part(book: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        let part = entry.name().unwrap().into_owned();
+        if part == name {
+            data = edit(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        parts.push((part, data));
+    }
+    let files: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    support::zip_of(&files)
+}
+
+/// Sheet XML that calamine reads only in part (a row after the end of the worksheet, text
+/// between rows) is an error naming the part, not a workbook with rows missing.
+#[test]
+fn malformed_sheet_xml_is_an_error_naming_the_part() {
+    let good = support::template_workbook(
+        support::Layout::V2024,
+        &[support::tidy_item("V-1")],
+        &[],
+        &[],
+    );
+    let late_row = r#"<row r="99"><c r="A99" t="inlineStr"><is><t>V-9</t></is></c></row>"#;
+    let cases = [
+        (
+            "row-after-worksheet",
+            with_part(&good, "xl/worksheets/sheet1.xml", |x| {
+                format!("{x}{late_row}")
+            }),
+            "a <row> element after the end of the worksheet",
+        ),
+        (
+            "stray-text",
+            with_part(&good, "xl/worksheets/sheet1.xml", |x| {
+                x.replacen("<row ", "stray words<row ", 1)
+            }),
+            "text \"stray words\" inside <sheetData>",
+        ),
+        (
+            "unclosed",
+            with_part(&good, "xl/worksheets/sheet1.xml", |x| {
+                x.replace("</worksheet>", "")
+            }),
+            "part xl/worksheets/sheet1.xml",
+        ),
+    ];
+    for (name, bytes, words) in cases {
+        let err = import(&bytes, name, &ReadOptions::default())
+            .err()
+            .unwrap_or_else(|| panic!("{name}: imported"));
+        let message = err.to_string();
+        assert!(
+            matches!(err.kind, ImportErrorKind::MalformedPart { .. }),
+            "{name}: {message}"
+        );
+        assert!(message.contains("xl/worksheets/sheet1.xml"), "{message}");
+        assert!(message.contains(words), "{name}: {message}");
+    }
+}
+
+/// Damaged workbooks are told in poam's words, with the place: never calamine's or the zip
+/// library's own text.
+#[test]
+fn read_errors_are_in_poams_words_with_the_place() {
+    let good = support::template_workbook(
+        support::Layout::V2024,
+        &[support::tidy_item("V-1")],
+        &[],
+        &[],
+    );
+    let library_words = [
+        "Cell string index",
+        "Range is missing",
+        "zip::",
+        "ZipCentral",
+        "Xml error",
+        "Zip error",
+        "I/O error",
+        "Parse ",
+    ];
+    let mut cases = vec![(
+        "bad-shared-string",
+        with_part(&good, "xl/worksheets/sheet1.xml", |x| {
+            // A shared-string cell pointing past the table.
+            x.replacen(r#"t="s"><v>"#, r#"t="s"><v>9999"#, 1)
+        }),
+    )];
+    for cut in [good.len() / 2, good.len() - 30] {
+        cases.push(("cut", good[..cut].to_vec()));
+    }
+    for (name, bytes) in cases {
+        let err = match import(&bytes, name, &ReadOptions::default()) {
+            Err(err) => err,
+            Ok(_) if name == "cut" => continue,
+            Ok(_) => panic!("{name}: imported"),
+        };
+        let message = err.to_string();
+        for words in library_words {
+            assert!(!message.contains(words), "{name}: {message}");
+        }
+        assert!(
+            message.contains("zip archive")
+                || message.contains("'Open POA&M Items'!")
+                || message.contains("sheet \"")
+                || message.contains("part "),
+            "{name}: no place in {message}"
+        );
+    }
 }

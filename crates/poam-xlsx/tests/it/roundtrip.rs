@@ -501,6 +501,49 @@ fn export_has_the_template_look() {
     // Dates are real dates: the detection date cell holds a serial number.
     use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    // The template's four sheets, in its order; the registered-trademark sign only in the
+    // Open sheet's title, as the template has it.
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Open POA&M Items",
+            "Closed POA&M Items",
+            "Configuration Findings",
+            "Record of Changes"
+        ]
+    );
+    let title = |wb: &mut Xlsx<_>, sheet: &str| {
+        wb.worksheet_range(sheet)
+            .unwrap()
+            .get_value((0, 0))
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        title(&mut wb, "Open POA&M Items"),
+        "FedRAMP\u{ae} Plan of Action and Milestones (POA&M) Template"
+    );
+    for sheet in ["Closed POA&M Items", "Configuration Findings"] {
+        assert_eq!(
+            title(&mut wb, sheet),
+            "FedRAMP Plan of Action and Milestones (POA&M) Template"
+        );
+    }
+    // The Record of Changes: headers in B3:E3, the document's version below.
+    let changes = wb.worksheet_range("Record of Changes").unwrap();
+    let text = |r: u32, c: u32| {
+        changes
+            .get_value((r, c))
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let headers: Vec<String> = (1..5).map(|c| text(2, c)).collect();
+    assert_eq!(headers, ["Date", "Description", "Version", "Author"]);
+    assert!(matches!(changes.get_value((3, 1)), Some(Data::DateTime(_))));
+    assert_eq!(
+        text(3, 3),
+        doc.plan_of_action_and_milestones.metadata.version
+    );
     let range = wb.worksheet_range("Open POA&M Items").unwrap();
     let k = poam_xlsx::columns::Field::DetectionDate as u32;
     assert!(

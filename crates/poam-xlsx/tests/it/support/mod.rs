@@ -475,6 +475,13 @@ pub fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("xl/workbook.xml", b"<workbook/>"),
     ]);
     declare_size(&mut liar, "xl/workbook.xml", u32::MAX);
+    // A password-protected zip: the parts' encryption flag set (Excel's own encryption is
+    // the OLE file above).
+    let mut locked = zip_of(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("xl/workbook.xml", b"<workbook/>"),
+    ]);
+    set_encrypted(&mut locked, "xl/workbook.xml");
     vec![
         (
             "not-a-zip",
@@ -487,13 +494,18 @@ pub fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "not an Excel workbook",
         ),
         ("encrypted", ole, "encrypted"),
+        (
+            "password-protected-zip",
+            locked,
+            "a password-protected zip archive (part xl/workbook.xml is encrypted)",
+        ),
         ("zip-bomb", bomb, "safe limits"),
         ("zip-bomb-declared", liar, "safe limits"),
         (
             "no-poam-sheet",
             workbook(&[Sheet {
                 name: "Sheet1".into(),
-                rows: vec![vec![t("POAM ID"), t("Controls"), t("Weakness Name")]],
+                rows: vec![vec![t("Inventory")], vec![t("host-1"), t("10.0.0.1")]],
             }]),
             "no POA&M sheet",
         ),
@@ -506,6 +518,25 @@ pub fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "has no header row",
         ),
     ]
+}
+
+/// Sets the "encrypted" flag of `name` in the zip's central directory.
+fn set_encrypted(zip: &mut [u8], name: &str) {
+    let at = central_entry(zip, name);
+    zip[at + 8] |= 1;
+}
+
+/// The offset of `name`'s entry in the zip's central directory.
+fn central_entry(zip: &[u8], name: &str) -> usize {
+    let sig = [0x50, 0x4b, 0x01, 0x02];
+    (0..zip.len().saturating_sub(46))
+        .find(|&i| {
+            zip[i..i + 4] == sig && {
+                let n = u16::from_le_bytes([zip[i + 28], zip[i + 29]]) as usize;
+                zip.get(i + 46..i + 46 + n) == Some(name.as_bytes())
+            }
+        })
+        .unwrap_or_else(|| panic!("no central directory entry for {name}"))
 }
 
 /// Rewrites the uncompressed size `name` declares in the zip's central directory.

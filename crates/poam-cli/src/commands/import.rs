@@ -1,0 +1,360 @@
+//! `poam import SCAN...`: scanner results into POA&M items, in a new POA&M or merged into an
+//! existing one (`--into`). Every scan is read before anything is built; nothing is written
+//! unless every input was read and the import has no ambiguity left.
+
+use std::path::{Path, PathBuf};
+
+use poam_import::build::{BuildOptions, DEFAULT_PLAN};
+use poam_import::group::{Grouping, Weakness};
+use poam_import::into::{Imported, IntoOptions};
+use poam_import::kev::Catalog;
+use poam_import::{Scan, ScanError, Severity};
+use poam_model::Document;
+use serde_json::json;
+
+use crate::args::{FileFormat, GroupArg, ImportArgs, ImportFormat, SeverityArg};
+use crate::exit;
+use crate::input;
+use crate::output;
+
+/// One scan file, read.
+struct ScanFile {
+    path: PathBuf,
+    scan: Scan,
+}
+
+/// What the import did, for the summary.
+#[derive(Default)]
+struct Outcome {
+    new: Vec<String>,
+    updated: Vec<String>,
+    closed: Vec<String>,
+    reopened: Vec<String>,
+    unchanged: usize,
+    skipped: usize,
+    warnings: Vec<String>,
+}
+
+pub fn run(a: &ImportArgs) -> u8 {
+    let as_of = match super::merge::as_of(a.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: --as-of: {e}");
+            return exit::TROUBLE;
+        }
+    };
+    let Some(day) = as_of.date() else {
+        eprintln!("error: --as-of: not a date");
+        return exit::TROUBLE;
+    };
+    if a.ssp.is_some() {
+        eprintln!("error: --ssp: asset resolution to an SSP's inventory is not implemented yet");
+        return exit::TROUBLE;
+    }
+    let (scans, kev) = match read_inputs(a) {
+        Ok(r) => r,
+        Err(()) => {
+            eprintln!("error: nothing imported");
+            return exit::TROUBLE;
+        }
+    };
+    let min = min_severity(a.min_severity);
+    let grouping = match a.group {
+        GroupArg::Weakness => Grouping::Weakness,
+        GroupArg::Asset => Grouping::Asset,
+    };
+    let all =
+        poam_import::group::group(scans.iter().flat_map(|s| s.scan.findings.iter()), grouping);
+    let total = all.len();
+    let weaknesses: Vec<Weakness> = all.into_iter().filter(|w| w.severity >= min).collect();
+    let mut opts = BuildOptions::new(day);
+    opts.plan = a.plan.clone().unwrap_or_else(|| DEFAULT_PLAN.to_owned());
+    opts.kev = kev.as_ref();
+    opts.assign_poam_ids = a.into.is_none();
+    let built = poam_import::build::document(&weaknesses, &opts);
+
+    let (document, default_format, mut outcome) = match &a.into {
+        None => {
+            let new = item_labels(&built);
+            let outcome = Outcome {
+                new,
+                ..Outcome::default()
+            };
+            (built, FileFormat::Json, outcome)
+        }
+        Some(base_path) => match into(base_path, &built, &scans, a, as_of) {
+            Ok(r) => r,
+            Err(code) => {
+                eprintln!("error: nothing imported");
+                return code;
+            }
+        },
+    };
+    outcome.skipped = total - weaknesses.len();
+
+    let to_stdout = output::is_stdout(a.output.as_deref());
+    let output_path = a.output.as_deref().filter(|_| !to_stdout);
+    let format =
+        a.to.or_else(|| output_path.and_then(FileFormat::from_path))
+            .unwrap_or(default_format);
+    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout) {
+        eprintln!("error: {refusal}");
+        eprintln!("error: nothing imported");
+        return exit::TROUBLE;
+    }
+    let bytes = match output::encode(&document, format) {
+        Ok((bytes, warnings)) => {
+            for w in &warnings {
+                eprintln!("warning: the POA&M as a workbook: {w}");
+            }
+            bytes
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
+    if let Err(e) = output::write(output_path, &bytes) {
+        eprintln!("error: cannot write output: {e}");
+        return exit::TROUBLE;
+    }
+    summary(a, &scans, &outcome, output_path.is_some());
+    exit::OK
+}
+
+fn min_severity(s: SeverityArg) -> Severity {
+    match s {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Moderate => Severity::Moderate,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
+    }
+}
+
+/// Reads every scan and the KEV catalog, reporting every unreadable one.
+fn read_inputs(a: &ImportArgs) -> Result<(Vec<ScanFile>, Option<Catalog>), ()> {
+    let mut failed = false;
+    let mut scans = Vec::with_capacity(a.scans.len());
+    for path in &a.scans {
+        match std::fs::read(path) {
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                failed = true;
+            }
+            Ok(bytes) => match poam_import::read(&bytes) {
+                Ok(scan) => scans.push(ScanFile {
+                    path: path.clone(),
+                    scan,
+                }),
+                Err(e) => {
+                    report_scan_error(path, &e);
+                    failed = true;
+                }
+            },
+        }
+    }
+    let kev = match &a.kev {
+        None => None,
+        Some(p) => match std::fs::read(p)
+            .map_err(|e| e.to_string())
+            .and_then(|b| Catalog::read(&b).map_err(|e| e.to_string()))
+        {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: --kev {}: {e}", p.display());
+                failed = true;
+                None
+            }
+        },
+    };
+    if failed { Err(()) } else { Ok((scans, kev)) }
+}
+
+fn report_scan_error(path: &Path, e: &ScanError) {
+    eprintln!("error: {}: {e}", path.display());
+}
+
+/// The POAM IDs (else uuids) of a new document's items.
+fn item_labels(doc: &Document) -> Vec<String> {
+    doc.plan_of_action_and_milestones
+        .poam_items
+        .iter()
+        .map(|i| {
+            i.props
+                .iter()
+                .find(|p| p.name == "POAM-ID")
+                .map(|p| p.value.clone())
+                .or_else(|| i.uuid.as_ref().map(ToString::to_string))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `--into`: merges the built update into BASE.
+fn into(
+    base_path: &Path,
+    update: &Document,
+    scans: &[ScanFile],
+    a: &ImportArgs,
+    as_of: poam_model::datatypes::DateTimeWithTimezone,
+) -> Result<(Document, FileFormat, Outcome), u8> {
+    let base = input::load(base_path, None).map_err(|e| {
+        input::report(&e);
+        exit::TROUBLE
+    })?;
+    input::report_warnings(&base);
+    let name = scans
+        .iter()
+        .map(|s| s.path.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let raw: Vec<Scan> = scans.iter().map(|s| s.scan.clone()).collect();
+    let opts = IntoOptions {
+        as_of,
+        complete: a.complete,
+        name,
+    };
+    let imported: Imported = poam_import::into::import_into(&base.doc, update, &raw, &opts)
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            match e {
+                poam_cycle::MergeError::Conflicts(_) | poam_cycle::MergeError::Ambiguous(_) => {
+                    exit::FOUND
+                }
+                _ => exit::TROUBLE,
+            }
+        })?;
+    let format = if base.workbook {
+        FileFormat::Xlsx
+    } else {
+        FileFormat::from_oscal(base.format)
+    };
+    let labels = |v: &[poam_cycle::item::ItemRef]| v.iter().map(|i| i.label()).collect();
+    let outcome = Outcome {
+        new: labels(&imported.new),
+        updated: labels(&imported.updated),
+        closed: labels(&imported.closed),
+        reopened: labels(&imported.reopened),
+        unchanged: imported.unchanged,
+        skipped: 0,
+        warnings: imported.warnings,
+    };
+    Ok((imported.document, format, outcome))
+}
+
+/// Findings by severity, most severe first.
+fn by_severity(scan: &Scan) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .iter()
+        .map(|&s| (s, scan.findings.iter().filter(|f| f.severity == s).count()))
+        .collect()
+}
+
+fn summary(a: &ImportArgs, scans: &[ScanFile], o: &Outcome, written_to_file: bool) {
+    match a.format {
+        ImportFormat::Human => human(a, scans, o),
+        ImportFormat::Json => {
+            let text = serde_json::to_string_pretty(&json_summary(a, scans, o)).unwrap_or_default();
+            if written_to_file {
+                println!("{text}");
+            } else {
+                eprintln!("{text}");
+            }
+        }
+    }
+}
+
+fn human(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) {
+    for s in scans {
+        let counts = by_severity(&s.scan)
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(sev, n)| format!("{n} {}", sev.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let tools = s
+            .scan
+            .detectors
+            .iter()
+            .map(|d| match &d.version {
+                Some(v) => format!("{} {v}", d.name),
+                None => d.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let format = s.scan.format.map(|f| f.name()).unwrap_or_default();
+        let counts = if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({counts})")
+        };
+        eprintln!(
+            "{}: {format}{}: {} finding(s){counts} on {} asset(s){}",
+            s.path.display(),
+            if tools.is_empty() {
+                String::new()
+            } else {
+                format!(", {tools}")
+            },
+            s.scan.findings.len(),
+            s.scan.asset_count(),
+            if s.scan.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} result(s) not findings (suppressed or passed)",
+                    s.scan.skipped.len()
+                )
+            }
+        );
+    }
+    let min = min_severity(a.min_severity).as_str();
+    eprintln!(
+        "items: {} new, {} updated, {} closed as no longer detected, {} reopened, {} unchanged; {} weakness(es) below --min-severity {min} skipped",
+        o.new.len(),
+        o.updated.len(),
+        o.closed.len(),
+        o.reopened.len(),
+        o.unchanged,
+        o.skipped
+    );
+    for w in &o.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+fn json_summary(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = scans
+        .iter()
+        .map(|s| {
+            let severities: serde_json::Map<String, serde_json::Value> = by_severity(&s.scan)
+                .into_iter()
+                .map(|(sev, n)| (sev.as_str().to_owned(), json!(n)))
+                .collect();
+            json!({
+                "file": s.path.display().to_string(),
+                "format": s.scan.format.map(|f| f.name()),
+                "detectors": s.scan.detectors.iter().map(|d| json!({"name": d.name, "version": d.version})).collect::<Vec<_>>(),
+                "findings": s.scan.findings.len(),
+                "by-severity": severities,
+                "assets": s.scan.asset_count(),
+                "not-findings": s.scan.skipped.len(),
+            })
+        })
+        .collect();
+    json!({
+        "schema": "poam-import/1",
+        "scans": files,
+        "items": {
+            "new": o.new,
+            "updated": o.updated,
+            "closed": o.closed,
+            "reopened": o.reopened,
+            "unchanged": o.unchanged,
+            "skipped-below-min-severity": o.skipped,
+        },
+        "min-severity": min_severity(a.min_severity).as_str(),
+        "warnings": o.warnings,
+    })
+}

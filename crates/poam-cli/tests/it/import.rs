@@ -1,0 +1,657 @@
+//! `poam import` end to end: three months of Nessus scans of one system
+//! (`fixtures/scans/month{1,2,3}.nessus`), other scanners, KEV, and every bad input class.
+//!
+//! Month 1 (2024-06-03) finds SWEET32 on web01 and db01, MS17-010 on db01, CBC ciphers on
+//! app01. Month 2 (2024-07-01) scans web01 and db01 only: SWEET32 is gone from web01, MS17-010
+//! is gone, Log4Shell is new on web01; app01 was not scanned. Month 3 (2024-08-01) finds
+//! MS17-010 on db01 again.
+
+use crate::support;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn poam(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_poam"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("poam runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(o)
+    );
+}
+
+/// A scratch directory with the scan fixtures, so that names in reports are short.
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = support::workspace_root().join("fixtures/scans");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::create_dir(dir.path().join("bad")).unwrap();
+    for entry in std::fs::read_dir(src.join("bad")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join("bad").join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn json(dir: &Path, name: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+}
+
+/// The items of a POA&M as (POAM ID, risk status, deadline, detection date, assets).
+fn items(doc: &Value) -> Vec<(String, String, String, String, Vec<String>)> {
+    let p = &doc["plan-of-action-and-milestones"];
+    let by_uuid = |list: &str, uuid: &Value| -> Value {
+        p[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["uuid"] == *uuid)
+            .cloned()
+            .unwrap()
+    };
+    let asset = |uuid: &Value| -> String {
+        p["local-definitions"]["inventory-items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["uuid"] == *uuid)
+            .map(|i| i["description"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    p["poam-items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let id = item["props"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["name"] == "POAM-ID")
+                .map(|x| x["value"].as_str().unwrap().to_owned())
+                .unwrap_or_default();
+            let risk = by_uuid("risks", &item["related-risks"][0]["risk-uuid"]);
+            let obs = by_uuid(
+                "observations",
+                &item["related-observations"][0]["observation-uuid"],
+            );
+            let mut assets: Vec<String> = obs["subjects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| asset(&s["subject-uuid"]))
+                .collect();
+            assets.sort();
+            (
+                id,
+                risk["status"].as_str().unwrap().to_owned(),
+                risk["deadline"].as_str().unwrap_or_default()[..10].to_owned(),
+                obs["collected"].as_str().unwrap()[..10].to_owned(),
+                assets,
+            )
+        })
+        .collect()
+}
+
+fn item<'a>(
+    all: &'a [(String, String, String, String, Vec<String>)],
+    id: &str,
+) -> &'a (String, String, String, String, Vec<String>) {
+    all.iter()
+        .find(|i| i.0 == id)
+        .unwrap_or_else(|| panic!("{id} in {all:?}"))
+}
+
+/// Month 1 as a new POA&M, month 2 and 3 into it with --complete.
+fn three_months(dir: &Path) {
+    let o = poam(
+        dir,
+        &[
+            "import",
+            "month1.nessus",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "m1.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let o = poam(
+        dir,
+        &[
+            "import",
+            "month2.nessus",
+            "--into",
+            "m1.json",
+            "--complete",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "m2.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains(
+            "items: 1 new, 1 updated, 1 closed as no longer detected, 0 reopened, 1 unchanged"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = poam(
+        dir,
+        &[
+            "import",
+            "month3.nessus",
+            "--into",
+            "m2.json",
+            "--complete",
+            "--as-of",
+            "2024-08-01",
+            "-o",
+            "m3.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("1 reopened"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_new_poam_from_a_scan() {
+    let dir = workdir();
+    let o = poam(
+        dir.path(),
+        &[
+            "import",
+            "month1.nessus",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "m1.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_eq!(
+        stderr(&o),
+        "month1.nessus: Nessus .nessus XML (v2), Nessus 10.7.1: 6 finding(s) (1 critical, 3 moderate, 1 low, 1 info) on 3 asset(s)\n\
+         items: 3 new, 0 updated, 0 closed as no longer detected, 0 reopened, 0 unchanged; 1 weakness(es) below --min-severity low skipped\n"
+    );
+    let all = items(&json(dir.path(), "m1.json"));
+    assert_eq!(
+        all,
+        [
+            (
+                "V-0001".into(),
+                "open".into(),
+                "2024-07-03".into(),
+                "2024-06-03".into(),
+                vec!["db01.example.com (445/tcp)".to_owned()]
+            ),
+            (
+                "V-0002".into(),
+                "open".into(),
+                "2024-09-01".into(),
+                "2024-06-03".into(),
+                vec![
+                    "db01.example.com (443/tcp)".to_owned(),
+                    "web01.example.com (443/tcp)".to_owned()
+                ]
+            ),
+            (
+                "V-0003".into(),
+                "open".into(),
+                "2024-11-30".into(),
+                "2024-06-03".into(),
+                vec!["app01.example.com (22/tcp)".to_owned()]
+            ),
+        ],
+        "critical 30 days, moderate 90, low 180; the duplicate finding collapses"
+    );
+    // The items the import creates pass FedRAMP's item rules.
+    let o = poam(
+        dir.path(),
+        &[
+            "validate",
+            "m1.json",
+            "--profile",
+            "fedramp",
+            "--as-of",
+            "2024-06-03",
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let item_errors: Vec<&Value> = report[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .filter(|d| {
+            let p = d["location"]["pointer"].as_str().unwrap_or_default();
+            p.contains("/poam-items/") || p.contains("/risks/") || p.contains("/observations/")
+        })
+        .collect();
+    assert!(item_errors.is_empty(), "{item_errors:#?}");
+}
+
+#[test]
+fn reimporting_the_same_scan_changes_nothing() {
+    let dir = workdir();
+    let d = dir.path();
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "month1.nessus",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "m1.json",
+            ],
+        ),
+        0,
+    );
+    let o = poam(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "--into",
+            "m1.json",
+            "--complete",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "again.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains(
+            "items: 0 new, 0 updated, 0 closed as no longer detected, 0 reopened, 3 unchanged"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(d.join("m1.json")).unwrap(),
+        std::fs::read(d.join("again.json")).unwrap()
+    );
+    assert_exit(&poam(d, &["diff", "m1.json", "again.json"]), 0);
+}
+
+#[test]
+fn month_after_month() {
+    let dir = workdir();
+    let d = dir.path();
+    three_months(d);
+    let m2 = items(&json(d, "m2.json"));
+    // MS17-010: db01 was scanned and no longer shows it: closed, dated the scan.
+    assert_eq!(item(&m2, "V-0001").1, "closed");
+    // SWEET32: gone from web01 (scanned), still on db01; detection date and deadline stay.
+    assert_eq!(
+        item(&m2, "V-0002"),
+        &(
+            "V-0002".into(),
+            "open".into(),
+            "2024-09-01".into(),
+            "2024-06-03".into(),
+            vec!["db01.example.com (443/tcp)".to_owned()]
+        )
+    );
+    // app01 was not in the scan: coverage is not remediation.
+    assert_eq!(item(&m2, "V-0003").1, "open");
+    // Log4Shell: new, the next POAM ID, 30 days from the scan.
+    assert_eq!(
+        item(&m2, "V-0004"),
+        &(
+            "V-0004".into(),
+            "open".into(),
+            "2024-07-31".into(),
+            "2024-07-01".into(),
+            vec!["web01.example.com (8080/tcp)".to_owned()]
+        )
+    );
+    let doc = json(d, "m2.json");
+    let closed = doc["plan-of-action-and-milestones"]["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "closed")
+        .unwrap();
+    let entry = closed["risk-log"]["entries"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert_eq!(entry["title"], "Risk Closed");
+    assert_eq!(entry["status-change"], "closed");
+    assert_eq!(entry["start"], "2024-07-01T00:00:00Z", "dated the scan");
+    assert!(
+        entry["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("No longer detected")
+    );
+
+    let m3 = items(&json(d, "m3.json"));
+    // MS17-010 is back: reopened, original detection date and POAM ID kept.
+    assert_eq!(item(&m3, "V-0001").1, "open");
+    assert_eq!(item(&m3, "V-0001").3, "2024-06-03");
+    assert_eq!(m3.len(), 4);
+    let o = poam(d, &["diff", "m2.json", "m3.json"]);
+    assert_exit(&o, 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("reopened (1)"));
+}
+
+#[test]
+fn another_scanner_never_closes_an_item() {
+    let dir = workdir();
+    let d = dir.path();
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "month1.nessus",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "m1.json",
+            ],
+        ),
+        0,
+    );
+    let o = poam(
+        d,
+        &[
+            "import",
+            "trivy-image.json",
+            "--into",
+            "m1.json",
+            "--complete",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "m2.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let m2 = items(&json(d, "m2.json"));
+    for id in ["V-0001", "V-0002", "V-0003"] {
+        assert_eq!(item(&m2, id).1, "open", "{id}");
+    }
+    assert!(m2.len() > 3, "Trivy's findings are new items");
+    assert!(
+        stderr(&o).contains("0 closed as no longer detected"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn without_complete_nothing_is_closed() {
+    let dir = workdir();
+    let d = dir.path();
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "month1.nessus",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "m1.json",
+            ],
+        ),
+        0,
+    );
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "month2.nessus",
+                "--into",
+                "m1.json",
+                "--as-of",
+                "2024-07-01",
+                "-o",
+                "m2.json",
+            ],
+        ),
+        0,
+    );
+    let m2 = items(&json(d, "m2.json"));
+    assert_eq!(item(&m2, "V-0001").1, "open");
+}
+
+#[test]
+fn kev_due_date_is_the_deadline_when_earlier() {
+    let dir = workdir();
+    let d = dir.path();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "--kev",
+            "kev.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "m1.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let doc = json(d, "m1.json");
+    let all = items(&doc);
+    assert_eq!(
+        item(&all, "V-0001").2,
+        "2024-06-10",
+        "KEV due date before detection + 30 days"
+    );
+    assert_eq!(item(&all, "V-0002").2, "2024-09-01", "not in the catalog");
+    let risk = &doc["plan-of-action-and-milestones"]["risks"][0];
+    let props: Vec<(&str, &str)> = risk["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["value"].as_str().unwrap()))
+        .collect();
+    assert!(props.contains(&("kev-catalog", "yes")), "{props:?}");
+    assert!(props.contains(&("kev-due-date", "2024-06-10")), "{props:?}");
+}
+
+#[test]
+fn min_severity_and_grouping_by_asset() {
+    let dir = workdir();
+    let d = dir.path();
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "month1.nessus",
+                "--min-severity",
+                "moderate",
+                "--group",
+                "asset",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "m1.json",
+            ],
+        ),
+        0,
+    );
+    let all = items(&json(d, "m1.json"));
+    let assets: Vec<Vec<String>> = all.iter().map(|i| i.4.clone()).collect();
+    assert_eq!(
+        assets,
+        [
+            vec!["db01.example.com (445/tcp)".to_owned()],
+            vec!["db01.example.com (443/tcp)".to_owned()],
+            vec!["web01.example.com (443/tcp)".to_owned()],
+        ]
+    );
+}
+
+#[test]
+fn every_format_imports() {
+    let dir = workdir();
+    let d = dir.path();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "nessus.csv",
+            "semgrep.sarif",
+            "trivy-image.json",
+            "trivy-legacy.json",
+            "grype.json",
+            "openscap.xml",
+            "inspector.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "all.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["schema"], "poam-import/1");
+    assert_eq!(summary["scans"].as_array().unwrap().len(), 8);
+    assert_eq!(summary["scans"][6]["format"], "XCCDF results (OpenSCAP)");
+    assert_eq!(summary["scans"][6]["findings"], 2);
+    let doc = json(d, "all.json");
+    let configuration = doc["plan-of-action-and-milestones"]["poam-items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["props"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "configuration-finding")
+        })
+        .count();
+    assert_eq!(
+        configuration, 3,
+        "two failed XCCDF rules and Trivy's Dockerfile check"
+    );
+    // Every output format.
+    for (out, to) in [
+        ("all.xml", "xml"),
+        ("all.yaml", "yaml"),
+        ("all.xlsx", "xlsx"),
+    ] {
+        assert_exit(
+            &poam(
+                d,
+                &[
+                    "import",
+                    "openscap.xml",
+                    "--as-of",
+                    "2024-06-03",
+                    "-o",
+                    out,
+                    "--to",
+                    to,
+                ],
+            ),
+            0,
+        );
+    }
+}
+
+#[test]
+fn bad_scans_write_nothing() {
+    let dir = workdir();
+    let d = dir.path();
+    for (file, expected) in [
+        (
+            "bad/not-a-scan.json",
+            "poam imports these formats, recognized by their content: Nessus .nessus XML (v2), Nessus CSV export, SARIF 2.1.0, Trivy JSON, Grype JSON, XCCDF results (OpenSCAP), Amazon Inspector v2 findings JSON",
+        ),
+        ("bad/truncated.nessus", "bad/truncated.nessus: line "),
+        (
+            "bad/doctype.nessus",
+            "bad/doctype.nessus: line 2, column 1: a DOCTYPE is not allowed",
+        ),
+        ("bad/truncated.sarif", "(a truncated file?)"),
+        (
+            "bad/short-row.csv",
+            "bad/short-row.csv: line 3: malformed CSV",
+        ),
+        ("missing.nessus", "missing.nessus: "),
+    ] {
+        let o = poam(
+            d,
+            &[
+                "import",
+                "month1.nessus",
+                file,
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "out.json",
+            ],
+        );
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(expected), "{file}: {}", stderr(&o));
+        assert!(
+            stderr(&o).ends_with("error: nothing imported\n"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!d.join("out.json").exists(), "{file}: nothing written");
+    }
+    // --complete needs --into; a bad KEV catalog is trouble too.
+    assert_exit(&poam(d, &["import", "month1.nessus", "--complete"]), 2);
+    let o = poam(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "--kev",
+            "month1.nessus",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("not a CISA KEV catalog"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("out.json").exists());
+}

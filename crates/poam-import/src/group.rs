@@ -1,0 +1,211 @@
+//! Findings into weaknesses: one per scanner, weakness id and package (every affected asset
+//! listed), or with [`Grouping::Asset`] one per weakness and asset. The same finding twice
+//! in a scan (or in two scans of one import) collapses into one.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::finding::{Asset, Cvss, Detector, Finding, FindingKind, Severity};
+
+/// How findings become items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grouping {
+    /// One item per weakness, listing every asset.
+    #[default]
+    Weakness,
+    /// One item per weakness and asset.
+    Asset,
+}
+
+/// One weakness: what becomes one POA&M item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weakness {
+    /// The stable key its uuids derive from: scanner, weakness id, package (and asset).
+    pub key: String,
+    pub detector: Detector,
+    pub weakness_id: String,
+    pub package: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    /// Distinct, in identifier order.
+    pub assets: Vec<Asset>,
+    pub cves: Vec<String>,
+    /// The highest-scored CVSS any finding gave.
+    pub cvss: Cvss,
+    /// The highest severity of its findings.
+    pub severity: Severity,
+    pub scanner_severity: String,
+    pub solution: Option<String>,
+    /// The earliest detection date of its findings.
+    pub detected: Option<NaiveDate>,
+    pub kind: FindingKind,
+}
+
+impl Weakness {
+    fn of(key: String, f: &Finding) -> Self {
+        Self {
+            key,
+            detector: f.detector.clone(),
+            weakness_id: f.weakness_id.clone(),
+            package: f.package.clone(),
+            name: f.name.clone(),
+            description: f.description.clone(),
+            assets: Vec::new(),
+            cves: Vec::new(),
+            cvss: f.cvss.clone(),
+            severity: f.severity,
+            scanner_severity: f.scanner_severity.clone(),
+            solution: f.solution.clone(),
+            detected: f.detected,
+            kind: f.kind,
+        }
+    }
+
+    fn absorb(&mut self, f: &Finding) {
+        for a in &f.assets {
+            match self
+                .assets
+                .iter_mut()
+                .find(|x| x.identifier() == a.identifier())
+            {
+                Some(x) => x.aliases.extend(a.aliases.iter().cloned()),
+                None => self.assets.push(a.clone()),
+            }
+        }
+        for c in &f.cves {
+            if !self.cves.contains(c) {
+                self.cves.push(c.clone());
+            }
+        }
+        if f.severity > self.severity {
+            self.severity = f.severity;
+            self.scanner_severity = f.scanner_severity.clone();
+        }
+        if f.cvss.score.unwrap_or(-1.0) > self.cvss.score.unwrap_or(-1.0) {
+            self.cvss = f.cvss.clone();
+        }
+        self.detected = match (self.detected, f.detected) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if self.solution.is_none() {
+            self.solution = f.solution.clone();
+        }
+        if self.description.is_none() {
+            self.description = f.description.clone();
+        }
+    }
+}
+
+/// Groups `findings` into weaknesses, most severe first, then by key (a stable order).
+pub fn group<'f>(
+    findings: impl IntoIterator<Item = &'f Finding>,
+    grouping: Grouping,
+) -> Vec<Weakness> {
+    let mut by_key: BTreeMap<String, Weakness> = BTreeMap::new();
+    for f in findings {
+        let base = weakness_key(f);
+        let targets: Vec<(String, Option<&Asset>)> = match grouping {
+            Grouping::Weakness => vec![(base, None)],
+            Grouping::Asset if f.assets.is_empty() => vec![(base, None)],
+            Grouping::Asset => f
+                .assets
+                .iter()
+                .map(|a| (format!("{base}|{}", a.identifier().to_lowercase()), Some(a)))
+                .collect(),
+        };
+        for (key, asset) in targets {
+            let w = by_key
+                .entry(key.clone())
+                .or_insert_with(|| Weakness::of(key, f));
+            match asset {
+                Some(a) => {
+                    let one = Finding {
+                        assets: vec![a.clone()],
+                        ..f.clone()
+                    };
+                    w.absorb(&one);
+                }
+                None => w.absorb(f),
+            }
+        }
+    }
+    let mut out: Vec<Weakness> = by_key.into_values().collect();
+    for w in &mut out {
+        w.assets.sort_by_key(Asset::identifier);
+    }
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+/// `scanner|weakness id|package`, lower case.
+fn weakness_key(f: &Finding) -> String {
+    format!(
+        "{}|{}|{}",
+        f.detector.key(),
+        f.weakness_id.trim().to_lowercase(),
+        f.package
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, host: &str, port: &str, severity: Severity) -> Finding {
+        Finding {
+            detector: Detector::new("Nessus", None),
+            weakness_id: id.into(),
+            name: format!("plugin {id}"),
+            assets: vec![Asset::new(host, Some(port.into()))],
+            severity,
+            cves: vec!["CVE-2024-0001".into()],
+            ..Finding::default()
+        }
+    }
+
+    #[test]
+    fn one_item_per_weakness_duplicates_collapse() {
+        let fs = [
+            finding("1", "b", "443/tcp", Severity::Moderate),
+            finding("1", "a", "443/tcp", Severity::High),
+            finding("1", "b", "443/tcp", Severity::Moderate),
+            finding("2", "a", "22/tcp", Severity::Low),
+        ];
+        let ws = group(&fs, Grouping::Weakness);
+        assert_eq!(ws.len(), 2);
+        assert_eq!(ws[0].weakness_id, "1");
+        assert_eq!(ws[0].severity, Severity::High);
+        let ids: Vec<String> = ws[0].assets.iter().map(Asset::identifier).collect();
+        assert_eq!(ids, ["a (443/tcp)", "b (443/tcp)"]);
+        assert_eq!(ws[0].cves, ["CVE-2024-0001"]);
+        assert_eq!(ws[1].key, "nessus|2|");
+    }
+
+    #[test]
+    fn one_item_per_weakness_and_asset() {
+        let fs = [
+            finding("1", "b", "443/tcp", Severity::Moderate),
+            finding("1", "a", "443/tcp", Severity::Moderate),
+            finding("1", "a", "443/tcp", Severity::Moderate),
+        ];
+        let ws = group(&fs, Grouping::Asset);
+        let keys: Vec<&str> = ws.iter().map(|w| w.key.as_str()).collect();
+        assert_eq!(keys, ["nessus|1||a (443/tcp)", "nessus|1||b (443/tcp)"]);
+        assert!(ws.iter().all(|w| w.assets.len() == 1));
+    }
+
+    #[test]
+    fn packages_split_weaknesses() {
+        let mut a = finding("CVE-2024-1", "img", "x", Severity::High);
+        a.package = Some("openssl".into());
+        let mut b = a.clone();
+        b.package = Some("curl".into());
+        assert_eq!(group(&[a, b], Grouping::Weakness).len(), 2);
+    }
+}

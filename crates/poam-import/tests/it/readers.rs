@@ -1,0 +1,284 @@
+//! Every reader on its fixture (`fixtures/scans/`), and every class of bad input
+//! (`fixtures/scans/bad/`) with its error kind and place.
+
+use std::path::{Path, PathBuf};
+
+use poam_import::{Asset, FindingKind, Scan, ScanErrorKind, ScanFormat, Severity};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/scans")
+        .join(name)
+}
+
+fn read(name: &str) -> Scan {
+    let bytes = std::fs::read(fixture(name)).unwrap();
+    poam_import::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn ids(scan: &Scan) -> Vec<String> {
+    scan.findings
+        .iter()
+        .map(|f| f.weakness_id.clone())
+        .collect()
+}
+
+#[test]
+fn nessus_xml() {
+    let s = read("month1.nessus");
+    assert_eq!(s.format, Some(ScanFormat::NessusXml));
+    assert_eq!(s.detectors[0].name, "Nessus");
+    assert_eq!(s.detectors[0].version.as_deref(), Some("10.7.1"));
+    assert_eq!(
+        ids(&s),
+        ["19506", "42873", "42873", "42873", "97833", "70658"]
+    );
+    let ms17 = &s.findings[4];
+    assert_eq!(ms17.severity, Severity::Critical);
+    assert_eq!(ms17.scanner_severity, "Critical");
+    assert_eq!(ms17.cves, ["CVE-2017-0144", "CVE-2017-0145"]);
+    assert_eq!(ms17.cvss.version.as_deref(), Some("3.0"));
+    assert_eq!(ms17.cvss.score, Some(8.1));
+    assert_eq!(ms17.assets[0].identifier(), "db01.example.com (445/tcp)");
+    assert!(ms17.assets[0].aliases.contains("10.0.0.6"));
+    assert_eq!(ms17.detected, chrono::NaiveDate::from_ymd_opt(2024, 6, 3));
+    assert_eq!(
+        ms17.solution.as_deref(),
+        Some("Apply the security update MS17-010.")
+    );
+    // Entities resolved in text.
+    assert!(
+        s.findings[1]
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("encryption & 64-bit")
+    );
+    // CVSS v2 only: the `CVSS2#` prefix goes.
+    assert_eq!(
+        s.findings[5].cvss.vector.as_deref(),
+        Some("AV:N/AC:H/Au:N/C:P/I:N/A:N")
+    );
+    assert_eq!(s.findings[0].severity, Severity::Info);
+    assert!(s.covers("nessus", "app01.example.com"));
+    assert!(s.covers("nessus", "10.0.0.5"));
+    assert!(!s.covers("nessus", "mail.example.com"));
+    assert!(!s.covers("trivy", "10.0.0.5"));
+}
+
+#[test]
+fn nessus_csv() {
+    let s = read("nessus.csv");
+    assert_eq!(s.format, Some(ScanFormat::NessusCsv));
+    assert_eq!(ids(&s), ["42873", "42873", "19506"]);
+    let f = &s.findings[0];
+    assert_eq!(f.severity, Severity::Moderate);
+    assert_eq!(f.cvss.score, Some(7.5), "scores written times ten");
+    assert_eq!(f.assets[0].identifier(), "10.0.0.5 (443/tcp)");
+    assert_eq!(f.place, "line 2");
+    assert_eq!(s.findings[1].cves, ["CVE-2016-6329"]);
+    assert_eq!(s.findings[2].assets[0].identifier(), "10.0.0.5");
+}
+
+#[test]
+fn sarif() {
+    let s = read("semgrep.sarif");
+    assert_eq!(s.format, Some(ScanFormat::Sarif));
+    assert_eq!(s.detectors[0].name, "Semgrep OSS");
+    assert_eq!(s.detectors[0].version.as_deref(), Some("1.75.0"));
+    assert_eq!(
+        s.findings.len(),
+        3,
+        "one suppressed and one passed result skipped"
+    );
+    assert_eq!(s.skipped.len(), 2);
+    let sql = &s.findings[0];
+    assert_eq!(sql.severity, Severity::High, "security-severity 8.8");
+    assert_eq!(sql.name, "SQL query built by string formatting");
+    assert_eq!(sql.assets[0].identifier(), "app/db.py (line 42)");
+    assert_eq!(
+        sql.solution.as_deref(),
+        Some("Use parameterized queries (cursor.execute(sql, params)).")
+    );
+    assert_eq!(s.findings[2].severity, Severity::Moderate, "level warning");
+    assert!(
+        s.whole.contains("semgrep oss"),
+        "a code scan covers the whole tree"
+    );
+    assert_eq!(s.date, chrono::NaiveDate::from_ymd_opt(2024, 6, 3));
+}
+
+#[test]
+fn trivy_schema_2() {
+    let s = read("trivy-image.json");
+    assert_eq!(s.format, Some(ScanFormat::Trivy));
+    assert_eq!(
+        ids(&s),
+        [
+            "CVE-2024-2511",
+            "CVE-2024-2511",
+            "CVE-2021-44228",
+            "DS002",
+            "aws-access-key-id"
+        ]
+    );
+    assert_eq!(s.skipped.len(), 2, "not_affected and PASS");
+    let ssl = &s.findings[0];
+    assert_eq!(ssl.package.as_deref(), Some("libssl3"));
+    assert_eq!(
+        ssl.assets[0].identifier(),
+        "registry.example.com/shop/web:1.4.2 (libssl3@3.1.4-r5)"
+    );
+    assert_eq!(
+        ssl.solution.as_deref(),
+        Some("Upgrade libssl3 to 3.1.4-r6 or later.")
+    );
+    assert_eq!(ssl.severity, Severity::Moderate);
+    let log4j = &s.findings[2];
+    assert_eq!(
+        log4j.assets[0].detail.as_deref(),
+        Some("app/requirements.txt: log4j-core@2.14.1")
+    );
+    assert_eq!(log4j.severity, Severity::Critical);
+    assert_eq!(s.findings[3].kind, FindingKind::Configuration);
+    assert_eq!(
+        s.findings[4].assets[0].detail.as_deref(),
+        Some("Dockerfile line 12")
+    );
+    assert!(s.covers("trivy", "registry.example.com/shop/web:1.4.2"));
+}
+
+#[test]
+fn trivy_legacy_list() {
+    let s = read("trivy-legacy.json");
+    assert_eq!(ids(&s), ["CVE-2023-4911"]);
+    assert_eq!(s.findings[0].assets[0].host, "shop/api:2.0 (debian 12.5)");
+    assert_eq!(s.findings[0].severity, Severity::High);
+}
+
+#[test]
+fn grype() {
+    let s = read("grype.json");
+    assert_eq!(s.format, Some(ScanFormat::Grype));
+    assert_eq!(s.detectors[0].name, "Grype");
+    assert_eq!(s.detectors[0].version.as_deref(), Some("0.79.0"));
+    let f = &s.findings[0];
+    assert_eq!(f.cves, ["CVE-2021-44228"], "the CVE behind the GHSA");
+    assert_eq!(f.severity, Severity::Critical);
+    assert_eq!(
+        f.assets[0].identifier(),
+        "registry.example.com/shop/api:2.0 (/app/lib/log4j-core-2.14.1.jar: log4j-core@2.14.1)"
+    );
+    assert_eq!(
+        f.solution.as_deref(),
+        Some("Upgrade log4j-core to 2.15.0 or later.")
+    );
+    assert_eq!(s.findings[1].severity, Severity::Low, "Negligible");
+    assert_eq!(s.findings[1].solution, None);
+}
+
+#[test]
+fn xccdf() {
+    let s = read("openscap.xml");
+    assert_eq!(s.format, Some(ScanFormat::Xccdf));
+    assert_eq!(s.detectors[0].name, "OpenSCAP");
+    assert_eq!(s.detectors[0].version.as_deref(), Some("1.3.8"));
+    assert_eq!(
+        ids(&s),
+        [
+            "xccdf_org.example_rule_sshd_disable_root_login",
+            "xccdf_org.example_rule_package_openssl_updated"
+        ]
+    );
+    assert!(
+        s.findings
+            .iter()
+            .all(|f| f.kind == FindingKind::Configuration)
+    );
+    let root = &s.findings[0];
+    assert_eq!(root.name, "Disable SSH Root Login");
+    assert_eq!(root.severity, Severity::Moderate);
+    assert!(
+        root.solution
+            .as_deref()
+            .unwrap()
+            .contains("PermitRootLogin no")
+    );
+    assert_eq!(
+        root.assets,
+        vec![{
+            let mut a = Asset::new("app01.example.com", None);
+            a.aliases.insert("10.0.0.7".into());
+            a
+        }]
+    );
+    assert_eq!(s.findings[1].cves, ["CVE-2024-0727"]);
+    assert_eq!(s.skipped.len(), 1, "the error result is noted");
+}
+
+#[test]
+fn inspector() {
+    let s = read("inspector.json");
+    assert_eq!(s.format, Some(ScanFormat::Inspector));
+    assert_eq!(ids(&s), ["CVE-2024-1086"], "the closed finding is skipped");
+    let f = &s.findings[0];
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(
+        f.assets[0].identifier(),
+        "i-0abc123def4567890 (kernel@5.10.205)"
+    );
+    assert_eq!(
+        f.solution.as_deref(),
+        Some("Upgrade kernel to 5.10.209 or later."),
+        "\"None Provided\" is no advice"
+    );
+    assert_eq!(f.detected, chrono::NaiveDate::from_ymd_opt(2024, 5, 20));
+    assert!(
+        s.covers("amazon inspector", "i-0fff000eee1112223"),
+        "closed findings' resources were scanned"
+    );
+}
+
+#[test]
+fn no_findings_is_fine() {
+    let s = poam_import::read(br#"{"version":"2.1.0","runs":[]}"#).unwrap();
+    assert!(s.findings.is_empty());
+    let s = poam_import::read(b"<NessusClientData_v2><Report name=\"x\"/></NessusClientData_v2>")
+        .unwrap();
+    assert!(s.findings.is_empty());
+}
+
+fn error(name: &str) -> poam_import::ScanError {
+    let bytes = std::fs::read(fixture(&format!("bad/{name}"))).unwrap();
+    poam_import::read(&bytes).expect_err(name)
+}
+
+#[test]
+fn bad_input_has_a_kind_and_a_place() {
+    let e = error("truncated.nessus");
+    assert_eq!(e.kind, ScanErrorKind::Syntax, "{e}");
+    assert!(e.place.as_deref().unwrap().starts_with("line "), "{e}");
+    let e = error("doctype.nessus");
+    assert_eq!(e.kind, ScanErrorKind::Unsupported, "{e}");
+    assert_eq!(e.place.as_deref(), Some("line 2, column 1"));
+    let e = error("entity.nessus");
+    assert_eq!(e.kind, ScanErrorKind::Syntax);
+    assert!(e.message.contains("&xxe;"), "{e}");
+    for name in ["not-a-scan.json", "not-a-scan.csv", "utf16.nessus"] {
+        let e = error(name);
+        assert_eq!(e.kind, ScanErrorKind::UnknownFormat, "{name}: {e}");
+        assert!(e.message.contains("Amazon Inspector v2"), "{name}: {e}");
+    }
+    let e = error("truncated.sarif");
+    assert_eq!(e.kind, ScanErrorKind::Syntax, "{e}");
+    assert!(e.message.contains("truncated"), "{e}");
+    let e = error("wrong-shape.trivy.json");
+    assert_eq!(e.kind, ScanErrorKind::Structure, "{e}");
+    assert_eq!(
+        e.place.as_deref(),
+        Some("line 4, column 76 (Results[0].Vulnerabilities[0].VulnerabilityID)")
+    );
+    let e = error("short-row.csv");
+    assert_eq!(e.kind, ScanErrorKind::Syntax, "{e}");
+    assert_eq!(e.place.as_deref(), Some("line 3"));
+}
