@@ -94,6 +94,25 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|e| format!("{s:?} is not a date of the form YYYY-MM-DD: {e}"))
 }
 
+/// `merge --as-of`: a date (midnight UTC) or a date-time with a time zone, within the
+/// range OSCAL's `date-time-with-timezone` allows.
+fn parse_cycle_date(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
+    let d = match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(day) => day
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .fixed_offset(),
+        Err(_) => chrono::DateTime::parse_from_rfc3339(s).map_err(|e| {
+            format!("{s:?} is not a date (YYYY-MM-DD) or a date-time with a time zone: {e}")
+        })?,
+    };
+    DateTimeWithTimezone::from(d)
+        .check()
+        .map_err(|e| format!("{s:?}: {e}; give a date such as 2024-07-01"))?;
+    Ok(d)
+}
+
 /// Arguments of `poam diff` (see `commands/diff.rs` and `docs/review-cycles.md`).
 ///
 /// Exit status as diff(1): 0 no differences, 1 differences, 2 trouble.
@@ -136,8 +155,8 @@ pub struct MergeArgs {
     pub output: Option<PathBuf>,
     /// Date of the cycle: `YYYY-MM-DD` (midnight UTC) or a date-time with a time zone.
     /// Risk-log entries and metadata last-modified get it. Default: today, midnight UTC.
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = parse_cycle_date)]
+    pub as_of: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The updates together list every open item: open items none of them mentions are
     /// closed as no longer detected.
     #[arg(long)]

@@ -3,10 +3,12 @@
 use poam_model::{Document, PlanOfActionAndMilestones};
 use serde::Serialize;
 
-use crate::changes::{self, AssetNames, Change, ChangeKind};
+use crate::changes::{self, AssetNames, Change};
+use crate::document::{self, PartDiff};
 use crate::edits;
+use crate::instants::Spellings;
 use crate::item::{DocIndex, ItemKeys, ItemRef, Parts};
-use crate::matching::{self, MatchRule};
+use crate::matching::{self, MatchRule, Matching, Pair};
 
 /// The version of the JSON report's shape (`poam diff --format json`): bumped only when a
 /// member is removed or changes meaning.
@@ -101,6 +103,24 @@ pub struct Summary {
 }
 
 impl Summary {
+    fn of(items: &[ItemDiff], ambiguous: usize) -> Self {
+        let mut summary = Summary {
+            ambiguous,
+            ..Summary::default()
+        };
+        for i in items {
+            match i.class {
+                Class::New => summary.new += 1,
+                Class::Closed => summary.closed += 1,
+                Class::Reopened => summary.reopened += 1,
+                Class::Changed => summary.changed += 1,
+                Class::Unchanged => summary.unchanged += 1,
+                Class::Removed => summary.removed += 1,
+            }
+        }
+        summary
+    }
+
     pub fn count(&self, c: Class) -> usize {
         match c {
             Class::New => self.new,
@@ -145,8 +165,13 @@ pub struct Diff {
     pub old: DocInfo,
     pub new: DocInfo,
     pub summary: Summary,
-    /// Changes to the document itself (metadata, system identification).
+    /// Changes to the document itself: metadata (revisions, parties, …), import-ssp,
+    /// system-id, local definitions, back-matter.
     pub document: Vec<Change>,
+    /// Risks, observations and findings that no item references (on either side), new,
+    /// removed or changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlinked_parts: Vec<PartDiff>,
     /// Every item: those of the new cycle in its order, then removed ones in the old order.
     pub items: Vec<ItemDiff>,
     pub ambiguous: Vec<AmbiguousMatch>,
@@ -156,6 +181,7 @@ impl Diff {
     /// Whether anything differs (the exit status of `poam diff`).
     pub fn has_differences(&self) -> bool {
         !self.document.is_empty()
+            || !self.unlinked_parts.is_empty()
             || !self.ambiguous.is_empty()
             || self.items.iter().any(|i| i.class != Class::Unchanged)
     }
@@ -168,6 +194,13 @@ impl Diff {
 
 /// Compares two cycles of a POA&M. `old_name` and `new_name` are how the report names them.
 pub fn diff(old: &Document, old_name: &str, new: &Document, new_name: &str) -> Diff {
+    // One instant written two ways is one value (see `instants`).
+    let mut spellings = Spellings::default();
+    spellings.learn(old);
+    spellings.learn(new);
+    let (old_respelled, new_respelled) = (spellings.respell(old), spellings.respell(new));
+    let old = old_respelled.as_ref().unwrap_or(old);
+    let new = new_respelled.as_ref().unwrap_or(new);
     let (op, np) = (
         &old.plan_of_action_and_milestones,
         &new.plan_of_action_and_milestones,
@@ -179,44 +212,7 @@ pub fn diff(old: &Document, old_name: &str, new: &Document, new_name: &str) -> D
     let new_keys: Vec<ItemKeys> = new_parts.iter().map(|p| ItemKeys::of(p, &ni)).collect();
     let m = matching::match_items(&old_keys, &new_keys);
     let assets = AssetNames::of(&[op, np]);
-
-    let mut by_new: Vec<Option<ItemDiff>> = vec![None; np.poam_items.len()];
-    for p in &m.pairs {
-        let (o, n) = (&old_parts[p.old], &new_parts[p.new]);
-        let aligned = edits::align(o, n.clone());
-        let e = edits::edits(o, &aligned);
-        let changes = changes::describe(o, &aligned, &e, &assets);
-        let class = match (o.is_closed(), n.is_closed()) {
-            (false, true) => Class::Closed,
-            (true, false) => Class::Reopened,
-            _ if changes.is_empty() => Class::Unchanged,
-            _ => Class::Changed,
-        };
-        by_new[p.new] = Some(ItemDiff {
-            class,
-            matched_by: Some(p.rule),
-            old: Some(ItemRef::of(p.old, o)),
-            new: Some(ItemRef::of(p.new, n)),
-            changes,
-        });
-    }
-    for &n in &m.new_only {
-        by_new[n] = Some(ItemDiff {
-            class: Class::New,
-            matched_by: None,
-            old: None,
-            new: Some(ItemRef::of(n, &new_parts[n])),
-            changes: Vec::new(),
-        });
-    }
-    let mut items: Vec<ItemDiff> = by_new.into_iter().flatten().collect();
-    items.extend(m.old_only.iter().map(|&o| ItemDiff {
-        class: Class::Removed,
-        matched_by: None,
-        old: Some(ItemRef::of(o, &old_parts[o])),
-        new: None,
-        changes: Vec::new(),
-    }));
+    let items = item_diffs(&m, &old_parts, &new_parts, &assets);
     let ambiguous: Vec<AmbiguousMatch> = m
         .ambiguities
         .iter()
@@ -235,82 +231,69 @@ pub fn diff(old: &Document, old_name: &str, new: &Document, new_name: &str) -> D
                 .collect(),
         })
         .collect();
-    let mut summary = Summary {
-        ambiguous: ambiguous.len(),
-        ..Summary::default()
-    };
-    for i in &items {
-        match i.class {
-            Class::New => summary.new += 1,
-            Class::Closed => summary.closed += 1,
-            Class::Reopened => summary.reopened += 1,
-            Class::Changed => summary.changed += 1,
-            Class::Unchanged => summary.unchanged += 1,
-            Class::Removed => summary.removed += 1,
-        }
-    }
     Diff {
         schema: JSON_SCHEMA,
         old: DocInfo::of(old_name, op),
         new: DocInfo::of(new_name, np),
-        summary,
-        document: document_changes(op, np),
+        summary: Summary::of(&items, ambiguous.len()),
+        document: document::document_changes(op, np),
+        unlinked_parts: document::unlinked_parts(op, np, &assets),
         items,
         ambiguous,
     }
 }
 
-/// Changes to the document's own identity and metadata.
-fn document_changes(o: &PlanOfActionAndMilestones, n: &PlanOfActionAndMilestones) -> Vec<Change> {
-    let mut out = Vec::new();
-    let mut field = |name: &str, a: Option<String>, b: Option<String>| {
-        if a != b {
-            let kind = match (&a, &b) {
-                (None, _) => ChangeKind::FieldAdded,
-                (_, None) => ChangeKind::FieldRemoved,
-                _ => ChangeKind::FieldChanged,
-            };
-            out.push(Change {
-                kind,
-                field: name.to_owned(),
-                subject: None,
-                old: a,
-                new: b,
-                days: None,
-                part: None,
-            });
-        }
+/// Every item: those of the new cycle in its order, then removed ones in the old order.
+fn item_diffs(
+    m: &Matching,
+    old_parts: &[Parts<'_>],
+    new_parts: &[Parts<'_>],
+    assets: &AssetNames,
+) -> Vec<ItemDiff> {
+    let mut by_new: Vec<Option<ItemDiff>> = vec![None; new_parts.len()];
+    for p in &m.pairs {
+        by_new[p.new] = Some(matched_item(
+            p,
+            &old_parts[p.old],
+            &new_parts[p.new],
+            assets,
+        ));
+    }
+    let lone = |class: Class, old: Option<ItemRef>, new: Option<ItemRef>| ItemDiff {
+        class,
+        matched_by: None,
+        old,
+        new,
+        changes: Vec::new(),
     };
-    let (om, nm) = (&o.metadata, &n.metadata);
-    field(
-        "title",
-        Some(om.title.to_markdown()),
-        Some(nm.title.to_markdown()),
+    for &n in &m.new_only {
+        by_new[n] = Some(lone(Class::New, None, Some(ItemRef::of(n, &new_parts[n]))));
+    }
+    let mut items: Vec<ItemDiff> = by_new.into_iter().flatten().collect();
+    items.extend(
+        m.old_only
+            .iter()
+            .map(|&o| lone(Class::Removed, Some(ItemRef::of(o, &old_parts[o])), None)),
     );
-    field(
-        "version",
-        Some(om.version.clone()),
-        Some(nm.version.clone()),
-    );
-    field(
-        "last-modified",
-        Some(om.last_modified.to_string()),
-        Some(nm.last_modified.to_string()),
-    );
-    field(
-        "oscal-version",
-        Some(om.oscal_version.clone()),
-        Some(nm.oscal_version.clone()),
-    );
-    field(
-        "system-id",
-        o.system_id.as_ref().map(|s| s.value.clone()),
-        n.system_id.as_ref().map(|s| s.value.clone()),
-    );
-    field(
-        "import-ssp",
-        o.import_ssp.as_ref().map(|s| s.href.to_string()),
-        n.import_ssp.as_ref().map(|s| s.href.to_string()),
-    );
-    out
+    items
+}
+
+/// Two versions of one item compared.
+fn matched_item(p: &Pair, o: &Parts<'_>, n: &Parts<'_>, assets: &AssetNames) -> ItemDiff {
+    let aligned = edits::align(o, n.clone());
+    let e = edits::edits(o, &aligned);
+    let changes = changes::describe(o, &aligned, &e, assets);
+    let class = match (o.is_closed(), n.is_closed()) {
+        (false, true) => Class::Closed,
+        (true, false) => Class::Reopened,
+        _ if changes.is_empty() => Class::Unchanged,
+        _ => Class::Changed,
+    };
+    ItemDiff {
+        class,
+        matched_by: Some(p.rule),
+        old: Some(ItemRef::of(p.old, o)),
+        new: Some(ItemRef::of(p.new, n)),
+        changes,
+    }
 }

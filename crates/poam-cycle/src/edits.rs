@@ -51,20 +51,30 @@ impl PartKey {
     }
 }
 
-/// The props of one name: FedRAMP's two namespace spellings count as one namespace.
+/// The namespace of a prop, as review cycles group props: every published spelling of
+/// FedRAMP's namespace is one namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PropNs {
+    /// No `ns`: OSCAL's own props (and older FedRAMP content that omits it).
+    Oscal,
+    FedRamp,
+    /// Any other namespace, as written.
+    Other(String),
+}
+
+/// The props of one name in one namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PropKey {
-    /// `""` for no namespace, `fedramp` for FedRAMP's, else the namespace as written.
-    pub ns: String,
+    pub ns: PropNs,
     pub name: String,
 }
 
 impl PropKey {
     pub fn of(p: &Property) -> Self {
         let ns = match p.ns.as_deref() {
-            None => String::new(),
-            Some(n) if poam_fedramp::namespace::is_fedramp_ns(n) => "fedramp".to_owned(),
-            Some(n) => n.to_owned(),
+            None => PropNs::Oscal,
+            Some(n) if poam_fedramp::namespace::is_fedramp_ns(n) => PropNs::FedRamp,
+            Some(n) => PropNs::Other(n.to_owned()),
         };
         Self {
             ns,
@@ -73,12 +83,12 @@ impl PropKey {
     }
 
     pub fn is_poam_id(&self) -> bool {
-        (self.ns.is_empty() || self.ns == "fedramp")
+        matches!(self.ns, PropNs::Oscal | PropNs::FedRamp)
             && self.name.eq_ignore_ascii_case(poam_fedramp::props::POAM_ID)
     }
 
     pub fn is_deviation(&self) -> bool {
-        self.ns == "fedramp" && poam_fedramp::props::DEVIATIONS.contains(&self.name.as_str())
+        self.ns == PropNs::FedRamp && poam_fedramp::props::DEVIATIONS.contains(&self.name.as_str())
     }
 }
 
@@ -139,6 +149,16 @@ pub struct Edit {
 /// milestones likewise (`align_remediations`). Borrowed parts stay borrowed
 /// unless a uuid actually changes.
 pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
+    let renames = part_renames(base, &upd);
+    if !renames.is_empty() {
+        rename_parts(&mut upd, &renames);
+    }
+    align_remediations(base, &mut upd);
+    upd
+}
+
+/// Uuid (lower case) -> new uuid: each part of `upd` to the part of `base` it stands for.
+fn part_renames(base: &Parts<'_>, upd: &Parts<'_>) -> HashMap<String, String> {
     fn pairing(base: &[&str], upd: &[&str]) -> Vec<Option<String>> {
         let mut taken = vec![false; base.len()];
         let mut out: Vec<Option<String>> = upd
@@ -158,65 +178,48 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
         }
         out
     }
-    let risk_names = pairing(
-        &base
-            .risks
-            .iter()
-            .map(|r| r.uuid.as_str())
-            .collect::<Vec<_>>(),
-        &upd.risks
-            .iter()
-            .map(|r| r.uuid.as_str())
-            .collect::<Vec<_>>(),
-    );
-    let obs_names = pairing(
-        &base
-            .observations
-            .iter()
-            .map(|o| o.uuid.as_str())
-            .collect::<Vec<_>>(),
-        &upd.observations
-            .iter()
-            .map(|o| o.uuid.as_str())
-            .collect::<Vec<_>>(),
-    );
-    let finding_names = pairing(
-        &base
-            .findings
-            .iter()
-            .map(|f| f.uuid.as_str())
-            .collect::<Vec<_>>(),
-        &upd.findings
-            .iter()
-            .map(|f| f.uuid.as_str())
-            .collect::<Vec<_>>(),
-    );
+    fn uuids<'x, T: Clone>(
+        xs: &'x [std::borrow::Cow<'_, T>],
+        uuid: fn(&T) -> &str,
+    ) -> Vec<&'x str> {
+        xs.iter().map(|x| uuid(x)).collect()
+    }
     let mut renames: HashMap<String, String> = HashMap::new();
-    let mut note = |from: &str, to: &Option<String>| {
-        if let Some(to) = to
-            && to != from
-        {
-            renames.insert(uuid_key(from), to.clone());
+    let mut note = |from: &[&str], to: Vec<Option<String>>| {
+        for (from, to) in from.iter().zip(to) {
+            if let Some(to) = to
+                && to != *from
+            {
+                renames.insert(uuid_key(from), to);
+            }
         }
     };
-    for (r, n) in upd.risks.iter().zip(&risk_names) {
-        note(&r.uuid, n);
-    }
-    for (o, n) in upd.observations.iter().zip(&obs_names) {
-        note(&o.uuid, n);
-    }
-    for (f, n) in upd.findings.iter().zip(&finding_names) {
-        note(&f.uuid, n);
-    }
-    if renames.is_empty() {
-        align_remediations(base, &mut upd);
-        return upd;
-    }
+    let risk: fn(&Risk) -> &str = |r| r.uuid.as_str();
+    let observation: fn(&Observation) -> &str = |o| o.uuid.as_str();
+    let finding: fn(&Finding) -> &str = |f| f.uuid.as_str();
+    let (br, ur) = (uuids(&base.risks, risk), uuids(&upd.risks, risk));
+    note(&ur, pairing(&br, &ur));
+    let (bo, uo) = (
+        uuids(&base.observations, observation),
+        uuids(&upd.observations, observation),
+    );
+    note(&uo, pairing(&bo, &uo));
+    let (bf, uf) = (
+        uuids(&base.findings, finding),
+        uuids(&upd.findings, finding),
+    );
+    note(&uf, pairing(&bf, &uf));
+    renames
+}
+
+/// Applies `renames` to the parts of `upd` and to every reference between them.
+fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
     let rename = |u: &mut poam_model::datatypes::Uuid| {
         if let Some(n) = renames.get(uuid_key_ref(u).as_ref()) {
             *u = n.as_str().into();
         }
     };
+    let renamed = |u: &str| renames.contains_key(uuid_key_ref(u).as_ref());
     let item = upd.item.to_mut();
     item.related_risks
         .iter_mut()
@@ -228,10 +231,10 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
         .iter_mut()
         .for_each(|r| rename(&mut r.finding_uuid));
     for r in &mut upd.risks {
-        if renames.contains_key(&uuid_key(&r.uuid))
+        if renamed(&r.uuid)
             || r.related_observations
                 .iter()
-                .any(|o| renames.contains_key(&uuid_key(&o.observation_uuid)))
+                .any(|o| renamed(&o.observation_uuid))
         {
             let r = r.to_mut();
             rename(&mut r.uuid);
@@ -241,7 +244,7 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
         }
     }
     for o in &mut upd.observations {
-        if renames.contains_key(&uuid_key(&o.uuid)) {
+        if renamed(&o.uuid) {
             rename(&mut o.to_mut().uuid);
         }
     }
@@ -249,11 +252,9 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
         let refs_renamed = f
             .related_observations
             .iter()
-            .any(|o| renames.contains_key(&uuid_key(&o.observation_uuid)))
-            || f.related_risks
-                .iter()
-                .any(|r| renames.contains_key(&uuid_key(&r.risk_uuid)));
-        if renames.contains_key(&uuid_key(&f.uuid)) || refs_renamed {
+            .any(|o| renamed(&o.observation_uuid))
+            || f.related_risks.iter().any(|r| renamed(&r.risk_uuid));
+        if renamed(&f.uuid) || refs_renamed {
             let f = f.to_mut();
             rename(&mut f.uuid);
             f.related_observations
@@ -264,8 +265,6 @@ pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
                 .for_each(|r| rename(&mut r.risk_uuid));
         }
     }
-    align_remediations(base, &mut upd);
-    upd
 }
 
 /// Pairs the elements of `upd` with those of `base` they stand for: the same uuid, else,

@@ -261,6 +261,7 @@ pub struct ItemKeys<'p> {
     source: Option<(&'p Parts<'p>, &'p DocIndex<'p>)>,
     weakness: OnceCell<Option<WeaknessId>>,
     assets: OnceCell<BTreeSet<String>>,
+    content: OnceCell<Option<String>>,
 }
 
 impl std::fmt::Debug for ItemKeys<'_> {
@@ -271,6 +272,7 @@ impl std::fmt::Debug for ItemKeys<'_> {
             .field("closed", &self.closed)
             .field("weakness", &self.weakness.get())
             .field("assets", &self.assets.get())
+            .field("content", &self.content.get())
             .finish_non_exhaustive()
     }
 }
@@ -285,6 +287,7 @@ impl<'p> ItemKeys<'p> {
             source: Some((parts, index)),
             weakness: OnceCell::new(),
             assets: OnceCell::new(),
+            content: OnceCell::new(),
         }
     }
 
@@ -303,18 +306,35 @@ impl<'p> ItemKeys<'p> {
             source: None,
             weakness: OnceCell::from(weakness),
             assets: OnceCell::from(assets),
+            content: OnceCell::new(),
         }
     }
 
     /// The same keys, worked out in full and no longer borrowing the item.
     pub fn detached(&self) -> ItemKeys<'static> {
-        ItemKeys::new(
+        let keys = ItemKeys::new(
             self.uuid.clone(),
             self.poam_id.clone(),
             self.weakness().clone(),
             self.assets().clone(),
             self.closed,
-        )
+        );
+        let _ = keys.content.set(self.content().map(str::to_owned));
+        keys
+    }
+
+    /// The item's content apart from the poam-item uuid, as compact JSON: what identifies
+    /// an item that has nothing else to identify it.
+    pub fn content(&self) -> Option<&str> {
+        self.content
+            .get_or_init(|| {
+                let (parts, _) = self.source?;
+                let mut item = parts.item.clone().into_owned();
+                item.uuid = None;
+                serde_json::to_string(&(&item, &parts.risks, &parts.observations, &parts.findings))
+                    .ok()
+            })
+            .as_deref()
     }
 
     /// The weakness source identifier.

@@ -16,11 +16,15 @@
 //! **Architecture invariant:** pure functions on `poam_model::Document`; no I/O.
 
 pub mod changes;
+mod checks;
 pub mod cycle;
 mod definitions;
+mod describe;
 pub mod diff;
+pub mod document;
 pub mod edits;
 pub mod fedramp;
+mod instants;
 pub mod item;
 pub mod matching;
 mod members;

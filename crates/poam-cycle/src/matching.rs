@@ -13,6 +13,10 @@
 //!    qualify and some are open, only the open ones are candidates (a weakness found again
 //!    continues the open item tracking it).
 //!
+//! 4. **content**: items still unmatched, of which at least one has no uuid, are the same
+//!    item when everything but the poam-item uuid is the same (two revisions of a document
+//!    that differ only in XML comments); equal items are paired in order.
+//!
 //! A match is made only when it is one-to-one: the key names exactly one item on each side.
 //! Anything else is an [`Ambiguity`], reported with its candidates and never guessed; the
 //! items involved are neither matched nor counted as new or removed.
@@ -29,6 +33,8 @@ pub enum MatchRule {
     Uuid,
     PoamId,
     Weakness,
+    /// Neither item has anything that identifies it, and their content is the same.
+    Content,
 }
 
 impl MatchRule {
@@ -37,6 +43,7 @@ impl MatchRule {
             MatchRule::Uuid => "uuid",
             MatchRule::PoamId => "POAM ID",
             MatchRule::Weakness => "weakness and asset",
+            MatchRule::Content => "content",
         }
     }
 }
@@ -88,14 +95,62 @@ fn different_weaknesses(old: &ItemKeys, new: &ItemKeys) -> Option<(String, Strin
 
 /// Matches `new` items against `old` items by the rule in the module documentation.
 pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
-    let mut old_match: Vec<Option<usize>> = vec![None; old.len()];
-    let mut new_match: Vec<Option<(usize, MatchRule)>> = vec![None; new.len()];
-    let mut old_amb = vec![false; old.len()];
-    let mut new_amb = vec![false; new.len()];
-    let mut ambiguities = Vec::new();
-
-    // Round 1 and 2: exact keys.
+    let mut state = State::new(old.len(), new.len());
     for rule in [MatchRule::Uuid, MatchRule::PoamId] {
+        state.exact_round(rule, old, new);
+    }
+    state.weakness_round(old, new);
+    state.content_round(old, new);
+    state.finish()
+}
+
+/// Who is matched with whom so far, and who is ambiguous.
+struct State {
+    old_match: Vec<Option<usize>>,
+    new_match: Vec<Option<(usize, MatchRule)>>,
+    old_amb: Vec<bool>,
+    new_amb: Vec<bool>,
+    ambiguities: Vec<Ambiguity>,
+}
+
+impl State {
+    fn new(old: usize, new: usize) -> Self {
+        Self {
+            old_match: vec![None; old],
+            new_match: vec![None; new],
+            old_amb: vec![false; old],
+            new_amb: vec![false; new],
+            ambiguities: Vec::new(),
+        }
+    }
+
+    fn old_free(&self, o: usize) -> bool {
+        self.old_match[o].is_none() && !self.old_amb[o]
+    }
+
+    fn new_free(&self, n: usize) -> bool {
+        self.new_match[n].is_none() && !self.new_amb[n]
+    }
+
+    fn pair(&mut self, o: usize, n: usize, rule: MatchRule) {
+        self.old_match[o] = Some(n);
+        self.new_match[n] = Some((o, rule));
+    }
+
+    /// Marks the items ambiguous and records why.
+    fn ambiguous(&mut self, rule: MatchRule, key: String, old: Vec<usize>, new: Vec<usize>) {
+        old.iter().for_each(|&o| self.old_amb[o] = true);
+        new.iter().for_each(|&n| self.new_amb[n] = true);
+        self.ambiguities.push(Ambiguity {
+            rule,
+            key,
+            old,
+            new,
+        });
+    }
+
+    /// Rounds 1 and 2: equal uuids, equal POAM IDs.
+    fn exact_round(&mut self, rule: MatchRule, old: &[ItemKeys], new: &[ItemKeys]) {
         let key = |k: &ItemKeys| -> Option<String> {
             match rule {
                 MatchRule::Uuid => k.uuid.clone(),
@@ -112,25 +167,20 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
         }
         let mut new_by: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, k) in new.iter().enumerate() {
-            if new_match[i].is_none()
-                && !new_amb[i]
+            if self.new_free(i)
                 && let Some(v) = key(k)
             {
                 new_by.entry(v).or_default().push(i);
             }
         }
         for (i, k) in new.iter().enumerate() {
-            if new_match[i].is_some() || new_amb[i] {
+            if !self.new_free(i) {
                 continue;
             }
             let Some(v) = key(k) else { continue };
             let Some(olds) = old_by.get(&v) else { continue };
             let news = new_by.get(&v).map_or(&[][..], Vec::as_slice);
-            let free: Vec<usize> = olds
-                .iter()
-                .copied()
-                .filter(|&o| old_match[o].is_none() && !old_amb[o])
-                .collect();
+            let free: Vec<usize> = olds.iter().copied().filter(|&o| self.old_free(o)).collect();
             if olds.len() == 1 && news.len() == 1 && free.len() == 1 {
                 let o = free[0];
                 if rule == MatchRule::Uuid
@@ -138,33 +188,27 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
                 {
                     // One uuid on two different findings: uuids made from a row's place in a
                     // workbook, say. Reported, not guessed.
-                    old_amb[o] = true;
-                    new_amb[i] = true;
-                    ambiguities.push(Ambiguity {
+                    self.ambiguous(
                         rule,
-                        key: format!("uuid {v} (on {a} and on {b})"),
-                        old: vec![o],
-                        new: vec![i],
-                    });
+                        format!("uuid {v} (on {a} and on {b})"),
+                        vec![o],
+                        vec![i],
+                    );
                     continue;
                 }
-                old_match[o] = Some(i);
-                new_match[i] = Some((o, rule));
+                self.pair(o, i, rule);
             } else if news.first() == Some(&i) {
                 // Report each contested key once, with everything it names.
-                for &o in &free {
-                    old_amb[o] = true;
-                }
-                for &n in news {
-                    new_amb[n] = true;
-                }
-                let label = match rule {
+                // (Old items an earlier round matched stay matched; they are listed.)
+                free.iter().for_each(|&o| self.old_amb[o] = true);
+                news.iter().for_each(|&n| self.new_amb[n] = true);
+                let key = match rule {
                     MatchRule::Uuid => format!("uuid {v}"),
                     _ => format!("POAM ID {v:?}"),
                 };
-                ambiguities.push(Ambiguity {
+                self.ambiguities.push(Ambiguity {
                     rule,
-                    key: label,
+                    key,
                     old: olds.clone(),
                     new: news.to_vec(),
                 });
@@ -172,122 +216,156 @@ pub fn match_items(old: &[ItemKeys], new: &[ItemKeys]) -> Matching {
         }
     }
 
-    // Round 3: weakness source identifier and asset. Candidates are computed for every item
-    // at once, so the outcome does not depend on the order of the items.
-    let bucket = |w: &WeaknessId, k: &ItemKeys| -> Vec<(WeaknessId, Option<String>)> {
-        let assets = k.assets();
-        if assets.is_empty() {
-            vec![(w.clone(), None)]
-        } else {
-            assets
-                .iter()
-                .map(|a| (w.clone(), Some(a.clone())))
-                .collect()
-        }
-    };
-    let mut old_by: HashMap<(WeaknessId, Option<String>), Vec<usize>> = HashMap::new();
-    for (i, k) in old.iter().enumerate() {
-        if old_match[i].is_some() || old_amb[i] {
-            continue;
-        }
-        if let Some(w) = k.weakness() {
-            for b in bucket(w, k) {
-                old_by.entry(b).or_default().push(i);
+    /// Round 3: weakness source identifier and asset. Candidates are computed for every item
+    /// at once, so the outcome does not depend on the order of the items.
+    fn weakness_round(&mut self, old: &[ItemKeys], new: &[ItemKeys]) {
+        let cands = self.weakness_candidates(old, new);
+        let mut wanted_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, c) in cands.iter().enumerate() {
+            for &o in c {
+                wanted_by.entry(o).or_default().push(i);
             }
         }
-    }
-    let compatible = |o: &ItemKeys, n: &ItemKeys| match (&o.poam_id, &n.poam_id) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
-    let mut cands: Vec<Vec<usize>> = vec![Vec::new(); new.len()];
-    for (i, k) in new.iter().enumerate() {
-        if new_match[i].is_some() || new_amb[i] {
-            continue;
-        }
-        let Some(w) = k.weakness() else {
-            continue;
-        };
-        let mut seen = HashSet::new();
-        let mut c: Vec<usize> = bucket(w, k)
-            .iter()
-            .filter_map(|b| old_by.get(b))
-            .flatten()
-            .copied()
-            .filter(|&o| compatible(&old[o], k) && seen.insert(o))
-            .collect();
-        c.sort_unstable();
-        if c.len() > 1 && c.iter().any(|&o| !old[o].closed) {
-            c.retain(|&o| !old[o].closed);
-        }
-        cands[i] = c;
-    }
-    let mut wanted_by: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, c) in cands.iter().enumerate() {
-        for &o in c {
-            wanted_by.entry(o).or_default().push(i);
-        }
-    }
-    let mut reported: HashSet<(Vec<usize>, Vec<usize>)> = HashSet::new();
-    for (i, c) in cands.iter().enumerate() {
-        match c.as_slice() {
-            [] => {}
-            [o] if wanted_by.get(o).is_some_and(|w| w.len() == 1) => {
-                old_match[*o] = Some(i);
-                new_match[i] = Some((*o, MatchRule::Weakness));
-            }
-            _ => {
-                let mut news: Vec<usize> = c
-                    .iter()
-                    .filter_map(|o| wanted_by.get(o))
-                    .flatten()
-                    .copied()
-                    .collect();
-                news.sort_unstable();
-                news.dedup();
-                for &o in c {
-                    old_amb[o] = true;
+        let mut reported: HashSet<(Vec<usize>, Vec<usize>)> = HashSet::new();
+        for (i, c) in cands.iter().enumerate() {
+            match c.as_slice() {
+                [] => {}
+                [o] if wanted_by.get(o).is_some_and(|w| w.len() == 1) => {
+                    self.pair(*o, i, MatchRule::Weakness);
                 }
-                for &n in &news {
-                    new_amb[n] = true;
-                }
-                // Items competing for the same old items form one report.
-                if reported.insert((c.clone(), news.clone())) {
-                    let key = new[i]
-                        .weakness()
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    ambiguities.push(Ambiguity {
-                        rule: MatchRule::Weakness,
-                        key: format!("{key} on a shared asset"),
-                        old: c.clone(),
-                        new: news,
-                    });
+                _ => {
+                    let mut news: Vec<usize> = c
+                        .iter()
+                        .filter_map(|o| wanted_by.get(o))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    news.sort_unstable();
+                    news.dedup();
+                    // Items competing for the same old items form one report.
+                    if reported.insert((c.clone(), news.clone())) {
+                        let key = new[i]
+                            .weakness()
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        let key = format!("{key} on a shared asset");
+                        self.ambiguous(MatchRule::Weakness, key, c.clone(), news);
+                    } else {
+                        c.iter().for_each(|&o| self.old_amb[o] = true);
+                        news.iter().for_each(|&n| self.new_amb[n] = true);
+                    }
                 }
             }
         }
     }
 
-    Matching {
-        pairs: new_match
-            .iter()
-            .enumerate()
-            .filter_map(|(n, m)| {
-                m.map(|(o, rule)| Pair {
-                    old: o,
-                    new: n,
-                    rule,
+    /// For each free new item, the free old items its weakness and assets name.
+    fn weakness_candidates(&self, old: &[ItemKeys], new: &[ItemKeys]) -> Vec<Vec<usize>> {
+        let bucket = |w: &WeaknessId, k: &ItemKeys| -> Vec<(WeaknessId, Option<String>)> {
+            let assets = k.assets();
+            if assets.is_empty() {
+                vec![(w.clone(), None)]
+            } else {
+                assets
+                    .iter()
+                    .map(|a| (w.clone(), Some(a.clone())))
+                    .collect()
+            }
+        };
+        let mut old_by: HashMap<(WeaknessId, Option<String>), Vec<usize>> = HashMap::new();
+        for (i, k) in old.iter().enumerate() {
+            if !self.old_free(i) {
+                continue;
+            }
+            if let Some(w) = k.weakness() {
+                for b in bucket(w, k) {
+                    old_by.entry(b).or_default().push(i);
+                }
+            }
+        }
+        let compatible = |o: &ItemKeys, n: &ItemKeys| match (&o.poam_id, &n.poam_id) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let mut cands: Vec<Vec<usize>> = vec![Vec::new(); new.len()];
+        for (i, k) in new.iter().enumerate() {
+            if !self.new_free(i) {
+                continue;
+            }
+            let Some(w) = k.weakness() else {
+                continue;
+            };
+            let mut seen = HashSet::new();
+            let mut c: Vec<usize> = bucket(w, k)
+                .iter()
+                .filter_map(|b| old_by.get(b))
+                .flatten()
+                .copied()
+                .filter(|&o| compatible(&old[o], k) && seen.insert(o))
+                .collect();
+            c.sort_unstable();
+            if c.len() > 1 && c.iter().any(|&o| !old[o].closed) {
+                c.retain(|&o| !old[o].closed);
+            }
+            cands[i] = c;
+        }
+        cands
+    }
+
+    /// Round 4: items that nothing else identifies (no uuid on one side, no POAM ID, no
+    /// weakness identifier) are the same item when their content is the same. Items of equal
+    /// content cannot be told apart, nor need to be: they are paired in order.
+    fn content_round(&mut self, old: &[ItemKeys], new: &[ItemKeys]) {
+        let mut old_by: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (o, k) in old.iter().enumerate().rev() {
+            if self.old_free(o)
+                && let Some(c) = k.content()
+            {
+                old_by.entry(c).or_default().push(o);
+            }
+        }
+        for (n, k) in new.iter().enumerate() {
+            if !self.new_free(n) {
+                continue;
+            }
+            let Some(olds) = k.content().and_then(|c| old_by.get_mut(c)) else {
+                continue;
+            };
+            // Two uuids that differ name two objects, whatever their content.
+            let Some(at) = olds
+                .iter()
+                .rposition(|&o| old[o].uuid.is_none() || k.uuid.is_none())
+            else {
+                continue;
+            };
+            let o = olds.remove(at);
+            self.pair(o, n, MatchRule::Content);
+        }
+    }
+
+    fn finish(self) -> Matching {
+        Matching {
+            pairs: self
+                .new_match
+                .iter()
+                .enumerate()
+                .filter_map(|(n, m)| {
+                    m.map(|(o, rule)| Pair {
+                        old: o,
+                        new: n,
+                        rule,
+                    })
                 })
-            })
-            .collect(),
-        old_only: (0..old.len())
-            .filter(|&o| old_match[o].is_none() && !old_amb[o])
-            .collect(),
-        new_only: (0..new.len())
-            .filter(|&n| new_match[n].is_none() && !new_amb[n])
-            .collect(),
-        ambiguities,
+                .collect(),
+            old_only: (0..self.old_match.len())
+                .filter(|&o| self.old_free(o))
+                .collect(),
+            new_only: (0..self.new_match.len())
+                .filter(|&n| self.new_free(n))
+                .collect(),
+            ambiguities: self.ambiguities,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use poam_fedramp::namespace::is_fedramp_system;
 use poam_fedramp::{entry_types, log_titles};
-use poam_model::datatypes::{Datatype, DateTimeWithTimezone, Uuid};
+use poam_model::datatypes::{DateTimeWithTimezone, Uuid};
 use poam_model::walk::{Path, Value, Visitor, Walk};
 use poam_model::{
     Document, Entry, MarkupLine, MarkupMultiline, PlanOfActionAndMilestones, Property, RiskLog,
@@ -14,6 +14,7 @@ use poam_model::{
 use serde::Serialize;
 
 use crate::changes::{self, AssetNames, show};
+use crate::checks;
 use crate::cycle::{self, Series};
 use crate::definitions;
 use crate::diff::AmbiguousMatch;
@@ -41,8 +42,9 @@ pub enum Prefer {
 /// How to merge.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The date of the cycle: risk-log entries start then, metadata last-modified becomes it.
-    pub as_of: DateTimeWithTimezone,
+    /// The date-time of the cycle: risk-log entries start then, metadata last-modified
+    /// becomes it (with its offset).
+    pub as_of: chrono::DateTime<chrono::FixedOffset>,
     /// The updates together are the whole list of open items: open items none of them
     /// mentions are closed as no longer detected.
     pub complete: bool,
@@ -109,84 +111,66 @@ pub struct AmbiguousUpdate {
 }
 
 /// Why nothing was merged.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MergeError {
-    /// `as_of` is not a date-time with a time zone.
-    BadAsOf(String),
     /// Updates about another system (without `force`).
+    #[error("updates about a different system (use --force to merge anyway):{}", mismatch_lines(.0))]
     DifferentSystem(Vec<SystemMismatch>),
     /// Items that could not be matched without guessing.
+    #[error("{} ambiguous match(es); give the items distinct POAM IDs or uuids:{}", .0.len(), ambiguity_lines(.0))]
     Ambiguous(Vec<AmbiguousUpdate>),
     /// Updates disagree (without `prefer`).
+    #[error("{} conflict(s) between updates (use --prefer first|last to decide):{}", .0.len(), conflict_lines(.0))]
     Conflicts(Vec<Conflict>),
     /// The result would lack objects BASE identifies by uuid (an update rewrote a member
     /// holding them, e.g. a task's sub-tasks); a merge never deletes them.
+    #[error("the merge would delete objects BASE identifies by uuid, which it never does: {}", .0.join(", "))]
     WouldDelete(Vec<String>),
+    /// The merged document would not be valid OSCAL (see [`crate::checks`]); nothing is
+    /// written.
+    #[error("the merged POA&M would not be valid OSCAL:{}", invalid_lines(.0))]
+    Invalid(Vec<String>),
 }
 
-impl fmt::Display for MergeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MergeError::BadAsOf(s) => write!(f, "as-of {s:?} is not a date-time with a time zone"),
-            MergeError::DifferentSystem(v) => {
-                write!(
-                    f,
-                    "updates about a different system (use --force to merge anyway):"
-                )?;
-                for m in v {
-                    write!(
-                        f,
-                        "\n  {}: {} is {:?}, BASE has {:?}",
-                        m.update, m.what, m.value, m.base
-                    )?;
-                }
-                Ok(())
-            }
-            MergeError::Ambiguous(v) => {
-                write!(
-                    f,
-                    "{} ambiguous match(es); give the items distinct POAM IDs or uuids:",
-                    v.len()
-                )?;
-                for a in v {
-                    let list = |r: &[ItemRef]| {
-                        r.iter()
-                            .map(ItemRef::describe)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    write!(
-                        f,
-                        "\n  {}: {} names its item(s) {} and BASE's {}",
-                        a.update,
-                        a.ambiguity.key,
-                        list(&a.ambiguity.new),
-                        list(&a.ambiguity.old)
-                    )?;
-                }
-                Ok(())
-            }
-            MergeError::Conflicts(v) => {
-                write!(
-                    f,
-                    "{} conflict(s) between updates (use --prefer first|last to decide):",
-                    v.len()
-                )?;
-                for c in v {
-                    write!(f, "\n  {c}")?;
-                }
-                Ok(())
-            }
-            MergeError::WouldDelete(v) => write!(
-                f,
-                "the merge would delete objects BASE identifies by uuid, which it never does: {}",
-                v.join(", ")
-            ),
-        }
-    }
+fn mismatch_lines(v: &[SystemMismatch]) -> String {
+    v.iter()
+        .map(|m| {
+            format!(
+                "\n  {}: {} is {:?}, BASE has {:?}",
+                m.update, m.what, m.value, m.base
+            )
+        })
+        .collect()
 }
 
-impl std::error::Error for MergeError {}
+fn ambiguity_lines(v: &[AmbiguousUpdate]) -> String {
+    let list = |r: &[ItemRef]| {
+        r.iter()
+            .map(ItemRef::describe)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    v.iter()
+        .map(|a| {
+            format!(
+                "\n  {}: {} names its item(s) {} and BASE's {}",
+                a.update,
+                a.ambiguity.key,
+                list(&a.ambiguity.new),
+                list(&a.ambiguity.old)
+            )
+        })
+        .collect()
+}
+
+fn conflict_lines(v: &[Conflict]) -> String {
+    v.iter().map(|c| format!("\n  {c}")).collect()
+}
+
+fn invalid_lines(v: &[String]) -> String {
+    v.iter().map(|c| format!("\n  {c}")).collect()
+}
 
 /// What a merge did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -242,11 +226,8 @@ pub fn merge(
     updates: &[Update<'_>],
     opts: &Options,
 ) -> Result<Outcome, MergeError> {
-    let as_of = &opts.as_of;
-    let date = match (as_of.check(), as_of.date()) {
-        (Ok(()), Some(d)) => d.format("%Y-%m-%d").to_string(),
-        _ => return Err(MergeError::BadAsOf(as_of.to_string())),
-    };
+    let as_of = &DateTimeWithTimezone::from(opts.as_of);
+    let date = opts.as_of.date_naive().format("%Y-%m-%d").to_string();
     let bp = &base.plan_of_action_and_milestones;
     if !opts.force {
         let mismatches: Vec<SystemMismatch> = updates
@@ -652,6 +633,11 @@ pub fn merge(
     let lost = lost_uuids(&base_parts, &touched, &shared, op, &idx);
     if !lost.is_empty() {
         return Err(MergeError::WouldDelete(lost));
+    }
+
+    let problems = checks::introduced_problems(bp, &document.plan_of_action_and_milestones);
+    if !problems.is_empty() {
+        return Err(MergeError::Invalid(problems));
     }
 
     // Report the items as they are now.

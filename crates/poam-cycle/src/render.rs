@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::changes::{Change, escape_markdown, show_date};
 use crate::diff::{AmbiguousMatch, Class, Diff, ItemDiff};
+use crate::document::PartDiff;
 use crate::item::ItemRef;
 
 /// One reporter per output format.
@@ -49,6 +50,16 @@ fn item_facts(r: &ItemRef) -> String {
     }
 }
 
+/// A risk, observation or finding no item references: `changed risk "Title" (uuid …)`.
+fn part_line(p: &PartDiff) -> String {
+    let class = match p.class {
+        Class::New => "new",
+        Class::Removed => "removed",
+        _ => "changed",
+    };
+    format!("{class} {} {:?} (uuid {})", p.kind.name(), p.title, p.uuid)
+}
+
 fn ambiguity_line(a: &AmbiguousMatch) -> String {
     let list = |v: &[ItemRef]| {
         v.iter()
@@ -86,6 +97,15 @@ impl Reporter for Human {
             let _ = writeln!(o, "\ndocument:");
             for c in &d.document {
                 let _ = writeln!(o, "    {}", c.sentence());
+            }
+        }
+        if !d.unlinked_parts.is_empty() {
+            let _ = writeln!(o, "\nin no item ({}):", d.unlinked_parts.len());
+            for p in &d.unlinked_parts {
+                let _ = writeln!(o, "  {}", part_line(p));
+                for c in &p.changes {
+                    let _ = writeln!(o, "      {}", c.sentence());
+                }
             }
         }
         for class in Class::ALL {
@@ -165,6 +185,15 @@ impl Reporter for Markdown {
             let _ = writeln!(o, "\n## Document\n");
             for c in &d.document {
                 let _ = writeln!(o, "- {}", md_change(c));
+            }
+        }
+        if !d.unlinked_parts.is_empty() {
+            let _ = writeln!(o, "\n## Risks, observations and findings in no item\n");
+            for p in &d.unlinked_parts {
+                let _ = writeln!(o, "- {}", md(&part_line(p)));
+                for c in &p.changes {
+                    let _ = writeln!(o, "  - {}", md_change(c));
+                }
             }
         }
         for class in [Class::New, Class::Removed] {

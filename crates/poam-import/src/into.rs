@@ -119,7 +119,8 @@ pub fn import_into(
             document: &update_doc,
         }],
         &poam_cycle::Options {
-            as_of: opts.as_of.clone(),
+            // A checked date-time (the CLI's `--as-of`); the epoch only if it were not.
+            as_of: opts.as_of.parse().unwrap_or_default(),
             complete: false,
             prefer: None,
             force: false,

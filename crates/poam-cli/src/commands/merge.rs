@@ -26,13 +26,14 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
-    let as_of = match as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: --as-of: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    // Default: today, midnight UTC.
+    let as_of = a.as_of.unwrap_or_else(|| {
+        let today = chrono::Utc::now().date_naive();
+        today
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .fixed_offset()
+    });
     // Read everything first, reporting every unreadable input.
     let mut errors = Vec::new();
     let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
@@ -73,7 +74,9 @@ pub fn run(a: &MergeArgs) -> u8 {
             eprintln!("error: {e}");
             eprintln!("error: nothing merged");
             return match e {
-                MergeError::Conflicts(_) | MergeError::Ambiguous(_) => exit::FOUND,
+                MergeError::Conflicts(_) | MergeError::Ambiguous(_) | MergeError::Invalid(_) => {
+                    exit::FOUND
+                }
                 _ => exit::TROUBLE,
             };
         }

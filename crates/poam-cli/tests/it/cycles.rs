@@ -588,6 +588,291 @@ fn diff_of_unreadable_input_is_trouble() {
     assert!(stderr(&o).contains("bad/truncated.json:"), "{}", stderr(&o));
 }
 
+/// `month1.json` with `edit` applied to its `plan-of-action-and-milestones`, written as `name`.
+fn month1_edited(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) {
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("month1.json")).unwrap()).unwrap();
+    edit(&mut v["plan-of-action-and-milestones"]);
+    std::fs::write(dir.join(name), serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+/// The human report's lines that mention `text`.
+fn lines_with(report: &str, text: &str) -> Vec<String> {
+    report
+        .lines()
+        .filter(|l| l.contains(text))
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn diff_compares_date_times_as_instants() {
+    let dir = workdir();
+    let d = dir.path();
+    // The XML copy of month 1, and a JSON copy whose tool wrote the same instants otherwise.
+    assert_exit(&poam(d, &["convert", "month1.json", "-o", "month1.xml"]), 0);
+    let json = std::fs::read_to_string(d.join("month1.json")).unwrap();
+    let mut n = 0;
+    let respelled: String = json
+        .split("T00:00:00Z\"")
+        .map(|piece| piece.to_owned())
+        .reduce(|acc, piece| {
+            n += 1;
+            let spelling = ["T00:00:00+00:00\"", "T00:00:00.000Z\"", "T00:00:00-00:00\""][n % 3];
+            acc + spelling + &piece
+        })
+        .unwrap();
+    assert!(n > 10, "the fixture has date-times to respell");
+    // And one at another offset: 2024-06-01T00:00:00Z, the detection date of V-0001.
+    let at = respelled
+        .find("\"collected\": \"2024-06-01T00:00:00")
+        .unwrap()
+        + 14;
+    let end = at + respelled[at..].find('"').unwrap();
+    let respelled = format!(
+        "{}2024-05-31T20:00:00-04:00{}",
+        &respelled[..at],
+        &respelled[end..]
+    );
+    std::fs::write(d.join("month1-respelled.json"), respelled).unwrap();
+    for (old, new) in [
+        ("month1.json", "month1-respelled.json"),
+        ("month1-respelled.json", "month1.xml"),
+        ("month1.xml", "month1-respelled.json"),
+    ] {
+        let o = poam(d, &["diff", old, new]);
+        assert_exit(&o, 0);
+    }
+    // A real change of instant is still one.
+    month1_edited(d, "month1-later.json", |p| {
+        p["risks"][1]["deadline"] = "2024-08-30T00:00:01Z".into();
+    });
+    let o = poam(d, &["diff", "month1-respelled.json", "month1-later.json"]);
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains("deadline changed: 2024-08-30"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn diff_shows_the_changed_words_of_a_long_text() {
+    let dir = workdir();
+    let d = dir.path();
+    let text = "Budget and technical staff are needed to replace the load balancer, which is a part of the shared network that three systems use; the work is planned with the network team.";
+    month1_edited(d, "old.json", |p| {
+        p["risks"][1]["description"] = text.into()
+    });
+    month1_edited(d, "new.json", |p| {
+        p["risks"][1]["description"] = text.replace("three systems", "four systems").into();
+    });
+    let o = poam(d, &["diff", "old.json", "new.json"]);
+    assert_exit(&o, 1);
+    let report = stdout(&o);
+    let lines = lines_with(&report, "weakness description edited");
+    assert_eq!(lines.len(), 1, "{report}");
+    assert!(
+        lines[0].contains("three systems") && lines[0].contains("four systems"),
+        "{}",
+        lines[0]
+    );
+    let o = poam(d, &["diff", "old.json", "new.json", "--format", "markdown"]);
+    assert!(stdout(&o).contains("four systems"), "{}", stdout(&o));
+}
+
+#[test]
+fn every_line_says_what_changed_old_to_new() {
+    let dir = workdir();
+    let d = dir.path();
+    month1_edited(d, "new.json", |p| {
+        p["risks"][0]["remediations"][1]["title"] = "Patch and rescan".into();
+        p["risks"][0]["remediations"][1]["lifecycle"] = "completed".into();
+    });
+    let o = poam(d, &["diff", "month1.json", "new.json"]);
+    assert_exit(&o, 1);
+    let report = stdout(&o);
+    assert!(
+        report.contains("remediation title: \"CSP's Remediation Plan\" -> \"Patch and rescan\""),
+        "{report}"
+    );
+    assert!(
+        report.contains("remediation \"CSP's Remediation Plan\" lifecycle: planned -> completed"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_origin_actor_change_is_reported_as_such() {
+    let dir = workdir();
+    let d = dir.path();
+    month1_edited(d, "new.json", |p| {
+        let qualys = serde_json::json!({
+            "uuid": "0d2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b",
+            "type": "software",
+            "title": "Qualys",
+            "description": "Vulnerability scanner.",
+            "status": {"state": "operational"}
+        });
+        p["local-definitions"]["components"]
+            .as_array_mut()
+            .unwrap()
+            .push(qualys);
+        p["risks"][0]["characterizations"][0]["origin"]["actors"][0]["actor-uuid"] =
+            "0d2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b".into();
+    });
+    let o = poam(d, &["diff", "month1.json", "new.json"]);
+    assert_exit(&o, 1);
+    let report = stdout(&o);
+    let item: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.contains("V-0001"))
+        .skip(1)
+        .take_while(|l| l.starts_with("      "))
+        .collect();
+    assert_eq!(
+        item,
+        [
+            "      risk characterization origin changed: tool \"Nessus\" (plugin-id 12345) -> tool \"Qualys\" (plugin-id 12345)"
+        ],
+        "{report}"
+    );
+}
+
+#[test]
+fn diff_reports_what_is_outside_the_items() {
+    let dir = workdir();
+    let d = dir.path();
+    month1_edited(d, "new.json", |p| {
+        p["import-ssp"]["href"] = "https://acme.example/ssp-v2.json".into();
+        p["metadata"]["remarks"] = "Reviewed by the ISSO.".into();
+        p["metadata"]["revisions"] = serde_json::json!([
+            {"title": "Initial submission", "last-modified": "2024-06-01T00:00:00Z", "version": "1.0"}
+        ]);
+        p["metadata"]["parties"][0]["name"] = "Acme Cloud, LLC".into();
+        p["back-matter"]["resources"][0]["title"] = "Renamed resource".into();
+        let lone = serde_json::json!({
+            "uuid": "7e6d5c4b-3a29-4f18-8e07-f6e5d4c3b2a1",
+            "title": "Shared hosting risk",
+            "description": "Tracked outside any POA&M item.",
+            "statement": "No Risk Statement",
+            "status": "open"
+        });
+        p["risks"].as_array_mut().unwrap().push(lone);
+    });
+    let o = poam(d, &["diff", "month1.json", "new.json"]);
+    assert_exit(&o, 1);
+    let report = stdout(&o);
+    for expected in [
+        "import-ssp href changed: #54a6bc82-6bfb-56be-99a2-99e6bbf85ded -> https://acme.example/ssp-v2.json",
+        "remarks added: Reviewed by the ISSO.",
+        "revision added: \"1.0 Initial submission\"",
+        "party name of \"Acme Cloud, Inc.\" changed: Acme Cloud, Inc. -> Acme Cloud, LLC",
+        "new risk \"Shared hosting risk\" (uuid 7e6d5c4b-3a29-4f18-8e07-f6e5d4c3b2a1)",
+    ] {
+        assert!(report.contains(expected), "{expected}\n{report}");
+    }
+    assert!(report.contains("back-matter resource title of"), "{report}");
+    let o = poam(d, &["diff", "month1.json", "new.json", "--format", "json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["unlinked-parts"][0]["class"], "new", "{v:#}");
+    assert_eq!(v["unlinked-parts"][0]["kind"], "risk");
+}
+
+#[test]
+fn items_without_uuid_are_matched_by_content() {
+    let root = fixtures().join("diff");
+    let o = Command::new(env!("CARGO_BIN_EXE_poam"))
+        .args([
+            "diff",
+            "no-uuid.xml",
+            "no-uuid-commented.xml",
+            "--format",
+            "json",
+        ])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(counts(&v["summary"]), [0, 0, 0, 0, 2, 0, 0], "{v:#}");
+    assert_eq!(v["items"][0]["matched-by"], "content");
+}
+
+/// `month2-scan.json` with `edit` applied to its `plan-of-action-and-milestones`.
+fn scan_edited(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) {
+    let text = std::fs::read_to_string(dir.join("month2-scan.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut v["plan-of-action-and-milestones"]);
+    std::fs::write(dir.join(name), serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn a_merge_that_would_define_a_uuid_twice_is_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("month1.json")).unwrap()).unwrap();
+    let observation = base["plan-of-action-and-milestones"]["observations"][0]["uuid"].clone();
+    scan_edited(d, "update.json", |p| {
+        p["poam-items"][0]["uuid"] = observation.clone()
+    });
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "update.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    let uuid = observation.as_str().unwrap();
+    assert!(
+        err.contains(&format!("uuid {uuid} would be defined 2 times")),
+        "{err}"
+    );
+    assert!(
+        err.contains("/observations/0/uuid") && err.contains("/poam-items/5/uuid"),
+        "{err}"
+    );
+    assert!(err.contains("nothing merged"), "{err}");
+    assert!(!d.join("out.json").exists(), "nothing is written");
+}
+
+#[test]
+fn a_merge_that_would_leave_a_dangling_reference_is_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    scan_edited(d, "update.json", |p| {
+        p["poam-items"][0]["related-risks"][0]["risk-uuid"] =
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into();
+    });
+    let o = poam(
+        d,
+        &[
+            "merge",
+            "month1.json",
+            "update.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("poam-items[5] would refer to risk 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+        "{err}"
+    );
+    assert!(!d.join("out.json").exists(), "nothing is written");
+}
+
 /// `-o BASE` updates BASE in place (read first, then replaced atomically, so a refused merge
 /// leaves it as it was); `-o UPDATE` would destroy an input and is refused.
 #[test]

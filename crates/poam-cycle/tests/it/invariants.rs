@@ -340,7 +340,7 @@ fn base_specs() -> impl Strategy<Value = Vec<(String, ItemSpec)>> {
 
 fn options(complete: bool) -> Options {
     Options {
-        as_of: "2024-07-01T00:00:00Z".into(),
+        as_of: chrono::DateTime::parse_from_rfc3339("2024-07-01T00:00:00Z").unwrap(),
         complete,
         prefer: None,
         force: false,

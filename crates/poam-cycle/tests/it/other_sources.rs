@@ -61,7 +61,7 @@ fn base() -> Document {
 
 fn options() -> Options {
     Options {
-        as_of: "2024-07-01T00:00:00Z".into(),
+        as_of: chrono::DateTime::parse_from_rfc3339("2024-07-01T00:00:00Z").unwrap(),
         complete: false,
         prefer: None,
         force: false,
