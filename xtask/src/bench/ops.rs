@@ -397,11 +397,12 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
             let base = load(&read(&files.json)?, &files.json, Format::Json)?;
             let next = load(&read(&files.next_json)?, &files.next_json, Format::Json)?;
             let options = poam_cycle::Options {
-                as_of: poam_model::datatypes::DateTimeWithTimezone::new(r#gen::date_time(
+                as_of: chrono::DateTime::parse_from_rfc3339(&r#gen::date_time(
                     r#gen::as_of(2),
                     0,
                     false,
-                )),
+                ))
+                .map_err(|e| format!("merge as-of: {e}"))?,
                 complete: false,
                 prefer: Some(poam_cycle::Prefer::Last),
                 force: false,
