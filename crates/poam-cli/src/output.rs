@@ -120,3 +120,31 @@ pub fn write(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
             .map_err(|e| format!("<stdout>: {e}")),
     }
 }
+
+/// Encodes `doc` as `format` and writes it to `path` (standard output when `None`), printing
+/// the workbook writer's warnings (`what` names the document in them) and any error. The one
+/// last step of every command that writes a POA&M; `false` when nothing was written.
+pub fn encode_and_write(
+    doc: &Document,
+    format: FileFormat,
+    path: Option<&Path>,
+    what: &str,
+) -> bool {
+    let bytes = match encode(doc, format) {
+        Ok((bytes, warnings)) => {
+            for w in &warnings {
+                eprintln!("warning: {what} as a workbook: {w}");
+            }
+            bytes
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    if let Err(e) = write(path, &bytes) {
+        eprintln!("error: cannot write output: {e}");
+        return false;
+    }
+    true
+}

@@ -102,20 +102,7 @@ pub fn run(a: &ImportArgs) -> u8 {
         eprintln!("error: nothing imported");
         return exit::TROUBLE;
     }
-    let bytes = match output::encode(&document, format) {
-        Ok((bytes, warnings)) => {
-            for w in &warnings {
-                eprintln!("warning: the POA&M as a workbook: {w}");
-            }
-            bytes
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
-    if let Err(e) = output::write(output_path, &bytes) {
-        eprintln!("error: cannot write output: {e}");
+    if !output::encode_and_write(&document, format, output_path, "the POA&M") {
         return exit::TROUBLE;
     }
     summary(a, &scans, &outcome, output_path.is_some());

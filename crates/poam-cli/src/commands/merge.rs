@@ -99,20 +99,7 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
-    let bytes = match output::encode(&outcome.document, format) {
-        Ok((bytes, warnings)) => {
-            for w in &warnings {
-                eprintln!("warning: the merged POA&M as a workbook: {w}");
-            }
-            bytes
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
-    if let Err(e) = output::write(output_path, &bytes) {
-        eprintln!("error: cannot write output: {e}");
+    if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
         return exit::TROUBLE;
     }
     summary(&outcome.report, inputs.len());
