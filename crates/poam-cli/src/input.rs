@@ -42,7 +42,7 @@ pub fn import_error(name: &SourceName, e: &poam_xlsx::ImportError) -> ReadError 
         K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => poam_io::ErrorKind::Syntax,
         _ => poam_io::ErrorKind::Structure,
     };
-    ReadError::new(name, kind, e.kind.to_string())
+    ReadError::new(name, kind, e.message())
 }
 
 fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), Vec<ReadError>> {

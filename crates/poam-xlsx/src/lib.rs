@@ -34,7 +34,7 @@ use std::fmt;
 
 use poam_model::Document;
 
-pub use error::{ExportError, ImportError, ImportErrorKind};
+pub use error::{ErrorPlace, ExportError, ImportError, ImportErrorKind};
 pub use read::ReadOptions;
 
 use crate::cell::{CellRef, CellValue};
@@ -132,12 +132,9 @@ pub fn import(
     source_name: &str,
     options: &ReadOptions,
 ) -> Result<Imported, ImportError> {
-    let fail = |kind| ImportError {
-        source_name: source_name.to_owned(),
-        kind,
-    };
+    let fail = |p: error::Problem| p.in_file(source_name);
     guard::check(bytes, &guard::Limits::default()).map_err(fail)?;
-    guard::check_sheet_xml(bytes).map_err(fail)?;
+    guard::check_xml_parts(bytes).map_err(fail)?;
     let mut warnings = Vec::new();
     let mut sheets = read::read_sheets(bytes, options, &mut warnings).map_err(fail)?;
     sheets.sort_by_key(|s| s.kind);
@@ -146,11 +143,12 @@ pub fn import(
     let rows = read_rows(&sheets, &mut warnings);
     if rows.items.is_empty() {
         // An empty POA&M is a real state (nothing open), but OSCAL requires at least one
-        // poam-item; say so rather than refuse the workbook.
-        warnings.push(Warning::new(
-            "no-items",
-            None,
-            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so the document is not valid OSCAL until one is added".to_owned(),
+        // poam-item and every OSCAL reader (poam's own too) refuses a POA&M without one:
+        // refuse here too, rather than write what no reader takes back.
+        return Err(ImportError::new(
+            source_name,
+            ErrorPlace::File,
+            ImportErrorKind::NoItems(sheets.iter().map(|s| s.name.clone()).collect()),
         ));
     }
     let keys = oscal::item_keys(&rows.items, &rows.places);
