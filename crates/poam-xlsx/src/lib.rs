@@ -151,7 +151,7 @@ pub fn import(
             ImportErrorKind::NoItems(sheets.iter().map(|s| s.name.clone()).collect()),
         ));
     }
-    let keys = oscal::item_keys(&rows.items, &rows.places);
+    let keys = oscal::item_keys(&rows.items, &rows.orders);
     for (k, p) in keys.iter().zip(&rows.places) {
         if k.is_repeated_poam_id() {
             warnings.push(Warning::new(
@@ -226,6 +226,11 @@ struct Rows<'a> {
     items: Vec<Item>,
     /// `Sheet!row` of each item, for messages and for items with nothing else to key on.
     places: Vec<String>,
+    /// Each item's sheet role and its number among that sheet's items (`Open POA&M Items/3`):
+    /// the key of an item with nothing else to key on. Not its row: poam's own export puts
+    /// the items on other rows than the workbook it read (the template's header block and
+    /// hint rows), and the UUIDs must survive workbook -> OSCAL -> workbook.
+    orders: Vec<String>,
     originals: Vec<&'a [Option<CellValue>]>,
     sources: Vec<ItemSource>,
 }
@@ -236,11 +241,12 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
     let mut rows = Rows {
         items: Vec::with_capacity(n),
         places: Vec::with_capacity(n),
+        orders: Vec::with_capacity(n),
         originals: Vec::with_capacity(n),
         sources: Vec::with_capacity(n),
     };
     for sheet in sheets {
-        for row in &sheet.rows {
+        for (number, row) in sheet.rows.iter().enumerate() {
             let mut item = Item {
                 sheet: sheet.kind,
                 ..Item::default()
@@ -263,6 +269,8 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
                 }
             }
             rows.places.push(format!("{}!{}", sheet.name, row.row + 1));
+            rows.orders
+                .push(format!("{}/{}", sheet.kind.name(), number + 1));
             rows.sources.push(ItemSource {
                 row: CellRef::new(&sheet.name, row.row, 0),
                 cells: COLUMNS
@@ -276,7 +284,7 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
                 None | Some("") => warnings.push(Warning::new(
                     "missing-poam-id",
                     place.or_else(|| Some(CellRef::new(&sheet.name, row.row, 0))),
-                    "the item has no POAM ID; its UUIDs are made from its place in the workbook and will change when rows move".to_owned(),
+                    "the item has no POAM ID; its UUIDs are made from its order among the sheet's items and will change when items are added or removed above it".to_owned(),
                 )),
                 Some(_) => {}
             }

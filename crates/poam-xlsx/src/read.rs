@@ -280,11 +280,7 @@ fn sheet_cells(
 
 /// A cell the sheet gives twice (hand-made or damaged XML): the last one given is kept, as
 /// Excel's readers do, and the warning names the cell and the value not kept.
-fn keep_last_of_duplicates(
-    cells: &mut Vec<SheetCell>,
-    name: &str,
-    notes: &mut Vec<Warning>,
-) {
+fn keep_last_of_duplicates(cells: &mut Vec<SheetCell>, name: &str, notes: &mut Vec<Warning>) {
     // Sheets list their cells in order; only a sheet that does not needs the full check.
     if cells.windows(2).all(|w| w[0].0 < w[1].0) {
         return;
