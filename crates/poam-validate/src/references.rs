@@ -450,7 +450,13 @@ impl Visitor for Checker<'_, '_> {
             Node::ResponsibleRole(x) => self.role_and_parties(path, &x.role_id, &x.party_uuids),
             Node::Party(x) => {
                 let (locations, orgs) = (&x.location_uuids, &x.member_of_organizations);
-                self.resolve_each(K::Location, locations, path, "location-uuids", "location-uuid");
+                self.resolve_each(
+                    K::Location,
+                    locations,
+                    path,
+                    "location-uuids",
+                    "location-uuid",
+                );
                 let what = "member-of-organization";
                 self.resolve_each(K::Party, orgs, path, "member-of-organizations", what);
             }
