@@ -173,7 +173,7 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn level_severity(l: Level) -> Severity {
+pub(crate) fn level_severity(l: Level) -> Severity {
     match l {
         Level::Error => Severity::Error,
         Level::Warning => Severity::Warning,
