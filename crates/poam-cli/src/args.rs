@@ -97,7 +97,7 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
 /// `merge --as-of`: a date (midnight UTC) or a date-time with a time zone, within the
 /// range OSCAL's `date-time-with-timezone` allows.
 fn parse_cycle_date(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
-    use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
+    use poam::model::datatypes::{Datatype, DateTimeWithTimezone};
     let d = match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(day) => day
             .and_time(chrono::NaiveTime::MIN)
@@ -257,11 +257,11 @@ pub enum FileFormat {
 
 impl FileFormat {
     /// The OSCAL format, or `None` for the workbook.
-    pub fn oscal(self) -> Option<poam_io::Format> {
+    pub fn oscal(self) -> Option<poam::io::Format> {
         match self {
-            Self::Json => Some(poam_io::Format::Json),
-            Self::Yaml => Some(poam_io::Format::Yaml),
-            Self::Xml => Some(poam_io::Format::Xml),
+            Self::Json => Some(poam::io::Format::Json),
+            Self::Yaml => Some(poam::io::Format::Yaml),
+            Self::Xml => Some(poam::io::Format::Xml),
             Self::Xlsx => None,
         }
     }

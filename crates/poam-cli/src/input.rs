@@ -4,8 +4,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use poam_io::{Format, ReadError, SourceName};
-use poam_model::Document;
+use poam::Document;
+use poam::io::{Format, ReadError, SourceName};
 
 use crate::args::FileFormat;
 
@@ -28,19 +28,20 @@ pub struct Loaded {
 /// by its content (a zip archive, or an encrypted workbook under a name that says nothing).
 pub fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
     FileFormat::from_path(path) == Some(FileFormat::Xlsx)
-        || poam_xlsx::looks_like_xlsx(bytes)
-        || (Format::from_path(path).is_none() && poam_xlsx::looks_like_encrypted_workbook(bytes))
+        || poam::workbook::looks_like_xlsx(bytes)
+        || (Format::from_path(path).is_none()
+            && poam::workbook::looks_like_encrypted_workbook(bytes))
 }
 
 /// A workbook that could not be imported, as a read error of the matching kind (a limit, an
 /// unsupported encryption, a damaged archive, or a workbook without the POA&M's shape).
-pub fn import_error(name: &SourceName, e: &poam_xlsx::ImportError) -> ReadError {
-    use poam_xlsx::ImportErrorKind as K;
+pub fn import_error(name: &SourceName, e: &poam::workbook::ImportError) -> ReadError {
+    use poam::workbook::ImportErrorKind as K;
     let kind = match e.kind {
-        K::TooLarge(_) | K::TableTooLarge(_) => poam_io::ErrorKind::Limit,
-        K::Encrypted | K::PasswordProtectedZip(_) => poam_io::ErrorKind::Unsupported,
-        K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => poam_io::ErrorKind::Syntax,
-        _ => poam_io::ErrorKind::Structure,
+        K::TooLarge(_) | K::TableTooLarge(_) => poam::io::ErrorKind::Limit,
+        K::Encrypted | K::PasswordProtectedZip(_) => poam::io::ErrorKind::Unsupported,
+        K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => poam::io::ErrorKind::Syntax,
+        _ => poam::io::ErrorKind::Structure,
     };
     ReadError::new(name, kind, e.message())
 }
@@ -51,15 +52,20 @@ fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), Vec<ReadError>> {
         std::io::stdin().read_to_end(&mut buf).map_err(|e| {
             vec![ReadError::new(
                 &SourceName::stdin(),
-                poam_io::ErrorKind::Io,
+                poam::io::ErrorKind::Io,
                 e.to_string(),
             )]
         })?;
         Ok((SourceName::stdin(), buf))
     } else {
         let name = SourceName::path(path);
-        let bytes = std::fs::read(path)
-            .map_err(|e| vec![ReadError::new(&name, poam_io::ErrorKind::Io, e.to_string())])?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            vec![ReadError::new(
+                &name,
+                poam::io::ErrorKind::Io,
+                e.to_string(),
+            )]
+        })?;
         Ok((name, bytes))
     }
 }
@@ -71,7 +77,7 @@ pub fn load_workbook(path: &Path) -> Result<Loaded, Vec<ReadError>> {
 }
 
 fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
-    let imported = poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default())
+    let imported = poam::workbook::import(bytes, &name.0, &poam::workbook::ReadOptions::default())
         .map_err(|e| vec![import_error(&name, &e)])?;
     let warnings = imported
         .warnings
@@ -98,7 +104,7 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
         return workbook(name, &bytes);
     }
     let format = format.or_else(|| Format::from_path(path));
-    let doc = poam_io::read(&bytes, &name, format).map_err(|e| vec![e])?;
+    let doc = poam::io::read(&bytes, &name, format).map_err(|e| vec![e])?;
     // For locating the datatype problems. The reader has accepted the bytes as UTF-8, so they
     // become the text without a copy (a copy would add the file's size to peak memory).
     let text = String::from_utf8(bytes)
@@ -106,15 +112,15 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
     let format = format
         .or_else(|| Format::sniff(&text))
         .unwrap_or(Format::Json);
-    let problems = poam_model::check::datatype_errors(&doc);
+    let problems = poam::model::datatype_errors(&doc);
     let pointers: Vec<String> = problems.iter().map(|e| e.path.to_string()).collect();
-    let places = poam_io::locate::locate_all(&text, format, pointers.iter().map(String::as_str));
+    let places = poam::io::locate_all(&text, format, pointers.iter().map(String::as_str));
     let errors: Vec<ReadError> = problems
         .iter()
         .zip(pointers)
         .map(|(e, pointer)| {
             let at = places.get(&pointer).copied();
-            let r = ReadError::new(&name, poam_io::ErrorKind::Datatype, datatype_message(e))
+            let r = ReadError::new(&name, poam::io::ErrorKind::Datatype, datatype_message(e))
                 .with_pointer(pointer);
             match at {
                 Some(p) => r.at(p),
@@ -136,7 +142,7 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError
 
 /// `invalid uuid "not-a-uuid": is not a UUID (8-4-4-4-12 hexadecimal digits)`. Some reasons
 /// start by quoting the value again; that repetition is dropped.
-fn datatype_message(e: &poam_model::check::DatatypeError) -> String {
+fn datatype_message(e: &poam::model::DatatypeError) -> String {
     let quoted = format!("{:?}", e.value);
     let reason = e
         .reason

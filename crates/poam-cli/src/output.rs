@@ -5,8 +5,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use poam_io::Format;
-use poam_model::Document;
+use poam::Document;
+use poam::io::Format;
 
 use crate::args::FileFormat;
 
@@ -68,10 +68,10 @@ pub fn macro_enabled_name(format: FileFormat, path: Option<&Path>) -> Option<Str
 /// text, for the caller to name its source). An `Err` is the one-line reason.
 pub fn encode(doc: &Document, format: FileFormat) -> Result<(Vec<u8>, Vec<String>), String> {
     match format.oscal() {
-        Some(oscal) => poam_io::write(doc, oscal)
+        Some(oscal) => poam::io::write(doc, oscal)
             .map(|bytes| (bytes, Vec::new()))
             .map_err(|e| format!("cannot write {oscal}: {e}")),
-        None => poam_xlsx::export(doc)
+        None => poam::workbook::export(doc)
             .map(|exported| {
                 let warnings = exported.warnings.iter().map(ToString::to_string).collect();
                 (exported.bytes, warnings)
@@ -98,7 +98,7 @@ pub fn overwrites_input(output: Option<&Path>, inputs: &[&Path]) -> Option<Strin
     let output = output.filter(|p| !is_stdout(Some(p)))?;
     let victim = inputs
         .iter()
-        .find(|i| !is_stdout(Some(i)) && poam_io::is_same_file(output, i))?;
+        .find(|i| !is_stdout(Some(i)) && poam::io::is_same_file(output, i))?;
     Some(format!(
         "-o {} is the input {}; write the output to another file",
         output.display(),
@@ -108,11 +108,11 @@ pub fn overwrites_input(output: Option<&Path>, inputs: &[&Path]) -> Option<Strin
 
 /// Writes `bytes` to `path`, or to standard output when `path` is `None`: a regular or new
 /// file atomically (through a symbolic link, to its target), a FIFO or device (`/dev/stdout`)
-/// straight through ([`poam_io::write_file_atomic`]).
+/// straight through ([`poam::io::write_file_atomic`]).
 pub fn write(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     match path {
         Some(p) => {
-            poam_io::write_file_atomic(p, bytes).map_err(|e| format!("{}: {e}", p.display()))
+            poam::io::write_file_atomic(p, bytes).map_err(|e| format!("{}: {e}", p.display()))
         }
         None => std::io::stdout()
             .lock()

@@ -9,7 +9,8 @@ use poam_fedramp::{entry_types, log_titles};
 use poam_model::datatypes::{DateTimeWithTimezone, Uuid};
 use poam_model::walk::{Path, Value, Visitor, Walk};
 use poam_model::{
-    Document, Entry, MarkupLine, MarkupMultiline, PlanOfActionAndMilestones, Property, RiskLog,
+    Document, Entry, MarkupLine, MarkupMultiline, PlanOfActionAndMilestones, PoamItem, Property,
+    RiskLog,
 };
 use serde::Serialize;
 
@@ -21,7 +22,7 @@ use crate::diff::AmbiguousMatch;
 use crate::edits::{self, Edit, Field, FieldKey, PartKey, PartMut, Presence};
 use crate::fedramp;
 use crate::item::{DocIndex, ItemKeys, ItemRef, PartKind, Parts, uuid_key, uuid_key_ref};
-use crate::matching;
+use crate::matching::{self, Pair};
 
 /// One update: an edited copy of BASE or a partial POA&M, and how to name it in reports.
 #[derive(Debug, Clone, Copy)]
@@ -201,23 +202,148 @@ pub struct Outcome {
     pub report: Report,
 }
 
-/// An item a change lands on: one of BASE's, or one an update adds.
+/// Where a change lands: one of BASE's items, or one an update adds (by its place in
+/// [`Matched::new_items`]).
 #[derive(Debug, Clone, Copy)]
-enum Target {
+enum Origin {
     Base(usize),
     New(usize),
 }
 
-struct NewItem<'u> {
+/// An item changes land on, and what the updates change in it.
+struct Target {
+    origin: Origin,
+    /// By field; each field's contributions in the order of the updates.
+    changes: BTreeMap<FieldKey, Vec<Contribution>>,
+}
+
+/// An item of an update: which update, and the item's index in it.
+#[derive(Debug, Clone, Copy)]
+struct UpdateItem {
     update: usize,
-    index: usize,
+    item: usize,
+}
+
+/// An item an update adds.
+struct NewItem<'u> {
+    from: UpdateItem,
     parts: Parts<'u>,
 }
 
+/// One update's change to one field of a target.
 struct Contribution {
-    update: usize,
-    item: usize,
+    from: UpdateItem,
     presence: Presence,
+}
+
+/// A field a target takes from an update's item.
+struct Pick {
+    key: FieldKey,
+    from: UpdateItem,
+    presence: Presence,
+}
+
+/// The updates' matched items, aligned with (part uuids renamed to) the targets they match:
+/// by update, then by the item's index in the update.
+struct Aligned<'u>(Vec<HashMap<usize, Parts<'u>>>);
+
+impl<'u> Aligned<'u> {
+    fn get(&self, at: UpdateItem) -> Option<&Parts<'u>> {
+        self.0.get(at.update)?.get(&at.item)
+    }
+}
+
+/// Every update matched against BASE and the items earlier updates add.
+struct Matched<'a> {
+    /// BASE's items in order, then the items the updates add.
+    targets: Vec<Target>,
+    /// For each of BASE's items: whether an update mentions it.
+    mentioned: Vec<bool>,
+    new_items: Vec<NewItem<'a>>,
+    aligned: Aligned<'a>,
+}
+
+impl<'a> Matched<'a> {
+    fn new(base_items: usize, updates: usize) -> Self {
+        Self {
+            targets: (0..base_items)
+                .map(|i| Target {
+                    origin: Origin::Base(i),
+                    changes: BTreeMap::new(),
+                })
+                .collect(),
+            mentioned: vec![false; base_items],
+            new_items: Vec::new(),
+            aligned: Aligned((0..updates).map(|_| HashMap::new()).collect()),
+        }
+    }
+
+    /// Target `t` as the merge finds it: BASE's item, or the item as its update adds it.
+    fn parts<'m>(&'m self, base: &'m [Parts<'a>], t: usize) -> &'m Parts<'a> {
+        match self.targets[t].origin {
+            Origin::Base(i) => &base[i],
+            Origin::New(j) => &self.new_items[j].parts,
+        }
+    }
+
+    fn item_ref(&self, base: &[Parts<'a>], t: usize) -> ItemRef {
+        match self.targets[t].origin {
+            Origin::Base(i) => ItemRef::of(i, &base[i]),
+            Origin::New(j) => {
+                let n = &self.new_items[j];
+                ItemRef::of(n.from.item, &n.parts)
+            }
+        }
+    }
+
+    /// Records what item `pair.new` of update `update` changes in the target it matches.
+    fn record_pair(&mut self, base: &[Parts<'a>], update: usize, pair: &Pair, item: &Parts<'a>) {
+        if let Origin::Base(i) = self.targets[pair.old].origin {
+            self.mentioned[i] = true;
+        }
+        let target = self.parts(base, pair.old);
+        let aligned = edits::align(target, item.clone());
+        let merged: Vec<Edit> = edits::edits(target, &aligned)
+            .into_iter()
+            .filter(|e| merges(e, target, &aligned))
+            .collect();
+        let from = UpdateItem {
+            update,
+            item: pair.new,
+        };
+        let changes = &mut self.targets[pair.old].changes;
+        for e in merged {
+            changes.entry(e.key).or_default().push(Contribution {
+                from,
+                presence: e.presence,
+            });
+        }
+        self.aligned.0[update].insert(pair.new, aligned);
+    }
+
+    fn add_new_item(&mut self, from: UpdateItem, parts: Parts<'a>) {
+        self.targets.push(Target {
+            origin: Origin::New(self.new_items.len()),
+            changes: BTreeMap::new(),
+        });
+        self.new_items.push(NewItem { from, parts });
+    }
+}
+
+/// When the cycle is: the date-time its log entries start, and the date its texts name.
+struct CycleDate {
+    as_of: DateTimeWithTimezone,
+    /// `YYYY-MM-DD`.
+    date: String,
+}
+
+impl CycleDate {
+    fn of(as_of: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        Self {
+            as_of: DateTimeWithTimezone::from(as_of),
+            date: as_of.date_naive().format("%Y-%m-%d").to_string(),
+        }
+    }
 }
 
 /// Merges `updates` into `base` (see the crate documentation for the rules).
@@ -226,331 +352,364 @@ pub fn merge(
     updates: &[Update<'_>],
     opts: &Options,
 ) -> Result<Outcome, MergeError> {
-    let as_of = &DateTimeWithTimezone::from(opts.as_of);
-    let date = opts.as_of.date_naive().format("%Y-%m-%d").to_string();
+    let when = CycleDate::of(opts.as_of);
     let bp = &base.plan_of_action_and_milestones;
     if !opts.force {
-        let mismatches: Vec<SystemMismatch> = updates
-            .iter()
-            .flat_map(|u| system_mismatches(bp, u))
-            .collect();
-        if !mismatches.is_empty() {
-            return Err(MergeError::DifferentSystem(mismatches));
-        }
+        refuse_other_systems(bp, updates)?;
     }
-
-    // Match every update against BASE and the items earlier updates add.
     let bi = DocIndex::new(bp);
     let base_parts: Vec<Parts<'_>> = (0..bp.poam_items.len()).map(|i| bi.parts(i)).collect();
-    let mut keys: Vec<ItemKeys> = base_parts.iter().map(|p| ItemKeys::of(p, &bi)).collect();
-    let mut targets: Vec<Target> = (0..base_parts.len()).map(Target::Base).collect();
-    let mut contributions: Vec<BTreeMap<FieldKey, Vec<Contribution>>> =
-        (0..base_parts.len()).map(|_| BTreeMap::new()).collect();
-    let mut mentioned = vec![false; base_parts.len()];
-    let mut new_items: Vec<NewItem<'_>> = Vec::new();
-    let mut aligned: Vec<HashMap<usize, Parts<'_>>> =
-        (0..updates.len()).map(|_| HashMap::new()).collect();
-    let mut ambiguous = Vec::new();
     let indexes: Vec<DocIndex<'_>> = updates
         .iter()
         .map(|u| DocIndex::new(&u.document.plan_of_action_and_milestones))
         .collect();
+    let matched = match_updates(&bi, &base_parts, &indexes, updates)?;
+    let Decided { picks, resolved } = decide(&matched, &base_parts, updates, opts.prefer)?;
+
+    let mut document = base.clone();
+    let mut out = Output::new(&mut document.plan_of_action_and_milestones, &when);
+    let mut docs: Vec<&PlanOfActionAndMilestones> = vec![bp];
+    docs.extend(indexes.iter().map(|i| i.poam));
+    let assets = AssetNames::of(&docs);
+    let base_changes = update_base_items(
+        &mut out,
+        &base_parts,
+        &matched,
+        &picks,
+        opts.complete,
+        &assets,
+    );
+    let new_positions = add_new_items(&mut out, &base_parts, &matched, &picks);
+
+    // What the merged items refer to and BASE lacks comes from the updates.
+    let roots = out.roots(base_changes.touched.iter().chain(&new_positions).copied());
+    let sources: Vec<&PlanOfActionAndMilestones> = indexes.iter().map(|i| i.poam).collect();
+    let carried = definitions::carry(out.op, &roots, &sources);
+    let new_cycle = cycle::stamp(&mut out.op.metadata, &when.as_of, &when.date);
+
+    let shared = shared_parts(&bi, out.op, &new_positions);
+    let lost = lost_uuids(
+        &base_parts,
+        &base_changes.touched,
+        &shared,
+        out.op,
+        &out.idx,
+    );
+    if !lost.is_empty() {
+        return Err(MergeError::WouldDelete(lost));
+    }
+    let warnings = out.warnings;
+
+    let problems = checks::introduced_problems(bp, &document.plan_of_action_and_milestones);
+    if !problems.is_empty() {
+        return Err(MergeError::Invalid(problems));
+    }
+    let mut report = Report {
+        unchanged: base_changes.unchanged,
+        resolved,
+        carried,
+        warnings,
+        new_cycle,
+        ..Report::default()
+    };
+    report_items(
+        &mut report,
+        &document,
+        &base_parts,
+        &base_changes,
+        &new_positions,
+    );
+    Ok(Outcome { document, report })
+}
+
+/// Refuses updates about another system than BASE's.
+fn refuse_other_systems(
+    base: &PlanOfActionAndMilestones,
+    updates: &[Update<'_>],
+) -> Result<(), MergeError> {
+    let mismatches: Vec<SystemMismatch> = updates
+        .iter()
+        .flat_map(|u| system_mismatches(base, u))
+        .collect();
+    if mismatches.is_empty() {
+        Ok(())
+    } else {
+        Err(MergeError::DifferentSystem(mismatches))
+    }
+}
+
+/// Matches every update against BASE and the items earlier updates add, recording what each
+/// update changes; refuses when items cannot be matched without guessing.
+fn match_updates<'a>(
+    bi: &'a DocIndex<'a>,
+    base: &'a [Parts<'a>],
+    indexes: &'a [DocIndex<'a>],
+    updates: &[Update<'_>],
+) -> Result<Matched<'a>, MergeError> {
+    let mut keys: Vec<ItemKeys> = base.iter().map(|p| ItemKeys::of(p, bi)).collect();
+    let mut matched = Matched::new(base.len(), updates.len());
+    let mut ambiguous = Vec::new();
     for (k, ui) in indexes.iter().enumerate() {
-        let parts: Vec<Parts<'_>> = (0..ui.poam.poam_items.len()).map(|i| ui.parts(i)).collect();
+        let parts: Vec<Parts<'a>> = (0..ui.poam.poam_items.len()).map(|i| ui.parts(i)).collect();
         let ukeys: Vec<ItemKeys> = parts.iter().map(|p| ItemKeys::of(p, ui)).collect();
         let m = matching::match_items(&keys, &ukeys);
         for a in &m.ambiguities {
-            let target_ref = |t: usize| match targets[t] {
-                Target::Base(i) => ItemRef::of(i, &base_parts[i]),
-                Target::New(j) => ItemRef::of(new_items[j].index, &new_items[j].parts),
-            };
             ambiguous.push(AmbiguousUpdate {
                 update: updates[k].name.to_owned(),
                 ambiguity: AmbiguousMatch {
                     rule: a.rule,
                     key: a.key.clone(),
-                    old: a.old.iter().map(|&t| target_ref(t)).collect(),
+                    old: a.old.iter().map(|&t| matched.item_ref(base, t)).collect(),
                     new: a.new.iter().map(|&n| ItemRef::of(n, &parts[n])).collect(),
                 },
             });
         }
         for p in &m.pairs {
-            let target = match targets[p.old] {
-                Target::Base(i) => {
-                    mentioned[i] = true;
-                    &base_parts[i]
-                }
-                Target::New(j) => &new_items[j].parts,
-            };
-            let al = edits::align(target, parts[p.new].clone());
-            for e in edits::edits(target, &al) {
-                if merges(&e, target, &al) {
-                    contributions[p.old]
-                        .entry(e.key)
-                        .or_default()
-                        .push(Contribution {
-                            update: k,
-                            item: p.new,
-                            presence: e.presence,
-                        });
-                }
-            }
-            aligned[k].insert(p.new, al);
+            matched.record_pair(base, k, p, &parts[p.new]);
         }
         for &n in &m.new_only {
-            targets.push(Target::New(new_items.len()));
             keys.push(ukeys[n].detached());
-            contributions.push(BTreeMap::new());
-            new_items.push(NewItem {
-                update: k,
-                index: n,
-                parts: parts[n].clone(),
-            });
+            matched.add_new_item(UpdateItem { update: k, item: n }, parts[n].clone());
         }
     }
-    if !ambiguous.is_empty() {
-        return Err(MergeError::Ambiguous(ambiguous));
+    if ambiguous.is_empty() {
+        Ok(matched)
+    } else {
+        Err(MergeError::Ambiguous(ambiguous))
     }
+}
 
-    // Decide each field: one value, or a conflict.
+/// One update's value of a field, as a conflict compares them.
+struct Candidate<'c> {
+    update: usize,
+    /// `None` for the update that added the item (its value is the item's own).
+    contribution: Option<&'c Contribution>,
+    value: serde_json::Value,
+}
+
+impl Prefer {
+    fn choose<'c>(self, candidates: &[Candidate<'c>]) -> Option<&'c Contribution> {
+        match self {
+            Prefer::First => candidates.first(),
+            Prefer::Last => candidates.last(),
+        }
+        .and_then(|c| c.contribution)
+    }
+}
+
+/// The fields each target takes (by target, as [`Matched::targets`]), and the conflicts
+/// `prefer` decided.
+struct Decided {
+    picks: Vec<Vec<Pick>>,
+    resolved: Vec<Conflict>,
+}
+
+/// Decides each field of each target: one value, or a conflict (refused unless `prefer`).
+fn decide<'a>(
+    matched: &Matched<'a>,
+    base: &[Parts<'a>],
+    updates: &[Update<'_>],
+    prefer: Option<Prefer>,
+) -> Result<Decided, MergeError> {
     let mut conflicts = Vec::new();
     let mut resolved = Vec::new();
-    let mut chosen: Vec<Vec<(FieldKey, usize, usize, Presence)>> =
-        Vec::with_capacity(targets.len());
-    for (t, fields) in contributions.iter().enumerate() {
-        let mut picks = Vec::new();
-        let (label_parts, creator) = match targets[t] {
-            Target::Base(i) => (&base_parts[i], None),
-            Target::New(j) => (&new_items[j].parts, Some(new_items[j].update)),
+    let mut picks = Vec::with_capacity(matched.targets.len());
+    for (t, target) in matched.targets.iter().enumerate() {
+        let parts = matched.parts(base, t);
+        let creator = match target.origin {
+            Origin::Base(_) => None,
+            Origin::New(j) => Some(matched.new_items[j].from.update),
         };
-        for (key, contribs) in fields {
-            // (update, item in that update or None for the creating update, value)
-            let mut values: Vec<(usize, Option<&Contribution>, serde_json::Value)> = Vec::new();
-            if let Some(c) = creator {
-                values.push((c, None, edits::value(label_parts, key)));
-            }
-            for c in contribs {
-                let v = aligned[c.update]
-                    .get(&c.item)
-                    .map_or(serde_json::Value::Null, |p| edits::value(p, key));
-                values.push((c.update, Some(c), v));
-            }
-            let distinct = values
-                .iter()
-                .enumerate()
-                .filter(|(i, (_, _, v))| values[..*i].iter().all(|(_, _, w)| w != v))
-                .count();
-            let winner = if distinct > 1 {
-                let r = ItemRef::of(0, label_parts);
-                let conflict = Conflict {
-                    item: r.label(),
-                    title: r.title,
-                    field: field_label(key, label_parts),
-                    values: values
-                        .iter()
-                        .map(|(u, _, v)| ConflictValue {
-                            update: updates[*u].name.to_owned(),
-                            value: show(v),
-                        })
-                        .collect(),
+        let mut taken = Vec::new();
+        for (key, contributions) in &target.changes {
+            let candidates = candidates(key, contributions, parts, creator, &matched.aligned);
+            let winner = if disagree(&candidates) {
+                let conflict = conflict(key, parts, &candidates, updates);
+                let Some(prefer) = prefer else {
+                    conflicts.push(conflict);
+                    continue;
                 };
-                match opts.prefer {
-                    None => {
-                        conflicts.push(conflict);
-                        continue;
-                    }
-                    Some(Prefer::First) => {
-                        resolved.push(conflict);
-                        values.first().and_then(|(_, c, _)| *c)
-                    }
-                    Some(Prefer::Last) => {
-                        resolved.push(conflict);
-                        values.last().and_then(|(_, c, _)| *c)
-                    }
-                }
+                resolved.push(conflict);
+                prefer.choose(&candidates)
             } else if creator.is_some() {
                 // Later updates agree with the update that added the item.
                 None
             } else {
-                contribs.first()
+                contributions.first()
             };
             if let Some(c) = winner {
-                picks.push((key.clone(), c.update, c.item, c.presence));
+                taken.push(Pick {
+                    key: key.clone(),
+                    from: c.from,
+                    presence: c.presence,
+                });
             }
         }
-        chosen.push(picks);
+        picks.push(taken);
     }
-    if !conflicts.is_empty() {
-        return Err(MergeError::Conflicts(conflicts));
+    if conflicts.is_empty() {
+        Ok(Decided { picks, resolved })
+    } else {
+        Err(MergeError::Conflicts(conflicts))
     }
+}
 
-    // Write the result.
-    let mut document = base.clone();
-    let op = &mut document.plan_of_action_and_milestones;
-    let mut idx = OutIndex::of(op);
-    let mut docs: Vec<&PlanOfActionAndMilestones> = vec![bp];
-    docs.extend(indexes.iter().map(|i| i.poam));
-    let assets = AssetNames::of(&docs);
-    let mut report = Report {
-        resolved,
-        ..Report::default()
-    };
-    let mut touched: Vec<usize> = Vec::new();
-    let mut not_detected: Vec<usize> = Vec::new();
-    for (i, bparts) in base_parts.iter().enumerate() {
-        let picks = &chosen[i];
+/// The values the updates give a field of a target: first the adding update's (`creator`),
+/// then each contribution's.
+fn candidates<'c>(
+    key: &FieldKey,
+    contributions: &'c [Contribution],
+    parts: &Parts<'_>,
+    creator: Option<usize>,
+    aligned: &Aligned<'_>,
+) -> Vec<Candidate<'c>> {
+    let mut out = Vec::with_capacity(contributions.len() + 1);
+    if let Some(update) = creator {
+        out.push(Candidate {
+            update,
+            contribution: None,
+            value: edits::value(parts, key),
+        });
+    }
+    out.extend(contributions.iter().map(|c| {
+        Candidate {
+            update: c.from.update,
+            contribution: Some(c),
+            value: aligned
+                .get(c.from)
+                .map_or(serde_json::Value::Null, |p| edits::value(p, key)),
+        }
+    }));
+    out
+}
+
+/// Whether the candidates hold two or more different values.
+fn disagree(candidates: &[Candidate<'_>]) -> bool {
+    candidates
+        .split_first()
+        .is_some_and(|(first, rest)| rest.iter().any(|c| c.value != first.value))
+}
+
+fn conflict(
+    key: &FieldKey,
+    parts: &Parts<'_>,
+    candidates: &[Candidate<'_>],
+    updates: &[Update<'_>],
+) -> Conflict {
+    let r = ItemRef::of(0, parts);
+    Conflict {
+        item: r.label(),
+        title: r.title,
+        field: field_label(key, parts),
+        values: candidates
+            .iter()
+            .map(|c| ConflictValue {
+                update: updates[c.update].name.to_owned(),
+                value: show(&c.value),
+            })
+            .collect(),
+    }
+}
+
+/// What the merge did to BASE's items (by index).
+#[derive(Default)]
+struct BaseChanges {
+    unchanged: usize,
+    /// Changed by the updates.
+    touched: Vec<usize>,
+    /// Closed as no longer detected.
+    not_detected: Vec<usize>,
+}
+
+/// Applies the picked fields to BASE's items, logging them, and closes the open items a
+/// `complete` merge's updates do not mention.
+fn update_base_items(
+    out: &mut Output<'_>,
+    base: &[Parts<'_>],
+    matched: &Matched<'_>,
+    picks: &[Vec<Pick>],
+    complete: bool,
+    assets: &AssetNames,
+) -> BaseChanges {
+    let mut changes = BaseChanges::default();
+    for (i, bparts) in base.iter().enumerate() {
         let gone =
-            opts.complete && !mentioned[i] && !bparts.risks.is_empty() && !bparts.is_closed();
-        if picks.is_empty() && !gone {
-            report.unchanged += 1;
-            continue;
-        }
+            complete && !matched.mentioned[i] && !bparts.risks.is_empty() && !bparts.is_closed();
         if gone {
-            not_detected.push(i);
-            close_not_detected(op, &idx, bparts, as_of, &date);
-            continue;
-        }
-        touched.push(i);
-        let mut lines: Vec<String> = Vec::new();
-        // risk uuid -> (old status, new status, update)
-        let mut statuses: Vec<(String, String, String, usize)> = Vec::new();
-        let mut logged_status: HashSet<(String, String)> = HashSet::new();
-        for (key, k, item, presence) in picks {
-            let Some(src) = aligned[*k].get(item) else {
-                continue;
-            };
-            apply_one(op, &mut idx, i, key, src, &mut report.warnings);
-            match (&key.part, &key.field) {
-                (PartKey::Risk(r), Field::Member("status")) => {
-                    let old = bparts
-                        .risk(r)
-                        .map(|x| x.status.to_string())
-                        .unwrap_or_default();
-                    let new = src
-                        .risk(r)
-                        .map(|x| x.status.to_string())
-                        .unwrap_or_default();
-                    statuses.push((r.clone(), old, new, *k));
-                }
-                (PartKey::Risk(r), Field::LogEntry(e)) => {
-                    // An update that records its own status change needs no second entry.
-                    if let Some(sc) = src
-                        .risk(r)
-                        .and_then(|x| edits::entry(x, e))
-                        .and_then(|x| x.status_change.as_ref())
-                    {
-                        logged_status.insert((r.clone(), sc.to_ascii_lowercase()));
-                    }
-                }
-                _ => {
-                    let edit = Edit {
-                        key: key.clone(),
-                        presence: *presence,
-                    };
-                    for c in changes::describe(bparts, src, std::slice::from_ref(&edit), &assets) {
-                        lines.push(changes::escape_markdown(&c.sentence()));
-                    }
-                }
-            }
-        }
-        for (risk, old, new, _) in &statuses {
-            if logged_status.contains(&(risk.clone(), new.to_ascii_lowercase())) {
-                continue;
-            }
-            let (title, kind) = if fedramp::is_closed_status(new) {
-                (log_titles::RISK_CLOSED, entry_types::CLOSED)
-            } else if fedramp::is_closed_status(old) {
-                (log_titles::RISK_REOPENED, entry_types::STATUS_UPDATE)
-            } else {
-                (log_titles::STATUS_CHANGED, entry_types::STATUS_UPDATE)
-            };
-            let description =
-                format!("Status changed from {old} to {new} in the review cycle of {date}.");
-            add_entry(op, &idx, risk, as_of, title, &description, kind, Some(new));
-        }
-        if !lines.is_empty() {
-            let risk = op.poam_items[i]
-                .related_risks
-                .iter()
-                .map(|r| uuid_key(&r.risk_uuid))
-                .find(|r| idx.risks.contains_key(r));
-            match risk {
-                Some(risk) => {
-                    // One paragraph: a workbook's Milestone Changes cell splits entries at
-                    // blank lines, so a list would come back as several entries.
-                    let mut description = format!(
-                        "Changed in the review cycle of {date}: {}",
-                        lines.join("; ")
-                    );
-                    if !description.ends_with('.') {
-                        description.push('.');
-                    }
-                    add_entry(
-                        op,
-                        &idx,
-                        &risk,
-                        as_of,
-                        &cycle::cycle_title(&date),
-                        &description,
-                        "status-update",
-                        None,
-                    );
-                }
-                None => report.warnings.push(format!(
-                    "{}: the item has no risk, so its changes are not logged",
-                    ItemRef::of(i, bparts).label()
-                )),
-            }
+            changes.not_detected.push(i);
+            out.close_not_detected(bparts);
+        } else if picks[i].is_empty() {
+            changes.unchanged += 1;
+        } else {
+            changes.touched.push(i);
+            out.update_item(i, bparts, &picks[i], &matched.aligned, assets);
         }
     }
+    changes
+}
 
-    // Items the updates add.
-    let base_ids: Vec<&str> = base_parts
-        .iter()
-        .filter_map(|p| fedramp::poam_id(&p.item))
-        .collect();
-    let mut series = Series::of(base_ids.iter().copied());
-    let id_ns = base_parts
-        .iter()
-        .flat_map(|p| p.item.props.iter())
-        .find(|p| fedramp::is_poam_id_prop(p))
-        .and_then(|p| p.ns.clone())
-        .unwrap_or_else(|| poam_fedramp::namespace::NS.into());
-    let mut new_positions = Vec::with_capacity(new_items.len());
-    for (j, ni) in new_items.iter().enumerate() {
-        let mut item = ni.parts.item.clone().into_owned();
+/// Adds the items the updates add (with their risks, observations and findings, and the
+/// fields later updates give them); returns their positions in the output.
+fn add_new_items(
+    out: &mut Output<'_>,
+    base: &[Parts<'_>],
+    matched: &Matched<'_>,
+    picks: &[Vec<Pick>],
+) -> Vec<usize> {
+    let mut numbering = Numbering::of(base);
+    let mut positions = Vec::with_capacity(matched.new_items.len());
+    for (ni, picks) in matched.new_items.iter().zip(&picks[base.len()..]) {
         for r in &ni.parts.risks {
-            add_part(
-                op,
-                &mut idx,
-                PartKind::Risk,
-                &r.uuid,
-                &ni.parts,
-                &mut report.warnings,
-            );
+            out.add_part(PartKind::Risk, &r.uuid, &ni.parts);
         }
         for o in &ni.parts.observations {
-            add_part(
-                op,
-                &mut idx,
-                PartKind::Observation,
-                &o.uuid,
-                &ni.parts,
-                &mut report.warnings,
-            );
+            out.add_part(PartKind::Observation, &o.uuid, &ni.parts);
         }
         for f in &ni.parts.findings {
-            add_part(
-                op,
-                &mut idx,
-                PartKind::Finding,
-                &f.uuid,
-                &ni.parts,
-                &mut report.warnings,
-            );
+            out.add_part(PartKind::Finding, &f.uuid, &ni.parts);
         }
+        let pos = out.op.poam_items.len();
+        out.op.poam_items.push(numbering.identify(ni));
+        positions.push(pos);
+        for pick in picks {
+            if let Some(src) = matched.aligned.get(pick.from) {
+                out.apply_one(pos, &pick.key, src);
+            }
+        }
+    }
+    positions
+}
+
+/// How an added item gets the POAM ID and uuid it lacks: the next ID of BASE's series, in the
+/// namespace BASE writes its POAM IDs in.
+struct Numbering {
+    series: Option<Series>,
+    ns: poam_model::datatypes::Uri,
+}
+
+impl Numbering {
+    fn of(base: &[Parts<'_>]) -> Self {
+        let ids: Vec<&str> = base
+            .iter()
+            .filter_map(|p| fedramp::poam_id(&p.item))
+            .collect();
+        let ns = base
+            .iter()
+            .flat_map(|p| p.item.props.iter())
+            .find(|p| fedramp::is_poam_id_prop(p))
+            .and_then(|p| p.ns.clone())
+            .unwrap_or_else(|| poam_fedramp::namespace::NS.into());
+        Self {
+            series: Series::of(ids.iter().copied()),
+            ns,
+        }
+    }
+
+    /// The added item, with a POAM ID (when BASE numbers its items) and a uuid.
+    fn identify(&mut self, ni: &NewItem<'_>) -> PoamItem {
+        let mut item = ni.parts.item.clone().into_owned();
         if fedramp::poam_id(&item).is_none()
-            && let Some(s) = series.as_mut()
+            && let Some(s) = self.series.as_mut()
         {
             item.props.retain(|p| !fedramp::is_poam_id_prop(p));
             item.props.insert(
@@ -558,7 +717,7 @@ pub fn merge(
                 Property {
                     name: poam_fedramp::props::POAM_ID.into(),
                     uuid: None,
-                    ns: Some(id_ns.clone()),
+                    ns: Some(self.ns.clone()),
                     value: s.take(),
                     class: None,
                     group: None,
@@ -570,49 +729,22 @@ pub fn merge(
             let id = fedramp::poam_id(&item).unwrap_or_default().to_owned();
             item.uuid = Some(cycle::uuid_for(&format!(
                 "poam-item|{}|{}|{id}",
-                ni.update, ni.index
+                ni.from.update, ni.from.item
             )));
         }
-        let pos = op.poam_items.len();
-        op.poam_items.push(item);
-        new_positions.push(pos);
-        for (key, k, it, _) in &chosen[base_parts.len() + j] {
-            if let Some(src) = aligned[*k].get(it) {
-                apply_one(op, &mut idx, pos, key, src, &mut report.warnings);
-            }
-        }
+        item
     }
+}
 
-    // What the merged items refer to and BASE lacks comes from the updates.
-    let mut roots = definitions::Roots::default();
-    for &pos in touched.iter().chain(&new_positions) {
-        roots.items.push(pos);
-        let item = &op.poam_items[pos];
-        roots.risks.extend(
-            item.related_risks
-                .iter()
-                .filter_map(|r| idx.risks.get(uuid_key_ref(&r.risk_uuid).as_ref())),
-        );
-        roots
-            .observations
-            .extend(item.related_observations.iter().filter_map(|r| {
-                idx.observations
-                    .get(uuid_key_ref(&r.observation_uuid).as_ref())
-            }));
-        roots.findings.extend(
-            item.related_findings
-                .iter()
-                .filter_map(|r| idx.findings.get(uuid_key_ref(&r.finding_uuid).as_ref())),
-        );
-    }
-    let sources: Vec<&PlanOfActionAndMilestones> = indexes.iter().map(|i| i.poam).collect();
-    report.carried = definitions::carry(op, &roots, &sources);
-    report.new_cycle = cycle::stamp(&mut op.metadata, as_of, &date);
-
-    // BASE's risks, observations and findings that added items refer to: later updates'
-    // edits of those items reach them too.
+/// BASE's risks, observations and findings that added items (`positions` in the output)
+/// refer to: later updates' edits of those items reach them too.
+fn shared_parts<'b>(
+    bi: &DocIndex<'b>,
+    op: &PlanOfActionAndMilestones,
+    positions: &[usize],
+) -> Shared<'b> {
     let mut shared = Shared::default();
-    for &pos in &new_positions {
+    for &pos in positions {
         let item = &op.poam_items[pos];
         shared.risks.extend(
             item.related_risks
@@ -630,28 +762,29 @@ pub fn merge(
                 .filter_map(|r| bi.finding(&r.finding_uuid)),
         );
     }
-    let lost = lost_uuids(&base_parts, &touched, &shared, op, &idx);
-    if !lost.is_empty() {
-        return Err(MergeError::WouldDelete(lost));
-    }
+    shared
+}
 
-    let problems = checks::introduced_problems(bp, &document.plan_of_action_and_milestones);
-    if !problems.is_empty() {
-        return Err(MergeError::Invalid(problems));
-    }
-
-    // Report the items as they are now.
+/// Fills the report's item lists with the items as they are in the merged `document`.
+fn report_items(
+    report: &mut Report,
+    document: &Document,
+    base: &[Parts<'_>],
+    changes: &BaseChanges,
+    new_positions: &[usize],
+) {
     let oi = DocIndex::new(&document.plan_of_action_and_milestones);
-    for &i in &touched {
+    for &i in &changes.touched {
         let now = oi.parts(i);
         let r = ItemRef::of(i, &now);
-        match (base_parts[i].is_closed(), now.is_closed()) {
+        match (base[i].is_closed(), now.is_closed()) {
             (false, true) => report.closed.push(r),
             (true, false) => report.reopened.push(r),
             _ => report.changed.push(r),
         }
     }
-    report.not_detected = not_detected
+    report.not_detected = changes
+        .not_detected
         .iter()
         .map(|&i| ItemRef::of(i, &oi.parts(i)))
         .collect();
@@ -659,7 +792,6 @@ pub fn merge(
         .iter()
         .map(|&p| ItemRef::of(p, &oi.parts(p)))
         .collect();
-    Ok(Outcome { document, report })
 }
 
 /// Whether a merge applies this difference. A merge never deletes: what an update leaves
@@ -798,186 +930,329 @@ impl OutIndex {
     }
 }
 
-/// Applies one field of `src` to item `pos` of the output.
-fn apply_one(
-    op: &mut PlanOfActionAndMilestones,
-    idx: &mut OutIndex,
-    pos: usize,
-    key: &FieldKey,
-    src: &Parts<'_>,
-    warnings: &mut Vec<String>,
-) {
-    if key.field == Field::Part {
-        if let (Some(kind), Some(u)) = (key.part.kind(), key.part.uuid()) {
-            add_part(op, idx, kind, u, src, warnings);
-        }
-        return;
-    }
-    let target = match &key.part {
-        PartKey::Item => op.poam_items.get_mut(pos).map(PartMut::Item),
-        PartKey::Risk(u) => idx
-            .risks
-            .get(u)
-            .and_then(|&i| op.risks.get_mut(i))
-            .map(PartMut::Risk),
-        PartKey::Observation(u) => idx
-            .observations
-            .get(u)
-            .and_then(|&i| op.observations.get_mut(i))
-            .map(PartMut::Observation),
-        PartKey::Finding(u) => idx
-            .findings
-            .get(u)
-            .and_then(|&i| op.findings.get_mut(i))
-            .map(PartMut::Finding),
-    };
-    if let Some(t) = target {
-        edits::apply(t, key, src);
-    }
+/// A risk's status as text (empty when the item lacks the risk).
+fn status_of(parts: &Parts<'_>, risk: &str) -> String {
+    parts
+        .risk(risk)
+        .map(|x| x.status.to_string())
+        .unwrap_or_default()
 }
 
-/// Adds a part of `src` to the output unless the output has it already (an equal one: fine;
-/// a different one under the same uuid: BASE's is kept, with a warning).
-fn add_part(
-    op: &mut PlanOfActionAndMilestones,
-    idx: &mut OutIndex,
-    kind: PartKind,
-    uuid: &str,
-    src: &Parts<'_>,
-    warnings: &mut Vec<String>,
-) {
-    let k = uuid_key(uuid);
-    let differs = match kind {
-        PartKind::Risk => {
-            let Some(x) = src.risk(uuid) else { return };
-            match idx.risks.get(&k) {
-                Some(&i) => op.risks.get(i) != Some(x),
-                None => {
-                    idx.risks.insert(k, op.risks.len());
-                    op.risks.push(x.clone());
-                    false
-                }
-            }
-        }
-        PartKind::Observation => {
-            let Some(x) = src.observation(uuid) else {
-                return;
-            };
-            match idx.observations.get(&k) {
-                Some(&i) => op.observations.get(i) != Some(x),
-                None => {
-                    idx.observations.insert(k, op.observations.len());
-                    op.observations.push(x.clone());
-                    false
-                }
-            }
-        }
-        PartKind::Finding => {
-            let Some(x) = src.finding(uuid) else { return };
-            match idx.findings.get(&k) {
-                Some(&i) => op.findings.get(i) != Some(x),
-                None => {
-                    idx.findings.insert(k, op.findings.len());
-                    op.findings.push(x.clone());
-                    false
-                }
-            }
-        }
-    };
-    if differs {
-        warnings.push(format!(
-            "{} {uuid} is already in BASE with different content; BASE's is kept",
-            kind.name()
-        ));
-    }
+/// A risk's status an update changes.
+struct StatusChange {
+    risk: String,
+    old: String,
+    new: String,
 }
 
-/// Appends a risk-log entry to a risk of the output, unless the same entry (same uuid) is
-/// there already.
-#[allow(clippy::too_many_arguments)]
-fn add_entry(
-    op: &mut PlanOfActionAndMilestones,
-    idx: &OutIndex,
-    risk: &str,
-    as_of: &DateTimeWithTimezone,
-    title: &str,
-    description: &str,
-    kind: &str,
-    status_change: Option<&str>,
-) {
-    let Some(r) = idx
-        .risks
-        .get(uuid_key_ref(risk).as_ref())
-        .and_then(|&i| op.risks.get_mut(i))
-    else {
-        return;
-    };
-    let uuid: Uuid = cycle::uuid_for(&format!(
-        "risk-log|{}|{as_of}|{title}|{description}",
-        uuid_key(&r.uuid)
-    ));
-    let log = r.risk_log.get_or_insert_with(|| RiskLog {
-        entries: Vec::new(),
-    });
-    if log.entries.iter().any(|e| e.uuid == uuid) {
-        return;
-    }
-    log.entries.push(Entry {
-        uuid,
-        title: Some(MarkupLine::from_markdown(title)),
-        description: Some(MarkupMultiline::from_markdown(description)),
-        start: as_of.clone(),
-        end: None,
-        props: vec![Property {
-            name: "type".into(),
-            uuid: None,
-            ns: None,
-            value: kind.to_owned(),
-            class: None,
-            group: None,
-            remarks: None,
-        }],
-        links: Vec::new(),
-        logged_by: Vec::new(),
-        status_change: status_change.map(Into::into),
-        related_responses: Vec::new(),
-        remarks: None,
-    });
+/// The document being written: where its parts sit, the cycle's date, and the warnings so
+/// far.
+struct Output<'o> {
+    op: &'o mut PlanOfActionAndMilestones,
+    idx: OutIndex,
+    when: &'o CycleDate,
+    warnings: Vec<String>,
 }
 
-/// Closes an open item no update of a complete merge mentions.
-fn close_not_detected(
-    op: &mut PlanOfActionAndMilestones,
-    idx: &OutIndex,
-    item: &Parts<'_>,
-    as_of: &DateTimeWithTimezone,
-    date: &str,
-) {
-    for r in &item.risks {
-        if fedramp::is_closed_status(&r.status) {
-            continue;
-        }
-        let old = r.status.to_string();
-        if let Some(out) = idx
-            .risks
-            .get(uuid_key_ref(&r.uuid).as_ref())
-            .and_then(|&i| op.risks.get_mut(i))
-        {
-            out.status = "closed".into();
-        }
-        let description = format!(
-            "No longer detected: none of the updates of the review cycle of {date}, which together list every open item, mentions it (status was {old})."
-        );
-        add_entry(
+impl<'o> Output<'o> {
+    fn new(op: &'o mut PlanOfActionAndMilestones, when: &'o CycleDate) -> Self {
+        Self {
+            idx: OutIndex::of(op),
             op,
-            idx,
-            &r.uuid,
-            as_of,
-            log_titles::RISK_CLOSED,
-            &description,
-            entry_types::CLOSED,
-            Some("closed"),
+            when,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Applies the picked fields to BASE's item `i` and logs them in its risks.
+    fn update_item(
+        &mut self,
+        i: usize,
+        bparts: &Parts<'_>,
+        picks: &[Pick],
+        aligned: &Aligned<'_>,
+        assets: &AssetNames,
+    ) {
+        let mut lines: Vec<String> = Vec::new();
+        let mut statuses: Vec<StatusChange> = Vec::new();
+        // (risk uuid, status in lower case) an update's own log entry records.
+        let mut logged_status: HashSet<(String, String)> = HashSet::new();
+        for pick in picks {
+            let Some(src) = aligned.get(pick.from) else {
+                continue;
+            };
+            self.apply_one(i, &pick.key, src);
+            match (&pick.key.part, &pick.key.field) {
+                (PartKey::Risk(r), Field::Member("status")) => statuses.push(StatusChange {
+                    risk: r.clone(),
+                    old: status_of(bparts, r),
+                    new: status_of(src, r),
+                }),
+                (PartKey::Risk(r), Field::LogEntry(e)) => {
+                    // An update that records its own status change needs no second entry.
+                    if let Some(sc) = src
+                        .risk(r)
+                        .and_then(|x| edits::entry(x, e))
+                        .and_then(|x| x.status_change.as_ref())
+                    {
+                        logged_status.insert((r.clone(), sc.to_ascii_lowercase()));
+                    }
+                }
+                _ => {
+                    let edit = Edit {
+                        key: pick.key.clone(),
+                        presence: pick.presence,
+                    };
+                    for c in changes::describe(bparts, src, std::slice::from_ref(&edit), assets) {
+                        lines.push(changes::escape_markdown(&c.sentence()));
+                    }
+                }
+            }
+        }
+        for s in &statuses {
+            if !logged_status.contains(&(s.risk.clone(), s.new.to_ascii_lowercase())) {
+                self.log_status_change(s);
+            }
+        }
+        self.log_field_changes(i, bparts, &lines);
+    }
+
+    fn log_status_change(&mut self, s: &StatusChange) {
+        let (title, kind) = if fedramp::is_closed_status(&s.new) {
+            (log_titles::RISK_CLOSED, entry_types::CLOSED)
+        } else if fedramp::is_closed_status(&s.old) {
+            (log_titles::RISK_REOPENED, entry_types::STATUS_UPDATE)
+        } else {
+            (log_titles::STATUS_CHANGED, entry_types::STATUS_UPDATE)
+        };
+        let description = format!(
+            "Status changed from {} to {} in the review cycle of {}.",
+            s.old, s.new, self.when.date
         );
+        self.add_entry(&s.risk, title, &description, kind, Some(&s.new));
+    }
+
+    /// Logs the changes to item `i` (`lines`, one sentence each) in its first risk.
+    fn log_field_changes(&mut self, i: usize, bparts: &Parts<'_>, lines: &[String]) {
+        if lines.is_empty() {
+            return;
+        }
+        let risk = self.op.poam_items[i]
+            .related_risks
+            .iter()
+            .map(|r| uuid_key(&r.risk_uuid))
+            .find(|r| self.idx.risks.contains_key(r));
+        let Some(risk) = risk else {
+            self.warnings.push(format!(
+                "{}: the item has no risk, so its changes are not logged",
+                ItemRef::of(i, bparts).label()
+            ));
+            return;
+        };
+        let date = &self.when.date;
+        // One paragraph: a workbook's Milestone Changes cell splits entries at blank lines,
+        // so a list would come back as several entries.
+        let mut description = format!(
+            "Changed in the review cycle of {date}: {}",
+            lines.join("; ")
+        );
+        if !description.ends_with('.') {
+            description.push('.');
+        }
+        let title = cycle::cycle_title(date);
+        self.add_entry(
+            &risk,
+            &title,
+            &description,
+            entry_types::STATUS_UPDATE,
+            None,
+        );
+    }
+
+    /// Applies one field of `src` to item `pos` of the output.
+    fn apply_one(&mut self, pos: usize, key: &FieldKey, src: &Parts<'_>) {
+        if key.field == Field::Part {
+            if let (Some(kind), Some(u)) = (key.part.kind(), key.part.uuid()) {
+                self.add_part(kind, u, src);
+            }
+            return;
+        }
+        let (op, idx) = (&mut *self.op, &self.idx);
+        let target = match &key.part {
+            PartKey::Item => op.poam_items.get_mut(pos).map(PartMut::Item),
+            PartKey::Risk(u) => idx
+                .risks
+                .get(u)
+                .and_then(|&i| op.risks.get_mut(i))
+                .map(PartMut::Risk),
+            PartKey::Observation(u) => idx
+                .observations
+                .get(u)
+                .and_then(|&i| op.observations.get_mut(i))
+                .map(PartMut::Observation),
+            PartKey::Finding(u) => idx
+                .findings
+                .get(u)
+                .and_then(|&i| op.findings.get_mut(i))
+                .map(PartMut::Finding),
+        };
+        if let Some(t) = target {
+            edits::apply(t, key, src);
+        }
+    }
+
+    /// Adds a part of `src` to the output unless the output has it already (an equal one:
+    /// fine; a different one under the same uuid: BASE's is kept, with a warning).
+    fn add_part(&mut self, kind: PartKind, uuid: &str, src: &Parts<'_>) {
+        /// Whether `list` holds a part other than `x` under its uuid; adds `x` if it lacks one.
+        fn add<T: Clone + PartialEq>(
+            list: &mut Vec<T>,
+            index: &mut HashMap<String, usize>,
+            key: String,
+            x: &T,
+        ) -> bool {
+            match index.get(&key) {
+                Some(&i) => list.get(i) != Some(x),
+                None => {
+                    index.insert(key, list.len());
+                    list.push(x.clone());
+                    false
+                }
+            }
+        }
+        let (op, idx) = (&mut *self.op, &mut self.idx);
+        let k = uuid_key(uuid);
+        let differs = match kind {
+            PartKind::Risk => {
+                let Some(x) = src.risk(uuid) else { return };
+                add(&mut op.risks, &mut idx.risks, k, x)
+            }
+            PartKind::Observation => {
+                let Some(x) = src.observation(uuid) else {
+                    return;
+                };
+                add(&mut op.observations, &mut idx.observations, k, x)
+            }
+            PartKind::Finding => {
+                let Some(x) = src.finding(uuid) else { return };
+                add(&mut op.findings, &mut idx.findings, k, x)
+            }
+        };
+        if differs {
+            self.warnings.push(format!(
+                "{} {uuid} is already in BASE with different content; BASE's is kept",
+                kind.name()
+            ));
+        }
+    }
+
+    /// Appends a risk-log entry of this cycle to a risk of the output, unless the same entry
+    /// (same uuid) is there already.
+    fn add_entry(
+        &mut self,
+        risk: &str,
+        title: &str,
+        description: &str,
+        kind: &str,
+        status_change: Option<&str>,
+    ) {
+        let as_of = &self.when.as_of;
+        let Some(r) = self
+            .idx
+            .risks
+            .get(uuid_key_ref(risk).as_ref())
+            .and_then(|&i| self.op.risks.get_mut(i))
+        else {
+            return;
+        };
+        let uuid: Uuid = cycle::uuid_for(&format!(
+            "risk-log|{}|{as_of}|{title}|{description}",
+            uuid_key(&r.uuid)
+        ));
+        let log = r.risk_log.get_or_insert_with(|| RiskLog {
+            entries: Vec::new(),
+        });
+        if log.entries.iter().any(|e| e.uuid == uuid) {
+            return;
+        }
+        log.entries.push(Entry {
+            uuid,
+            title: Some(MarkupLine::from_markdown(title)),
+            description: Some(MarkupMultiline::from_markdown(description)),
+            start: as_of.clone(),
+            end: None,
+            props: vec![Property {
+                name: "type".into(),
+                uuid: None,
+                ns: None,
+                value: kind.to_owned(),
+                class: None,
+                group: None,
+                remarks: None,
+            }],
+            links: Vec::new(),
+            logged_by: Vec::new(),
+            status_change: status_change.map(Into::into),
+            related_responses: Vec::new(),
+            remarks: None,
+        });
+    }
+
+    /// Closes an open item no update of a complete merge mentions.
+    fn close_not_detected(&mut self, item: &Parts<'_>) {
+        for r in &item.risks {
+            if fedramp::is_closed_status(&r.status) {
+                continue;
+            }
+            let old = r.status.to_string();
+            if let Some(out) = self
+                .idx
+                .risks
+                .get(uuid_key_ref(&r.uuid).as_ref())
+                .and_then(|&i| self.op.risks.get_mut(i))
+            {
+                out.status = "closed".into();
+            }
+            let description = format!(
+                "No longer detected: none of the updates of the review cycle of {}, which together list every open item, mentions it (status was {old}).",
+                self.when.date
+            );
+            self.add_entry(
+                &r.uuid,
+                log_titles::RISK_CLOSED,
+                &description,
+                entry_types::CLOSED,
+                Some("closed"),
+            );
+        }
+    }
+
+    /// The merged items at `positions` and what they refer to: where definitions are carried
+    /// from.
+    fn roots(&self, positions: impl Iterator<Item = usize>) -> definitions::Roots {
+        let idx = &self.idx;
+        let mut roots = definitions::Roots::default();
+        for pos in positions {
+            roots.items.push(pos);
+            let item = &self.op.poam_items[pos];
+            roots.risks.extend(
+                item.related_risks
+                    .iter()
+                    .filter_map(|r| idx.risks.get(uuid_key_ref(&r.risk_uuid).as_ref())),
+            );
+            roots
+                .observations
+                .extend(item.related_observations.iter().filter_map(|r| {
+                    idx.observations
+                        .get(uuid_key_ref(&r.observation_uuid).as_ref())
+                }));
+            roots.findings.extend(
+                item.related_findings
+                    .iter()
+                    .filter_map(|r| idx.findings.get(uuid_key_ref(&r.finding_uuid).as_ref())),
+            );
+        }
+        roots
     }
 }
 

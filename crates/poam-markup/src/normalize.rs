@@ -344,60 +344,12 @@ fn norm_node(node: Inline, ctx: Ctx, out: &mut Vec<Inline>) {
                 out.push(Inline::Text(t));
             }
         }
-        Inline::Image {
-            mut src,
-            mut alt,
-            mut title,
-        } => {
-            fix_nul(&mut src);
-            alt_text(&mut alt);
-            if let Some(t) = &mut title {
-                fix_nul(t);
-            }
-            if title.as_deref() == Some("") {
-                title = None;
-            }
-            out.push(Inline::Image { src, alt, title });
-        }
+        Inline::Image { src, alt, title } => out.push(norm_image(src, alt, title)),
         Inline::Link {
-            mut href,
-            mut title,
+            href,
+            title,
             content,
-        } => {
-            if ctx.anc & F_LINK != 0 || ctx.depth >= MAX_NESTING {
-                // A link inside a link cannot be written in Markdown (the inner one wins)
-                // nor in OSCAL XML; keep the text.
-                out.extend(norm_seq(content, ctx));
-                return;
-            }
-            fix_nul(&mut href);
-            if let Some(t) = &mut title {
-                fix_nul(t);
-            }
-            if title.as_deref() == Some("") {
-                title = None;
-            }
-            let mut content = norm_seq(content, ctx.inner(F_LINK));
-            // `[a\` + newline + `](x)`: a hard break cannot end (or start) link text.
-            let mut lead = 0;
-            while matches!(content.get(lead), Some(Inline::LineBreak)) {
-                lead += 1;
-            }
-            out.extend(content.drain(..lead));
-            let mut trail = 0;
-            while content.len() > trail
-                && matches!(content[content.len() - 1 - trail], Inline::LineBreak)
-            {
-                trail += 1;
-            }
-            let after = content.split_off(content.len() - trail);
-            out.push(Inline::Link {
-                href,
-                title,
-                content,
-            });
-            out.extend(after);
-        }
+        } => norm_link(href, title, content, ctx, out),
         Inline::Quote(content) => {
             if ctx.depth >= MAX_NESTING {
                 out.extend(norm_seq(content, ctx));
@@ -421,6 +373,58 @@ fn norm_node(node: Inline, ctx: Ctx, out: &mut Vec<Inline>) {
             out.extend(trail);
         }
     }
+}
+
+fn norm_image(mut src: String, mut alt: String, mut title: Option<String>) -> Inline {
+    fix_nul(&mut src);
+    alt_text(&mut alt);
+    if let Some(t) = &mut title {
+        fix_nul(t);
+    }
+    if title.as_deref() == Some("") {
+        title = None;
+    }
+    Inline::Image { src, alt, title }
+}
+
+fn norm_link(
+    mut href: String,
+    mut title: Option<String>,
+    content: Vec<Inline>,
+    ctx: Ctx,
+    out: &mut Vec<Inline>,
+) {
+    if ctx.anc & F_LINK != 0 || ctx.depth >= MAX_NESTING {
+        // A link inside a link cannot be written in Markdown (the inner one wins)
+        // nor in OSCAL XML; keep the text.
+        out.extend(norm_seq(content, ctx));
+        return;
+    }
+    fix_nul(&mut href);
+    if let Some(t) = &mut title {
+        fix_nul(t);
+    }
+    if title.as_deref() == Some("") {
+        title = None;
+    }
+    let mut content = norm_seq(content, ctx.inner(F_LINK));
+    // `[a\` + newline + `](x)`: a hard break cannot end (or start) link text.
+    let mut lead = 0;
+    while matches!(content.get(lead), Some(Inline::LineBreak)) {
+        lead += 1;
+    }
+    out.extend(content.drain(..lead));
+    let mut trail = 0;
+    while content.len() > trail && matches!(content[content.len() - 1 - trail], Inline::LineBreak) {
+        trail += 1;
+    }
+    let after = content.split_off(content.len() - trail);
+    out.push(Inline::Link {
+        href,
+        title,
+        content,
+    });
+    out.extend(after);
 }
 
 /// Splits leading and trailing whitespace / line breaks off `content`.

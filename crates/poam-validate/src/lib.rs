@@ -92,6 +92,24 @@ pub fn rules() -> &'static [&'static RuleInfo] {
     rules::ALL
 }
 
+/// Every severity a diagnostic of rule `id` can have: the rule's own, and the level of each
+/// metaschema or FedRAMP constraint reported under it (a metaschema `expect` may be a
+/// WARNING).
+pub fn severities(id: &str) -> std::collections::BTreeSet<Severity> {
+    let constraints = generated::RULE_SETS
+        .iter()
+        .map(|r| r.constraints)
+        .chain([&generated::FEDRAMP])
+        .flat_map(|t| t.constraints)
+        .filter(|c| c.rule == id)
+        .map(|c| tree::level_severity(c.level));
+    rules::find(id)
+        .map(|r| r.severity)
+        .into_iter()
+        .chain(constraints)
+        .collect()
+}
+
 /// Whether any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use crate::generated::{DEFS, ROOT_DEF};
-use crate::schema::{Datatype, DefKind};
+use crate::schema::{Datatype, Def, DefKind, Flag, Member};
 
 /// What a mutation breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -235,107 +235,124 @@ impl Collector {
         for (k, val) in obj {
             path.push(Seg::Key(k.clone()));
             if let Some(f) = def.flags.iter().find(|f| f.name == k) {
-                if f.required {
-                    self.push(
-                        Kind::DropRequired,
-                        path,
-                        format!("drop {}/@{k}", def.name),
-                        Edit::Remove,
-                    );
-                }
-                if let Some(b) = broken(f.datatype) {
-                    self.push(
-                        Kind::BreakDatatype,
-                        path,
-                        format!("{}/@{k} = {b}", def.name),
-                        Edit::Set(b),
-                    );
-                }
-                let text = val.as_str().unwrap_or_default();
-                if k == "uuid" {
-                    match &self.first_uuid {
-                        None => self.first_uuid = Some(text.to_owned()),
-                        Some(first) if first != text => {
-                            let first = Value::from(first.clone());
-                            self.push(
-                                Kind::DuplicateUuid,
-                                path,
-                                format!("{}/@uuid = the document's first UUID", def.name),
-                                Edit::Set(first),
-                            );
-                        }
-                        Some(_) => {}
-                    }
-                }
-                if let Some(nowhere) = dangling(k, text) {
-                    self.push(
-                        Kind::DangleReference,
-                        path,
-                        format!("{}/@{k} = {nowhere}", def.name),
-                        Edit::Set(nowhere),
-                    );
-                }
-                self.push(
-                    Kind::WrongType,
-                    path,
-                    format!("{}/@{k} = {{}}", def.name),
-                    Edit::Set(Value::Object(serde_json::Map::new())),
-                );
+                self.flag(def, f, val, path);
             } else if def.value_key == Some(k.as_str()) {
-                self.push(
-                    Kind::DropRequired,
-                    path,
-                    format!("drop the value of {}", def.name),
-                    Edit::Remove,
-                );
-                if let Some(b) = broken(def.datatype) {
-                    self.push(
-                        Kind::BreakDatatype,
-                        path,
-                        format!("{} value = {b}", def.name),
-                        Edit::Set(b),
-                    );
-                }
+                self.field_value(def, path);
             } else if let Some(m) = def.members.iter().find(|m| m.key == k) {
-                if m.required {
-                    self.push(
-                        Kind::DropRequired,
-                        path,
-                        format!("drop {}/{k}", def.name),
-                        Edit::Remove,
-                    );
-                }
-                if m.many {
-                    self.push(
-                        Kind::EmptyArray,
-                        path,
-                        format!("{}/{k} = []", def.name),
-                        Edit::Set(Value::Array(Vec::new())),
-                    );
-                    self.push(
-                        Kind::WrongType,
-                        path,
-                        format!("{}/{k} = \"x\"", def.name),
-                        Edit::Set(Value::from("x")),
-                    );
-                    if let Some(items) = val.as_array() {
-                        for (i, item) in items.iter().enumerate() {
-                            path.push(Seg::Index(i));
-                            self.member_item(m.def, item, path, k);
-                            path.pop();
-                        }
-                    }
-                } else {
-                    self.push(
-                        Kind::WrongType,
-                        path,
-                        format!("{}/{k} = []", def.name),
-                        Edit::Set(Value::Array(Vec::new())),
-                    );
-                    self.member_item(m.def, val, path, k);
-                }
+                self.member(def, m, val, path);
             }
             path.pop();
+        }
+    }
+
+    /// The mutations of flag `f` of a `def` node (at `path`, with value `val`).
+    fn flag(&mut self, def: &Def, f: &Flag, val: &Value, path: &[Seg]) {
+        let k = f.name;
+        if f.required {
+            self.push(
+                Kind::DropRequired,
+                path,
+                format!("drop {}/@{k}", def.name),
+                Edit::Remove,
+            );
+        }
+        if let Some(b) = broken(f.datatype) {
+            self.push(
+                Kind::BreakDatatype,
+                path,
+                format!("{}/@{k} = {b}", def.name),
+                Edit::Set(b),
+            );
+        }
+        let text = val.as_str().unwrap_or_default();
+        if k == "uuid" {
+            match &self.first_uuid {
+                None => self.first_uuid = Some(text.to_owned()),
+                Some(first) if first != text => {
+                    let first = Value::from(first.clone());
+                    self.push(
+                        Kind::DuplicateUuid,
+                        path,
+                        format!("{}/@uuid = the document's first UUID", def.name),
+                        Edit::Set(first),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(nowhere) = dangling(k, text) {
+            self.push(
+                Kind::DangleReference,
+                path,
+                format!("{}/@{k} = {nowhere}", def.name),
+                Edit::Set(nowhere),
+            );
+        }
+        self.push(
+            Kind::WrongType,
+            path,
+            format!("{}/@{k} = {{}}", def.name),
+            Edit::Set(Value::Object(serde_json::Map::new())),
+        );
+    }
+
+    /// The mutations of the value of a field with flags.
+    fn field_value(&mut self, def: &Def, path: &[Seg]) {
+        self.push(
+            Kind::DropRequired,
+            path,
+            format!("drop the value of {}", def.name),
+            Edit::Remove,
+        );
+        if let Some(b) = broken(def.datatype) {
+            self.push(
+                Kind::BreakDatatype,
+                path,
+                format!("{} value = {b}", def.name),
+                Edit::Set(b),
+            );
+        }
+    }
+
+    /// The mutations of member `m` of a `def` node, then of its value(s).
+    fn member(&mut self, def: &Def, m: &Member, val: &Value, path: &mut Vec<Seg>) {
+        let k = m.key;
+        if m.required {
+            self.push(
+                Kind::DropRequired,
+                path,
+                format!("drop {}/{k}", def.name),
+                Edit::Remove,
+            );
+        }
+        if !m.many {
+            self.push(
+                Kind::WrongType,
+                path,
+                format!("{}/{k} = []", def.name),
+                Edit::Set(Value::Array(Vec::new())),
+            );
+            self.member_item(m.def, val, path, k);
+            return;
+        }
+        self.push(
+            Kind::EmptyArray,
+            path,
+            format!("{}/{k} = []", def.name),
+            Edit::Set(Value::Array(Vec::new())),
+        );
+        self.push(
+            Kind::WrongType,
+            path,
+            format!("{}/{k} = \"x\"", def.name),
+            Edit::Set(Value::from("x")),
+        );
+        if let Some(items) = val.as_array() {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                self.member_item(m.def, item, path, k);
+                path.pop();
+            }
         }
     }
 

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use poam_model::walk::{Node, Path, Value, Visitor, Walk};
-use poam_model::{Document, PlanOfActionAndMilestones, Task};
+use poam_model::{Document, OriginActor, PlanOfActionAndMilestones, Property, Task};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules;
@@ -340,200 +340,176 @@ fn subject_kind(t: &str) -> Option<Kind> {
     })
 }
 
-impl Visitor for Checker<'_, '_> {
-    fn node(&mut self, path: &Path, node: Node<'_>) {
-        match node {
-            Node::ResponsibleParty(x) => {
-                self.resolve(Kind::Role, &x.role_id, format!("{path}/role-id"), "role-id");
-                for (i, u) in x.party_uuids.iter().enumerate() {
-                    self.resolve(
-                        Kind::Party,
-                        u,
-                        format!("{path}/party-uuids/{i}"),
-                        "party-uuid",
-                    );
-                }
-            }
-            Node::ResponsibleRole(x) => {
-                self.resolve(Kind::Role, &x.role_id, format!("{path}/role-id"), "role-id");
-                for (i, u) in x.party_uuids.iter().enumerate() {
-                    self.resolve(
-                        Kind::Party,
-                        u,
-                        format!("{path}/party-uuids/{i}"),
-                        "party-uuid",
-                    );
-                }
-            }
-            Node::Party(x) => {
-                for (i, u) in x.location_uuids.iter().enumerate() {
-                    self.resolve(
-                        Kind::Location,
-                        u,
-                        format!("{path}/location-uuids/{i}"),
-                        "location-uuid",
-                    );
-                }
-                for (i, u) in x.member_of_organizations.iter().enumerate() {
-                    self.resolve(
-                        Kind::Party,
-                        u,
-                        format!("{path}/member-of-organizations/{i}"),
-                        "member-of-organization",
-                    );
-                }
-            }
-            Node::LoggedBy(x) => {
-                self.resolve(
-                    Kind::Party,
-                    &x.party_uuid,
-                    format!("{path}/party-uuid"),
-                    "logged-by party-uuid",
-                );
-                if let Some(r) = &x.role_id {
-                    self.resolve(
-                        Kind::Role,
-                        r,
-                        format!("{path}/role-id"),
-                        "logged-by role-id",
-                    );
-                }
-            }
-            Node::OriginActor(x) => {
-                let kind = match x.r#type.as_str() {
-                    "tool" => Some(Kind::Component),
-                    "party" => Some(Kind::Party),
-                    "assessment-platform" => {
-                        if !self.ix.assessment_platforms.contains(x.actor_uuid.as_str()) {
-                            self.out.push(Diagnostic::new(
-                                &rules::REFERENCE_ASSESSMENT,
-                                format!("{path}/actor-uuid"),
-                                format!(
-                                    "assessment-platform actor-uuid {:?} names no assessment platform in local-definitions; it may be one of the assessment plan's",
-                                    x.actor_uuid.as_str()
-                                ),
-                            ));
-                        }
-                        None
-                    }
-                    _ => None,
-                };
-                if let Some(k) = kind {
-                    let what = format!("{} actor-uuid", x.r#type.as_str());
-                    self.resolve(k, &x.actor_uuid, format!("{path}/actor-uuid"), &what);
-                }
-                if let Some(r) = &x.role_id {
-                    self.resolve(Kind::Role, r, format!("{path}/role-id"), "actor role-id");
-                }
-            }
-            Node::AssociatedRisk(x) => {
-                self.resolve(
-                    Kind::Risk,
-                    &x.risk_uuid,
-                    format!("{path}/risk-uuid"),
-                    "risk-uuid",
-                );
-            }
-            Node::RelatedObservation(x) => self.resolve(
-                Kind::Observation,
-                &x.observation_uuid,
-                format!("{path}/observation-uuid"),
-                "observation-uuid",
-            ),
-            Node::RelatedFinding(x) => self.resolve(
-                Kind::Finding,
-                &x.finding_uuid,
-                format!("{path}/finding-uuid"),
-                "finding-uuid",
-            ),
-            Node::RelatedResponse(x) => {
-                self.in_related_response += 1;
-                self.resolve(
-                    Kind::Response,
-                    &x.response_uuid,
-                    format!("{path}/response-uuid"),
-                    "response-uuid",
-                );
-            }
-            Node::RelatedTask(x) => {
-                let at = format!("{path}/task-uuid");
-                if self.in_related_response > 0 {
-                    self.resolve(Kind::Task, &x.task_uuid, at, "task-uuid");
-                } else if !self.ix.tasks.contains(x.task_uuid.as_str()) {
-                    // An origin's task is the assessment's (plan or results), not one of this
-                    // document's remediation tasks.
+impl Checker<'_, '_> {
+    /// Resolves member `member` of the node at `path`.
+    fn resolve_at(&mut self, kind: Kind, value: &str, path: &Path, member: &str, what: &str) {
+        self.resolve(kind, value, format!("{path}/{member}"), what);
+    }
+
+    /// Resolves each value of the list `member` of the node at `path`.
+    fn resolve_each<T: AsRef<str>>(
+        &mut self,
+        kind: Kind,
+        values: &[T],
+        path: &Path,
+        member: &str,
+        what: &str,
+    ) {
+        for (i, v) in values.iter().enumerate() {
+            self.resolve(kind, v.as_ref(), format!("{path}/{member}/{i}"), what);
+        }
+    }
+
+    /// A responsible party or role: its role id and its parties.
+    fn role_and_parties<T: AsRef<str>>(&mut self, path: &Path, role_id: &str, parties: &[T]) {
+        self.resolve_at(Kind::Role, role_id, path, "role-id", "role-id");
+        self.resolve_each(Kind::Party, parties, path, "party-uuids", "party-uuid");
+    }
+
+    fn origin_actor(&mut self, path: &Path, x: &OriginActor) {
+        let kind = match x.r#type.as_str() {
+            "tool" => Some(Kind::Component),
+            "party" => Some(Kind::Party),
+            "assessment-platform" => {
+                if !self.ix.assessment_platforms.contains(x.actor_uuid.as_str()) {
                     self.out.push(Diagnostic::new(
                         &rules::REFERENCE_ASSESSMENT,
-                        at,
+                        format!("{path}/actor-uuid"),
                         format!(
-                            "task-uuid {:?} names no task in this document; it may be a task of the assessment the observation came from",
-                            x.task_uuid.as_str()
+                            "assessment-platform actor-uuid {:?} names no assessment platform in local-definitions; it may be one of the assessment plan's",
+                            x.actor_uuid.as_str()
                         ),
                     ));
                 }
+                None
             }
-            Node::Dependency(x) => {
+            _ => None,
+        };
+        if let Some(k) = kind {
+            let what = format!("{} actor-uuid", x.r#type.as_str());
+            self.resolve_at(k, &x.actor_uuid, path, "actor-uuid", &what);
+        }
+        if let Some(r) = &x.role_id {
+            self.resolve_at(Kind::Role, r, path, "role-id", "actor role-id");
+        }
+    }
+
+    fn related_task(&mut self, path: &Path, task_uuid: &str) {
+        let at = format!("{path}/task-uuid");
+        if self.in_related_response > 0 {
+            self.resolve(Kind::Task, task_uuid, at, "task-uuid");
+        } else if !self.ix.tasks.contains(task_uuid) {
+            // An origin's task is the assessment's (plan or results), not one of this
+            // document's remediation tasks.
+            self.out.push(Diagnostic::new(
+                &rules::REFERENCE_ASSESSMENT,
+                at,
+                format!(
+                    "task-uuid {task_uuid:?} names no task in this document; it may be a task of the assessment the observation came from"
+                ),
+            ));
+        }
+    }
+
+    /// A subject reference: resolved when its type names a kind of thing this document (or
+    /// its SSP) defines.
+    fn subject(&mut self, path: &Path, r#type: &str, subject_uuid: &str) {
+        if let Some(k) = subject_kind(r#type) {
+            let what = format!("{type} subject-uuid");
+            self.resolve_at(k, subject_uuid, path, "subject-uuid", &what);
+        }
+    }
+
+    /// A component's `physical-location` props name locations.
+    fn physical_locations(&mut self, path: &Path, props: &[Property]) {
+        for (i, p) in props.iter().enumerate() {
+            if p.name.as_str() == "physical-location" {
                 self.resolve(
-                    Kind::Task,
-                    &x.task_uuid,
-                    format!("{path}/task-uuid"),
-                    "dependency task-uuid",
+                    Kind::Location,
+                    &p.value,
+                    format!("{path}/props/{i}/value"),
+                    "physical-location",
                 );
             }
-            Node::SubjectReference(x) => {
-                if let Some(k) = subject_kind(&x.r#type) {
-                    let what = format!("{} subject-uuid", x.r#type.as_str());
-                    self.resolve(k, &x.subject_uuid, format!("{path}/subject-uuid"), &what);
+        }
+    }
+
+    /// An optional `href` of the node at `path` that may be a `#fragment`.
+    fn optional_href(&mut self, path: &Path, href: Option<&str>) {
+        if let Some(h) = href {
+            self.fragment(h, format!("{path}/href"), false);
+        }
+    }
+}
+
+impl Visitor for Checker<'_, '_> {
+    fn node(&mut self, path: &Path, node: Node<'_>) {
+        use Kind as K;
+        match node {
+            Node::ResponsibleParty(x) => self.role_and_parties(path, &x.role_id, &x.party_uuids),
+            Node::ResponsibleRole(x) => self.role_and_parties(path, &x.role_id, &x.party_uuids),
+            Node::Party(x) => {
+                let (locations, orgs) = (&x.location_uuids, &x.member_of_organizations);
+                self.resolve_each(
+                    K::Location,
+                    locations,
+                    path,
+                    "location-uuids",
+                    "location-uuid",
+                );
+                let what = "member-of-organization";
+                self.resolve_each(K::Party, orgs, path, "member-of-organizations", what);
+            }
+            Node::LoggedBy(x) => {
+                let what = "logged-by party-uuid";
+                self.resolve_at(K::Party, &x.party_uuid, path, "party-uuid", what);
+                if let Some(r) = &x.role_id {
+                    self.resolve_at(K::Role, r, path, "role-id", "logged-by role-id");
                 }
             }
-            Node::SelectSubjectById(x) => {
-                if let Some(k) = subject_kind(&x.r#type) {
-                    let what = format!("{} subject-uuid", x.r#type.as_str());
-                    self.resolve(k, &x.subject_uuid, format!("{path}/subject-uuid"), &what);
-                }
+            Node::OriginActor(x) => self.origin_actor(path, x),
+            Node::AssociatedRisk(x) => {
+                self.resolve_at(K::Risk, &x.risk_uuid, path, "risk-uuid", "risk-uuid");
             }
-            Node::SystemComponent(x) => {
-                for (i, p) in x.props.iter().enumerate() {
-                    if p.name.as_str() == "physical-location" {
-                        self.resolve(
-                            Kind::Location,
-                            &p.value,
-                            format!("{path}/props/{i}/value"),
-                            "physical-location",
-                        );
-                    }
-                }
+            Node::RelatedObservation(x) => {
+                let (u, m) = (&x.observation_uuid, "observation-uuid");
+                self.resolve_at(K::Observation, u, path, m, m);
             }
-            Node::ImplementedComponent(x) => self.resolve(
-                Kind::Component,
-                &x.component_uuid,
-                format!("{path}/component-uuid"),
-                "component-uuid",
-            ),
-            Node::UsesComponent(x) => self.resolve(
-                Kind::Component,
-                &x.component_uuid,
-                format!("{path}/component-uuid"),
-                "component-uuid",
-            ),
+            Node::RelatedFinding(x) => {
+                let (u, m) = (&x.finding_uuid, "finding-uuid");
+                self.resolve_at(K::Finding, u, path, m, m);
+            }
+            Node::RelatedResponse(x) => {
+                self.in_related_response += 1;
+                let (u, m) = (&x.response_uuid, "response-uuid");
+                self.resolve_at(K::Response, u, path, m, m);
+            }
+            Node::RelatedTask(x) => self.related_task(path, &x.task_uuid),
+            Node::Dependency(x) => {
+                let what = "dependency task-uuid";
+                self.resolve_at(K::Task, &x.task_uuid, path, "task-uuid", what);
+            }
+            Node::SubjectReference(x) => self.subject(path, &x.r#type, &x.subject_uuid),
+            Node::SelectSubjectById(x) => self.subject(path, &x.r#type, &x.subject_uuid),
+            Node::SystemComponent(x) => self.physical_locations(path, &x.props),
+            Node::ImplementedComponent(x) => {
+                let (u, m) = (&x.component_uuid, "component-uuid");
+                self.resolve_at(K::Component, u, path, m, m);
+            }
+            Node::UsesComponent(x) => {
+                let (u, m) = (&x.component_uuid, "component-uuid");
+                self.resolve_at(K::Component, u, path, m, m);
+            }
             Node::Finding(x) => {
                 if let Some(u) = &x.implementation_statement_uuid {
-                    self.resolve(
-                        Kind::ImplementationStatement,
-                        u,
-                        format!("{path}/implementation-statement-uuid"),
-                        "implementation-statement-uuid",
-                    );
+                    let m = "implementation-statement-uuid";
+                    self.resolve_at(K::ImplementationStatement, u, path, m, m);
                 }
             }
             Node::MitigatingFactor(x) => {
                 if let Some(u) = &x.implementation_uuid {
-                    self.resolve(
-                        Kind::Implementation,
-                        u,
-                        format!("{path}/implementation-uuid"),
-                        "implementation-uuid",
-                    );
+                    let m = "implementation-uuid";
+                    self.resolve_at(K::Implementation, u, path, m, m);
                 }
             }
             Node::Risk(x) => self.responses.push(
@@ -543,16 +519,8 @@ impl Visitor for Checker<'_, '_> {
                     .collect(),
             ),
             Node::Link(x) => self.fragment(&x.href, format!("{path}/href"), false),
-            Node::RelevantEvidence(x) => {
-                if let Some(h) = &x.href {
-                    self.fragment(h, format!("{path}/href"), false);
-                }
-            }
-            Node::ThreatId(x) => {
-                if let Some(h) = &x.href {
-                    self.fragment(h, format!("{path}/href"), false);
-                }
-            }
+            Node::RelevantEvidence(x) => self.optional_href(path, x.href.as_deref()),
+            Node::ThreatId(x) => self.optional_href(path, x.href.as_deref()),
             Node::ImportSsp(x) => self.fragment(&x.href, format!("{path}/href"), true),
             _ => {}
         }

@@ -173,7 +173,7 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn level_severity(l: Level) -> Severity {
+pub(crate) fn level_severity(l: Level) -> Severity {
     match l {
         Level::Error => Severity::Error,
         Level::Warning => Severity::Warning,
@@ -620,149 +620,21 @@ impl Pass {
         def: u16,
         path: &mut Vec<Seg<'a>>,
     ) {
-        let severity = level_severity(c.level);
-        let rule_info = |id: &str| rules::find(id);
         match c.test {
             Test::AllowedValues {
                 values,
                 allow_other,
                 complete,
             } => {
-                let mut hits: Vec<(usize, String, Vec<Seg<'a>>)> = Vec::new();
-                let mut rel = Vec::new();
-                self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
-                    if let Some(t) = text_of(v, d) {
-                        hits.push((std::ptr::from_ref(v) as usize, t.into_owned(), r.to_vec()));
-                    }
-                    true
-                });
-                for (addr, text, rel) in hits {
-                    let ok = !complete || values.iter().any(|x| same_value(x, &text));
-                    let fedramp = c.origin == Origin::Fedramp;
-                    let st = self.allowed.entry((addr, fedramp)).or_insert_with(|| {
-                        let mut full = path.clone();
-                        full.extend_from_slice(&rel);
-                        AllowedState {
-                            ok: false,
-                            closed: true,
-                            pointer: pointer(&full),
-                            value: text.clone(),
-                            ids: Vec::new(),
-                            values: Vec::new(),
-                            origin: c.origin,
-                        }
-                    });
-                    st.ok |= ok;
-                    st.closed &= !allow_other;
-                    if !st.ids.contains(&c.id) {
-                        st.ids.push(c.id);
-                    }
-                    for v in values {
-                        if !st.values.contains(v) {
-                            st.values.push(v);
-                        }
-                    }
-                }
+                let rule = AllowedRule {
+                    values,
+                    allow_other,
+                    complete,
+                };
+                self.allowed_values(c, &rule, node, def, path);
             }
-            Test::Matches { regex, datatype } => {
-                let mut bad: Vec<(String, Vec<Seg<'a>>, String)> = Vec::new();
-                let re = regex.and_then(compiled_pattern);
-                let mut rel = Vec::new();
-                self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
-                    if let Some(t) = text_of(v, d) {
-                        if let (Some(re), Some(src)) = (re, regex)
-                            && !re.is_match(&t)
-                        {
-                            bad.push((
-                                t.to_string(),
-                                r.to_vec(),
-                                format!("does not match `{src}`"),
-                            ));
-                            return true;
-                        }
-                        if let Some(dt) = datatype
-                            && let Err(e) = check_value(dt, &t)
-                        {
-                            bad.push((
-                                t.to_string(),
-                                r.to_vec(),
-                                format!("is not a valid {}: {}", dt.name(), e.reason),
-                            ));
-                        }
-                    }
-                    true
-                });
-                for (text, rel, why) in bad {
-                    let mut full = path.clone();
-                    full.extend_from_slice(&rel);
-                    if let Some(r) = rule_info(c.rule) {
-                        self.out.push(
-                            Diagnostic::new(
-                                r,
-                                pointer(&full),
-                                format!("{text:?} {why} [{}]", c.id),
-                            )
-                            .with_severity(severity),
-                        );
-                    }
-                }
-            }
-            Test::IsUnique { keys } => {
-                let mut targets: Vec<(Vec<String>, Vec<Seg<'a>>)> = Vec::new();
-                let mut rel = Vec::new();
-                self.select(c.target, node, Some(def), &mut rel, &mut |me, v, d, r| {
-                    let key: Vec<String> = keys
-                        .iter()
-                        .map(|k| {
-                            let mut found = String::new();
-                            let mut rel2 = Vec::new();
-                            me.select(k, v, d, &mut rel2, &mut |_, kv, kd, _| {
-                                if let Some(t) = text_of(kv, kd) {
-                                    found = t.into_owned();
-                                }
-                                false
-                            });
-                            found
-                        })
-                        .collect();
-                    targets.push((key, r.to_vec()));
-                    true
-                });
-                let mut seen: HashMap<&Vec<String>, &Vec<Seg<'a>>> = HashMap::new();
-                let mut dups = Vec::new();
-                for (key, rel) in &targets {
-                    if let Some(first) = seen.get(key) {
-                        dups.push((key.clone(), (*first).clone(), rel.clone()));
-                    } else {
-                        seen.insert(key, rel);
-                    }
-                }
-                for (key, first, rel) in dups {
-                    let mut full = path.clone();
-                    full.extend_from_slice(&rel);
-                    let mut first_full = path.clone();
-                    first_full.extend_from_slice(&first);
-                    if let Some(r) = rule_info(c.rule) {
-                        self.out.push(
-                            Diagnostic::new(
-                                r,
-                                pointer(&full),
-                                format!(
-                                    "duplicates {} (same {}) [{}]",
-                                    pointer(&first_full),
-                                    key.iter()
-                                        .filter(|k| !k.is_empty())
-                                        .map(|k| format!("{k:?}"))
-                                        .collect::<Vec<_>>()
-                                        .join(", "),
-                                    c.id
-                                ),
-                            )
-                            .with_severity(severity),
-                        );
-                    }
-                }
-            }
+            Test::Matches { regex, datatype } => self.matches(c, regex, datatype, node, def, path),
+            Test::IsUnique { keys } => self.is_unique(c, keys, node, def, path),
             Test::HasCardinality { min, max } => {
                 let n = self.count(c.target, node, Some(def), usize::MAX);
                 let n32 = u32::try_from(n).unwrap_or(u32::MAX);
@@ -772,21 +644,13 @@ impl Pass {
                         Some(m) => format!("{min} to {m}"),
                         None => format!("at least {min}"),
                     };
-                    if let Some(r) = rule_info(c.rule) {
-                        self.out.push(
-                            Diagnostic::new(
-                                r,
-                                pointer(path),
-                                format!(
-                                    "`{}` has {n} of `{}`; it needs {want} [{}]",
-                                    DEFS[usize::from(def)].name,
-                                    c.target_text,
-                                    c.id
-                                ),
-                            )
-                            .with_severity(severity),
-                        );
-                    }
+                    let message = format!(
+                        "`{}` has {n} of `{}`; it needs {want} [{}]",
+                        DEFS[usize::from(def)].name,
+                        c.target_text,
+                        c.id
+                    );
+                    self.report(c, path, message);
                 }
             }
             Test::Expect { test, message } => {
@@ -799,19 +663,159 @@ impl Pass {
                     true
                 });
                 for rel in failed {
-                    let mut full = path.clone();
-                    full.extend_from_slice(&rel);
                     let text = message.map_or_else(
                         || format!("the expectation [{}] does not hold", c.id),
                         |m| format!("{m} [{}]", c.id),
                     );
-                    if let Some(r) = rule_info(c.rule) {
-                        self.out
-                            .push(Diagnostic::new(r, pointer(&full), text).with_severity(severity));
-                    }
+                    self.report(c, &joined(path, &rel), text);
                 }
             }
         }
+    }
+
+    /// Reports a failed constraint at `at`, under its rule, at its level.
+    fn report(&mut self, c: &Constraint, at: &[Seg<'_>], message: String) {
+        if let Some(r) = rules::find(c.rule) {
+            self.out.push(
+                Diagnostic::new(r, pointer(at), message).with_severity(level_severity(c.level)),
+            );
+        }
+    }
+
+    /// Records the values an `allowed-values` constraint targets; whether each is allowed is
+    /// decided once every constraint on it is seen (see [`Self::finish_allowed_values`]).
+    fn allowed_values<'a>(
+        &mut self,
+        c: &'static Constraint,
+        rule: &AllowedRule,
+        node: &'a Value,
+        def: u16,
+        path: &[Seg<'a>],
+    ) {
+        let mut hits: Vec<(usize, String, Vec<Seg<'a>>)> = Vec::new();
+        let mut rel = Vec::new();
+        self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
+            if let Some(t) = text_of(v, d) {
+                hits.push((std::ptr::from_ref(v) as usize, t.into_owned(), r.to_vec()));
+            }
+            true
+        });
+        for (addr, text, rel) in hits {
+            let ok = !rule.complete || rule.values.iter().any(|x| same_value(x, &text));
+            let fedramp = c.origin == Origin::Fedramp;
+            let st = self
+                .allowed
+                .entry((addr, fedramp))
+                .or_insert_with(|| AllowedState {
+                    ok: false,
+                    closed: true,
+                    pointer: pointer(&joined(path, &rel)),
+                    value: text.clone(),
+                    ids: Vec::new(),
+                    values: Vec::new(),
+                    origin: c.origin,
+                });
+            st.ok |= ok;
+            st.closed &= !rule.allow_other;
+            if !st.ids.contains(&c.id) {
+                st.ids.push(c.id);
+            }
+            for v in rule.values {
+                if !st.values.contains(v) {
+                    st.values.push(v);
+                }
+            }
+        }
+    }
+
+    /// A `matches` constraint: each target matches the pattern and is a valid value of the
+    /// data type.
+    fn matches<'a>(
+        &mut self,
+        c: &'static Constraint,
+        regex: Option<&'static str>,
+        datatype: Option<Datatype>,
+        node: &'a Value,
+        def: u16,
+        path: &[Seg<'a>],
+    ) {
+        let mut bad: Vec<(String, Vec<Seg<'a>>, String)> = Vec::new();
+        let re = regex.and_then(compiled_pattern);
+        let mut rel = Vec::new();
+        self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
+            if let Some(t) = text_of(v, d) {
+                if let (Some(re), Some(src)) = (re, regex)
+                    && !re.is_match(&t)
+                {
+                    bad.push((t.to_string(), r.to_vec(), format!("does not match `{src}`")));
+                    return true;
+                }
+                if let Some(dt) = datatype
+                    && let Err(e) = check_value(dt, &t)
+                {
+                    let why = format!("is not a valid {}: {}", dt.name(), e.reason);
+                    bad.push((t.to_string(), r.to_vec(), why));
+                }
+            }
+            true
+        });
+        for (text, rel, why) in bad {
+            self.report(c, &joined(path, &rel), format!("{text:?} {why} [{}]", c.id));
+        }
+    }
+
+    /// An `is-unique` constraint: no two targets have the same keys.
+    fn is_unique<'a>(
+        &mut self,
+        c: &'static Constraint,
+        keys: &[&[Path]],
+        node: &'a Value,
+        def: u16,
+        path: &[Seg<'a>],
+    ) {
+        let mut targets: Vec<(Vec<String>, Vec<Seg<'a>>)> = Vec::new();
+        let mut rel = Vec::new();
+        self.select(c.target, node, Some(def), &mut rel, &mut |me, v, d, r| {
+            let key: Vec<String> = keys.iter().map(|k| me.first_text(k, v, d)).collect();
+            targets.push((key, r.to_vec()));
+            true
+        });
+        let mut seen: HashMap<&Vec<String>, &Vec<Seg<'a>>> = HashMap::new();
+        let mut dups = Vec::new();
+        for (key, rel) in &targets {
+            if let Some(first) = seen.get(key) {
+                dups.push((key.clone(), (*first).clone(), rel.clone()));
+            } else {
+                seen.insert(key, rel);
+            }
+        }
+        for (key, first, rel) in dups {
+            let same = key
+                .iter()
+                .filter(|k| !k.is_empty())
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let message = format!(
+                "duplicates {} (same {same}) [{}]",
+                pointer(&joined(path, &first)),
+                c.id
+            );
+            self.report(c, &joined(path, &rel), message);
+        }
+    }
+
+    /// The text of the last node `paths` select from `node` (empty when none).
+    fn first_text(&self, paths: &[Path], node: &Value, def: Option<u16>) -> String {
+        let mut found = String::new();
+        let mut rel = Vec::new();
+        self.select(paths, node, def, &mut rel, &mut |_, v, d, _| {
+            if let Some(t) = text_of(v, d) {
+                found = t.into_owned();
+            }
+            false
+        });
+        found
     }
 
     fn finish_allowed_values(&mut self) {
@@ -849,4 +853,19 @@ impl Pass {
             self.out.push(Diagnostic::new(rule, s.pointer, message));
         }
     }
+}
+
+/// An `allowed-values` constraint's list.
+struct AllowedRule {
+    values: &'static [&'static str],
+    allow_other: bool,
+    /// See [`Test::AllowedValues`].
+    complete: bool,
+}
+
+/// The segments of `path` followed by those of `rel`.
+fn joined<'a>(path: &[Seg<'a>], rel: &[Seg<'a>]) -> Vec<Seg<'a>> {
+    let mut full = path.to_vec();
+    full.extend_from_slice(rel);
+    full
 }

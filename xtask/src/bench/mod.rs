@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops a,b]
-//!                   [--update-docs]
+//!                   [--update-docs] [--peers [--reference DIR]]
 //! ```
 //!
 //! For each size the inputs are generated once (`cargo xtask gen`'s generator, cached under
@@ -18,9 +18,13 @@
 //! `--smoke` skips that release build and runs the harness in the build at hand: CI uses it to
 //! keep every operation working without compiling the dependency graph a third time (its
 //! times are not meaningful and are labelled so).
+//! `--peers` also installs and measures the tools people compare `poam` with (compliance-trestle,
+//! ajv with the official schema from `--reference DIR`, default `../shared/reference`) in the
+//! same run (see `peers.rs`); a peer that cannot be installed is reported and skipped.
 //! Benchmarks report; they assert nothing about time.
 
 mod ops;
+mod peers;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -34,7 +38,7 @@ use crate::r#gen;
 /// Bump when the generator's output changes, so cached inputs are regenerated.
 const GENERATOR_VERSION: u32 = 1;
 
-const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP] [--update-docs] [--smoke]";
+const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP] [--update-docs] [--smoke] [--peers [--reference DIR]]";
 
 /// The document whose results section `--update-docs` replaces, and its markers.
 const DOCS: &str = "docs/benchmarks.md";
@@ -55,6 +59,10 @@ pub struct Options {
     pub update_docs: bool,
     /// Run in the build at hand instead of a release build (checks the harness; CI).
     pub smoke: bool,
+    /// Also install and measure the peers (compliance-trestle, ajv).
+    pub peers: bool,
+    /// The reference folder holding the official schemas ajv checks against.
+    pub reference: Option<PathBuf>,
 }
 
 impl Options {
@@ -67,6 +75,8 @@ impl Options {
             ops: None,
             update_docs: false,
             smoke: false,
+            peers: false,
+            reference: None,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -101,6 +111,8 @@ impl Options {
                 "--out" => o.out = Some(PathBuf::from(value()?)),
                 "--update-docs" => o.update_docs = true,
                 "--smoke" => o.smoke = true,
+                "--peers" => o.peers = true,
+                "--reference" => o.reference = Some(PathBuf::from(value()?)),
                 "--seed" => {
                     o.seed = value()?
                         .parse()
@@ -122,6 +134,13 @@ impl Options {
             }
         }
         Ok(o)
+    }
+
+    /// `--reference`, or the shared reference folder beside the repository.
+    fn reference_dir(&self, root: &Path) -> PathBuf {
+        self.reference
+            .clone()
+            .unwrap_or_else(|| root.join("../shared/reference"))
     }
 
     fn reps_for(&self, items: u64) -> usize {
@@ -206,6 +225,12 @@ pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
 
     let machine = report::Machine::detect();
     eprintln!("bench: {}", machine.summary());
+    let peers = peers::Peers::new(&target, Some(&opts.reference_dir(root)));
+    let ready_peers = if opts.peers {
+        peers.install()
+    } else {
+        Vec::new()
+    };
     let mut runs = Vec::new();
     for &items in &opts.sizes {
         let files = Files::new(&data, items);
@@ -226,6 +251,7 @@ pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
             }
             rows.push(report::Row { op, sample });
         }
+        rows.extend(peers.measure(&ready_peers, &files, reps));
         let run = report::SizeRun::new(items, reps, &files, rows);
         println!("{}", run.text_table());
         runs.push(run);
@@ -423,6 +449,13 @@ mod tests {
         assert!(Options::parse(&args("--ops nope")).is_err());
         assert!(Options::parse(&args("--reps 0")).is_err());
         assert!(Options::parse(&args("--update-docs"))?.update_docs);
+        let p = Options::parse(&args("--peers --reference /r"))?;
+        assert!(p.peers);
+        assert_eq!(p.reference_dir(Path::new("/x")), PathBuf::from("/r"));
+        assert_eq!(
+            Options::parse(&[])?.reference_dir(Path::new("/x")),
+            PathBuf::from("/x/../shared/reference")
+        );
         let d = Options::parse(&[])?;
         assert_eq!((d.reps_for(10_000), d.reps_for(100_000)), (5, 3));
         Ok(())

@@ -140,6 +140,13 @@ pub const OPS: &[Op] = &[
     op!("diff", "diff of two monthly cycles", Cycles, None, false),
     op!("merge", "merge of a monthly update", Cycles, None, false),
     op!(
+        "report",
+        "report: computation + HTML page (one cycle)",
+        Json,
+        None,
+        false
+    ),
+    op!(
         "backslashes",
         "runs of backslashes: JSON read, written and read as JSON, YAML, XML, workbook",
         Backslashes,
@@ -229,13 +236,20 @@ fn write(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
     poam_io::write(doc, format).map_err(|e| e.to_string())
 }
 
+/// The clocks of `reps` runs: see [`Sample`].
+struct Timing {
+    times: Vec<f64>,
+    cpu_times: Vec<f64>,
+    out_bytes: u64,
+}
+
 /// Times `reps` runs of `f` (wall and CPU); `size` tells the output size of a result.
 /// Results are dropped after the clocks stop.
 fn time<R>(
     reps: usize,
     mut f: impl FnMut() -> Result<R, String>,
     size: impl Fn(&R) -> u64,
-) -> Result<(Vec<f64>, Vec<f64>, u64), String> {
+) -> Result<Timing, String> {
     let mut times = Vec::with_capacity(reps);
     let mut cpu_times = Vec::with_capacity(reps);
     let mut out = 0;
@@ -253,7 +267,11 @@ fn time<R>(
     if cpu_times.len() != times.len() {
         cpu_times.clear();
     }
-    Ok((times, cpu_times, out))
+    Ok(Timing {
+        times,
+        cpu_times,
+        out_bytes: out,
+    })
 }
 
 /// CPU time this process has used so far (user + system, every thread, living or ended),
@@ -282,72 +300,15 @@ fn len(v: &impl AsRef<[u8]>) -> u64 {
 /// process's peak memory.
 pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
     let path = files.of(op.input);
-    let (times, cpu_times, out_bytes) = match op.name {
+    let timing = match op.name {
         "read-bytes" => time(reps, || read(path), len)?,
-        "json-scan" => {
-            let bytes = read(path)?;
-            time(
-                reps,
-                || {
-                    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
-                        .map_err(|e| e.to_string())
-                },
-                no_size,
-            )?
-        }
-        "json-value" => {
-            let bytes = read(path)?;
-            time(
-                reps,
-                || {
-                    let v: serde_json::Value =
-                        serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                    let mut out = Vec::with_capacity(bytes.len());
-                    serde_json::to_writer_pretty(&mut out, &v).map_err(|e| e.to_string())?;
-                    Ok((v, out))
-                },
-                |(_, out)| out.len() as u64,
-            )?
-        }
-        "json-read" | "yaml-read" | "xml-read" => {
-            let format = format_of(op.input);
-            let bytes = read(path)?;
-            time(reps, || load(&bytes, path, format), no_size)?
-        }
-        "json-write" | "yaml-write" | "xml-write" => {
-            let format = format_of(op.input);
-            let doc = load(&read(path)?, path, format)?;
-            time(reps, || write(&doc, format), len)?
-        }
-        "json-roundtrip" => {
-            let bytes = read(path)?;
-            time(
-                reps,
-                || {
-                    let doc = load(&bytes, path, Format::Json)?;
-                    let out = write(&doc, Format::Json)?;
-                    Ok((doc, out))
-                },
-                |(_, out)| out.len() as u64,
-            )?
-        }
-        "json-to-xml" | "xml-to-json" => {
-            let (from, to) = if op.name == "json-to-xml" {
-                (Format::Json, Format::Xml)
-            } else {
-                (Format::Xml, Format::Json)
-            };
-            let bytes = read(path)?;
-            time(
-                reps,
-                || {
-                    let doc = load(&bytes, path, from)?;
-                    let out = write(&doc, to)?;
-                    Ok((doc, out))
-                },
-                |(_, out)| out.len() as u64,
-            )?
-        }
+        "json-scan" => json_scan(path, reps)?,
+        "json-value" => json_value(path, reps)?,
+        "json-read" | "yaml-read" | "xml-read" => read_document(op, path, reps)?,
+        "json-write" | "yaml-write" | "xml-write" => write_document(op, path, reps)?,
+        "json-roundtrip" => convert(path, Format::Json, Format::Json, reps)?,
+        "json-to-xml" => convert(path, Format::Json, Format::Xml, reps)?,
+        "xml-to-json" => convert(path, Format::Xml, Format::Json, reps)?,
         "yaml-scan" => {
             let bytes = read(path)?;
             let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
@@ -357,92 +318,17 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
             let bytes = read(path)?;
             time(reps, || xml_scan(&bytes), no_size)?
         }
-        "validate" | "validate-fedramp" => {
-            let bytes = read(path)?;
-            let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
-            let opts = poam_validate::Options {
-                profile: if op.name == "validate" {
-                    poam_validate::Profile::Oscal
-                } else {
-                    poam_validate::Profile::Fedramp
-                },
-                as_of: r#gen::as_of(1),
-                ssp: None,
-                schema: None,
-            };
-            let name = SourceName::path(path);
-            time(
-                reps,
-                || {
-                    poam_validate::validate_text(text, Format::Json, &name, &opts)
-                        .map_err(|e| e.to_string())
-                },
-                |v| v.diagnostics.len() as u64,
-            )?
-        }
+        "validate" => validate(path, poam_validate::Profile::Oscal, reps)?,
+        "validate-fedramp" => validate(path, poam_validate::Profile::Fedramp, reps)?,
         "xlsx-scan" => {
             let bytes = read(path)?;
             time(reps, || xlsx_scan(&bytes), no_size)?
         }
-        "xlsx-import" => {
-            let bytes = read(path)?;
-            let name = path.display().to_string();
-            let options = poam_xlsx::ReadOptions::default();
-            time(
-                reps,
-                || poam_xlsx::import(&bytes, &name, &options).map_err(|e| e.to_string()),
-                no_size,
-            )?
-        }
-        "xlsx-export" => {
-            let doc = load(&read(&files.json)?, &files.json, Format::Json)?;
-            time(
-                reps,
-                || {
-                    poam_xlsx::export(&doc)
-                        .map(|e| e.bytes)
-                        .map_err(|e| e.to_string())
-                },
-                len,
-            )?
-        }
-        "diff" => {
-            let old = load(&read(&files.json)?, &files.json, Format::Json)?;
-            let new = load(&read(&files.next_json)?, &files.next_json, Format::Json)?;
-            use poam_cycle::Reporter;
-            time(
-                reps,
-                || {
-                    let d = poam_cycle::diff(&old, "cycle-1", &new, "cycle-2");
-                    Ok(poam_cycle::Human.render(&d))
-                },
-                |report| report.len() as u64,
-            )?
-        }
-        "merge" => {
-            let base = load(&read(&files.json)?, &files.json, Format::Json)?;
-            let next = load(&read(&files.next_json)?, &files.next_json, Format::Json)?;
-            let options = poam_cycle::Options {
-                as_of: chrono::DateTime::parse_from_rfc3339(&r#gen::date_time(
-                    r#gen::as_of(2),
-                    0,
-                    false,
-                ))
-                .map_err(|e| format!("merge as-of: {e}"))?,
-                complete: false,
-                prefer: Some(poam_cycle::Prefer::Last),
-                force: false,
-            };
-            let updates = [poam_cycle::merge::Update {
-                name: "cycle-2",
-                document: &next,
-            }];
-            time(
-                reps,
-                || poam_cycle::merge(&base, &updates, &options).map_err(|e| e.to_string()),
-                |o| o.document.plan_of_action_and_milestones.poam_items.len() as u64,
-            )?
-        }
+        "xlsx-import" => xlsx_import(path, reps)?,
+        "xlsx-export" => xlsx_export(files, reps)?,
+        "diff" => diff(files, reps)?,
+        "merge" => merge(files, reps)?,
+        "report" => report(files, reps)?,
         "backslashes" => {
             let bytes = read(path)?;
             time(reps, || every_format(&bytes, path), |n| *n)?
@@ -456,11 +342,162 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
         other => return Err(format!("unknown operation {other:?}")),
     };
     Ok(Sample {
-        times,
-        cpu_times,
-        out_bytes,
+        times: timing.times,
+        cpu_times: timing.cpu_times,
+        out_bytes: timing.out_bytes,
         hwm_kib: peak_rss_kib().unwrap_or(0),
     })
+}
+
+fn json_scan(path: &Path, reps: usize) -> Result<Timing, String> {
+    let bytes = read(path)?;
+    time(
+        reps,
+        || serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|e| e.to_string()),
+        no_size,
+    )
+}
+
+fn json_value(path: &Path, reps: usize) -> Result<Timing, String> {
+    let bytes = read(path)?;
+    time(
+        reps,
+        || {
+            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            let mut out = Vec::with_capacity(bytes.len());
+            serde_json::to_writer_pretty(&mut out, &v).map_err(|e| e.to_string())?;
+            Ok((v, out))
+        },
+        |(_, out)| out.len() as u64,
+    )
+}
+
+fn read_document(op: &Op, path: &Path, reps: usize) -> Result<Timing, String> {
+    let format = format_of(op.input);
+    let bytes = read(path)?;
+    time(reps, || load(&bytes, path, format), no_size)
+}
+
+fn write_document(op: &Op, path: &Path, reps: usize) -> Result<Timing, String> {
+    let format = format_of(op.input);
+    let doc = load(&read(path)?, path, format)?;
+    time(reps, || write(&doc, format), len)
+}
+
+/// Reads `from` and writes `to` (the same format: a round trip).
+fn convert(path: &Path, from: Format, to: Format, reps: usize) -> Result<Timing, String> {
+    let bytes = read(path)?;
+    time(
+        reps,
+        || {
+            let doc = load(&bytes, path, from)?;
+            let out = write(&doc, to)?;
+            Ok((doc, out))
+        },
+        |(_, out)| out.len() as u64,
+    )
+}
+
+fn validate(path: &Path, profile: poam_validate::Profile, reps: usize) -> Result<Timing, String> {
+    let bytes = read(path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
+    let opts = poam_validate::Options {
+        profile,
+        as_of: r#gen::as_of(1),
+        ssp: None,
+        schema: None,
+    };
+    let name = SourceName::path(path);
+    time(
+        reps,
+        || {
+            poam_validate::validate_text(text, Format::Json, &name, &opts)
+                .map_err(|e| e.to_string())
+        },
+        |v| v.diagnostics.len() as u64,
+    )
+}
+
+fn xlsx_import(path: &Path, reps: usize) -> Result<Timing, String> {
+    let bytes = read(path)?;
+    let name = path.display().to_string();
+    let options = poam_xlsx::ReadOptions::default();
+    time(
+        reps,
+        || poam_xlsx::import(&bytes, &name, &options).map_err(|e| e.to_string()),
+        no_size,
+    )
+}
+
+fn xlsx_export(files: &Files, reps: usize) -> Result<Timing, String> {
+    let doc = load(&read(&files.json)?, &files.json, Format::Json)?;
+    time(
+        reps,
+        || {
+            poam_xlsx::export(&doc)
+                .map(|e| e.bytes)
+                .map_err(|e| e.to_string())
+        },
+        len,
+    )
+}
+
+/// Cycle 1 and cycle 2 of the POA&M.
+fn cycles(files: &Files) -> Result<(Document, Document), String> {
+    let old = load(&read(&files.json)?, &files.json, Format::Json)?;
+    let new = load(&read(&files.next_json)?, &files.next_json, Format::Json)?;
+    Ok((old, new))
+}
+
+fn diff(files: &Files, reps: usize) -> Result<Timing, String> {
+    use poam_cycle::Reporter;
+    let (old, new) = cycles(files)?;
+    time(
+        reps,
+        || {
+            let d = poam_cycle::diff(&old, "cycle-1", &new, "cycle-2");
+            Ok(poam_cycle::Human.render(&d))
+        },
+        |report| report.len() as u64,
+    )
+}
+
+fn merge(files: &Files, reps: usize) -> Result<Timing, String> {
+    let (base, next) = cycles(files)?;
+    let options = poam_cycle::Options {
+        as_of: chrono::DateTime::parse_from_rfc3339(&r#gen::date_time(r#gen::as_of(2), 0, false))
+            .map_err(|e| format!("merge as-of: {e}"))?,
+        complete: false,
+        prefer: Some(poam_cycle::Prefer::Last),
+        force: false,
+    };
+    let updates = [poam_cycle::merge::Update {
+        name: "cycle-2",
+        document: &next,
+    }];
+    time(
+        reps,
+        || poam_cycle::merge(&base, &updates, &options).map_err(|e| e.to_string()),
+        |o| o.document.plan_of_action_and_milestones.poam_items.len() as u64,
+    )
+}
+
+/// One cycle's report: the computation and the HTML page (the heaviest rendering).
+fn report(files: &Files, reps: usize) -> Result<Timing, String> {
+    let doc = load(&read(&files.json)?, &files.json, Format::Json)?;
+    let inputs = [poam_report::Input {
+        source: "cycle-1",
+        doc: &doc,
+    }];
+    time(
+        reps,
+        || {
+            poam_report::compute(&inputs, &poam_report::Options::default())
+                .map(|r| poam_report::html::render(&r))
+                .map_err(|e| e.to_string())
+        },
+        |page| page.len() as u64,
+    )
 }
 
 /// The JSON in `bytes` read, then written and read again in every format (a workbook too):

@@ -481,11 +481,12 @@ impl Results {
                 }
             }
         }
+        out.extend(self.runs.iter().flat_map(peer_checks));
         // Linear growth: time per item at the largest size against the smallest.
         if let (Some(small), Some(large)) = (self.runs.first(), self.runs.last())
             && large.items > small.items
         {
-            for row in &large.rows {
+            for row in large.rows.iter().filter(|r| !super::peers::is_peer(r.op)) {
                 if let (Some(a), Some(b)) =
                     (small.median_of(row.op.name), large.median_of(row.op.name))
                     && a > 0.0
@@ -607,6 +608,38 @@ impl Results {
             "targets": self.checks().iter().map(|c| json!({"items": c.items, "target": c.what, "measured": c.measured, "ok": c.ok})).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Issue 13's targets against the peers measured in the same run (when `--peers` ran them).
+fn peer_checks(run: &SizeRun) -> Vec<Check> {
+    let targets: [(&str, &str, f64, &str); 2] = [
+        (
+            "json-roundtrip",
+            super::peers::TRESTLE.name,
+            30.0,
+            "JSON read + write at least 30x faster than compliance-trestle (same run)",
+        ),
+        (
+            "validate-fedramp",
+            super::peers::AJV.name,
+            1.0,
+            "validate (OSCAL + FedRAMP) faster than ajv's structure-only check (same run)",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (ours, peer, factor, what) in targets {
+        if let (Some(x), Some(y)) = (run.median_of(ours), run.median_of(peer))
+            && x > 0.0
+        {
+            out.push(Check {
+                items: run.items,
+                what: what.to_owned(),
+                measured: format!("{:.1}x faster ({} vs {})", y / x, seconds(x), seconds(y)),
+                ok: y / x >= factor,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

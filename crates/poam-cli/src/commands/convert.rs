@@ -30,7 +30,7 @@ pub fn run(a: &ConvertArgs) -> u8 {
 }
 
 /// Reads one input, as `--from` says or as its name and content say.
-fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<poam_io::ReadError>> {
+fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<poam::io::ReadError>> {
     match from {
         Some(FileFormat::Xlsx) => input::load_workbook(path),
         from => input::load(path, from.and_then(FileFormat::oscal)),
@@ -207,7 +207,7 @@ fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job
     for job in &jobs {
         if let Some(victim) = inputs
             .iter()
-            .find(|i| poam_io::is_same_file(&job.output, i))
+            .find(|i| poam::io::is_same_file(&job.output, i))
         {
             return Err(format!(
                 "{} would overwrite the input {}; choose another --out-dir",
@@ -236,7 +236,7 @@ fn convert_file(job: &Job<'_>, from: Option<FileFormat>, to: FileFormat) -> Outc
     messages.extend(version_warning(&loaded));
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
-        poam_io::write_file_atomic(&job.output, &bytes)
+        poam::io::write_file_atomic(&job.output, &bytes)
             .map_err(|e| format!("error: cannot write {}: {e}", job.output.display()))
     });
     let ok = match written {

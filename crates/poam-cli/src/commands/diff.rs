@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use poam_cycle::Reporter;
+use poam::cycle::Reporter;
 
 use crate::args::{DiffArgs, DiffFormat};
 use crate::exit;
@@ -22,11 +22,11 @@ pub fn run(a: &DiffArgs) -> u8 {
     };
     input::report_warnings(&old);
     input::report_warnings(&new);
-    let diff = poam_cycle::diff(&old.doc, &old.name.0, &new.doc, &new.name.0);
+    let diff = poam::cycle::diff(&old.doc, &old.name.0, &new.doc, &new.name.0);
     let text = match a.format {
-        DiffFormat::Human => poam_cycle::Human.render(&diff),
-        DiffFormat::Markdown => poam_cycle::Markdown.render(&diff),
-        DiffFormat::Json => poam_cycle::Json.render(&diff),
+        DiffFormat::Human => poam::cycle::Human.render(&diff),
+        DiffFormat::Markdown => poam::cycle::Markdown.render(&diff),
+        DiffFormat::Json => poam::cycle::Json.render(&diff),
     };
     if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
         eprintln!("error: cannot write the report: {e}");

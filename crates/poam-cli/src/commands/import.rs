@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use poam_import::build::{BuildOptions, DEFAULT_PLAN};
-use poam_import::group::{Grouping, Weakness};
-use poam_import::into::{Imported, IntoOptions};
-use poam_import::kev::Catalog;
-use poam_import::{Scan, ScanError, Severity};
-use poam_model::Document;
+use poam::Document;
+use poam::scan::Catalog;
+use poam::scan::{BuildOptions, DEFAULT_PLAN};
+use poam::scan::{Grouping, Weakness};
+use poam::scan::{Imported, IntoOptions};
+use poam::scan::{Scan, ScanError, Severity};
 use serde_json::json;
 
 use crate::args::{FileFormat, GroupArg, ImportArgs, ImportFormat, SeverityArg};
@@ -63,15 +63,14 @@ pub fn run(a: &ImportArgs) -> u8 {
         GroupArg::Weakness => Grouping::Weakness,
         GroupArg::Asset => Grouping::Asset,
     };
-    let all =
-        poam_import::group::group(scans.iter().flat_map(|s| s.scan.findings.iter()), grouping);
+    let all = poam::scan::group(scans.iter().flat_map(|s| s.scan.findings.iter()), grouping);
     let total = all.len();
     let weaknesses: Vec<Weakness> = all.into_iter().filter(|w| w.severity >= min).collect();
     let mut opts = BuildOptions::new(day);
     opts.plan = a.plan.clone().unwrap_or_else(|| DEFAULT_PLAN.to_owned());
     opts.kev = kev.as_ref();
     opts.assign_poam_ids = a.into.is_none();
-    let built = poam_import::build::document(&weaknesses, &opts);
+    let built = poam::scan::build_document(&weaknesses, &opts);
 
     let (document, default_format, mut outcome) = match &a.into {
         None => {
@@ -97,7 +96,10 @@ pub fn run(a: &ImportArgs) -> u8 {
     let format =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(default_format);
-    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout) {
+    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
+        .map(str::to_owned)
+        .or_else(|| output::macro_enabled_name(format, output_path))
+    {
         eprintln!("error: {refusal}");
         eprintln!("error: nothing imported");
         return exit::TROUBLE;
@@ -129,7 +131,7 @@ fn read_inputs(a: &ImportArgs) -> Result<(Vec<ScanFile>, Option<Catalog>), ()> {
                 eprintln!("error: {}: {e}", path.display());
                 failed = true;
             }
-            Ok(bytes) => match poam_import::read(&bytes) {
+            Ok(bytes) => match poam::scan::read(&bytes) {
                 Ok(scan) => scans.push(ScanFile {
                     path: path.clone(),
                     scan,
@@ -184,7 +186,7 @@ fn into(
     update: &Document,
     scans: &[ScanFile],
     a: &ImportArgs,
-    as_of: poam_model::datatypes::DateTimeWithTimezone,
+    as_of: poam::model::datatypes::DateTimeWithTimezone,
 ) -> Result<(Document, FileFormat, Outcome), u8> {
     let base = input::load(base_path, None).map_err(|e| {
         input::report(&e);
@@ -202,11 +204,11 @@ fn into(
         complete: a.complete,
         name,
     };
-    let imported: Imported = poam_import::into::import_into(&base.doc, update, &raw, &opts)
-        .map_err(|e| {
+    let imported: Imported =
+        poam::scan::import_into(&base.doc, update, &raw, &opts).map_err(|e| {
             eprintln!("error: {e}");
             match e {
-                poam_cycle::MergeError::Conflicts(_) | poam_cycle::MergeError::Ambiguous(_) => {
+                poam::cycle::MergeError::Conflicts(_) | poam::cycle::MergeError::Ambiguous(_) => {
                     exit::FOUND
                 }
                 _ => exit::TROUBLE,
@@ -217,7 +219,7 @@ fn into(
     } else {
         FileFormat::from_oscal(base.format)
     };
-    let labels = |v: &[poam_cycle::item::ItemRef]| v.iter().map(|i| i.label()).collect();
+    let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(|i| i.label()).collect();
     let outcome = Outcome {
         new: labels(&imported.new),
         updated: labels(&imported.updated),
@@ -296,6 +298,11 @@ fn human(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) {
             }
         );
     }
+    for s in scans {
+        for u in &s.scan.undecided {
+            eprintln!("warning: {}: {u}", s.path.display());
+        }
+    }
     let min = min_severity(a.min_severity).as_str();
     eprintln!(
         "items: {} new, {} updated, {} closed as no longer detected, {} reopened, {} unchanged; {} weakness(es) below --min-severity {min} skipped",
@@ -327,6 +334,7 @@ fn json_summary(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) -> serde_json::
                 "by-severity": severities,
                 "assets": s.scan.asset_count(),
                 "not-findings": s.scan.skipped.len(),
+                "undecided": s.scan.undecided.iter().map(ToString::to_string).collect::<Vec<_>>(),
             })
         })
         .collect();

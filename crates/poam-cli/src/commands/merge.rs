@@ -1,8 +1,8 @@
 //! `poam merge BASE UPDATE...`: carry a POA&M into the next cycle. Nothing is written unless
 //! every input was read and the merge has no conflict left to decide.
 
-use poam_cycle::merge::{MergeError, Prefer, Update};
-use poam_model::datatypes::{Datatype, DateTimeWithTimezone};
+use poam::cycle::{MergeError, Prefer, Update};
+use poam::model::datatypes::{Datatype, DateTimeWithTimezone};
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::exit;
@@ -59,7 +59,7 @@ pub fn run(a: &MergeArgs) -> u8 {
             document: &u.doc,
         })
         .collect();
-    let options = poam_cycle::Options {
+    let options = poam::cycle::Options {
         as_of,
         complete: a.complete,
         prefer: a.prefer.map(|p| match p {
@@ -68,7 +68,7 @@ pub fn run(a: &MergeArgs) -> u8 {
         }),
         force: a.force,
     };
-    let outcome = match poam_cycle::merge(&base.doc, &inputs, &options) {
+    let outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -125,10 +125,10 @@ pub(crate) fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
 }
 
 /// What was done, on stderr (stdout may carry the document).
-fn summary(r: &poam_cycle::Report, updates: usize) {
+fn summary(r: &poam::cycle::Report, updates: usize) {
     // The first few POAM IDs of each class: a cycle of a large POA&M changes thousands.
     const SHOWN: usize = 12;
-    let ids = |v: &[poam_cycle::item::ItemRef]| {
+    let ids = |v: &[poam::cycle::ItemRef]| {
         if v.is_empty() {
             return String::new();
         }

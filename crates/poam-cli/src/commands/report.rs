@@ -34,19 +34,19 @@ pub fn run(a: &ReportArgs) -> u8 {
     // The report names each cycle by its file name: a report is mailed, and the paths of the
     // machine that made it are nobody's business.
     let names: Vec<String> = a.inputs.iter().map(|p| source_name(p)).collect();
-    let inputs: Vec<poam_report::Input<'_>> = docs
+    let inputs: Vec<poam::report::Input<'_>> = docs
         .iter()
         .zip(&names)
-        .map(|(d, name)| poam_report::Input {
+        .map(|(d, name)| poam::report::Input {
             source: name,
             doc: &d.doc,
         })
         .collect();
-    let options = poam_report::Options {
+    let options = poam::report::Options {
         as_of: a.as_of,
         title: a.title.clone(),
     };
-    let report = match poam_report::compute(&inputs, &options) {
+    let report = match poam::report::compute(&inputs, &options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -54,9 +54,9 @@ pub fn run(a: &ReportArgs) -> u8 {
         }
     };
     let text = match a.format {
-        ReportFormat::Json => poam_report::json(&report),
-        ReportFormat::Markdown => poam_report::markdown::render(&report),
-        ReportFormat::Html => poam_report::html::render(&report),
+        ReportFormat::Json => poam::report::json(&report),
+        ReportFormat::Markdown => poam::report::markdown(&report),
+        ReportFormat::Html => poam::report::html(&report),
     };
     let path = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
     if let Err(e) = output::write(path, text.as_bytes()) {

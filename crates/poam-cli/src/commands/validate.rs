@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use poam_io::{ErrorKind, Format, ReadError, SourceName};
-use poam_validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
+use poam::io::{ErrorKind, Format, ReadError, SourceName};
+use poam::validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 
 use crate::args::{FileFormat, ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
@@ -29,7 +29,7 @@ pub fn run(a: &ValidateArgs) -> u8 {
     let mut stdout = std::io::stdout().lock();
     if a.list_rules {
         return finish(
-            reporter.rules(poam_validate::rules(), &mut stdout),
+            reporter.rules(poam::validate::rules(), &mut stdout),
             exit::OK,
         );
     }
@@ -197,9 +197,11 @@ fn check_one(
         Ok(t) => t.to_owned(),
         // The reader says where the bad byte is.
         Err(_) => {
-            let e = poam_io::read(&bytes, &name, from).err().unwrap_or_else(|| {
-                ReadError::new(&name, ErrorKind::Encoding, "the file is not UTF-8")
-            });
+            let e = poam::io::read(&bytes, &name, from)
+                .err()
+                .unwrap_or_else(|| {
+                    ReadError::new(&name, ErrorKind::Encoding, "the file is not UTF-8")
+                });
             return unreadable(e, None);
         }
     };
@@ -207,7 +209,7 @@ fn check_one(
         .or_else(|| Format::from_path(path))
         .or_else(|| Format::sniff(&text));
     let Some(format) = format else {
-        let e = match poam_io::read(&bytes, &name, None) {
+        let e = match poam::io::read(&bytes, &name, None) {
             Err(e) => e,
             Ok(_) => ReadError::new(
                 &name,
@@ -217,7 +219,7 @@ fn check_one(
         };
         return unreadable(e, Some(text));
     };
-    match poam_validate::validate_text(&text, format, &name, opts) {
+    match poam::validate::validate_text(&text, format, &name, opts) {
         Ok(v) => {
             let locator = TextLocator::new(
                 &text,
@@ -234,24 +236,29 @@ fn check_one(
 /// it could not fully read) are reported at their cells as `workbook-cell`; the document's
 /// diagnostics at the cell their pointer maps back to ([`WorkbookLocator`]).
 fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport {
-    let imported = match poam_xlsx::import(bytes, &name.0, &poam_xlsx::ReadOptions::default()) {
-        Ok(i) => i,
-        Err(e) => {
-            return FileReport::unreadable(name.0.clone(), None, input::import_error(&name, &e));
-        }
-    };
+    let imported =
+        match poam::workbook::import(bytes, &name.0, &poam::workbook::ReadOptions::default()) {
+            Ok(i) => i,
+            Err(e) => {
+                return FileReport::unreadable(
+                    name.0.clone(),
+                    None,
+                    input::import_error(&name, &e),
+                );
+            }
+        };
     let locator = WorkbookLocator::new(&imported.document, imported.sources);
     let mut report = FileReport::checked(
         name.0.clone(),
         None,
-        poam_validate::validate(&imported.document, opts),
+        poam::validate::validate(&imported.document, opts),
         &locator,
     );
     if let Outcome::Checked(located) = &mut report.outcome {
         let cells = imported.warnings.into_iter().map(|w| Located {
             place: w.place.as_ref().map(cell_place),
             diag: Diagnostic::new(
-                &poam_validate::rules::WORKBOOK_CELL,
+                &poam::validate::WORKBOOK_CELL,
                 "",
                 format!("{} [{}]", w.message, w.code),
             ),

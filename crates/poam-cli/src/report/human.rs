@@ -4,10 +4,10 @@
 
 use std::io::Write;
 
-use poam_validate::{Place, RuleInfo, Severity};
+use poam::validate::{Place, RuleInfo, Severity};
 
-use poam_io::Position;
-use poam_io::locate::LineIndex;
+use poam::io::LineIndex;
+use poam::io::Position;
 
 use super::{FileReport, Outcome, Reporter, read_error_place};
 
@@ -88,7 +88,7 @@ impl Reporter for Human {
                         out,
                         "{}{at}: error[{}]: {}",
                         f.path,
-                        poam_validate::rules::UNREADABLE.id,
+                        poam::validate::UNREADABLE.id,
                         e.message
                     )?;
                     snippet(out, lines.as_ref(), read_error_place(e).as_ref())?;
@@ -169,7 +169,7 @@ impl Reporter for Human {
              oscal-has-cardinality, oscal-expect) apply the constraints of the OSCAL version a\n\
              document declares in metadata/oscal-version: {}; any other\n\
              version is checked against the newest set, and the report says so.\n",
-            poam_validate::rule_set::mapping()
+            poam::validate::rule_set_mapping()
         )?;
         let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
         let mut profile = None;
@@ -177,13 +177,13 @@ impl Reporter for Human {
             if profile != Some(r.profile) {
                 profile = Some(r.profile);
                 let title = match r.profile {
-                    poam_validate::Profile::Oscal => "OSCAL (always checked)",
-                    poam_validate::Profile::Fedramp => "FedRAMP (--profile fedramp)",
+                    poam::validate::Profile::Oscal => "OSCAL (always checked)",
+                    poam::validate::Profile::Fedramp => "FedRAMP (--profile fedramp)",
                 };
                 writeln!(
                     out,
                     "{}{title}",
-                    if r.profile == poam_validate::Profile::Oscal {
+                    if r.profile == poam::validate::Profile::Oscal {
                         ""
                     } else {
                         "\n"

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use poam_validate::{Place, RuleInfo, rules};
+use poam::validate::{Place, RuleInfo, rules};
 use serde_json::{Map, Value, json};
 
 use super::{FileReport, Outcome, Reporter, read_error_place};

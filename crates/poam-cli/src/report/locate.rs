@@ -1,10 +1,10 @@
 //! Places for diagnostics in a text source: `line:column` from a JSON pointer, all the
-//! pointers of a run found in one scan ([`poam_io::locate::locate_all`]).
+//! pointers of a run found in one scan ([`poam::io::locate_all`]).
 
 use std::collections::HashMap;
 
-use poam_io::Format;
-use poam_validate::{Locator, Place};
+use poam::io::Format;
+use poam::validate::{Locator, Place};
 
 /// A [`Locator`] over one text, prepared for a known set of pointers.
 pub struct TextLocator {
@@ -17,7 +17,7 @@ impl TextLocator {
         format: Format,
         pointers: impl IntoIterator<Item = &'p str>,
     ) -> Self {
-        let places = poam_io::locate::locate_all(text, format, pointers)
+        let places = poam::io::locate_all(text, format, pointers)
             .into_iter()
             .map(|(p, pos)| {
                 let place = Place::Text {

@@ -9,8 +9,8 @@ pub mod workbook;
 
 use std::io::Write;
 
-use poam_io::ReadError;
-use poam_validate::{AppliedRuleSet, Diagnostic, Locator, Place, RuleInfo, Severity, Validation};
+use poam::io::ReadError;
+use poam::validate::{AppliedRuleSet, Diagnostic, Locator, Place, RuleInfo, Severity, Validation};
 
 pub use human::Human;
 pub use json::Json;

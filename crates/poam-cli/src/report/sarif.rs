@@ -6,7 +6,7 @@
 
 use std::io::Write;
 
-use poam_validate::{Place, RuleInfo, Severity};
+use poam::validate::{Place, RuleInfo, Severity};
 use serde_json::{Value, json};
 
 use super::{FileReport, Outcome, Reporter, read_error_place};
@@ -87,7 +87,7 @@ fn log(
 
 impl Reporter for Sarif {
     fn report(&self, files: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-        let rules = poam_validate::rules();
+        let rules = poam::validate::rules();
         let mut results = Vec::new();
         let mut notifications = Vec::new();
         let mut artifacts = Vec::new();
@@ -135,7 +135,7 @@ impl Reporter for Sarif {
                     }
                 }
                 Outcome::Unreadable(e) => notifications.push(json!({
-                    "descriptor": { "id": poam_validate::rules::UNREADABLE.id },
+                    "descriptor": { "id": poam::validate::UNREADABLE.id },
                     "level": "error",
                     "message": { "text": format!("{} could not be read: {}", f.path, e.message) },
                     "locations": [{ "physicalLocation": physical(&f.path, read_error_place(e).as_ref()) }],

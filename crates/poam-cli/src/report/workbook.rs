@@ -1,20 +1,20 @@
 //! Places for diagnostics on a FedRAMP workbook: from a JSON pointer into the imported OSCAL
 //! back to the cell a person edits, `'Open POA&M Items'!K17`.
 //!
-//! The import says which row each `poam-item` came from ([`poam_xlsx::ItemSource`]); a risk
+//! The import says which row each `poam-item` came from ([`poam::workbook::ItemSource`]); a risk
 //! or observation belongs to the row of the item that references it. The member under the
-//! pointer picks the column by the column table's homes (`poam_xlsx::columns::field_at`): a
+//! pointer picks the column by the column table's homes (`poam::workbook::field_at`): a
 //! risk's `deadline` is the Scheduled Completion Date, an observation's `collected` the
 //! Original Detection Date, and so on. A member no column shows is placed at the row's first
 //! cell; what no row holds (metadata, back-matter) gets no cell, only its pointer.
 
 use std::collections::HashMap;
 
-use poam_model::Document;
-use poam_validate::{Locator, Place};
-use poam_xlsx::ItemSource;
-use poam_xlsx::cell::CellRef;
-use poam_xlsx::columns::{Field, Part, field_at};
+use poam::Document;
+use poam::validate::{Locator, Place};
+use poam::workbook::CellRef;
+use poam::workbook::ItemSource;
+use poam::workbook::{Field, Part, field_at};
 
 /// A [`Locator`] over an imported workbook.
 pub struct WorkbookLocator {
@@ -118,6 +118,6 @@ impl Locator for WorkbookLocator {
 pub fn cell_place(c: &CellRef) -> Place {
     Place::Cell {
         sheet: c.sheet.clone(),
-        cell: format!("{}{}", poam_xlsx::columns::column_letters(c.col), c.row + 1),
+        cell: format!("{}{}", poam::workbook::column_letters(c.col), c.row + 1),
     }
 }

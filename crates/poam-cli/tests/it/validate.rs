@@ -138,20 +138,12 @@ fn listed_rules() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The severities the generated constraints of `rule` declare.
+/// The severities diagnostics of `rule` may have: its listed one, or the level of a
+/// generated constraint reported under it.
 fn constraint_levels(rule: &str) -> BTreeSet<&'static str> {
-    use poam_validate::schema::Level;
-    poam_validate::generated::RULE_SETS
-        .iter()
-        .map(|r| r.constraints)
-        .chain([&poam_validate::generated::FEDRAMP])
-        .flat_map(|t| t.constraints)
-        .filter(|c| c.rule == rule)
-        .map(|c| match c.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        })
+    poam::validate::severities(rule)
+        .into_iter()
+        .map(poam::validate::Severity::as_str)
         .collect()
 }
 
@@ -529,10 +521,10 @@ fn workbooks_are_validated_at_their_cells() {
     // The deadline is the Scheduled Completion Date, column L of the 2024 template, in the
     // row of the item whose risk it is.
     assert_eq!(loc["sheet"], "Open POA&M Items");
-    let imported = poam_xlsx::import(
+    let imported = poam::workbook::import(
         &std::fs::read(&book).unwrap(),
         "late.xlsx",
-        &poam_xlsx::ReadOptions::default(),
+        &poam::workbook::ReadOptions::default(),
     )
     .unwrap();
     let p = &imported.document.plan_of_action_and_milestones;

@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use poam_model::Document;
+use poam::Document;
 
 use crate::support;
 use support::workspace_root;
@@ -317,20 +317,20 @@ fn read(path: &Path) -> Vec<u8> {
 }
 
 fn load(path: &Path) -> Document {
-    let name = poam_io::SourceName::path(path);
-    poam_io::read(&read(path), &name, None).unwrap_or_else(|e| panic!("{e}"))
+    let name = poam::io::SourceName::path(path);
+    poam::io::read(&read(path), &name, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The OSCAL profile of `poam validate` finds no error.
 fn assert_no_oscal_errors(doc: &Document, what: &str) {
-    let options = poam_validate::Options {
-        profile: poam_validate::Profile::Oscal,
-        ..poam_validate::Options::default()
+    let options = poam::validate::Options {
+        profile: poam::validate::Profile::Oscal,
+        ..poam::validate::Options::default()
     };
-    let diags = poam_validate::validate(doc, &options).diagnostics;
+    let diags = poam::validate::validate(doc, &options).diagnostics;
     let errors: Vec<String> = diags
         .iter()
-        .filter(|d| d.severity == poam_validate::Severity::Error)
+        .filter(|d| d.severity == poam::validate::Severity::Error)
         .map(|d| format!("{} at {}: {}", d.rule, d.pointer, d.message))
         .collect();
     assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));

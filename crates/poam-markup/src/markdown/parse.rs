@@ -571,6 +571,68 @@ impl Frame {
         self.inlines.push(node);
     }
 
+    /// A list item ends: into its list (or, outside one, its blocks into this frame).
+    fn close_item(&mut self, mut item: Frame) {
+        item.flush_paragraph();
+        if let Kind::List { items, .. } = &mut self.kind {
+            items.push(item.blocks);
+        } else {
+            for b in item.blocks {
+                self.add_block(b);
+            }
+        }
+    }
+
+    /// A table row ends: into its table (or, outside one, its cells' text into this frame).
+    fn close_row(&mut self, cells: Vec<TableCell>) {
+        if let Kind::Table { rows, .. } = &mut self.kind {
+            rows.push(TableRow { cells });
+        } else {
+            for c in cells {
+                self.add_inline(Inline::Text(" ".to_owned()));
+                for i in c.content {
+                    self.add_inline(i);
+                }
+            }
+        }
+    }
+
+    /// A table cell ends: into its row (or, outside one, its text into this frame).
+    fn close_cell(&mut self, content: Vec<Inline>) {
+        if let Kind::Row {
+            header,
+            aligns,
+            cells,
+        } = &mut self.kind
+        {
+            let align = aligns.get(cells.len()).copied().flatten();
+            cells.push(TableCell {
+                header: *header,
+                align,
+                content,
+            });
+        } else {
+            for i in content {
+                self.add_inline(i);
+            }
+        }
+    }
+
+    /// A transparent element ends: its content goes into this frame.
+    fn close_transparent(&mut self, mut frame: Frame, block: bool) {
+        if block {
+            frame.flush_paragraph();
+        }
+        for b in frame.blocks {
+            self.add_block(b);
+        }
+        if !block {
+            for i in frame.inlines {
+                self.add_inline(i);
+            }
+        }
+    }
+
     fn add_block(&mut self, block: Block) {
         if self.kind.is_block_container() || matches!(self.kind, Kind::List { .. }) {
             self.flush_paragraph();
@@ -912,54 +974,22 @@ impl<'s> Builder<'s> {
                 }
                 parent.add_block(Block::Pre(text));
             }
-            Kind::HtmlBlock => parent.add_block(Block::Paragraph(vec![Inline::Text(frame.text)])),
+            // Raw HTML is literal text, and its blank lines still separate paragraphs: one
+            // paragraph would silently join them (a `<pre>` of three paragraphs).
+            Kind::HtmlBlock => {
+                for paragraph in blank_line_separated(&frame.text) {
+                    parent.add_block(Block::Paragraph(vec![Inline::Text(paragraph)]));
+                }
+            }
             Kind::List { start, items } => parent.add_block(Block::List {
                 ordered: start.is_some(),
                 start,
                 items,
             }),
-            Kind::Item => {
-                frame.flush_paragraph();
-                if let Kind::List { items, .. } = &mut parent.kind {
-                    items.push(frame.blocks);
-                } else {
-                    for b in frame.blocks {
-                        parent.add_block(b);
-                    }
-                }
-            }
+            Kind::Item => parent.close_item(frame),
             Kind::Table { rows, .. } => parent.add_block(Block::Table(Table { rows })),
-            Kind::Row { cells, .. } => {
-                if let Kind::Table { rows, .. } = &mut parent.kind {
-                    rows.push(TableRow { cells });
-                } else {
-                    for c in cells {
-                        parent.add_inline(Inline::Text(" ".to_owned()));
-                        for i in c.content {
-                            parent.add_inline(i);
-                        }
-                    }
-                }
-            }
-            Kind::Cell => {
-                if let Kind::Row {
-                    header,
-                    aligns,
-                    cells,
-                } = &mut parent.kind
-                {
-                    let align = aligns.get(cells.len()).copied().flatten();
-                    cells.push(TableCell {
-                        header: *header,
-                        align,
-                        content: frame.inlines,
-                    });
-                } else {
-                    for i in frame.inlines {
-                        parent.add_inline(i);
-                    }
-                }
-            }
+            Kind::Row { cells, .. } => parent.close_row(cells),
+            Kind::Cell => parent.close_cell(frame.inlines),
             Kind::Em => parent.add_inline(Inline::Em(frame.inlines)),
             Kind::Strong => parent.add_inline(Inline::Strong(frame.inlines)),
             Kind::Sub => parent.add_inline(Inline::Sub(frame.inlines)),
@@ -974,21 +1004,7 @@ impl<'s> Builder<'s> {
             } => {
                 parent.add_inline(Inline::Image { src, alt, title });
             }
-            Kind::Transparent { block } => {
-                if block {
-                    frame.flush_paragraph();
-                    for b in frame.blocks {
-                        parent.add_block(b);
-                    }
-                } else {
-                    for b in frame.blocks {
-                        parent.add_block(b);
-                    }
-                    for i in frame.inlines {
-                        parent.add_inline(i);
-                    }
-                }
-            }
+            Kind::Transparent { block } => parent.close_transparent(frame, block),
         }
     }
 }
@@ -1008,6 +1024,26 @@ fn code_span_content(src: &str) -> String {
         s.remove(0);
     }
     s
+}
+
+/// The runs of non-blank lines of `text` (a raw HTML block), each joined by line feeds.
+fn blank_line_separated(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
 }
 
 #[cfg(test)]

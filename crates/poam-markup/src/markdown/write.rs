@@ -432,49 +432,16 @@ impl InlineWriter {
                     } else {
                         EmKind::Strong
                     };
-                    let parent_char = match parent {
-                        Parent::Delim(p) => Some(*p),
-                        Parent::None => None,
+                    let place = EmPlace {
+                        parent,
+                        prev_delim,
+                        first,
+                        last,
                     };
-                    // Hard: never merge with the run before (previous sibling's closer,
-                    // or the parent's opener). Soft: the parent's closer after us, and
-                    // same-kind ancestors (a both-flanking opener could close them).
-                    let hard = [prev_delim, if first { parent_char } else { None }];
-                    let score = |ch: char| {
-                        usize::from(last && parent_char == Some(ch))
-                            + ancestors
-                                .iter()
-                                .filter(|(k, a)| *k == kind && *a == ch)
-                                .count()
-                    };
-                    let ch = ['*', '_']
-                        .into_iter()
-                        .filter(|ch| !hard.contains(&Some(*ch)))
-                        .min_by_key(|ch| score(*ch))
-                        .unwrap_or('*');
-                    let run = if kind == EmKind::Em { 1 } else { 2 };
-                    ancestors.push((kind, ch));
-                    self.delimited(ch, run, c, Parent::Delim(ch), ancestors);
-                    ancestors.pop();
-                    this_delim = Some(ch);
+                    this_delim = Some(self.emphasis(kind, c, &place, ancestors));
                 }
-                Inline::Sub(c) | Inline::Sup(c) => {
-                    let d = if matches!(node, Inline::Sub(_)) {
-                        '~'
-                    } else {
-                        '^'
-                    };
-                    match self.bare_script(c) {
-                        Some(text) => {
-                            let mut s = String::with_capacity(text.len() + 2);
-                            s.push(d);
-                            s.push_str(text);
-                            s.push(d);
-                            self.syntax(&s);
-                        }
-                        None => self.delimited(d, 1, c, Parent::None, ancestors),
-                    }
-                }
+                Inline::Sub(c) => self.script('~', c, ancestors),
+                Inline::Sup(c) => self.script('^', c, ancestors),
                 Inline::Quote(c) => {
                     self.syntax("\"");
                     self.seq(c, &Parent::None, ancestors);
@@ -488,11 +455,7 @@ impl InlineWriter {
                 } => {
                     self.syntax("[");
                     self.seq(content, &Parent::None, ancestors);
-                    self.syntax("](");
-                    let mut dest = String::new();
-                    write_destination(href, title.as_deref(), &mut dest);
-                    self.syntax(&dest);
-                    self.syntax(")");
+                    self.destination(href, title.as_deref());
                 }
                 Inline::Image { src, alt, title } => {
                     self.syntax("![");
@@ -502,11 +465,7 @@ impl InlineWriter {
                     // which is harmless.
                     self.text(alt, false, false);
                     self.mode = saved;
-                    self.syntax("](");
-                    let mut dest = String::new();
-                    write_destination(src, title.as_deref(), &mut dest);
-                    self.syntax(&dest);
-                    self.syntax(")");
+                    self.destination(src, title.as_deref());
                 }
                 Inline::Insert { kind, id_ref } => {
                     self.syntax("{{ insert: ");
@@ -521,6 +480,67 @@ impl InlineWriter {
                 }
             }
             prev_delim = this_delim;
+        }
+    }
+
+    /// `](destination "title")`: the end of a link or image.
+    fn destination(&mut self, href: &str, title: Option<&str>) {
+        self.syntax("](");
+        let mut dest = String::new();
+        write_destination(href, title, &mut dest);
+        self.syntax(&dest);
+        self.syntax(")");
+    }
+
+    /// Emphasis or strong emphasis; returns the delimiter character chosen.
+    fn emphasis(
+        &mut self,
+        kind: EmKind,
+        content: &[Inline],
+        place: &EmPlace<'_>,
+        ancestors: &mut Vec<(EmKind, char)>,
+    ) -> char {
+        let parent_char = match place.parent {
+            Parent::Delim(p) => Some(*p),
+            Parent::None => None,
+        };
+        // Hard: never merge with the run before (previous sibling's closer,
+        // or the parent's opener). Soft: the parent's closer after us, and
+        // same-kind ancestors (a both-flanking opener could close them).
+        let hard = [
+            place.prev_delim,
+            if place.first { parent_char } else { None },
+        ];
+        let score = |ch: char| {
+            usize::from(place.last && parent_char == Some(ch))
+                + ancestors
+                    .iter()
+                    .filter(|(k, a)| *k == kind && *a == ch)
+                    .count()
+        };
+        let ch = ['*', '_']
+            .into_iter()
+            .filter(|ch| !hard.contains(&Some(*ch)))
+            .min_by_key(|ch| score(*ch))
+            .unwrap_or('*');
+        let run = if kind == EmKind::Em { 1 } else { 2 };
+        ancestors.push((kind, ch));
+        self.delimited(ch, run, content, Parent::Delim(ch), ancestors);
+        ancestors.pop();
+        ch
+    }
+
+    /// A subscript (`d` = `~`) or superscript (`^`).
+    fn script(&mut self, d: char, content: &[Inline], ancestors: &mut Vec<(EmKind, char)>) {
+        match self.bare_script(content) {
+            Some(text) => {
+                let mut s = String::with_capacity(text.len() + 2);
+                s.push(d);
+                s.push_str(text);
+                s.push(d);
+                self.syntax(&s);
+            }
+            None => self.delimited(d, 1, content, Parent::None, ancestors),
         }
     }
 
@@ -654,15 +674,14 @@ impl InlineWriter {
         }
         // Characters that may still be rewritten as references (first: after a closer;
         // last: before an opener), so they do not count as letters for `_` decisions.
-        let first_may_change = self.need == Need::WsOrPunct;
+        let around = TextAround {
+            next_is_link,
+            next_is_delimited,
+            first_may_change: self.need == Need::WsOrPunct,
+        };
         let mut escape_at: Option<usize> = None;
         let mut prev: Option<char> = None;
         for (i, c) in t.char_indices() {
-            let after = &t[i + c.len_utf8()..];
-            let next = after.chars().next();
-            let is_last = after.is_empty();
-            // The next character is the last one (a following opener may rewrite it).
-            let next_is_last = next.is_some_and(|x| x.len_utf8() == after.len());
             let prev_char = prev;
             prev = Some(c);
             if i == 0 && self.need == Need::WsOrPunct {
@@ -696,30 +715,7 @@ impl InlineWriter {
                 escape = true;
                 escape_at = None;
             }
-            escape = escape
-                || match c {
-                    // `<` always: raw HTML, and e-mail autolinks (`<x#@y>`, even with
-                    // emphasis inside: autolinks bind tighter) start with it.
-                    '*' | '`' | '[' | ']' | '|' | '~' | '^' | '"' | '<' => true,
-                    // Also before a last character that a following opener may turn into
-                    // a reference (`\\&#97;` would read as a literal `&#97;`).
-                    '\\' => {
-                        next.is_none_or(|x| x.is_ascii_punctuation() || x == '\n')
-                            || (next_is_last && next_is_delimited)
-                    }
-                    '_' => {
-                        let prev_ok = prev_char.is_some_and(char::is_alphanumeric)
-                            && !(i == 0 || (first_may_change && prev_is_first(t, i)));
-                        let next_ok = next.is_some_and(char::is_alphanumeric)
-                            && !(next_is_last && next_is_delimited);
-                        !(prev_ok && next_ok)
-                    }
-                    '&' => looks_like_entity(&t.as_bytes()[i..]),
-                    '!' => is_last && next_is_link,
-                    '{' => next == Some('{'),
-                    '#' => self.mode == Mode::Heading,
-                    _ => false,
-                };
+            escape = escape || self.escapes(t, i, prev_char, around);
             self.line_start = false;
             if escape {
                 self.out.push('\\');
@@ -732,6 +728,60 @@ impl InlineWriter {
         }
         self.need = Need::Nothing;
     }
+    /// Whether character `i` of `t` (after `prev_char`) needs a backslash wherever it
+    /// stands in a line.
+    fn escapes(&self, t: &str, i: usize, prev_char: Option<char>, around: TextAround) -> bool {
+        let Some(c) = t[i..].chars().next() else {
+            return false;
+        };
+        let after = &t[i + c.len_utf8()..];
+        let next = after.chars().next();
+        let is_last = after.is_empty();
+        // The next character is the last one (a following opener may rewrite it).
+        let next_is_last = next.is_some_and(|x| x.len_utf8() == after.len());
+        match c {
+            // `<` always: raw HTML, and e-mail autolinks (`<x#@y>`, even with
+            // emphasis inside: autolinks bind tighter) start with it.
+            '*' | '`' | '[' | ']' | '|' | '~' | '^' | '"' | '<' => true,
+            // Also before a last character that a following opener may turn into
+            // a reference (`\\&#97;` would read as a literal `&#97;`).
+            '\\' => {
+                next.is_none_or(|x| x.is_ascii_punctuation() || x == '\n')
+                    || (next_is_last && around.next_is_delimited)
+            }
+            '_' => {
+                let prev_ok = prev_char.is_some_and(char::is_alphanumeric)
+                    && !(i == 0 || (around.first_may_change && prev_is_first(t, i)));
+                let next_ok = next.is_some_and(char::is_alphanumeric)
+                    && !(next_is_last && around.next_is_delimited);
+                !(prev_ok && next_ok)
+            }
+            '&' => looks_like_entity(&t.as_bytes()[i..]),
+            '!' => is_last && around.next_is_link,
+            '{' => next == Some('{'),
+            '#' => self.mode == Mode::Heading,
+            _ => false,
+        }
+    }
+}
+
+/// What a text node's escaping depends on beyond its own characters.
+#[derive(Clone, Copy)]
+struct TextAround {
+    next_is_link: bool,
+    next_is_delimited: bool,
+    /// The first character may still be rewritten as a reference (it follows a closer), so
+    /// it does not count as a letter for `_` decisions.
+    first_may_change: bool,
+}
+
+/// Where an emphasis node stands among its siblings.
+struct EmPlace<'p> {
+    parent: &'p Parent,
+    /// The delimiter of the sibling just before, if it is emphasis.
+    prev_delim: Option<char>,
+    first: bool,
+    last: bool,
 }
 
 /// Whether the character before byte `i` of `t` is the first character of `t`.

@@ -675,6 +675,19 @@ fn parse_align(v: &str, offset: u64) -> Result<Align, XmlError> {
     }
 }
 
+/// A block element's start tag, and where it stands.
+struct BlockTag<'s, 'b> {
+    start: &'s BytesStart<'b>,
+    /// Written `<x/>`: no content and no end tag to read.
+    empty: bool,
+    offset: u64,
+    depth: usize,
+    /// Its local name.
+    name: String,
+    /// Its qualified name, as the end tag has it.
+    qname: String,
+}
+
 fn read_block(
     r: &mut Rd<'_>,
     start: &BytesStart<'_>,
@@ -683,16 +696,23 @@ fn read_block(
     depth: usize,
 ) -> Result<Block, XmlError> {
     too_deep(depth, offset)?;
-    let name = local(start);
-    let qname = start.name().as_ref().to_owned();
+    let tag = BlockTag {
+        start,
+        empty,
+        offset,
+        depth,
+        name: local(start),
+        qname: start.name().as_ref().to_owned(),
+    };
+    let (qname, name) = (&tag.qname, tag.name.as_str());
     let inline_content = |r: &mut Rd<'_>| -> Result<Vec<Inline>, XmlError> {
         if empty {
             Ok(Vec::new())
         } else {
-            Ok(read_inline_run(r, &qname, &name, depth)?.finish_trimmed())
+            Ok(read_inline_run(r, qname, name, depth)?.finish_trimmed())
         }
     };
-    let block = match name.as_str() {
+    let block = match name {
         "p" => {
             attributes(start, &[], offset)?;
             Block::Paragraph(inline_content(r)?)
@@ -705,52 +725,13 @@ fn read_block(
                 content: inline_content(r)?,
             }
         }
-        "ul" | "ol" => {
-            let ordered = name == "ol";
-            let mut attrs = attributes(start, if ordered { &["start"] } else { &[] }, offset)?;
-            let start_num = match take_attr(&mut attrs, "start") {
-                Some(v) => {
-                    Some(
-                        v.trim()
-                            .parse::<u64>()
-                            .map_err(|_| XmlError::InvalidAttribute {
-                                element: "ol".to_owned(),
-                                attribute: "start".to_owned(),
-                                value: v.clone(),
-                                reason: "expected a non-negative integer",
-                                offset,
-                            })?,
-                    )
-                }
-                None if ordered => Some(1),
-                None => None,
-            };
-            let mut items = Vec::new();
-            if !empty {
-                read_children(r, &qname, &name, &["li"], |r, li, li_empty, pos| {
-                    too_deep(depth + 1, pos)?;
-                    attributes(li, &[], pos)?;
-                    let item = if li_empty {
-                        Vec::new()
-                    } else {
-                        read_mixed(r, li.name().as_ref(), "li", depth + 1)?
-                    };
-                    items.push(item);
-                    Ok(())
-                })?;
-            }
-            Block::List {
-                ordered,
-                start: start_num,
-                items,
-            }
-        }
+        "ul" | "ol" => read_list(r, &tag)?,
         "pre" => {
             attributes(start, &[], offset)?;
             Block::Pre(if empty {
                 String::new()
             } else {
-                read_flat(r, &qname, "pre", depth)?
+                read_flat(r, qname, "pre", depth)?
             })
         }
         "blockquote" => {
@@ -758,57 +739,14 @@ fn read_block(
             Block::Blockquote(if empty {
                 Vec::new()
             } else {
-                read_mixed(r, &qname, "blockquote", depth)?
+                read_mixed(r, qname, "blockquote", depth)?
             })
         }
-        "table" => {
-            attributes(start, &[], offset)?;
-            let mut rows = Vec::new();
-            if !empty {
-                read_children(r, &qname, "table", &["tr"], |r, tr, tr_empty, pos| {
-                    too_deep(depth + 1, pos)?;
-                    attributes(tr, &[], pos)?;
-                    let mut cells = Vec::new();
-                    if !tr_empty {
-                        let tr_name = tr.name().as_ref().to_owned();
-                        read_children(
-                            r,
-                            &tr_name,
-                            "tr",
-                            &["th", "td"],
-                            |r, cell, cell_empty, pos| {
-                                too_deep(depth + 2, pos)?;
-                                let cell_name = local(cell);
-                                let mut attrs = attributes(cell, &["align"], pos)?;
-                                let align = match take_attr(&mut attrs, "align") {
-                                    Some(v) => Some(parse_align(&v, pos)?),
-                                    None => None,
-                                };
-                                let content = if cell_empty {
-                                    Vec::new()
-                                } else {
-                                    read_inline_run(r, cell.name().as_ref(), &cell_name, depth + 2)?
-                                        .finish_trimmed()
-                                };
-                                cells.push(TableCell {
-                                    header: cell_name == "th",
-                                    align,
-                                    content,
-                                });
-                                Ok(())
-                            },
-                        )?;
-                    }
-                    rows.push(TableRow { cells });
-                    Ok(())
-                })?;
-            }
-            Block::Table(Table { rows })
-        }
+        "table" => read_table(r, &tag)?,
         "hr" => {
             attributes(start, &[], offset)?;
             if !empty {
-                read_nothing(r, &qname, "hr")?;
+                read_nothing(r, qname, "hr")?;
             }
             Block::HorizontalRule
         }
@@ -816,6 +754,106 @@ fn read_block(
         other => return Err(element_error(other, "block content", offset)),
     };
     Ok(block)
+}
+
+/// `ul` or `ol`, with its `li` items.
+fn read_list(r: &mut Rd<'_>, tag: &BlockTag<'_, '_>) -> Result<Block, XmlError> {
+    let ordered = tag.name == "ol";
+    let offset = tag.offset;
+    let mut attrs = attributes(tag.start, if ordered { &["start"] } else { &[] }, offset)?;
+    let start = match take_attr(&mut attrs, "start") {
+        Some(v) => Some(
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| XmlError::InvalidAttribute {
+                    element: "ol".to_owned(),
+                    attribute: "start".to_owned(),
+                    value: v.clone(),
+                    reason: "expected a non-negative integer",
+                    offset,
+                })?,
+        ),
+        None if ordered => Some(1),
+        None => None,
+    };
+    let mut items = Vec::new();
+    if !tag.empty {
+        let depth = tag.depth;
+        read_children(r, &tag.qname, &tag.name, &["li"], |r, li, li_empty, pos| {
+            too_deep(depth + 1, pos)?;
+            attributes(li, &[], pos)?;
+            let item = if li_empty {
+                Vec::new()
+            } else {
+                read_mixed(r, li.name().as_ref(), "li", depth + 1)?
+            };
+            items.push(item);
+            Ok(())
+        })?;
+    }
+    Ok(Block::List {
+        ordered,
+        start,
+        items,
+    })
+}
+
+/// `table`, with its `tr` rows.
+fn read_table(r: &mut Rd<'_>, tag: &BlockTag<'_, '_>) -> Result<Block, XmlError> {
+    attributes(tag.start, &[], tag.offset)?;
+    let mut rows = Vec::new();
+    if !tag.empty {
+        let depth = tag.depth;
+        read_children(r, &tag.qname, "table", &["tr"], |r, tr, tr_empty, pos| {
+            too_deep(depth + 1, pos)?;
+            attributes(tr, &[], pos)?;
+            let cells = if tr_empty {
+                Vec::new()
+            } else {
+                read_table_cells(r, tr, depth)?
+            };
+            rows.push(TableRow { cells });
+            Ok(())
+        })?;
+    }
+    Ok(Block::Table(Table { rows }))
+}
+
+/// The `th` and `td` cells of the row `tr` of a table at `depth`.
+fn read_table_cells(
+    r: &mut Rd<'_>,
+    tr: &BytesStart<'_>,
+    depth: usize,
+) -> Result<Vec<TableCell>, XmlError> {
+    let mut cells = Vec::new();
+    let tr_name = tr.name().as_ref().to_owned();
+    read_children(
+        r,
+        &tr_name,
+        "tr",
+        &["th", "td"],
+        |r, cell, cell_empty, pos| {
+            too_deep(depth + 2, pos)?;
+            let cell_name = local(cell);
+            let mut attrs = attributes(cell, &["align"], pos)?;
+            let align = match take_attr(&mut attrs, "align") {
+                Some(v) => Some(parse_align(&v, pos)?),
+                None => None,
+            };
+            let content = if cell_empty {
+                Vec::new()
+            } else {
+                read_inline_run(r, cell.name().as_ref(), &cell_name, depth + 2)?.finish_trimmed()
+            };
+            cells.push(TableCell {
+                header: cell_name == "th",
+                align,
+                content,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(cells)
 }
 
 /// Reads `markup-line` content: `reader` is positioned just after the start tag whose
