@@ -96,7 +96,10 @@ pub fn run(a: &ImportArgs) -> u8 {
     let format =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(default_format);
-    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout) {
+    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
+        .map(str::to_owned)
+        .or_else(|| output::macro_enabled_name(format, output_path))
+    {
         eprintln!("error: {refusal}");
         eprintln!("error: nothing imported");
         return exit::TROUBLE;
@@ -318,6 +321,11 @@ fn human(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) {
             }
         );
     }
+    for s in scans {
+        for u in &s.scan.undecided {
+            eprintln!("warning: {}: {u}", s.path.display());
+        }
+    }
     let min = min_severity(a.min_severity).as_str();
     eprintln!(
         "items: {} new, {} updated, {} closed as no longer detected, {} reopened, {} unchanged; {} weakness(es) below --min-severity {min} skipped",
@@ -349,6 +357,7 @@ fn json_summary(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) -> serde_json::
                 "by-severity": severities,
                 "assets": s.scan.asset_count(),
                 "not-findings": s.scan.skipped.len(),
+                "undecided": s.scan.undecided.iter().map(ToString::to_string).collect::<Vec<_>>(),
             })
         })
         .collect();
