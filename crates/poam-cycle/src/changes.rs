@@ -397,11 +397,11 @@ impl AssetNames {
             };
             for i in &ld.inventory_items {
                 let name = prop(&i.props, &crate::item::ASSET_NAME_PROPS)
-                    .unwrap_or_else(|| short(&i.description.to_markdown(), 60));
+                    .unwrap_or_else(|| short(&i.description.plain_text(), 60));
                 names.insert(uuid_key(&i.uuid), name);
             }
             for c in &ld.components {
-                names.insert(uuid_key(&c.uuid), c.title.to_markdown());
+                names.insert(uuid_key(&c.uuid), c.title.plain_text());
             }
         }
         Self { names }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use poam_markup::{MarkupLine, MarkupMultiline};
 use poam_model::{Characterization, Entry, Observation, Risk, Task};
 use serde_json::Value;
 
@@ -216,7 +217,8 @@ impl Describer<'_, '_> {
             }
             _ => return self.out.push(generic(e, format!("{name} {m}"), &ov, &nv)),
         };
-        self.out.push(c.old(text(&ov)).new_value(text(&nv)));
+        let (o, n) = member_texts(m, &ov, &nv);
+        self.out.push(c.old(o).new_value(n));
     }
 
     fn links(&mut self, e: &Edit, m: &str, ov: &Value, nv: &Value) {
@@ -286,7 +288,7 @@ impl Describer<'_, '_> {
             x.into_iter()
                 .flat_map(|o| o.subjects.iter())
                 .map(|s| {
-                    let title = s.title.as_ref().map(|t| t.to_markdown());
+                    let title = s.title.as_ref().map(|t| t.plain_text());
                     (
                         uuid_key(&s.subject_uuid),
                         self.assets.name(&s.subject_uuid, title),
@@ -390,7 +392,7 @@ impl Describer<'_, '_> {
         let u = e.key.part.uuid().unwrap_or_default();
         let title = |x: Option<&Risk>| {
             x.and_then(|x| edits::response(x, r))
-                .map(|resp| format!("{} ({})", resp.title.to_markdown(), resp.lifecycle))
+                .map(|resp| format!("{} ({})", resp.title.plain_text(), resp.lifecycle))
         };
         if e.presence == Presence::Removed {
             let c = Change::of(K::RemediationRemoved, "remediation")
@@ -411,17 +413,18 @@ impl Describer<'_, '_> {
 
     fn remediation_member(&mut self, e: &Edit, r: &str, m: &str) {
         let (ov, nv) = self.values(e);
+        let (o, n) = member_texts(m, &ov, &nv);
         let u = e.key.part.uuid().unwrap_or_default();
         let title = self
             .old
             .risk(u)
             .and_then(|x| edits::response(x, r))
-            .map(|resp| resp.title.to_markdown())
+            .map(|resp| resp.title.plain_text())
             .unwrap_or_default();
         let c = Change::of(K::RemediationChanged, m)
             .subject(title)
-            .old(text(&ov))
-            .new_value(text(&nv));
+            .old(o)
+            .new_value(n);
         self.out.push(c);
     }
 
@@ -445,14 +448,14 @@ impl Describer<'_, '_> {
 fn part_title(parts: &Parts<'_>, part: &PartKey) -> String {
     let title = match part {
         PartKey::Item => None,
-        PartKey::Risk(u) => parts.risk(u).map(|r| r.title.to_markdown()),
+        PartKey::Risk(u) => parts.risk(u).map(|r| r.title.plain_text()),
         PartKey::Observation(u) => parts.observation(u).map(|o| {
             o.title
                 .as_ref()
-                .map(|t| t.to_markdown())
-                .unwrap_or_else(|| short(&o.description.to_markdown(), 60))
+                .map(|t| t.plain_text())
+                .unwrap_or_else(|| short(&o.description.plain_text(), 60))
         }),
-        PartKey::Finding(u) => parts.finding(u).map(|f| f.title.to_markdown()),
+        PartKey::Finding(u) => parts.finding(u).map(|f| f.title.plain_text()),
     };
     title
         .filter(|t| !t.trim().is_empty())
@@ -516,7 +519,7 @@ fn prop_values(v: &Value) -> Value {
 
 fn milestone_added(t: &Task) -> Change {
     Change::of(K::MilestoneAdded, "milestone")
-        .subject(t.title.to_markdown())
+        .subject(t.title.plain_text())
         .new_value(fedramp::task_due(t).map(show_date))
 }
 
@@ -529,12 +532,12 @@ fn tasks(o: Option<&Task>, n: Option<&Task>, out: &mut Vec<Change>) {
     };
     match (o, n) {
         (None, Some(n)) if is_milestone => out.push(milestone_added(n)),
-        (None, Some(n)) => out.push(Change::of(K::FieldAdded, what).subject(n.title.to_markdown())),
+        (None, Some(n)) => out.push(Change::of(K::FieldAdded, what).subject(n.title.plain_text())),
         (Some(o), None) if is_milestone => {
-            out.push(Change::of(K::MilestoneRemoved, what).subject(o.title.to_markdown()))
+            out.push(Change::of(K::MilestoneRemoved, what).subject(o.title.plain_text()))
         }
         (Some(o), None) => {
-            out.push(Change::of(K::FieldRemoved, what).subject(o.title.to_markdown()))
+            out.push(Change::of(K::FieldRemoved, what).subject(o.title.plain_text()))
         }
         (Some(o), Some(n)) => {
             let kind = if is_milestone {
@@ -551,7 +554,7 @@ fn tasks(o: Option<&Task>, n: Option<&Task>, out: &mut Vec<Change>) {
 /// What changed in a task both sides have: due date, title, description, else each other
 /// member by name.
 fn task_changed(kind: K, o: &Task, n: &Task, out: &mut Vec<Change>) {
-    let subject = o.title.to_markdown();
+    let subject = o.title.plain_text();
     let change = |field: &str| Change::of(kind, field).subject(subject.clone());
     let before = out.len();
     let (od, nd) = (fedramp::task_due(o), fedramp::task_due(n));
@@ -565,24 +568,78 @@ fn task_changed(kind: K, o: &Task, n: &Task, out: &mut Vec<Change>) {
         );
     }
     if o.title != n.title {
-        out.push(
-            change("title")
-                .old(Some(o.title.to_markdown()))
-                .new_value(Some(n.title.to_markdown())),
+        let (old, new) = shown(
+            Some(&o.title),
+            Some(&n.title),
+            MarkupLine::plain_text,
+            MarkupLine::to_markdown,
         );
+        out.push(change("title").old(old).new_value(new));
     }
     if o.description != n.description {
-        out.push(
-            change("description")
-                .old(o.description.as_ref().map(|d| d.to_markdown()))
-                .new_value(n.description.as_ref().map(|d| d.to_markdown())),
+        let (old, new) = shown(
+            o.description.as_ref(),
+            n.description.as_ref(),
+            MarkupMultiline::plain_text,
+            MarkupMultiline::to_markdown,
         );
+        out.push(change("description").old(old).new_value(new));
     }
     if out.len() == before {
         let skip = ["uuid", "title", "description"];
         for (member, a, b) in member_differences(o, n, &skip) {
             out.push(change(&member).old(a).new_value(b));
         }
+    }
+}
+
+/// Both sides of a changed member's value for people; a markup member (`title`: a line;
+/// `description`, `statement`, `remarks`: multiline) as its text (see [`shown`]).
+fn member_texts(member: &str, o: &Value, n: &Value) -> (Option<String>, Option<String>) {
+    let (ot, nt) = (text(o), text(n));
+    match member {
+        "title" => {
+            let (a, b) = (
+                ot.as_deref().map(MarkupLine::from_markdown),
+                nt.as_deref().map(MarkupLine::from_markdown),
+            );
+            shown(
+                a.as_ref(),
+                b.as_ref(),
+                MarkupLine::plain_text,
+                MarkupLine::to_markdown,
+            )
+        }
+        "description" | "statement" | "remarks" => {
+            let (a, b) = (
+                ot.as_deref().map(MarkupMultiline::from_markdown),
+                nt.as_deref().map(MarkupMultiline::from_markdown),
+            );
+            shown(
+                a.as_ref(),
+                b.as_ref(),
+                MarkupMultiline::plain_text,
+                MarkupMultiline::to_markdown,
+            )
+        }
+        _ => (ot, nt),
+    }
+}
+
+/// Both sides of a changed text as people read them: the text (`a < b`, not its Markdown
+/// source `a \< b`), or the Markdown source when only the markup changed, so that the
+/// change shows.
+fn shown<T>(
+    o: Option<&T>,
+    n: Option<&T>,
+    text: fn(&T) -> String,
+    source: fn(&T) -> String,
+) -> (Option<String>, Option<String>) {
+    let (ot, nt) = (o.map(text), n.map(text));
+    if ot == nt {
+        (o.map(source), n.map(source))
+    } else {
+        (ot, nt)
     }
 }
 
@@ -613,10 +670,7 @@ fn member_differences<T: serde::Serialize>(
 }
 
 fn entry_title(e: &Entry) -> String {
-    e.title
-        .as_ref()
-        .map(|t| t.to_markdown())
-        .unwrap_or_default()
+    e.title.as_ref().map(|t| t.plain_text()).unwrap_or_default()
 }
 
 fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mut Vec<Change>) {
@@ -627,7 +681,7 @@ fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mu
         }
         // A workbook holds only the last vendor check-in: one entry whose date moves on.
         (Some(o), Some(n)) if fedramp::is_vendor_check_in(n) && o.start != n.start => {
-            let note = n.description.as_ref().map(|d| short(&d.to_markdown(), 80));
+            let note = n.description.as_ref().map(|d| short(&d.plain_text(), 80));
             out.push(
                 Change::of(K::VendorCheckIn, "vendor check-in")
                     .new_value(Some(show_date(&n.start)))
@@ -642,7 +696,7 @@ fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mu
 fn entry_added(n: &Entry, risk: Option<&Risk>) -> Change {
     let start = Some(show_date(&n.start));
     if fedramp::is_vendor_check_in(n) {
-        let note = n.description.as_ref().map(|d| short(&d.to_markdown(), 80));
+        let note = n.description.as_ref().map(|d| short(&d.plain_text(), 80));
         return Change::of(K::VendorCheckIn, "vendor check-in")
             .new_value(start)
             .old(note);
@@ -653,7 +707,7 @@ fn entry_added(n: &Entry, risk: Option<&Risk>) -> Change {
             .iter()
             .flat_map(|r| r.related_tasks.iter().map(move |t| (r, t)))
             .find_map(|(r, t)| risk.and_then(|x| edits::task(x, &r.response_uuid, &t.task_uuid)))
-            .map(|t| t.title.to_markdown())
+            .map(|t| t.title.plain_text())
             .unwrap_or_else(|| entry_title(n));
         return Change::of(K::MilestoneCompleted, "milestone")
             .subject(milestone)

@@ -149,7 +149,7 @@ impl DocInfo {
     pub fn of(source: &str, p: &PlanOfActionAndMilestones) -> Self {
         Self {
             source: source.to_owned(),
-            title: p.metadata.title.to_markdown(),
+            title: p.metadata.title.plain_text(),
             version: p.metadata.version.clone(),
             last_modified: p.metadata.last_modified.to_string(),
             items: p.poam_items.len(),

@@ -285,16 +285,16 @@ fn part_title(parts: &Parts<'_>) -> String {
     let title = parts
         .risks
         .first()
-        .map(|r| r.title.to_markdown())
+        .map(|r| r.title.plain_text())
         .or_else(|| {
             parts.observations.first().map(|o| {
                 o.title
                     .as_ref()
-                    .map(|t| t.to_markdown())
-                    .unwrap_or_else(|| changes::short(&o.description.to_markdown(), 60))
+                    .map(|t| t.plain_text())
+                    .unwrap_or_else(|| changes::short(&o.description.plain_text(), 60))
             })
         })
-        .or_else(|| parts.findings.first().map(|f| f.title.to_markdown()));
+        .or_else(|| parts.findings.first().map(|f| f.title.plain_text()));
     title.unwrap_or_default()
 }
 

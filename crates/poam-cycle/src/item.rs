@@ -378,9 +378,9 @@ impl ItemRef {
         let title = parts
             .risks
             .first()
-            .map(|r| r.title.to_markdown())
+            .map(|r| r.title.plain_text())
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| parts.item.title.to_markdown());
+            .unwrap_or_else(|| parts.item.title.plain_text());
         Self {
             index,
             uuid: parts.item.uuid.as_ref().map(|u| u.to_string()),

@@ -154,6 +154,8 @@ pub mod roles {
     //! FedRAMP's metadata role ids.
 
     pub const CLOUD_SERVICE_PROVIDER: &str = "cloud-service-provider";
+    /// The title of the [`CLOUD_SERVICE_PROVIDER`] role where poam defines it.
+    pub const CLOUD_SERVICE_PROVIDER_TITLE: &str = "Cloud Service Provider";
     pub const FEDRAMP_PMO: &str = "fedramp-pmo";
     pub const FEDRAMP_JAB: &str = "fedramp-jab";
     pub const PREPARED_BY: &str = "prepared-by";

@@ -248,6 +248,34 @@ pub struct Scan {
     /// Results the reader skipped on purpose (suppressed, passed), with why; for the
     /// summary.
     pub skipped: Vec<String>,
+    /// Checks that ran and could not decide (XCCDF `error`, `unknown`): not findings, and
+    /// not a pass either, so each is a warning and never closes an item.
+    pub undecided: Vec<Undecided>,
+}
+
+/// A check that could not decide whether the weakness is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecided {
+    /// The detector's key ([`Detector::key`]).
+    pub detector: String,
+    /// The scanner's identifier of the check (the XCCDF rule id).
+    pub weakness_id: String,
+    /// The asset the check ran on.
+    pub host: String,
+    /// The scanner's word for the result (`error`, `unknown`).
+    pub result: String,
+    /// Where in the scan file it is.
+    pub place: String,
+}
+
+impl fmt::Display for Undecided {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: rule {} on {}: result {:?}: the check could not decide; not a finding, and an open item for it is not closed",
+            self.place, self.weakness_id, self.host, self.result
+        )
+    }
 }
 
 impl Scan {

@@ -475,8 +475,10 @@ fn no_longer_detected(
         .iter()
         .flat_map(|s| s.detectors.iter().map(crate::finding::Detector::key))
         .collect();
+    let checks = source_ids(parts);
     scanners.iter().any(|d| {
         tools.iter().any(|t| same_tool(t, d))
+            && !undecided(scans, d, &checks, &subjects, names)
             && if subjects.is_empty() {
                 scans.iter().any(|s| s.whole.contains(d))
             } else {
@@ -484,6 +486,51 @@ fn no_longer_detected(
                     .iter()
                     .all(|s| covered(scans, d, names.of_subject(s)))
             }
+    })
+}
+
+/// The scanner's identifiers of an item's weakness (FedRAMP's `plugin-id` and
+/// `vulnerability-id` on its tool actors).
+fn source_ids<'p>(parts: &'p Parts<'_>) -> BTreeSet<&'p str> {
+    let observed = parts
+        .observations
+        .iter()
+        .flat_map(|o| o.origins.iter().flat_map(|g| g.actors.iter()));
+    let rated = parts.risks.iter().flat_map(|r| {
+        r.characterizations
+            .iter()
+            .flat_map(|c| c.origin.actors.iter())
+    });
+    observed
+        .chain(rated)
+        .flat_map(|a| a.props.iter())
+        .filter(|p| {
+            [fedramp::props::PLUGIN_ID, fedramp::props::VULNERABILITY_ID].contains(&p.name.as_str())
+        })
+        .map(|p| p.value.as_str())
+        .collect()
+}
+
+/// Whether a check of `detector` for one of `checks` ran on one of the item's assets (or
+/// anywhere, for an item without assets) and could not decide: that is not a pass.
+fn undecided(
+    scans: &[Scan],
+    detector: &str,
+    checks: &BTreeSet<&str>,
+    subjects: &[&SubjectReference],
+    names: &Names,
+) -> bool {
+    let on_item = |host: &str| {
+        subjects.is_empty()
+            || subjects.iter().any(|s| {
+                names
+                    .of_subject(s)
+                    .iter()
+                    .any(|n| n.trim().eq_ignore_ascii_case(host.trim()))
+            })
+    };
+    scans.iter().flat_map(|s| s.undecided.iter()).any(|u| {
+        u.detector == detector && checks.contains(u.weakness_id.as_str()) && on_item(&u.host)
     })
 }
 

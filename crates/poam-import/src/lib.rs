@@ -21,6 +21,6 @@ pub mod read;
 pub mod sniff;
 
 pub use error::{ScanError, ScanErrorKind};
-pub use finding::{Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity};
+pub use finding::{Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, Undecided};
 pub use read::{read, read_as};
 pub use sniff::sniff;

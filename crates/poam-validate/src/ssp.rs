@@ -2,12 +2,10 @@
 //! references to parties, roles, locations, components, inventory items, users, resources
 //! and implementation statements resolve for real (`--ssp FILE`).
 //!
-//! Only identifiers are read: OSCAL JSON and YAML through a generic tree, XML with
-//! `roxmltree`. The SSP itself is not validated.
+//! The SSP is read by `poam-ssp` (the one reader `convert`, `import` and `merge --ssp` use
+//! too); this is the index of its identifiers. The SSP itself is not validated.
 
 use std::collections::HashSet;
-
-use serde_json::Value;
 
 /// A kind of identifier an SSP defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,20 +29,8 @@ pub struct SspIndex {
     ids: HashSet<(Kind, String)>,
 }
 
-/// Why an SSP could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SspError(pub String);
-
-impl std::fmt::Display for SspError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SspError {}
-
-const SSP_ROOT: &str = "system-security-plan";
-const OSCAL_XML_NS: &str = "http://csrc.nist.gov/ns/oscal/1.0";
+/// Why an SSP could not be read (the one SSP reader, `poam-ssp`, says).
+pub use poam_ssp::SspError;
 
 impl SspIndex {
     /// Does the SSP define `id` as a `kind`?
@@ -67,130 +53,36 @@ impl SspIndex {
 
     /// Reads an SSP in OSCAL JSON, YAML or XML (`format` from the file name, else sniffed).
     pub fn parse(text: &str, format: Option<poam_io::Format>) -> Result<Self, SspError> {
-        let format = format
-            .or_else(|| poam_io::Format::sniff(text))
-            .ok_or_else(|| SspError("cannot tell the format: not JSON, YAML or XML".into()))?;
-        match format {
-            poam_io::Format::Json => {
-                let v: Value = serde_json::from_str(text).map_err(|e| SspError(e.to_string()))?;
-                Self::from_tree(&v)
-            }
-            poam_io::Format::Yaml => {
-                let v: Value = serde_saphyr::from_str_with_options(text, crate::yaml_options())
-                    .map_err(|e| SspError(e.to_string()))?;
-                Self::from_tree(&v)
-            }
-            poam_io::Format::Xml => Self::from_xml(text),
-        }
+        poam_ssp::Ssp::parse(text, format).map(|s| Self::from_ssp(&s))
     }
 
-    /// Reads the identifiers of an SSP in its OSCAL JSON tree form.
-    pub fn from_tree(v: &Value) -> Result<Self, SspError> {
-        let ssp = v.get(SSP_ROOT).ok_or_else(|| {
-            SspError(format!(
-                "not an OSCAL system security plan (no `{SSP_ROOT}` member at the root)"
-            ))
-        })?;
+    /// The identifiers of an SSP read by `poam-ssp`.
+    pub fn from_ssp(ssp: &poam_ssp::Ssp) -> Self {
         let mut ix = SspIndex::default();
-        let md = ssp.get("metadata");
-        for (group, key, kind) in [
-            ("parties", "uuid", Kind::Party),
-            ("roles", "id", Kind::Role),
-            ("locations", "uuid", Kind::Location),
+        for p in &ssp.parties {
+            ix.add(Kind::Party, &p.uuid);
+        }
+        for (ids, kind) in [
+            (&ssp.role_ids, Kind::Role),
+            (&ssp.location_uuids, Kind::Location),
+            (&ssp.user_uuids, Kind::User),
+            (&ssp.resource_uuids, Kind::Resource),
+            (&ssp.statement_uuids, Kind::Statement),
+            (&ssp.statement_uuids, Kind::Implementation),
         ] {
-            for x in items(md.and_then(|m| m.get(group))) {
-                if let Some(id) = x.get(key).and_then(Value::as_str) {
-                    ix.add(kind, id);
-                }
+            for id in ids {
+                ix.add(kind, id);
             }
         }
-        let si = ssp.get("system-implementation");
-        for (group, kind) in [
-            ("components", Kind::Component),
-            ("inventory-items", Kind::InventoryItem),
-            ("users", Kind::User),
-        ] {
-            for x in items(si.and_then(|m| m.get(group))) {
-                if let Some(id) = x.get("uuid").and_then(Value::as_str) {
-                    ix.add(kind, id);
-                }
-            }
+        for a in &ssp.assets {
+            let kind = match a.kind {
+                poam_ssp::AssetKind::Component => Kind::Component,
+                poam_ssp::AssetKind::InventoryItem => Kind::InventoryItem,
+            };
+            ix.add(kind, &a.uuid);
         }
-        for x in items(ssp.get("back-matter").and_then(|b| b.get("resources"))) {
-            if let Some(id) = x.get("uuid").and_then(Value::as_str) {
-                ix.add(Kind::Resource, id);
-            }
-        }
-        if let Some(ci) = ssp.get("control-implementation") {
-            let mut stack = vec![ci];
-            while let Some(v) = stack.pop() {
-                match v {
-                    Value::Object(o) => {
-                        if let Some(id) = o.get("uuid").and_then(Value::as_str) {
-                            ix.add(Kind::Statement, id);
-                            ix.add(Kind::Implementation, id);
-                        }
-                        stack.extend(o.values());
-                    }
-                    Value::Array(a) => stack.extend(a.iter()),
-                    _ => {}
-                }
-            }
-        }
-        Ok(ix)
+        ix
     }
-
-    /// Reads the identifiers of an SSP in OSCAL XML.
-    pub fn from_xml(text: &str) -> Result<Self, SspError> {
-        let doc = roxmltree::Document::parse(text).map_err(|e| SspError(e.to_string()))?;
-        let root = doc.root_element();
-        if root.tag_name().name() != SSP_ROOT {
-            return Err(SspError(format!(
-                "not an OSCAL system security plan (root element `{}`)",
-                root.tag_name().name()
-            )));
-        }
-        let is = |n: &roxmltree::Node, name: &str| {
-            n.is_element()
-                && n.tag_name().name() == name
-                && n.tag_name().namespace().is_none_or(|ns| ns == OSCAL_XML_NS)
-        };
-        let mut ix = SspIndex::default();
-        for section in root.children().filter(roxmltree::Node::is_element) {
-            let name = section.tag_name().name();
-            for n in section.children().filter(roxmltree::Node::is_element) {
-                let (kind, attr) = match (name, n.tag_name().name()) {
-                    ("metadata", "party") => (Kind::Party, "uuid"),
-                    ("metadata", "role") => (Kind::Role, "id"),
-                    ("metadata", "location") => (Kind::Location, "uuid"),
-                    ("system-implementation", "component") => (Kind::Component, "uuid"),
-                    ("system-implementation", "inventory-item") => (Kind::InventoryItem, "uuid"),
-                    ("system-implementation", "user") => (Kind::User, "uuid"),
-                    ("back-matter", "resource") => (Kind::Resource, "uuid"),
-                    _ => continue,
-                };
-                if !is(&n, n.tag_name().name()) {
-                    continue;
-                }
-                if let Some(id) = n.attribute(attr) {
-                    ix.add(kind, id);
-                }
-            }
-            if name == "control-implementation" {
-                for d in section.descendants().filter(roxmltree::Node::is_element) {
-                    if let Some(id) = d.attribute("uuid") {
-                        ix.add(Kind::Statement, id);
-                        ix.add(Kind::Implementation, id);
-                    }
-                }
-            }
-        }
-        Ok(ix)
-    }
-}
-
-fn items(v: Option<&Value>) -> impl Iterator<Item = &Value> {
-    v.and_then(Value::as_array).into_iter().flatten()
 }
 
 #[cfg(test)]
@@ -223,6 +115,9 @@ mod tests {
     #[test]
     fn a_poam_is_not_an_ssp() {
         let e = SspIndex::parse(r#"{"plan-of-action-and-milestones": {}}"#, None).unwrap_err();
-        assert!(e.0.contains("not an OSCAL system security plan"), "{e}");
+        assert!(
+            e.to_string().contains("not an OSCAL system security plan"),
+            "{e}"
+        );
     }
 }

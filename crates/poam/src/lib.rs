@@ -148,6 +148,7 @@ pub mod io;
 pub mod model;
 pub mod report;
 pub mod scan;
+pub mod ssp;
 pub mod validate;
 pub mod workbook;
 

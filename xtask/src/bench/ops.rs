@@ -135,6 +135,13 @@ pub const OPS: &[Op] = &[
     ),
     op!("diff", "diff of two monthly cycles", Cycles, None, false),
     op!("merge", "merge of a monthly update", Cycles, None, false),
+    op!(
+        "report",
+        "report: computation + HTML page (one cycle)",
+        Json,
+        None,
+        false
+    ),
 ];
 
 /// Finds an operation by name.
@@ -295,6 +302,7 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
         "xlsx-export" => xlsx_export(files, reps)?,
         "diff" => diff(files, reps)?,
         "merge" => merge(files, reps)?,
+        "report" => report(files, reps)?,
         other => return Err(format!("unknown operation {other:?}")),
     };
     Ok(Sample {
@@ -435,6 +443,24 @@ fn merge(files: &Files, reps: usize) -> Result<Timing, String> {
         reps,
         || poam_cycle::merge(&base, &updates, &options).map_err(|e| e.to_string()),
         |o| o.document.plan_of_action_and_milestones.poam_items.len() as u64,
+    )
+}
+
+/// One cycle's report: the computation and the HTML page (the heaviest rendering).
+fn report(files: &Files, reps: usize) -> Result<Timing, String> {
+    let doc = load(&read(&files.json)?, &files.json, Format::Json)?;
+    let inputs = [poam_report::Input {
+        source: "cycle-1",
+        doc: &doc,
+    }];
+    time(
+        reps,
+        || {
+            poam_report::compute(&inputs, &poam_report::Options::default())
+                .map(|r| poam_report::html::render(&r))
+                .map_err(|e| e.to_string())
+        },
+        |page| page.len() as u64,
     )
 }
 

@@ -7,6 +7,7 @@
 //! one module and one line in the list.
 
 pub(crate) mod documents;
+mod import;
 mod manifest;
 mod roundtrip;
 mod schemas;
@@ -61,6 +62,7 @@ pub const SECTIONS: &[(&str, SectionFn)] = &[
     ("fixtures: round trips and schemas", roundtrip::fixtures),
     ("xlsx: FedRAMP POA&M workbooks both ways", xlsx::run),
     ("validate: findings and mutation agreement", validate::run),
+    ("import: every reference scan to a valid POA&M", import::run),
     ("oscal-schemas/releases.json hashes", manifest::run),
 ];
 

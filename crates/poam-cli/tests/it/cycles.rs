@@ -696,6 +696,48 @@ fn diff_shows_the_changed_words_of_a_long_text() {
     assert!(stdout(&o).contains("four systems"), "{}", stdout(&o));
 }
 
+/// Titles are shown as their text: `a < b`, never the Markdown source `a \< b` (which the
+/// Markdown report would escape a second time).
+#[test]
+fn diff_shows_titles_as_text_not_markdown_source() {
+    let dir = workdir();
+    let d = dir.path();
+    // In OSCAL JSON the title is Markdown: `\<` there is a literal `<`.
+    let weakness = "Apache HTTP Server \\< 2.4.50 *Multiple* Vulnerabilities";
+    month1_edited(d, "old.json", |p| {
+        p["risks"][0]["title"] = weakness.into();
+        p["risks"][0]["remediations"][1]["title"] = "Patch versions \\<= 2.4.49".into();
+    });
+    month1_edited(d, "new.json", |p| {
+        p["risks"][0]["title"] = weakness.into();
+        p["risks"][0]["remediations"][1]["title"] = "Patch to 2.4.50 (was \\< 2.4.50)".into();
+    });
+    let o = poam(d, &["diff", "old.json", "new.json"]);
+    assert_exit(&o, 1);
+    let report = stdout(&o);
+    assert!(
+        !report.contains('\\'),
+        "no Markdown escape shown:\n{report}"
+    );
+    assert!(
+        report.contains("Apache HTTP Server < 2.4.50 Multiple Vulnerabilities"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "remediation title: \"Patch versions <= 2.4.49\" -> \"Patch to 2.4.50 (was < 2.4.50)\""
+        ),
+        "{report}"
+    );
+    let o = poam(d, &["diff", "old.json", "new.json", "--format", "markdown"]);
+    let report = stdout(&o);
+    assert!(
+        report.contains("Apache HTTP Server \\< 2.4.50 Multiple Vulnerabilities"),
+        "escaped once for Markdown:\n{report}"
+    );
+    assert!(!report.contains("\\\\"), "never twice:\n{report}");
+}
+
 #[test]
 fn every_line_says_what_changed_old_to_new() {
     let dir = workdir();

@@ -449,6 +449,79 @@ fn without_complete_nothing_is_closed() {
     assert_eq!(item(&m2, "V-0001").1, "open");
 }
 
+/// An XCCDF check that ends in `error` is not a pass: a warning names it, and `--complete`
+/// leaves its item open, while the check that now passes closes its item.
+#[test]
+fn an_undecided_check_is_a_warning_and_closes_nothing() {
+    let dir = workdir();
+    let d = dir.path();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "openscap.xml",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "c1.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains(
+            "warning: openscap.xml: line 39, column 57: rule xccdf_org.example_rule_unknown on app01.example.com: result \"error\": the check could not decide"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = poam(
+        d,
+        &[
+            "import",
+            "openscap-month2.xml",
+            "--into",
+            "c1.json",
+            "--complete",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "c2.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("rule xccdf_org.example_rule_sshd_disable_root_login on app01.example.com: result \"error\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("0 new, 0 updated, 1 closed as no longer detected"),
+        "{}",
+        stderr(&o)
+    );
+    let doc = json(d, "c2.json");
+    let p = &doc["plan-of-action-and-milestones"];
+    let status = |title: &str| -> String {
+        let risk = p["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["title"] == title)
+            .unwrap_or_else(|| panic!("{title}"));
+        risk["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(
+        status("Disable SSH Root Login"),
+        "open",
+        "undecided: stays open"
+    );
+    assert_eq!(
+        status("RHSA-2024:0001: openssl security update (Important)"),
+        "closed",
+        "passed: no longer detected"
+    );
+}
+
 #[test]
 fn kev_due_date_is_the_deadline_when_earlier() {
     let dir = workdir();
@@ -634,6 +707,26 @@ fn bad_scans_write_nothing() {
         );
         assert!(!d.join("out.json").exists(), "{file}: nothing written");
     }
+    // A workbook under a macro-enabled name is refused as `convert` refuses it.
+    let o = poam(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out.xlsm",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("name the output .xlsx"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).ends_with("error: nothing imported\n"));
+    assert!(!d.join("out.xlsm").exists(), "nothing written");
     // --complete needs --into; a bad KEV catalog is trouble too.
     assert_exit(&poam(d, &["import", "month1.nessus", "--complete"]), 2);
     let o = poam(

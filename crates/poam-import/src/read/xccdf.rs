@@ -1,7 +1,9 @@
 //! XCCDF results (OpenSCAP and other SCAP scanners): a `Benchmark` with its rules and one or
 //! more `TestResult`s, or a bare `TestResult`, read as a stream of XML events. A failed rule
 //! is a configuration finding (the workbook's Configuration Findings sheet); passed,
-//! not applicable, not checked and not selected rules are not findings.
+//! not applicable, not checked and not selected rules are not findings. A rule whose check
+//! ran and could not decide (`error`, `unknown`) is neither a finding nor a pass: it is
+//! kept as [`Undecided`] (a warning, and it never closes an item).
 
 use std::collections::HashMap;
 
@@ -11,7 +13,8 @@ use super::json::date_of;
 use super::xml::{Node, Tag, XmlReader, utf8};
 use crate::error::{ScanError, ScanErrorKind};
 use crate::finding::{
-    Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, meaningful, push_cve,
+    Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, Undecided, meaningful,
+    push_cve,
 };
 
 const FORMAT: ScanFormat = ScanFormat::Xccdf;
@@ -36,6 +39,17 @@ struct TestResult {
     test_system: Option<String>,
     date: Option<NaiveDate>,
     failed: Vec<RuleResult>,
+    /// Rules whose check could not decide, with the result word.
+    undecided: Vec<(RuleResult, String)>,
+}
+
+/// What one `rule-result` says.
+enum Outcome {
+    Failed(RuleResult),
+    /// `error` or `unknown`, with the word.
+    Undecided(RuleResult, String),
+    /// Passed, not applicable, not checked, not selected, informational, fixed.
+    NotAFinding,
 }
 
 struct RuleResult {
@@ -62,7 +76,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
                     "Benchmark" if !root => root = true,
                     "TestResult" => {
                         root = true;
-                        let result = test_result(&mut r, &t, &mut scan)?;
+                        let result = test_result(&mut r, &t)?;
                         finish(result, &rules, &mut scan);
                     }
                     _ if !root => {
@@ -116,11 +130,7 @@ fn rule(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<Rule, ScanError> {
     }
 }
 
-fn test_result(
-    r: &mut XmlReader<'_>,
-    open: &Tag<'_>,
-    scan: &mut Scan,
-) -> Result<TestResult, ScanError> {
+fn test_result(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<TestResult, ScanError> {
     let mut tr = TestResult {
         test_system: open.attr("test-system"),
         date: open
@@ -155,8 +165,10 @@ fn test_result(
                 }
                 "rule-result" => {
                     let place = r.place();
-                    if let Some(rr) = rule_result(r, &t, place, scan)? {
-                        tr.failed.push(rr);
+                    match rule_result(r, &t, place)? {
+                        Outcome::Failed(rr) => tr.failed.push(rr),
+                        Outcome::Undecided(rr, word) => tr.undecided.push((rr, word)),
+                        Outcome::NotAFinding => {}
                     }
                 }
                 _ if !t.empty => depth += 1,
@@ -172,13 +184,8 @@ fn test_result(
     }
 }
 
-/// A failed rule's result; other results are not findings (errors and unknowns are noted).
-fn rule_result(
-    r: &mut XmlReader<'_>,
-    open: &Tag<'_>,
-    place: String,
-    scan: &mut Scan,
-) -> Result<Option<RuleResult>, ScanError> {
+/// What a rule's result says: failed (a finding), undecided, or not a finding.
+fn rule_result(r: &mut XmlReader<'_>, open: &Tag<'_>, place: String) -> Result<Outcome, ScanError> {
     let mut rr = RuleResult {
         idref: open.attr("idref").unwrap_or_default(),
         severity: open.attr("severity"),
@@ -212,17 +219,11 @@ fn rule_result(
             }
         }
     }
-    match result.as_str() {
-        "fail" => Ok(Some(rr)),
-        "error" | "unknown" => {
-            scan.skipped.push(format!(
-                "{}: rule {} result {result}: the check could not decide",
-                rr.place, rr.idref
-            ));
-            Ok(None)
-        }
-        _ => Ok(None),
-    }
+    Ok(match result.as_str() {
+        "fail" => Outcome::Failed(rr),
+        "error" | "unknown" => Outcome::Undecided(rr, result),
+        _ => Outcome::NotAFinding,
+    })
 }
 
 /// The findings of one test result.
@@ -252,6 +253,15 @@ fn finish(tr: TestResult, rules: &HashMap<String, Rule>, scan: &mut Scan) {
     asset.aliases = tr.addresses.iter().cloned().collect();
     scan.covered(&detector, &asset);
     scan.date = scan.date.max(tr.date);
+    for (rr, result) in tr.undecided {
+        scan.undecided.push(Undecided {
+            detector: detector.key(),
+            weakness_id: rr.idref,
+            host: asset.host.clone(),
+            result,
+            place: rr.place,
+        });
+    }
     for rr in tr.failed {
         let rule = rules.get(&rr.idref).cloned().unwrap_or_default();
         let severity_text = rr

@@ -213,7 +213,20 @@ fn xccdf() {
         }]
     );
     assert_eq!(s.findings[1].cves, ["CVE-2024-0727"]);
-    assert_eq!(s.skipped.len(), 1, "the error result is noted");
+    assert!(s.skipped.is_empty(), "pass is not noted: {:?}", s.skipped);
+    // `error` is neither a finding nor a pass: an undecided check, named for a warning.
+    assert_eq!(s.undecided.len(), 1);
+    let u = &s.undecided[0];
+    assert_eq!(
+        (&*u.detector, &*u.weakness_id, &*u.host, &*u.result),
+        (
+            "openscap",
+            "xccdf_org.example_rule_unknown",
+            "app01.example.com",
+            "error"
+        )
+    );
+    assert!(u.to_string().contains("the check could not decide"), "{u}");
 }
 
 #[test]

@@ -974,7 +974,13 @@ impl<'s> Builder<'s> {
                 }
                 parent.add_block(Block::Pre(text));
             }
-            Kind::HtmlBlock => parent.add_block(Block::Paragraph(vec![Inline::Text(frame.text)])),
+            // Raw HTML is literal text, and its blank lines still separate paragraphs: one
+            // paragraph would silently join them (a `<pre>` of three paragraphs).
+            Kind::HtmlBlock => {
+                for paragraph in blank_line_separated(&frame.text) {
+                    parent.add_block(Block::Paragraph(vec![Inline::Text(paragraph)]));
+                }
+            }
             Kind::List { start, items } => parent.add_block(Block::List {
                 ordered: start.is_some(),
                 start,
@@ -1018,6 +1024,26 @@ fn code_span_content(src: &str) -> String {
         s.remove(0);
     }
     s
+}
+
+/// The runs of non-blank lines of `text` (a raw HTML block), each joined by line feeds.
+fn blank_line_separated(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
 }
 
 #[cfg(test)]

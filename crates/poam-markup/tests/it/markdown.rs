@@ -788,3 +788,26 @@ fn long_runs_of_backslashes_are_linear() {
         "400,000 characters of backslash runs took {took:?}"
     );
 }
+
+/// A raw HTML block is literal text, and its blank lines still separate paragraphs: a
+/// `<pre>` of three paragraphs is not silently joined into one.
+#[test]
+fn raw_html_keeps_its_paragraphs() {
+    let source = "<pre>\nFirst paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n</pre>";
+    let tree = md(source);
+    assert_eq!(
+        tree,
+        vec![
+            p(vec![t("<pre>\nFirst paragraph.")]),
+            p(vec![t("Second paragraph.")]),
+            p(vec![t("Third paragraph.\n</pre>")]),
+        ]
+    );
+    // Written back, the text stays text (the `<` escaped) and the paragraphs stay three.
+    let written = write(tree.clone());
+    assert_eq!(
+        written,
+        "\\<pre>\nFirst paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n\\</pre>"
+    );
+    assert_eq!(md(&written), tree);
+}

@@ -1,0 +1,160 @@
+//! `poam import` on the reference scans: every file under `<reference>/scans/` (Nessus XML
+//! and CSV, SARIF, Trivy, Grype, XCCDF, Amazon Inspector) is read and imported as a new
+//! POA&M (with `<reference>/kev/`'s catalog when it is there), as `poam import SCAN` does;
+//! the POA&M must pass `poam validate` at the OSCAL level and with `--profile fedramp` with
+//! no error (every item is one the import created). Per file: the format, the findings, the
+//! assets, the items and the checks undecided.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use poam_import::build::BuildOptions;
+use poam_import::group::{self, Grouping};
+use poam_import::kev::Catalog;
+use poam_import::{Scan, Severity};
+use poam_validate::{Options, Profile, Severity as Level};
+
+use super::{Outcome, Section, Table};
+
+/// How many errors are listed per file.
+const ERRORS_SHOWN: usize = 5;
+
+/// The day every import is judged at when the scan states none (so the run reproduces).
+fn fallback_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 6, 3).unwrap_or_default()
+}
+
+fn scan_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The section.
+pub fn run(reference: &Path) -> Result<Section, String> {
+    let base = reference.join("scans");
+    let files = scan_files(&base)?;
+    if files.is_empty() {
+        return Err(format!("no scan under {}", base.display()));
+    }
+    let kev_path = reference.join("kev/known_exploited_vulnerabilities.json");
+    let kev = match std::fs::read(&kev_path) {
+        Ok(bytes) => {
+            Some(Catalog::read(&bytes).map_err(|e| format!("{}: {e}", kev_path.display()))?)
+        }
+        Err(_) => None,
+    };
+    let mut section = Section::new("import");
+    let mut details = Vec::new();
+    let mut table = Table::new(&[
+        "scan",
+        "format",
+        "findings",
+        "assets",
+        "items",
+        "undecided",
+        "poam validate (OSCAL)",
+        "poam validate --profile fedramp",
+    ]);
+    for path in &files {
+        let name = path
+            .strip_prefix(&base)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let scan = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| poam_import::read(&b).map_err(|e| e.to_string()));
+        let scan = match scan {
+            Ok(s) => s,
+            Err(e) => {
+                let outcome = Outcome::Fail(format!("not imported: {e}"));
+                section.count(&outcome);
+                table.row(vec![name, outcome.cell()]);
+                continue;
+            }
+        };
+        table.row(imported(
+            &name,
+            &scan,
+            kev.as_ref(),
+            &mut section,
+            &mut details,
+        ));
+    }
+    print!("{}", table.render());
+    if kev.is_some() {
+        println!("\n(KEV: {})", kev_path.display());
+    }
+    for d in &details {
+        println!("{d}");
+    }
+    Ok(section)
+}
+
+/// One scan's row: imported as a new POA&M, then validated both ways.
+fn imported(
+    name: &str,
+    scan: &Scan,
+    kev: Option<&Catalog>,
+    section: &mut Section,
+    details: &mut Vec<String>,
+) -> Vec<String> {
+    let day = scan.date.unwrap_or_else(fallback_day);
+    let weaknesses: Vec<_> = group::group(scan.findings.iter(), Grouping::Weakness)
+        .into_iter()
+        .filter(|w| w.severity >= Severity::Low)
+        .collect();
+    let mut opts = BuildOptions::new(day);
+    opts.kev = kev;
+    let doc = poam_import::build::document(&weaknesses, &opts);
+    let items = doc.plan_of_action_and_milestones.poam_items.len();
+    let mut row = vec![
+        name.to_owned(),
+        scan.format.map(|f| f.name()).unwrap_or_default().to_owned(),
+        scan.findings.len().to_string(),
+        scan.asset_count().to_string(),
+        items.to_string(),
+        scan.undecided.len().to_string(),
+    ];
+    for profile in [Profile::Oscal, Profile::Fedramp] {
+        let options = Options {
+            profile,
+            as_of: day,
+            ..Options::default()
+        };
+        let diags = poam_validate::validate(&doc, &options).diagnostics;
+        let errors: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity == Level::Error)
+            .collect();
+        for d in errors.iter().take(ERRORS_SHOWN) {
+            details.push(format!(
+                "{name} ({profile:?}): {} at {}: {}",
+                d.rule, d.pointer, d.message
+            ));
+        }
+        let outcome = if errors.is_empty() {
+            Outcome::Pass(format!("no errors, {} other", diags.len()))
+        } else {
+            Outcome::Fail(format!("{} errors", errors.len()))
+        };
+        section.count(&outcome);
+        row.push(outcome.cell());
+    }
+    row
+}
