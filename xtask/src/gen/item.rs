@@ -181,12 +181,8 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     let mut r = Rng::stream(sh.seed, Kind::Item as u64, index);
     let first_seen = as_of(born);
     // Items of the first cycle were found over the past ~15 months; later ones in the past month.
-    let age = if born == 1 {
-        r.range(3, 450)
-    } else {
-        r.range(1, 28)
-    } as i64;
-    let detected = first_seen - Duration::days(age);
+    let age = if born == 1 { (3, 450) } else { (1, 28) };
+    let detected = first_seen - Duration::days(r.range(age.0, age.1) as i64);
     let detected_secs = r.below(86_400) as u32;
     let is_config = r.percent(25);
     let (product, config_finding) = if is_config {
@@ -194,20 +190,9 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     } else {
         (Some(r.pick(text::PRODUCTS)), None)
     };
-    let (major, minor, patch) = (r.range(1, 17), r.below(12), r.range(1, 40));
-    let version_fixed = format!("{major}.{minor}.{patch}");
-    let version_found = format!("{major}.{minor}.{}", r.below(patch));
+    let (version_found, version_fixed) = draw_versions(&mut r);
     let cve = (!is_config).then(|| text::cve(&mut r));
-    let mut controls = vec![match config_finding {
-        Some((_, c)) => c,
-        None => "si-2",
-    }];
-    for _ in 0..r.below(3) {
-        let c = *r.pick(text::CONTROLS);
-        if !controls.contains(&c) {
-            controls.push(c);
-        }
-    }
+    let controls = draw_controls(&mut r, config_finding.map(|(_, c)| c));
     let n_subjects = r.range(1, 4);
     let subjects = (0..n_subjects).map(|_| r.below(sh.inventory)).collect();
     let evidence = r.percent(40).then(|| r.below(sh.evidence));
@@ -288,6 +273,27 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     };
     early_history(&mut plan, &mut r, log, born);
     replay(plan, sh, index, born, cycle)
+}
+
+/// The version found and the version that fixes the weakness.
+fn draw_versions(r: &mut Rng) -> (String, String) {
+    let (major, minor, patch) = (r.range(1, 17), r.below(12), r.range(1, 40));
+    let version_fixed = format!("{major}.{minor}.{patch}");
+    let version_found = format!("{major}.{minor}.{}", r.below(patch));
+    (version_found, version_fixed)
+}
+
+/// The impacted controls: the configuration finding's (else flaw remediation, SI-2), and up
+/// to two more.
+fn draw_controls(r: &mut Rng, first: Option<&'static str>) -> Vec<&'static str> {
+    let mut controls = vec![first.unwrap_or("si-2")];
+    for _ in 0..r.below(3) {
+        let c = *r.pick(text::CONTROLS);
+        if !controls.contains(&c) {
+            controls.push(c);
+        }
+    }
+    controls
 }
 
 /// A deviation request and its status, if the item has one.
