@@ -167,6 +167,12 @@ pub struct MergeArgs {
     /// Merge updates whose system-id or import-ssp differ from BASE's.
     #[arg(long)]
     pub force: bool,
+    /// The system security plan the merged POA&M imports (OSCAL JSON, YAML or XML): the POA&M gets
+    /// `import-ssp` (a path relative from the output), the SSP's system id and provider
+    /// party, and BASE's and the updates' assets resolve to the SSP's inventory items and components (by asset
+    /// id, FQDN, IP address or host name); each asset that resolves to nothing is a warning.
+    #[arg(long, value_name = "FILE")]
+    pub ssp: Option<PathBuf>,
     /// Output format. Default: the output file's extension, else BASE's format (a workbook
     /// BASE gives a workbook).
     #[arg(long, value_enum)]
@@ -242,6 +248,12 @@ pub struct ConvertArgs {
     /// Input format, when neither the extension nor the content says.
     #[arg(long, value_enum)]
     pub from: Option<FileFormat>,
+    /// The system security plan the output imports (OSCAL JSON, YAML or XML): the POA&M gets
+    /// `import-ssp` (a path relative from the output), the SSP's system id and provider
+    /// party, and its assets resolve to the SSP's inventory items and components (by asset
+    /// id, FQDN, IP address or host name); each asset that resolves to nothing is a warning.
+    #[arg(long, value_name = "FILE")]
+    pub ssp: Option<PathBuf>,
 }
 
 /// What `poam convert` and `poam merge` read and write: OSCAL JSON, YAML and XML, and the
@@ -300,8 +312,10 @@ pub struct ImportArgs {
     /// items with a listed CVE get FedRAMP's KEV properties and the due date when earlier.
     #[arg(long, value_name = "FILE")]
     pub kev: Option<PathBuf>,
-    /// The system security plan (OSCAL JSON or YAML): assets resolve to its inventory items and
-    /// components by FQDN, IP address, host name or asset id.
+    /// The system security plan the output imports (OSCAL JSON, YAML or XML): the POA&M gets
+    /// `import-ssp` (a path relative from the output), the SSP's system id and provider
+    /// party, and its assets resolve to the SSP's inventory items and components (by asset
+    /// id, FQDN, IP address or host name); each asset that resolves to nothing is a warning.
     #[arg(long, value_name = "FILE")]
     pub ssp: Option<PathBuf>,
     /// With `--into`: close open items of the same scanners whose assets were all scanned and

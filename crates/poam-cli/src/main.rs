@@ -7,6 +7,7 @@ mod input;
 mod output;
 mod progress;
 mod report;
+mod ssp;
 
 use std::process::ExitCode;
 

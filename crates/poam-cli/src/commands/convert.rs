@@ -14,6 +14,7 @@ use crate::exit;
 use crate::input::{self, Loaded};
 use crate::output;
 use crate::progress::{self, Progress};
+use crate::ssp::SspLink;
 
 pub fn run(a: &ConvertArgs) -> u8 {
     match (&a.inputs[..], &a.out_dir) {
@@ -27,6 +28,11 @@ pub fn run(a: &ConvertArgs) -> u8 {
             exit::TROUBLE
         }
     }
+}
+
+/// `--ssp`: the SSP, imported from outputs written in `dir`.
+fn ssp_link(a: &ConvertArgs, dir: &Path) -> Result<Option<SspLink>, String> {
+    a.ssp.as_deref().map(|p| SspLink::load(p, dir)).transpose()
 }
 
 /// Reads one input, as `--from` says or as its name and content say.
@@ -68,8 +74,17 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
         eprintln!("error: {refusal}");
         return exit::TROUBLE;
     }
+    let to_stdout = output::is_stdout(a.output.as_deref());
+    let output_path = a.output.as_deref().filter(|_| !to_stdout);
+    let ssp = match ssp_link(a, &crate::ssp::output_dir(output_path)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
     let progress = Progress::spinner(format!("reading {}", sized(input)));
-    let loaded = match load(input, a.from) {
+    let mut loaded = match load(input, a.from) {
         Ok(l) => l,
         Err(errors) => {
             drop(progress);
@@ -82,9 +97,10 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
         if let Some(w) = version_warning(&loaded) {
             eprintln!("{w}");
         }
+        if let Some(link) = &ssp {
+            link.apply(&mut loaded.doc, &loaded.name.0);
+        }
     });
-    let to_stdout = output::is_stdout(a.output.as_deref());
-    let output_path = a.output.as_deref().filter(|_| !to_stdout);
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
@@ -143,6 +159,14 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
             return exit::TROUBLE;
         }
     };
+    // After `plan`, which creates DIR: the href is relative from it.
+    let ssp = match ssp_link(a, dir) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
     let progress = Progress::files(
         jobs.len() as u64,
         format!("converting to {}", to.extension()),
@@ -150,7 +174,7 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| {
-            let outcome = convert_file(job, a.from, to);
+            let outcome = convert_file(job, a.from, to, ssp.as_ref());
             progress.inc(1);
             outcome
         })
@@ -220,9 +244,14 @@ fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job
 }
 
 /// Converts one file of the many-file form and writes it atomically.
-fn convert_file(job: &Job<'_>, from: Option<FileFormat>, to: FileFormat) -> Outcome {
+fn convert_file(
+    job: &Job<'_>,
+    from: Option<FileFormat>,
+    to: FileFormat,
+    ssp: Option<&SspLink>,
+) -> Outcome {
     let mut messages = Vec::new();
-    let loaded = match load(job.input, from) {
+    let mut loaded = match load(job.input, from) {
         Ok(l) => l,
         Err(errors) => {
             messages.extend(errors.iter().map(|e| format!("error: {e}")));
@@ -234,6 +263,15 @@ fn convert_file(job: &Job<'_>, from: Option<FileFormat>, to: FileFormat) -> Outc
     };
     messages.extend(loaded.warnings.iter().map(|w| format!("warning: {w}")));
     messages.extend(version_warning(&loaded));
+    if let Some(link) = ssp {
+        let report = poam::ssp::link(&mut loaded.doc, &link.ssp, &link.href);
+        messages.extend(
+            report
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {}: {w}", loaded.name.0)),
+        );
+    }
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
         poam::io::write_file_atomic(&job.output, &bytes)

@@ -8,6 +8,7 @@ use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::exit;
 use crate::input;
 use crate::output;
+use crate::ssp::SspLink;
 
 pub fn run(a: &MergeArgs) -> u8 {
     let stdin_uses = std::iter::once(&a.base)
@@ -47,11 +48,30 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
-    let (Ok(base), Ok(updates)) = (base, updates.into_iter().collect::<Result<Vec<_>, _>>()) else {
+    let (Ok(mut base), Ok(mut updates)) =
+        (base, updates.into_iter().collect::<Result<Vec<_>, _>>())
+    else {
         return exit::TROUBLE;
     };
     input::report_warnings(&base);
     updates.iter().for_each(input::report_warnings);
+    // `--ssp`: BASE and every update are linked alike before the merge, so that their
+    // assets are the SSP's in all of them and items match across them.
+    if let Some(path) = &a.ssp {
+        let out = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
+        match SspLink::load(path, &crate::ssp::output_dir(out)) {
+            Ok(link) => {
+                for l in std::iter::once(&mut base).chain(updates.iter_mut()) {
+                    link.apply(&mut l.doc, &l.name.0);
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!("error: nothing merged");
+                return exit::TROUBLE;
+            }
+        }
+    }
     let inputs: Vec<Update<'_>> = updates
         .iter()
         .map(|u| Update {
