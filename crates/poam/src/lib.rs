@@ -143,6 +143,7 @@
 //! - [`report`]: the continuous-monitoring report.
 
 pub mod cycle;
+pub mod fedramp;
 mod file;
 pub mod io;
 pub mod model;
