@@ -134,6 +134,8 @@ pub struct SizeRun {
     pub xml_bytes: u64,
     pub xlsx_bytes: u64,
     pub next_json_bytes: u64,
+    pub backslashes_bytes: u64,
+    pub minified_bytes: u64,
     pub rows: Vec<Row>,
 }
 
@@ -173,6 +175,8 @@ impl SizeRun {
             xml_bytes: file_len(&files.xml),
             xlsx_bytes: file_len(&files.xlsx),
             next_json_bytes: file_len(&files.next_json),
+            backslashes_bytes: file_len(&files.backslashes),
+            minified_bytes: file_len(&files.minified),
             rows,
         }
     }
@@ -184,6 +188,8 @@ impl SizeRun {
             Input::Yaml => self.yaml_bytes,
             Input::Xml => self.xml_bytes,
             Input::Xlsx => self.xlsx_bytes,
+            Input::Backslashes => self.backslashes_bytes,
+            Input::MinifiedFindings => self.minified_bytes,
         }
     }
 
@@ -344,7 +350,7 @@ impl SizeRun {
         json!({
             "items": self.items,
             "reps": self.reps,
-            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes},
+            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes, "backslashes": self.backslashes_bytes, "minified_findings": self.minified_bytes},
             "operations": ops,
         })
     }
