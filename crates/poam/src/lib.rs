@@ -145,6 +145,7 @@
 #![warn(missing_docs)]
 
 pub mod cycle;
+pub mod fedramp;
 mod file;
 pub mod io;
 pub mod model;
