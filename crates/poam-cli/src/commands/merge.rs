@@ -5,6 +5,7 @@ use poam::cycle::{MergeError, Prefer, Update};
 use poam::model::datatypes::{Datatype, DateTimeWithTimezone};
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
+use crate::config::Settings;
 use crate::exit;
 use crate::input;
 use crate::output;
@@ -35,6 +36,14 @@ pub fn run(a: &MergeArgs) -> u8 {
             .and_utc()
             .fixed_offset()
     });
+    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("error: nothing merged");
+            return exit::TROUBLE;
+        }
+    };
     // Read everything first, reporting every unreadable input.
     let mut errors = Vec::new();
     let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
@@ -57,7 +66,7 @@ pub fn run(a: &MergeArgs) -> u8 {
     updates.iter().for_each(input::report_warnings);
     // `--ssp`: BASE and every update are linked alike before the merge, so that their
     // assets are the SSP's in all of them and items match across them.
-    if let Some(path) = &a.ssp {
+    if let Some(path) = &settings.ssp {
         let out = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
         match SspLink::load(path, &crate::ssp::output_dir(out)) {
             Ok(link) => {
@@ -88,7 +97,7 @@ pub fn run(a: &MergeArgs) -> u8 {
         }),
         force: a.force,
     };
-    let outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
+    let mut outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -119,6 +128,7 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
+    settings.apply(&mut outcome.document);
     if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
         return exit::TROUBLE;
     }

@@ -470,3 +470,169 @@ fn convert_many_links_each_output_from_its_directory() {
         assert_linked(d, f, "../../../ssp/ssp.json");
     }
 }
+
+/// `poam.toml` in the current directory: the SSP, marking, FedRAMP version and title, so
+/// that an import passes `poam validate --profile fedramp --ssp` with no error.
+const PROJECT_FILE: &str = "ssp = \"ssp/ssp.json\"
+marking = \"cui\"
+fedramp-version = \"fedramp-3.0.0rc1-oscal-1.1.2\"
+title = \"Contoso Orders FedRAMP Plan of Action and Milestones (POA&M)\"
+plan = \"Patch in the next maintenance window, then rescan.\"
+";
+
+#[test]
+fn poam_toml_supplies_what_a_scan_cannot_say() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(d.join("poam.toml"), PROJECT_FILE).unwrap();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "scans/trivy-image.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out/poam.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_linked(d, "out/poam.json", "../ssp/ssp.json");
+    let doc = json(d, "out/poam.json");
+    let md = &doc["plan-of-action-and-milestones"]["metadata"];
+    assert_eq!(
+        md["title"],
+        "Contoso Orders FedRAMP Plan of Action and Milestones (POA&M)"
+    );
+    let prop = |name: &str| {
+        md["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(prop("marking")["value"], "cui");
+    assert!(prop("marking")["ns"].is_null());
+    assert_eq!(
+        prop("fedramp-version")["value"],
+        "fedramp-3.0.0rc1-oscal-1.1.2"
+    );
+    assert_eq!(prop("fedramp-version")["ns"], "http://fedramp.gov/ns/oscal");
+    assert!(
+        doc.to_string()
+            .contains("Patch in the next maintenance window, then rescan.")
+    );
+    let errors: Vec<String> = findings(
+        d,
+        "out/poam.json",
+        &["--ssp", "ssp/ssp.json", "--profile", "fedramp"],
+    )
+    .into_iter()
+    .filter(|f| f.starts_with("error"))
+    .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    // A flag wins over the file.
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--marking",
+            "internal",
+            "-o",
+            "out/flag.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let doc = json(d, "out/flag.json");
+    assert!(
+        doc["plan-of-action-and-milestones"]["metadata"]["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "marking" && p["value"] == "internal")
+    );
+}
+
+#[test]
+fn config_names_another_file_and_unknown_keys_are_errors() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::create_dir(d.join("conf")).unwrap();
+    // `ssp` is relative to the project file's directory.
+    std::fs::write(
+        d.join("conf/project.toml"),
+        PROJECT_FILE.replace("ssp/ssp.json", "../ssp/ssp.xml"),
+    )
+    .unwrap();
+    let o = poam(
+        d,
+        &[
+            "convert",
+            "scans/../ssp/ssp.json",
+            "--config",
+            "conf/project.toml",
+            "-o",
+            "out/x.json",
+        ],
+    );
+    // Converting an SSP is refused as ever; the project file was read without complaint.
+    assert_exit(&o, 2);
+    assert!(!stderr(&o).contains("project.toml"), "{}", stderr(&o));
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--config",
+            "conf/project.toml",
+            "-o",
+            "out/poam.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_linked(d, "out/poam.json", "../ssp/ssp.xml");
+
+    std::fs::write(
+        d.join("poam.toml"),
+        "marking = \"cui\"\nfedramp_version = \"x\"\n",
+    )
+    .unwrap();
+    for args in [
+        &["import", "scans/month1.nessus", "-o", "out/bad.json"][..],
+        &["convert", "out/poam.json", "-o", "out/bad.json"][..],
+        &[
+            "merge",
+            "out/poam.json",
+            "out/poam.json",
+            "-o",
+            "out/bad.json",
+        ][..],
+    ] {
+        let o = poam(d, args);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains("poam.toml"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("unknown field `fedramp_version`"), "{err}");
+        assert!(!d.join("out/bad.json").exists());
+    }
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--config",
+            "conf/missing.toml",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("--config conf/missing.toml"),
+        "{}",
+        stderr(&o)
+    );
+}
