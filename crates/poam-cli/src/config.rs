@@ -84,6 +84,14 @@ impl Settings {
         })
     }
 
+    /// Whether a FedRAMP submission is being prepared: the SSP or a document fact is given.
+    pub fn is_submission(&self) -> bool {
+        self.ssp.is_some()
+            || self.marking.is_some()
+            || self.fedramp_version.is_some()
+            || self.title.is_some()
+    }
+
     /// Writes the marking, FedRAMP version and title into `doc`'s metadata.
     pub fn apply(&self, doc: &mut poam::Document) {
         let md = &mut doc.plan_of_action_and_milestones.metadata;

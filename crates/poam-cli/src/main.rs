@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod report;
 mod ssp;
+mod submission;
 
 use std::process::ExitCode;
 

@@ -141,7 +141,15 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
         }
     };
     match output::write(output_path, &bytes) {
-        Ok(()) => exit::OK,
+        Ok(()) => {
+            if loaded.workbook || settings.is_submission() {
+                let ssp = ssp.as_ref().map(|l| &l.ssp);
+                crate::submission::lines(&loaded.doc, ssp)
+                    .iter()
+                    .for_each(|l| eprintln!("{}: {l}", loaded.name.0));
+            }
+            exit::OK
+        }
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
             exit::TROUBLE
@@ -293,7 +301,13 @@ fn convert_file(
             .map_err(|e| format!("error: cannot write {}: {e}", job.output.display()))
     });
     let ok = match written {
-        Ok(()) => true,
+        Ok(()) => {
+            if loaded.workbook || settings.is_submission() {
+                let lines = crate::submission::lines(&loaded.doc, ssp.map(|l| &l.ssp));
+                messages.extend(lines.iter().map(|l| format!("{}: {l}", loaded.name.0)));
+            }
+            true
+        }
         Err(e) => {
             messages.push(format!("{e} (converting {})", job.input.display()));
             false

@@ -120,6 +120,7 @@ pub fn run(a: &ImportArgs) -> u8 {
         return exit::TROUBLE;
     }
     summary(a, &scans, &outcome, output_path.is_some());
+    crate::submission::print_when_submitting(&settings, &document, ssp.as_ref());
     exit::OK
 }
 

@@ -636,3 +636,117 @@ fn config_names_another_file_and_unknown_keys_are_errors() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_workbook_says_once_per_rule_what_it_lacks_and_the_scan_supplies_the_recommendation() {
+    let dir = workdir();
+    let d = dir.path();
+    // A workbook of month 1's findings, as a provider keeps it (no scanner's advice in it).
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "scans/month1.nessus",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "out/a.json",
+            ],
+        ),
+        0,
+    );
+    assert_exit(
+        &poam(d, &["convert", "out/a.json", "-o", "out/june.xlsx"]),
+        0,
+    );
+    let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    let rule_lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": fedramp: fedramp-"))
+        .collect();
+    let recommendation: Vec<&&str> = rule_lines
+        .iter()
+        .filter(|l| l.contains("fedramp-risk-recommendation"))
+        .collect();
+    assert_eq!(recommendation.len(), 1, "{err}");
+    assert!(recommendation[0].contains("fails on 3 item(s)"), "{err}");
+    assert!(
+        recommendation[0].contains("poam import SCAN --into"),
+        "{err}"
+    );
+    for (rule, hint) in [
+        ("fedramp-import-ssp", "--ssp FILE"),
+        ("fedramp-marking", "--marking cui"),
+        ("fedramp-version", "--fedramp-version"),
+    ] {
+        let line = rule_lines
+            .iter()
+            .find(|l| l.contains(&format!("fedramp: {rule} fails")));
+        assert!(
+            line.is_some_and(|l| l.contains("the document") && l.contains(hint)),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("fedramp: the output fails 4 FedRAMP rule(s)"),
+        "{err}"
+    );
+
+    // With the project file, the workbook links; the scan it came from adds the
+    // recommendation to the same three items, and the result is clean.
+    std::fs::write(d.join("poam.toml"), PROJECT_FILE).unwrap();
+    let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("fails 1 FedRAMP rule(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--into",
+            "out/june.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out/june-scanned.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("0 new, 3 updated"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fedramp: the output passes FedRAMP's POA&M rules"));
+    let doc = json(d, "out/june-scanned.json");
+    let p = &doc["plan-of-action-and-milestones"];
+    assert_eq!(p["poam-items"].as_array().unwrap().len(), 3);
+    for r in p["risks"].as_array().unwrap() {
+        let lifecycles: Vec<&str> = r["remediations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["lifecycle"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            lifecycles
+                .iter()
+                .filter(|l| **l == "recommendation")
+                .count(),
+            1,
+            "{lifecycles:?}"
+        );
+    }
+    let errors: Vec<String> = findings(
+        d,
+        "out/june-scanned.json",
+        &["--ssp", "ssp/ssp.json", "--profile", "fedramp"],
+    )
+    .into_iter()
+    .filter(|f| f.starts_with("error"))
+    .collect();
+    assert_eq!(errors, Vec::<String>::new());
+}
