@@ -1,7 +1,7 @@
 //! Reading and writing OSCAL POA&M documents.
 //!
 //! Formats in, typed model out (and back): [`read`] turns bytes into a [`Document`],
-//! [`write`] turns a document into bytes. Every read error names the file, the line and
+//! [`write()`] turns a document into bytes. Every read error names the file, the line and
 //! column, and the JSON pointer of the place when there is one. [`write_file_atomic`] never
 //! leaves a partial output file behind.
 //!
@@ -68,14 +68,6 @@ pub fn read(
         Format::Yaml => yaml::read(text, name),
         Format::Xml => xml::read(text, name),
     }
-}
-
-/// Reads a file; the format comes from the extension, or failing that from the content.
-pub fn read_file(path: &Path) -> Result<Document, ReadError> {
-    let name = SourceName::path(path);
-    let bytes =
-        std::fs::read(path).map_err(|e| ReadError::new(&name, ErrorKind::Io, e.to_string()))?;
-    read(&bytes, &name, Format::from_path(path))
 }
 
 /// Writes `doc` in `format`.

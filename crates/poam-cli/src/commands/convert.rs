@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::args::{ConvertArgs, FileFormat};
+use crate::config::Settings;
 use crate::exit;
 use crate::input::{self, Loaded};
 use crate::output;
@@ -17,9 +18,16 @@ use crate::progress::{self, Progress};
 use crate::ssp::SspLink;
 
 pub fn run(a: &ConvertArgs) -> u8 {
+    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
     match (&a.inputs[..], &a.out_dir) {
-        ([input], None) => run_one(a, input),
-        (_, Some(dir)) => run_many(a, dir),
+        ([input], None) => run_one(a, &settings, input),
+        (_, Some(dir)) => run_many(a, &settings, dir),
         _ => {
             eprintln!(
                 "error: {} inputs need --out-dir DIR (one input converts to -o FILE or standard output)",
@@ -30,9 +38,13 @@ pub fn run(a: &ConvertArgs) -> u8 {
     }
 }
 
-/// `--ssp`: the SSP, imported from outputs written in `dir`.
-fn ssp_link(a: &ConvertArgs, dir: &Path) -> Result<Option<SspLink>, String> {
-    a.ssp.as_deref().map(|p| SspLink::load(p, dir)).transpose()
+/// `--ssp` (or `poam.toml`'s `ssp`): the SSP, imported from outputs written in `dir`.
+fn ssp_link(settings: &Settings, dir: &Path) -> Result<Option<SspLink>, String> {
+    settings
+        .ssp
+        .as_deref()
+        .map(|p| SspLink::load(p, dir))
+        .transpose()
 }
 
 /// Reads one input, as `--from` says or as its name and content say.
@@ -69,14 +81,14 @@ fn encode(loaded: &Loaded, to: FileFormat) -> Result<(Vec<u8>, Vec<String>), Str
 }
 
 /// The single-file form: `poam convert IN [-o OUT] [--to F]`.
-fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
+fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
     if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &[input]) {
         eprintln!("error: {refusal}");
         return exit::TROUBLE;
     }
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
-    let ssp = match ssp_link(a, &crate::ssp::output_dir(output_path)) {
+    let ssp = match ssp_link(settings, &crate::ssp::output_dir(output_path)) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -101,6 +113,7 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
             link.apply(&mut loaded.doc, &loaded.name.0);
         }
     });
+    settings.apply(&mut loaded.doc);
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
@@ -128,7 +141,15 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
         }
     };
     match output::write(output_path, &bytes) {
-        Ok(()) => exit::OK,
+        Ok(()) => {
+            if loaded.workbook || settings.is_submission() {
+                let ssp = ssp.as_ref().map(|l| &l.ssp);
+                crate::submission::lines(&loaded.doc, ssp)
+                    .iter()
+                    .for_each(|l| eprintln!("{}: {l}", loaded.name.0));
+            }
+            exit::OK
+        }
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
             exit::TROUBLE
@@ -150,7 +171,7 @@ struct Outcome {
 }
 
 /// The many-file form: `poam convert IN... --out-dir DIR [--to F]`.
-fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
+fn run_many(a: &ConvertArgs, settings: &Settings, dir: &Path) -> u8 {
     let to = a.to.unwrap_or(FileFormat::Json);
     let jobs = match plan(&a.inputs, dir, to) {
         Ok(jobs) => jobs,
@@ -160,7 +181,7 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
         }
     };
     // After `plan`, which creates DIR: the href is relative from it.
-    let ssp = match ssp_link(a, dir) {
+    let ssp = match ssp_link(settings, dir) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -174,7 +195,7 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| {
-            let outcome = convert_file(job, a.from, to, ssp.as_ref());
+            let outcome = convert_file(job, a.from, to, ssp.as_ref(), settings);
             progress.inc(1);
             outcome
         })
@@ -249,6 +270,7 @@ fn convert_file(
     from: Option<FileFormat>,
     to: FileFormat,
     ssp: Option<&SspLink>,
+    settings: &Settings,
 ) -> Outcome {
     let mut messages = Vec::new();
     let mut loaded = match load(job.input, from) {
@@ -272,13 +294,20 @@ fn convert_file(
                 .map(|w| format!("warning: {}: {w}", loaded.name.0)),
         );
     }
+    settings.apply(&mut loaded.doc);
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
         poam::io::write_file_atomic(&job.output, &bytes)
             .map_err(|e| format!("error: cannot write {}: {e}", job.output.display()))
     });
     let ok = match written {
-        Ok(()) => true,
+        Ok(()) => {
+            if loaded.workbook || settings.is_submission() {
+                let lines = crate::submission::lines(&loaded.doc, ssp.map(|l| &l.ssp));
+                messages.extend(lines.iter().map(|l| format!("{}: {l}", loaded.name.0)));
+            }
+            true
+        }
         Err(e) => {
             messages.push(format!("{e} (converting {})", job.input.display()));
             false

@@ -13,6 +13,7 @@ use poam::scan::{Scan, ScanError, Severity};
 use serde_json::json;
 
 use crate::args::{FileFormat, GroupArg, ImportArgs, ImportFormat, SeverityArg};
+use crate::config::Settings;
 use crate::exit;
 use crate::input;
 use crate::output;
@@ -48,7 +49,14 @@ pub fn run(a: &ImportArgs) -> u8 {
         eprintln!("error: --as-of: not a date");
         return exit::TROUBLE;
     };
-    let (scans, kev, ssp) = match read_inputs(a) {
+    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), a.plan.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
+    let (scans, kev, ssp) = match read_inputs(a, settings.ssp.as_deref()) {
         Ok(r) => r,
         Err(()) => {
             eprintln!("error: nothing imported");
@@ -64,7 +72,10 @@ pub fn run(a: &ImportArgs) -> u8 {
     let total = all.len();
     let weaknesses: Vec<Weakness> = all.into_iter().filter(|w| w.severity >= min).collect();
     let mut opts = BuildOptions::new(day);
-    opts.plan = a.plan.clone().unwrap_or_else(|| DEFAULT_PLAN.to_owned());
+    opts.plan = settings
+        .plan
+        .clone()
+        .unwrap_or_else(|| DEFAULT_PLAN.to_owned());
     opts.kev = kev.as_ref();
     opts.assign_poam_ids = a.into.is_none();
     let mut built = poam::scan::build_document(&weaknesses, &opts);
@@ -72,7 +83,7 @@ pub fn run(a: &ImportArgs) -> u8 {
         link.apply(&mut built, "the scan's items");
     }
 
-    let (document, default_format, mut outcome) = match &a.into {
+    let (mut document, default_format, mut outcome) = match &a.into {
         None => {
             let new = item_labels(&built);
             let outcome = Outcome {
@@ -104,10 +115,12 @@ pub fn run(a: &ImportArgs) -> u8 {
         eprintln!("error: nothing imported");
         return exit::TROUBLE;
     }
+    settings.apply(&mut document);
     if !output::encode_and_write(&document, format, output_path, "the POA&M") {
         return exit::TROUBLE;
     }
     summary(a, &scans, &outcome, output_path.is_some());
+    crate::submission::print_when_submitting(&settings, &document, ssp.as_ref());
     exit::OK
 }
 
@@ -125,7 +138,7 @@ fn min_severity(s: SeverityArg) -> Severity {
 type Inputs = (Vec<ScanFile>, Option<Catalog>, Option<SspLink>);
 
 /// Reads every scan, the KEV catalog and the SSP, reporting every unreadable one.
-fn read_inputs(a: &ImportArgs) -> Result<Inputs, ()> {
+fn read_inputs(a: &ImportArgs, ssp: Option<&Path>) -> Result<Inputs, ()> {
     let mut failed = false;
     let mut scans = Vec::with_capacity(a.scans.len());
     for path in &a.scans {
@@ -161,7 +174,7 @@ fn read_inputs(a: &ImportArgs) -> Result<Inputs, ()> {
         },
     };
     let output = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
-    let ssp = match &a.ssp {
+    let ssp = match ssp {
         None => None,
         Some(p) => match SspLink::load(p, &crate::ssp::output_dir(output)) {
             Ok(l) => Some(l),

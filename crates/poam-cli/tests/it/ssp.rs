@@ -470,3 +470,283 @@ fn convert_many_links_each_output_from_its_directory() {
         assert_linked(d, f, "../../../ssp/ssp.json");
     }
 }
+
+/// `poam.toml` in the current directory: the SSP, marking, FedRAMP version and title, so
+/// that an import passes `poam validate --profile fedramp --ssp` with no error.
+const PROJECT_FILE: &str = "ssp = \"ssp/ssp.json\"
+marking = \"cui\"
+fedramp-version = \"fedramp-3.0.0rc1-oscal-1.1.2\"
+title = \"Contoso Orders FedRAMP Plan of Action and Milestones (POA&M)\"
+plan = \"Patch in the next maintenance window, then rescan.\"
+";
+
+#[test]
+fn poam_toml_supplies_what_a_scan_cannot_say() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(d.join("poam.toml"), PROJECT_FILE).unwrap();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "scans/trivy-image.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out/poam.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_linked(d, "out/poam.json", "../ssp/ssp.json");
+    let doc = json(d, "out/poam.json");
+    let md = &doc["plan-of-action-and-milestones"]["metadata"];
+    assert_eq!(
+        md["title"],
+        "Contoso Orders FedRAMP Plan of Action and Milestones (POA&M)"
+    );
+    let prop = |name: &str| {
+        md["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(prop("marking")["value"], "cui");
+    assert!(prop("marking")["ns"].is_null());
+    assert_eq!(
+        prop("fedramp-version")["value"],
+        "fedramp-3.0.0rc1-oscal-1.1.2"
+    );
+    assert_eq!(prop("fedramp-version")["ns"], "http://fedramp.gov/ns/oscal");
+    assert!(
+        doc.to_string()
+            .contains("Patch in the next maintenance window, then rescan.")
+    );
+    let errors: Vec<String> = findings(
+        d,
+        "out/poam.json",
+        &["--ssp", "ssp/ssp.json", "--profile", "fedramp"],
+    )
+    .into_iter()
+    .filter(|f| f.starts_with("error"))
+    .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    // A flag wins over the file.
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--marking",
+            "internal",
+            "-o",
+            "out/flag.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let doc = json(d, "out/flag.json");
+    assert!(
+        doc["plan-of-action-and-milestones"]["metadata"]["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "marking" && p["value"] == "internal")
+    );
+}
+
+#[test]
+fn config_names_another_file_and_unknown_keys_are_errors() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::create_dir(d.join("conf")).unwrap();
+    // `ssp` is relative to the project file's directory.
+    std::fs::write(
+        d.join("conf/project.toml"),
+        PROJECT_FILE.replace("ssp/ssp.json", "../ssp/ssp.xml"),
+    )
+    .unwrap();
+    let o = poam(
+        d,
+        &[
+            "convert",
+            "scans/../ssp/ssp.json",
+            "--config",
+            "conf/project.toml",
+            "-o",
+            "out/x.json",
+        ],
+    );
+    // Converting an SSP is refused as ever; the project file was read without complaint.
+    assert_exit(&o, 2);
+    assert!(!stderr(&o).contains("project.toml"), "{}", stderr(&o));
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--config",
+            "conf/project.toml",
+            "-o",
+            "out/poam.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_linked(d, "out/poam.json", "../ssp/ssp.xml");
+
+    std::fs::write(
+        d.join("poam.toml"),
+        "marking = \"cui\"\nfedramp_version = \"x\"\n",
+    )
+    .unwrap();
+    for args in [
+        &["import", "scans/month1.nessus", "-o", "out/bad.json"][..],
+        &["convert", "out/poam.json", "-o", "out/bad.json"][..],
+        &[
+            "merge",
+            "out/poam.json",
+            "out/poam.json",
+            "-o",
+            "out/bad.json",
+        ][..],
+    ] {
+        let o = poam(d, args);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains("poam.toml"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("unknown field `fedramp_version`"), "{err}");
+        assert!(!d.join("out/bad.json").exists());
+    }
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--config",
+            "conf/missing.toml",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("--config conf/missing.toml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_workbook_says_once_per_rule_what_it_lacks_and_the_scan_supplies_the_recommendation() {
+    let dir = workdir();
+    let d = dir.path();
+    // A workbook of month 1's findings, as a provider keeps it (no scanner's advice in it).
+    assert_exit(
+        &poam(
+            d,
+            &[
+                "import",
+                "scans/month1.nessus",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                "out/a.json",
+            ],
+        ),
+        0,
+    );
+    assert_exit(
+        &poam(d, &["convert", "out/a.json", "-o", "out/june.xlsx"]),
+        0,
+    );
+    let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    let rule_lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": fedramp: fedramp-"))
+        .collect();
+    let recommendation: Vec<&&str> = rule_lines
+        .iter()
+        .filter(|l| l.contains("fedramp-risk-recommendation"))
+        .collect();
+    assert_eq!(recommendation.len(), 1, "{err}");
+    assert!(recommendation[0].contains("fails on 3 item(s)"), "{err}");
+    assert!(
+        recommendation[0].contains("poam import SCAN --into"),
+        "{err}"
+    );
+    for (rule, hint) in [
+        ("fedramp-import-ssp", "--ssp FILE"),
+        ("fedramp-marking", "--marking cui"),
+        ("fedramp-version", "--fedramp-version"),
+    ] {
+        let line = rule_lines
+            .iter()
+            .find(|l| l.contains(&format!("fedramp: {rule} fails")));
+        assert!(
+            line.is_some_and(|l| l.contains("the document") && l.contains(hint)),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("fedramp: the output fails 4 FedRAMP rule(s)"),
+        "{err}"
+    );
+
+    // With the project file, the workbook links; the scan it came from adds the
+    // recommendation to the same three items, and the result is clean.
+    std::fs::write(d.join("poam.toml"), PROJECT_FILE).unwrap();
+    let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("fails 1 FedRAMP rule(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--into",
+            "out/june.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out/june-scanned.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("0 new, 3 updated"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fedramp: the output passes FedRAMP's POA&M rules"));
+    let doc = json(d, "out/june-scanned.json");
+    let p = &doc["plan-of-action-and-milestones"];
+    assert_eq!(p["poam-items"].as_array().unwrap().len(), 3);
+    for r in p["risks"].as_array().unwrap() {
+        let lifecycles: Vec<&str> = r["remediations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["lifecycle"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            lifecycles
+                .iter()
+                .filter(|l| **l == "recommendation")
+                .count(),
+            1,
+            "{lifecycles:?}"
+        );
+    }
+    let errors: Vec<String> = findings(
+        d,
+        "out/june-scanned.json",
+        &["--ssp", "ssp/ssp.json", "--profile", "fedramp"],
+    )
+    .into_iter()
+    .filter(|f| f.starts_with("error"))
+    .collect();
+    assert_eq!(errors, Vec::<String>::new());
+}
