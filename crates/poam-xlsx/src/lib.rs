@@ -150,7 +150,7 @@ pub fn import(
         warnings.push(Warning::new(
             "no-items",
             None,
-            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so the document is not valid OSCAL until one is added".to_owned(),
+            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so no OSCAL document can be written from it".to_owned(),
         ));
     }
     let keys = oscal::item_keys(&rows.items, &rows.places);
@@ -281,6 +281,17 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
                     "the item has no POAM ID; its UUIDs are made from its place in the workbook and will change when rows move".to_owned(),
                 )),
                 Some(_) => {}
+            }
+            if item.detection_date.is_none() {
+                // OSCAL dates every finding: the document falls back on another date, which
+                // would hide that the workbook gives none (aging, remediation times).
+                warnings.push(Warning::new(
+                    "no-detection-date",
+                    sheet
+                        .cell_ref(row.row, columns::Field::DetectionDate)
+                        .or_else(|| Some(CellRef::new(&sheet.name, row.row, 0))),
+                    "the item has no Original Detection Date; OSCAL needs one, so the finding is dated by the Status Date, else the POAM Date, else the workbook's latest date, and its age counts from that date".to_owned(),
+                ));
             }
             rows.items.push(item);
         }
