@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use poam_io::{Document, Format, ReadError};
+use poam::Document;
+use poam::io::{Format, ReadError};
 
 /// The workspace root (the directory holding the workspace `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -36,8 +37,8 @@ pub fn fixture_text(rel: &str) -> String {
 /// Reads a fixture the way `poam` does (format from the extension), with the fixture's
 /// relative name in error messages.
 pub fn try_load(rel: &str) -> Result<Document, ReadError> {
-    let name = poam_io::SourceName(format!("fixtures/{rel}"));
-    poam_io::read(
+    let name = poam::io::SourceName(format!("fixtures/{rel}"));
+    poam::io::read(
         &fixture_bytes(rel),
         &name,
         Format::from_path(Path::new(rel)),
@@ -51,15 +52,15 @@ pub fn load(rel: &str) -> Document {
 
 /// Writes `doc` in `format` as text; panics on a write error.
 pub fn write_text(doc: &Document, format: Format) -> String {
-    let bytes = poam_io::write(doc, format).unwrap_or_else(|e| panic!("write {format}: {e}"));
+    let bytes = poam::io::write(doc, format).unwrap_or_else(|e| panic!("write {format}: {e}"));
     String::from_utf8(bytes).unwrap_or_else(|e| panic!("{format} output is not UTF-8: {e}"))
 }
 
 /// Reads `text` as `format` (a document poam wrote itself); panics with the error and the
 /// text's first lines otherwise.
 pub fn read_text(text: &str, format: Format) -> Document {
-    let name = poam_io::SourceName(format!("<written {format}>"));
-    poam_io::read(text.as_bytes(), &name, Some(format)).unwrap_or_else(|e| {
+    let name = poam::io::SourceName(format!("<written {format}>"));
+    poam::io::read(text.as_bytes(), &name, Some(format)).unwrap_or_else(|e| {
         let head: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
         panic!("{e}\n--- first lines of the text ---\n{head}")
     })

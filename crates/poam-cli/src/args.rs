@@ -167,6 +167,14 @@ pub struct MergeArgs {
     /// Merge updates whose system-id or import-ssp differ from BASE's.
     #[arg(long)]
     pub force: bool,
+    /// The system security plan the merged POA&M imports (OSCAL JSON, YAML or XML): the POA&M gets
+    /// `import-ssp` (a path relative from the output), the SSP's system id and provider
+    /// party, and BASE's and the updates' assets resolve to the SSP's inventory items and components (by asset
+    /// id, FQDN, IP address or host name); each asset that resolves to nothing is a warning.
+    #[arg(long, value_name = "FILE")]
+    pub ssp: Option<PathBuf>,
+    #[command(flatten)]
+    pub document: DocumentArgs,
     /// Output format. Default: the output file's extension, else BASE's format (a workbook
     /// BASE gives a workbook).
     #[arg(long, value_enum)]
@@ -242,6 +250,14 @@ pub struct ConvertArgs {
     /// Input format, when neither the extension nor the content says.
     #[arg(long, value_enum)]
     pub from: Option<FileFormat>,
+    /// The system security plan the output imports (OSCAL JSON, YAML or XML): the POA&M gets
+    /// `import-ssp` (a path relative from the output), the SSP's system id and provider
+    /// party, and its assets resolve to the SSP's inventory items and components (by asset
+    /// id, FQDN, IP address or host name); each asset that resolves to nothing is a warning.
+    #[arg(long, value_name = "FILE")]
+    pub ssp: Option<PathBuf>,
+    #[command(flatten)]
+    pub document: DocumentArgs,
 }
 
 /// What `poam convert` and `poam merge` read and write: OSCAL JSON, YAML and XML, and the
@@ -300,10 +316,14 @@ pub struct ImportArgs {
     /// items with a listed CVE get FedRAMP's KEV properties and the due date when earlier.
     #[arg(long, value_name = "FILE")]
     pub kev: Option<PathBuf>,
-    /// The system security plan (OSCAL JSON or YAML): assets resolve to its inventory items and
-    /// components by FQDN, IP address, host name or asset id.
+    /// The system security plan the output imports (OSCAL JSON, YAML or XML): the POA&M gets
+    /// `import-ssp` (a path relative from the output), the SSP's system id and provider
+    /// party, and its assets resolve to the SSP's inventory items and components (by asset
+    /// id, FQDN, IP address or host name); each asset that resolves to nothing is a warning.
     #[arg(long, value_name = "FILE")]
     pub ssp: Option<PathBuf>,
+    #[command(flatten)]
+    pub document: DocumentArgs,
     /// With `--into`: close open items of the same scanners whose assets were all scanned and
     /// no longer show the weakness. Items on assets the scan did not cover, and items of
     /// other scanners, stay open.
@@ -346,4 +366,24 @@ pub enum GroupArg {
 pub enum ImportFormat {
     Human,
     Json,
+}
+
+/// The document-level facts of the commands that write a POA&M (convert, import, merge):
+/// each also a key of `poam.toml` (see `config.rs`), the flag winning.
+#[derive(Debug, Default, clap::Args)]
+pub struct DocumentArgs {
+    /// The project file (default: `poam.toml` in the current directory, when there is one):
+    /// `ssp`, `marking`, `fedramp-version`, `title`, `plan`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The document's marking (metadata prop `marking`; FedRAMP: `cui`).
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
+    /// The FedRAMP version the document follows (metadata prop `fedramp-version`, e.g.
+    /// `fedramp-3.0.0rc1-oscal-1.1.2`).
+    #[arg(long, value_name = "TEXT")]
+    pub fedramp_version: Option<String>,
+    /// The document's title (metadata `title`).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }

@@ -43,7 +43,7 @@ pub fn import_error(name: &SourceName, e: &poam::workbook::ImportError) -> ReadE
         K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => poam::io::ErrorKind::Syntax,
         _ => poam::io::ErrorKind::Structure,
     };
-    ReadError::new(name, kind, e.kind.to_string())
+    ReadError::new(name, kind, e.message())
 }
 
 fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), Vec<ReadError>> {

@@ -3,10 +3,13 @@
 
 mod args;
 mod commands;
+mod config;
 mod input;
 mod output;
 mod progress;
 mod report;
+mod ssp;
+mod submission;
 
 use std::process::ExitCode;
 

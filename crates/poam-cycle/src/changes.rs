@@ -1,4 +1,4 @@
-//! Field differences ([`Edit`]s) told in the terms of a POA&M review: deadline slipped,
+//! Field differences ([`Edit`](crate::edits::Edit)s) told in the terms of a POA&M review: deadline slipped,
 //! risk rating adjusted, milestone added or completed, deviation moved, vendor check-in,
 //! assets added or removed, text edited. Whatever has no domain name is still reported, by
 //! its OSCAL member name, so that no difference goes unseen.
@@ -282,7 +282,7 @@ impl Words {
 const CONTEXT_WORDS: usize = 4;
 
 /// Two versions of a text on one line each: whole when both are short, else the words from
-/// the first that differs to the last that differs, with [`CONTEXT_WORDS`] words around
+/// the first that differs to the last that differs, with `CONTEXT_WORDS` words around
 /// them and `…` where words are left out. Nothing that changed is ever left out.
 pub fn excerpts(old: &str, new: &str, max: usize) -> (String, String) {
     let (a, b): (Vec<&str>, Vec<&str>) = (

@@ -128,7 +128,7 @@ pub enum MergeError {
     /// holding them, e.g. a task's sub-tasks); a merge never deletes them.
     #[error("the merge would delete objects BASE identifies by uuid, which it never does: {}", .0.join(", "))]
     WouldDelete(Vec<String>),
-    /// The merged document would not be valid OSCAL (see [`crate::checks`]); nothing is
+    /// The merged document would not be valid OSCAL (see `checks.rs`); nothing is
     /// written.
     #[error("the merged POA&M would not be valid OSCAL:{}", invalid_lines(.0))]
     Invalid(Vec<String>),

@@ -143,6 +143,11 @@ pub mod props {
     pub const TYPE: &str = "type";
     /// metadata: uuid of the back-matter resource naming the control catalog.
     pub const RESOLUTION_RESOURCE: &str = "resolution-resource";
+    /// metadata: the version of FedRAMP's OSCAL content the document follows.
+    pub const FEDRAMP_VERSION: &str = "fedramp-version";
+    /// metadata: the data classification. OSCAL's own prop (no namespace), which FedRAMP
+    /// requires.
+    pub const MARKING: &str = "marking";
 
     /// Whether `name` is the POAM-ID prop's name in either spelling.
     pub fn is_poam_id_name(name: &str) -> bool {
@@ -362,6 +367,43 @@ pub fn deadline(detected: NaiveDate, rating: RiskRating, kev_due: Option<NaiveDa
     kev_due.map_or(by_rating, |kev| kev.min(by_rating))
 }
 
+/// Sets the document-level facts FedRAMP requires and a workbook or a scan cannot say (from
+/// `poam.toml` or flags): the `marking` (OSCAL's prop, e.g. `cui`) and the FedRAMP prop
+/// `fedramp-version`. An existing prop of that name is given the new value (its namespace
+/// form kept); none is added twice.
+pub fn set_document_facts(
+    md: &mut poam_model::Metadata,
+    marking: Option<&str>,
+    version: Option<&str>,
+) {
+    if let Some(v) = marking {
+        set_prop(md, props::MARKING, None, v);
+    }
+    if let Some(v) = version {
+        set_prop(md, props::FEDRAMP_VERSION, Some(namespace::NS), v);
+    }
+}
+
+fn set_prop(md: &mut poam_model::Metadata, name: &str, ns: Option<&str>, value: &str) {
+    let same = |p: &Property| match ns {
+        None => p.name.as_str() == name && p.ns.is_none(),
+        Some(_) => is_prop(p, name),
+    };
+    if let Some(p) = md.props.iter_mut().find(|p| same(p)) {
+        p.value = value.to_owned();
+        return;
+    }
+    md.props.push(Property {
+        name: poam_model::datatypes::Token::new(name),
+        uuid: None,
+        ns: ns.map(poam_model::datatypes::Uri::new),
+        value: value.to_owned(),
+        class: None,
+        group: None,
+        remarks: None,
+    });
+}
+
 /// Whether `p` is the FedRAMP prop `name` (FedRAMP namespace required: OSCAL has
 /// un-namespaced props of similar names with other meanings).
 pub fn is_prop(p: &Property, name: &str) -> bool {
@@ -414,6 +456,45 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("a valid test date")
+    }
+
+    #[test]
+    fn document_facts_are_set_once_keeping_a_published_namespace_form() {
+        let mut md: poam_model::Metadata = serde_json::from_value(serde_json::json!({
+            "title": "T", "last-modified": "2024-01-01T00:00:00Z", "version": "1",
+            "oscal-version": "1.1.2",
+            "props": [
+                {"name": "marking", "ns": "https://example.com/ns", "value": "theirs"},
+                {"name": "fedramp-version", "ns": "https://fedramp.gov/ns/oscal", "value": "old"}
+            ]
+        }))
+        .expect("metadata");
+        set_document_facts(&mut md, Some("cui"), Some("new"));
+        set_document_facts(&mut md, Some("cui"), Some("new"));
+        let props: Vec<(&str, Option<&str>, &str)> = md
+            .props
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.ns.as_ref().map(|n| n.as_str()),
+                    p.value.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            props,
+            [
+                // Another namespace's `marking` is not OSCAL's: left alone.
+                ("marking", Some("https://example.com/ns"), "theirs"),
+                (
+                    "fedramp-version",
+                    Some("https://fedramp.gov/ns/oscal"),
+                    "new"
+                ),
+                ("marking", None, "cui"),
+            ]
+        );
     }
 
     #[test]

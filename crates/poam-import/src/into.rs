@@ -320,17 +320,38 @@ impl Names {
         }
     }
 
-    fn identity(&self, s: &SubjectReference) -> Option<&str> {
+    /// The asset's identity: its inventory item's, else (a subject pointing at an SSP's
+    /// asset, as `--ssp` links them) the identifier as written, kept as the subject's title.
+    fn identity(&self, s: &SubjectReference) -> Option<String> {
         self.identities
             .get(&s.subject_uuid.to_ascii_lowercase())
-            .map(String::as_str)
+            .cloned()
+            .or_else(|| subject_title(s))
     }
 
-    fn of_subject(&self, s: &SubjectReference) -> &[String] {
-        self.assets
-            .get(&s.subject_uuid.to_ascii_lowercase())
-            .map_or(&[], Vec::as_slice)
+    /// The asset's names (as `identity`): whole, and the host before a ` (detail)`.
+    fn of_subject(&self, s: &SubjectReference) -> Vec<String> {
+        if let Some(v) = self.assets.get(&s.subject_uuid.to_ascii_lowercase()) {
+            return v.clone();
+        }
+        let Some(title) = subject_title(s) else {
+            return Vec::new();
+        };
+        let mut names = Vec::new();
+        if let Some((head, _)) = title.split_once(" (") {
+            names.push(head.trim().to_owned());
+        }
+        names.push(title);
+        names
     }
+}
+
+/// A subject's title in lower case, when it has one.
+fn subject_title(s: &SubjectReference) -> Option<String> {
+    s.title
+        .as_ref()
+        .map(|t| markup::line_text(t).trim().to_lowercase())
+        .filter(|t| !t.is_empty())
 }
 
 /// The scanner (lower case) of an update item: its finding's tool.
@@ -411,7 +432,7 @@ fn refresh(
         // BASE's subjects: kept when this scan did not cover them (coverage is not
         // remediation) or found the weakness there again (under BASE's uuid); found assets
         // BASE lacks are added.
-        let found_ids: HashSet<&str> = found_subjects
+        let found_ids: HashSet<String> = found_subjects
             .iter()
             .filter_map(|s| names.identity(s))
             .collect();
@@ -419,8 +440,8 @@ fn refresh(
             .subjects
             .iter()
             .filter(|s| {
-                names.identity(s).is_some_and(|i| found_ids.contains(i))
-                    || detector.is_none_or(|d| !covered(scans, d, names.of_subject(s)))
+                names.identity(s).is_some_and(|i| found_ids.contains(&i))
+                    || detector.is_none_or(|d| !covered(scans, d, &names.of_subject(s)))
             })
             .cloned()
             .collect();
@@ -440,6 +461,18 @@ fn refresh(
         if poam_cycle::fedramp::is_closed_status(&r.status) {
             r.status = Token::new("open");
         }
+        // An item that came from a workbook has no scanner's recommendation (no column holds
+        // one), which FedRAMP requires: the scan that found it again supplies it.
+        if let Some(f) = found.risks.first()
+            && !r.remediations.iter().any(is_recommendation)
+        {
+            r.remediations.extend(
+                f.remediations
+                    .iter()
+                    .filter(|x| is_recommendation(x))
+                    .cloned(),
+            );
+        }
         // A CVE that joined the KEV catalog since: FedRAMP's KEV props (the deadline stays).
         if let Some(f) = found.risks.first() {
             for name in [fedramp::props::KEV_CATALOG, fedramp::props::KEV_DUE_DATE] {
@@ -453,6 +486,10 @@ fn refresh(
         }
     }
     o
+}
+
+fn is_recommendation(r: &poam_model::Response) -> bool {
+    r.lifecycle.as_str() == "recommendation"
 }
 
 /// Whether `--complete` closes BASE's open item: one of the scans' scanners is its detector,
@@ -484,7 +521,7 @@ fn no_longer_detected(
             } else {
                 subjects
                     .iter()
-                    .all(|s| covered(scans, d, names.of_subject(s)))
+                    .all(|s| covered(scans, d, &names.of_subject(s)))
             }
     })
 }

@@ -1,7 +1,7 @@
 //! Scanner results as POA&M items, month after month.
 //!
-//! A scan file's bytes are recognized by their content ([`sniff`]) and read by one streaming
-//! reader per format ([`read`]) into the neutral [`Scan`] of [`Finding`]s: Nessus `.nessus`
+//! A scan file's bytes are recognized by their content ([`sniff()`]) and read by one streaming
+//! reader per format ([`read()`]) into the neutral [`Scan`] of [`Finding`]s: Nessus `.nessus`
 //! and CSV, SARIF 2.1.0, Trivy, Grype, XCCDF results, Amazon Inspector v2. Findings are
 //! grouped into weaknesses ([`group`]), rated and given deadlines by FedRAMP's rules, and
 //! built into POA&M items shaped as the FedRAMP Guide maps a workbook row ([`build`]). Into

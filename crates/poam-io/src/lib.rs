@@ -1,7 +1,7 @@
 //! Reading and writing OSCAL POA&M documents.
 //!
 //! Formats in, typed model out (and back): [`read`] turns bytes into a [`Document`],
-//! [`write`] turns a document into bytes. Every read error names the file, the line and
+//! [`write()`] turns a document into bytes. Every read error names the file, the line and
 //! column, and the JSON pointer of the place when there is one. [`write_file_atomic`] never
 //! leaves a partial output file behind.
 //!

@@ -11,7 +11,7 @@
 //!   (`web01.example.com (443/tcp)`, `10.0.0.5`, `web01`, an asset id) to the one SSP
 //!   inventory item or component it names. Nothing is guessed: a name that fits no asset,
 //!   or several, resolves to nothing, and says which.
-//! - [`link`]: a POA&M linked to its SSP: `import-ssp`, the system id, the provider party
+//! - [`link()`]: a POA&M linked to its SSP: `import-ssp`, the system id, the provider party
 //!   (responsible for the document, origin of plans that name none), and subjects pointing
 //!   at the SSP's assets instead of the POA&M's own stand-ins.
 //!

@@ -176,6 +176,20 @@ fn link_provider(p: &mut PlanOfActionAndMilestones, provider: &Party) {
             remarks: None,
         });
     }
+    credit_provider(p, &old, &new);
+    let unused: HashSet<String> = old
+        .iter()
+        .map(|u| u.as_str().to_owned())
+        .filter(|u| uuid_uses(p, u) <= 1)
+        .collect();
+    p.metadata
+        .parties
+        .retain(|x| !unused.contains(x.uuid.as_str()));
+}
+
+/// Party actors that named the POA&M's own provider name the SSP's; planned responses that
+/// name no origin get the provider.
+fn credit_provider(p: &mut PlanOfActionAndMilestones, old: &[Uuid], new: &Uuid) {
     let rename = |actors: &mut Vec<OriginActor>| {
         for a in actors.iter_mut() {
             if a.r#type.as_str() == "party" && old.iter().any(|o| o == &a.actor_uuid) {
@@ -207,14 +221,6 @@ fn link_provider(p: &mut PlanOfActionAndMilestones, provider: &Party) {
             }
         }
     }
-    let unused: HashSet<String> = old
-        .iter()
-        .map(|u| u.as_str().to_owned())
-        .filter(|u| uuid_uses(p, u) <= 1)
-        .collect();
-    p.metadata
-        .parties
-        .retain(|x| !unused.contains(x.uuid.as_str()));
 }
 
 fn dedup_uuids(v: &mut Vec<Uuid>) {

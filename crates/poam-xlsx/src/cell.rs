@@ -66,8 +66,10 @@ fn both_same_date(x: &str, y: &str) -> bool {
 /// The normal form of cell text: line ends are `\n`, each line is trimmed, runs of blank
 /// lines become one blank line, and there are no blank lines at either end. This is what
 /// "whitespace trimmed" means in poam's round-trip guarantee: OSCAL markup (Markdown) does
-/// not keep indentation, trailing spaces or several blank lines in a row either. Control
-/// characters other than tab and line ends are dropped (XML cannot carry them).
+/// not keep indentation, trailing spaces or several blank lines in a row either. Other
+/// control characters (NUL, the rest of C0, U+0085) are kept as they are: a workbook holds
+/// them (Excel writes them as `_xHHHH_`), and trimming takes only spaces and tabs around
+/// them.
 pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_blank = false;
@@ -77,7 +79,7 @@ pub fn normalize_text(s: &str) -> String {
         let end = rest
             .find(['\n', '\r', '\u{2028}', '\u{2029}'])
             .unwrap_or(rest.len());
-        let line = rest[..end].trim();
+        let line = rest[..end].trim_matches(is_blank);
         if line.is_empty() {
             pending_blank = !out.is_empty();
         } else {
@@ -85,11 +87,7 @@ pub fn normalize_text(s: &str) -> String {
                 out.push_str(if pending_blank { "\n\n" } else { "\n" });
             }
             pending_blank = false;
-            if line.contains(|c: char| c.is_control() && c != '\t') {
-                out.extend(line.chars().filter(|c| !c.is_control() || *c == '\t'));
-            } else {
-                out.push_str(line);
-            }
+            out.push_str(line);
         }
         if end == rest.len() {
             break;
@@ -103,6 +101,12 @@ pub fn normalize_text(s: &str) -> String {
         rest = &rest[end + skip..];
     }
     out
+}
+
+/// Whitespace a line is trimmed of: spaces and tabs, and the other Unicode spaces, but no
+/// control character other than tab (vertical tab, form feed and U+0085 are kept).
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() && (c == '\t' || !c.is_control())
 }
 
 /// A place in the workbook: `'Open POA&M Items'!K17`.
@@ -176,7 +180,11 @@ mod tests {
         assert_eq!(normalize_text("  a  \r\n b \n\n\n\n c \n\n"), "a\nb\n\nc");
         assert_eq!(normalize_text("\n\n x"), "x");
         assert_eq!(normalize_text(" \t "), "");
-        assert_eq!(normalize_text("a\u{0}b\tc"), "ab\tc");
+        assert_eq!(normalize_text("a\u{0}b\tc"), "a\u{0}b\tc");
+        assert_eq!(
+            normalize_text(" \u{1}\u{b}x\u{85}\u{c}\t "),
+            "\u{1}\u{b}x\u{85}\u{c}"
+        );
         assert_eq!(normalize_text("one\rtwo"), "one\ntwo");
     }
 

@@ -2,15 +2,107 @@
 
 use std::fmt;
 
+use crate::cell::CellRef;
+
 /// Why a workbook could not be imported. Nothing is written when this happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     /// The file (or `<stdin>`) being read.
     pub source_name: String,
+    /// Where in the workbook the problem is.
+    pub place: ErrorPlace,
     pub kind: ImportErrorKind,
 }
 
-/// What was wrong with the workbook.
+impl ImportError {
+    pub fn new(source_name: &str, place: ErrorPlace, kind: ImportErrorKind) -> Self {
+        Self {
+            source_name: source_name.to_owned(),
+            place,
+            kind,
+        }
+    }
+
+    /// The message without the file's name: the place, then what is wrong.
+    pub fn message(&self) -> String {
+        match &self.place {
+            ErrorPlace::File => self.kind.to_string(),
+            place => format!("{place}: {}", self.kind),
+        }
+    }
+}
+
+/// An import error before it is given the file's name: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub place: ErrorPlace,
+    pub kind: ImportErrorKind,
+}
+
+impl Problem {
+    pub fn new(place: ErrorPlace, kind: ImportErrorKind) -> Self {
+        Self { place, kind }
+    }
+
+    /// The error, naming the file `source_name`.
+    pub fn in_file(self, source_name: &str) -> ImportError {
+        ImportError::new(source_name, self.place, self.kind)
+    }
+}
+
+/// Where an import error is: the file as a whole only when the file is not a workbook at
+/// all (not a zip, encrypted, or without any item); else the zip archive's directory, a
+/// part, a sheet, or a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorPlace {
+    /// The file as a whole.
+    File,
+    /// The zip archive's directory (its list of parts).
+    ZipDirectory,
+    /// A part (entry) of the zip archive and, when known, the byte of its text.
+    Part { part: String, byte: Option<u64> },
+    /// A sheet as a whole.
+    Sheet { sheet: String },
+    /// One cell.
+    Cell(CellRef),
+    /// In a sheet, after the last cell that could be read (the cell after it is bad).
+    AfterCell(CellRef),
+}
+
+impl ErrorPlace {
+    pub fn part(part: &str) -> Self {
+        Self::Part {
+            part: part.to_owned(),
+            byte: None,
+        }
+    }
+
+    pub fn sheet(sheet: &str) -> Self {
+        Self::Sheet {
+            sheet: sheet.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File => f.write_str("the file"),
+            Self::ZipDirectory => f.write_str("the zip archive's directory"),
+            Self::Part { part, byte: None } => write!(f, "part {part}"),
+            Self::Part {
+                part,
+                byte: Some(b),
+            } => write!(f, "part {part} (byte {b})"),
+            Self::Sheet { sheet } => write!(f, "sheet {sheet:?}"),
+            Self::Cell(c) => write!(f, "{c}"),
+            Self::AfterCell(c) => write!(f, "the cell after {c}"),
+        }
+    }
+}
+
+/// What was wrong with the workbook (the place is [`ImportError::place`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImportErrorKind {
@@ -21,9 +113,9 @@ pub enum ImportErrorKind {
     )]
     Encrypted,
     /// A zip archive whose parts are encrypted (a password-protected zip, not Excel's own
-    /// encryption, which makes an OLE compound file).
+    /// encryption, which makes an OLE compound file). Holds the encrypted part's name.
     #[error(
-        "a password-protected zip archive ({0} is encrypted); remove the password and save it as an .xlsx"
+        "a password-protected zip archive (this part is encrypted); remove the password and save it as an .xlsx"
     )]
     PasswordProtectedZip(String),
     #[error("a zip archive but not an Excel workbook: {0}")]
@@ -31,19 +123,38 @@ pub enum ImportErrorKind {
     #[error("the workbook expands beyond safe limits (possible zip bomb): {0}")]
     TooLarge(String),
     /// A sheet's values span more rows and columns than poam holds in memory at once.
-    #[error("a sheet is too large to read safely: {0}")]
+    #[error("the sheet is too large to read safely: {0}")]
     TableTooLarge(String),
-    #[error("no POA&M sheet: expected a sheet named \"Open POA&M Items\", \"Closed POA&M Items\" or \"Configuration Findings\"; the workbook has {}", quoted(.0))]
+    #[error("no POA&M sheet: expected a sheet named \"Open POA&M Items\", \"Closed POA&M Items\" or \"Configuration Findings\" (or one with their column headers); the workbook has {}", quoted(.0))]
     NoPoamSheet(Vec<String>),
+    /// Holds the sheet's name.
     #[error(
-        "sheet {0:?} has no header row (a row with \"POAM ID\" and the other FedRAMP column headers in the first 50 rows)"
+        "no header row (a row with \"POAM ID\" and the other FedRAMP column headers in the first 50 rows)"
     )]
     NoHeaderRow(String),
-    /// A worksheet part that is not well-formed, or holds what no cell holds.
-    #[error("part {part} (byte {at}) is malformed: {what}")]
+    /// A part that is not well-formed XML, or holds what no cell holds.
+    #[error("malformed: {what}")]
     MalformedPart { part: String, at: u64, what: String },
+    /// Item sheets without a single POA&M item (empty, or only the template's rows): OSCAL
+    /// requires at least one `poam-item`, and poam writes no POA&M its readers refuse.
+    /// Holds the item sheets read (none when every item sheet is empty).
+    #[error("no POA&M items: {}; OSCAL requires at least one poam-item, so there is nothing to convert", no_items(.0))]
+    NoItems(Vec<String>),
     #[error("cannot read the workbook: {0}")]
     Unreadable(String),
+}
+
+fn no_items(sheets: &[String]) -> String {
+    match sheets {
+        [] => "the item sheets are empty".to_owned(),
+        [one] => format!(
+            "sheet {one:?} has only headers and the template's description, hint and example rows"
+        ),
+        many => format!(
+            "sheets {} have only headers and the template's description, hint and example rows",
+            quoted(many)
+        ),
+    }
 }
 
 fn quoted(names: &[String]) -> String {
@@ -59,7 +170,7 @@ fn quoted(names: &[String]) -> String {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.source_name, self.kind)
+        write!(f, "{}: {}", self.source_name, self.message())
     }
 }
 

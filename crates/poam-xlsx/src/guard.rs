@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use crate::error::ImportErrorKind;
+use crate::error::{ErrorPlace, ImportErrorKind, Problem};
 
 /// The zip local-file-header magic that starts every .xlsx.
 pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -46,88 +46,106 @@ pub fn is_zip(bytes: &[u8]) -> bool {
 }
 
 /// Checks `bytes` against `limits` and for the parts every workbook has.
-pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), ImportErrorKind> {
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
+    let whole = |kind| Problem::new(ErrorPlace::File, kind);
+    let directory = |kind| Problem::new(ErrorPlace::ZipDirectory, kind);
     if bytes.starts_with(OLE_MAGIC) {
-        return Err(ImportErrorKind::Encrypted);
+        return Err(whole(ImportErrorKind::Encrypted));
     }
     if !is_zip(bytes) {
-        return Err(ImportErrorKind::NotZip);
+        return Err(whole(ImportErrorKind::NotZip));
     }
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ImportErrorKind::Unreadable(zip_words(&e)))?;
+        .map_err(|e| directory(ImportErrorKind::Unreadable(zip_words(&e))))?;
     if archive.len() > limits.max_entries {
-        return Err(ImportErrorKind::TooLarge(format!(
+        return Err(directory(ImportErrorKind::TooLarge(format!(
             "{} parts (at most {})",
             archive.len(),
             limits.max_entries
-        )));
+        ))));
     }
     let mut total: u64 = 0;
     let mut has_workbook = false;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_data(i)
-            .map_err(|e| ImportErrorKind::Unreadable(zip_words(&e)))?;
+        let entry = archive.by_index_data(i).map_err(|e| {
+            let place = archive
+                .name_for_index(i)
+                .and_then(Result::ok)
+                .map_or(ErrorPlace::ZipDirectory, |n| ErrorPlace::part(&n));
+            Problem::new(place, ImportErrorKind::Unreadable(zip_words(&e)))
+        })?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let size = entry.size();
         let compressed = entry.compressed_size();
+        let part = |kind| Problem::new(ErrorPlace::part(&name), kind);
         if entry.encrypted() {
-            return Err(ImportErrorKind::PasswordProtectedZip(format!(
-                "part {name}"
-            )));
+            return Err(part(ImportErrorKind::PasswordProtectedZip(name.clone())));
         }
         if name == "xl/workbook.bin" {
-            return Err(ImportErrorKind::NotXlsx(
+            return Err(part(ImportErrorKind::NotXlsx(
                 "a binary workbook (.xlsb); save it from Excel as .xlsx".to_owned(),
-            ));
+            )));
         }
         has_workbook |= name.starts_with("xl/workbook") && name.ends_with(".xml");
         if size > limits.max_part {
-            return Err(ImportErrorKind::TooLarge(format!(
-                "part {name} declares {} MiB uncompressed (at most {} MiB)",
+            return Err(part(ImportErrorKind::TooLarge(format!(
+                "it declares {} MiB uncompressed (at most {} MiB)",
                 size >> 20,
                 limits.max_part >> 20
-            )));
+            ))));
         }
         if size > limits.ratio_floor && size / compressed.max(1) > limits.max_ratio {
-            return Err(ImportErrorKind::TooLarge(format!(
-                "part {name} expands {}:1 (at most {}:1)",
+            return Err(part(ImportErrorKind::TooLarge(format!(
+                "it expands {}:1 (at most {}:1)",
                 size / compressed.max(1),
                 limits.max_ratio
-            )));
+            ))));
         }
         total = total.saturating_add(size);
         if total > limits.max_total {
-            return Err(ImportErrorKind::TooLarge(format!(
+            return Err(directory(ImportErrorKind::TooLarge(format!(
                 "the parts declare more than {} MiB uncompressed in all",
                 limits.max_total >> 20
-            )));
+            ))));
         }
     }
     if !has_workbook {
-        return Err(ImportErrorKind::NotXlsx(
+        return Err(directory(ImportErrorKind::NotXlsx(
             "it has no xl/workbook.xml part".to_owned(),
-        ));
+        )));
     }
     Ok(())
 }
 
-/// Checks that each worksheet part is well-formed XML with nothing outside its cells:
-/// calamine stops quietly at the end of the document element and skips text it does not
-/// expect, so a `<row>` after `</worksheet>` or stray text between rows would lose rows
-/// without a word. The error names the part and the line.
-pub fn check_sheet_xml(bytes: &[u8]) -> Result<(), ImportErrorKind> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ImportErrorKind::Unreadable(zip_words(&e)))?;
+/// Checks that each XML part is well-formed, and that each worksheet part holds nothing
+/// outside its cells: calamine stops quietly at the end of the document element and skips
+/// text it does not expect, so a `<row>` after `</worksheet>` or stray text between rows
+/// would lose rows without a word, and its errors in the workbook's own parts do not say
+/// which part. The error names the part and the byte.
+pub fn check_xml_parts(bytes: &[u8]) -> Result<(), Problem> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        Problem::new(
+            ErrorPlace::ZipDirectory,
+            ImportErrorKind::Unreadable(zip_words(&e)),
+        )
+    })?;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index(i)
-            .map_err(|e| ImportErrorKind::Unreadable(zip_words(&e)))?;
-        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+        let name = archive
+            .name_for_index(i)
+            .and_then(Result::ok)
+            .map(std::borrow::Cow::into_owned)
+            .unwrap_or_default();
+        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        if !(sheet || name.ends_with(".xml") || name.ends_with(".rels")) {
             continue;
         }
-        check_one_sheet(std::io::BufReader::new(entry), &name)?;
+        let entry = archive.by_index(i).map_err(|e| {
+            Problem::new(
+                ErrorPlace::part(&name),
+                ImportErrorKind::Unreadable(zip_words(&e)),
+            )
+        })?;
+        check_one_part(std::io::BufReader::new(entry), &name, sheet)?;
     }
     Ok(())
 }
@@ -135,29 +153,45 @@ pub fn check_sheet_xml(bytes: &[u8]) -> Result<(), ImportErrorKind> {
 /// Elements of a worksheet whose own text is ignored by every reader: text there is stray.
 const CONTAINERS: &[&str] = &["worksheet", "sheetData", "row", "c"];
 
-fn check_one_sheet(part: impl std::io::BufRead, name: &str) -> Result<(), ImportErrorKind> {
+/// One XML part: well-formed, one root element; for a worksheet (`sheet`), no element after
+/// the root and no text where no cell holds it.
+fn check_one_part(part: impl std::io::BufRead, name: &str, sheet: bool) -> Result<(), Problem> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(part);
     let mut buf = Vec::new();
     // The local names of the open elements.
     let mut open: Vec<String> = Vec::new();
     let mut root_done = false;
-    let malformed = |reader: &quick_xml::Reader<_>, what: String| ImportErrorKind::MalformedPart {
-        part: name.to_owned(),
-        at: reader.error_position(),
-        what,
+    let malformed = |at: u64, what: String| {
+        Problem::new(
+            ErrorPlace::Part {
+                part: name.to_owned(),
+                byte: Some(at),
+            },
+            ImportErrorKind::MalformedPart {
+                part: name.to_owned(),
+                at,
+                what,
+            },
+        )
+    };
+    let root_name = if sheet {
+        "worksheet"
+    } else {
+        "document element"
     };
     loop {
+        let at = reader.buffer_position();
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
-            Err(e) => return Err(malformed(&reader, xml_words(&e))),
+            Err(e) => return Err(malformed(reader.error_position(), xml_words(&e))),
         };
         match event {
             Event::Start(e) | Event::Empty(e) if root_done => {
                 let tag = e.local_name().as_ref().to_owned();
                 return Err(malformed(
-                    &reader,
-                    format!("a <{tag}> element after the end of the worksheet"),
+                    at,
+                    format!("a <{tag}> element after the end of the {root_name}"),
                 ));
             }
             Event::Start(e) => open.push(e.local_name().as_ref().to_owned()),
@@ -166,7 +200,7 @@ fn check_one_sheet(part: impl std::io::BufRead, name: &str) -> Result<(), Import
                 open.pop();
                 root_done |= open.is_empty();
             }
-            Event::Text(t) if !t.trim().is_empty() => {
+            Event::Text(t) if sheet && !t.trim().is_empty() => {
                 let inside = open.last().map(String::as_str);
                 if inside.is_none_or(|tag| CONTAINERS.contains(&tag)) {
                     let shown: String = t.trim().chars().take(40).collect();
@@ -175,7 +209,7 @@ fn check_one_sheet(part: impl std::io::BufRead, name: &str) -> Result<(), Import
                         None => "outside the worksheet".to_owned(),
                     };
                     return Err(malformed(
-                        &reader,
+                        at,
                         format!("text {shown:?} {place}, where no cell holds it"),
                     ));
                 }
@@ -185,10 +219,17 @@ fn check_one_sheet(part: impl std::io::BufRead, name: &str) -> Result<(), Import
         }
         buf.clear();
     }
+    let end = reader.buffer_position();
     if !open.is_empty() {
         return Err(malformed(
-            &reader,
-            "the worksheet ends before it closes".to_owned(),
+            end,
+            format!("the part ends before its {root_name} closes"),
+        ));
+    }
+    if !root_done {
+        return Err(malformed(
+            end,
+            "the part has no document element".to_owned(),
         ));
     }
     Ok(())

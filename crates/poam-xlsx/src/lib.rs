@@ -34,7 +34,7 @@ use std::fmt;
 
 use poam_model::Document;
 
-pub use error::{ExportError, ImportError, ImportErrorKind};
+pub use error::{ErrorPlace, ExportError, ImportError, ImportErrorKind};
 pub use read::ReadOptions;
 
 use crate::cell::{CellRef, CellValue};
@@ -132,12 +132,9 @@ pub fn import(
     source_name: &str,
     options: &ReadOptions,
 ) -> Result<Imported, ImportError> {
-    let fail = |kind| ImportError {
-        source_name: source_name.to_owned(),
-        kind,
-    };
+    let fail = |p: error::Problem| p.in_file(source_name);
     guard::check(bytes, &guard::Limits::default()).map_err(fail)?;
-    guard::check_sheet_xml(bytes).map_err(fail)?;
+    guard::check_xml_parts(bytes).map_err(fail)?;
     let mut warnings = Vec::new();
     let mut sheets = read::read_sheets(bytes, options, &mut warnings).map_err(fail)?;
     sheets.sort_by_key(|s| s.kind);
@@ -146,14 +143,15 @@ pub fn import(
     let rows = read_rows(&sheets, &mut warnings);
     if rows.items.is_empty() {
         // An empty POA&M is a real state (nothing open), but OSCAL requires at least one
-        // poam-item; say so rather than refuse the workbook.
-        warnings.push(Warning::new(
-            "no-items",
-            None,
-            "the workbook has no POA&M items (its item sheets are empty or hold only the template's rows); OSCAL requires at least one poam-item, so no OSCAL document can be written from it".to_owned(),
+        // poam-item and every OSCAL reader (poam's own too) refuses a POA&M without one:
+        // refuse here too, rather than write what no reader takes back.
+        return Err(ImportError::new(
+            source_name,
+            ErrorPlace::File,
+            ImportErrorKind::NoItems(sheets.iter().map(|s| s.name.clone()).collect()),
         ));
     }
-    let keys = oscal::item_keys(&rows.items, &rows.places);
+    let keys = oscal::item_keys(&rows.items, &rows.orders);
     for (k, p) in keys.iter().zip(&rows.places) {
         if k.is_repeated_poam_id() {
             warnings.push(Warning::new(
@@ -228,6 +226,11 @@ struct Rows<'a> {
     items: Vec<Item>,
     /// `Sheet!row` of each item, for messages and for items with nothing else to key on.
     places: Vec<String>,
+    /// Each item's sheet role and its number among that sheet's items (`Open POA&M Items/3`):
+    /// the key of an item with nothing else to key on. Not its row: poam's own export puts
+    /// the items on other rows than the workbook it read (the template's header block and
+    /// hint rows), and the UUIDs must survive workbook -> OSCAL -> workbook.
+    orders: Vec<String>,
     originals: Vec<&'a [Option<CellValue>]>,
     sources: Vec<ItemSource>,
 }
@@ -238,11 +241,12 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
     let mut rows = Rows {
         items: Vec::with_capacity(n),
         places: Vec::with_capacity(n),
+        orders: Vec::with_capacity(n),
         originals: Vec::with_capacity(n),
         sources: Vec::with_capacity(n),
     };
     for sheet in sheets {
-        for row in &sheet.rows {
+        for (number, row) in sheet.rows.iter().enumerate() {
             let mut item = Item {
                 sheet: sheet.kind,
                 ..Item::default()
@@ -265,6 +269,8 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
                 }
             }
             rows.places.push(format!("{}!{}", sheet.name, row.row + 1));
+            rows.orders
+                .push(format!("{}/{}", sheet.kind.name(), number + 1));
             rows.sources.push(ItemSource {
                 row: CellRef::new(&sheet.name, row.row, 0),
                 cells: COLUMNS
@@ -278,7 +284,7 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
                 None | Some("") => warnings.push(Warning::new(
                     "missing-poam-id",
                     place.or_else(|| Some(CellRef::new(&sheet.name, row.row, 0))),
-                    "the item has no POAM ID; its UUIDs are made from its place in the workbook and will change when rows move".to_owned(),
+                    "the item has no POAM ID; its UUIDs are made from its order among the sheet's items and will change when items are added or removed above it".to_owned(),
                 )),
                 Some(_) => {}
             }

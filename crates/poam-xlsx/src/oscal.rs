@@ -352,7 +352,8 @@ fn fedramp_pmo_uuid() -> Uuid {
 /// What an item's UUIDs are made from: its POAM ID; without one, what it is about (weakness
 /// source identifiers and assets, as the review cycle matches items; not the sheet, which
 /// changes when the item closes), so that next month's workbook, where the row may stand
-/// elsewhere, gives it the same UUIDs; with none of these, its place in the workbook.
+/// elsewhere, gives it the same UUIDs; with none of these, its order among its sheet's items
+/// (not its row, which poam's own export changes).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ItemKeyBasis {
     PoamId(String),
@@ -404,8 +405,8 @@ impl std::fmt::Display for ItemKey {
     }
 }
 
-/// The stable key of each item (see [`ItemKey`]); `places` are the rows' places, for items
-/// with nothing else to go by. Every key's text is unique; the caller warns about repeats.
+/// The stable key of each item (see [`ItemKey`]); `places` are the items' orders on their
+/// sheets, for items with nothing else to go by. Every key's text is unique; the caller warns about repeats.
 pub fn item_keys(items: &[Item], places: &[String]) -> Vec<ItemKey> {
     let mut seen: HashMap<ItemKeyBasis, usize> = HashMap::with_capacity(items.len());
     let mut taken: std::collections::HashSet<String> =

@@ -9,7 +9,7 @@ use calamine::{Cell, Data, DataRef, Range, Reader, Xlsx, XlsxError};
 use crate::Warning;
 use crate::cell::{CellRef, CellValue};
 use crate::columns::{CellKind, Field, column, field_for_header, normalize_header};
-use crate::error::ImportErrorKind;
+use crate::error::{ErrorPlace, ImportErrorKind, Problem};
 use crate::record::{HeaderField, SheetKind};
 use crate::values::{date_from_serial, find_dates};
 
@@ -74,12 +74,12 @@ pub fn read_sheets(
     bytes: &[u8],
     options: &ReadOptions,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<RawSheet>, ImportErrorKind> {
+) -> Result<Vec<RawSheet>, Problem> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        ImportErrorKind::Unreadable(format!(
-            "the workbook's own parts (xl/workbook.xml, its relationships, shared strings and styles): {}",
-            calamine_words(&e)
-        ))
+        Problem::new(
+            ErrorPlace::part(workbook_part_of(&e)),
+            ImportErrorKind::Unreadable(calamine_words(&e)),
+        )
     })?;
     let names = book.sheet_names();
     let mut sheets = Vec::new();
@@ -104,6 +104,7 @@ pub fn read_sheets(
         seen.push(kind);
         let table = table_of(&mut book, name)?;
         if let Some(sheet) = read_sheet(kind, name, &table, options, warnings)? {
+            warnings.extend(table.notes);
             sheets.push(sheet);
         }
     }
@@ -137,11 +138,15 @@ pub fn read_sheets(
             ),
         ));
         if let Some(sheet) = read_sheet(kind, name, &table, options, warnings)? {
+            warnings.extend(table.notes);
             sheets.push(sheet);
         }
     }
     if sheets.is_empty() && seen.is_empty() {
-        return Err(ImportErrorKind::NoPoamSheet(names));
+        return Err(Problem::new(
+            ErrorPlace::part("xl/workbook.xml"),
+            ImportErrorKind::NoPoamSheet(names),
+        ));
     }
     Ok(sheets)
 }
@@ -159,6 +164,9 @@ fn role_of(name: &str) -> SheetKind {
     }
 }
 
+/// A non-empty cell as the sheet gives it: (row, column), zero-based, and its value.
+type SheetCell = ((u32, u32), Data);
+
 /// A sheet's non-empty cells as a dense table without the rows and columns that hold
 /// nothing, and where each table row and column is in the sheet.
 struct Table {
@@ -167,6 +175,9 @@ struct Table {
     rows: Vec<u32>,
     /// The sheet column (zero-based) of each table column, ascending.
     cols: Vec<u32>,
+    /// What reading the cells found to tell (formulas, cells given twice), for the warnings
+    /// of a sheet that is read.
+    notes: Vec<Warning>,
 }
 
 impl Table {
@@ -178,33 +189,10 @@ impl Table {
 
 /// Reads a sheet's cells one by one (never calamine's dense range of the whole used area)
 /// and packs them into a [`Table`].
-fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportErrorKind> {
-    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
-    // Where the error is: after the last cell read, or at the sheet's start.
-    let unreadable = |e: &XlsxError, cells: &[((u32, u32), Data)]| {
-        let at = match cells.last() {
-            Some(((r, c), _)) => format!("after cell {}", CellRef::new(name, *r, *c)),
-            None => format!("sheet {name:?}"),
-        };
-        ImportErrorKind::Unreadable(format!("{at}: {}", calamine_words(e)))
-    };
-    match book.worksheet_cells_reader(name) {
-        // A chart sheet under an item sheet's name holds no items.
-        Err(XlsxError::NotAWorksheet(_)) => {}
-        Err(e) => return Err(unreadable(&e, &cells)),
-        Ok(mut reader) => loop {
-            let cell = match reader.next_cell() {
-                Ok(Some(cell)) => cell,
-                Ok(None) => break,
-                Err(e) => return Err(unreadable(&e, &cells)),
-            };
-            if matches!(cell.get_value(), DataRef::Empty) {
-                continue;
-            }
-            let pos = cell.get_position();
-            cells.push((pos, Data::from(cell.get_value().clone())));
-        },
-    }
+fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, Problem> {
+    let mut notes = Vec::new();
+    let mut cells = sheet_cells(book, name, &mut notes)?;
+    keep_last_of_duplicates(&mut cells, name, &mut notes);
     let mut rows: Vec<u32> = cells.iter().map(|((r, _), _)| *r).collect();
     let mut cols: Vec<u32> = cells.iter().map(|((_, c), _)| *c).collect();
     rows.sort_unstable();
@@ -213,12 +201,15 @@ fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportE
     cols.dedup();
     if !table_fits(rows.len(), cols.len()) {
         let last = cells.iter().map(|(p, _)| *p).max().unwrap_or_default();
-        return Err(ImportErrorKind::TableTooLarge(format!(
-            "sheet {name:?} has values in {} rows and {} columns, a table of more than {MAX_TABLE_CELLS} cells (its last value is at {})",
-            rows.len(),
-            cols.len(),
-            CellRef::new(name, last.0, last.1)
-        )));
+        return Err(Problem::new(
+            ErrorPlace::sheet(name),
+            ImportErrorKind::TableTooLarge(format!(
+                "values in {} rows and {} columns, a table of more than {MAX_TABLE_CELLS} cells (its last value is at {})",
+                rows.len(),
+                cols.len(),
+                CellRef::new(name, last.0, last.1)
+            )),
+        ));
     }
     let packed = cells
         .into_iter()
@@ -232,7 +223,110 @@ fn table_of(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Table, ImportE
         range: Range::from_sparse(packed),
         rows,
         cols,
+        notes,
     })
+}
+
+/// A sheet's non-empty cells in the order the sheet gives them. A formula cell is read as
+/// its last computed value (poam does not compute formulas), and told in `notes`.
+fn sheet_cells(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    notes: &mut Vec<Warning>,
+) -> Result<Vec<SheetCell>, Problem> {
+    let mut cells: Vec<SheetCell> = Vec::new();
+    // Where the error is: after the last cell read, or the sheet.
+    let unreadable = |e: &XlsxError, cells: &[SheetCell]| {
+        let place = match cells.last() {
+            Some(((r, c), _)) => ErrorPlace::AfterCell(CellRef::new(name, *r, *c)),
+            None => ErrorPlace::sheet(name),
+        };
+        Problem::new(place, ImportErrorKind::Unreadable(calamine_words(e)))
+    };
+    let mut reader = match book.worksheet_cells_reader(name) {
+        // A chart sheet under an item sheet's name holds no items.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(cells),
+        Err(e) => return Err(unreadable(&e, &cells)),
+        Ok(reader) => reader,
+    };
+    loop {
+        let record = match reader.next_cell_with_formula_metadata() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(e) => return Err(unreadable(&e, &cells)),
+        };
+        let empty = matches!(record.value, DataRef::Empty);
+        if record.formula.is_some() {
+            let place = CellRef::new(name, record.pos.0, record.pos.1);
+            let message = if empty {
+                "the cell holds a formula without a computed value; poam does not compute formulas, so nothing was imported from it".to_owned()
+            } else {
+                let value = cell_value(&Data::from(record.value.clone()), CellKind::Text)
+                    .map(|v| v.as_text().into_owned())
+                    .unwrap_or_default();
+                format!(
+                    "the cell holds a formula; its last computed value {value:?} was imported, not the formula"
+                )
+            };
+            notes.push(Warning::new("formula-cell", Some(place), message));
+        }
+        if empty {
+            continue;
+        }
+        cells.push((record.pos, Data::from(record.value)));
+    }
+    Ok(cells)
+}
+
+/// A cell the sheet gives twice (hand-made or damaged XML): the last one given is kept, as
+/// Excel's readers do, and the warning names the cell and the value not kept.
+fn keep_last_of_duplicates(cells: &mut Vec<SheetCell>, name: &str, notes: &mut Vec<Warning>) {
+    // Sheets list their cells in order; only a sheet that does not needs the full check.
+    if cells.windows(2).all(|w| w[0].0 < w[1].0) {
+        return;
+    }
+    // Stable: the cells of one place stay in the order given.
+    cells.sort_by_key(|(pos, _)| *pos);
+    let mut kept: Vec<SheetCell> = Vec::with_capacity(cells.len());
+    for (pos, value) in cells.drain(..) {
+        if let Some((last_pos, last_value)) = kept.last_mut()
+            && *last_pos == pos
+        {
+            let shown = |d: &Data| {
+                cell_value(d, CellKind::Text)
+                    .map(|v| v.as_text().into_owned())
+                    .unwrap_or_default()
+            };
+            notes.push(Warning::new(
+                "duplicate-cell",
+                Some(CellRef::new(name, pos.0, pos.1)),
+                format!(
+                    "the sheet gives this cell twice; the later value {:?} was kept, the earlier {:?} was not",
+                    shown(&value),
+                    shown(last_value)
+                ),
+            ));
+            *last_value = value;
+            continue;
+        }
+        kept.push((pos, value));
+    }
+    *cells = kept;
+}
+
+/// The part of the workbook (read when it is opened) that a calamine error comes from, as
+/// near as the error tells: a missing part names itself, a missing relationship is in the
+/// workbook's relationships, a number that is not one is in the styles (where number
+/// formats are), and the rest is in the workbook part. (Malformed XML in any part is caught
+/// before, with its part and byte, by [`crate::guard::check_xml_parts`].)
+fn workbook_part_of(e: &XlsxError) -> &str {
+    match e {
+        XlsxError::FileNotFound(part) => part,
+        XlsxError::RelationshipNotFound => "xl/_rels/workbook.xml.rels",
+        XlsxError::Unexpected(what) if what.contains("shared string") => "xl/sharedStrings.xml",
+        XlsxError::Parse(_) | XlsxError::ParseFloat(_) | XlsxError::ParseInt(_) => "xl/styles.xml",
+        _ => "xl/workbook.xml",
+    }
 }
 
 /// A calamine error in poam's words: what is wrong, never the library's text or type names.
@@ -351,7 +445,7 @@ fn read_sheet(
     table: &Table,
     options: &ReadOptions,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<RawSheet>, ImportErrorKind> {
+) -> Result<Option<RawSheet>, Problem> {
     let range = &table.range;
     let height = range.height();
     if range.used_cells().next().is_none() {
@@ -363,7 +457,10 @@ fn read_sheet(
         return Ok(None);
     }
     let Some(header) = find_header(table) else {
-        return Err(ImportErrorKind::NoHeaderRow(name.to_owned()));
+        return Err(Problem::new(
+            ErrorPlace::sheet(name),
+            ImportErrorKind::NoHeaderRow(name.to_owned()),
+        ));
     };
     let abs_row = |r: usize| table.rows[r];
 

@@ -8,8 +8,11 @@
 
 pub use poam_cycle::{
     Change, ChangeKind, Class, Conflict, Diff, Human, ItemDiff, Json, Markdown, MergeError,
-    Options, Outcome, Prefer, Report, Reporter, Summary, Update, diff, merge,
+    Options, Outcome, Prefer, Report, Reporter, Summary, Update,
 };
+// The functions only (`poam_cycle::diff` is also a module).
+pub use poam_cycle::diff::diff;
+pub use poam_cycle::merge::merge;
 
 /// An item as reports name it: its index, POAM ID and title.
 pub use poam_cycle::item::ItemRef;

@@ -223,5 +223,5 @@ pub(crate) fn workbook_read_error(e: &ImportError) -> ReadError {
         K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => ErrorKind::Syntax,
         _ => ErrorKind::Structure,
     };
-    ReadError::new(&SourceName(e.source_name.clone()), kind, e.kind.to_string())
+    ReadError::new(&SourceName(e.source_name.clone()), kind, e.message())
 }

@@ -25,3 +25,10 @@ pub mod markup {
 }
 
 pub use markup::{MarkupLine, MarkupMultiline};
+
+/// A generated walker over the model: [`Walk::walk`](walk::Walk::walk) visits every object
+/// ([`walk::Node`]) and every scalar value ([`walk::Value`]) of a document with
+/// its path, for checks and statistics that would otherwise match on every type.
+pub mod walk {
+    pub use poam_model::walk::*;
+}

@@ -11,5 +11,7 @@ pub use poam_import::into::{Imported, IntoOptions, import_into};
 pub use poam_import::kev::{Catalog, KevEntry};
 pub use poam_import::{
     Asset, Detector, Finding, FindingKind, Scan, ScanError, ScanErrorKind, ScanFormat, Severity,
-    read, read_as, sniff,
 };
+// The functions only (`read` and `sniff` are modules of `poam_import` too).
+pub use poam_import::read::{read, read_as};
+pub use poam_import::sniff::sniff;

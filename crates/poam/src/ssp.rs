@@ -9,5 +9,7 @@
 
 pub use poam_ssp::{
     Asset, AssetKind, LinkReport, LinkWarning, Party, Resolution, Resolver, Ssp, SspError,
-    SystemIdentifier, link,
+    SystemIdentifier,
 };
+// The function only (`poam_ssp::link` is also a module).
+pub use poam_ssp::link::link;

@@ -8,7 +8,7 @@
 
 pub use poam_validate::{
     AppliedRuleSet, Diagnostic, JsonSchema, Locator, NoLocator, Options, Place, Profile, RuleInfo,
-    Severity, SspError, SspIndex, SspKind, Validation, has_errors, rules, severities, validate,
+    Severity, SspError, SspIndex, SspKind, Validation, has_errors, severities, validate,
     validate_text,
 };
 
@@ -20,4 +20,10 @@ pub use poam_validate::rules::{UNREADABLE, WORKBOOK_CELL};
 /// (as `poam validate --list-rules` prints it).
 pub fn rule_set_mapping() -> String {
     poam_validate::rule_set::mapping()
+}
+
+/// Every rule `validate` reports, OSCAL's first, each with its stable id, default severity,
+/// summary and help.
+pub fn rules() -> &'static [&'static RuleInfo] {
+    poam_validate::rules()
 }

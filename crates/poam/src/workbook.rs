@@ -7,8 +7,8 @@
 //! [`to_bytes`](crate::to_bytes) use this module for `.xlsx` files.
 
 pub use poam_xlsx::{
-    ExportError, Exported, ImportError, ImportErrorKind, Imported, ItemSource, ReadOptions,
-    Warning, export, import, looks_like_encrypted_workbook, looks_like_xlsx,
+    ErrorPlace, ExportError, Exported, ImportError, ImportErrorKind, Imported, ItemSource,
+    ReadOptions, Warning, export, import, looks_like_encrypted_workbook, looks_like_xlsx,
 };
 
 /// A workbook cell: its sheet, zero-based row and column.

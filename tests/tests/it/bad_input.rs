@@ -3,7 +3,7 @@
 //! command-line behaviour, exit code 2 and no output file, is tested in
 //! `crates/poam-cli/tests/bad_input.rs`.)
 
-use poam_io::{ErrorKind, Format, Position, ReadError, SourceName};
+use poam::io::{ErrorKind, Format, Position, ReadError, SourceName};
 use poam_tests::try_load;
 
 fn error_of(rel: &str) -> ReadError {
@@ -66,7 +66,7 @@ fn empty_file() {
     );
     // Whitespace only is empty too, in either format and with the format sniffed.
     for format in [Some(Format::Json), Some(Format::Yaml), None] {
-        let e = poam_io::read(b" \n\t\n", &SourceName("blank".into()), format)
+        let e = poam::io::read(b" \n\t\n", &SourceName("blank".into()), format)
             .expect_err("blank input");
         assert_eq!(e.kind, ErrorKind::Empty, "{e}");
     }
@@ -171,7 +171,7 @@ fn a_second_yaml_document() {
 #[test]
 fn bad_datatypes_load_and_are_all_found() {
     let doc = poam_tests::load("bad/bad-datatypes.json");
-    let errors = poam_model::check::datatype_errors(&doc);
+    let errors = poam::model::datatype_errors(&doc);
     let found: Vec<(String, &str)> = errors
         .iter()
         .map(|e| (e.path.to_string(), e.datatype))
@@ -225,8 +225,8 @@ fn nested_tasks_json(depth: usize) -> String {
     )
 }
 
-fn read_as(text: &str, format: Format) -> Result<poam_io::Document, ReadError> {
-    poam_io::read(text.as_bytes(), &SourceName("nested".into()), Some(format))
+fn read_as(text: &str, format: Format) -> Result<poam::Document, ReadError> {
+    poam::io::read(text.as_bytes(), &SourceName("nested".into()), Some(format))
 }
 
 #[test]
@@ -258,8 +258,8 @@ fn nesting_limit_is_the_same_in_json_and_yaml() {
         .expect("some nesting is fine");
     assert!(deepest_ok >= 50, "only {deepest_ok} nested tasks load");
     let doc = read_as(&nested_tasks_json(deepest_ok), Format::Json).expect("loads");
-    let yaml = poam_io::write(&doc, Format::Yaml).expect("writes YAML");
-    let back = poam_io::read(&yaml, &SourceName("yaml".into()), Some(Format::Yaml))
+    let yaml = poam::io::write(&doc, Format::Yaml).expect("writes YAML");
+    let back = poam::io::read(&yaml, &SourceName("yaml".into()), Some(Format::Yaml))
         .expect("the YAML of the deepest JSON document loads");
     assert_eq!(back, doc);
     assert!(read_as(&nested_tasks_json(deepest_ok + 1), Format::Yaml).is_err());

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use poam_model::walk::{Node, Path, Segment, Value, Visitor, Walk};
+use poam::model::walk::{Node, Path, Segment, Value, Visitor, Walk};
 use poam_tests::{load, workspace_root};
 
 /// Struct name -> (JSON member name -> required?), parsed from the generated source. A member

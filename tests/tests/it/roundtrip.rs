@@ -6,7 +6,7 @@
 //! `cargo run -p poam-cli -- convert fixtures/poam/full.json -o fixtures/poam/full.yaml` (and
 //! likewise for the others), and read the diff before committing.
 
-use poam_io::Format;
+use poam::io::Format;
 use poam_tests::{GOOD_FIXTURES, fixture_text, load, read_text, write_text};
 use proptest::prelude::*;
 use serde_json::Value as Json;
@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 fn every_good_fixture_loads_with_no_datatype_error() {
     for rel in GOOD_FIXTURES {
         let doc = load(rel);
-        let errors = poam_model::check::datatype_errors(&doc);
+        let errors = poam::model::datatype_errors(&doc);
         assert!(errors.is_empty(), "fixtures/{rel}: {errors:#?}");
     }
 }

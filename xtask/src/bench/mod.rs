@@ -308,6 +308,7 @@ fn splice_results(text: &str, results: &str) -> Result<String, String> {
 
 /// Writes the input files of one size unless they are cached.
 fn prepare(files: &Files, items: u64, seed: u64) -> Result<(), String> {
+    prepare_edge_cases(files, items, seed)?;
     let all = [
         &files.json,
         &files.yaml,
@@ -333,6 +334,59 @@ fn prepare(files: &Files, items: u64, seed: u64) -> Result<(), String> {
     let next = r#gen::generate(items, seed, 2)?;
     r#gen::write_to(&next, r#gen::OutFormat::Json, &files.next_json)?;
     eprintln!(" {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Backslashes per item in the `backslashes` input: 40,000 in one run at 1,000 items (the
+/// size that took 0.25 s when the Markdown reader was quadratic), 4,000,000 at 100,000.
+const BACKSLASHES_PER_ITEM: u64 = 40;
+/// The longest run in one workbook cell's text (Excel holds 32,767 characters).
+const BACKSLASHES_PER_CELL: u64 = 30_000;
+
+/// The inputs of the edge-case operations, unless cached:
+///
+/// - `backslashes`: the document's remarks are one run of `40 × items` backslashes, and the
+///   same number again is spread over the items' descriptions in runs a workbook cell holds;
+/// - `minified-findings`: the generated POA&M with a prop whose name is not a token in every
+///   item (one finding each), written as one line.
+fn prepare_edge_cases(files: &Files, items: u64, seed: u64) -> Result<(), String> {
+    use serde_json::{Value, json};
+    if !files.backslashes.is_file() {
+        let total = items * BACKSLASHES_PER_ITEM;
+        let cells = total.div_ceil(BACKSLASHES_PER_CELL);
+        let doc = r#gen::generate(cells, seed, 1)?;
+        let mut v = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
+        let poam = &mut v["plan-of-action-and-milestones"];
+        let run = |n: u64| Value::String("\\".repeat(usize::try_from(n).unwrap_or(0)));
+        poam["metadata"]["remarks"] = run(total);
+        let mut left = total;
+        if let Some(list) = poam["poam-items"].as_array_mut() {
+            for item in list {
+                let n = left.min(BACKSLASHES_PER_CELL);
+                item["description"] = run(n.max(1));
+                left -= n;
+            }
+        }
+        let bytes = serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?;
+        poam_io::write_file_atomic(&files.backslashes, &bytes)
+            .map_err(|e| format!("{}: {e}", files.backslashes.display()))?;
+    }
+    if !files.minified.is_file() {
+        let doc = r#gen::generate(items, seed, 1)?;
+        let mut v = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
+        if let Some(list) = v["plan-of-action-and-milestones"]["poam-items"].as_array_mut() {
+            for item in list {
+                let finding = json!({"name": "not a token", "value": "x"});
+                match item["props"].as_array_mut() {
+                    Some(props) => props.push(finding),
+                    None => item["props"] = json!([finding]),
+                }
+            }
+        }
+        let bytes = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
+        poam_io::write_file_atomic(&files.minified, &bytes)
+            .map_err(|e| format!("{}: {e}", files.minified.display()))?;
+    }
     Ok(())
 }
 

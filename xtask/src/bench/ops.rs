@@ -24,6 +24,10 @@ pub enum Input {
     Xlsx,
     /// Cycle 2 of the same POA&M in JSON (with cycle 1 as the old/base document).
     Cycles,
+    /// A POA&M whose text is runs of backslashes, one run growing with the size.
+    Backslashes,
+    /// The POA&M in minified JSON (one line), with a finding in every item.
+    MinifiedFindings,
 }
 
 /// One benchmarked operation.
@@ -142,6 +146,20 @@ pub const OPS: &[Op] = &[
         None,
         false
     ),
+    op!(
+        "backslashes",
+        "runs of backslashes: JSON read, written and read as JSON, YAML, XML, workbook",
+        Backslashes,
+        None,
+        true
+    ),
+    op!(
+        "validate-minified",
+        "validate minified JSON, a finding per item, each shown with its line (human output)",
+        MinifiedFindings,
+        None,
+        false
+    ),
 ];
 
 /// Finds an operation by name.
@@ -158,6 +176,10 @@ pub struct Files {
     pub xlsx: PathBuf,
     /// Cycle 2 in JSON.
     pub next_json: PathBuf,
+    /// [`Input::Backslashes`], JSON.
+    pub backslashes: PathBuf,
+    /// [`Input::MinifiedFindings`].
+    pub minified: PathBuf,
 }
 
 impl Files {
@@ -169,6 +191,8 @@ impl Files {
             xml: dir.join(format!("poam-{items}.xml")),
             xlsx: dir.join(format!("poam-{items}.xlsx")),
             next_json: dir.join(format!("poam-{items}-cycle2.json")),
+            backslashes: dir.join(format!("backslashes-{items}.json")),
+            minified: dir.join(format!("minified-findings-{items}.json")),
         }
     }
 
@@ -179,6 +203,8 @@ impl Files {
             Input::Yaml => &self.yaml,
             Input::Xml => &self.xml,
             Input::Xlsx => &self.xlsx,
+            Input::Backslashes => &self.backslashes,
+            Input::MinifiedFindings => &self.minified,
         }
     }
 }
@@ -303,6 +329,16 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
         "diff" => diff(files, reps)?,
         "merge" => merge(files, reps)?,
         "report" => report(files, reps)?,
+        "backslashes" => {
+            let bytes = read(path)?;
+            time(reps, || every_format(&bytes, path), |n| *n)?
+        }
+        "validate-minified" => {
+            let bytes = read(path)?;
+            let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
+            let name = SourceName::path(path);
+            time(reps, || validate_and_show(text, &name), |n| *n)?
+        }
         other => return Err(format!("unknown operation {other:?}")),
     };
     Ok(Sample {
@@ -464,9 +500,79 @@ fn report(files: &Files, reps: usize) -> Result<Timing, String> {
     )
 }
 
+/// The JSON in `bytes` read, then written and read again in every format (a workbook too):
+/// the bytes written.
+fn every_format(bytes: &[u8], path: &Path) -> Result<u64, String> {
+    let doc = load(bytes, path, Format::Json)?;
+    let mut written = 0;
+    for format in [Format::Json, Format::Yaml, Format::Xml] {
+        let out = write(&doc, format)?;
+        written += len(&out);
+        black_box(load(&out, path, format)?);
+    }
+    let book = poam_xlsx::export(&doc).map_err(|e| e.to_string())?;
+    written += len(&book.bytes);
+    let name = path.display().to_string();
+    let options = poam_xlsx::ReadOptions::default();
+    black_box(poam_xlsx::import(&book.bytes, &name, &options).map_err(|e| e.to_string())?);
+    Ok(written)
+}
+
+/// What `poam validate` does for its human output: validate, place every finding (one scan
+/// for all of them) and cut the excerpt of its line around the place (the CLI shows at most
+/// 100 characters of a line). Returns the findings shown.
+fn validate_and_show(text: &str, name: &SourceName) -> Result<u64, String> {
+    let opts = poam_validate::Options {
+        profile: poam_validate::Profile::Oscal,
+        as_of: r#gen::as_of(1),
+        ssp: None,
+        schema: None,
+    };
+    let v =
+        poam_validate::validate_text(text, Format::Json, name, &opts).map_err(|e| e.to_string())?;
+    let places = poam_io::locate::locate_all(
+        text,
+        Format::Json,
+        v.diagnostics.iter().map(|d| d.pointer.as_str()),
+    );
+    let lines = poam_io::locate::LineIndex::new(text);
+    let mut shown = 0;
+    for d in &v.diagnostics {
+        let Some(at) = places.get(&d.pointer) else {
+            continue;
+        };
+        let (Some(line), Some(start), Some(offset)) = (
+            lines.line(at.line),
+            lines.offset(poam_io::Position {
+                line: at.line,
+                column: 1,
+            }),
+            lines.offset(*at),
+        ) else {
+            continue;
+        };
+        let caret = offset.saturating_sub(start).min(line.len());
+        let Some((before, after)) = line.split_at_checked(caret) else {
+            continue;
+        };
+        let excerpt: String = before
+            .chars()
+            .rev()
+            .take(50)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .chain(after.chars().take(50))
+            .collect();
+        black_box(format!("{}: {}\n | {excerpt}", d.pointer, d.message));
+        shown += 1;
+    }
+    Ok(shown)
+}
+
 fn format_of(input: Input) -> Format {
     match input {
-        Input::Json | Input::Cycles => Format::Json,
+        Input::Json | Input::Cycles | Input::Backslashes | Input::MinifiedFindings => Format::Json,
         Input::Yaml => Format::Yaml,
         Input::Xml | Input::Xlsx => Format::Xml,
     }

@@ -134,6 +134,8 @@ pub struct SizeRun {
     pub xml_bytes: u64,
     pub xlsx_bytes: u64,
     pub next_json_bytes: u64,
+    pub backslashes_bytes: u64,
+    pub minified_bytes: u64,
     pub rows: Vec<Row>,
 }
 
@@ -173,6 +175,8 @@ impl SizeRun {
             xml_bytes: file_len(&files.xml),
             xlsx_bytes: file_len(&files.xlsx),
             next_json_bytes: file_len(&files.next_json),
+            backslashes_bytes: file_len(&files.backslashes),
+            minified_bytes: file_len(&files.minified),
             rows,
         }
     }
@@ -184,6 +188,8 @@ impl SizeRun {
             Input::Yaml => self.yaml_bytes,
             Input::Xml => self.xml_bytes,
             Input::Xlsx => self.xlsx_bytes,
+            Input::Backslashes => self.backslashes_bytes,
+            Input::MinifiedFindings => self.minified_bytes,
         }
     }
 
@@ -344,7 +350,7 @@ impl SizeRun {
         json!({
             "items": self.items,
             "reps": self.reps,
-            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes},
+            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes, "backslashes": self.backslashes_bytes, "minified_findings": self.minified_bytes},
             "operations": ops,
         })
     }
@@ -370,113 +376,19 @@ impl Results {
     fn checks(&self) -> Vec<Check> {
         let mut out = Vec::new();
         for run in &self.runs {
-            let items = run.items;
-            let mut ratio = |what: &str, a: &str, b: &str, limit: f64| {
-                if let (Some(x), Some(y)) = (run.median_of(a), run.median_of(b))
-                    && y > 0.0
-                {
-                    out.push(Check {
-                        items,
-                        what: what.to_owned(),
-                        measured: format!("{:.2}x ({} vs {})", x / y, seconds(x), seconds(y)),
-                        ok: x / y <= limit,
-                    });
-                }
-            };
-            ratio(
-                "JSON read + write no slower than a plain serde model (serde_json::Value parse + write)",
-                "json-roundtrip",
-                "json-value",
-                1.0,
-            );
-            ratio(
-                "JSON read within 4x of the syntax-only scan",
-                "json-read",
-                "json-scan",
-                4.0,
-            );
-            ratio(
-                "JSON read + write within 4x of the syntax-only scan",
-                "json-roundtrip",
-                "json-scan",
-                4.0,
-            );
-            ratio(
-                "XML read within 3x of the bare event scan",
-                "xml-read",
-                "xml-scan",
-                3.0,
-            );
-            for op in ["json-to-xml", "json-roundtrip"] {
-                if let Some(rss) = run.rss_of(op)
-                    && run.json_bytes > 0
-                {
-                    let r = rss as f64 / run.json_bytes as f64;
-                    out.push(Check {
-                        items,
-                        what: format!("peak memory of {op} under 3x the JSON file"),
-                        measured: format!(
-                            "{r:.2}x ({:.0} MiB for {:.0} MB)",
-                            rss as f64 / 1048576.0,
-                            run.json_bytes as f64 / 1e6
-                        ),
-                        ok: r < 3.0,
-                    });
-                }
-            }
-            if items == 10_000 {
-                // The field's numbers (issue #6), measured on a 2-core machine at 10,000 items.
-                let field: &[(&str, &str, f64)] = &[
-                    (
-                        "json-roundtrip",
-                        "JSON load + write faster than the `oscal` crate (0.71 s)",
-                        0.71,
-                    ),
-                    (
-                        "json-to-xml",
-                        "JSON -> XML faster than NIST's XSLT converter (209 s)",
-                        209.0,
-                    ),
-                    (
-                        "xml-to-json",
-                        "XML -> JSON faster than NIST's XSLT converter (29 s)",
-                        29.0,
-                    ),
-                    (
-                        "json-roundtrip",
-                        "JSON load + write faster than compliance-trestle (15.6 s)",
-                        15.6,
-                    ),
-                    (
-                        "validate-fedramp",
-                        "full validation (OSCAL + FedRAMP) faster than ajv's structure-only check (1.1 s)",
-                        1.1,
-                    ),
-                    (
-                        "xlsx-import",
-                        "workbook import 10x faster than openpyxl reading it (5.1 s / 10)",
-                        0.51,
-                    ),
-                    (
-                        "xlsx-export",
-                        "workbook export 10x faster than openpyxl writing it (6.1 s / 10)",
-                        0.61,
-                    ),
-                ];
-                for (op, what, secs) in field {
-                    if let Some(m) = run.median_of(op) {
-                        out.push(Check {
-                            items,
-                            what: (*what).to_owned(),
-                            measured: seconds(m),
-                            ok: m < *secs,
-                        });
-                    }
-                }
+            ratio_checks(run, &mut out);
+            memory_checks(run, &mut out);
+            if run.items == 10_000 {
+                field_checks(run, &mut out);
             }
         }
         out.extend(self.runs.iter().flat_map(peer_checks));
-        // Linear growth: time per item at the largest size against the smallest.
+        self.linear_checks(&mut out);
+        out
+    }
+
+    /// Linear growth: time per item at the largest size against the smallest.
+    fn linear_checks(&self, out: &mut Vec<Check>) {
         if let (Some(small), Some(large)) = (self.runs.first(), self.runs.last())
             && large.items > small.items
         {
@@ -500,7 +412,6 @@ impl Results {
                 }
             }
         }
-        out
     }
 
     /// The targets, checked, for the terminal.
@@ -634,6 +545,121 @@ fn peer_checks(run: &SizeRun) -> Vec<Check> {
         }
     }
     out
+}
+
+/// Time ratios against the floors.
+fn ratio_checks(run: &SizeRun, out: &mut Vec<Check>) {
+    let items = run.items;
+    let mut ratio = |what: &str, a: &str, b: &str, limit: f64| {
+        if let (Some(x), Some(y)) = (run.median_of(a), run.median_of(b))
+            && y > 0.0
+        {
+            out.push(Check {
+                items,
+                what: what.to_owned(),
+                measured: format!("{:.2}x ({} vs {})", x / y, seconds(x), seconds(y)),
+                ok: x / y <= limit,
+            });
+        }
+    };
+    ratio(
+        "JSON read + write no slower than a plain serde model (serde_json::Value parse + write)",
+        "json-roundtrip",
+        "json-value",
+        1.0,
+    );
+    ratio(
+        "JSON read within 4x of the syntax-only scan",
+        "json-read",
+        "json-scan",
+        4.0,
+    );
+    ratio(
+        "JSON read + write within 4x of the syntax-only scan",
+        "json-roundtrip",
+        "json-scan",
+        4.0,
+    );
+    ratio(
+        "XML read within 3x of the bare event scan",
+        "xml-read",
+        "xml-scan",
+        3.0,
+    );
+}
+
+/// Peak memory against the JSON file's size.
+fn memory_checks(run: &SizeRun, out: &mut Vec<Check>) {
+    let items = run.items;
+    for op in ["json-to-xml", "json-roundtrip"] {
+        if let Some(rss) = run.rss_of(op)
+            && run.json_bytes > 0
+        {
+            let r = rss as f64 / run.json_bytes as f64;
+            out.push(Check {
+                items,
+                what: format!("peak memory of {op} under 3x the JSON file"),
+                measured: format!(
+                    "{r:.2}x ({:.0} MiB for {:.0} MB)",
+                    rss as f64 / 1048576.0,
+                    run.json_bytes as f64 / 1e6
+                ),
+                ok: r < 3.0,
+            });
+        }
+    }
+}
+
+/// The field's numbers (issue #6), measured on a 2-core machine at 10,000 items.
+fn field_checks(run: &SizeRun, out: &mut Vec<Check>) {
+    let items = run.items;
+    let field: &[(&str, &str, f64)] = &[
+        (
+            "json-roundtrip",
+            "JSON load + write faster than the `oscal` crate (0.71 s)",
+            0.71,
+        ),
+        (
+            "json-to-xml",
+            "JSON -> XML faster than NIST's XSLT converter (209 s)",
+            209.0,
+        ),
+        (
+            "xml-to-json",
+            "XML -> JSON faster than NIST's XSLT converter (29 s)",
+            29.0,
+        ),
+        (
+            "json-roundtrip",
+            "JSON load + write faster than compliance-trestle (15.6 s)",
+            15.6,
+        ),
+        (
+            "validate-fedramp",
+            "full validation (OSCAL + FedRAMP) faster than ajv's structure-only check (1.1 s)",
+            1.1,
+        ),
+        (
+            "xlsx-import",
+            "workbook import 10x faster than openpyxl reading it (5.1 s / 10)",
+            0.51,
+        ),
+        (
+            "xlsx-export",
+            "workbook export 10x faster than openpyxl writing it (6.1 s / 10)",
+            0.61,
+        ),
+    ];
+    for (op, what, secs) in field {
+        if let Some(m) = run.median_of(op) {
+            out.push(Check {
+                items,
+                what: (*what).to_owned(),
+                measured: seconds(m),
+                ok: m < *secs,
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -392,78 +392,13 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
     let mut out = Vec::new();
     while i < c.len() {
         let ch = c[i];
+        if let Some((tok, len)) = symbol(ch, c.get(i + 1).copied()) {
+            out.push(tok);
+            i += len;
+            continue;
+        }
         match ch {
             ' ' | '\t' | '\n' | '\r' => i += 1,
-            '@' => {
-                out.push(Tok::At);
-                i += 1;
-            }
-            '/' if c.get(i + 1) == Some(&'/') => {
-                out.push(Tok::DSlash);
-                i += 2;
-            }
-            '/' => {
-                out.push(Tok::Slash);
-                i += 1;
-            }
-            '[' => {
-                out.push(Tok::LBrack);
-                i += 1;
-            }
-            ']' => {
-                out.push(Tok::RBrack);
-                i += 1;
-            }
-            '(' => {
-                out.push(Tok::LParen);
-                i += 1;
-            }
-            ')' => {
-                out.push(Tok::RParen);
-                i += 1;
-            }
-            '|' => {
-                out.push(Tok::Pipe);
-                i += 1;
-            }
-            ',' => {
-                out.push(Tok::Comma);
-                i += 1;
-            }
-            '$' => {
-                out.push(Tok::Dollar);
-                i += 1;
-            }
-            '*' => {
-                out.push(Tok::Star);
-                i += 1;
-            }
-            '.' if c.get(i + 1) == Some(&'.') => {
-                out.push(Tok::DotDot);
-                i += 2;
-            }
-            '.' => {
-                out.push(Tok::Dot);
-                i += 1;
-            }
-            '=' => {
-                out.push(Tok::Op(CmpOp::Eq));
-                i += 1;
-            }
-            '!' if c.get(i + 1) == Some(&'=') => {
-                out.push(Tok::Op(CmpOp::Ne));
-                i += 2;
-            }
-            '<' | '>' => {
-                let eq = c.get(i + 1) == Some(&'=');
-                out.push(Tok::Op(match (ch, eq) {
-                    ('<', true) => CmpOp::Le,
-                    ('<', false) => CmpOp::Lt,
-                    (_, true) => CmpOp::Ge,
-                    _ => CmpOp::Gt,
-                }));
-                i += if eq { 2 } else { 1 };
-            }
             '\'' | '"' => {
                 let end = c[i + 1..]
                     .iter()
@@ -499,6 +434,32 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
         }
     }
     Ok(out)
+}
+
+/// The punctuation or operator token `ch` (followed by `next`) starts, and its length.
+fn symbol(ch: char, next: Option<char>) -> Option<(Tok, usize)> {
+    Some(match (ch, next) {
+        ('@', _) => (Tok::At, 1),
+        ('/', Some('/')) => (Tok::DSlash, 2),
+        ('/', _) => (Tok::Slash, 1),
+        ('[', _) => (Tok::LBrack, 1),
+        (']', _) => (Tok::RBrack, 1),
+        ('(', _) => (Tok::LParen, 1),
+        (')', _) => (Tok::RParen, 1),
+        ('|', _) => (Tok::Pipe, 1),
+        (',', _) => (Tok::Comma, 1),
+        ('$', _) => (Tok::Dollar, 1),
+        ('*', _) => (Tok::Star, 1),
+        ('.', Some('.')) => (Tok::DotDot, 2),
+        ('.', _) => (Tok::Dot, 1),
+        ('=', _) => (Tok::Op(CmpOp::Eq), 1),
+        ('!', Some('=')) => (Tok::Op(CmpOp::Ne), 2),
+        ('<', Some('=')) => (Tok::Op(CmpOp::Le), 2),
+        ('<', _) => (Tok::Op(CmpOp::Lt), 1),
+        ('>', Some('=')) => (Tok::Op(CmpOp::Ge), 2),
+        ('>', _) => (Tok::Op(CmpOp::Gt), 1),
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1074,107 +1035,13 @@ fn compile(
             ),
         );
     }
-    let test = match c.kind.as_str() {
-        "allowed-values" => format!(
-            "Test::AllowedValues {{ values: &{:?}, allow_other: {}, complete: {} }}",
-            c.values,
-            c.allow_other,
-            c.missing.is_empty()
-        ),
-        "matches" => {
-            let dt = match &c.datatype {
-                Some(d) => match datatype(d) {
-                    Ok(x) => format!("Some({x})"),
-                    Err(e) => {
-                        out.skip(&id, &def_name, e);
-                        return Ok(());
-                    }
-                },
-                None => "None".into(),
-            };
-            format!(
-                "Test::Matches {{ regex: {}, datatype: {dt} }}",
-                c.regex
-                    .as_ref()
-                    .map_or_else(|| "None".into(), |x| format!("Some({x:?})"))
-            )
-        }
-        "is-unique" => {
-            if c.keys.len() == 1 && c.keys[0] == "@uuid" {
-                out.skip(
-                    &id,
-                    &def_name,
-                    "evaluated by the document-wide rule oscal-duplicate-uuid",
-                );
-                return Ok(());
-            }
-            // Keys are relative to each target node.
-            let mut keys = Vec::new();
-            for k in &c.keys {
-                let key_at = targets
-                    .first()
-                    .map(|(_, a)| a.clone())
-                    .unwrap_or(at.clone());
-                let ast = Parser::parse(k).map_err(|e| format!("{id}: key `{k}`: {e}"));
-                let code = ast.and_then(|a| r.paths(&a, &key_at));
-                match code {
-                    Ok(code) => keys.push(code),
-                    Err(e) => {
-                        out.skip(&id, &def_name, format!("key `{k}`: {e}"));
-                        return Ok(());
-                    }
-                }
-            }
-            format!("Test::IsUnique {{ keys: &[{}] }}", keys.join(", "))
-        }
-        "has-cardinality" => format!(
-            "Test::HasCardinality {{ min: {}, max: {} }}",
-            c.min.unwrap_or(0),
-            c.max
-                .map_or_else(|| "None".into(), |m| format!("Some({m})"))
-        ),
-        "expect" => {
-            let Some(test) = &c.test else {
-                out.skip(&id, &def_name, "expect without a test");
-                return Ok(());
-            };
-            let test_at = targets
-                .first()
-                .map(|(_, a)| a.clone())
-                .unwrap_or(at.clone());
-            let compiled = Parser::parse(test).and_then(|a| r.pred(&a, &test_at));
-            match compiled {
-                Ok(p) => format!(
-                    "Test::Expect {{ test: &{p}, message: {} }}",
-                    c.message
-                        .as_ref()
-                        .map(|m| plain_message(m))
-                        .filter(|m| !m.is_empty())
-                        .map_or_else(|| "None".into(), |m| format!("Some({m:?})"))
-                ),
-                Err(e) => {
-                    out.skip(&id, &def_name, format!("test `{test}`: {e}"));
-                    return Ok(());
-                }
-            }
-        }
-        "index" | "index-has-key" => {
-            out.skip(
-                &id,
-                &def_name,
-                "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-            );
+    let test = match compile_test(r, c, &id, &targets, &at) {
+        Compiled::Test(test) => test,
+        Compiled::Skipped(why) => {
+            out.skip(&id, &def_name, why);
             return Ok(());
         }
-        "let" => return Ok(()),
-        other => {
-            out.skip(
-                &id,
-                &def_name,
-                format!("constraint kind {other} is not supported"),
-            );
-            return Ok(());
-        }
+        Compiled::Nothing => return Ok(()),
     };
     let family = match c.kind.as_str() {
         "expect" if origin == "Fedramp" => {
@@ -1190,6 +1057,113 @@ fn compile(
     ));
     out.by_def.entry(di).or_default().push(n);
     Ok(())
+}
+
+/// What a constraint's test compiles to.
+enum Compiled {
+    /// The `Test` expression.
+    Test(String),
+    /// Not compiled, for this reason (listed as skipped).
+    Skipped(String),
+    /// Not a check (`let`).
+    Nothing,
+}
+
+/// The `Test` of constraint `c` (`id`) on its `targets` (`at`: the definition it is
+/// declared on).
+fn compile_test(
+    r: &Resolver,
+    c: &RawConstraint,
+    id: &str,
+    targets: &[(RPath, At)],
+    at: &At,
+) -> Compiled {
+    Compiled::Test(match c.kind.as_str() {
+        "allowed-values" => format!(
+            "Test::AllowedValues {{ values: &{:?}, allow_other: {}, complete: {} }}",
+            c.values,
+            c.allow_other,
+            c.missing.is_empty()
+        ),
+        "matches" => {
+            let dt = match &c.datatype {
+                Some(d) => match datatype(d) {
+                    Ok(x) => format!("Some({x})"),
+                    Err(e) => return Compiled::Skipped(e),
+                },
+                None => "None".into(),
+            };
+            format!(
+                "Test::Matches {{ regex: {}, datatype: {dt} }}",
+                c.regex
+                    .as_ref()
+                    .map_or_else(|| "None".into(), |x| format!("Some({x:?})"))
+            )
+        }
+        "is-unique" => {
+            if c.keys.len() == 1 && c.keys[0] == "@uuid" {
+                return Compiled::Skipped(
+                    "evaluated by the document-wide rule oscal-duplicate-uuid".into(),
+                );
+            }
+            // Keys are relative to each target node.
+            let mut keys = Vec::new();
+            for k in &c.keys {
+                let key_at = targets
+                    .first()
+                    .map(|(_, a)| a.clone())
+                    .unwrap_or_else(|| at.clone());
+                let ast = Parser::parse(k).map_err(|e| format!("{id}: key `{k}`: {e}"));
+                let code = ast.and_then(|a| r.paths(&a, &key_at));
+                match code {
+                    Ok(code) => keys.push(code),
+                    Err(e) => {
+                        return Compiled::Skipped(format!("key `{k}`: {e}"));
+                    }
+                }
+            }
+            format!("Test::IsUnique {{ keys: &[{}] }}", keys.join(", "))
+        }
+        "has-cardinality" => format!(
+            "Test::HasCardinality {{ min: {}, max: {} }}",
+            c.min.unwrap_or(0),
+            c.max
+                .map_or_else(|| "None".into(), |m| format!("Some({m})"))
+        ),
+        "expect" => {
+            let Some(test) = &c.test else {
+                return Compiled::Skipped("expect without a test".into());
+            };
+            let test_at = targets
+                .first()
+                .map(|(_, a)| a.clone())
+                .unwrap_or_else(|| at.clone());
+            let compiled = Parser::parse(test).and_then(|a| r.pred(&a, &test_at));
+            match compiled {
+                Ok(p) => format!(
+                    "Test::Expect {{ test: &{p}, message: {} }}",
+                    c.message
+                        .as_ref()
+                        .map(|m| plain_message(m))
+                        .filter(|m| !m.is_empty())
+                        .map_or_else(|| "None".into(), |m| format!("Some({m:?})"))
+                ),
+                Err(e) => {
+                    return Compiled::Skipped(format!("test `{test}`: {e}"));
+                }
+            }
+        }
+        "index" | "index-has-key" => {
+            return Compiled::Skipped(
+                "reference index: evaluated by the reference-integrity rules (oscal-reference)"
+                    .into(),
+            );
+        }
+        "let" => return Compiled::Nothing,
+        other => {
+            return Compiled::Skipped(format!("constraint kind {other} is not supported"));
+        }
+    })
 }
 
 /// FedRAMP contexts that apply to a POA&M, as a path prefix from the root (`""` = the root).

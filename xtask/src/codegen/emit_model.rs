@@ -224,137 +224,170 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
         if !(d.kind == Kind::Assembly || field_has_struct(d)) {
             continue;
         }
-        let name = &r.names[dr];
-        node_variants.push(name.clone());
-        doc(&mut out, "", &d.formal_name, &d.description);
-        let _ = writeln!(out, "///\n/// Metaschema: `{}` in `{}`.", d.name, d.module);
-        out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]\n");
-        out.push_str("#[serde(deny_unknown_fields)]\n");
-        let _ = writeln!(out, "pub struct {name} {{");
-        let mut walk = String::new();
-        for f in &d.flags {
-            let required = f.required && !relaxed.contains(&(dr.clone(), f.name.clone()));
-            let ty = value_type(&f.as_type)?;
-            doc(&mut out, "    ", &f.formal_name, &f.description);
-            let _ = writeln!(
-                out,
-                "    #[serde(rename = \"{}\"{})]",
-                f.name,
-                if required {
-                    ""
-                } else {
-                    ", default, skip_serializing_if = \"Option::is_none\""
-                }
-            );
-            let field = snake(&f.name);
-            let variant = value_variant(&f.as_type);
+        node_variants.push(r.names[dr].clone());
+        emit_struct(&mut out, m, &r, &relaxed, dr)?;
+    }
+    emit_node_enum(&mut out, m, &r, &node_variants);
+    Ok(out)
+}
+
+/// The struct of one definition, and its `Walk`.
+fn emit_struct(
+    out: &mut String,
+    m: &Model,
+    r: &Reachable,
+    relaxed: &BTreeSet<(DefRef, String)>,
+    dr: &DefRef,
+) -> Result<(), String> {
+    let d = m.def(dr);
+    let name = &r.names[dr];
+    doc(out, "", &d.formal_name, &d.description);
+    let _ = writeln!(out, "///\n/// Metaschema: `{}` in `{}`.", d.name, d.module);
+    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]\n");
+    out.push_str("#[serde(deny_unknown_fields)]\n");
+    let _ = writeln!(out, "pub struct {name} {{");
+    let mut walk = String::new();
+    for f in &d.flags {
+        let required = f.required && !relaxed.contains(&(dr.clone(), f.name.clone()));
+        let ty = value_type(&f.as_type)?;
+        doc(out, "    ", &f.formal_name, &f.description);
+        let _ = writeln!(
+            out,
+            "    #[serde(rename = \"{}\"{})]",
+            f.name,
             if required {
-                let _ = writeln!(out, "    pub {field}: {ty},");
-                let _ = writeln!(
-                    walk,
-                    "        p.push_key(\"{}\"); v.value(p, Value::{variant}(&self.{field})); p.pop();",
-                    f.name
-                );
+                ""
             } else {
-                let _ = writeln!(out, "    pub {field}: Option<{ty}>,");
-                let _ = writeln!(
-                    walk,
-                    "        if let Some(x) = &self.{field} {{ p.push_key(\"{}\"); v.value(p, Value::{variant}(x)); p.pop(); }}",
-                    f.name
-                );
+                ", default, skip_serializing_if = \"Option::is_none\""
             }
+        );
+        let field = snake(&f.name);
+        let variant = value_variant(&f.as_type);
+        if required {
+            let _ = writeln!(out, "    pub {field}: {ty},");
+            let _ = writeln!(
+                walk,
+                "        p.push_key(\"{}\"); v.value(p, Value::{variant}(&self.{field})); p.pop();",
+                f.name
+            );
+        } else {
+            let _ = writeln!(out, "    pub {field}: Option<{ty}>,");
+            let _ = writeln!(
+                walk,
+                "        if let Some(x) = &self.{field} {{ p.push_key(\"{}\"); v.value(p, Value::{variant}(x)); p.pop(); }}",
+                f.name
+            );
         }
-        if d.kind == Kind::Field {
-            let key = d
-                .json_value_key
-                .clone()
-                .unwrap_or_else(|| match d.as_type.as_str() {
-                    "markup-line" => "RICHTEXT".into(),
-                    "markup-multiline" => "PROSE".into(),
-                    _ => "STRVALUE".into(),
-                });
-            let ty = value_type(&d.as_type)?;
+    }
+    if d.kind == Kind::Field {
+        let key = d
+            .json_value_key
+            .clone()
+            .unwrap_or_else(|| match d.as_type.as_str() {
+                "markup-line" => "RICHTEXT".into(),
+                "markup-multiline" => "PROSE".into(),
+                _ => "STRVALUE".into(),
+            });
+        let ty = value_type(&d.as_type)?;
+        let _ = writeln!(
+            out,
+            "    /// The field's value.\n    #[serde(rename = \"{key}\")]\n    pub value: {ty},"
+        );
+        let _ = writeln!(
+            walk,
+            "        p.push_key(\"{key}\"); v.value(p, Value::{}(&self.value)); p.pop();",
+            value_variant(&d.as_type)
+        );
+    }
+    for item in &d.model {
+        emit_member(out, &mut walk, m, r, relaxed, dr, item)?;
+    }
+    out.push_str("}\n\n");
+    let _ = writeln!(
+        out,
+        "impl Walk for {name} {{\n    fn walk<V: Visitor + ?Sized>(&self, p: &mut Path, v: &mut V) {{\n        v.node(p, Node::{name}(self));"
+    );
+    out.push_str(&walk);
+    let _ = writeln!(out, "        v.leave(p, Node::{name}(self));\n    }}\n}}\n");
+    Ok(())
+}
+
+/// One model member of a struct (`out`), and its step of the walk (`walk`).
+fn emit_member(
+    out: &mut String,
+    walk: &mut String,
+    m: &Model,
+    r: &Reachable,
+    relaxed: &BTreeSet<(DefRef, String)>,
+    dr: &DefRef,
+    item: &ModelItem,
+) -> Result<(), String> {
+    let t = m.def(&item.target);
+    let json = item.json_name().to_owned();
+    let field = snake(&json);
+    let base = item_type(m, r, item)?;
+    let is_struct = t.kind == Kind::Assembly || field_has_struct(t);
+    let required = item.min >= 1
+        && item.choice.is_none()
+        && !relaxed.contains(&(dr.clone(), item.json_name().to_owned()));
+    if !t.description.is_empty() || !t.formal_name.is_empty() {
+        doc(out, "    ", &t.formal_name, &t.description);
+    }
+    let visit_one = |x: &str| {
+        if is_struct {
+            format!("{}.walk(p, v);", x.trim_start_matches('&'))
+        } else {
+            format!("v.value(p, Value::{}({x}));", value_variant(&t.as_type))
+        }
+    };
+    if item.is_many() {
+        if required {
+            let _ = writeln!(out, "    #[serde(rename = \"{json}\")]");
+        } else {
             let _ = writeln!(
                 out,
-                "    /// The field's value.\n    #[serde(rename = \"{key}\")]\n    pub value: {ty},"
+                "    #[serde(rename = \"{json}\", default, skip_serializing_if = \"Vec::is_empty\")]"
+            );
+        }
+        let _ = writeln!(out, "    pub {field}: Vec<{base}>,");
+        let _ = writeln!(
+            walk,
+            "        p.push_key(\"{json}\"); for (i, x) in self.{field}.iter().enumerate() {{ p.push_index(i); {} p.pop(); }} p.pop();",
+            visit_one("x")
+        );
+    } else {
+        let boxed = is_struct && reaches(m, &item.target, dr, &mut BTreeSet::new());
+        let ty = if boxed { format!("Box<{base}>") } else { base };
+        if required {
+            let _ = writeln!(
+                out,
+                "    #[serde(rename = \"{json}\")]\n    pub {field}: {ty},"
             );
             let _ = writeln!(
                 walk,
-                "        p.push_key(\"{key}\"); v.value(p, Value::{}(&self.value)); p.pop();",
-                value_variant(&d.as_type)
+                "        p.push_key(\"{json}\"); {} p.pop();",
+                visit_one(&format!("&self.{field}"))
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "    #[serde(rename = \"{json}\", default, skip_serializing_if = \"Option::is_none\")]\n    pub {field}: Option<{ty}>,"
+            );
+            let _ = writeln!(
+                walk,
+                "        if let Some(x) = &self.{field} {{ p.push_key(\"{json}\"); {} p.pop(); }}",
+                visit_one("x")
             );
         }
-        for item in &d.model {
-            let t = m.def(&item.target);
-            let json = item.json_name().to_owned();
-            let field = snake(&json);
-            let base = item_type(m, &r, item)?;
-            let is_struct = t.kind == Kind::Assembly || field_has_struct(t);
-            let required = item.min >= 1
-                && item.choice.is_none()
-                && !relaxed.contains(&(dr.clone(), item.json_name().to_owned()));
-            if !t.description.is_empty() || !t.formal_name.is_empty() {
-                doc(&mut out, "    ", &t.formal_name, &t.description);
-            }
-            let visit_one = |x: &str| {
-                if is_struct {
-                    format!("{}.walk(p, v);", x.trim_start_matches('&'))
-                } else {
-                    format!("v.value(p, Value::{}({x}));", value_variant(&t.as_type))
-                }
-            };
-            if item.is_many() {
-                if required {
-                    let _ = writeln!(out, "    #[serde(rename = \"{json}\")]");
-                } else {
-                    let _ = writeln!(
-                        out,
-                        "    #[serde(rename = \"{json}\", default, skip_serializing_if = \"Vec::is_empty\")]"
-                    );
-                }
-                let _ = writeln!(out, "    pub {field}: Vec<{base}>,");
-                let _ = writeln!(
-                    walk,
-                    "        p.push_key(\"{json}\"); for (i, x) in self.{field}.iter().enumerate() {{ p.push_index(i); {} p.pop(); }} p.pop();",
-                    visit_one("x")
-                );
-            } else {
-                let boxed = is_struct && reaches(m, &item.target, dr, &mut BTreeSet::new());
-                let ty = if boxed { format!("Box<{base}>") } else { base };
-                if required {
-                    let _ = writeln!(
-                        out,
-                        "    #[serde(rename = \"{json}\")]\n    pub {field}: {ty},"
-                    );
-                    let _ = writeln!(
-                        walk,
-                        "        p.push_key(\"{json}\"); {} p.pop();",
-                        visit_one(&format!("&self.{field}"))
-                    );
-                } else {
-                    let _ = writeln!(
-                        out,
-                        "    #[serde(rename = \"{json}\", default, skip_serializing_if = \"Option::is_none\")]\n    pub {field}: Option<{ty}>,"
-                    );
-                    let _ = writeln!(
-                        walk,
-                        "        if let Some(x) = &self.{field} {{ p.push_key(\"{json}\"); {} p.pop(); }}",
-                        visit_one("x")
-                    );
-                }
-            }
-        }
-        out.push_str("}\n\n");
-        let _ = writeln!(
-            out,
-            "impl Walk for {name} {{\n    fn walk<V: Visitor + ?Sized>(&self, p: &mut Path, v: &mut V) {{\n        v.node(p, Node::{name}(self));"
-        );
-        out.push_str(&walk);
-        let _ = writeln!(out, "        v.leave(p, Node::{name}(self));\n    }}\n}}\n");
     }
+    Ok(())
+}
+
+/// `Node`, a reference to any model object, and its definition names.
+fn emit_node_enum(out: &mut String, m: &Model, r: &Reachable, node_variants: &[String]) {
     out.push_str("/// A reference to any model object, as the walker reports it.\n");
     out.push_str("#[derive(Debug, Clone, Copy)]\npub enum Node<'a> {\n");
-    for n in &node_variants {
+    for n in node_variants {
         let _ = writeln!(out, "    {n}(&'a {n}),");
     }
     out.push_str("}\n\n");
@@ -370,7 +403,6 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
         }
     }
     out.push_str("        }\n    }\n}\n");
-    Ok(out)
 }
 
 /// Walks each older version alongside the newest from the root. Fails when an older version

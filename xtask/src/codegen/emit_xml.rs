@@ -139,7 +139,27 @@ fn emit_read(
         "pub(super) fn read_{}<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::{name}, XmlError> {{",
         fn_suffix(name)
     );
-    // Flags.
+    emit_read_flags(out, d)?;
+    // The value of a field with flags.
+    if d.kind == Kind::Field {
+        match d.as_type.as_str() {
+            "markup-line" => out.push_str("    let value = r.markup_line(s)?;\n"),
+            "markup-multiline" => out.push_str("    let value = r.markup_multiline(s)?;\n"),
+            _ => out.push_str(
+                "    let (text, at) = r.text(s)?;\n    let value = FromXmlText::from_xml(text, at)?;\n",
+            ),
+        }
+    }
+    emit_read_child_locals(out, m, names, dr)?;
+    emit_read_children(out, m, names, dr);
+    let _ = writeln!(out, "    Ok(m::{name} {{");
+    emit_read_construction(out, m, relaxed, dr);
+    out.push_str("    })\n}\n\n");
+    Ok(())
+}
+
+/// A local per flag, set from the start tag's attributes.
+fn emit_read_flags(out: &mut String, d: &Definition) -> Result<(), String> {
     for f in &d.flags {
         let _ = writeln!(
             out,
@@ -165,18 +185,17 @@ fn emit_read(
         out.push_str("            _ => return Err(a.unknown(s)),\n        }\n    }\n");
     }
 
-    // The value of a field with flags.
-    if d.kind == Kind::Field {
-        match d.as_type.as_str() {
-            "markup-line" => out.push_str("    let value = r.markup_line(s)?;\n"),
-            "markup-multiline" => out.push_str("    let value = r.markup_multiline(s)?;\n"),
-            _ => out.push_str(
-                "    let (text, at) = r.text(s)?;\n    let value = FromXmlText::from_xml(text, at)?;\n",
-            ),
-        }
-    }
+    Ok(())
+}
 
-    // Children.
+/// A local per child member.
+fn emit_read_child_locals(
+    out: &mut String,
+    m: &Model,
+    names: &BTreeMap<DefRef, String>,
+    dr: &DefRef,
+) -> Result<(), String> {
+    let d = m.def(dr);
     for item in &d.model {
         let local = format!("c_{}", snake(item.json_name()).trim_start_matches("r#"));
         let ty = match shape(m, names, item) {
@@ -203,6 +222,12 @@ fn emit_read(
             let _ = writeln!(out, "    let mut {local}: Option<{ty}> = None;");
         }
     }
+    Ok(())
+}
+
+/// The loop over the child elements.
+fn emit_read_children(out: &mut String, m: &Model, names: &BTreeMap<DefRef, String>, dr: &DefRef) {
+    let d = m.def(dr);
     if !d.model.is_empty() {
         out.push_str("    while let Some(c) = r.child(s)? {\n        match c.name() {\n");
         for item in &d.model {
@@ -259,9 +284,16 @@ fn emit_read(
     } else if d.kind == Kind::Assembly {
         out.push_str("    r.no_children(s)?;\n");
     }
+}
 
-    // Construction.
-    let _ = writeln!(out, "    Ok(m::{name} {{");
+/// The members of the struct built from the locals.
+fn emit_read_construction(
+    out: &mut String,
+    m: &Model,
+    relaxed: &BTreeSet<(DefRef, String)>,
+    dr: &DefRef,
+) {
+    let d = m.def(dr);
     for f in &d.flags {
         let local = format!("f_{}", snake(&f.name).trim_start_matches("r#"));
         let required = f.required && !relaxed.contains(&((*dr).clone(), f.name.clone()));
@@ -301,8 +333,6 @@ fn emit_read(
             );
         }
     }
-    out.push_str("    })\n}\n\n");
-    Ok(())
 }
 
 fn emit_write(

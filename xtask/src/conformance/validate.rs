@@ -187,82 +187,11 @@ fn findings(examples: &[Example], officials: &[Official], as_of: NaiveDate, sect
             Some((v, false)) => format!("{v}: invalid"),
             None => "none applies".to_owned(),
         });
-        let mut oscal_level = Vec::new();
-        let mut rule_set = "unreadable".to_owned();
-        for profile in [Profile::Oscal, Profile::Fedramp] {
-            match poam_validate::validate_text(
-                &ex.text,
-                ex.source.format,
-                &name,
-                &options(profile, as_of),
-            )
-            .map(|v| {
-                rule_set = if v.rule_set.matched {
-                    v.rule_set.version.to_owned()
-                } else {
-                    format!(
-                        "{} (newest; declares {:?})",
-                        v.rule_set.version, v.rule_set.declared
-                    )
-                };
-                v.diagnostics
-            }) {
-                Ok(diags) => {
-                    cells.push(format!(
-                        "{} errors, {} warnings, {} notes",
-                        count(&diags, Severity::Error),
-                        count(&diags, Severity::Warning),
-                        count(&diags, Severity::Info)
-                    ));
-                    for d in &diags {
-                        let at = poam_io::locate::locate(&ex.text, ex.source.format, &d.pointer)
-                            .map(|p| format!(":{}:{}", p.line, p.column))
-                            .unwrap_or_default();
-                        listing.push_str(&format!(
-                            "  {}{at} [{}] {}[{}] {}: {}\n",
-                            ex.source.name,
-                            match profile {
-                                Profile::Oscal => "oscal",
-                                Profile::Fedramp => "fedramp",
-                            },
-                            d.severity,
-                            d.rule,
-                            if d.pointer.is_empty() {
-                                "/"
-                            } else {
-                                &d.pointer
-                            },
-                            d.message
-                        ));
-                    }
-                    if profile == Profile::Oscal {
-                        oscal_level = diags;
-                    }
-                }
-                Err(e) => {
-                    cells.push(format!("unreadable: {e}"));
-                }
-            }
-        }
+        let runs = run_profiles(ex, &name, as_of, &mut listing);
+        cells.extend(runs.cells);
+        let (rule_set, oscal_level) = (runs.rule_set, runs.oscal_level);
         cells.insert(1, rule_set);
-        let schema_level: Vec<&Diagnostic> = oscal_level
-            .iter()
-            .filter(|d| d.severity == Severity::Error && SCHEMA_LEVEL.contains(&d.rule))
-            .collect();
-        let outcome = match verdict {
-            None => Outcome::NotApplicable("no official schema for its version".into()),
-            Some((_, true)) if schema_level.is_empty() => Outcome::Pass("both accept".into()),
-            Some((_, true)) => Outcome::Fail(format!(
-                "the schema accepts it; poam reports {} schema-level error(s), first: {} at {}",
-                schema_level.len(),
-                schema_level[0].rule,
-                schema_level[0].pointer
-            )),
-            Some((_, false)) if !schema_level.is_empty() || !oscal_level.is_empty() => {
-                Outcome::Pass("both reject".into())
-            }
-            Some((_, false)) => Outcome::Fail("the schema rejects it; poam accepts it".into()),
-        };
+        let outcome = schema_outcome(verdict.as_ref().map(|(_, ok)| *ok), &oscal_level);
         section.count(&outcome);
         cells.push(outcome.cell());
         table.row(cells);
@@ -272,6 +201,107 @@ fn findings(examples: &[Example], officials: &[Official], as_of: NaiveDate, sect
         "\nEvery finding (as of {AS_OF}; no SSP given, so references into it are warnings):\n"
     );
     print!("{listing}");
+}
+
+/// Both profiles' findings on one example.
+struct ProfileRuns {
+    /// The OSCAL rule set applied.
+    rule_set: String,
+    /// One cell per profile: the counts, or why it could not be read.
+    cells: Vec<String>,
+    /// The OSCAL profile's findings.
+    oscal_level: Vec<Diagnostic>,
+}
+
+/// Validates `ex` under both profiles, listing every finding in `listing`.
+fn run_profiles(
+    ex: &Example,
+    name: &SourceName,
+    as_of: NaiveDate,
+    listing: &mut String,
+) -> ProfileRuns {
+    let mut runs = ProfileRuns {
+        rule_set: "unreadable".to_owned(),
+        cells: Vec::new(),
+        oscal_level: Vec::new(),
+    };
+    for profile in [Profile::Oscal, Profile::Fedramp] {
+        let v = match poam_validate::validate_text(
+            &ex.text,
+            ex.source.format,
+            name,
+            &options(profile, as_of),
+        ) {
+            Ok(v) => v,
+            Err(e) => {
+                runs.cells.push(format!("unreadable: {e}"));
+                continue;
+            }
+        };
+        runs.rule_set = if v.rule_set.matched {
+            v.rule_set.version.to_owned()
+        } else {
+            format!(
+                "{} (newest; declares {:?})",
+                v.rule_set.version, v.rule_set.declared
+            )
+        };
+        let diags = v.diagnostics;
+        runs.cells.push(format!(
+            "{} errors, {} warnings, {} notes",
+            count(&diags, Severity::Error),
+            count(&diags, Severity::Warning),
+            count(&diags, Severity::Info)
+        ));
+        for d in &diags {
+            let at = poam_io::locate::locate(&ex.text, ex.source.format, &d.pointer)
+                .map(|p| format!(":{}:{}", p.line, p.column))
+                .unwrap_or_default();
+            listing.push_str(&format!(
+                "  {}{at} [{}] {}[{}] {}: {}\n",
+                ex.source.name,
+                match profile {
+                    Profile::Oscal => "oscal",
+                    Profile::Fedramp => "fedramp",
+                },
+                d.severity,
+                d.rule,
+                if d.pointer.is_empty() {
+                    "/"
+                } else {
+                    &d.pointer
+                },
+                d.message
+            ));
+        }
+        if profile == Profile::Oscal {
+            runs.oscal_level = diags;
+        }
+    }
+    runs
+}
+
+/// Whether poam's schema-level verdict agrees with the official schema's (`schema_valid`;
+/// `None` when no official schema applies).
+fn schema_outcome(schema_valid: Option<bool>, oscal_level: &[Diagnostic]) -> Outcome {
+    let schema_level: Vec<&Diagnostic> = oscal_level
+        .iter()
+        .filter(|d| d.severity == Severity::Error && SCHEMA_LEVEL.contains(&d.rule))
+        .collect();
+    match schema_valid {
+        None => Outcome::NotApplicable("no official schema for its version".into()),
+        Some(true) if schema_level.is_empty() => Outcome::Pass("both accept".into()),
+        Some(true) => Outcome::Fail(format!(
+            "the schema accepts it; poam reports {} schema-level error(s), first: {} at {}",
+            schema_level.len(),
+            schema_level[0].rule,
+            schema_level[0].pointer
+        )),
+        Some(false) if !schema_level.is_empty() || !oscal_level.is_empty() => {
+            Outcome::Pass("both reject".into())
+        }
+        Some(false) => Outcome::Fail("the schema rejects it; poam accepts it".into()),
+    }
 }
 
 #[derive(Default)]
@@ -294,6 +324,20 @@ impl Figures {
         self.both += usize::from(schema_rejects && poam_rejects);
         self.missed += usize::from(schema_rejects && !poam_rejects);
         self.poam_only += usize::from(poam_rejects && !schema_rejects);
+    }
+
+    /// A row of the per-kind table.
+    fn cells(&self, label: &str) -> Vec<String> {
+        vec![
+            label.to_owned(),
+            self.mutants.to_string(),
+            self.schema_rejects.to_string(),
+            self.poam_rejects.to_string(),
+            self.both.to_string(),
+            self.missed.to_string(),
+            self.poam_only.to_string(),
+            self.agreement(),
+        ]
     }
 
     fn agreement(&self) -> String {
@@ -325,6 +369,18 @@ fn new_error(
         .map(|d| d.rule)
 }
 
+/// What the mutation pass found, over every document.
+#[derive(Default)]
+struct Tally {
+    per_kind: BTreeMap<Kind, Figures>,
+    /// Mutants the schema rejects and poam accepts, one line each.
+    misses: Vec<String>,
+    /// What poam rejects and the schema accepts, by mutation kind and poam's rule.
+    poam_only: BTreeMap<Kind, BTreeMap<&'static str, usize>>,
+    /// Required members the schema lets go: poam follows the metaschema there.
+    required_only: BTreeMap<String, usize>,
+}
+
 /// Part 2: mutants of the examples, official schema vs poam.
 fn agreement(
     examples: &[Example],
@@ -333,7 +389,7 @@ fn agreement(
     section: &mut Section,
 ) {
     let opts = options(Profile::Oscal, as_of);
-    let mut per_kind: BTreeMap<Kind, Figures> = BTreeMap::new();
+    let mut tally = Tally::default();
     let mut per_doc = Table::new(&[
         "document",
         "schema",
@@ -343,11 +399,6 @@ fn agreement(
         "agreement on schema rejections",
         "poam only",
     ]);
-    let mut misses = Vec::new();
-    // What poam rejects and the schema accepts, by mutation kind and poam's rule.
-    let mut poam_only: BTreeMap<Kind, BTreeMap<&'static str, usize>> = BTreeMap::new();
-    // Required members the schema lets go: poam follows the metaschema there.
-    let mut required_only: BTreeMap<String, usize> = BTreeMap::new();
     let mut seen: Vec<Json> = Vec::new();
     for ex in examples {
         let Some(i) = ex.schema else {
@@ -377,42 +428,7 @@ fn agreement(
             ]);
             continue;
         }
-        let before: HashSet<(String, String, String)> = poam_validate::validate_tree(&base, &opts)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| (d.rule.to_owned(), d.pointer, d.message))
-            .collect();
-        let mutants = mutation::mutations(&base);
-        let verdicts = judge(&base, &mutants, &official.schema, &opts, &before);
-        let mut doc_figures = Figures::default();
-        for (m, (schema_rejects, poam_rule)) in mutants.iter().zip(verdicts) {
-            let poam_rejects = poam_rule.is_some();
-            if let (false, Some(_), Kind::DropRequired) = (schema_rejects, poam_rule, m.kind) {
-                *required_only.entry(m.description.clone()).or_default() += 1;
-            }
-            if let (false, Some(rule)) = (schema_rejects, poam_rule) {
-                *poam_only
-                    .entry(m.kind)
-                    .or_default()
-                    .entry(rule)
-                    .or_default() += 1;
-            }
-            doc_figures.add(schema_rejects, poam_rejects);
-            per_kind
-                .entry(m.kind)
-                .or_default()
-                .add(schema_rejects, poam_rejects);
-            if schema_rejects && !poam_rejects {
-                misses.push(format!(
-                    "  {}: {} at {}: {}",
-                    ex.source.name,
-                    m.kind.name(),
-                    m.pointer,
-                    m.description
-                ));
-            }
-        }
+        let doc_figures = tally.document(&ex.source.name, &base, official, &opts);
         let outcome = if doc_figures.missed == 0 {
             Outcome::Pass(doc_figures.agreement())
         } else {
@@ -435,83 +451,132 @@ fn agreement(
     }
     println!("\nMutation agreement with the official JSON Schema, per document:\n");
     print!("{}", per_doc.render());
+    let total = tally.print_kinds();
+    tally.print_poam_only();
+    tally.print_misses(&total);
+}
 
-    let mut kinds = Table::new(&[
-        "mutation",
-        "mutants",
-        "schema rejects",
-        "poam rejects",
-        "both",
-        "schema only (missed)",
-        "poam only",
-        "agreement",
-    ]);
-    let mut total = Figures::default();
-    for (kind, f) in &per_kind {
-        kinds.row(vec![
-            kind.name().to_owned(),
-            f.mutants.to_string(),
-            f.schema_rejects.to_string(),
-            f.poam_rejects.to_string(),
-            f.both.to_string(),
-            f.missed.to_string(),
-            f.poam_only.to_string(),
-            f.agreement(),
-        ]);
-        total.mutants += f.mutants;
-        total.schema_rejects += f.schema_rejects;
-        total.poam_rejects += f.poam_rejects;
-        total.both += f.both;
-        total.missed += f.missed;
-        total.poam_only += f.poam_only;
-    }
-    kinds.row(vec![
-        "all".to_owned(),
-        total.mutants.to_string(),
-        total.schema_rejects.to_string(),
-        total.poam_rejects.to_string(),
-        total.both.to_string(),
-        total.missed.to_string(),
-        total.poam_only.to_string(),
-        total.agreement(),
-    ]);
-    println!(
-        "\nPer kind of mutation (agreement: of the mutants the schema rejects, the share poam rejects):\n"
-    );
-    print!("{}", kinds.render());
-    println!("\nRejected by poam only (what the JSON Schema cannot express), by poam's rule:\n");
-    for (kind, rules) in &poam_only {
-        let list: Vec<String> = rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        println!("  {}: {}", kind.name(), list.join(", "));
-    }
-    println!(
-        "  (a dangling reference that the imported SSP or an assessment could resolve is a warning, not an error)"
-    );
-    if !required_only.is_empty() {
-        let list: Vec<String> = required_only
-            .iter()
-            .map(|(d, n)| format!("{d} ({n})"))
+impl Tally {
+    /// Mutates one document the schema accepts and judges every mutant; returns the
+    /// document's figures.
+    fn document(
+        &mut self,
+        name: &str,
+        base: &Json,
+        official: &Official,
+        opts: &Options,
+    ) -> Figures {
+        let before: HashSet<(String, String, String)> = poam_validate::validate_tree(base, opts)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| (d.rule.to_owned(), d.pointer, d.message))
             .collect();
-        println!(
-            "  required by the metaschema, not by the JSON Schema: {}\n  (where a definition has a choice, the official JSON Schema's `anyOf` alternatives carry no `required` list; e.g. a party's addresses | location-uuids)",
-            list.join(", ")
-        );
-    }
-    if misses.is_empty() {
-        println!(
-            "\nEvery mutant the official schema rejects, poam rejects ({} of {}).",
-            total.both, total.schema_rejects
-        );
-    } else {
-        println!(
-            "\nFAIL: {} mutant(s) the official schema rejects are accepted by poam:",
-            misses.len()
-        );
-        for m in misses.iter().take(MISSES_SHOWN) {
-            println!("{m}");
+        let mutants = mutation::mutations(base);
+        let verdicts = judge(base, &mutants, &official.schema, opts, &before);
+        let mut doc_figures = Figures::default();
+        for (m, (schema_rejects, poam_rule)) in mutants.iter().zip(verdicts) {
+            let poam_rejects = poam_rule.is_some();
+            if let (false, Some(_), Kind::DropRequired) = (schema_rejects, poam_rule, m.kind) {
+                *self.required_only.entry(m.description.clone()).or_default() += 1;
+            }
+            if let (false, Some(rule)) = (schema_rejects, poam_rule) {
+                *self
+                    .poam_only
+                    .entry(m.kind)
+                    .or_default()
+                    .entry(rule)
+                    .or_default() += 1;
+            }
+            doc_figures.add(schema_rejects, poam_rejects);
+            self.per_kind
+                .entry(m.kind)
+                .or_default()
+                .add(schema_rejects, poam_rejects);
+            if schema_rejects && !poam_rejects {
+                self.misses.push(format!(
+                    "  {name}: {} at {}: {}",
+                    m.kind.name(),
+                    m.pointer,
+                    m.description
+                ));
+            }
         }
-        if misses.len() > MISSES_SHOWN {
-            println!("  ... and {} more", misses.len() - MISSES_SHOWN);
+        doc_figures
+    }
+
+    /// Prints the figures per kind of mutation; returns their total.
+    fn print_kinds(&self) -> Figures {
+        let mut kinds = Table::new(&[
+            "mutation",
+            "mutants",
+            "schema rejects",
+            "poam rejects",
+            "both",
+            "schema only (missed)",
+            "poam only",
+            "agreement",
+        ]);
+        let mut total = Figures::default();
+        for (kind, f) in &self.per_kind {
+            kinds.row(f.cells(kind.name()));
+            total.mutants += f.mutants;
+            total.schema_rejects += f.schema_rejects;
+            total.poam_rejects += f.poam_rejects;
+            total.both += f.both;
+            total.missed += f.missed;
+            total.poam_only += f.poam_only;
+        }
+        kinds.row(total.cells("all"));
+        println!(
+            "\nPer kind of mutation (agreement: of the mutants the schema rejects, the share poam rejects):\n"
+        );
+        print!("{}", kinds.render());
+        total
+    }
+
+    fn print_poam_only(&self) {
+        println!(
+            "\nRejected by poam only (what the JSON Schema cannot express), by poam's rule:\n"
+        );
+        for (kind, rules) in &self.poam_only {
+            let list: Vec<String> = rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            println!("  {}: {}", kind.name(), list.join(", "));
+        }
+        println!(
+            "  (a dangling reference that the imported SSP or an assessment could resolve is a warning, not an error)"
+        );
+        if !self.required_only.is_empty() {
+            let list: Vec<String> = self
+                .required_only
+                .iter()
+                .map(|(d, n)| format!("{d} ({n})"))
+                .collect();
+            println!(
+                "  required by the metaschema, not by the JSON Schema: {}\n  (where a definition has a choice, the official JSON Schema's `anyOf` alternatives carry no `required` list; e.g. a party's addresses | location-uuids)",
+                list.join(", ")
+            );
+        }
+    }
+
+    fn print_misses(&self, total: &Figures) {
+        let misses = &self.misses;
+        if misses.is_empty() {
+            println!(
+                "\nEvery mutant the official schema rejects, poam rejects ({} of {}).",
+                total.both, total.schema_rejects
+            );
+        } else {
+            println!(
+                "\nFAIL: {} mutant(s) the official schema rejects are accepted by poam:",
+                misses.len()
+            );
+            for m in misses.iter().take(MISSES_SHOWN) {
+                println!("{m}");
+            }
+            if misses.len() > MISSES_SHOWN {
+                println!("  ... and {} more", misses.len() - MISSES_SHOWN);
+            }
         }
     }
 }

@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+use poam_model::Document;
 use poam_xlsx::compare::{SheetComparison, compare};
 use poam_xlsx::{ReadOptions, export, import};
 
@@ -113,44 +114,15 @@ pub fn run(reference: &Path) -> Result<Section, String> {
             &mut details,
         ));
 
-        // workbook -> OSCAL -> workbook, and OSCAL -> workbook -> OSCAL.
-        let trip = match export(doc) {
-            Err(e) => {
-                details.push(format!("{name}: cannot export: {e}"));
-                Outcome::Fail("cannot export".into())
-            }
-            Ok(exported) => {
-                match compare(&bytes, &exported.bytes, &options) {
-                    Ok(sheets) => {
-                        for s in &sheets {
-                            cells.row(sheet_row(&name, s, &mut section, &mut details));
-                        }
-                    }
-                    Err(e) => {
-                        let fail = Outcome::Fail(format!("cannot compare: {e}"));
-                        section.count(&fail);
-                        cells.row(vec![
-                            name.clone(),
-                            "-".into(),
-                            "-".into(),
-                            "-".into(),
-                            fail.cell(),
-                        ]);
-                    }
-                }
-                match import(&exported.bytes, &name, &options) {
-                    Ok(again) if again.document == *doc => Outcome::Pass("equal".into()),
-                    Ok(again) => match documents::difference(doc, &again.document) {
-                        Some(at) => Outcome::Fail(format!("differs at {at}")),
-                        None => Outcome::Fail("differs".into()),
-                    },
-                    Err(e) => {
-                        details.push(format!("{name}: the export does not import: {e}"));
-                        Outcome::Fail("export does not import".into())
-                    }
-                }
-            }
-        };
+        let trip = round_trip(
+            &name,
+            &bytes,
+            doc,
+            &options,
+            &mut cells,
+            &mut section,
+            &mut details,
+        );
         section.count(&trip);
         row.push(trip.cell());
         imports.row(row);
@@ -176,6 +148,56 @@ pub fn run(reference: &Path) -> Result<Section, String> {
         }
     }
     Ok(section)
+}
+
+/// workbook -> OSCAL -> workbook (each sheet's cells into `cells`), and OSCAL -> workbook ->
+/// OSCAL (the outcome).
+fn round_trip(
+    name: &str,
+    bytes: &[u8],
+    doc: &Document,
+    options: &ReadOptions,
+    cells: &mut Table,
+    section: &mut Section,
+    details: &mut Vec<String>,
+) -> Outcome {
+    match export(doc) {
+        Err(e) => {
+            details.push(format!("{name}: cannot export: {e}"));
+            Outcome::Fail("cannot export".into())
+        }
+        Ok(exported) => {
+            match compare(bytes, &exported.bytes, options) {
+                Ok(sheets) => {
+                    for s in &sheets {
+                        cells.row(sheet_row(name, s, section, details));
+                    }
+                }
+                Err(e) => {
+                    let fail = Outcome::Fail(format!("cannot compare: {e}"));
+                    section.count(&fail);
+                    cells.row(vec![
+                        name.to_owned(),
+                        "-".into(),
+                        "-".into(),
+                        "-".into(),
+                        fail.cell(),
+                    ]);
+                }
+            }
+            match import(&exported.bytes, name, options) {
+                Ok(again) if again.document == *doc => Outcome::Pass("equal".into()),
+                Ok(again) => match documents::difference(doc, &again.document) {
+                    Some(at) => Outcome::Fail(format!("differs at {at}")),
+                    None => Outcome::Fail("differs".into()),
+                },
+                Err(e) => {
+                    details.push(format!("{name}: the export does not import: {e}"));
+                    Outcome::Fail("export does not import".into())
+                }
+            }
+        }
+    }
 }
 
 fn sheet_row(

@@ -2,8 +2,8 @@
 //!
 //! - the reader returns (no panic: `guard.rs` catches them);
 //! - an error names its place: `line:column` or a JSON pointer for `poam_io::ReadError`, a
-//!   byte offset for markup's `XmlError`, the file for a workbook's `ImportError` (the most its
-//!   type holds);
+//!   byte offset for markup's `XmlError`, the zip directory, part, sheet or cell for a
+//!   workbook's `ImportError` (the file only when the file as a whole is not a workbook);
 //! - what is read round-trips: written in every format and read again, it is the same model
 //!   (for markup, the same tree, as `poam_markup`'s documented guarantees state it).
 //!
@@ -406,18 +406,7 @@ fn xlsx(bytes: &[u8]) -> Result<Outcome, Failure> {
     let options = poam_xlsx::ReadOptions { keep_example_rows };
     let imported = match poam_xlsx::import(bytes, INPUT_NAME, &options) {
         Ok(i) => i,
-        Err(e) => {
-            // TODO(issue 12, workbooks): require the sheet and cell or the zip part once
-            // `ImportError` carries one; today its only place is the file.
-            return if e.source_name == INPUT_NAME && e.to_string().starts_with(INPUT_NAME) {
-                Ok(Outcome::default())
-            } else {
-                Err(Failure::new(
-                    FailureKind::NoPlace,
-                    format!("workbook error without the file's name: {e}"),
-                ))
-            };
-        }
+        Err(e) => return import_error_has_place(&e).map(|()| Outcome::default()),
     };
     let doc = &imported.document;
     let mut outcome = round_trip(doc, "xlsx")?;
@@ -447,6 +436,23 @@ fn xlsx(bytes: &[u8]) -> Result<Outcome, Failure> {
         ));
     }
     Ok(outcome)
+}
+
+/// A workbook error names the file, and a place in it (the zip directory, a part, a sheet
+/// or a cell) unless it is about the file as a whole: not a zip, encrypted, or without any
+/// item.
+fn import_error_has_place(e: &poam_xlsx::ImportError) -> Result<(), Failure> {
+    use poam_xlsx::{ErrorPlace, ImportErrorKind as K};
+    let whole_file = matches!(e.kind, K::NotZip | K::Encrypted | K::NoItems(_));
+    let placed = whole_file || e.place != ErrorPlace::File;
+    if e.source_name == INPUT_NAME && e.to_string().starts_with(INPUT_NAME) && placed {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            FailureKind::NoPlace,
+            format!("workbook error without a place: {e}"),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -181,12 +181,8 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     let mut r = Rng::stream(sh.seed, Kind::Item as u64, index);
     let first_seen = as_of(born);
     // Items of the first cycle were found over the past ~15 months; later ones in the past month.
-    let age = if born == 1 {
-        r.range(3, 450)
-    } else {
-        r.range(1, 28)
-    } as i64;
-    let detected = first_seen - Duration::days(age);
+    let age = if born == 1 { (3, 450) } else { (1, 28) };
+    let detected = first_seen - Duration::days(r.range(age.0, age.1) as i64);
     let detected_secs = r.below(86_400) as u32;
     let is_config = r.percent(25);
     let (product, config_finding) = if is_config {
@@ -194,76 +190,27 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     } else {
         (Some(r.pick(text::PRODUCTS)), None)
     };
-    let (major, minor, patch) = (r.range(1, 17), r.below(12), r.range(1, 40));
-    let version_fixed = format!("{major}.{minor}.{patch}");
-    let version_found = format!("{major}.{minor}.{}", r.below(patch));
+    let (version_found, version_fixed) = draw_versions(&mut r);
     let cve = (!is_config).then(|| text::cve(&mut r));
-    let mut controls = vec![match config_finding {
-        Some((_, c)) => c,
-        None => "si-2",
-    }];
-    for _ in 0..r.below(3) {
-        let c = *r.pick(text::CONTROLS);
-        if !controls.contains(&c) {
-            controls.push(c);
-        }
-    }
+    let controls = draw_controls(&mut r, config_finding.map(|(_, c)| c));
     let n_subjects = r.range(1, 4);
     let subjects = (0..n_subjects).map(|_| r.below(sh.inventory)).collect();
     let evidence = r.percent(40).then(|| r.below(sh.evidence));
     let likelihood = Rating::draw(&mut r);
     let impact = Rating::draw(&mut r);
-    let deviation = match r.below(100) {
-        // Only a product has a vendor to depend on.
-        0..=13 if !is_config => Some((
-            Deviation::VendorDependency,
-            *r.pick(&["investigating", "tracking"]),
-        )),
-        12..=19 => Some((Deviation::RiskAdjustment, *r.pick(&["pending", "approved"]))),
-        20..=23 => Some((Deviation::FalsePositive, *r.pick(&["pending", "approved"]))),
-        24..=26 => Some((
-            Deviation::OperationalRequirement,
-            *r.pick(&["pending", "approved"]),
-        )),
-        _ => None,
-    };
+    let deviation = draw_deviation(&mut r, is_config);
     let adjusted = match deviation {
         Some((Deviation::RiskAdjustment, "approved")) => Some(likelihood.max(impact).lower()),
         _ => None,
     };
     let kev_due =
         (!is_config && r.percent(6)).then(|| detected + Duration::days(r.range(14, 21) as i64));
-    let mut limit = detected + Duration::days(likelihood.max(impact).days());
-    if let Some(k) = kev_due {
-        limit = limit.min(k);
-    }
-    // Plans commit to a date somewhat before the limit, which leaves room for extensions.
-    let window = (limit - detected).num_days();
-    let deadline = detected + Duration::days(window - r.below((window / 3 + 1) as u64) as i64);
-
-    let n_milestones = r.range(1, 4);
-    let step = ((deadline - detected).num_days() / n_milestones as i64).max(1);
-    let mut milestones = Vec::with_capacity(n_milestones as usize);
-    for k in 0..n_milestones as i64 {
-        let start = detected + Duration::days(k * step);
-        let end = if k + 1 == n_milestones as i64 {
-            deadline
-        } else {
-            start + Duration::days(r.range(1, step.max(1) as u64) as i64)
-        };
-        let (title, description) = milestone_text(k, product, &version_fixed);
-        milestones.push(Milestone {
-            uuid: r.uuid(),
-            title,
-            description,
-            start,
-            end: end.max(start),
-        });
-    }
+    let (deadline, limit) = draw_deadline(&mut r, detected, likelihood.max(impact), kev_due);
+    let milestones = draw_milestones(&mut r, detected, deadline, product, &version_fixed);
 
     let owner = r.below(sh.engineers);
     let tool = if is_config { 4 } else { r.below(4) };
-    let mut log = vec![LogEntry {
+    let log = vec![LogEntry {
         uuid: r.uuid(),
         title: "POA&M Item Opened",
         description: format!(
@@ -324,20 +271,112 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
         mitigating_factor: matches!(deviation, Some((Deviation::RiskAdjustment, _)))
             .then(|| (r.uuid(), text::mitigation(&mut r))),
     };
-    // History up to the first cycle the item is in: some progress, some closures.
+    early_history(&mut plan, &mut r, log, born);
+    replay(plan, sh, index, born, cycle)
+}
+
+/// The version found and the version that fixes the weakness.
+fn draw_versions(r: &mut Rng) -> (String, String) {
+    let (major, minor, patch) = (r.range(1, 17), r.below(12), r.range(1, 40));
+    let version_fixed = format!("{major}.{minor}.{patch}");
+    let version_found = format!("{major}.{minor}.{}", r.below(patch));
+    (version_found, version_fixed)
+}
+
+/// The impacted controls: the configuration finding's (else flaw remediation, SI-2), and up
+/// to two more.
+fn draw_controls(r: &mut Rng, first: Option<&'static str>) -> Vec<&'static str> {
+    let mut controls = vec![first.unwrap_or("si-2")];
+    for _ in 0..r.below(3) {
+        let c = *r.pick(text::CONTROLS);
+        if !controls.contains(&c) {
+            controls.push(c);
+        }
+    }
+    controls
+}
+
+/// A deviation request and its status, if the item has one.
+fn draw_deviation(r: &mut Rng, is_config: bool) -> Option<(Deviation, &'static str)> {
+    match r.below(100) {
+        // Only a product has a vendor to depend on.
+        0..=13 if !is_config => Some((
+            Deviation::VendorDependency,
+            *r.pick(&["investigating", "tracking"]),
+        )),
+        12..=19 => Some((Deviation::RiskAdjustment, *r.pick(&["pending", "approved"]))),
+        20..=23 => Some((Deviation::FalsePositive, *r.pick(&["pending", "approved"]))),
+        24..=26 => Some((
+            Deviation::OperationalRequirement,
+            *r.pick(&["pending", "approved"]),
+        )),
+        _ => None,
+    }
+}
+
+/// The plan's deadline, and the limit FedRAMP's deadline rules (and a KEV due date) set.
+fn draw_deadline(
+    r: &mut Rng,
+    detected: NaiveDate,
+    rating: Rating,
+    kev_due: Option<NaiveDate>,
+) -> (NaiveDate, NaiveDate) {
+    let mut limit = detected + Duration::days(rating.days());
+    if let Some(k) = kev_due {
+        limit = limit.min(k);
+    }
+    // Plans commit to a date somewhat before the limit, which leaves room for extensions.
+    let window = (limit - detected).num_days();
+    let deadline = detected + Duration::days(window - r.below((window / 3 + 1) as u64) as i64);
+    (deadline, limit)
+}
+
+/// One to three milestones from detection to the deadline.
+fn draw_milestones(
+    r: &mut Rng,
+    detected: NaiveDate,
+    deadline: NaiveDate,
+    product: Option<&Product>,
+    version_fixed: &str,
+) -> Vec<Milestone> {
+    let n_milestones = r.range(1, 4);
+    let step = ((deadline - detected).num_days() / n_milestones as i64).max(1);
+    let mut milestones = Vec::with_capacity(n_milestones as usize);
+    for k in 0..n_milestones as i64 {
+        let start = detected + Duration::days(k * step);
+        let end = if k + 1 == n_milestones as i64 {
+            deadline
+        } else {
+            start + Duration::days(r.range(1, step.max(1) as u64) as i64)
+        };
+        let (title, description) = milestone_text(k, product, version_fixed);
+        milestones.push(Milestone {
+            uuid: r.uuid(),
+            title,
+            description,
+            start,
+            end: end.max(start),
+        });
+    }
+    milestones
+}
+
+/// History up to the first cycle the item is in (`born`): some progress, some closures.
+fn early_history(plan: &mut Plan, r: &mut Rng, mut log: Vec<LogEntry>, born: u32) {
+    let (detected, owner) = (plan.detected, plan.owner);
     let born_at = as_of(born);
     if plan.deviation.map(|d| d.0) == Some(Deviation::VendorDependency) {
         let mut at = detected + Duration::days(25);
         while at < born_at - Duration::days(25) {
-            log.push(vendor_check_in(&mut r, at, owner));
+            log.push(vendor_check_in(r, at, owner));
             at += Duration::days(r.range(20, 30) as i64);
         }
         let at = born_at - Duration::days(r.range(1, 20) as i64);
-        log.push(vendor_check_in(&mut r, at, owner));
+        log.push(vendor_check_in(r, at, owner));
     }
     if (born_at - detected).num_days() > 20 && r.percent(50) {
         let at = detected + Duration::days(r.range(5, 20) as i64);
-        log.push(status_update(&mut r, at, owner));
+        log.push(status_update(r, at, owner));
     }
     plan.log = log;
     if born == 1 && r.percent(15) {
@@ -346,9 +385,12 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
             .min(born_at);
         let span = (born_at - earliest).num_days().max(0) as u64;
         let closed_at = earliest + Duration::days(r.below(span + 1) as i64);
-        close(&mut plan, &mut r, closed_at);
+        close(plan, r, closed_at);
     }
+}
 
+/// Replays the monthly mutations after `born` up to `cycle`; `None` when the item was removed.
+fn replay(mut plan: Plan, sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     for k in (born + 1)..=cycle {
         let mut m = Rng::stream(sh.seed, Kind::Mutation as u64 + u64::from(k), index);
         if m.percent(1) {
@@ -537,9 +579,47 @@ fn facet(name: &str, rating: Rating, state: &str) -> Value {
 
 /// Builds the OSCAL JSON values of a planned item.
 pub fn build(sh: &Shared, p: &Plan) -> Built {
-    let stamp = |d: NaiveDate| date_time(d, 0, false);
     let detected = date_time(p.detected, p.detected_secs, p.offset);
-    let (title, what, description) = match (p.product, p.config_finding) {
+    let (title, what, description) = describe(p);
+    let mut r = Rng::new(p.char_uuid_seed ^ 0x5EED);
+    let actors = Actors {
+        tool: uuid_of(sh.seed, Kind::Tool as u64, p.tool),
+        owner: uuid_of(sh.seed, Kind::Engineer as u64, p.owner),
+    };
+    let observations = observations(sh, p, &title, &what, detected, &actors);
+    let weakness = Weakness {
+        title: &title,
+        what: &what,
+        description,
+    };
+    let risk = risk(sh, p, &mut r, weakness, &actors);
+    let finding = finding(p, &title);
+    let item = item(p, &title);
+    Built {
+        item,
+        observations,
+        risk,
+        finding,
+    }
+}
+
+/// The uuids of the item's scanner and owner.
+struct Actors {
+    tool: String,
+    owner: String,
+}
+
+/// What the item's risk is about.
+struct Weakness<'a> {
+    title: &'a str,
+    /// What is fixed: the product, or the host configuration.
+    what: &'a str,
+    description: String,
+}
+
+/// The item's title, what is fixed, and the weakness's description.
+fn describe(p: &Plan) -> (String, String, String) {
+    match (p.product, p.config_finding) {
         (Some(prod), _) => {
             let weakness = text::WEAKNESSES[(p.plugin_id % text::WEAKNESSES.len() as u64) as usize];
             let title = format!("{} < {} {}", prod.name, p.version_fixed, weakness);
@@ -558,12 +638,19 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
             )
         }
         (None, None) => unreachable!("an item is either a scan or a configuration finding"),
-    };
-    let mut r = Rng::new(p.char_uuid_seed ^ 0x5EED);
+    }
+}
 
-    // -- observations
-    let tool_uuid = uuid_of(sh.seed, Kind::Tool as u64, p.tool);
-    let owner_uuid = uuid_of(sh.seed, Kind::Engineer as u64, p.owner);
+/// The scan's observation, and the deviation's.
+fn observations(
+    sh: &Shared,
+    p: &Plan,
+    title: &str,
+    what: &str,
+    detected: String,
+    actors: &Actors,
+) -> Vec<Value> {
+    let tool_uuid = &actors.tool;
     let subjects: Vec<Value> = p
         .subjects
         .iter()
@@ -608,8 +695,16 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
         }
         observations.push(o);
     }
+    observations
+}
 
-    // -- risk
+fn risk(sh: &Shared, p: &Plan, r: &mut Rng, weakness: Weakness<'_>, actors: &Actors) -> Value {
+    let Weakness {
+        title,
+        what,
+        description,
+    } = weakness;
+    let stamp = |d: NaiveDate| date_time(d, 0, false);
     let mut props: Vec<Value> = p
         .controls
         .iter()
@@ -622,6 +717,46 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
         props.push(fr_prop("kev-catalog", "yes"));
         props.push(fr_prop("kev-due-date", due.to_string()));
     }
+    let characterizations = characterizations(p, r, actors);
+    let remediations = remediations(p, r, what, actors);
+    let entries = log_entries(sh, p);
+    let mut statement = text::statement(r, what);
+    for k in 0..p.statement_edits {
+        statement.push_str(&format!(
+            "\n\nRe-assessed in cycle {}: exposure unchanged.",
+            k + 2
+        ));
+    }
+    let mut risk = json!({
+        "uuid": p.risk_uuid,
+        "title": title,
+        "description": description,
+        "statement": statement,
+        "props": props,
+        "status": p.status,
+        "characterizations": characterizations,
+    });
+    if let Some((uuid, text)) = &p.mitigating_factor {
+        risk["mitigating-factors"] = json!([{"uuid": uuid, "description": text}]);
+    }
+    risk["deadline"] = json!(stamp(p.deadline));
+    risk["remediations"] = remediations;
+    risk["risk-log"] = json!({"entries": entries});
+    risk["related-observations"] = json!(related_observations(p));
+    risk
+}
+
+fn related_observations(p: &Plan) -> Vec<Value> {
+    let mut related_obs = vec![json!({"observation-uuid": p.obs_uuid})];
+    if let Some(u) = &p.deviation_obs_uuid {
+        related_obs.push(json!({"observation-uuid": u}));
+    }
+    related_obs
+}
+
+/// The owner's rating (initial, and adjusted), and the scanner's CVE.
+fn characterizations(p: &Plan, r: &mut Rng, actors: &Actors) -> Vec<Value> {
+    let (owner_uuid, tool_uuid) = (&actors.owner, &actors.tool);
     let risk_level = p.worst();
     let mut facets = vec![
         facet("likelihood", p.likelihood, "initial"),
@@ -653,11 +788,18 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
             ],
         }));
     }
+    characterizations
+}
+
+/// The scanner's recommendation and the owner's plan.
+fn remediations(p: &Plan, r: &mut Rng, what: &str, actors: &Actors) -> Value {
+    let (owner_uuid, tool_uuid) = (&actors.owner, &actors.tool);
+    let stamp = |d: NaiveDate| date_time(d, 0, false);
     let mut planned = json!({
         "uuid": p.planned_uuid,
         "lifecycle": "planned",
         "title": "CSP's Remediation Plan",
-        "description": text::plan(&mut r, &what),
+        "description": text::plan(r, what),
         "origins": [{"actors": [{"type": "party", "actor-uuid": owner_uuid}]}],
         "tasks": p.milestones.iter().map(|m| json!({
             "uuid": m.uuid,
@@ -674,7 +816,7 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
             "description": format!("{} engineer hours and a maintenance window.", r.range(4, 80)),
         }]);
     }
-    let remediations = json!([
+    json!([
         {
             "uuid": p.rec_uuid,
             "lifecycle": "recommendation",
@@ -683,9 +825,12 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
             "origins": [{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}],
         },
         planned,
-    ]);
-    let entries: Vec<Value> = p
-        .log
+    ])
+}
+
+fn log_entries(sh: &Shared, p: &Plan) -> Vec<Value> {
+    let stamp = |d: NaiveDate| date_time(d, 0, false);
+    p.log
         .iter()
         .map(|e| {
             let mut v = json!({
@@ -706,37 +851,11 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
             v["related-responses"] = json!([{"response-uuid": p.planned_uuid}]);
             v
         })
-        .collect();
-    let mut statement = text::statement(&mut r, &what);
-    for k in 0..p.statement_edits {
-        statement.push_str(&format!(
-            "\n\nRe-assessed in cycle {}: exposure unchanged.",
-            k + 2
-        ));
-    }
-    let mut risk = json!({
-        "uuid": p.risk_uuid,
-        "title": title,
-        "description": description,
-        "statement": statement,
-        "props": props,
-        "status": p.status,
-        "characterizations": characterizations,
-    });
-    if let Some((uuid, text)) = &p.mitigating_factor {
-        risk["mitigating-factors"] = json!([{"uuid": uuid, "description": text}]);
-    }
-    risk["deadline"] = json!(stamp(p.deadline));
-    risk["remediations"] = remediations;
-    risk["risk-log"] = json!({"entries": entries});
-    let mut related_obs = vec![json!({"observation-uuid": p.obs_uuid})];
-    if let Some(u) = &p.deviation_obs_uuid {
-        related_obs.push(json!({"observation-uuid": u}));
-    }
-    risk["related-observations"] = json!(related_obs.clone());
+        .collect()
+}
 
-    // -- finding
-    let finding = p.finding_uuid.as_ref().map(|uuid| {
+fn finding(p: &Plan, title: &str) -> Option<Value> {
+    p.finding_uuid.as_ref().map(|uuid| {
         let control = p.controls[0];
         json!({
             "uuid": uuid,
@@ -750,9 +869,10 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
             "related-observations": [{"observation-uuid": p.obs_uuid}],
             "related-risks": [{"risk-uuid": p.risk_uuid}],
         })
-    });
+    })
+}
 
-    // -- item
+fn item(p: &Plan, title: &str) -> Value {
     let mut item = json!({
         "uuid": p.item_uuid,
         "title": title,
@@ -762,15 +882,10 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
     if let Some(f) = &p.finding_uuid {
         item["related-findings"] = json!([{"finding-uuid": f}]);
     }
-    item["related-observations"] = json!(related_obs);
+    item["related-observations"] = json!(related_observations(p));
     item["related-risks"] = json!([{"risk-uuid": p.risk_uuid}]);
     if let Some(rem) = &p.remarks {
         item["remarks"] = json!(rem);
     }
-    Built {
-        item,
-        observations,
-        risk,
-        finding,
-    }
+    item
 }

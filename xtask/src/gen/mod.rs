@@ -279,23 +279,51 @@ pub fn generate(items: u64, seed: u64, cycle: u32) -> Result<Document, String> {
 /// Everything but the items: metadata, the SSP import, local definitions, back matter.
 fn frame(sh: &Shared, cycle: u32) -> Value {
     let seed = sh.seed;
-    let party = |i: u64| uuid_of(seed, Kind::Party as u64, i);
     let ssp_resource = uuid_of(seed, Kind::Misc as u64, 1);
     let location = uuid_of(seed, Kind::Misc as u64, 2);
     let mut r = rng::Rng::stream(seed, Kind::Misc as u64, 3);
-    let system = "Acme GovCloud Platform";
+    let parties = parties(sh, &mut r, &location);
+    let metadata = metadata(seed, cycle, parties, &location);
+    let components = components(sh, &mut r);
+    let inventory = inventory(sh, &mut r);
+    let resources = resources(sh, &ssp_resource);
+    json!({
+        "uuid": uuid_of(seed, Kind::Document as u64, u64::from(cycle)),
+        "metadata": metadata,
+        "import-ssp": {"href": format!("#{ssp_resource}")},
+        "system-id": {"identifier-type": FR_NS, "id": format!("F{:010}", seed % 10_000_000_000)},
+        "local-definitions": {
+            "components": components,
+            "inventory-items": inventory,
+            "remarks": "Scanner tools, software components and inventory items referenced by the POA&M entries.",
+        },
+        "poam-items": [],
+        "back-matter": {"resources": resources},
+    })
+}
 
+/// The system the generated POA&Ms are about.
+const SYSTEM: &str = "Acme GovCloud Platform";
+
+fn party(seed: u64, i: u64) -> String {
+    uuid_of(seed, Kind::Party as u64, i)
+}
+
+/// The provider, FedRAMP's offices, the ISSO, a team, and the engineers.
+fn parties(sh: &Shared, r: &mut rng::Rng, location: &str) -> Vec<Value> {
+    let seed = sh.seed;
+    let party = |i: u64| party(seed, i);
     let mut parties = vec![
         json!({"uuid": party(0), "type": "organization", "name": "Acme Cloud Services, Inc.", "short-name": "Acme", "location-uuids": [location]}),
         json!({"uuid": party(1), "type": "organization", "name": "Federal Risk and Authorization Management Program: Program Management Office", "short-name": "FedRAMP PMO",
                "links": [{"href": "https://fedramp.gov", "rel": "homepage"}], "email-addresses": ["info@fedramp.gov"]}),
         json!({"uuid": party(2), "type": "organization", "name": "Federal Risk and Authorization Management Program: Joint Authorization Board", "short-name": "FedRAMP JAB"}),
-        json!({"uuid": party(3), "type": "person", "name": text::person(&mut r), "props": [{"name": "job-title", "value": "Information System Security Officer"}],
+        json!({"uuid": party(3), "type": "person", "name": text::person(r), "props": [{"name": "job-title", "value": "Information System Security Officer"}],
                "email-addresses": ["isso@acme-cloud.example.com"], "member-of-organizations": [party(0)]}),
         json!({"uuid": party(4), "type": "organization", "name": "Acme Vulnerability Management Team", "member-of-organizations": [party(0)]}),
     ];
     for e in 0..sh.engineers {
-        let name = text::person(&mut r);
+        let name = text::person(r);
         let email = format!(
             "{}.{}@acme-cloud.example.com",
             name.split(' ').next().unwrap_or("eng").to_lowercase(),
@@ -310,6 +338,12 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
             "member-of-organizations": [party(0)],
         }));
     }
+    parties
+}
+
+fn metadata(seed: u64, cycle: u32, parties: Vec<Value>, location: &str) -> Value {
+    let party = |i: u64| party(seed, i);
+    let system = SYSTEM;
     let roles = json!([
         {"id": "cloud-service-provider", "title": "Cloud Service Provider", "short-name": "CSP"},
         {"id": "fedramp-pmo", "title": "The FedRAMP Program Management Office (PMO)", "short-name": "PMO"},
@@ -343,6 +377,13 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
         "responsible-parties": responsible,
     });
 
+    metadata
+}
+
+/// The scanners, then the software components.
+fn components(sh: &Shared, r: &mut rng::Rng) -> Vec<Value> {
+    let seed = sh.seed;
+    let system = SYSTEM;
     let mut components = Vec::new();
     for (t, (vendor, name, version)) in text::TOOLS.iter().enumerate() {
         components.push(json!({
@@ -363,13 +404,18 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
         components.push(json!({
             "uuid": uuid_of(seed, Kind::Component as u64, c),
             "type": "software",
-            "title": format!("{} {}", p.name, text::version(&mut r)),
+            "title": format!("{} {}", p.name, text::version(r)),
             "description": format!("{} as deployed in the {system} boundary (package `{}`).", p.name, p.package),
             "props": [{"name": "vendor-name", "ns": FR_NS, "value": p.vendor}],
             "status": {"state": "operational"},
         }));
     }
-    let inventory: Vec<Value> = (0..sh.inventory)
+    components
+}
+
+fn inventory(sh: &Shared, r: &mut rng::Rng) -> Vec<Value> {
+    let seed = sh.seed;
+    (0..sh.inventory)
         .map(|i| {
             let role = r.pick(text::HOST_ROLES);
             json!({
@@ -385,8 +431,13 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
                 "implemented-components": [{"component-uuid": uuid_of(seed, Kind::Component as u64, r.below(sh.components))}],
             })
         })
-        .collect();
+        .collect()
+}
 
+/// The SSP, then the evidence files.
+fn resources(sh: &Shared, ssp_resource: &str) -> Vec<Value> {
+    let seed = sh.seed;
+    let system = SYSTEM;
     let mut resources = vec![json!({
         "uuid": ssp_resource,
         "title": format!("{system} System Security Plan"),
@@ -403,19 +454,7 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
         }));
     }
 
-    json!({
-        "uuid": uuid_of(seed, Kind::Document as u64, u64::from(cycle)),
-        "metadata": metadata,
-        "import-ssp": {"href": format!("#{ssp_resource}")},
-        "system-id": {"identifier-type": FR_NS, "id": format!("F{:010}", seed % 10_000_000_000)},
-        "local-definitions": {
-            "components": components,
-            "inventory-items": inventory,
-            "remarks": "Scanner tools, software components and inventory items referenced by the POA&M entries.",
-        },
-        "poam-items": [],
-        "back-matter": {"resources": resources},
-    })
+    resources
 }
 
 #[cfg(test)]

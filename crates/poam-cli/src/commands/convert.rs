@@ -10,15 +10,24 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::args::{ConvertArgs, FileFormat};
+use crate::config::Settings;
 use crate::exit;
 use crate::input::{self, Loaded};
 use crate::output;
 use crate::progress::{self, Progress};
+use crate::ssp::SspLink;
 
 pub fn run(a: &ConvertArgs) -> u8 {
+    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
     match (&a.inputs[..], &a.out_dir) {
-        ([input], None) => run_one(a, input),
-        (_, Some(dir)) => run_many(a, dir),
+        ([input], None) => run_one(a, &settings, input),
+        (_, Some(dir)) => run_many(a, &settings, dir),
         _ => {
             eprintln!(
                 "error: {} inputs need --out-dir DIR (one input converts to -o FILE or standard output)",
@@ -27,6 +36,15 @@ pub fn run(a: &ConvertArgs) -> u8 {
             exit::TROUBLE
         }
     }
+}
+
+/// `--ssp` (or `poam.toml`'s `ssp`): the SSP, imported from outputs written in `dir`.
+fn ssp_link(settings: &Settings, dir: &Path) -> Result<Option<SspLink>, String> {
+    settings
+        .ssp
+        .as_deref()
+        .map(|p| SspLink::load(p, dir))
+        .transpose()
 }
 
 /// Reads one input, as `--from` says or as its name and content say.
@@ -63,13 +81,22 @@ fn encode(loaded: &Loaded, to: FileFormat) -> Result<(Vec<u8>, Vec<String>), Str
 }
 
 /// The single-file form: `poam convert IN [-o OUT] [--to F]`.
-fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
+fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
     if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &[input]) {
         eprintln!("error: {refusal}");
         return exit::TROUBLE;
     }
+    let to_stdout = output::is_stdout(a.output.as_deref());
+    let output_path = a.output.as_deref().filter(|_| !to_stdout);
+    let ssp = match ssp_link(settings, &crate::ssp::output_dir(output_path)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
     let progress = Progress::spinner(format!("reading {}", sized(input)));
-    let loaded = match load(input, a.from) {
+    let mut loaded = match load(input, a.from) {
         Ok(l) => l,
         Err(errors) => {
             drop(progress);
@@ -82,9 +109,11 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
         if let Some(w) = version_warning(&loaded) {
             eprintln!("{w}");
         }
+        if let Some(link) = &ssp {
+            link.apply(&mut loaded.doc, &loaded.name.0);
+        }
     });
-    let to_stdout = output::is_stdout(a.output.as_deref());
-    let output_path = a.output.as_deref().filter(|_| !to_stdout);
+    settings.apply(&mut loaded.doc);
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
@@ -112,7 +141,15 @@ fn run_one(a: &ConvertArgs, input: &Path) -> u8 {
         }
     };
     match output::write(output_path, &bytes) {
-        Ok(()) => exit::OK,
+        Ok(()) => {
+            if loaded.workbook || settings.is_submission() {
+                let ssp = ssp.as_ref().map(|l| &l.ssp);
+                crate::submission::lines(&loaded.doc, ssp)
+                    .iter()
+                    .for_each(|l| eprintln!("{}: {l}", loaded.name.0));
+            }
+            exit::OK
+        }
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
             exit::TROUBLE
@@ -134,10 +171,18 @@ struct Outcome {
 }
 
 /// The many-file form: `poam convert IN... --out-dir DIR [--to F]`.
-fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
+fn run_many(a: &ConvertArgs, settings: &Settings, dir: &Path) -> u8 {
     let to = a.to.unwrap_or(FileFormat::Json);
     let jobs = match plan(&a.inputs, dir, to) {
         Ok(jobs) => jobs,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
+    // After `plan`, which creates DIR: the href is relative from it.
+    let ssp = match ssp_link(settings, dir) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::TROUBLE;
@@ -150,7 +195,7 @@ fn run_many(a: &ConvertArgs, dir: &Path) -> u8 {
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| {
-            let outcome = convert_file(job, a.from, to);
+            let outcome = convert_file(job, a.from, to, ssp.as_ref(), settings);
             progress.inc(1);
             outcome
         })
@@ -220,9 +265,15 @@ fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job
 }
 
 /// Converts one file of the many-file form and writes it atomically.
-fn convert_file(job: &Job<'_>, from: Option<FileFormat>, to: FileFormat) -> Outcome {
+fn convert_file(
+    job: &Job<'_>,
+    from: Option<FileFormat>,
+    to: FileFormat,
+    ssp: Option<&SspLink>,
+    settings: &Settings,
+) -> Outcome {
     let mut messages = Vec::new();
-    let loaded = match load(job.input, from) {
+    let mut loaded = match load(job.input, from) {
         Ok(l) => l,
         Err(errors) => {
             messages.extend(errors.iter().map(|e| format!("error: {e}")));
@@ -234,13 +285,29 @@ fn convert_file(job: &Job<'_>, from: Option<FileFormat>, to: FileFormat) -> Outc
     };
     messages.extend(loaded.warnings.iter().map(|w| format!("warning: {w}")));
     messages.extend(version_warning(&loaded));
+    if let Some(link) = ssp {
+        let report = poam::ssp::link(&mut loaded.doc, &link.ssp, &link.href);
+        messages.extend(
+            report
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {}: {w}", loaded.name.0)),
+        );
+    }
+    settings.apply(&mut loaded.doc);
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
         poam::io::write_file_atomic(&job.output, &bytes)
             .map_err(|e| format!("error: cannot write {}: {e}", job.output.display()))
     });
     let ok = match written {
-        Ok(()) => true,
+        Ok(()) => {
+            if loaded.workbook || settings.is_submission() {
+                let lines = crate::submission::lines(&loaded.doc, ssp.map(|l| &l.ssp));
+                messages.extend(lines.iter().map(|l| format!("{}: {l}", loaded.name.0)));
+            }
+            true
+        }
         Err(e) => {
             messages.push(format!("{e} (converting {})", job.input.display()));
             false

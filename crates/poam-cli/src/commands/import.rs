@@ -13,9 +13,11 @@ use poam::scan::{Scan, ScanError, Severity};
 use serde_json::json;
 
 use crate::args::{FileFormat, GroupArg, ImportArgs, ImportFormat, SeverityArg};
+use crate::config::Settings;
 use crate::exit;
 use crate::input;
 use crate::output;
+use crate::ssp::SspLink;
 
 /// One scan file, read.
 struct ScanFile {
@@ -47,11 +49,14 @@ pub fn run(a: &ImportArgs) -> u8 {
         eprintln!("error: --as-of: not a date");
         return exit::TROUBLE;
     };
-    if a.ssp.is_some() {
-        eprintln!("error: --ssp: asset resolution to an SSP's inventory is not implemented yet");
-        return exit::TROUBLE;
-    }
-    let (scans, kev) = match read_inputs(a) {
+    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), a.plan.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::TROUBLE;
+        }
+    };
+    let (scans, kev, ssp) = match read_inputs(a, settings.ssp.as_deref()) {
         Ok(r) => r,
         Err(()) => {
             eprintln!("error: nothing imported");
@@ -67,12 +72,18 @@ pub fn run(a: &ImportArgs) -> u8 {
     let total = all.len();
     let weaknesses: Vec<Weakness> = all.into_iter().filter(|w| w.severity >= min).collect();
     let mut opts = BuildOptions::new(day);
-    opts.plan = a.plan.clone().unwrap_or_else(|| DEFAULT_PLAN.to_owned());
+    opts.plan = settings
+        .plan
+        .clone()
+        .unwrap_or_else(|| DEFAULT_PLAN.to_owned());
     opts.kev = kev.as_ref();
     opts.assign_poam_ids = a.into.is_none();
-    let built = poam::scan::build_document(&weaknesses, &opts);
+    let mut built = poam::scan::build_document(&weaknesses, &opts);
+    if let Some(link) = &ssp {
+        link.apply(&mut built, "the scan's items");
+    }
 
-    let (document, default_format, mut outcome) = match &a.into {
+    let (mut document, default_format, mut outcome) = match &a.into {
         None => {
             let new = item_labels(&built);
             let outcome = Outcome {
@@ -81,7 +92,7 @@ pub fn run(a: &ImportArgs) -> u8 {
             };
             (built, FileFormat::Json, outcome)
         }
-        Some(base_path) => match into(base_path, &built, &scans, a, as_of) {
+        Some(base_path) => match into(base_path, &built, &scans, a, as_of, ssp.as_ref()) {
             Ok(r) => r,
             Err(code) => {
                 eprintln!("error: nothing imported");
@@ -113,10 +124,12 @@ pub fn run(a: &ImportArgs) -> u8 {
         eprintln!("error: nothing imported");
         return exit::TROUBLE;
     }
+    settings.apply(&mut document);
     if !output::encode_and_write(&document, format, output_path, "the POA&M") {
         return exit::TROUBLE;
     }
     summary(a, &scans, &outcome, output_path.is_some());
+    crate::submission::print_when_submitting(&settings, &document, ssp.as_ref());
     exit::OK
 }
 
@@ -130,8 +143,11 @@ fn min_severity(s: SeverityArg) -> Severity {
     }
 }
 
-/// Reads every scan and the KEV catalog, reporting every unreadable one.
-fn read_inputs(a: &ImportArgs) -> Result<(Vec<ScanFile>, Option<Catalog>), ()> {
+/// What the import reads: the scans, the KEV catalog and the SSP.
+type Inputs = (Vec<ScanFile>, Option<Catalog>, Option<SspLink>);
+
+/// Reads every scan, the KEV catalog and the SSP, reporting every unreadable one.
+fn read_inputs(a: &ImportArgs, ssp: Option<&Path>) -> Result<Inputs, ()> {
     let mut failed = false;
     let mut scans = Vec::with_capacity(a.scans.len());
     for path in &a.scans {
@@ -166,7 +182,23 @@ fn read_inputs(a: &ImportArgs) -> Result<(Vec<ScanFile>, Option<Catalog>), ()> {
             }
         },
     };
-    if failed { Err(()) } else { Ok((scans, kev)) }
+    let output = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
+    let ssp = match ssp {
+        None => None,
+        Some(p) => match SspLink::load(p, &crate::ssp::output_dir(output)) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                None
+            }
+        },
+    };
+    if failed {
+        Err(())
+    } else {
+        Ok((scans, kev, ssp))
+    }
 }
 
 fn report_scan_error(path: &Path, e: &ScanError) {
@@ -196,12 +228,16 @@ fn into(
     scans: &[ScanFile],
     a: &ImportArgs,
     as_of: poam::model::datatypes::DateTimeWithTimezone,
+    ssp: Option<&SspLink>,
 ) -> Result<(Document, FileFormat, Outcome), u8> {
-    let base = input::load(base_path, None).map_err(|e| {
+    let mut base = input::load(base_path, None).map_err(|e| {
         input::report(&e);
         exit::TROUBLE
     })?;
     input::report_warnings(&base);
+    if let Some(link) = ssp {
+        link.apply(&mut base.doc, &base.name.0);
+    }
     let name = scans
         .iter()
         .map(|s| s.path.display().to_string())

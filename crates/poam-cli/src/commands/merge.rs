@@ -5,18 +5,22 @@ use poam::cycle::{MergeError, Prefer, Update};
 use poam::model::datatypes::{Datatype, DateTimeWithTimezone};
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
+use crate::config::Settings;
 use crate::exit;
 use crate::input;
 use crate::output;
+use crate::ssp::SspLink;
 
-pub fn run(a: &MergeArgs) -> u8 {
+/// Inputs the merge refuses before reading anything: standard input twice, an update as the
+/// output. Says why.
+fn refused_inputs(a: &MergeArgs) -> bool {
     let stdin_uses = std::iter::once(&a.base)
         .chain(&a.updates)
         .filter(|p| p.as_os_str() == "-")
         .count();
     if stdin_uses > 1 {
         eprintln!("error: only one input can be standard input (`-`)");
-        return exit::TROUBLE;
+        return true;
     }
     // BASE may be the output (the documented in-place update: read first, then replaced
     // atomically); an update may not.
@@ -24,6 +28,13 @@ pub fn run(a: &MergeArgs) -> u8 {
     if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &updates) {
         eprintln!("error: {refusal} (only BASE may be updated in place)");
         eprintln!("error: nothing merged");
+        return true;
+    }
+    false
+}
+
+pub fn run(a: &MergeArgs) -> u8 {
+    if refused_inputs(a) {
         return exit::TROUBLE;
     }
     // Default: today, midnight UTC.
@@ -34,6 +45,11 @@ pub fn run(a: &MergeArgs) -> u8 {
             .and_utc()
             .fixed_offset()
     });
+    let Ok(settings) = Settings::resolve(&a.document, a.ssp.as_deref(), None)
+        .map_err(|e| eprintln!("error: {e}\nerror: nothing merged"))
+    else {
+        return exit::TROUBLE;
+    };
     // Read everything first, reporting every unreadable input.
     let mut errors = Vec::new();
     let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
@@ -47,11 +63,16 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
-    let (Ok(base), Ok(updates)) = (base, updates.into_iter().collect::<Result<Vec<_>, _>>()) else {
+    let (Ok(mut base), Ok(mut updates)) =
+        (base, updates.into_iter().collect::<Result<Vec<_>, _>>())
+    else {
         return exit::TROUBLE;
     };
     input::report_warnings(&base);
     updates.iter().for_each(input::report_warnings);
+    let Ok(ssp) = link_inputs(settings.ssp.as_deref(), a, &mut base, &mut updates) else {
+        return exit::TROUBLE;
+    };
     let inputs: Vec<Update<'_>> = updates
         .iter()
         .map(|u| Update {
@@ -68,7 +89,7 @@ pub fn run(a: &MergeArgs) -> u8 {
         }),
         force: a.force,
     };
-    let outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
+    let mut outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -99,11 +120,40 @@ pub fn run(a: &MergeArgs) -> u8 {
         eprintln!("error: nothing merged");
         return exit::TROUBLE;
     }
+    settings.apply(&mut outcome.document);
     if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
         return exit::TROUBLE;
     }
     summary(&outcome.report, inputs.len());
+    crate::submission::print_when_submitting(&settings, &outcome.document, ssp.as_ref());
     exit::OK
+}
+
+/// `--ssp`: BASE and every update are linked alike before the merge, so that their assets
+/// are the SSP's in all of them and items match across them.
+fn link_inputs(
+    path: Option<&std::path::Path>,
+    a: &MergeArgs,
+    base: &mut input::Loaded,
+    updates: &mut [input::Loaded],
+) -> Result<Option<SspLink>, ()> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let out = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
+    match SspLink::load(path, &crate::ssp::output_dir(out)) {
+        Ok(link) => {
+            for l in std::iter::once(base).chain(updates.iter_mut()) {
+                link.apply(&mut l.doc, &l.name.0);
+            }
+            Ok(Some(link))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("error: nothing merged");
+            Err(())
+        }
+    }
 }
 
 /// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.

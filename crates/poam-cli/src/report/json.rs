@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use poam::validate::{Place, RuleInfo, rules};
+use poam::validate::{Place, RuleInfo, UNREADABLE};
 use serde_json::{Map, Value, json};
 
 use super::{FileReport, Outcome, Reporter, read_error_place};
@@ -53,10 +53,10 @@ impl Reporter for Json {
                         })
                         .collect(),
                     Outcome::Unreadable(e) => vec![json!({
-                        "rule": rules::UNREADABLE.id,
+                        "rule": UNREADABLE.id,
                         "severity": "error",
                         "message": e.message,
-                        "help": rules::UNREADABLE.help,
+                        "help": UNREADABLE.help,
                         "location": location(read_error_place(e).as_ref(), e.pointer.as_deref()),
                     })],
                 };

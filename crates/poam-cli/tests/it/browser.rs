@@ -127,28 +127,7 @@ fn html_report_in_headless_chromium() {
     let json: Value = serde_json::from_slice(&poam(&args).stdout).unwrap();
 
     // 1. The screenshot is not blank: ink on a good share of the page, in many colours.
-    let shot = dir.path().join("shot.png");
-    let o = headless(
-        &chromium,
-        &dir.path().join("profile-1"),
-        &page,
-        &[
-            "--window-size=1280,2000".into(),
-            format!("--screenshot={}", shot.display()),
-        ],
-    );
-    assert!(
-        shot.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let (share, colours) = ink(&shot);
-    assert!(
-        share > 0.05,
-        "the screenshot is nearly blank ({share:.3} of pixels inked)"
-    );
-    assert!(colours > 50, "the screenshot has {colours} colours");
-
+    assert_screenshot_inked(&chromium, dir.path(), &page);
     // 2. The DOM's headline numbers are the JSON's; 3. nothing was fetched.
     let net_log = dir.path().join("net-log.json");
     let o = headless(
@@ -165,6 +144,36 @@ fn html_report_in_headless_chromium() {
         dom.contains("id=\"kpi-open\""),
         "no report in the DOM:\n{dom}"
     );
+    assert_headline_is(&dom, &json);
+    assert_nothing_fetched(&dom, &net_log, &page);
+}
+
+fn assert_screenshot_inked(chromium: &Path, dir: &Path, page: &Path) {
+    let shot = dir.join("shot.png");
+    let o = headless(
+        chromium,
+        &dir.join("profile-1"),
+        page,
+        &[
+            "--window-size=1280,2000".into(),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let (share, colours) = ink(&shot);
+    assert!(
+        share > 0.05,
+        "the screenshot is nearly blank ({share:.3} of pixels inked)"
+    );
+    assert!(colours > 50, "the screenshot has {colours} colours");
+}
+
+/// The DOM's headline numbers are the JSON report's.
+fn assert_headline_is(dom: &str, json: &Value) {
     for key in [
         "open",
         "overdue",
@@ -174,19 +183,23 @@ fn html_report_in_headless_chromium() {
     ] {
         let m = &json["headline"][key];
         assert_eq!(
-            text_of(&dom, &format!("{key}-total")),
+            text_of(dom, &format!("{key}-total")),
             Some(m["total"].to_string().as_str()),
             "{key}"
         );
         for rating in ["high", "moderate", "low", "unrated"] {
             let id = format!("{key}-{rating}");
             assert_eq!(
-                text_of(&dom, &id),
+                text_of(dom, &id),
                 Some(m["by-rating"][rating].to_string().as_str()),
                 "{id}"
             );
         }
     }
+}
+
+/// The page as parsed names nothing to load, and the network log shows no load.
+fn assert_nothing_fetched(dom: &str, net_log: &Path, page: &Path) {
     // The page as parsed names nothing to load: no script, no src, only fragment links.
     assert!(!dom.contains("<script"));
     assert!(!dom.contains(" src="));
@@ -200,7 +213,7 @@ fn html_report_in_headless_chromium() {
     // The network log: the only requests are Chromium's own background services (Google's
     // update, time and account endpoints), which no page content can cause; none is to a
     // host the page could name, and none is a file or data load besides the page.
-    let log = std::fs::read_to_string(&net_log).unwrap_or_default();
+    let log = std::fs::read_to_string(net_log).unwrap_or_default();
     let urls: Vec<&str> = log
         .split("\"url\":\"")
         .skip(1)

@@ -209,7 +209,12 @@ fn three_months_through_workbooks() {
     workbook_source(d, "month2-scan.json", "month1.json", "month2-scan-wb.json");
     to_workbook(d, "month2-scan-wb.json", "month2-scan.xlsx");
 
-    // Month 2: workbook BASE, workbook updates, workbook out.
+    month2_through_workbooks(d);
+    month3_through_workbooks(d);
+}
+
+/// Month 2: workbook BASE, workbook updates, workbook out.
+fn month2_through_workbooks(d: &Path) {
     let o = poam(
         d,
         &[
@@ -264,9 +269,11 @@ fn three_months_through_workbooks() {
         |title: &str| risks.iter().find(|r| r["title"] == title).unwrap()["status"].clone();
     assert_eq!(status("Outdated OpenSSL"), "closed");
     assert_eq!(status("Apache HTTP Server outdated"), "open");
+}
 
-    // Month 3: the scanner's complete list and the identity team's item, as workbooks
-    // naming the hosts month 2 knows.
+/// Month 3: the scanner's complete list and the identity team's item, as workbooks
+/// naming the hosts month 2 knows.
+fn month3_through_workbooks(d: &Path) {
     assert_exit(&poam(d, MONTH2), 0);
     workbook_source(d, "month3-scan.json", "month2.json", "month3-scan-wb.json");
     to_workbook(d, "month3-scan-wb.json", "month3-scan.xlsx");
@@ -309,8 +316,16 @@ fn three_months_through_workbooks() {
         "nothing of month 1 is lost"
     );
     assert_exit(&poam(d, &["validate", "month3.xlsx"]), 0);
+}
 
-    // Without -o, the output has BASE's format: a workbook BASE gives a workbook.
+/// Without -o, a merge's output has BASE's format: a workbook BASE gives a workbook; --to and
+/// -o's extension still choose.
+#[test]
+fn a_merge_writes_in_base_format_unless_told() {
+    let dir = workdir();
+    let d = dir.path();
+    to_workbook(d, "month1.json", "month1.xlsx");
+    to_workbook(d, "month2-team.json", "month2-team.xlsx");
     let o = poam(
         d,
         &[

@@ -9,6 +9,7 @@ mod convert_many;
 mod cycles;
 mod import;
 mod report;
+mod ssp;
 mod support;
 mod validate;
 mod xlsx;

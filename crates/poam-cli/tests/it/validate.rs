@@ -573,9 +573,14 @@ fn workbooks_are_validated_at_their_cells() {
             ),
         "{log:#}"
     );
+}
 
-    // A cell the import could not fully read: the template's placeholder left in the System
-    // Name cell (the document's title becomes that cell).
+/// A cell the import could not fully read is named: the template's placeholder left in the
+/// System Name cell (the document's title becomes that cell). A .xlsx that is not a
+/// workbook after all: exit 2.
+#[test]
+fn workbook_cells_the_import_could_not_read_are_named() {
+    let dir = tempfile::tempdir().unwrap();
     let mut doc: Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("valid.json")).unwrap())
             .unwrap();

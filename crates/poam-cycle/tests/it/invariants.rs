@@ -199,108 +199,7 @@ fn derive_update(base: &Json, ops: &[Op], tag: &str) -> Json {
     let n = p["poam-items"].as_array().map_or(0, Vec::len);
     let mut dropped: HashSet<usize> = HashSet::new();
     for (k, op) in ops.iter().enumerate() {
-        let at = |i: usize| i % n.max(1);
-        match op {
-            Op::Deadline(i, days) if n > 0 => p["risks"][at(*i)]["deadline"] = json!(date(*days)),
-            Op::DropDeadline(i) if n > 0 => {
-                if let Some(r) = p["risks"][at(*i)].as_object_mut() {
-                    r.remove("deadline");
-                }
-            }
-            Op::Status(i, s) if n > 0 => p["risks"][at(*i)]["status"] = json!(STATUSES[*s]),
-            Op::Title(i, t) if n > 0 => p["risks"][at(*i)]["title"] = json!(t),
-            Op::AddMilestone(i, day) if n > 0 => {
-                let plan = &mut p["risks"][at(*i)]["remediations"][0];
-                let task = json!({"uuid": uuid(&format!("{tag}-added-ms-{k}")), "type": "milestone", "title": format!("Added {k}"),
-                    "timing": {"within-date-range": {"start": date(*day), "end": date(day + 5)}}});
-                match plan["tasks"].as_array_mut() {
-                    Some(t) => t.push(task),
-                    None => plan["tasks"] = json!([task]),
-                }
-            }
-            Op::MoveMilestone(i, days) if n > 0 => {
-                let first = p["risks"][at(*i)]["remediations"][0]
-                    .get_mut("tasks")
-                    .and_then(|t| t.get_mut(0))
-                    .and_then(Json::as_object_mut);
-                if let Some(t) = first {
-                    t["timing"]["within-date-range"]["end"] = json!(date(100 + days));
-                }
-            }
-            Op::DropMilestones(i) if n > 0 => {
-                if let Some(plan) = p["risks"][at(*i)]["remediations"][0].as_object_mut() {
-                    plan.remove("tasks");
-                }
-            }
-            Op::AddLog(i, x) if n > 0 => {
-                let r = &mut p["risks"][at(*i)];
-                let e = json!({"uuid": uuid(&format!("{tag}-log-{k}-{x}")), "title": "Vendor Check-in", "start": date(i64::from(*x))});
-                match r["risk-log"]["entries"].as_array_mut() {
-                    Some(es) => es.push(e),
-                    None => r["risk-log"] = json!({"entries": [e]}),
-                }
-            }
-            Op::Deviation(i, dv, v) if n > 0 => {
-                let props = p["risks"][at(*i)]["props"].as_array_mut().unwrap();
-                props.retain(|x| x["name"] != DEVIATIONS[*dv]);
-                props.push(
-                    json!({"name": DEVIATIONS[*dv], "ns": FR, "value": DEVIATION_VALUES[*v]}),
-                );
-            }
-            Op::Rating(i, r) if n > 0 => {
-                let facets = p["risks"][at(*i)]["characterizations"][1]["facets"]
-                    .as_array_mut()
-                    .unwrap();
-                facets.retain(|f| f["props"][0]["value"] != "adjusted");
-                facets.push(json!({"name": "risk", "system": FR, "value": LEVELS[*r], "props": [{"name": "state", "value": "adjusted"}]}));
-            }
-            Op::Asset(i, a) if n > 0 => {
-                p["observations"][at(*i)]["subjects"]
-                    .as_array_mut()
-                    .unwrap()
-                    .push(json!({"subject-uuid": ASSETS[*a], "type": "inventory-item"}));
-            }
-            Op::DropItem(i) if n > 0 => {
-                dropped.insert(at(*i));
-            }
-            Op::NewPlanUuids(i) if n > 0 => {
-                // A tool that re-exports the plan and its milestones with fresh uuids.
-                let plan = &mut p["risks"][at(*i)]["remediations"][0];
-                plan["uuid"] = json!(uuid(&format!("{tag}-plan-{k}")));
-                // (`get_mut`: indexing would insert a null `tasks`.)
-                if let Some(tasks) = plan.get_mut("tasks").and_then(Json::as_array_mut) {
-                    for (j, t) in tasks.iter_mut().enumerate() {
-                        t["uuid"] = json!(uuid(&format!("{tag}-task-{k}-{j}")));
-                    }
-                }
-            }
-            Op::NewUuids(i) if n > 0 => {
-                // A tool that re-exports the item with fresh uuids; the POAM ID identifies it.
-                let i = at(*i);
-                if p["poam-items"][i]["props"].is_array() {
-                    let (nr, no) = (
-                        uuid(&format!("{tag}-nr-{k}")),
-                        uuid(&format!("{tag}-no-{k}")),
-                    );
-                    p["poam-items"][i]["uuid"] = json!(uuid(&format!("{tag}-ni-{k}")));
-                    p["poam-items"][i]["related-risks"] = json!([{"risk-uuid": nr}]);
-                    p["poam-items"][i]["related-observations"] = json!([{"observation-uuid": no}]);
-                    p["risks"][i]["uuid"] = json!(nr);
-                    p["observations"][i]["uuid"] = json!(no);
-                }
-            }
-            Op::NewItem(s) => {
-                let mut s = s.clone();
-                // New findings get plugin ids of their own, so they are new, not re-detections.
-                s.plugin += 100 + k as u32;
-                s.poam_id = None;
-                let (i, r, o) = build_item(&format!("{tag}-new-{k}"), &s);
-                p["poam-items"].as_array_mut().unwrap().push(i);
-                p["risks"].as_array_mut().unwrap().push(r);
-                p["observations"].as_array_mut().unwrap().push(o);
-            }
-            _ => {}
-        }
+        apply(p, op, k, n, tag, &mut dropped);
     }
     // A partial update leaves dropped items out altogether.
     let keep = |xs: &mut Json| {
@@ -317,6 +216,119 @@ fn derive_update(base: &Json, ops: &[Op], tag: &str) -> Json {
     keep(&mut p["risks"]);
     keep(&mut p["observations"]);
     d
+}
+
+/// Applies op `k` of an update (`tag`) to its POA&M `p` of `n` items; an item dropped goes
+/// into `dropped`.
+fn apply(p: &mut Json, op: &Op, k: usize, n: usize, tag: &str, dropped: &mut HashSet<usize>) {
+    let at = |i: usize| i % n.max(1);
+    match op {
+        Op::Deadline(i, days) if n > 0 => p["risks"][at(*i)]["deadline"] = json!(date(*days)),
+        Op::DropDeadline(i) if n > 0 => {
+            if let Some(r) = p["risks"][at(*i)].as_object_mut() {
+                r.remove("deadline");
+            }
+        }
+        Op::Status(i, s) if n > 0 => p["risks"][at(*i)]["status"] = json!(STATUSES[*s]),
+        Op::Title(i, t) if n > 0 => p["risks"][at(*i)]["title"] = json!(t),
+        Op::AddMilestone(i, day) if n > 0 => add_milestone(&mut p["risks"][at(*i)], k, *day, tag),
+        Op::MoveMilestone(i, days) if n > 0 => {
+            let first = p["risks"][at(*i)]["remediations"][0]
+                .get_mut("tasks")
+                .and_then(|t| t.get_mut(0))
+                .and_then(Json::as_object_mut);
+            if let Some(t) = first {
+                t["timing"]["within-date-range"]["end"] = json!(date(100 + days));
+            }
+        }
+        Op::DropMilestones(i) if n > 0 => {
+            if let Some(plan) = p["risks"][at(*i)]["remediations"][0].as_object_mut() {
+                plan.remove("tasks");
+            }
+        }
+        Op::AddLog(i, x) if n > 0 => add_log(&mut p["risks"][at(*i)], k, *x, tag),
+        Op::Deviation(i, dv, v) if n > 0 => {
+            let props = p["risks"][at(*i)]["props"].as_array_mut().unwrap();
+            props.retain(|x| x["name"] != DEVIATIONS[*dv]);
+            props.push(json!({"name": DEVIATIONS[*dv], "ns": FR, "value": DEVIATION_VALUES[*v]}));
+        }
+        Op::Rating(i, r) if n > 0 => {
+            let facets = p["risks"][at(*i)]["characterizations"][1]["facets"]
+                .as_array_mut()
+                .unwrap();
+            facets.retain(|f| f["props"][0]["value"] != "adjusted");
+            facets.push(json!({"name": "risk", "system": FR, "value": LEVELS[*r], "props": [{"name": "state", "value": "adjusted"}]}));
+        }
+        Op::Asset(i, a) if n > 0 => {
+            p["observations"][at(*i)]["subjects"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"subject-uuid": ASSETS[*a], "type": "inventory-item"}));
+        }
+        Op::DropItem(i) if n > 0 => {
+            dropped.insert(at(*i));
+        }
+        Op::NewPlanUuids(i) if n > 0 => new_plan_uuids(&mut p["risks"][at(*i)], k, tag),
+        Op::NewUuids(i) if n > 0 => new_uuids(p, at(*i), k, tag),
+        Op::NewItem(s) => new_item(p, s, k, tag),
+        _ => {}
+    }
+}
+
+fn add_milestone(risk: &mut Json, k: usize, day: i64, tag: &str) {
+    let plan = &mut risk["remediations"][0];
+    let task = json!({"uuid": uuid(&format!("{tag}-added-ms-{k}")), "type": "milestone", "title": format!("Added {k}"),
+        "timing": {"within-date-range": {"start": date(day), "end": date(day + 5)}}});
+    match plan["tasks"].as_array_mut() {
+        Some(t) => t.push(task),
+        None => plan["tasks"] = json!([task]),
+    }
+}
+
+fn add_log(r: &mut Json, k: usize, x: u8, tag: &str) {
+    let e = json!({"uuid": uuid(&format!("{tag}-log-{k}-{x}")), "title": "Vendor Check-in", "start": date(i64::from(x))});
+    match r["risk-log"]["entries"].as_array_mut() {
+        Some(es) => es.push(e),
+        None => r["risk-log"] = json!({"entries": [e]}),
+    }
+}
+
+/// A tool that re-exports the plan and its milestones with fresh uuids.
+fn new_plan_uuids(risk: &mut Json, k: usize, tag: &str) {
+    let plan = &mut risk["remediations"][0];
+    plan["uuid"] = json!(uuid(&format!("{tag}-plan-{k}")));
+    // (`get_mut`: indexing would insert a null `tasks`.)
+    if let Some(tasks) = plan.get_mut("tasks").and_then(Json::as_array_mut) {
+        for (j, t) in tasks.iter_mut().enumerate() {
+            t["uuid"] = json!(uuid(&format!("{tag}-task-{k}-{j}")));
+        }
+    }
+}
+
+/// A tool that re-exports item `i` with fresh uuids; the POAM ID identifies it.
+fn new_uuids(p: &mut Json, i: usize, k: usize, tag: &str) {
+    if p["poam-items"][i]["props"].is_array() {
+        let (nr, no) = (
+            uuid(&format!("{tag}-nr-{k}")),
+            uuid(&format!("{tag}-no-{k}")),
+        );
+        p["poam-items"][i]["uuid"] = json!(uuid(&format!("{tag}-ni-{k}")));
+        p["poam-items"][i]["related-risks"] = json!([{"risk-uuid": nr}]);
+        p["poam-items"][i]["related-observations"] = json!([{"observation-uuid": no}]);
+        p["risks"][i]["uuid"] = json!(nr);
+        p["observations"][i]["uuid"] = json!(no);
+    }
+}
+
+fn new_item(p: &mut Json, s: &ItemSpec, k: usize, tag: &str) {
+    let mut s = s.clone();
+    // New findings get plugin ids of their own, so they are new, not re-detections.
+    s.plugin += 100 + k as u32;
+    s.poam_id = None;
+    let (i, r, o) = build_item(&format!("{tag}-new-{k}"), &s);
+    p["poam-items"].as_array_mut().unwrap().push(i);
+    p["risks"].as_array_mut().unwrap().push(r);
+    p["observations"].as_array_mut().unwrap().push(o);
 }
 
 fn doc(j: &Json) -> Document {

@@ -1,5 +1,5 @@
 //! One reader per scan format, each producing a [`Scan`]; [`read`] picks the reader by the
-//! content ([`crate::sniff`]).
+//! content ([`crate::sniff()`]).
 
 mod grype;
 mod inspector;

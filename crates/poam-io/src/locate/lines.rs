@@ -6,7 +6,7 @@ use crate::error::Position;
 const BLOCK: usize = 4096;
 
 /// Line starts and a character-count index of a text. Columns count characters; finding
-/// one scans at most [`BLOCK`] bytes, however long the line (a minified JSON document is
+/// one scans at most `BLOCK` bytes, however long the line (a minified JSON document is
 /// one line of any length).
 pub struct LineIndex<'t> {
     text: &'t str,

@@ -645,6 +645,16 @@ fn display_is_markdown() {
 /// Shapes the property tests found; each once broke the Markdown round trip.
 #[test]
 fn regressions_found_by_property_tests() {
+    for blocks in nesting_regressions().into_iter().chain(text_regressions()) {
+        let n = MarkupMultiline(blocks.clone()).markdown_equivalent();
+        assert!(n.is_normalized(), "{blocks:?}");
+        let out = n.to_markdown();
+        assert_eq!(MarkupMultiline::from_markdown(&out), n, "{out:?}");
+    }
+}
+
+/// Property-test finds: links, tables, lists and quotes nested in one another.
+fn nesting_regressions() -> Vec<Vec<Block>> {
     let link = |title: Option<&str>, content: Vec<Inline>| Inline::Link {
         href: "https://example.com/a?b=1&c=2".into(),
         title: title.map(str::to_owned),
@@ -655,7 +665,7 @@ fn regressions_found_by_property_tests() {
         start: None,
         items,
     };
-    let cases: Vec<Vec<Block>> = vec![
+    vec![
         vec![Block::Blockquote(vec![Block::Blockquote(vec![])])],
         vec![p(vec![Inline::Link {
             href: String::new(),
@@ -707,8 +717,12 @@ fn regressions_found_by_property_tests() {
             ])]),
             Block::Blockquote(vec![p(vec![t("b")])]),
         ]])],
-    ];
-    let cases = cases.into_iter().chain([
+    ]
+}
+
+/// Property-test finds: delimiters and punctuation next to text.
+fn text_regressions() -> Vec<Vec<Block>> {
+    vec![
         vec![p(vec![
             t("¹"),
             Inline::Em(vec![t("𞹡"), Inline::Sup(vec![t("￼")])]),
@@ -751,13 +765,7 @@ fn regressions_found_by_property_tests() {
                 },
             ]],
         }],
-    ]);
-    for blocks in cases {
-        let n = MarkupMultiline(blocks.clone()).markdown_equivalent();
-        assert!(n.is_normalized(), "{blocks:?}");
-        let out = n.to_markdown();
-        assert_eq!(MarkupMultiline::from_markdown(&out), n, "{out:?}");
-    }
+    ]
 }
 
 /// Long runs of backslashes (and of `_`) are read and written in time linear in their

@@ -199,23 +199,113 @@ fn empty_rows_and_columns_between_values_cost_nothing() {
     );
 }
 
+/// A workbook without a single item (the blank template) is refused, naming the workbook
+/// and its item sheets: OSCAL requires a poam-item, every OSCAL reader (poam's too) refuses
+/// a POA&M without one, so importing it would write what no reader takes back.
 #[test]
-fn a_workbook_without_items_is_a_warning() {
+fn a_workbook_without_items_is_refused() {
     // The blank template: headers, the example row (skipped), nothing else.
     let book = support::template_workbook(support::Layout::V2024, &[], &[], &[]);
-    let imported = import(&book, "blank.xlsx", &ReadOptions::default()).unwrap();
+    let err = import(&book, "blank.xlsx", &ReadOptions::default())
+        .expect_err("a workbook without items is refused");
     assert!(
-        imported
-            .document
-            .plan_of_action_and_milestones
-            .poam_items
-            .is_empty()
+        matches!(err.kind, ImportErrorKind::NoItems(ref s) if s.iter().any(|n| n == "Open POA&M Items")),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.starts_with("blank.xlsx: no POA&M items: sheets \"Open POA&M Items\""),
+        "{message}"
     );
     assert!(
-        imported.warnings.iter().any(|w| w.code == "no-items"),
-        "{:?}",
-        imported.warnings
+        message.contains("requires at least one poam-item"),
+        "{message}"
     );
+}
+
+/// One sheet with the POA&M headers and the given item rows (from row 2).
+fn sheet_with_rows(rows: Vec<Vec<support::Cell>>) -> Vec<u8> {
+    let mut all = vec![vec![
+        support::t("POAM ID"),
+        support::t("Controls"),
+        support::t("Weakness Name"),
+    ]];
+    all.extend(rows);
+    support::workbook(&[support::Sheet {
+        name: "Open POA&M Items".into(),
+        rows: all,
+    }])
+}
+
+/// A formula cell is imported as its last computed value (poam computes no formula), and a
+/// warning at the cell says so; one without a computed value is told too. Never silent: a
+/// DDE formula once became the title "0" without a word.
+#[test]
+fn a_formula_cell_is_a_warning_at_the_cell() {
+    let formula = |f: &str, v: &str| support::Cell::Formula(f.to_owned(), v.to_owned());
+    let written = sheet_with_rows(vec![
+        vec![
+            support::t("V-1"),
+            support::t("AC-2"),
+            formula("=cmd|' /C calc'!A0", "0"),
+        ],
+        vec![support::t("V-2"), formula("=A2", "7"), support::t("Weak")],
+    ]);
+    // B3's formula without its computed value, as a workbook saved unrecalculated has it.
+    let book = with_part(&written, "xl/worksheets/sheet1.xml", |x| {
+        assert!(x.contains("<f>A2</f><v>7</v>"), "{x}");
+        x.replacen("<f>A2</f><v>7</v>", "<f>A2</f>", 1)
+    });
+    let imported = import(&book, "f.xlsx", &ReadOptions::default()).unwrap();
+    let shown: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code == "formula-cell")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "'Open POA&M Items'!C2: the cell holds a formula; its last computed value \"0\" was imported, not the formula [formula-cell]",
+            "'Open POA&M Items'!B3: the cell holds a formula without a computed value; poam does not compute formulas, so nothing was imported from it [formula-cell]",
+        ]
+    );
+    let items = &imported.document.plan_of_action_and_milestones.poam_items;
+    assert_eq!(items.len(), 2);
+}
+
+/// A cell the sheet XML gives twice keeps the later value, and a warning at the cell names
+/// the value not kept.
+#[test]
+fn a_cell_given_twice_is_a_warning_at_the_cell() {
+    let good = sheet_with_rows(vec![vec![
+        support::t("V-1"),
+        support::t("AC-2"),
+        support::t("first"),
+    ]]);
+    // Row 2's cells again, C2 now an inline string: C2 is given twice.
+    let book = with_part(&good, "xl/worksheets/sheet1.xml", |x| {
+        x.replacen(
+            "</row></sheetData>",
+            r#"<c r="C2" t="inlineStr"><is><t>second</t></is></c></row></sheetData>"#,
+            1,
+        )
+    });
+    let imported = import(&book, "d.xlsx", &ReadOptions::default()).unwrap();
+    let dup: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code == "duplicate-cell")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        dup,
+        [
+            "'Open POA&M Items'!C2: the sheet gives this cell twice; the later value \"second\" was kept, the earlier \"first\" was not [duplicate-cell]"
+        ]
+    );
+    let title = &imported.document.plan_of_action_and_milestones.poam_items[0].title;
+    assert_eq!(poam_xlsx::markup::line_text(title), "second");
 }
 
 /// A renamed or copied item sheet ("Open POA&M Items (2)", "Sheet1") with the POA&M column

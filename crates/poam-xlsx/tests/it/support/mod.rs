@@ -16,6 +16,8 @@ pub enum Cell {
     /// A real Excel date (a serial with a date format).
     Date(u16, u8, u8),
     Bool(bool),
+    /// A formula and the value Excel last computed for it (empty: none).
+    Formula(String, String),
     Blank,
 }
 
@@ -56,6 +58,15 @@ pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
                     }
                     Cell::Bool(b) => {
                         ws.write_boolean(r, c, *b).unwrap();
+                    }
+                    Cell::Formula(f, result) => {
+                        let formula = rust_xlsxwriter::Formula::new(f);
+                        let formula = if result.is_empty() {
+                            formula
+                        } else {
+                            formula.set_result(result)
+                        };
+                        ws.write_formula(r, c, formula).unwrap();
                     }
                     Cell::Blank => {}
                 }
@@ -497,7 +508,7 @@ pub fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         (
             "password-protected-zip",
             locked,
-            "a password-protected zip archive (part xl/workbook.xml is encrypted)",
+            "part xl/workbook.xml: a password-protected zip archive (this part is encrypted)",
         ),
         ("zip-bomb", bomb, "safe limits"),
         ("zip-bomb-declared", liar, "safe limits"),
@@ -515,7 +526,7 @@ pub fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
                 name: "Open POA&M Items".into(),
                 rows: vec![vec![t("just some notes")], vec![t("V-1"), t("AC-2")]],
             }]),
-            "has no header row",
+            "sheet \"Open POA&M Items\": no header row",
         ),
     ]
 }
