@@ -125,14 +125,6 @@ const ITEMS_POINTER: &str = "/plan-of-action-and-milestones/poam-items";
 const NO_ITEMS: &str =
     "`poam-items` is empty: OSCAL requires at least one POA&M item (the XML form cannot hold none)";
 
-/// Reads a file; the format comes from the extension, or failing that from the content.
-pub fn read_file(path: &Path) -> Result<Document, ReadError> {
-    let name = SourceName::path(path);
-    let bytes =
-        std::fs::read(path).map_err(|e| ReadError::new(&name, ErrorKind::Io, e.to_string()))?;
-    read(&bytes, &name, Format::from_path(path))
-}
-
 /// Writes `doc` in `format`.
 pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
     if doc.plan_of_action_and_milestones.poam_items.is_empty() {
