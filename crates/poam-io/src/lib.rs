@@ -70,14 +70,6 @@ pub fn read(
     }
 }
 
-/// Reads a file; the format comes from the extension, or failing that from the content.
-pub fn read_file(path: &Path) -> Result<Document, ReadError> {
-    let name = SourceName::path(path);
-    let bytes =
-        std::fs::read(path).map_err(|e| ReadError::new(&name, ErrorKind::Io, e.to_string()))?;
-    read(&bytes, &name, Format::from_path(path))
-}
-
 /// Writes `doc` in `format`.
 pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
     match format {

@@ -195,7 +195,8 @@ mod tests {
     #[test]
     fn a_workbook_unzips_and_zips_again_unchanged() {
         let root = crate::workspace_root();
-        let doc = poam_io::read_file(&root.join("fixtures/poam/full.json")).expect("read");
+        let doc = super::super::corpus::read_document(&root.join("fixtures/poam/full.json"))
+            .expect("read");
         let bytes = poam_xlsx::export(&doc).expect("export").bytes;
         let book = Workbook::unzip(&bytes);
         assert!(
@@ -212,7 +213,8 @@ mod tests {
     #[test]
     fn mutants_change_the_parts_not_only_the_bytes() {
         let root = crate::workspace_root();
-        let doc = poam_io::read_file(&root.join("fixtures/poam/full.json")).expect("read");
+        let doc = super::super::corpus::read_document(&root.join("fixtures/poam/full.json"))
+            .expect("read");
         let bytes = poam_xlsx::export(&doc).expect("export").bytes;
         let books = vec![Workbook::unzip(&bytes)];
         let raw = vec![bytes];

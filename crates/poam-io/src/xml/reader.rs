@@ -112,10 +112,7 @@ pub(crate) fn resolve_reference(
     }
 }
 
-/// A character XML 1.0 allows in a document (the `Char` production).
-pub(crate) fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
+pub(crate) use poam_markup::xml::is_xml_char;
 
 /// A start tag (or empty-element tag) of the OSCAL namespace, where it starts, and whether it
 /// has content.

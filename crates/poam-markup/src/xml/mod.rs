@@ -163,7 +163,8 @@ impl XmlError {
     }
 }
 
-/// Whether `c` may appear in an XML 1.0 document (the `Char` production).
-pub(crate) fn is_xml_char(c: char) -> bool {
+/// Whether `c` may appear in an XML 1.0 document (the `Char` production). The one check:
+/// `poam-io`'s XML reader and writer use it too.
+pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
