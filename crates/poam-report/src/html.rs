@@ -107,7 +107,7 @@ fn trend_charts(r: &Report) -> [Chart; 3] {
         unit: "",
     };
     let flow = Chart {
-        title: "New and closed items per cycle".into(),
+        title: "New and closed items since the previous file, per cycle".into(),
         categories: cycle_names(r),
         series: vec![
             Series {
