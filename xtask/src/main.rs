@@ -15,7 +15,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check] [--reference DIR]   generate crates/poam-model/src/generated.rs from the
                                         OSCAL metaschema (default DIR: ../shared/reference)
-  conformance <REFERENCE-DIR>           run the conformance suite against the reference files
+  conformance <REFERENCE-DIR> [--only WORD]
+                                        run the conformance suite against the reference files
+                                        (--only: the sections whose title holds WORD)
   gen --items N [--format F] [--seed S] [--cycle C] -o FILE
                                         write a realistic FedRAMP POA&M of N items
                                         (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)
@@ -49,7 +51,14 @@ fn main() -> ExitCode {
             codegen::run(&root, &reference, check)
         }
         Some("conformance") => match args.get(1) {
-            Some(dir) if !dir.starts_with('-') => conformance::run(Path::new(dir)),
+            Some(dir) if !dir.starts_with('-') => {
+                let only = args
+                    .iter()
+                    .position(|a| a == "--only")
+                    .and_then(|i| args.get(i + 1))
+                    .map(String::as_str);
+                conformance::run(Path::new(dir), only)
+            }
             _ => Err(USAGE.to_owned()),
         },
         Some("gen") => r#gen::run(&args[1..]),

@@ -196,6 +196,7 @@ impl Asset {
     /// The workbook's asset identifier: `host (detail)`, or the host.
     pub fn identifier(&self) -> String {
         match &self.detail {
+            Some(d) if self.host.trim().is_empty() => d.clone(),
             Some(d) => format!("{} ({d})", self.host),
             None => self.host.clone(),
         }

@@ -63,15 +63,73 @@ pub fn read(
             )
         })?,
     };
-    match format {
+    let doc = match format {
         Format::Json => json::read(text, name),
         Format::Yaml => yaml::read(text, name),
         Format::Xml => xml::read(text, name),
     }
+    .map_err(|e| placed_as_validate_places(e, text, format))?;
+    if doc.plan_of_action_and_milestones.poam_items.is_empty() {
+        // The XML reader refuses this already (its form cannot hold an empty list): one
+        // verdict in every format.
+        let err = ReadError::new(name, ErrorKind::Structure, NO_ITEMS).with_pointer(ITEMS_POINTER);
+        return Err(match locate::locate(text, format, ITEMS_POINTER) {
+            Some(p) => err.at(p),
+            None => err,
+        });
+    }
+    Ok(doc)
 }
+
+/// A structural problem at the place `poam validate` names for it: the value its pointer
+/// names (a missing member: the object that lacks it), found by the same locator, so that
+/// `convert` and `validate` give one line:column for one problem. A duplicate key keeps the
+/// reader's place (the second key); other errors keep theirs.
+fn placed_as_validate_places(mut e: ReadError, text: &str, format: Format) -> ReadError {
+    if format == Format::Xml
+        || !matches!(e.kind, ErrorKind::Structure)
+        || e.message.starts_with("duplicate key")
+    {
+        return e;
+    }
+    if e.pointer.is_none() {
+        e.pointer = stray_root_member(text, format)
+            .map(|m| format!("/{}", m.replace('~', "~0").replace('/', "~1")));
+    }
+    if let Some(p) = e
+        .pointer
+        .as_deref()
+        .and_then(|p| locate::locate(text, format, p))
+    {
+        e.position = Some(p);
+    }
+    e
+}
+
+/// A member at the document root that is not the POA&M's (an unknown member, another OSCAL
+/// model): the root's reader names it in words only.
+fn stray_root_member(text: &str, format: Format) -> Option<String> {
+    let root: std::collections::BTreeMap<String, serde::de::IgnoredAny> = match format {
+        Format::Json => serde_json::from_str(text).ok()?,
+        Format::Yaml => serde_saphyr::from_str(text).ok()?,
+        Format::Xml => return None,
+    };
+    root.into_keys()
+        .find(|k| k != poam_model::ROOT_NAME && k != "$schema")
+}
+
+/// Where a POA&M's items are.
+const ITEMS_POINTER: &str = "/plan-of-action-and-milestones/poam-items";
+
+/// Why a POA&M without items is refused, reading and writing.
+const NO_ITEMS: &str =
+    "`poam-items` is empty: OSCAL requires at least one POA&M item (the XML form cannot hold none)";
 
 /// Writes `doc` in `format`.
 pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
+    if doc.plan_of_action_and_milestones.poam_items.is_empty() {
+        return Err(WriteError::Unsupported(NO_ITEMS.to_owned()));
+    }
     match format {
         Format::Json => json::write(doc),
         Format::Yaml => yaml::write(doc),

@@ -17,6 +17,6 @@ mod document;
 pub mod generated;
 pub mod walk;
 
-pub use document::{Document, OTHER_MODELS, OscalVersion, SUPPORTED_VERSIONS};
+pub use document::{Document, OTHER_MODELS, OscalVersion, ROOT_NAME, SUPPORTED_VERSIONS};
 pub use generated::*;
 pub use poam_markup::{MarkupLine, MarkupMultiline};

@@ -434,7 +434,15 @@ fn trend(o: &mut String, r: &Report) {
     table(
         o,
         &[
-            "Cycle", "Date", "Open", "High", "Moderate", "Low", "Unrated", "New", "Closed",
+            "Cycle",
+            "Date",
+            "Open",
+            "High",
+            "Moderate",
+            "Low",
+            "Unrated",
+            "New since previous",
+            "Closed since previous",
             "Overdue",
         ],
         r.trend.iter().map(|t| {
@@ -451,6 +459,14 @@ fn trend(o: &mut String, r: &Report) {
                 t.overdue.to_string(),
             ]
         }),
+    );
+    let _ = writeln!(
+        o,
+        "New and closed since previous: each file compared with the one before it, as `poam diff` \
+         does (an item whose status became closed). The headline's Closed this cycle counts the \
+         items whose closing date falls after {} and by {}; the two differ when a closure is \
+         dated in another cycle than the file that records it.\n",
+        r.cycle_start, r.as_of
     );
 }
 

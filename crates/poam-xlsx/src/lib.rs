@@ -318,6 +318,17 @@ fn read_rows<'a>(sheets: &'a [read::RawSheet], warnings: &mut Vec<Warning>) -> R
                 )),
                 Some(_) => {}
             }
+            if item.detection_date.is_none() {
+                // OSCAL dates every finding: the document falls back on another date, which
+                // would hide that the workbook gives none (aging, remediation times).
+                warnings.push(Warning::new(
+                    "no-detection-date",
+                    sheet
+                        .cell_ref(row.row, columns::Field::DetectionDate)
+                        .or_else(|| Some(CellRef::new(&sheet.name, row.row, 0))),
+                    "the item has no Original Detection Date; OSCAL needs one, so the finding is dated by the Status Date, else the POAM Date, else the workbook's latest date, and its age counts from that date".to_owned(),
+                ));
+            }
             rows.items.push(item);
         }
     }

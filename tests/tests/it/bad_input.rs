@@ -88,8 +88,8 @@ fn another_oscal_model() {
     check(
         "bad/ssp.json",
         ErrorKind::Structure,
-        at(2, 24),
-        None,
+        at(2, 27),
+        Some("/system-security-plan"),
         "this is an OSCAL system-security-plan",
     );
 }
@@ -99,7 +99,7 @@ fn missing_required_field() {
     check(
         "bad/missing-required.json",
         ErrorKind::Structure,
-        at(8, 5),
+        at(4, 17),
         Some("/plan-of-action-and-milestones/metadata"),
         "missing field `last-modified`",
     );
@@ -110,7 +110,7 @@ fn wrong_type() {
     check(
         "bad/wrong-type.json",
         ErrorKind::Structure,
-        at(25, 32),
+        at(25, 28),
         Some(
             "/plan-of-action-and-milestones/local-definitions/components/0/protocols/0/port-ranges/0/start",
         ),
@@ -123,7 +123,7 @@ fn unknown_property_deep_inside() {
     check(
         "bad/unknown-property.json",
         ErrorKind::Structure,
-        at(31, 31),
+        at(31, 34),
         Some(
             "/plan-of-action-and-milestones/risks/0/remediations/0/tasks/0/timing/on-date/time-zone",
         ),

@@ -93,8 +93,9 @@ pub fn workspace_root() -> PathBuf {
     crate::workspace_root()
 }
 
-/// Runs every section; `Err` when any check failed or a section could not run.
-pub fn run(reference: &Path) -> Result<(), String> {
+/// Runs every section (those whose title holds `only`, when given); `Err` when any check
+/// failed or a section could not run.
+pub fn run(reference: &Path, only: Option<&str>) -> Result<(), String> {
     if !reference.join("examples").is_dir() || !reference.join("oscal-schemas").is_dir() {
         return Err(format!(
             "{}: not a reference directory (expected examples/ and oscal-schemas/ in it)",
@@ -104,7 +105,10 @@ pub fn run(reference: &Path) -> Result<(), String> {
     let started = std::time::Instant::now();
     let mut summary = Table::new(&["section", "passed", "failed", "n/a"]);
     let mut failures = 0;
-    for (title, section) in SECTIONS {
+    for (title, section) in SECTIONS
+        .iter()
+        .filter(|(title, _)| only.is_none_or(|w| title.contains(w)))
+    {
         println!("\n== {title}\n");
         match section(reference) {
             Ok(s) => {

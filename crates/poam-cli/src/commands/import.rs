@@ -101,6 +101,15 @@ pub fn run(a: &ImportArgs) -> u8 {
         },
     };
     outcome.skipped = total - weaknesses.len();
+    if document.plan_of_action_and_milestones.poam_items.is_empty() {
+        // A scan with no findings is fine; a POA&M with no item is not OSCAL.
+        summary(a, &scans, &outcome, false);
+        eprintln!(
+            "note: no POA&M written: no finding at or above --min-severity {}, and OSCAL requires at least one POA&M item",
+            min_severity(a.min_severity).as_str()
+        );
+        return exit::OK;
+    }
 
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);

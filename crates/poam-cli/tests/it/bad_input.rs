@@ -75,17 +75,17 @@ bad_input!(malformed_json, "fixtures/bad/malformed.json", ":6:7: ");
 bad_input!(malformed_yaml, "fixtures/bad/malformed.yaml", ":6:15: ");
 bad_input!(empty_file, "fixtures/bad/empty.json", ": the file is empty");
 bad_input!(invalid_utf8, "fixtures/bad/invalid-utf8.json", ":5:20: ");
-bad_input!(another_oscal_model, "fixtures/bad/ssp.json", ":2:24: ");
+bad_input!(another_oscal_model, "fixtures/bad/ssp.json", ":2:27: ");
 bad_input!(
     missing_required,
     "fixtures/bad/missing-required.json",
-    ":8:5: "
+    ":4:17: "
 );
-bad_input!(wrong_type, "fixtures/bad/wrong-type.json", ":25:32: ");
+bad_input!(wrong_type, "fixtures/bad/wrong-type.json", ":25:28: ");
 bad_input!(
     unknown_property,
     "fixtures/bad/unknown-property.json",
-    ":31:31: "
+    ":31:34: "
 );
 bad_input!(
     duplicate_key_json,
@@ -103,6 +103,75 @@ bad_input!(
     "fixtures/bad/two-documents.yaml",
     ":13:1: "
 );
+
+/// A POA&M with no item: the XML reader cannot read one, so JSON and YAML refuse it too (one
+/// verdict in every format), and `validate` finds it invalid in each.
+#[test]
+fn a_poam_without_items_gets_one_verdict_in_every_format() {
+    for (fixture, place) in [
+        ("fixtures/bad/no-items.json", ":10:19: "),
+        ("fixtures/bad/no-items.yaml", ":8:15: "),
+        ("fixtures/bad/no-items.xml", ":2:1: "),
+    ] {
+        let stderr = convert_fails(fixture);
+        assert!(
+            stderr.starts_with(&format!("error: {fixture}{place}")),
+            "{fixture}: {stderr}"
+        );
+        assert!(stderr.contains("poam-item"), "{fixture}: {stderr}");
+        let o = poam(&["validate", fixture]);
+        assert_eq!(o.status.code(), Some(1), "{fixture}: {o:?}");
+    }
+}
+
+/// The same problem at the same line:column from `convert` and from `validate`: a missing
+/// member (at the object), a wrong type, an unknown member (deep, and at the root of a JSON
+/// and of a YAML document), another OSCAL model.
+#[test]
+fn convert_and_validate_name_the_same_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = |ext: &str| {
+        std::fs::read_to_string(workspace_root().join(format!("fixtures/poam/minimal.{ext}")))
+            .unwrap()
+    };
+    let yaml = dir.path().join("root-unknown.yaml");
+    std::fs::write(&yaml, minimal("yaml") + "extra-thing: 1\n").unwrap();
+    let json = dir.path().join("root-unknown.json");
+    let text = minimal("json");
+    let at = text.rfind('}').unwrap();
+    std::fs::write(
+        &json,
+        format!("{},\n  \"extra-thing\": 1\n}}\n", text[..at].trim_end()),
+    )
+    .unwrap();
+    let place = |args: &[&str], prefix: &str| -> String {
+        let o = poam(args);
+        let text =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        let line = text
+            .lines()
+            .find(|l| l.contains(": error") || l.starts_with("error: "))
+            .unwrap_or_else(|| panic!("{args:?}: no error in\n{text}"));
+        let rest = &line[line.find(prefix).unwrap_or_else(|| panic!("{line}")) + prefix.len()..];
+        rest.split(": ").next().unwrap_or_default().to_owned()
+    };
+    for file in [
+        "fixtures/bad/missing-required.json",
+        "fixtures/bad/wrong-type.json",
+        "fixtures/bad/unknown-property.json",
+        "fixtures/bad/ssp.json",
+        "fixtures/bad/no-items.json",
+        "fixtures/bad/no-items.yaml",
+        yaml.to_str().unwrap(),
+        json.to_str().unwrap(),
+    ] {
+        let out = dir.path().join("out.xml");
+        let converted = place(&["convert", file, "-o", out.to_str().unwrap()], file);
+        let validated = place(&["validate", file], file);
+        assert!(converted.starts_with(':'), "{file}: {converted}");
+        assert_eq!(converted, validated, "{file}");
+    }
+}
 
 #[test]
 fn another_oscal_model_is_named() {
@@ -153,6 +222,9 @@ fn every_bad_fixture_has_a_test() {
         "duplicate-key.yaml",
         "bad-datatypes.json",
         "two-documents.yaml",
+        "no-items.json",
+        "no-items.yaml",
+        "no-items.xml",
     ];
     let mut present: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

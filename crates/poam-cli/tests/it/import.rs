@@ -449,6 +449,37 @@ fn without_complete_nothing_is_closed() {
     assert_eq!(item(&m2, "V-0001").1, "open");
 }
 
+/// A scan with no finding is fine: nothing to import, and no POA&M written (OSCAL requires an
+/// item), said so, exit 0.
+#[test]
+fn a_scan_without_findings_writes_nothing_and_says_so() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("clean.sarif"),
+        r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "Semgrep"}}, "results": []}]}"#,
+    )
+    .unwrap();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "clean.sarif",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("note: no POA&M written: no finding at or above --min-severity low"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("out.json").exists());
+}
+
 /// An XCCDF check that ends in `error` is not a pass: a warning names it, and `--complete`
 /// leaves its item open, while the check that now passes closes its item.
 #[test]

@@ -167,14 +167,20 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
     } else {
         for (i, result) in report.results.iter().flatten().enumerate() {
             // The older list has no artifact name: its results' targets are the assets.
+            // An empty artifact name (Trivy writes `""` for some images) names nothing.
             let host = report
                 .artifact_name
                 .clone()
+                .filter(|a| !a.trim().is_empty())
                 .unwrap_or_else(|| result.target.clone());
             scan.covered(&detector, &Asset::new(host.clone(), None));
             reader.result(result, &host, &format!("Results[{i}]"), &mut scan);
         }
-        if let Some(a) = report.artifact_name.as_deref() {
+        if let Some(a) = report
+            .artifact_name
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+        {
             scan.covered(&detector, &Asset::new(a, None));
         }
     }

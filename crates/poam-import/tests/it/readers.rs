@@ -295,3 +295,31 @@ fn bad_input_has_a_kind_and_a_place() {
     assert_eq!(e.kind, ScanErrorKind::Syntax, "{e}");
     assert_eq!(e.place.as_deref(), Some("line 3"));
 }
+
+/// Trivy writes `"ArtifactName": ""` for some images: the results' targets name the
+/// assets then, and no asset identifier starts with a blank host (` (pkg@1.0)`).
+#[test]
+fn trivy_with_an_empty_artifact_name() {
+    let text = std::fs::read_to_string(fixture("trivy-image.json")).unwrap();
+    let text = text.replace(
+        "\"ArtifactName\": \"registry.example.com/shop/web:1.4.2\"",
+        "\"ArtifactName\": \"\"",
+    );
+    let s = poam_import::read(text.as_bytes()).unwrap();
+    assert!(!s.findings.is_empty());
+    for f in &s.findings {
+        for a in &f.assets {
+            assert!(!a.host.trim().is_empty(), "{a:?}");
+            let id = a.identifier();
+            assert_eq!(id.trim(), id, "{id:?}");
+        }
+    }
+    assert_eq!(
+        s.findings[0].assets[0].host,
+        "registry.example.com/shop/web:1.4.2 (alpine 3.19.1)"
+    );
+    assert_eq!(
+        Asset::new("", Some("pkg@1.0".into())).identifier(),
+        "pkg@1.0"
+    );
+}

@@ -248,7 +248,7 @@ fn characters_xml_cannot_hold_are_a_write_error_naming_the_place() {
       "uuid": "0b6e3c52-8f2d-4e7a-9c41-5d2a7f1e8b03",
       "metadata": {"title": "T", "last-modified": "2025-01-06T08:00:00Z",
                    "version": "bell\u0007", "oscal-version": "1.1.3"},
-      "poam-items": []
+      "poam-items": [{"title": "Item", "description": "Fine."}]
     }}"#;
     let doc = read(json, Format::Json);
     let e = poam_io::write(&doc, Format::Xml).expect_err("U+0007");
@@ -256,6 +256,44 @@ fn characters_xml_cannot_hold_are_a_write_error_naming_the_place() {
         e.to_string(),
         "XML: plan-of-action-and-milestones/metadata/version: the character U+0007 cannot be written in XML 1.0"
     );
+}
+
+/// A POA&M with no item: the XML form cannot hold one, so no format reads or writes it.
+#[test]
+fn a_poam_without_items_is_refused_in_every_format() {
+    let json = r#"{"plan-of-action-and-milestones": {
+      "uuid": "0b6e3c52-8f2d-4e7a-9c41-5d2a7f1e8b03",
+      "metadata": {"title": "T", "last-modified": "2025-01-06T08:00:00Z",
+                   "version": "1.0", "oscal-version": "1.1.3"},
+      "poam-items": []
+    }}"#;
+    let e = poam_io::read(
+        json.as_bytes(),
+        &SourceName("<json>".into()),
+        Some(Format::Json),
+    )
+    .expect_err("no item");
+    assert_eq!(
+        e.pointer.as_deref(),
+        Some("/plan-of-action-and-milestones/poam-items")
+    );
+    assert_eq!(
+        e.position,
+        Some(Position {
+            line: 5,
+            column: 21
+        }),
+        "{e}"
+    );
+    let mut doc = read(&fixture_text(MINIMAL), Format::Xml);
+    doc.plan_of_action_and_milestones.poam_items.clear();
+    for format in [Format::Json, Format::Yaml, Format::Xml] {
+        let e = poam_io::write(&doc, format).expect_err("no item");
+        assert!(
+            e.to_string().contains("at least one POA&M item"),
+            "{format}: {e}"
+        );
+    }
 }
 
 #[test]

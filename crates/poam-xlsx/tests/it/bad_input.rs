@@ -488,3 +488,51 @@ fn read_errors_are_in_poams_words_with_the_place() {
         );
     }
 }
+
+/// A row without an Original Detection Date: OSCAL needs a date, and the one the document
+/// falls back on would hide that the workbook gives none, so the cell is named in a
+/// warning. A dated row gets none.
+#[test]
+fn a_missing_detection_date_is_a_warning_at_its_cell() {
+    let book = support::workbook(&[support::Sheet {
+        name: "Open POA&M Items".into(),
+        rows: vec![
+            vec![
+                support::t("POAM ID"),
+                support::t("Weakness Name"),
+                support::t("Original Detection Date"),
+                support::t("Status Date"),
+            ],
+            vec![
+                support::t("V-1"),
+                support::t("Undated weakness"),
+                support::Cell::Blank,
+                support::Cell::Date(2024, 6, 20),
+            ],
+            vec![
+                support::t("V-2"),
+                support::t("Dated weakness"),
+                support::Cell::Date(2024, 5, 1),
+                support::Cell::Date(2024, 6, 20),
+            ],
+        ],
+    }]);
+    let imported = import(&book, "undated.xlsx", &ReadOptions::default()).unwrap();
+    let undated: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.code == "no-detection-date")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(undated.len(), 1, "{:?}", imported.warnings);
+    assert!(
+        undated[0].starts_with("'Open POA&M Items'!C2"),
+        "{}",
+        undated[0]
+    );
+    assert!(
+        undated[0].contains("Original Detection Date"),
+        "{}",
+        undated[0]
+    );
+}
