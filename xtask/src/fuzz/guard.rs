@@ -27,6 +27,9 @@ const POLL: Duration = Duration::from_millis(50);
 /// sets (a panic's payload has no location).
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
+/// Input bytes per time limit (see [`Limits::for_input`]).
+pub const BYTES_PER_LIMIT: usize = 128 << 10;
+
 /// The time allowed to one input.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -42,6 +45,19 @@ impl Limits {
         Self {
             cpu: process_cpu_time().map(|_| limit),
             wall: limit * 60,
+        }
+    }
+
+    /// These limits for an input of `len` bytes: the limit again for every
+    /// [`BYTES_PER_LIMIT`] of input. The checks read and write an input about ten times, in
+    /// a debug build: a 560 KB Markdown input of nested lists took 3 s of CPU on a busy
+    /// machine, linearly (0.65 s, 0.99 s, 1.82 s for 100, 200, 400 KB), and was reported as
+    /// a hang. Linear work stays within the scaled limit; quadratic work still overruns it.
+    pub fn for_input(self, len: usize) -> Self {
+        let times = u32::try_from(1 + len / BYTES_PER_LIMIT).unwrap_or(u32::MAX);
+        Self {
+            cpu: self.cpu.map(|c| c.saturating_mul(times)),
+            wall: self.wall.saturating_mul(times),
         }
     }
 
@@ -166,6 +182,20 @@ mod tests {
         .expect_err("the probe panics");
         assert_eq!(f.kind, FailureKind::Panic);
         assert!(f.detail.contains("fuzz panic probe"), "{}", f.detail);
+    }
+
+    #[test]
+    fn the_limit_grows_with_the_input() {
+        let base = Limits {
+            cpu: Some(Duration::from_secs(2)),
+            wall: Duration::from_secs(120),
+        };
+        let small = base.for_input(1000);
+        assert_eq!((small.cpu, small.wall), (base.cpu, base.wall));
+        // The 560 KB Markdown input the fuzzer took for a hang: five limits.
+        let large = base.for_input(560_056);
+        assert_eq!(large.cpu, Some(Duration::from_secs(10)));
+        assert_eq!(large.wall, Duration::from_secs(600));
     }
 
     #[test]

@@ -394,7 +394,8 @@ fn check_files(opts: &Options) -> Result<(), String> {
     let mut failed = 0;
     for path in &opts.check {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        match guard::run_guarded(reader, &bytes, guard::Limits::cpu(opts.time_limit)) {
+        let limits = guard::Limits::cpu(opts.time_limit).for_input(bytes.len());
+        match guard::run_guarded(reader, &bytes, limits) {
             Ok(outcome) => println!("ok   {}: {outcome}", path.display()),
             Err(f) => {
                 failed += 1;

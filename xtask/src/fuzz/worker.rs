@@ -89,7 +89,7 @@ pub fn run_worker(root: &Path, args: &[String]) -> Result<(), String> {
     while Instant::now() < deadline && o.inputs.is_none_or(|n| i < n) {
         let input = corpus.input(o.seed, i);
         say(format!("begin {i}"));
-        match guard::run_guarded(o.reader, &input, limits) {
+        match guard::run_guarded(o.reader, &input, limits.for_input(input.len())) {
             Ok(outcome) => say(format!(
                 "end {} {}",
                 if outcome.read { "read" } else { "refused" },
