@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::emit_model::{compare_versions, field_has_struct, reachable};
+use super::emit_model::{compare_versions, field_has_struct, json_value_key, reachable};
 use super::metaschema::{DefRef, Definition, Kind, Kind2, Model, NS};
 
 const ROOT: &str = "plan-of-action-and-milestones";
@@ -1477,14 +1477,7 @@ fn emit_def(
         "Datatype::String"
     };
     let value_key = if field_has_struct(d) {
-        let k = d
-            .json_value_key
-            .clone()
-            .unwrap_or_else(|| match d.as_type.as_str() {
-                "markup-line" => "RICHTEXT".into(),
-                "markup-multiline" => "PROSE".into(),
-                _ => "STRVALUE".into(),
-            });
+        let k = json_value_key(d);
         format!("Some({k:?})")
     } else {
         "None".into()

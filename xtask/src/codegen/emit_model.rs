@@ -36,6 +36,18 @@ pub fn snake(s: &str) -> String {
 }
 
 /// Does a field need a struct of its own (it has flags)?
+/// The JSON member holding a field's value: its `json-value-key`, else the default for its
+/// type.
+pub fn json_value_key(d: &Definition) -> String {
+    d.json_value_key
+        .clone()
+        .unwrap_or_else(|| match d.as_type.as_str() {
+            "markup-line" => "RICHTEXT".into(),
+            "markup-multiline" => "PROSE".into(),
+            _ => "STRVALUE".into(),
+        })
+}
+
 pub fn field_has_struct(d: &Definition) -> bool {
     d.kind == Kind::Field && !d.flags.is_empty()
 }
@@ -280,14 +292,7 @@ fn emit_struct(
         }
     }
     if d.kind == Kind::Field {
-        let key = d
-            .json_value_key
-            .clone()
-            .unwrap_or_else(|| match d.as_type.as_str() {
-                "markup-line" => "RICHTEXT".into(),
-                "markup-multiline" => "PROSE".into(),
-                _ => "STRVALUE".into(),
-            });
+        let key = json_value_key(d);
         let ty = value_type(&d.as_type)?;
         let _ = writeln!(
             out,

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::emit_model::{
-    ROOT, compare_versions, field_has_struct, reachable, reaches, snake, value_type,
+    ROOT, compare_versions, field_has_struct, json_value_key, reachable, reaches, snake, value_type,
 };
 use super::metaschema::{DefRef, Definition, Kind, Kind2, Model, ModelItem};
 
@@ -446,14 +446,7 @@ fn emit_table(
         let flags: Vec<String> = d.flags.iter().map(|f| format!("\"{}\"", f.name)).collect();
         let _ = writeln!(out, "        flags: &[{}],", flags.join(", "));
         if d.kind == Kind::Field {
-            let key = d
-                .json_value_key
-                .clone()
-                .unwrap_or_else(|| match d.as_type.as_str() {
-                    "markup-line" => "RICHTEXT".into(),
-                    "markup-multiline" => "PROSE".into(),
-                    _ => "STRVALUE".into(),
-                });
+            let key = json_value_key(d);
             let _ = writeln!(out, "        value_key: Some(\"{key}\"),");
         } else {
             out.push_str("        value_key: None,\n");

@@ -37,35 +37,12 @@ pub fn run(a: &MergeArgs) -> u8 {
     if refused_inputs(a) {
         return exit::TROUBLE;
     }
-    // Default: today, midnight UTC.
-    let as_of = a.as_of.unwrap_or_else(|| {
-        let today = chrono::Utc::now().date_naive();
-        today
-            .and_time(chrono::NaiveTime::MIN)
-            .and_utc()
-            .fixed_offset()
-    });
     let Ok(settings) = Settings::resolve(&a.document, a.ssp.as_deref(), None)
         .map_err(|e| eprintln!("error: {e}\nerror: nothing merged"))
     else {
         return exit::TROUBLE;
     };
-    // Read everything first, reporting every unreadable input.
-    let mut errors = Vec::new();
-    let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
-    let updates: Vec<_> = a
-        .updates
-        .iter()
-        .map(|p| input::load(p, None).map_err(|e| errors.extend(e)))
-        .collect();
-    if !errors.is_empty() {
-        input::report(&errors);
-        eprintln!("error: nothing merged");
-        return exit::TROUBLE;
-    }
-    let (Ok(mut base), Ok(mut updates)) =
-        (base, updates.into_iter().collect::<Result<Vec<_>, _>>())
-    else {
+    let Some((mut base, mut updates)) = read_inputs(a) else {
         return exit::TROUBLE;
     };
     input::report_warnings(&base);
@@ -80,15 +57,7 @@ pub fn run(a: &MergeArgs) -> u8 {
             document: &u.doc,
         })
         .collect();
-    let options = poam::cycle::Options {
-        as_of,
-        complete: a.complete,
-        prefer: a.prefer.map(|p| match p {
-            PreferArg::First => Prefer::First,
-            PreferArg::Last => Prefer::Last,
-        }),
-        force: a.force,
-    };
+    let options = merge_options(a);
     let mut outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
         Ok(o) => o,
         Err(e) => {
@@ -105,6 +74,67 @@ pub fn run(a: &MergeArgs) -> u8 {
 
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
+    let Some(format) = output_format(a, &base, to_stdout, output_path) else {
+        return exit::TROUBLE;
+    };
+    settings.apply(&mut outcome.document);
+    if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
+        return exit::TROUBLE;
+    }
+    summary(&outcome.report, inputs.len());
+    crate::submission::print_when_submitting(&settings, &outcome.document, ssp.as_ref());
+    exit::OK
+}
+
+/// Reads BASE and every update, reporting every unreadable input; `None` when any was.
+fn read_inputs(a: &MergeArgs) -> Option<(input::Loaded, Vec<input::Loaded>)> {
+    let mut errors = Vec::new();
+    let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
+    let updates: Vec<_> = a
+        .updates
+        .iter()
+        .map(|p| input::load(p, None).map_err(|e| errors.extend(e)))
+        .collect();
+    if !errors.is_empty() {
+        input::report(&errors);
+        eprintln!("error: nothing merged");
+        return None;
+    }
+    let (Ok(base), Ok(updates)) = (base, updates.into_iter().collect::<Result<Vec<_>, _>>()) else {
+        return None;
+    };
+    Some((base, updates))
+}
+
+/// The merge's options from the command line; the cycle's date-time defaults to today,
+/// midnight UTC.
+fn merge_options(a: &MergeArgs) -> poam::cycle::Options {
+    let as_of = a.as_of.unwrap_or_else(|| {
+        let today = chrono::Utc::now().date_naive();
+        today
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .fixed_offset()
+    });
+    poam::cycle::Options {
+        as_of,
+        complete: a.complete,
+        prefer: a.prefer.map(|p| match p {
+            PreferArg::First => Prefer::First,
+            PreferArg::Last => Prefer::Last,
+        }),
+        force: a.force,
+    }
+}
+
+/// The output's format: `--to`, else the output's extension, else BASE's. `None` (said
+/// why) when it cannot be written there.
+fn output_format(
+    a: &MergeArgs,
+    base: &input::Loaded,
+    to_stdout: bool,
+    output_path: Option<&std::path::Path>,
+) -> Option<FileFormat> {
     let format =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(if base.workbook {
@@ -118,15 +148,9 @@ pub fn run(a: &MergeArgs) -> u8 {
     {
         eprintln!("error: {refusal}");
         eprintln!("error: nothing merged");
-        return exit::TROUBLE;
+        return None;
     }
-    settings.apply(&mut outcome.document);
-    if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
-        return exit::TROUBLE;
-    }
-    summary(&outcome.report, inputs.len());
-    crate::submission::print_when_submitting(&settings, &outcome.document, ssp.as_ref());
-    exit::OK
+    Some(format)
 }
 
 /// `--ssp`: BASE and every update are linked alike before the merge, so that their assets
