@@ -111,9 +111,31 @@ impl<'a> DocIndex<'a> {
             }
             m
         });
-        let mut keys = parts.assets();
-        let named: Vec<String> = keys.iter().filter_map(|u| names.get(u).cloned()).collect();
-        keys.extend(named);
+        let mut keys = BTreeSet::new();
+        let subjects = parts
+            .observations
+            .iter()
+            .filter(|o| fedramp::is_asset_observation(o))
+            .flat_map(|o| o.subjects.iter());
+        for s in subjects {
+            let uuid = uuid_key(&s.subject_uuid);
+            if let Some(name) = names.get(&uuid) {
+                keys.insert(name.clone());
+                keys.insert(uuid);
+                continue;
+            }
+            // An asset defined elsewhere (the SSP's, as `--ssp` links them), named by the
+            // subject's title with the detail as written (`image (openssl@3.0.1)`): one SSP
+            // asset holds many such places, and two packages of one image are two items.
+            match s.title.as_ref().map(|t| t.plain_text()) {
+                Some(t) if !t.trim().is_empty() => {
+                    keys.insert(format!("{uuid}#{}", t.trim().to_lowercase()));
+                }
+                _ => {
+                    keys.insert(uuid);
+                }
+            }
+        }
         keys
     }
 

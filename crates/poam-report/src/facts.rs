@@ -16,21 +16,21 @@ use crate::rules::{self, RiskRating, props};
 
 /// The three FedRAMP deviation requests (a vendor dependency has its own section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DeviationKind {
+pub(crate) enum DeviationKind {
     FalsePositive,
     OperationalRequirement,
     RiskAdjustment,
 }
 
 impl DeviationKind {
-    pub const ALL: [DeviationKind; 3] = [
+    pub(crate) const ALL: [DeviationKind; 3] = [
         DeviationKind::FalsePositive,
         DeviationKind::OperationalRequirement,
         DeviationKind::RiskAdjustment,
     ];
 
     /// The prop that holds it.
-    pub fn prop(self) -> &'static str {
+    pub(crate) fn prop(self) -> &'static str {
         match self {
             Self::FalsePositive => props::FALSE_POSITIVE,
             Self::OperationalRequirement => props::OPERATIONAL_REQUIREMENT,
@@ -41,21 +41,18 @@ impl DeviationKind {
 
 /// A milestone of an item, not yet recorded as completed.
 #[derive(Debug, Clone)]
-pub struct Milestone {
+pub(crate) struct Milestone {
     pub title: String,
     pub due: Option<NaiveDate>,
 }
 
 /// One item, as the report sees it.
 #[derive(Debug, Clone)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// How people name it: POAM ID, else uuid, else its place.
     pub label: String,
-    pub uuid: Option<String>,
     /// The weakness name (the risk's title), else the poam-item's title.
     pub weakness: String,
-    /// The weakness source identifier (plugin or vulnerability id), for grouping.
-    pub weakness_id: Option<String>,
     pub open: bool,
     /// The first risk's status (`open`, `deviation-requested`, ...), empty with no risk.
     pub status: String,
@@ -85,7 +82,7 @@ pub struct Facts {
 
 /// Asset names by inventory item or component uuid (lower case), from the document's local
 /// definitions.
-pub struct AssetNames(HashMap<String, String>);
+pub(crate) struct AssetNames(HashMap<String, String>);
 
 /// The props that name an inventory item, most specific first.
 const ASSET_NAME_PROPS: [&str; 5] = [
@@ -97,7 +94,7 @@ const ASSET_NAME_PROPS: [&str; 5] = [
 ];
 
 impl AssetNames {
-    pub fn of(poam: &PlanOfActionAndMilestones) -> Self {
+    pub(crate) fn of(poam: &PlanOfActionAndMilestones) -> Self {
         let mut names = HashMap::new();
         if let Some(ld) = &poam.local_definitions {
             for c in &ld.components {
@@ -189,13 +186,13 @@ fn milestones(risks: &[&Risk]) -> Vec<Milestone> {
 
 impl Facts {
     /// The facts of item `index` (its parts resolved in its document).
-    pub fn of(index: usize, parts: &Parts<'_>, names: &AssetNames) -> Self {
+    pub(crate) fn of(index: usize, parts: &Parts<'_>, names: &AssetNames) -> Self {
         let risks: Vec<&Risk> = parts.risks.iter().map(|r| &**r).collect();
         let poam_id = fedramp::poam_id(&parts.item).map(str::to_owned);
         let uuid = parts.item.uuid.as_ref().map(|u| u.to_string());
         let label = poam_id
             .clone()
-            .or_else(|| uuid.clone())
+            .or(uuid)
             .unwrap_or_else(|| format!("poam-items[{index}]"));
         let weakness = risks
             .first()
@@ -235,9 +232,7 @@ impl Facts {
         };
         Facts {
             label,
-            uuid,
             weakness,
-            weakness_id: parts.weakness_id().map(|w| w.value),
             open,
             status: parts.status().unwrap_or_default().to_owned(),
             has_risk: !risks.is_empty(),
@@ -277,7 +272,7 @@ impl Facts {
     }
 
     /// The deviation value of `kind`, when there is one.
-    pub fn deviation(&self, kind: DeviationKind) -> Option<&str> {
+    pub(crate) fn deviation(&self, kind: DeviationKind) -> Option<&str> {
         self.deviations
             .iter()
             .find(|(k, _)| *k == kind)
@@ -285,12 +280,12 @@ impl Facts {
     }
 
     /// Whether a vendor dependency of this item is still open.
-    pub fn vendor_active(&self) -> bool {
+    pub(crate) fn vendor_active(&self) -> bool {
         self.vendor.as_deref().is_some_and(rules::is_vendor_active)
     }
 
     /// Whether the item is overdue at `as_of`; `None` when it has no deadline to judge by.
-    pub fn overdue(&self, as_of: NaiveDate) -> Option<bool> {
+    pub(crate) fn overdue(&self, as_of: NaiveDate) -> Option<bool> {
         if !self.open {
             return Some(false);
         }
@@ -304,18 +299,18 @@ impl Facts {
     }
 
     /// Whether a deviation request of the item waits for approval.
-    pub fn deviation_pending(&self) -> bool {
+    pub(crate) fn deviation_pending(&self) -> bool {
         self.deviations.iter().any(|(_, v)| v == "pending")
     }
 
     /// The deadline FedRAMP sets from detection, rating and KEV due date, when all known.
-    pub fn fedramp_deadline(&self) -> Option<NaiveDate> {
+    pub(crate) fn fedramp_deadline(&self) -> Option<NaiveDate> {
         Some(rules::deadline(self.detected?, self.rating?, self.kev_due))
     }
 }
 
 /// The facts of every item of a document, in document order.
-pub fn of_document(poam: &PlanOfActionAndMilestones) -> Vec<Facts> {
+pub(crate) fn of_document(poam: &PlanOfActionAndMilestones) -> Vec<Facts> {
     let index = poam_cycle::item::DocIndex::new(poam);
     let names = AssetNames::of(poam);
     (0..poam.poam_items.len())

@@ -1,5 +1,5 @@
 //! The report as one self-contained HTML page: inline CSS (light and dark schemes, print on
-//! A4 or Letter), inline SVG charts ([`crate::svg`]) each with the table of its numbers, no
+//! A4 or Letter), inline SVG charts (`svg.rs`) each with the table of its numbers, no
 //! script, nothing fetched (a Content-Security-Policy of `default-src 'none'` says so to the
 //! browser). The page is an askama template (`templates/report.html`), checked when the crate
 //! is compiled; askama escapes every value for HTML.

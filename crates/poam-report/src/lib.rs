@@ -6,18 +6,22 @@
 //!
 //! Items are read with the item model of `poam-cycle` (a poam-item with its risks and
 //! observations); the last cycle's changes are `poam diff`'s; FedRAMP's ratings, deadlines,
-//! overdue rule and 30-day vendor check-in come from [`rules`].
+//! overdue rule and 30-day vendor check-in come from `rules.rs` (re-exported from `poam-fedramp`).
 //!
 //! **Architecture invariant:** no I/O, no printing; the same inputs and as-of date always
 //! give the same report, byte for byte.
 
+// What the `poam` crate needs is public (the computation, the report's model, the two
+// renderers); the rest is the crate's own (`unreachable_pub` keeps it so).
+#![warn(unreachable_pub)]
+
 mod compute;
-pub mod facts;
+mod facts;
 pub mod html;
 pub mod markdown;
 pub mod model;
-pub mod rules;
-pub mod svg;
+mod rules;
+mod svg;
 
 pub use compute::{Input, Options, ReportError, compute};
 pub use model::{Report, SCHEMA};

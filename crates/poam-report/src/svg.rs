@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 /// One series: a name for the legend, the CSS class of its marks, a value per category.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     pub name: String,
     pub class: &'static str,
     pub values: Vec<f64>,
@@ -18,7 +18,7 @@ pub struct Series {
 
 /// How the series are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Side by side within each category.
     Grouped,
     /// On top of each other within each category.
@@ -29,7 +29,7 @@ pub enum Kind {
 
 /// A chart over `categories` (the x axis).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
+pub(crate) struct Chart {
     pub title: String,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
@@ -46,7 +46,7 @@ const TOP: f64 = 34.0;
 const BOTTOM: f64 = 40.0;
 
 /// `s` safe inside SVG text and attributes.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -63,7 +63,7 @@ pub fn escape(s: &str) -> String {
 
 /// A round axis maximum at or above `max` and its tick step: 1, 2 or 5 times a power of ten,
 /// about four ticks. An all-zero chart still gets an axis up to 1.
-pub fn axis(max: f64) -> (f64, f64) {
+pub(crate) fn axis(max: f64) -> (f64, f64) {
     let max = if max.is_finite() && max > 0.0 {
         max
     } else {
@@ -107,7 +107,7 @@ fn top_value(c: &Chart) -> f64 {
 }
 
 /// The chart as an `<svg>` element.
-pub fn render(c: &Chart) -> String {
+pub(crate) fn render(c: &Chart) -> String {
     let (max, step) = axis(top_value(c));
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;

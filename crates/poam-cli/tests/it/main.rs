@@ -10,6 +10,7 @@ mod cycles;
 mod import;
 mod report;
 mod ssp;
+mod submission;
 mod support;
 mod validate;
 mod xlsx;
