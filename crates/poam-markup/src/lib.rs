@@ -27,8 +27,9 @@
 //!
 //! A normalized tree satisfies (see `normalize.rs` for the rules and the reasons):
 //!
-//! * adjacent `Text` nodes are merged, empty `Text` is removed, NUL becomes U+FFFD and
-//!   CR / CRLF become LF;
+//! * adjacent `Text` nodes are merged, empty `Text` is removed, NUL becomes U+FFFD (as
+//!   CommonMark says; deserializing markup from a JSON or YAML string refuses a NUL instead,
+//!   so that no reader changes a document's text without a word) and CR / CRLF become LF;
 //! * inside paragraph-like content (paragraph, list-item paragraph, `markup-line`) a run
 //!   of whitespace that contains a line feed is a single `"\n"` (a Markdown soft line
 //!   break), there is no whitespace around a `LineBreak`, and the content neither starts
@@ -393,11 +394,26 @@ impl<T: FromMarkdownCow> Visitor<'_> for MarkdownVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        holdable(v)?;
         Ok(T::from_cow(Cow::Borrowed(v)))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        holdable(&v)?;
         Ok(T::from_cow(Cow::Owned(v)))
+    }
+}
+
+/// What markup read from a JSON or YAML string refuses: NUL, which Markdown (CommonMark)
+/// reads as U+FFFD and OSCAL XML cannot hold at all. Refused, with the place the reader
+/// gives, rather than changed without a word; every other character is kept.
+fn holdable<E: de::Error>(v: &str) -> Result<(), E> {
+    match v.find('\0') {
+        None => Ok(()),
+        Some(at) => Err(E::custom(format!(
+            "the character U+0000 (NUL) at character {} of this markup cannot be kept: Markdown reads it as U+FFFD and OSCAL XML cannot hold it; remove it",
+            v[..at].chars().count() + 1
+        ))),
     }
 }
 

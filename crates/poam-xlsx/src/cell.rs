@@ -105,7 +105,7 @@ pub fn normalize_text(s: &str) -> String {
 
 /// Whitespace a line is trimmed of: spaces and tabs, and the other Unicode spaces, but no
 /// control character other than tab (vertical tab, form feed and U+0085 are kept).
-fn is_blank(c: char) -> bool {
+pub(crate) fn is_blank(c: char) -> bool {
     c.is_whitespace() && (c == '\t' || !c.is_control())
 }
 

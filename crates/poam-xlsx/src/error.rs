@@ -140,6 +140,12 @@ pub enum ImportErrorKind {
     /// Holds the item sheets read (none when every item sheet is empty).
     #[error("no POA&M items: {}; OSCAL requires at least one poam-item, so there is nothing to convert", no_items(.0))]
     NoItems(Vec<String>),
+    /// A cell holding NUL: OSCAL markup (Markdown) reads it as U+FFFD and OSCAL XML cannot
+    /// hold it, so no OSCAL poam writes would keep it.
+    #[error(
+        "the cell holds the character U+0000 (NUL), which OSCAL cannot keep (Markdown reads it as U+FFFD, XML cannot hold it); remove it"
+    )]
+    Nul,
     #[error("cannot read the workbook: {0}")]
     Unreadable(String),
 }
@@ -183,6 +189,12 @@ pub enum ExportError {
     /// Excel cells hold at most 32,767 characters.
     #[error("{place}: the text is {len} characters long; an Excel cell holds at most 32,767")]
     CellTooLong { place: String, len: usize },
+    /// A value holding NUL: a cell could hold it (`_x0000_`), but poam's import refuses it
+    /// (OSCAL markup cannot keep it), and what poam writes, it reads.
+    #[error(
+        "{place}: the text holds the character U+0000 (NUL), which a workbook poam reads cannot hold; remove it"
+    )]
+    Nul { place: String },
     #[error("the workbook would have more rows than Excel allows (1,048,576)")]
     TooManyRows,
     /// More cells than poam reads back ([`crate::read::MAX_TABLE_CELLS`]).

@@ -138,6 +138,7 @@ pub fn import(
     let mut warnings = Vec::new();
     let mut sheets = read::read_sheets(bytes, options, &mut warnings).map_err(fail)?;
     sheets.sort_by_key(|s| s.kind);
+    refuse_nul(&sheets).map_err(fail)?;
 
     let (header, header_cells) = read_header_block(&sheets, &mut warnings);
     let rows = read_rows(&sheets, &mut warnings);
@@ -169,6 +170,35 @@ pub fn import(
         warnings,
         sources: rows.sources,
     })
+}
+
+/// The first cell read that holds NUL, as an error at that cell (see
+/// [`ImportErrorKind::Nul`]): a workbook holds NUL, OSCAL does not.
+fn refuse_nul(sheets: &[read::RawSheet]) -> Result<(), error::Problem> {
+    let nul = |v: &Option<CellValue>| matches!(v, Some(CellValue::Text(t)) if t.contains('\0'));
+    let at = |place: CellRef| error::Problem::new(ErrorPlace::Cell(place), ImportErrorKind::Nul);
+    for sheet in sheets {
+        for (_, place, value) in &sheet.header_cells {
+            if nul(value) {
+                return Err(at(place.clone()));
+            }
+        }
+        for row in &sheet.rows {
+            for c in &COLUMNS {
+                if nul(&row.cells[c.field as usize])
+                    && let Some(place) = sheet.cell_ref(row.row, c.field)
+                {
+                    return Err(at(place));
+                }
+            }
+            for ((col, _), value) in sheet.extras.iter().zip(&row.extras) {
+                if nul(value) {
+                    return Err(at(CellRef::new(&sheet.name, row.row, *col)));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The header block's cells as read, by [`HeaderField`].

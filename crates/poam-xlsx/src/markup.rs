@@ -13,7 +13,7 @@ use poam_markup::{Block, Inline, MarkupLine, MarkupMultiline};
 pub fn line(text: &str) -> MarkupLine {
     let flat: String = text
         .split('\n')
-        .map(str::trim)
+        .map(|l| l.trim_matches(crate::cell::is_blank))
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
@@ -29,7 +29,7 @@ pub fn line(text: &str) -> MarkupLine {
 pub fn multiline(text: &str) -> MarkupMultiline {
     let blocks = text
         .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
+        .filter(|p| !p.trim_matches(crate::cell::is_blank).is_empty())
         .map(|p| {
             let mut inlines = Vec::new();
             for (i, l) in p.split('\n').enumerate() {
@@ -48,7 +48,7 @@ pub fn multiline(text: &str) -> MarkupMultiline {
 pub fn line_text(m: &MarkupLine) -> String {
     let mut out = String::new();
     inlines_text(&m.0, &mut out, " ");
-    out.trim().to_owned()
+    out.trim_matches(crate::cell::is_blank).to_owned()
 }
 
 /// The plain text of multi-line markup: paragraphs separated by a blank line.

@@ -173,6 +173,11 @@ fn write_cell(ws: &mut Worksheet, at: &Target<'_>, value: &CellValue) -> Result<
             }
         },
         CellValue::Text(t) => {
+            if t.contains('\0') {
+                return Err(ExportError::Nul {
+                    place: CellRef::new(at.sheet, row, u32::from(col)).to_string(),
+                });
+            }
             let len = t.chars().count();
             if len > MAX_CELL_CHARS {
                 return Err(ExportError::CellTooLong {

@@ -338,7 +338,7 @@ proptest! {
 
     /// Any string in any string-valued member survives model -> JSON -> model and
     /// model -> YAML -> model unchanged (the model checks no datatype on load, so every string
-    /// is accepted).
+    /// is accepted, but for a NUL in markup, which Markdown cannot hold: refused at its place).
     #[test]
     fn any_strings_round_trip_through_json_and_yaml(
         edits in proptest::collection::vec((any::<proptest::sample::Index>(), tricky_string()), 1..24)
@@ -352,7 +352,19 @@ proptest! {
             }
         }
         let input = serde_json::to_string(&value).expect("serialize");
-        let doc = read_text(&input, Format::Json);
+        let name = poam::io::SourceName("<edited>".to_owned());
+        let doc = match poam::io::read(input.as_bytes(), &name, Some(Format::Json)) {
+            Ok(doc) => doc,
+            Err(e) => {
+                // Only a NUL in markup is refused (Markdown holds no NUL), at its place.
+                let at = e.pointer.clone().unwrap_or_default();
+                let nul_there = edits.iter().any(|(index, text)| {
+                    index.get(&base.leaves).as_str() == at && text.contains('\0')
+                });
+                prop_assert!(nul_there && e.message.contains("U+0000"), "refused: {e}");
+                return Ok(());
+            }
+        };
 
         let json = write_text(&doc, Format::Json);
         let from_json = read_text(&json, Format::Json);

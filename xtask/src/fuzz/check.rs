@@ -412,7 +412,11 @@ fn xlsx(bytes: &[u8]) -> Result<Outcome, Failure> {
     let mut outcome = round_trip(doc, "xlsx")?;
     let exported = match poam_xlsx::export(doc) {
         Ok(e) => e,
-        Err(poam_xlsx::ExportError::CellTooLong { .. } | poam_xlsx::ExportError::TooManyRows) => {
+        Err(
+            poam_xlsx::ExportError::CellTooLong { .. }
+            | poam_xlsx::ExportError::TooManyRows
+            | poam_xlsx::ExportError::Nul { .. },
+        ) => {
             outcome.write_refusals += 1;
             return Ok(outcome);
         }

@@ -2,6 +2,7 @@
 // Tests may panic on what they did not expect: that is how they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod control_chars;
 mod xml_bad_input;
 mod xml_proptest;
 mod xml_roundtrip;

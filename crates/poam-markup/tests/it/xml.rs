@@ -450,3 +450,33 @@ fn nist_example_round_trips_through_markdown() {
     );
     assert_eq!(MarkupMultiline::from_markdown(&md), m.markdown_equivalent());
 }
+
+/// Tens of thousands of attributes (namespace declarations, which the reader skips, or
+/// unknown ones) are read or refused in linear time, on every element the reader looks at
+/// (the fuzzer's markup-xml input with about 40,000 attributes hung).
+#[test]
+fn many_attributes_take_linear_time() {
+    use poam_markup::xml::{line_from_str, multiline_from_str};
+    let many =
+        |n: usize, name: &str| -> String { (0..n).map(|i| format!(" {name}{i}=\"v\"")).collect() };
+    for (what, n) in [("xmlns:a", 40_000), ("a", 40_000), ("xmlns:b", 80_000)] {
+        let attrs = many(n, what);
+        let cases = [
+            format!("<description{attrs}><p>x</p></description>"),
+            format!("<description><p{attrs}>x</p></description>"),
+            format!("<description><p>a <em{attrs}>b</em></p></description>"),
+            format!("<description><ul{attrs}><li{attrs}>x</li></ul></description>"),
+        ];
+        for xml in &cases {
+            let started = std::time::Instant::now();
+            let _ = multiline_from_str(xml);
+            let _ = line_from_str(xml);
+            let took = started.elapsed();
+            assert!(
+                took < std::time::Duration::from_secs(2),
+                "{what} x{n}: {took:?} for {}",
+                &xml[..60]
+            );
+        }
+    }
+}

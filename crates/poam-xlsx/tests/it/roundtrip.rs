@@ -654,3 +654,54 @@ fn a_poam_id_with_a_hash_is_not_a_duplicate() {
     assert_eq!(duplicates, 1, "{warnings:?}");
     assert_references_resolve(&doc);
 }
+
+/// Control characters in a workbook: C0 controls (but NUL), DEL and U+0085 are kept
+/// through OSCAL -> workbook -> OSCAL (Excel writes them as `_xHHHH_`); NUL, which OSCAL
+/// markup cannot keep, is refused with its cell both ways.
+#[test]
+fn control_characters_are_kept_or_refused_at_their_cell() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("fixtures/poam/minimal.json")).unwrap();
+    let with_title = |title: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["plan-of-action-and-milestones"]["poam-items"][0]["title"] = title.into();
+        let doc: Document = serde_json::from_value(v).unwrap();
+        doc
+    };
+    let controls = "a\u{1}b\u{b}c\u{c}d\u{1f}e\u{7f}f\u{85}g \u{b}";
+    let doc = with_title(controls);
+    let (again, _) = import_ok(&export(&doc).unwrap().bytes);
+    let title = |d: &Document| {
+        poam_xlsx::markup::line_text(&d.plan_of_action_and_milestones.poam_items[0].title)
+    };
+    assert_eq!(title(&again), controls);
+
+    let mut nul = with_title("plain");
+    nul.plan_of_action_and_milestones.poam_items[0].title =
+        poam_markup::MarkupLine(vec![poam_markup::Inline::Text("be\0fore".to_owned())]);
+    let e = export(&nul).expect_err("NUL refused");
+    assert!(
+        e.to_string()
+            .starts_with("'Open POA&M Items'!C8: the text holds the character U+0000"),
+        "{e}"
+    );
+
+    let book = support::workbook(&[support::Sheet {
+        name: "Open POA&M Items".into(),
+        rows: vec![
+            vec![t("POAM ID"), t("Controls"), t("Weakness Name")],
+            vec![t("V-1"), t("AC-2"), t("be\0fore")],
+        ],
+    }]);
+    let e = import(&book, "nul.xlsx", &ReadOptions::default()).expect_err("NUL refused");
+    assert_eq!(
+        e.place,
+        poam_xlsx::ErrorPlace::Cell(poam_xlsx::cell::CellRef::new("Open POA&M Items", 1, 2))
+    );
+    assert!(
+        e.to_string().starts_with(
+            "nul.xlsx: 'Open POA&M Items'!C2: the cell holds the character U+0000 (NUL)"
+        ),
+        "{e}"
+    );
+}
