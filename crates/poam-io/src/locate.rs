@@ -26,7 +26,7 @@ pub fn locate(text: &str, format: Format, pointer: &str) -> Option<Position> {
 
 /// The position of each of `pointers` in `text` (as [`locate`] gives it); a pointer with no
 /// place (it leaves the document at its root) is absent. JSON and YAML are scanned once for
-/// all the pointers; XML is walked with the generated element table ([`crate::xml::locate`])
+/// all the pointers; XML is walked with the generated element table (`xml/locate.rs`)
 /// pointer by pointer.
 pub fn locate_all<'p>(
     text: &str,

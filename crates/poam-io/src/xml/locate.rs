@@ -27,7 +27,7 @@ fn pos(r: &Reader<&[u8]>) -> usize {
 /// and `poam_model::walk` spell it: `/plan-of-action-and-milestones/poam-items/0/title`): the
 /// attribute for a flag, the element for anything else, the element's content for a
 /// field's value. A pointer past what is there gives the nearest existing ancestor.
-pub fn locate(text: &str, pointer: &str) -> Option<Position> {
+pub(crate) fn locate(text: &str, pointer: &str) -> Option<Position> {
     let segments: Vec<String> = pointer
         .split('/')
         .skip(1)
@@ -170,7 +170,7 @@ enum Frame {
 
 /// The JSON pointer of the deepest model element (or flag) at byte `offset` of XML `text`,
 /// e.g. for a read error found there. `None` before the root element.
-pub fn pointer_at(text: &str, offset: usize) -> Option<String> {
+pub(crate) fn pointer_at(text: &str, offset: usize) -> Option<String> {
     let mut r = reader(text);
     let mut frames: Vec<(Frame, usize)> = Vec::new();
     let mut path: Vec<String> = Vec::new();

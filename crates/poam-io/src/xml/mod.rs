@@ -46,7 +46,7 @@ use crate::SourceName;
 use crate::error::{ErrorKind, Position, ReadError, WriteError};
 use reader::{OSCAL_NS, Rd, Start, XmlError, doctype_refused, is_xml_space};
 
-pub use locate::{locate, pointer_at};
+pub(crate) use locate::{locate, pointer_at};
 
 /// The root element of a POA&M.
 const ROOT_NAME: &str = "plan-of-action-and-milestones";

@@ -131,13 +131,13 @@ pub(crate) struct Start<'i> {
 
 impl<'i> Start<'i> {
     /// The element's local name.
-    pub fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         self.tag.local_name().into_inner()
     }
 
     /// The attributes, without namespace declarations, each with its normalized value.
     /// Prefixed attributes keep their prefix in `name` so that they never match a flag.
-    pub fn attributes(&self) -> impl Iterator<Item = Result<Attr<'_>, XmlError>> {
+    pub(super) fn attributes(&self) -> impl Iterator<Item = Result<Attr<'_>, XmlError>> {
         self.tag.attributes().filter_map(move |a| match a {
             Err(e) => Some(Err(XmlError::new(
                 self.at,
@@ -165,7 +165,7 @@ impl<'i> Start<'i> {
     }
 
     /// Refuses any attribute, for an element that has none.
-    pub fn no_attributes(&self) -> Result<(), XmlError> {
+    pub(super) fn no_attributes(&self) -> Result<(), XmlError> {
         match self.attributes().next() {
             None => Ok(()),
             Some(a) => Err(a?.unknown(self)),
@@ -173,7 +173,7 @@ impl<'i> Start<'i> {
     }
 
     /// An error: this (child) element is not known in `parent`.
-    pub fn unknown(&self, parent: &Start<'_>) -> XmlError {
+    pub(super) fn unknown(&self, parent: &Start<'_>) -> XmlError {
         XmlError::structure(
             self.at,
             format!(
@@ -185,7 +185,7 @@ impl<'i> Start<'i> {
     }
 
     /// An error: this (child) element may appear once in `parent` and appears again.
-    pub fn duplicate(&self, parent: &Start<'_>) -> XmlError {
+    pub(super) fn duplicate(&self, parent: &Start<'_>) -> XmlError {
         XmlError::structure(
             self.at,
             format!(
@@ -215,7 +215,7 @@ pub(crate) struct Attr<'a> {
 
 impl Attr<'_> {
     /// An error: the element `s` has no such attribute.
-    pub fn unknown(&self, s: &Start<'_>) -> XmlError {
+    pub(super) fn unknown(&self, s: &Start<'_>) -> XmlError {
         XmlError::structure(
             self.at,
             format!("unknown attribute `{}` on `<{}>`", self.name, s.name()),
