@@ -662,7 +662,52 @@ fn a_workbook_says_once_per_rule_what_it_lacks_and_the_scan_supplies_the_recomme
     );
     let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
     assert_exit(&o, 0);
-    let err = stderr(&o);
+    assert_one_line_per_failing_rule(&stderr(&o));
+
+    // With the project file, the workbook links; the scan it came from adds the
+    // recommendation to the same three items, and the result is clean.
+    std::fs::write(d.join("poam.toml"), PROJECT_FILE).unwrap();
+    let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("fails 1 FedRAMP rule(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = poam(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--into",
+            "out/june.json",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out/june-scanned.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("0 new, 3 updated"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fedramp: the output passes FedRAMP's POA&M rules"));
+    let doc = json(d, "out/june-scanned.json");
+    let p = &doc["plan-of-action-and-milestones"];
+    assert_eq!(p["poam-items"].as_array().unwrap().len(), 3);
+    assert_one_recommendation_per_risk(p);
+    let errors: Vec<String> = findings(
+        d,
+        "out/june-scanned.json",
+        &["--ssp", "ssp/ssp.json", "--profile", "fedramp"],
+    )
+    .into_iter()
+    .filter(|f| f.starts_with("error"))
+    .collect();
+    assert_eq!(errors, Vec::<String>::new());
+}
+
+/// The conversion's summary: one line per FedRAMP rule the workbook's output fails, each
+/// naming the column or option that supplies it.
+fn assert_one_line_per_failing_rule(err: &str) {
     let rule_lines: Vec<&str> = err
         .lines()
         .filter(|l| l.contains(": fedramp: fedramp-"))
@@ -694,36 +739,10 @@ fn a_workbook_says_once_per_rule_what_it_lacks_and_the_scan_supplies_the_recomme
         err.contains("fedramp: the output fails 4 FedRAMP rule(s)"),
         "{err}"
     );
+}
 
-    // With the project file, the workbook links; the scan it came from adds the
-    // recommendation to the same three items, and the result is clean.
-    std::fs::write(d.join("poam.toml"), PROJECT_FILE).unwrap();
-    let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
-    assert_exit(&o, 0);
-    assert!(
-        stderr(&o).contains("fails 1 FedRAMP rule(s)"),
-        "{}",
-        stderr(&o)
-    );
-    let o = poam(
-        d,
-        &[
-            "import",
-            "scans/month1.nessus",
-            "--into",
-            "out/june.json",
-            "--as-of",
-            "2024-06-03",
-            "-o",
-            "out/june-scanned.json",
-        ],
-    );
-    assert_exit(&o, 0);
-    assert!(stderr(&o).contains("0 new, 3 updated"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("fedramp: the output passes FedRAMP's POA&M rules"));
-    let doc = json(d, "out/june-scanned.json");
-    let p = &doc["plan-of-action-and-milestones"];
-    assert_eq!(p["poam-items"].as_array().unwrap().len(), 3);
+/// Every risk has exactly one `recommendation` remediation (the scanner's advice).
+fn assert_one_recommendation_per_risk(p: &Value) {
     for r in p["risks"].as_array().unwrap() {
         let lifecycles: Vec<&str> = r["remediations"]
             .as_array()
@@ -740,13 +759,4 @@ fn a_workbook_says_once_per_rule_what_it_lacks_and_the_scan_supplies_the_recomme
             "{lifecycles:?}"
         );
     }
-    let errors: Vec<String> = findings(
-        d,
-        "out/june-scanned.json",
-        &["--ssp", "ssp/ssp.json", "--profile", "fedramp"],
-    )
-    .into_iter()
-    .filter(|f| f.starts_with("error"))
-    .collect();
-    assert_eq!(errors, Vec::<String>::new());
 }
