@@ -269,20 +269,14 @@ fn markdown(text: &str) -> Result<Outcome, Failure> {
             &multi,
         ));
     }
-    match poam_markup::xml::multiline_to_string("description", &multi) {
-        Ok(x) => match poam_markup::xml::multiline_from_str(&x) {
-            Ok(t) if t == multi => {}
-            Ok(_) => {
-                return Err(trip_failure(
-                    "markup-multiline -> XML -> tree differs",
-                    &multi,
-                ));
-            }
-            Err(e) => return Err(xml_unreadable("markup-multiline", &e, &x)),
-        },
-        Err(XmlError::UnwritableChar { .. }) => outcome.write_refusals += 1,
-        Err(e) => return Err(xml_unwritable("markup-multiline", &e)),
-    }
+    xml_round_trip(
+        "markup-multiline",
+        &multi,
+        |m| poam_markup::xml::multiline_to_string("description", m),
+        poam_markup::xml::multiline_from_str,
+        |a, b| a == b,
+        &mut outcome,
+    )?;
 
     let line = MarkupLine::from_markdown(text);
     if !line.is_normalized() {
@@ -297,15 +291,14 @@ fn markdown(text: &str) -> Result<Outcome, Failure> {
             &line,
         ));
     }
-    match poam_markup::xml::line_to_string("title", &line) {
-        Ok(x) => match poam_markup::xml::line_from_str(&x) {
-            Ok(t) if t == line => {}
-            Ok(_) => return Err(trip_failure("markup-line -> XML -> tree differs", &line)),
-            Err(e) => return Err(xml_unreadable("markup-line", &e, &x)),
-        },
-        Err(XmlError::UnwritableChar { .. }) => outcome.write_refusals += 1,
-        Err(e) => return Err(xml_unwritable("markup-line", &e)),
-    }
+    xml_round_trip(
+        "markup-line",
+        &line,
+        |l| poam_markup::xml::line_to_string("title", l),
+        poam_markup::xml::line_from_str,
+        |a, b| a == b,
+        &mut outcome,
+    )?;
     Ok(outcome)
 }
 
@@ -320,20 +313,14 @@ fn markup_xml(text: &str) -> Result<Outcome, Failure> {
         Err(e) => xml_error_has_place(&e)?,
         Ok(multi) => {
             outcome.read = true;
-            match multiline_to_string("description", &multi) {
-                Ok(x) => match multiline_from_str(&x) {
-                    Ok(t) if t.clone().normalized() == multi.clone().normalized() => {}
-                    Ok(_) => {
-                        return Err(trip_failure(
-                            "markup-multiline -> XML -> tree differs",
-                            &multi,
-                        ));
-                    }
-                    Err(e) => return Err(xml_unreadable("markup-multiline", &e, &x)),
-                },
-                Err(XmlError::UnwritableChar { .. }) => outcome.write_refusals += 1,
-                Err(e) => return Err(xml_unwritable("markup-multiline", &e)),
-            }
+            xml_round_trip(
+                "markup-multiline",
+                &multi,
+                |m| multiline_to_string("description", m),
+                multiline_from_str,
+                |a, b| a.clone().normalized() == b.clone().normalized(),
+                &mut outcome,
+            )?;
             let md = multi.to_markdown();
             if MarkupMultiline::from_markdown(&md) != multi.markdown_equivalent() {
                 return Err(trip_failure(
@@ -347,15 +334,14 @@ fn markup_xml(text: &str) -> Result<Outcome, Failure> {
         Err(e) => xml_error_has_place(&e)?,
         Ok(line) => {
             outcome.read = true;
-            match line_to_string("title", &line) {
-                Ok(x) => match line_from_str(&x) {
-                    Ok(t) if t.clone().normalized() == line.clone().normalized() => {}
-                    Ok(_) => return Err(trip_failure("markup-line -> XML -> tree differs", &line)),
-                    Err(e) => return Err(xml_unreadable("markup-line", &e, &x)),
-                },
-                Err(XmlError::UnwritableChar { .. }) => outcome.write_refusals += 1,
-                Err(e) => return Err(xml_unwritable("markup-line", &e)),
-            }
+            xml_round_trip(
+                "markup-line",
+                &line,
+                |l| line_to_string("title", l),
+                line_from_str,
+                |a, b| a.clone().normalized() == b.clone().normalized(),
+                &mut outcome,
+            )?;
             if MarkupLine::from_markdown(&line.to_markdown()) != line.markdown_equivalent() {
                 return Err(trip_failure(
                     "markup-line -> Markdown -> tree differs",
@@ -365,6 +351,33 @@ fn markup_xml(text: &str) -> Result<Outcome, Failure> {
         }
     }
     Ok(outcome)
+}
+
+/// One XML round trip of a markup tree: written, read back and compared with `same`. A
+/// character XML cannot hold is a counted refusal (documented), any other error a failure.
+fn xml_round_trip<T: fmt::Debug>(
+    what: &str,
+    tree: &T,
+    write: impl FnOnce(&T) -> Result<String, XmlError>,
+    read: impl FnOnce(&str) -> Result<T, XmlError>,
+    same: impl FnOnce(&T, &T) -> bool,
+    outcome: &mut Outcome,
+) -> Result<(), Failure> {
+    match write(tree) {
+        Ok(x) => match read(&x) {
+            Ok(back) if same(&back, tree) => Ok(()),
+            Ok(_) => Err(trip_failure(
+                &format!("{what} -> XML -> tree differs"),
+                tree,
+            )),
+            Err(e) => Err(xml_unreadable(what, &e, &x)),
+        },
+        Err(XmlError::UnwritableChar { .. }) => {
+            outcome.write_refusals += 1;
+            Ok(())
+        }
+        Err(e) => Err(xml_unwritable(what, &e)),
+    }
 }
 
 fn xml_error_has_place(e: &XmlError) -> Result<(), Failure> {
