@@ -16,6 +16,9 @@ pub mod datatypes;
 mod document;
 #[rustfmt::skip]
 pub mod generated;
+pub mod version;
+#[rustfmt::skip]
+mod version_shapes;
 pub mod walk;
 
 pub use document::{Document, OTHER_MODELS, OscalVersion, ROOT_NAME, SUPPORTED_VERSIONS};
