@@ -11,10 +11,14 @@
 //! so that a validator can report every problem in one run.
 
 pub mod check;
+mod construct;
 pub mod datatypes;
 mod document;
 #[rustfmt::skip]
 pub mod generated;
+pub mod version;
+#[rustfmt::skip]
+mod version_shapes;
 pub mod walk;
 
 pub use document::{Document, OTHER_MODELS, OscalVersion, ROOT_NAME, SUPPORTED_VERSIONS};
