@@ -261,27 +261,9 @@ pub struct ConvertArgs {
 }
 
 /// What `poam convert` and `poam merge` read and write: OSCAL JSON, YAML and XML, and the
-/// FedRAMP POA&M Excel workbook (see `docs/workbook-mapping.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    Json,
-    Yaml,
-    Xml,
-    /// The FedRAMP POA&M workbook (.xlsx), 2024 template layout.
-    Xlsx,
-}
-
-impl FileFormat {
-    /// The OSCAL format, or `None` for the workbook.
-    pub fn oscal(self) -> Option<poam::io::Format> {
-        match self {
-            Self::Json => Some(poam::io::Format::Json),
-            Self::Yaml => Some(poam::io::Format::Yaml),
-            Self::Xml => Some(poam::io::Format::Xml),
-            Self::Xlsx => None,
-        }
-    }
-}
+/// FedRAMP POA&M Excel workbook (see `docs/workbook-mapping.md`); the library's enum, parsed
+/// by clap through its `clap` feature.
+pub use poam::FileFormat;
 
 /// Arguments of `poam import` (see `commands/import.rs` and the README).
 ///

@@ -11,6 +11,7 @@
 //! so that a validator can report every problem in one run.
 
 pub mod check;
+mod construct;
 pub mod datatypes;
 mod document;
 #[rustfmt::skip]

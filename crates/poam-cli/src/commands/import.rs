@@ -266,7 +266,7 @@ fn into(
     let format = if base.workbook {
         FileFormat::Xlsx
     } else {
-        FileFormat::from_oscal(base.format)
+        FileFormat::from(base.format)
     };
     let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(|i| i.label()).collect();
     let outcome = Outcome {

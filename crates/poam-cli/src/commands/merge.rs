@@ -144,7 +144,7 @@ fn output_format(
             .unwrap_or(if base.workbook {
                 FileFormat::Xlsx
             } else {
-                FileFormat::from_oscal(base.format)
+                FileFormat::from(base.format)
             });
     if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
         .map(str::to_owned)
