@@ -26,6 +26,7 @@ pub mod markup;
 pub mod oscal;
 pub mod read;
 pub mod record;
+mod reference;
 pub mod values;
 pub mod verbatim;
 mod write;
