@@ -705,3 +705,35 @@ fn control_characters_are_kept_or_refused_at_their_cell() {
         "{e}"
     );
 }
+
+/// Excel's 32,767-character limit counts UTF-16 code units, so an emoji counts as two: text
+/// of 20,000 emoji (40,000 units) is refused at its cell in poam's words (it reached
+/// rust_xlsxwriter and failed with the library's text), and 16,000 (32,000 units) go
+/// through a workbook and back unchanged.
+#[test]
+fn the_cell_length_limit_counts_as_excel_does() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("fixtures/poam/minimal.json")).unwrap();
+    let with_title = |title: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["plan-of-action-and-milestones"]["poam-items"][0]["title"] = title.into();
+        let doc: Document = serde_json::from_value(v).unwrap();
+        doc
+    };
+    let e = export(&with_title(&"\u{1F600}".repeat(20_000))).expect_err("too long");
+    assert!(
+        matches!(&e, poam_xlsx::ExportError::CellTooLong { place, len: 40_000 } if place == "'Open POA&M Items'!C8"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().starts_with(
+            "'Open POA&M Items'!C8: the text is 40000 characters long as Excel counts them"
+        ),
+        "{e}"
+    );
+
+    let fits = "\u{1F600}".repeat(16_000);
+    let (again, _) = import_ok(&export(&with_title(&fits)).unwrap().bytes);
+    let title = &again.plan_of_action_and_milestones.poam_items[0].title;
+    assert_eq!(poam_xlsx::markup::line_text(title), fits);
+}
