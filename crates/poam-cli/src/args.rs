@@ -355,7 +355,7 @@ pub enum ImportFormat {
 #[derive(Debug, Default, clap::Args)]
 pub struct DocumentArgs {
     /// The project file (default: `poam.toml` in the current directory, when there is one):
-    /// `ssp`, `marking`, `fedramp-version`, `title`, `plan`.
+    /// `ssp`, `marking`, `fedramp-version`, `title`, `plan`, `oscal-version`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The document's marking (metadata prop `marking`; FedRAMP: `cui`).
@@ -368,4 +368,9 @@ pub struct DocumentArgs {
     /// The document's title (metadata `title`).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Write the output as this OSCAL version: 1.0.4, 1.1.2, 1.1.3, 1.2.1, 1.2.2 or 1.2.3
+    /// (default: the document's own). `oscal-version` and `$schema` are set to it; a member
+    /// or value the version cannot hold is an error naming its place, and nothing is written.
+    #[arg(long, value_name = "VERSION", value_parser = poam::model::version::TargetVersion::parse)]
+    pub oscal_version: Option<poam::model::version::TargetVersion>,
 }
