@@ -16,9 +16,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check] [--reference DIR]   generate crates/poam-model/src/generated.rs from the
                                         OSCAL metaschema (default DIR: ../shared/reference)
-  conformance <REFERENCE-DIR> [--only WORD]
+  conformance <REFERENCE-DIR> [--only WORD] [--update-verdicts]
                                         run the conformance suite against the reference files
-                                        (--only: the sections whose title holds WORD)
+                                        (--only: the sections whose title holds WORD;
+                                        --update-verdicts: rewrite xtask/conformance-verdicts.toml
+                                        from this run, keeping each unchanged verdict's `why`)
   gen --items N [--format F] [--seed S] [--cycle C] -o FILE
                                         write a realistic FedRAMP POA&M of N items
                                         (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)
@@ -58,7 +60,8 @@ fn main() -> ExitCode {
                     .position(|a| a == "--only")
                     .and_then(|i| args.get(i + 1))
                     .map(String::as_str);
-                conformance::run(Path::new(dir), only)
+                let update = args.iter().any(|a| a == "--update-verdicts");
+                conformance::run(Path::new(dir), only, update)
             }
             _ => Err(USAGE.to_owned()),
         },

@@ -14,6 +14,7 @@ mod schemas;
 mod table;
 mod twins;
 mod validate;
+mod verdicts;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -62,6 +63,10 @@ pub const SECTIONS: &[(&str, SectionFn)] = &[
     ("fixtures: round trips and schemas", roundtrip::fixtures),
     ("xlsx: FedRAMP POA&M workbooks both ways", xlsx::run),
     ("validate: findings and mutation agreement", validate::run),
+    (
+        "validate: each example's verdict against the record",
+        verdicts::run,
+    ),
     ("import: every reference scan to a valid POA&M", import::run),
     ("oscal-schemas/releases.json hashes", manifest::run),
 ];
@@ -94,13 +99,17 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Runs every section (those whose title holds `only`, when given); `Err` when any check
-/// failed or a section could not run.
-pub fn run(reference: &Path, only: Option<&str>) -> Result<(), String> {
+/// failed or a section could not run. With `update_verdicts`, only rewrites the record of the
+/// examples' verdicts (see [`verdicts`]).
+pub fn run(reference: &Path, only: Option<&str>, update_verdicts: bool) -> Result<(), String> {
     if !reference.join("examples").is_dir() || !reference.join("oscal-schemas").is_dir() {
         return Err(format!(
             "{}: not a reference directory (expected examples/ and oscal-schemas/ in it)",
             reference.display()
         ));
+    }
+    if update_verdicts {
+        return verdicts::update(reference);
     }
     let started = std::time::Instant::now();
     let mut summary = Table::new(&["section", "passed", "failed", "n/a"]);
