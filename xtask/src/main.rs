@@ -4,6 +4,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod files;
 mod fuzz;
 mod r#gen;
 
