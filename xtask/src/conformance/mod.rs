@@ -15,6 +15,7 @@ mod table;
 mod twins;
 mod validate;
 mod verdicts;
+mod versions;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -68,6 +69,10 @@ pub const SECTIONS: &[(&str, SectionFn)] = &[
         verdicts::run,
     ),
     ("import: every reference scan to a valid POA&M", import::run),
+    (
+        "versions: every POA&M written as every OSCAL version",
+        versions::run,
+    ),
     ("oscal-schemas/releases.json hashes", manifest::run),
 ];
 
