@@ -59,10 +59,15 @@ impl BuildOptions<'_> {
     }
 }
 
-/// FedRAMP's rating of a scanner severity (Critical is High; informational has none, and is
-/// rated Low if imported at all).
+/// FedRAMP's rating of a scanner severity: Critical is High; informational has none, and is
+/// rated Low if imported at all; a finding the scanner did not rate ([`Severity::Unknown`]) is
+/// rated Moderate until the provider assesses it (a middle deadline rather than the longest,
+/// and the import's summary names each such item so that someone reviews it).
 pub fn rating(s: Severity) -> RiskRating {
-    RiskRating::parse(s.as_str()).unwrap_or(RiskRating::Low)
+    match s {
+        Severity::Unknown => RiskRating::Moderate,
+        other => RiskRating::parse(other.as_str()).unwrap_or(RiskRating::Low),
+    }
 }
 
 /// The detection date, deadline and KEV due date of a weakness.
@@ -493,5 +498,6 @@ mod tests {
         assert_eq!(rating(Severity::Critical), RiskRating::High);
         assert_eq!(rating(Severity::Moderate), RiskRating::Moderate);
         assert_eq!(rating(Severity::Info), RiskRating::Low);
+        assert_eq!(rating(Severity::Unknown), RiskRating::Moderate);
     }
 }

@@ -22,5 +22,5 @@ pub mod sniff;
 
 pub use error::{ScanError, ScanErrorKind};
 pub use finding::{Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, Undecided};
-pub use read::{read, read_as};
+pub use read::{read, read_as, read_from};
 pub use sniff::sniff;

@@ -13,5 +13,5 @@ pub use poam_import::{
     Asset, Detector, Finding, FindingKind, Scan, ScanError, ScanErrorKind, ScanFormat, Severity,
 };
 // The functions only (`read` and `sniff` are modules of `poam_import` too).
-pub use poam_import::read::{read, read_as};
+pub use poam_import::read::{read, read_as, read_from};
 pub use poam_import::sniff::sniff;
