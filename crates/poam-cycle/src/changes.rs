@@ -497,15 +497,7 @@ mod tests {
 
     #[test]
     fn prop_key_treats_fedramp_spellings_alike() {
-        let p = |ns: &str| Property {
-            name: "vendor-dependency".into(),
-            uuid: None,
-            ns: Some(ns.into()),
-            value: "tracking".into(),
-            class: None,
-            group: None,
-            remarks: None,
-        };
+        let p = |ns: &str| Property::new("vendor-dependency", Some(ns), "tracking");
         assert_eq!(
             PropKey::of(&p("http://fedramp.gov/ns/oscal")),
             PropKey::of(&p("https://fedramp.gov/ns/oscal"))

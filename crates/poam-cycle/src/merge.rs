@@ -732,13 +732,8 @@ impl Numbering {
             item.props.insert(
                 0,
                 Property {
-                    name: poam_fedramp::props::POAM_ID.into(),
-                    uuid: None,
                     ns: Some(self.ns.clone()),
-                    value: s.take(),
-                    class: None,
-                    group: None,
-                    remarks: None,
+                    ..Property::new(poam_fedramp::props::POAM_ID, None, s.take())
                 },
             );
         }
@@ -1198,15 +1193,7 @@ impl<'o> Output<'o> {
             description: Some(MarkupMultiline::from_markdown(description)),
             start: as_of.clone(),
             end: None,
-            props: vec![Property {
-                name: "type".into(),
-                uuid: None,
-                ns: None,
-                value: kind.to_owned(),
-                class: None,
-                group: None,
-                remarks: None,
-            }],
+            props: vec![Property::new("type", None, kind)],
             links: Vec::new(),
             logged_by: Vec::new(),
             status_change: status_change.map(Into::into),

@@ -424,15 +424,7 @@ fn set_prop(md: &mut poam_model::Metadata, name: &str, ns: Option<&str>, value: 
         p.value = value.to_owned();
         return;
     }
-    md.props.push(Property {
-        name: poam_model::datatypes::Token::new(name),
-        uuid: None,
-        ns: ns.map(poam_model::datatypes::Uri::new),
-        value: value.to_owned(),
-        class: None,
-        group: None,
-        remarks: None,
-    });
+    md.props.push(Property::new(name, ns, value));
 }
 
 /// Whether `p` is the FedRAMP prop `name` (FedRAMP namespace required: OSCAL has
@@ -706,15 +698,7 @@ mod tests {
     }
 
     fn property(name: &str, ns: Option<&str>, value: &str) -> Property {
-        Property {
-            name: poam_model::datatypes::Token::new(name),
-            uuid: None,
-            ns: ns.map(poam_model::datatypes::Uri::new),
-            value: value.to_owned(),
-            class: None,
-            group: None,
-            remarks: None,
-        }
+        Property::new(name, ns, value)
     }
 
     fn entry(title: Option<&str>, props: Vec<Property>) -> Entry {

@@ -257,15 +257,7 @@ pub fn set_last_seen(props: &mut Vec<Property>, date: &str) {
 }
 
 pub(crate) fn prop(name: &str, ns: Option<&str>, value: &str) -> Property {
-    Property {
-        name: Token::new(name),
-        uuid: None,
-        ns: ns.map(Uri::new),
-        value: value.to_owned(),
-        class: None,
-        group: None,
-        remarks: None,
-    }
+    Property::new(name, ns, value)
 }
 
 fn facet(name: &str, system: &str, value: &str) -> Facet {

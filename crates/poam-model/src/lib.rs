@@ -13,10 +13,14 @@
 #![warn(unreachable_pub, missing_docs)]
 
 mod check;
+mod construct;
 pub mod datatypes;
 mod document;
 #[rustfmt::skip]
 pub mod generated;
+pub mod version;
+#[rustfmt::skip]
+mod version_shapes;
 pub mod walk;
 
 pub use check::{DatatypeError, datatype_errors};

@@ -26,6 +26,8 @@ pub enum Input {
     Cycles,
     /// A POA&M whose text is runs of backslashes, one run growing with the size.
     Backslashes,
+    /// An OSCAL XML POA&M whose markup starts with runs of `<br/>`, one run growing with the size.
+    LineBreaks,
     /// The POA&M in minified JSON (one line), with a finding in every item.
     MinifiedFindings,
 }
@@ -154,6 +156,13 @@ pub const OPS: &[Op] = &[
         true
     ),
     op!(
+        "line-breaks",
+        "runs of <br/> in XML markup: XML read, written and read as JSON, YAML, XML, workbook",
+        LineBreaks,
+        None,
+        true
+    ),
+    op!(
         "validate-minified",
         "validate minified JSON, a finding per item, each shown with its line (human output)",
         MinifiedFindings,
@@ -178,6 +187,8 @@ pub struct Files {
     pub next_json: PathBuf,
     /// [`Input::Backslashes`], JSON.
     pub backslashes: PathBuf,
+    /// [`Input::LineBreaks`], XML.
+    pub line_breaks: PathBuf,
     /// [`Input::MinifiedFindings`].
     pub minified: PathBuf,
 }
@@ -192,6 +203,7 @@ impl Files {
             xlsx: dir.join(format!("poam-{items}.xlsx")),
             next_json: dir.join(format!("poam-{items}-cycle2.json")),
             backslashes: dir.join(format!("backslashes-{items}.json")),
+            line_breaks: dir.join(format!("line-breaks-{items}.xml")),
             minified: dir.join(format!("minified-findings-{items}.json")),
         }
     }
@@ -204,6 +216,7 @@ impl Files {
             Input::Xml => &self.xml,
             Input::Xlsx => &self.xlsx,
             Input::Backslashes => &self.backslashes,
+            Input::LineBreaks => &self.line_breaks,
             Input::MinifiedFindings => &self.minified,
         }
     }
@@ -331,7 +344,11 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
         "report" => report(files, reps)?,
         "backslashes" => {
             let bytes = read(path)?;
-            time(reps, || every_format(&bytes, path), |n| *n)?
+            time(reps, || every_format(&bytes, path, Format::Json), |n| *n)?
+        }
+        "line-breaks" => {
+            let bytes = read(path)?;
+            time(reps, || every_format(&bytes, path, Format::Xml), |n| *n)?
         }
         "validate-minified" => {
             let bytes = read(path)?;
@@ -502,8 +519,8 @@ fn report(files: &Files, reps: usize) -> Result<Timing, String> {
 
 /// The JSON in `bytes` read, then written and read again in every format (a workbook too):
 /// the bytes written.
-fn every_format(bytes: &[u8], path: &Path) -> Result<u64, String> {
-    let doc = load(bytes, path, Format::Json)?;
+fn every_format(bytes: &[u8], path: &Path, from: Format) -> Result<u64, String> {
+    let doc = load(bytes, path, from)?;
     let mut written = 0;
     for format in [Format::Json, Format::Yaml, Format::Xml] {
         let out = write(&doc, format)?;
@@ -574,7 +591,7 @@ fn format_of(input: Input) -> Format {
     match input {
         Input::Json | Input::Cycles | Input::Backslashes | Input::MinifiedFindings => Format::Json,
         Input::Yaml => Format::Yaml,
-        Input::Xml | Input::Xlsx => Format::Xml,
+        Input::Xml | Input::Xlsx | Input::LineBreaks => Format::Xml,
     }
 }
 

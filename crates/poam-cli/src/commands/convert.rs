@@ -114,6 +114,11 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
         }
     });
     settings.apply(&mut loaded.doc);
+    if let Err(lines) = settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
+        drop(progress);
+        lines.iter().for_each(|l| eprintln!("{l}"));
+        return exit::TROUBLE;
+    }
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
@@ -295,6 +300,13 @@ fn convert_file(
         );
     }
     settings.apply(&mut loaded.doc);
+    if let Err(lines) = settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
+        messages.extend(lines);
+        return Outcome {
+            messages,
+            ok: false,
+        };
+    }
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
         poam::io::write_file_atomic(&job.output, &bytes)

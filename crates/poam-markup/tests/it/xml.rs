@@ -480,3 +480,27 @@ fn many_attributes_take_linear_time() {
         }
     }
 }
+
+/// A paragraph (or emphasis) that starts with a long run of `<br/>`: the breaks are trimmed
+/// and hoisted as before, and the whole run is dropped at once (the fuzzer's markup-xml
+/// input with tens of thousands of leading `<br/>` took time growing with their square;
+/// `cargo xtask bench --ops line-breaks` shows the growth line).
+#[test]
+fn a_leading_run_of_line_breaks_is_trimmed() {
+    let run = "<br/>".repeat(50_000);
+    let plain = MarkupMultiline(read(&format!("<d><p>{run} x<br/>y</p></d>"))).normalized();
+    assert_eq!(plain.0, vec![p(vec![t("x"), Inline::LineBreak, t("y")])]);
+    assert_eq!(plain.to_markdown(), "x\\\ny");
+
+    let emphasis = MarkupMultiline(read(&format!("<d><p><em>{run} x</em> z</p></d>")));
+    let normalized = emphasis.clone().normalized();
+    assert_eq!(
+        normalized.0,
+        vec![p(vec![Inline::Em(vec![t("x")]), t(" z")])]
+    );
+    assert_eq!(emphasis.to_markdown(), "*x* z");
+    assert_eq!(
+        MarkupMultiline::from_markdown(&emphasis.to_markdown()),
+        emphasis.markdown_equivalent()
+    );
+}
