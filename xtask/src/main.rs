@@ -7,6 +7,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod files;
 mod fuzz;
 mod r#gen;
 
