@@ -261,27 +261,9 @@ pub struct ConvertArgs {
 }
 
 /// What `poam convert` and `poam merge` read and write: OSCAL JSON, YAML and XML, and the
-/// FedRAMP POA&M Excel workbook (see `docs/workbook-mapping.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    Json,
-    Yaml,
-    Xml,
-    /// The FedRAMP POA&M workbook (.xlsx), 2024 template layout.
-    Xlsx,
-}
-
-impl FileFormat {
-    /// The OSCAL format, or `None` for the workbook.
-    pub fn oscal(self) -> Option<poam::io::Format> {
-        match self {
-            Self::Json => Some(poam::io::Format::Json),
-            Self::Yaml => Some(poam::io::Format::Yaml),
-            Self::Xml => Some(poam::io::Format::Xml),
-            Self::Xlsx => None,
-        }
-    }
-}
+/// FedRAMP POA&M Excel workbook (see `docs/workbook-mapping.md`); the library's enum, parsed
+/// by clap through its `clap` feature.
+pub use poam::FileFormat;
 
 /// Arguments of `poam import` (see `commands/import.rs` and the README).
 ///
@@ -377,7 +359,7 @@ pub enum ImportFormat {
 #[derive(Debug, Default, clap::Args)]
 pub struct DocumentArgs {
     /// The project file (default: `poam.toml` in the current directory, when there is one):
-    /// `ssp`, `marking`, `fedramp-version`, `title`, `plan`.
+    /// `ssp`, `marking`, `fedramp-version`, `title`, `plan`, `oscal-version`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The document's marking (metadata prop `marking`; FedRAMP: `cui`).
@@ -390,4 +372,9 @@ pub struct DocumentArgs {
     /// The document's title (metadata `title`).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Write the output as this OSCAL version: 1.0.4, 1.1.2, 1.1.3, 1.2.1, 1.2.2 or 1.2.3
+    /// (default: the document's own). `oscal-version` and `$schema` are set to it; a member
+    /// or value the version cannot hold is an error naming its place, and nothing is written.
+    #[arg(long, value_name = "VERSION", value_parser = poam::model::version::TargetVersion::parse)]
+    pub oscal_version: Option<poam::model::version::TargetVersion>,
 }

@@ -11,11 +11,14 @@
 //! fedramp-version = "fedramp-3.0.0rc1-oscal-1.1.2"
 //! title = "Contoso Orders FedRAMP Plan of Action and Milestones (POA&M)"
 //! plan = "Patch in the next maintenance window, then rescan."
+//! oscal-version = "1.0.4"
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use poam::model::version::{self, TargetVersion};
 
 use crate::args::DocumentArgs;
 
@@ -31,6 +34,7 @@ pub struct Config {
     pub fedramp_version: Option<String>,
     pub title: Option<String>,
     pub plan: Option<String>,
+    pub oscal_version: Option<String>,
 }
 
 impl Config {
@@ -65,6 +69,8 @@ pub struct Settings {
     pub fedramp_version: Option<String>,
     pub title: Option<String>,
     pub plan: Option<String>,
+    /// The OSCAL version the output is written as (`None`: the document's own).
+    pub oscal_version: Option<TargetVersion>,
 }
 
 impl Settings {
@@ -75,12 +81,20 @@ impl Settings {
         plan: Option<&str>,
     ) -> Result<Self, String> {
         let c = Config::find(a.config.as_deref())?;
+        let oscal_version = match (a.oscal_version, c.oscal_version.as_deref()) {
+            (Some(v), _) => Some(v),
+            (None, Some(text)) => Some(
+                TargetVersion::parse(text).map_err(|e| format!("poam.toml: oscal-version: {e}"))?,
+            ),
+            (None, None) => None,
+        };
         Ok(Self {
             ssp: ssp.map(Path::to_path_buf).or(c.ssp),
             marking: a.marking.clone().or(c.marking),
             fedramp_version: a.fedramp_version.clone().or(c.fedramp_version),
             title: a.title.clone().or(c.title),
             plan: plan.map(str::to_owned).or(c.plan),
+            oscal_version,
         })
     }
 
@@ -104,6 +118,28 @@ impl Settings {
             md.title = poam::model::MarkupLine(vec![poam::model::markup::Inline::Text(t.clone())]);
         }
     }
+
+    /// Makes `doc` a document of `--oscal-version` (when given): `Err` holds the lines to
+    /// print, one per place the version cannot hold (`name` names the document), and
+    /// `doc` is unchanged. The last step before a command encodes its output.
+    pub fn write_as_version(
+        &self,
+        doc: &mut poam::Document,
+        name: &str,
+    ) -> Result<(), Vec<String>> {
+        let Some(target) = self.oscal_version else {
+            return Ok(());
+        };
+        version::convert_version(doc, target).map_err(|e| {
+            let mut lines: Vec<String> = e
+                .places
+                .iter()
+                .map(|u| format!("error: {name}: {u}"))
+                .collect();
+            lines.push(format!("error: {name}: {e}; nothing written"));
+            lines
+        })
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +150,7 @@ mod tests {
     #[test]
     fn every_key_reads_and_ssp_is_relative_to_the_file() {
         let c = Config::parse(
-            "ssp = \"ssp.json\"\nmarking = \"cui\"\nfedramp-version = \"v\"\ntitle = \"T\"\nplan = \"P\"\n",
+            "ssp = \"ssp.json\"\nmarking = \"cui\"\nfedramp-version = \"v\"\ntitle = \"T\"\nplan = \"P\"\noscal-version = \"1.0.4\"\n",
             Path::new("conf"),
         )
         .unwrap();
@@ -123,6 +159,7 @@ mod tests {
         assert_eq!(c.fedramp_version.as_deref(), Some("v"));
         assert_eq!(c.title.as_deref(), Some("T"));
         assert_eq!(c.plan.as_deref(), Some("P"));
+        assert_eq!(c.oscal_version.as_deref(), Some("1.0.4"));
         let abs = Config::parse("ssp = \"/x/ssp.json\"", Path::new("conf")).unwrap();
         assert_eq!(abs.ssp, Some(PathBuf::from("/x/ssp.json")));
     }

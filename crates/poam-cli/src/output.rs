@@ -6,47 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use poam::Document;
-use poam::io::Format;
 
 use crate::args::FileFormat;
-
-impl FileFormat {
-    /// The format of an OSCAL text.
-    pub fn from_oscal(format: Format) -> Self {
-        match format {
-            Format::Json => Self::Json,
-            Format::Yaml => Self::Yaml,
-            Format::Xml => Self::Xml,
-        }
-    }
-
-    /// The format a file name's extension names (`.xlsx`, or `.xlsm` as FedRAMP shipped its
-    /// older templates, for the workbook). Every command reads names this one way.
-    pub fn from_path(path: &Path) -> Option<Self> {
-        if is_workbook_name(path) {
-            Some(Self::Xlsx)
-        } else {
-            Format::from_path(path).map(Self::from_oscal)
-        }
-    }
-
-    /// The usual file extension, and the name the progress line uses.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Json => "json",
-            Self::Yaml => "yaml",
-            Self::Xml => "xml",
-            Self::Xlsx => "xlsx",
-        }
-    }
-}
-
-/// Whether `path` names a workbook by its extension.
-fn is_workbook_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
-}
 
 /// The refusal to write a workbook under a macro-enabled name: poam writes workbooks
 /// without macros, which Excel will not open as `.xlsm`.

@@ -262,15 +262,7 @@ pub fn set_last_seen(props: &mut Vec<Property>, date: &str) {
 }
 
 pub(crate) fn prop(name: &str, ns: Option<&str>, value: &str) -> Property {
-    Property {
-        name: Token::new(name),
-        uuid: None,
-        ns: ns.map(Uri::new),
-        value: value.to_owned(),
-        class: None,
-        group: None,
-        remarks: None,
-    }
+    Property::new(name, ns, value)
 }
 
 fn facet(name: &str, system: &str, value: &str) -> Facet {
@@ -437,7 +429,7 @@ fn created_revision(m: &mut poam_model::Metadata, as_of: NaiveDate) {
     let date = format_date(as_of);
     m.version = "1.0".to_owned();
     m.revisions.push(Revision {
-        title: Some(markup::line(&poam_cycle::cycle::cycle_title(&date))),
+        title: Some(markup::line(&poam_cycle::cycle_title(&date))),
         published: None,
         last_modified: Some(DateTimeWithTimezone::new(format!("{date}T00:00:00Z"))),
         version: m.version.clone(),

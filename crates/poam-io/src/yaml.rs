@@ -30,12 +30,14 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
         let kind = if full.contains("budget breached") || full.contains("recursion limit exceeded")
         {
             ErrorKind::Limit
+        } else if is_duplicate_key(&e) {
+            // A key given twice: not well-formed YAML (as in JSON, unreadable, not a shape
+            // problem).
+            ErrorKind::Syntax
         } else if lower.contains("unknown field")
             || lower.contains("missing field")
             || lower.contains("invalid type")
             || lower.contains("invalid value")
-            || lower.contains("duplicate field")
-            || lower.contains("duplicate key")
             || lower.contains("this is an oscal")
             || lower.contains("expected")
         {
@@ -74,6 +76,17 @@ pub fn budget() -> serde_saphyr::Budget {
     b.max_nodes = usize::MAX;
     b.max_total_scalar_bytes = usize::MAX;
     b
+}
+
+/// Whether the error is a key given twice in one mapping: serde-saphyr's own error, or (for
+/// a key the mapping's spelling hides from it) the model's derived reader's `duplicate field`.
+fn is_duplicate_key(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    matches!(e, E::DuplicateMappingKey { .. }) || e.to_string().contains("duplicate field `")
 }
 
 /// poam's words for the errors whose serde-saphyr message gives a Rust programmer's advice

@@ -256,17 +256,34 @@ fn merge_adjacent_subsup(v: &mut Vec<Inline>) {
         return;
     }
     let old = std::mem::take(v);
+    // A run of subscripts (or superscripts) is joined first and its content tidied once:
+    // tidying after each join rescans the content so far, quadratic on a long run.
+    let mut grown = false;
     for node in old {
         match (v.last_mut(), node) {
             (Some(Inline::Sub(prev)), Inline::Sub(c))
             | (Some(Inline::Sup(prev)), Inline::Sup(c)) => {
                 prev.extend(c);
-                merge_texts(prev);
-                merge_adjacent_subsup(prev);
+                grown = true;
             }
             (Some(Inline::Code(prev)), Inline::Code(c)) => prev.push_str(&c),
-            (_, node) => v.push(node),
+            (_, node) => {
+                tidy_joined(v, &mut grown);
+                v.push(node);
+            }
         }
+    }
+    tidy_joined(v, &mut grown);
+}
+
+/// Merges the texts and the adjacent sub/superscripts inside the last node of `v`, when a
+/// run was joined into it (`grown`).
+fn tidy_joined(v: &mut [Inline], grown: &mut bool) {
+    if std::mem::take(grown)
+        && let Some(Inline::Sub(content) | Inline::Sup(content)) = v.last_mut()
+    {
+        merge_texts(content);
+        merge_adjacent_subsup(content);
     }
 }
 
@@ -429,26 +446,32 @@ fn norm_link(
 
 /// Splits leading and trailing whitespace / line breaks off `content`.
 fn hoist_edges(content: &mut Vec<Inline>) -> (Vec<Inline>, Vec<Inline>) {
+    // The leading nodes are counted and drained once: removing them one at a time from
+    // the front is quadratic on a run of line breaks.
     let mut lead = Vec::new();
-    loop {
-        match content.first_mut() {
-            Some(Inline::LineBreak) => lead.push(content.remove(0)),
-            Some(Inline::Text(t)) => {
+    let mut taken = 0;
+    while let Some(node) = content.get_mut(taken) {
+        match node {
+            Inline::LineBreak => {
+                lead.push(Inline::LineBreak);
+                taken += 1;
+            }
+            Inline::Text(t) => {
                 let rest = t.trim_start_matches(char::is_whitespace).len();
                 let cut = t.len() - rest;
                 if cut > 0 {
                     let ws: String = t.drain(..cut).collect();
                     lead.push(Inline::Text(ws));
                 }
-                if t.is_empty() {
-                    content.remove(0);
-                    continue;
+                if !t.is_empty() {
+                    break;
                 }
-                break;
+                taken += 1;
             }
             _ => break,
         }
     }
+    content.drain(..taken);
     let mut trail = Vec::new();
     loop {
         match content.last_mut() {
@@ -477,23 +500,23 @@ fn hoist_edges(content: &mut Vec<Inline>) -> (Vec<Inline>, Vec<Inline>) {
 
 /// Block-level content cannot start or end with whitespace or a line break.
 fn trim_edges(v: &mut Vec<Inline>) {
-    loop {
-        match v.first_mut() {
-            Some(Inline::LineBreak) => {
-                v.remove(0);
-            }
-            Some(Inline::Text(t)) => {
+    // Counted, then drained once (see `hoist_edges`).
+    let mut lead = 0;
+    while let Some(node) = v.get_mut(lead) {
+        match node {
+            Inline::LineBreak => lead += 1,
+            Inline::Text(t) => {
                 let skip = t.len() - t.trim_start_matches(is_line_ws).len();
                 t.drain(..skip);
-                if t.is_empty() {
-                    v.remove(0);
-                    continue;
+                if !t.is_empty() {
+                    break;
                 }
-                break;
+                lead += 1;
             }
             _ => break,
         }
     }
+    v.drain(..lead);
     loop {
         match v.last_mut() {
             Some(Inline::LineBreak) => {

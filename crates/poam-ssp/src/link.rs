@@ -35,11 +35,19 @@ use crate::resolve::{Resolution, Resolver};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkWarning {
     /// An asset of an item names no asset of the SSP.
-    Unresolved { item: String, asset: String },
+    Unresolved {
+        /// The item, as reports name it.
+        item: String,
+        /// The asset identifier as the POA&M writes it.
+        asset: String,
+    },
     /// An asset of an item names several assets of the SSP.
     Ambiguous {
+        /// The item, as reports name it.
         item: String,
+        /// The asset identifier as the POA&M writes it.
         asset: String,
+        /// The uuids of the SSP assets it names.
         candidates: Vec<String>,
     },
     /// The SSP has no single party in the `cloud-service-provider` role.
@@ -79,6 +87,7 @@ impl std::fmt::Display for LinkWarning {
 pub struct LinkReport {
     /// The POA&M's own inventory items now pointing at the SSP's assets.
     pub resolved: usize,
+    /// What could not be linked, in document order.
     pub warnings: Vec<LinkWarning>,
 }
 
@@ -123,21 +132,12 @@ fn link_provider(p: &mut PlanOfActionAndMilestones, provider: &Party) {
         .filter(|u| !same(u, &provider.uuid))
         .collect();
     if !md.parties.iter().any(|x| same(&x.uuid, &provider.uuid)) {
-        md.parties.push(poam_model::Party {
-            uuid: new.clone(),
-            r#type: provider.kind.clone(),
-            name: provider.name.clone(),
-            short_name: provider.short_name.clone(),
-            external_ids: Vec::new(),
-            props: Vec::new(),
-            links: Vec::new(),
-            email_addresses: Vec::new(),
-            telephone_numbers: Vec::new(),
-            addresses: Vec::new(),
-            location_uuids: Vec::new(),
-            member_of_organizations: Vec::new(),
-            remarks: None,
-        });
+        md.parties.push(poam_model::Party::new(
+            new.clone(),
+            provider.kind.clone(),
+            provider.name.clone(),
+            provider.short_name.clone(),
+        ));
     }
     // A role the document names must be defined by it (or by the SSP, which validation
     // without `--ssp` cannot see).
@@ -146,15 +146,10 @@ fn link_provider(p: &mut PlanOfActionAndMilestones, provider: &Party) {
         .iter()
         .any(|r| r.id.as_str() == roles::CLOUD_SERVICE_PROVIDER)
     {
-        md.roles.push(poam_model::Role {
-            id: Token::new(roles::CLOUD_SERVICE_PROVIDER),
-            title: poam_model::MarkupLine::from_markdown(roles::CLOUD_SERVICE_PROVIDER_TITLE),
-            short_name: None,
-            description: None,
-            props: Vec::new(),
-            links: Vec::new(),
-            remarks: None,
-        });
+        md.roles.push(poam_model::Role::new(
+            roles::CLOUD_SERVICE_PROVIDER,
+            poam_model::MarkupLine::from_markdown(roles::CLOUD_SERVICE_PROVIDER_TITLE),
+        ));
     }
     let mut has_provider = false;
     for r in &mut md.responsible_parties {
@@ -168,13 +163,10 @@ fn link_provider(p: &mut PlanOfActionAndMilestones, provider: &Party) {
         dedup_uuids(&mut r.party_uuids);
     }
     if !has_provider {
-        md.responsible_parties.push(ResponsibleParty {
-            role_id: Token::new(roles::CLOUD_SERVICE_PROVIDER),
-            party_uuids: vec![new.clone()],
-            props: Vec::new(),
-            links: Vec::new(),
-            remarks: None,
-        });
+        md.responsible_parties.push(ResponsibleParty::new(
+            roles::CLOUD_SERVICE_PROVIDER,
+            vec![new.clone()],
+        ));
     }
     credit_provider(p, &old, &new);
     let unused: HashSet<String> = old

@@ -62,6 +62,7 @@ impl fmt::Display for SheetComparison {
 fn read(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Vec<RawSheet>, ImportError> {
     let wrap = |p: crate::error::Problem| p.in_file(name);
     guard::check(bytes, &guard::Limits::default()).map_err(wrap)?;
+    guard::check_xml_parts(bytes).map_err(wrap)?;
     read_sheets(bytes, options, &mut Vec::new()).map_err(wrap)
 }
 

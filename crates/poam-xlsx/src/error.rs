@@ -186,8 +186,11 @@ impl std::error::Error for ImportError {}
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
-    /// Excel cells hold at most 32,767 characters.
-    #[error("{place}: the text is {len} characters long; an Excel cell holds at most 32,767")]
+    /// Excel cells hold at most 32,767 characters, counted as UTF-16 code units: `len` is
+    /// that count (a character beyond U+FFFF, such as an emoji, is two).
+    #[error(
+        "{place}: the text is {len} characters long as Excel counts them (an emoji or another character beyond U+FFFF counts as two); an Excel cell holds at most 32,767"
+    )]
     CellTooLong { place: String, len: usize },
     /// A value holding NUL: a cell could hold it (`_x0000_`), but poam's import refuses it
     /// (OSCAL markup cannot keep it), and what poam writes, it reads.

@@ -145,9 +145,76 @@ pub fn check_xml_parts(bytes: &[u8]) -> Result<(), Problem> {
                 ImportErrorKind::Unreadable(zip_words(&e)),
             )
         })?;
-        check_one_part(std::io::BufReader::new(entry), &name, sheet)?;
+        if let Err(mut problem) = check_one_part(std::io::BufReader::new(entry), &name, sheet) {
+            if let (true, ImportErrorKind::MalformedPart { what, .. }) = (sheet, &mut problem.kind)
+                && let Some(sheet_name) = sheet_of_part(&mut archive, &name)
+            {
+                *what = format!("in sheet {sheet_name:?}, {what}");
+            }
+            return Err(problem);
+        }
     }
     Ok(())
+}
+
+/// The name of the sheet whose worksheet part is `part` (from the workbook's list of sheets
+/// and its relationships), so that an error in the part names the sheet a person sees;
+/// `None` when the workbook does not say.
+fn sheet_of_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, part: &str) -> Option<String> {
+    let rels = elements(archive, "xl/_rels/workbook.xml.rels", "Relationship")?;
+    let id = rels.iter().find_map(|attrs| {
+        let target = value_of(attrs, "Target")?;
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_owned(),
+            None => format!("xl/{target}"),
+        };
+        (path == part).then(|| value_of(attrs, "Id")).flatten()
+    })?;
+    let sheets = elements(archive, "xl/workbook.xml", "sheet")?;
+    sheets
+        .iter()
+        .find(|attrs| value_of(attrs, "id") == Some(id))
+        .and_then(|attrs| value_of(attrs, "name"))
+        .map(str::to_owned)
+}
+
+/// The attributes (local name, unescaped value) of every `element` of the XML part `name`.
+fn elements(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    element: &str,
+) -> Option<Vec<Vec<(String, String)>>> {
+    use quick_xml::events::Event;
+    let entry = archive.by_name(name).ok()?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(entry));
+    let mut buf = Vec::new();
+    let mut found = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == element => {
+                let attrs = e
+                    .attributes()
+                    .filter_map(Result::ok)
+                    .filter_map(|a| {
+                        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0);
+                        let value = value.ok()?.into_owned();
+                        Some((a.key.local_name().as_ref().to_owned(), value))
+                    })
+                    .collect();
+                found.push(attrs);
+            }
+            Event::Eof => return Some(found),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+fn value_of<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Elements of a worksheet whose own text is ignored by every reader: text there is stray.
@@ -194,8 +261,18 @@ fn check_one_part(part: impl std::io::BufRead, name: &str, sheet: bool) -> Resul
                     format!("a <{tag}> element after the end of the {root_name}"),
                 ));
             }
-            Event::Start(e) => open.push(e.local_name().as_ref().to_owned()),
-            Event::Empty(_) => root_done |= open.is_empty(),
+            Event::Start(e) => {
+                if sheet && let Some(what) = bad_reference(&e) {
+                    return Err(malformed(at, what));
+                }
+                open.push(e.local_name().as_ref().to_owned());
+            }
+            Event::Empty(e) => {
+                if sheet && let Some(what) = bad_reference(&e) {
+                    return Err(malformed(at, what));
+                }
+                root_done |= open.is_empty();
+            }
             Event::End(_) => {
                 open.pop();
                 root_done |= open.is_empty();
@@ -233,6 +310,26 @@ fn check_one_part(part: impl std::io::BufRead, name: &str, sheet: bool) -> Resul
         ));
     }
     Ok(())
+}
+
+/// The reference of a worksheet element calamine parses (a cell's or row's `r`, the `ref`
+/// of `<dimension>` and `<mergeCell>`), when it is not one inside Excel's grid. Raw
+/// attribute bytes, as calamine reads them; attributes quick-xml cannot parse are left to
+/// calamine's own error.
+fn bad_reference(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
+    use crate::reference::{ReferenceKind, reference_problem};
+    let (key, kind) = match e.local_name().as_ref() {
+        "c" => ("r", ReferenceKind::Cell),
+        "row" => ("r", ReferenceKind::Row),
+        "dimension" | "mergeCell" => ("ref", ReferenceKind::Range),
+        _ => return None,
+    };
+    let attr = e
+        .attributes()
+        .with_checks(false)
+        .filter_map(Result::ok)
+        .find(|a| a.key.as_ref() == key)?;
+    reference_problem(attr.value.as_bytes(), kind)
 }
 
 /// A quick-xml error in poam's words.

@@ -26,6 +26,8 @@ pub mod markup;
 pub mod oscal;
 pub mod read;
 pub mod record;
+mod reference;
+mod unmapped;
 pub mod values;
 pub mod verbatim;
 mod write;
@@ -473,28 +475,38 @@ pub fn export(doc: &Document) -> Result<Exported, ExportError> {
             .position(|k| *k == item.sheet)
             .unwrap_or(0)
     };
-    // Each sheet's unknown columns, in the order their headers first appear on it.
-    let mut extra_headers: [Vec<String>; 3] = Default::default();
-    let mut extra_index: [std::collections::HashMap<&str, usize>; 3] = Default::default();
-    for item in &items {
-        let s = sheet_of(item);
-        for (h, _) in &item.extras {
-            if !extra_index[s].contains_key(h.as_str()) {
-                extra_index[s].insert(h, extra_headers[s].len());
-                extra_headers[s].push(h.clone());
-            }
-        }
-    }
+    // Each sheet's unknown columns, in an order that holds every item's (see `unmapped`).
+    let item_keys: Vec<Vec<unmapped::ColumnKey>> =
+        items.iter().map(|i| unmapped::keys(&i.extras)).collect();
+    let extra_columns: [Vec<unmapped::ColumnKey>; 3] = std::array::from_fn(|s| {
+        let on_sheet: Vec<_> = items
+            .iter()
+            .zip(&item_keys)
+            .filter(|(item, _)| sheet_of(item) == s)
+            .map(|(_, keys)| keys.clone())
+            .collect();
+        unmapped::column_order(&on_sheet)
+    });
+    let extra_index: [std::collections::HashMap<&unmapped::ColumnKey, usize>; 3] =
+        std::array::from_fn(|s| {
+            extra_columns[s]
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k, i))
+                .collect()
+        });
+    let extra_headers: [Vec<String>; 3] =
+        std::array::from_fn(|s| extra_columns[s].iter().map(|(h, _)| h.clone()).collect());
     let mut sheets: [Vec<write::Row>; 3] = Default::default();
-    for (item, pi) in items.iter().zip(&poam.poam_items) {
+    for ((item, pi), keys) in items.iter().zip(&poam.poam_items).zip(&item_keys) {
         let s = sheet_of(item);
         let cells = COLUMNS
             .iter()
             .map(|c| verbatim::choose(&pi.props, c.key, record::write_cell(item, c.field)))
             .collect();
         let mut extras = vec![None; extra_headers[s].len()];
-        for (h, text) in &item.extras {
-            if let Some(&i) = extra_index[s].get(h.as_str()) {
+        for ((_, text), key) in item.extras.iter().zip(keys) {
+            if let Some(&i) = extra_index[s].get(key) {
                 extras[i] = CellValue::text(text);
             }
         }

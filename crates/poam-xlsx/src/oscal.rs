@@ -48,15 +48,7 @@ pub(crate) fn date_time(d: NaiveDate) -> DateTimeWithTimezone {
 }
 
 pub(crate) fn prop(name: &str, ns: Option<&str>, value: &str) -> Property {
-    Property {
-        name: Token::new(name),
-        uuid: None,
-        ns: ns.map(Uri::new),
-        value: value.to_owned(),
-        class: None,
-        group: None,
-        remarks: None,
-    }
+    Property::new(name, ns, value)
 }
 
 pub(crate) fn fr_prop(name: &str, value: &str) -> Property {
@@ -292,43 +284,20 @@ fn address_props(asset: &str) -> Vec<Property> {
 }
 
 fn party(uuid: Uuid, kind: &str, name: &str, short_name: Option<&str>) -> Party {
-    Party {
+    Party::new(
         uuid,
-        r#type: kind.to_owned(),
-        name: Some(name.to_owned()),
-        short_name: short_name.map(str::to_owned),
-        external_ids: Vec::new(),
-        props: Vec::new(),
-        links: Vec::new(),
-        email_addresses: Vec::new(),
-        telephone_numbers: Vec::new(),
-        addresses: Vec::new(),
-        location_uuids: Vec::new(),
-        member_of_organizations: Vec::new(),
-        remarks: None,
-    }
+        kind,
+        Some(name.to_owned()),
+        short_name.map(str::to_owned),
+    )
 }
 
 fn role(id: &str, title: &str) -> Role {
-    Role {
-        id: Token::new(id),
-        title: markup::line(title),
-        short_name: None,
-        description: None,
-        props: Vec::new(),
-        links: Vec::new(),
-        remarks: None,
-    }
+    Role::new(id, markup::line(title))
 }
 
 fn responsible(role_id: &str, party: &Uuid) -> ResponsibleParty {
-    ResponsibleParty {
-        role_id: Token::new(role_id),
-        party_uuids: vec![party.clone()],
-        props: Vec::new(),
-        links: Vec::new(),
-        remarks: None,
-    }
+    ResponsibleParty::new(role_id, vec![party.clone()])
 }
 
 /// The UUID namespace of one system: every UUID of its POA&M derives from it.

@@ -29,7 +29,7 @@ pub const HEADER_ROW: u32 = 4;
 /// Data validations cover at least this many rows below the header, so that rows people
 /// add get the dropdowns too.
 const VALIDATED_ROWS: u32 = 1000;
-/// Excel's limit on the characters in one cell.
+/// Excel's limit on the characters in one cell, counted in UTF-16 code units.
 const MAX_CELL_CHARS: usize = 32_767;
 
 const BLUE: u32 = 0x1A4480;
@@ -178,7 +178,9 @@ fn write_cell(ws: &mut Worksheet, at: &Target<'_>, value: &CellValue) -> Result<
                     place: CellRef::new(at.sheet, row, u32::from(col)).to_string(),
                 });
             }
-            let len = t.chars().count();
+            // Excel (and rust_xlsxwriter's check) counts UTF-16 code units: a character
+            // beyond U+FFFF, such as an emoji, is two.
+            let len = t.encode_utf16().count();
             if len > MAX_CELL_CHARS {
                 return Err(ExportError::CellTooLong {
                     place: CellRef::new(at.sheet, row, u32::from(col)).to_string(),
@@ -283,7 +285,7 @@ fn write_sheet(
     f: &Formats,
 ) -> Result<(), ExportError> {
     write_header_block(ws, kind, book, f)?;
-    write_column_headers(ws, extra_headers, f)?;
+    write_column_headers(ws, kind.name(), extra_headers, f)?;
 
     // The Open sheet explains its columns, as the template does.
     let mut first = HEADER_ROW + 1;
@@ -379,6 +381,7 @@ fn write_header_block(
 /// The column headers and widths, poam's known columns then the unknown ones kept.
 fn write_column_headers(
     ws: &mut Worksheet,
+    sheet: &str,
     extra_headers: &[String],
     f: &Formats,
 ) -> Result<(), ExportError> {
@@ -390,7 +393,16 @@ fn write_column_headers(
     for (i, h) in extra_headers.iter().enumerate() {
         let col = (COLUMNS.len() + i) as u16;
         ws.set_column_width(col, 20)?;
-        ws.write_string_with_format(HEADER_ROW, col, h, &f.header)?;
+        // The header of a kept column is the document's text: checked like any cell.
+        let at = Target {
+            sheet,
+            row: HEADER_ROW,
+            col,
+            text: &f.header,
+            date: &f.header,
+            numeric: false,
+        };
+        write_cell(ws, &at, &CellValue::Text(h.clone()))?;
     }
     ws.set_row_height(HEADER_ROW, 40)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;

@@ -10,6 +10,7 @@ use crate::workbook::{self, ImportError, ImportErrorKind, Warning};
 
 /// A file format poam reads and writes: OSCAL's three, and FedRAMP's POA&M workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[non_exhaustive]
 pub enum FileFormat {
     /// OSCAL JSON.

@@ -8,7 +8,7 @@
 pub use poam_model::generated::*;
 pub use poam_model::{Document, OscalVersion, SUPPORTED_VERSIONS};
 
-pub use poam_model::check::{DatatypeError, datatype_errors};
+pub use poam_model::{DatatypeError, datatype_errors};
 
 /// The metaschema's datatypes: one newtype per datatype, each keeping its text and knowing
 /// its own syntax ([`Datatype::check`](datatypes::Datatype::check)).
@@ -25,6 +25,30 @@ pub mod markup {
 }
 
 pub use markup::{MarkupLine, MarkupMultiline};
+
+/// Writing a document as another OSCAL version (1.0.4, 1.1.x, 1.2.x):
+/// [`convert_version`](version::convert_version) checks every member and value against the
+/// target's POA&M (generated from each version's metaschema), refuses with their places
+/// what the target cannot hold, and sets `oscal-version` and `$schema`.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+/// use poam::model::version::{TargetVersion, convert_version};
+///
+/// let mut doc = poam::read_path(fixtures.join("poam/full.json"))?.document;
+/// // A 1.2 document using 1.1 and 1.2 members does not fit 1.0.4: every place is named.
+/// let refused = convert_version(&mut doc, TargetVersion::parse("1.0.4")?).unwrap_err();
+/// assert!(refused.places.iter().any(|p| p.pointer == "/plan-of-action-and-milestones/findings"));
+/// // It fits 1.2.3; write it as usual afterwards.
+/// convert_version(&mut doc, TargetVersion::parse("1.2.3")?)?;
+/// assert_eq!(doc.plan_of_action_and_milestones.metadata.oscal_version, "1.2.3");
+/// # Ok(())
+/// # }
+/// ```
+pub mod version {
+    pub use poam_model::version::*;
+}
 
 /// A generated walker over the model: [`Walk::walk`](walk::Walk::walk) visits every object
 /// ([`walk::Node`]) and every scalar value ([`walk::Value`]) of a document with

@@ -356,6 +356,7 @@ const BACKSLASHES_PER_CELL: u64 = 30_000;
 ///
 /// - `backslashes`: the document's remarks are one run of `40 × items` backslashes, and the
 ///   same number again is spread over the items' descriptions in runs a workbook cell holds;
+/// - `line-breaks`: see [`prepare_line_breaks`];
 /// - `minified-findings`: the generated POA&M with a prop whose name is not a token in every
 ///   item (one finding each), written as one line.
 fn prepare_edge_cases(files: &Files, items: u64, seed: u64) -> Result<(), String> {
@@ -380,6 +381,9 @@ fn prepare_edge_cases(files: &Files, items: u64, seed: u64) -> Result<(), String
         poam_io::write_file_atomic(&files.backslashes, &bytes)
             .map_err(|e| format!("{}: {e}", files.backslashes.display()))?;
     }
+    if !files.line_breaks.is_file() {
+        prepare_line_breaks(&files.line_breaks, items, seed)?;
+    }
     if !files.minified.is_file() {
         let doc = r#gen::generate(items, seed, 1)?;
         let mut v = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
@@ -397,6 +401,38 @@ fn prepare_edge_cases(files: &Files, items: u64, seed: u64) -> Result<(), String
             .map_err(|e| format!("{}: {e}", files.minified.display()))?;
     }
     Ok(())
+}
+
+/// Line breaks per item in the `line-breaks` input: 40,000 in one run at 1,000 items (the
+/// size that took 3 s to normalize when trimming them from a paragraph's start was quadratic).
+const LINE_BREAKS_PER_ITEM: u64 = 40;
+
+/// `line-breaks`: OSCAL XML whose remarks paragraph starts with a run of `40 × items`
+/// `<br/>`, and every item's description with a run of as many as a workbook cell would hold
+/// in Markdown (`\` and a line feed each). Written from a marker, since Markdown cannot
+/// start a paragraph with a line break.
+fn prepare_line_breaks(path: &Path, items: u64, seed: u64) -> Result<(), String> {
+    const MARKER: &str = "poam-bench-line-breaks";
+    let total = items * LINE_BREAKS_PER_ITEM;
+    let per_cell = BACKSLASHES_PER_CELL / 2;
+    let cells = total.div_ceil(per_cell);
+    let doc = r#gen::generate(cells, seed, 1)?;
+    let mut v = serde_json::to_value(&doc).map_err(|e| e.to_string())?;
+    let poam = &mut v["plan-of-action-and-milestones"];
+    poam["metadata"]["remarks"] = format!("{MARKER}-remarks").into();
+    if let Some(list) = poam["poam-items"].as_array_mut() {
+        for item in list {
+            item["description"] = format!("{MARKER}-description").into();
+        }
+    }
+    let doc: poam_model::Document = serde_json::from_value(v).map_err(|e| e.to_string())?;
+    let xml = poam_io::write(&doc, poam_io::Format::Xml).map_err(|e| e.to_string())?;
+    let xml = String::from_utf8(xml).map_err(|e| e.to_string())?;
+    let run = |n: u64| format!("{}x", "<br/>".repeat(usize::try_from(n).unwrap_or(0)));
+    let xml = xml
+        .replace(&format!("{MARKER}-remarks"), &run(total))
+        .replace(&format!("{MARKER}-description"), &run(per_cell));
+    poam_io::write_file_atomic(path, xml.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The marker before the child's result line.

@@ -26,6 +26,8 @@ pub enum Input {
     Cycles,
     /// A POA&M whose text is runs of backslashes, one run growing with the size.
     Backslashes,
+    /// An OSCAL XML POA&M whose markup starts with runs of `<br/>`, one run growing with the size.
+    LineBreaks,
     /// The POA&M in minified JSON (one line), with a finding in every item.
     MinifiedFindings,
     /// A `.nessus` scan of as many findings as the size says (`cargo xtask gen-scan`).
@@ -158,6 +160,13 @@ pub const OPS: &[Op] = &[
         true
     ),
     op!(
+        "line-breaks",
+        "runs of <br/> in XML markup: XML read, written and read as JSON, YAML, XML, workbook",
+        LineBreaks,
+        None,
+        true
+    ),
+    op!(
         "validate-minified",
         "validate minified JSON, a finding per item, each shown with its line (human output)",
         MinifiedFindings,
@@ -217,6 +226,8 @@ pub struct Files {
     pub next_json: PathBuf,
     /// [`Input::Backslashes`], JSON.
     pub backslashes: PathBuf,
+    /// [`Input::LineBreaks`], XML.
+    pub line_breaks: PathBuf,
     /// [`Input::MinifiedFindings`].
     pub minified: PathBuf,
     /// [`Input::Nessus`].
@@ -235,6 +246,7 @@ impl Files {
             xlsx: dir.join(format!("poam-{items}.xlsx")),
             next_json: dir.join(format!("poam-{items}-cycle2.json")),
             backslashes: dir.join(format!("backslashes-{items}.json")),
+            line_breaks: dir.join(format!("line-breaks-{items}.xml")),
             minified: dir.join(format!("minified-findings-{items}.json")),
             nessus: dir.join(format!("scan-{items}.nessus")),
             trivy: dir.join(format!("scan-{items}.trivy.json")),
@@ -249,6 +261,7 @@ impl Files {
             Input::Xml => &self.xml,
             Input::Xlsx => &self.xlsx,
             Input::Backslashes => &self.backslashes,
+            Input::LineBreaks => &self.line_breaks,
             Input::MinifiedFindings => &self.minified,
             Input::Nessus => &self.nessus,
             Input::Trivy => &self.trivy,
@@ -378,7 +391,11 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
         "report" => report(files, reps)?,
         "backslashes" => {
             let bytes = read(path)?;
-            time(reps, || every_format(&bytes, path), |n| *n)?
+            time(reps, || every_format(&bytes, path, Format::Json), |n| *n)?
+        }
+        "line-breaks" => {
+            let bytes = read(path)?;
+            time(reps, || every_format(&bytes, path, Format::Xml), |n| *n)?
         }
         "nessus-scan" => {
             let bytes = read(path)?;
@@ -531,7 +548,7 @@ fn merge(files: &Files, reps: usize) -> Result<Timing, String> {
         prefer: Some(poam_cycle::Prefer::Last),
         force: false,
     };
-    let updates = [poam_cycle::merge::Update {
+    let updates = [poam_cycle::Update {
         name: "cycle-2",
         document: &next,
     }];
@@ -562,8 +579,8 @@ fn report(files: &Files, reps: usize) -> Result<Timing, String> {
 
 /// The JSON in `bytes` read, then written and read again in every format (a workbook too):
 /// the bytes written.
-fn every_format(bytes: &[u8], path: &Path) -> Result<u64, String> {
-    let doc = load(bytes, path, Format::Json)?;
+fn every_format(bytes: &[u8], path: &Path, from: Format) -> Result<u64, String> {
+    let doc = load(bytes, path, from)?;
     let mut written = 0;
     for format in [Format::Json, Format::Yaml, Format::Xml] {
         let out = write(&doc, format)?;
@@ -638,7 +655,7 @@ fn format_of(input: Input) -> Format {
         | Input::MinifiedFindings
         | Input::Trivy => Format::Json,
         Input::Yaml => Format::Yaml,
-        Input::Xml | Input::Xlsx | Input::Nessus => Format::Xml,
+        Input::Xml | Input::Xlsx | Input::LineBreaks | Input::Nessus => Format::Xml,
     }
 }
 

@@ -135,6 +135,7 @@ pub struct SizeRun {
     pub xlsx_bytes: u64,
     pub next_json_bytes: u64,
     pub backslashes_bytes: u64,
+    pub line_breaks_bytes: u64,
     pub minified_bytes: u64,
     /// The scans of `poam import` (as many findings as the size says).
     pub nessus_bytes: u64,
@@ -179,6 +180,7 @@ impl SizeRun {
             xlsx_bytes: file_len(&files.xlsx),
             next_json_bytes: file_len(&files.next_json),
             backslashes_bytes: file_len(&files.backslashes),
+            line_breaks_bytes: file_len(&files.line_breaks),
             minified_bytes: file_len(&files.minified),
             nessus_bytes: file_len(&files.nessus),
             trivy_bytes: file_len(&files.trivy),
@@ -194,6 +196,7 @@ impl SizeRun {
             Input::Xml => self.xml_bytes,
             Input::Xlsx => self.xlsx_bytes,
             Input::Backslashes => self.backslashes_bytes,
+            Input::LineBreaks => self.line_breaks_bytes,
             Input::MinifiedFindings => self.minified_bytes,
             Input::Nessus => self.nessus_bytes,
             Input::Trivy => self.trivy_bytes,
@@ -359,7 +362,7 @@ impl SizeRun {
         json!({
             "items": self.items,
             "reps": self.reps,
-            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes, "backslashes": self.backslashes_bytes, "minified_findings": self.minified_bytes, "nessus": self.nessus_bytes, "trivy": self.trivy_bytes},
+            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes, "backslashes": self.backslashes_bytes, "line_breaks": self.line_breaks_bytes, "minified_findings": self.minified_bytes, "nessus": self.nessus_bytes, "trivy": self.trivy_bytes},
             "operations": ops,
         })
     }

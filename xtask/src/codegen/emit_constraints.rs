@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::emit_model::{compare_versions, field_has_struct, json_value_key, reachable};
-use super::metaschema::{DefRef, Definition, Kind, Kind2, Model, NS};
+use super::metaschema::{DefRef, Definition, Kind, Kind2, Model, NS, strip_external_entities};
 
 const ROOT: &str = "plan-of-action-and-milestones";
 const MAX_DESCENT: usize = 12;
@@ -196,24 +196,6 @@ fn expand_entities(text: &str, module_dir: &Path) -> Result<String, String> {
     }
     out.push_str(rest);
     Ok(out)
-}
-
-fn strip_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    if let (Some(a), Some(b)) = (rest.find("<!DOCTYPE"), rest.find("]>")) {
-        out.push_str(&rest[..a]);
-        rest = &rest[b + 2..];
-    }
-    while let Some(i) = rest.find("&allowed-values-") {
-        out.push_str(&rest[..i]);
-        match rest[i..].find(';') {
-            Some(j) => rest = &rest[i + j + 1..],
-            None => break,
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn read_module_constraints(
@@ -1257,7 +1239,8 @@ fn def_use_names(metaschema_dir: &Path) -> Result<BTreeMap<String, String>, Stri
         if path.extension().is_none_or(|x| x != "xml") {
             continue;
         }
-        let text = strip_entities(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
+        let text =
+            strip_external_entities(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?);
         let opts = roxmltree::ParsingOptions {
             allow_dtd: true,
             ..roxmltree::ParsingOptions::default()

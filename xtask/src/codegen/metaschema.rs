@@ -417,7 +417,7 @@ fn opts<'a>() -> roxmltree::ParsingOptions<'a> {
 /// NIST's modules pull some shared allowed-values lists in through external entities
 /// (`shared-constraints/*.ent`) that are not part of the published module set we read.
 /// They only add constraints, never model structure, so the references are dropped.
-fn strip_external_entities(text: &str) -> String {
+pub(super) fn strip_external_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     if let (Some(a), Some(b)) = (rest.find("<!DOCTYPE"), rest.find("]>")) {

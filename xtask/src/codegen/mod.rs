@@ -6,6 +6,7 @@
 
 pub mod emit_constraints;
 pub mod emit_model;
+pub mod emit_versions;
 pub mod emit_xml;
 pub mod metaschema;
 
@@ -17,10 +18,17 @@ pub const VERSIONS: &[&str] = &["1.2.2", "1.1.3"];
 /// each, chosen by the `oscal-version` a document declares (its major.minor). 1.0.4 is not
 /// read for the types: its model is older than the oldest the model relaxes for.
 pub const CONSTRAINT_VERSIONS: &[&str] = &["1.2.2", "1.1.3", "1.0.4"];
+/// Metaschema versions whose JSON shape `poam` writes documents as (`--oscal-version`),
+/// newest first: one table of object shapes each (`emit_versions`).
+pub const SHAPE_VERSIONS: &[&str] = &["1.2.2", "1.1.3", "1.0.4"];
 pub const ROOT_MODULE: &str = "oscal_poam_metaschema.xml";
 
 pub fn generated_model_path(workspace: &Path) -> PathBuf {
     workspace.join("crates/poam-model/src/generated.rs")
+}
+
+pub fn generated_shapes_path(workspace: &Path) -> PathBuf {
+    workspace.join("crates/poam-model/src/version_shapes.rs")
 }
 
 pub fn generated_xml_path(workspace: &Path) -> PathBuf {
@@ -50,7 +58,16 @@ pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String
         check,
     )?;
     let xml = rustfmt(&emit_xml::emit(newest, older)?)?;
-    write_or_check(&generated_xml_path(workspace), &xml, check)
+    write_or_check(&generated_xml_path(workspace), &xml, check)?;
+    let mut shaped = Vec::new();
+    for v in SHAPE_VERSIONS {
+        shaped.push(metaschema::load(
+            &reference.join("metaschema").join(v),
+            ROOT_MODULE,
+        )?);
+    }
+    let shapes = rustfmt(&emit_versions::emit(&shaped.iter().collect::<Vec<_>>())?)?;
+    write_or_check(&generated_shapes_path(workspace), &shapes, check)
 }
 
 fn rustfmt(code: &str) -> Result<String, String> {

@@ -18,34 +18,23 @@ pub struct Source {
 /// under `dir`, sorted by name.
 pub fn discover(dir: &Path) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Source>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
-        if path.is_dir() {
-            walk(root, &path, out)?;
+    for path in crate::files::files_under(dir, |p| Format::from_path(p).is_some())? {
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !contains(&bytes, b"plan-of-action-and-milestones") {
             continue;
         }
         let Some(format) = Format::from_path(&path) else {
             continue;
         };
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if !contains(&bytes, b"plan-of-action-and-milestones") {
-            continue;
-        }
         let name = path
-            .strip_prefix(root)
+            .strip_prefix(dir)
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
         out.push(Source { path, name, format });
     }
-    Ok(())
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -24,24 +24,9 @@ fn fallback_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 6, 3).unwrap_or_default()
 }
 
+/// Every scan of the reference: each file but the notes (`.md`).
 fn scan_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-            {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::files::files_under(dir, |p| !crate::files::has_extension(p, &["md"]))
 }
 
 /// The section.

@@ -103,21 +103,9 @@ fn files(dirs: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, String> 
         if !dir.is_dir() {
             return Err(format!("fuzz: {} is not a directory", dir.display()));
         }
-        let mut stack = vec![dir.clone()];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
-                let path = entry.map_err(|e| e.to_string())?.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
-                {
-                    out.push(path);
-                }
-            }
-        }
+        out.extend(crate::files::files_under(dir, |p| {
+            crate::files::has_extension(p, extensions)
+        })?);
     }
     out.sort();
     Ok(out)

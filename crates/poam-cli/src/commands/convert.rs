@@ -49,10 +49,7 @@ fn ssp_link(settings: &Settings, dir: &Path) -> Result<Option<SspLink>, String> 
 
 /// Reads one input, as `--from` says or as its name and content say.
 fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<poam::io::ReadError>> {
-    match from {
-        Some(FileFormat::Xlsx) => input::load_workbook(path),
-        from => input::load(path, from.and_then(FileFormat::oscal)),
-    }
+    input::load(path, from)
 }
 
 /// The warning for a document of an OSCAL version `poam` does not know.
@@ -114,6 +111,11 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
         }
     });
     settings.apply(&mut loaded.doc);
+    if let Err(lines) = settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
+        drop(progress);
+        lines.iter().for_each(|l| eprintln!("{l}"));
+        return exit::TROUBLE;
+    }
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
@@ -295,6 +297,13 @@ fn convert_file(
         );
     }
     settings.apply(&mut loaded.doc);
+    if let Err(lines) = settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
+        messages.extend(lines);
+        return Outcome {
+            messages,
+            ok: false,
+        };
+    }
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
         poam::io::write_file_atomic(&job.output, &bytes)

@@ -133,6 +133,10 @@ pub fn run(a: &ImportArgs) -> u8 {
         return exit::TROUBLE;
     }
     settings.apply(&mut document);
+    if let Err(lines) = settings.write_as_version(&mut document, "the POA&M") {
+        lines.iter().for_each(|l| eprintln!("{l}"));
+        return exit::TROUBLE;
+    }
     if !output::encode_and_write(&document, format, output_path, "the POA&M") {
         return exit::TROUBLE;
     }
@@ -273,7 +277,7 @@ fn into(
     let format = if base.workbook {
         FileFormat::Xlsx
     } else {
-        FileFormat::from_oscal(base.format)
+        FileFormat::from(base.format)
     };
     let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(|i| i.label()).collect();
     let outcome = Outcome {

@@ -78,6 +78,10 @@ pub fn run(a: &MergeArgs) -> u8 {
         return exit::TROUBLE;
     };
     settings.apply(&mut outcome.document);
+    if let Err(lines) = settings.write_as_version(&mut outcome.document, "the merged POA&M") {
+        lines.iter().for_each(|l| eprintln!("{l}"));
+        return exit::TROUBLE;
+    }
     if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
         return exit::TROUBLE;
     }
@@ -140,7 +144,7 @@ fn output_format(
             .unwrap_or(if base.workbook {
                 FileFormat::Xlsx
             } else {
-                FileFormat::from_oscal(base.format)
+                FileFormat::from(base.format)
             });
     if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
         .map(str::to_owned)

@@ -6,60 +6,15 @@
 //! brings the scanner's complete list (one old weakness back, one gone) and a team's partial
 //! update (another check-in, a new milestone).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cycles")
-}
+use crate::support::{assert_exit, fixture_dir_copy, poam, poam_ok, stderr, stdout};
 
-/// A scratch directory holding a copy of the cycle fixtures, so that file names in reports
-/// are short and stable.
+/// A scratch directory holding a copy of the cycle fixtures.
 fn workdir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(fixtures()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    std::fs::create_dir(dir.path().join("bad")).unwrap();
-    for entry in std::fs::read_dir(fixtures().join("bad")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join("bad").join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
-fn poam(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("poam runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
+    fixture_dir_copy("cycles")
 }
 
 const MONTH2: &[&str] = &[
@@ -274,7 +229,7 @@ fn month2_through_workbooks(d: &Path) {
 /// Month 3: the scanner's complete list and the identity team's item, as workbooks
 /// naming the hosts month 2 knows.
 fn month3_through_workbooks(d: &Path) {
-    assert_exit(&poam(d, MONTH2), 0);
+    poam_ok(d, MONTH2);
     workbook_source(d, "month3-scan.json", "month2.json", "month3-scan-wb.json");
     to_workbook(d, "month3-scan-wb.json", "month3-scan.xlsx");
     workbook_source(d, "month3-team.json", "month2.json", "month3-team-wb.json");
@@ -315,7 +270,7 @@ fn month3_through_workbooks(d: &Path) {
         0,
         "nothing of month 1 is lost"
     );
-    assert_exit(&poam(d, &["validate", "month3.xlsx"]), 0);
+    poam_ok(d, &["validate", "month3.xlsx"]);
 }
 
 /// Without -o, a merge's output has BASE's format: a workbook BASE gives a workbook; --to and
@@ -399,7 +354,7 @@ fn a_broken_workbook_update_stops_the_merge() {
 fn merging_again_in_the_same_cycle_changes_nothing() {
     let dir = workdir();
     let d = dir.path();
-    assert_exit(&poam(d, MONTH2), 0);
+    poam_ok(d, MONTH2);
     let first = std::fs::read(d.join("month2.json")).unwrap();
     let o = poam(
         d,
@@ -625,7 +580,7 @@ fn diff_compares_date_times_as_instants() {
     let dir = workdir();
     let d = dir.path();
     // The XML copy of month 1, and a JSON copy whose tool wrote the same instants otherwise.
-    assert_exit(&poam(d, &["convert", "month1.json", "-o", "month1.xml"]), 0);
+    poam_ok(d, &["convert", "month1.json", "-o", "month1.xml"]);
     let json = std::fs::read_to_string(d.join("month1.json")).unwrap();
     let mut n = 0;
     let respelled: String = json
@@ -838,18 +793,17 @@ fn diff_reports_what_is_outside_the_items() {
 
 #[test]
 fn items_without_uuid_are_matched_by_content() {
-    let root = fixtures().join("diff");
-    let o = Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args([
+    let root = crate::support::workspace_root().join("fixtures/cycles/diff");
+    let o = poam(
+        &root,
+        &[
             "diff",
             "no-uuid.xml",
             "no-uuid-commented.xml",
             "--format",
             "json",
-        ])
-        .current_dir(&root)
-        .output()
-        .unwrap();
+        ],
+    );
     assert_exit(&o, 0);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(counts(&v["summary"]), [0, 0, 0, 0, 2, 0, 0], "{v:#}");

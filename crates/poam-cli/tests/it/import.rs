@@ -6,55 +6,54 @@
 //! is gone, Log4Shell is new on web01; app01 was not scanned. Month 3 (2024-08-01) finds
 //! MS17-010 on db01 again.
 
-use crate::support;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn poam(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("poam runs")
-}
+use crate::support::{assert_exit, fixture_dir_copy, json, poam, poam_ok, stderr};
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        stderr(o)
-    );
+/// `scan` imported into `into` with `--complete` at `as_of`, written to `out`.
+fn import_complete(
+    dir: &Path,
+    scan: &str,
+    into: &str,
+    as_of: &str,
+    out: &str,
+) -> std::process::Output {
+    poam_ok(
+        dir,
+        &[
+            "import",
+            scan,
+            "--into",
+            into,
+            "--complete",
+            "--as-of",
+            as_of,
+            "-o",
+            out,
+        ],
+    )
 }
 
 /// A scratch directory with the scan fixtures, so that names in reports are short.
 fn workdir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = support::workspace_root().join("fixtures/scans");
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    std::fs::create_dir(dir.path().join("bad")).unwrap();
-    for entry in std::fs::read_dir(src.join("bad")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join("bad").join(entry.file_name())).unwrap();
-    }
-    dir
+    fixture_dir_copy("scans")
 }
 
-fn json(dir: &Path, name: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+/// Month 1's scan imported as a new POA&M, `m1.json`.
+fn import_month1(dir: &Path) -> std::process::Output {
+    poam_ok(
+        dir,
+        &[
+            "import",
+            "month1.nessus",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "m1.json",
+        ],
+    )
 }
 
 /// The items of a POA&M as (POAM ID, risk status, deadline, detection date, assets).
@@ -124,33 +123,8 @@ fn item<'a>(
 
 /// Month 1 as a new POA&M, month 2 and 3 into it with --complete.
 fn three_months(dir: &Path) {
-    let o = poam(
-        dir,
-        &[
-            "import",
-            "month1.nessus",
-            "--as-of",
-            "2024-06-03",
-            "-o",
-            "m1.json",
-        ],
-    );
-    assert_exit(&o, 0);
-    let o = poam(
-        dir,
-        &[
-            "import",
-            "month2.nessus",
-            "--into",
-            "m1.json",
-            "--complete",
-            "--as-of",
-            "2024-07-01",
-            "-o",
-            "m2.json",
-        ],
-    );
-    assert_exit(&o, 0);
+    import_month1(dir);
+    let o = import_complete(dir, "month2.nessus", "m1.json", "2024-07-01", "m2.json");
     assert!(
         stderr(&o).contains(
             "items: 1 new, 1 updated, 1 closed as no longer detected, 0 reopened, 1 unchanged"
@@ -158,39 +132,14 @@ fn three_months(dir: &Path) {
         "{}",
         stderr(&o)
     );
-    let o = poam(
-        dir,
-        &[
-            "import",
-            "month3.nessus",
-            "--into",
-            "m2.json",
-            "--complete",
-            "--as-of",
-            "2024-08-01",
-            "-o",
-            "m3.json",
-        ],
-    );
-    assert_exit(&o, 0);
+    let o = import_complete(dir, "month3.nessus", "m2.json", "2024-08-01", "m3.json");
     assert!(stderr(&o).contains("1 reopened"), "{}", stderr(&o));
 }
 
 #[test]
 fn a_new_poam_from_a_scan() {
     let dir = workdir();
-    let o = poam(
-        dir.path(),
-        &[
-            "import",
-            "month1.nessus",
-            "--as-of",
-            "2024-06-03",
-            "-o",
-            "m1.json",
-        ],
-    );
-    assert_exit(&o, 0);
+    let o = import_month1(dir.path());
     assert_eq!(
         stderr(&o),
         "month1.nessus: Nessus .nessus XML (v2), Nessus 10.7.1: 6 finding(s) (1 critical, 3 moderate, 1 low, 1 info) on 3 asset(s)\n\
@@ -259,35 +208,8 @@ fn a_new_poam_from_a_scan() {
 fn reimporting_the_same_scan_changes_nothing() {
     let dir = workdir();
     let d = dir.path();
-    assert_exit(
-        &poam(
-            d,
-            &[
-                "import",
-                "month1.nessus",
-                "--as-of",
-                "2024-06-03",
-                "-o",
-                "m1.json",
-            ],
-        ),
-        0,
-    );
-    let o = poam(
-        d,
-        &[
-            "import",
-            "month1.nessus",
-            "--into",
-            "m1.json",
-            "--complete",
-            "--as-of",
-            "2024-06-03",
-            "-o",
-            "again.json",
-        ],
-    );
-    assert_exit(&o, 0);
+    import_month1(d);
+    let o = import_complete(d, "month1.nessus", "m1.json", "2024-06-03", "again.json");
     assert!(
         stderr(&o).contains(
             "items: 0 new, 0 updated, 0 closed as no longer detected, 0 reopened, 3 unchanged"
@@ -299,7 +221,7 @@ fn reimporting_the_same_scan_changes_nothing() {
         std::fs::read(d.join("m1.json")).unwrap(),
         std::fs::read(d.join("again.json")).unwrap()
     );
-    assert_exit(&poam(d, &["diff", "m1.json", "again.json"]), 0);
+    poam_ok(d, &["diff", "m1.json", "again.json"]);
 }
 
 #[test]
@@ -370,35 +292,8 @@ fn month_after_month() {
 fn another_scanner_never_closes_an_item() {
     let dir = workdir();
     let d = dir.path();
-    assert_exit(
-        &poam(
-            d,
-            &[
-                "import",
-                "month1.nessus",
-                "--as-of",
-                "2024-06-03",
-                "-o",
-                "m1.json",
-            ],
-        ),
-        0,
-    );
-    let o = poam(
-        d,
-        &[
-            "import",
-            "trivy-image.json",
-            "--into",
-            "m1.json",
-            "--complete",
-            "--as-of",
-            "2024-07-01",
-            "-o",
-            "m2.json",
-        ],
-    );
-    assert_exit(&o, 0);
+    import_month1(d);
+    let o = import_complete(d, "trivy-image.json", "m1.json", "2024-07-01", "m2.json");
     let m2 = items(&json(d, "m2.json"));
     for id in ["V-0001", "V-0002", "V-0003"] {
         assert_eq!(item(&m2, id).1, "open", "{id}");
@@ -415,35 +310,19 @@ fn another_scanner_never_closes_an_item() {
 fn without_complete_nothing_is_closed() {
     let dir = workdir();
     let d = dir.path();
-    assert_exit(
-        &poam(
-            d,
-            &[
-                "import",
-                "month1.nessus",
-                "--as-of",
-                "2024-06-03",
-                "-o",
-                "m1.json",
-            ],
-        ),
-        0,
-    );
-    assert_exit(
-        &poam(
-            d,
-            &[
-                "import",
-                "month2.nessus",
-                "--into",
-                "m1.json",
-                "--as-of",
-                "2024-07-01",
-                "-o",
-                "m2.json",
-            ],
-        ),
-        0,
+    import_month1(d);
+    poam_ok(
+        d,
+        &[
+            "import",
+            "month2.nessus",
+            "--into",
+            "m1.json",
+            "--as-of",
+            "2024-07-01",
+            "-o",
+            "m2.json",
+        ],
     );
     let m2 = items(&json(d, "m2.json"));
     assert_eq!(item(&m2, "V-0001").1, "open");
@@ -505,21 +384,7 @@ fn an_undecided_check_is_a_warning_and_closes_nothing() {
         "{}",
         stderr(&o)
     );
-    let o = poam(
-        d,
-        &[
-            "import",
-            "openscap-month2.xml",
-            "--into",
-            "c1.json",
-            "--complete",
-            "--as-of",
-            "2024-07-01",
-            "-o",
-            "c2.json",
-        ],
-    );
-    assert_exit(&o, 0);
+    let o = import_complete(d, "openscap-month2.xml", "c1.json", "2024-07-01", "c2.json");
     assert!(
         stderr(&o).contains("rule xccdf_org.example_rule_sshd_disable_root_login on app01.example.com: result \"error\""),
         "{}",
@@ -594,23 +459,20 @@ fn kev_due_date_is_the_deadline_when_earlier() {
 fn min_severity_and_grouping_by_asset() {
     let dir = workdir();
     let d = dir.path();
-    assert_exit(
-        &poam(
-            d,
-            &[
-                "import",
-                "month1.nessus",
-                "--min-severity",
-                "moderate",
-                "--group",
-                "asset",
-                "--as-of",
-                "2024-06-03",
-                "-o",
-                "m1.json",
-            ],
-        ),
-        0,
+    poam_ok(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "--min-severity",
+            "moderate",
+            "--group",
+            "asset",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "m1.json",
+        ],
     );
     let all = items(&json(d, "m1.json"));
     let assets: Vec<Vec<String>> = all.iter().map(|i| i.4.clone()).collect();
@@ -677,21 +539,18 @@ fn every_format_imports() {
         ("all.yaml", "yaml"),
         ("all.xlsx", "xlsx"),
     ] {
-        assert_exit(
-            &poam(
-                d,
-                &[
-                    "import",
-                    "openscap.xml",
-                    "--as-of",
-                    "2024-06-03",
-                    "-o",
-                    out,
-                    "--to",
-                    to,
-                ],
-            ),
-            0,
+        poam_ok(
+            d,
+            &[
+                "import",
+                "openscap.xml",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                out,
+                "--to",
+                to,
+            ],
         );
     }
 }

@@ -13,4 +13,5 @@ mod ssp;
 mod submission;
 mod support;
 mod validate;
+mod version;
 mod xlsx;

@@ -2,38 +2,16 @@
 //! every format, OSCAL and workbook inputs, and bad input (exit 2, nothing written).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::support::{assert_exit, poam, stderr, stdout, workspace_root};
+
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/report")
+    workspace_root().join("fixtures/report")
 }
 
 const CYCLES: [&str; 3] = ["2024-06.json", "2024-07.json", "2024-08.json"];
-
-fn poam(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("poam runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).unwrap()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&o.stdout),
-        text(&o.stderr)
-    );
-}
 
 fn report_json(dir: &Path, inputs: &[&str]) -> Value {
     let mut args = vec!["report", "--format", "json"];
@@ -62,7 +40,7 @@ fn three_cycles_in_every_format() {
         ],
     );
     assert_exit(&o, 0);
-    let md = text(&o.stdout);
+    let md = stdout(&o);
     assert!(md.contains("| Open items | 9 |"), "{md}");
     assert!(md.contains("## Changes since the previous cycle"), "{md}");
 }
@@ -140,7 +118,7 @@ fn bad_input_writes_nothing() {
         ],
     );
     assert_exit(&o, 2);
-    let err = text(&o.stderr);
+    let err = stderr(&o);
     assert!(err.contains("malformed.json:6:7"), "{err}");
     assert!(err.contains("no report written"), "{err}");
     assert!(!out.exists());

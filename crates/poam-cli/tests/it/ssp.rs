@@ -6,11 +6,10 @@
 //! image); the scans are the Nessus and Trivy fixtures of `poam import`'s tests.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::support::workspace_root;
+use crate::support::{assert_exit, json, poam, poam_ok, scratch_with, stderr};
 
 const WEB: &str = "c0a7e5f0-0000-4000-8000-0000000000b1";
 const DB: &str = "c0a7e5f0-0000-4000-8000-0000000000b2";
@@ -18,58 +17,19 @@ const APP: &str = "c0a7e5f0-0000-4000-8000-0000000000b3";
 const IMAGE: &str = "c0a7e5f0-0000-4000-8000-0000000000c2";
 const PROVIDER: &str = "c0a7e5f0-0000-4000-8000-0000000000a1";
 
-fn poam(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("poam runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        stderr(o)
-    );
-}
-
 /// A scratch directory: scans in `scans/`, the SSP in `ssp/`, outputs in `out/`.
 fn workdir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = workspace_root();
-    for (sub, files) in [
-        (
-            "scans",
-            &["month1.nessus", "month2.nessus", "trivy-image.json"][..],
-        ),
-        ("ssp", &["ssp.json", "ssp.xml"][..]),
-    ] {
-        std::fs::create_dir(dir.path().join(sub)).unwrap();
-        for f in files {
-            std::fs::copy(
-                root.join("fixtures").join(sub).join(f),
-                dir.path().join(sub).join(f),
-            )
-            .unwrap();
-        }
-    }
+    let dir = scratch_with(&[
+        ("scans/month1.nessus", "scans/month1.nessus"),
+        ("scans/month2.nessus", "scans/month2.nessus"),
+        ("scans/trivy-image.json", "scans/trivy-image.json"),
+        ("ssp/ssp.json", "ssp/ssp.json"),
+        ("ssp/ssp.xml", "ssp/ssp.xml"),
+    ]);
     std::fs::create_dir(dir.path().join("out")).unwrap();
     dir
 }
 
-fn json(dir: &Path, name: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
-}
-
-/// Every observation subject as (type, uuid, title).
 fn subjects(doc: &Value) -> Vec<(String, String, String)> {
     doc["plan-of-action-and-milestones"]["observations"]
         .as_array()
@@ -241,7 +201,7 @@ fn import_into_a_linked_poam_updates_the_same_items() {
         "-o",
         "out/june.json",
     ];
-    assert_exit(&poam(d, &first), 0);
+    poam_ok(d, &first);
     let o = poam(
         d,
         &[
@@ -286,10 +246,7 @@ fn import_into_a_linked_poam_updates_the_same_items() {
         ],
     );
     assert_exit(&again, 0);
-    assert_exit(
-        &poam(d, &["diff", "out/july.json", "out/july-again.json"]),
-        0,
-    );
+    poam_ok(d, &["diff", "out/july.json", "out/july-again.json"]);
 }
 
 #[test]
@@ -329,14 +286,8 @@ fn convert_links_a_workbook_and_its_export_keeps_the_identifiers() {
             .all(|(_, u, _)| [WEB, DB, APP].contains(&u.as_str()))
     );
     // Back to a workbook and again to OSCAL: the identifiers as written come back.
-    assert_exit(
-        &poam(d, &["convert", "out/linked.json", "-o", "out/back.xlsx"]),
-        0,
-    );
-    assert_exit(
-        &poam(d, &["convert", "out/back.xlsx", "-o", "out/back.json"]),
-        0,
-    );
+    poam_ok(d, &["convert", "out/linked.json", "-o", "out/back.xlsx"]);
+    poam_ok(d, &["convert", "out/back.xlsx", "-o", "out/back.json"]);
     assert_eq!(
         asset_names(&json(d, "out/back.json")),
         asset_names(&json(d, "out/plain.json"))
@@ -369,7 +320,7 @@ fn merge_links_base_and_updates_alike() {
         ("scans/month1.nessus", "out/june.json", "2024-06-03"),
         ("scans/month2.nessus", "out/july-scan.json", "2024-07-01"),
     ] {
-        assert_exit(&poam(d, &["import", scan, "--as-of", day, "-o", out]), 0);
+        poam_ok(d, &["import", scan, "--as-of", day, "-o", out]);
     }
     let o = poam(
         d,
@@ -446,10 +397,7 @@ fn convert_many_links_each_output_from_its_directory() {
         ("scans/month1.nessus", "out/june.json"),
         ("scans/month2.nessus", "out/july.json"),
     ] {
-        assert_exit(
-            &poam(d, &["import", scan, "--as-of", "2024-07-01", "-o", out]),
-            0,
-        );
+        poam_ok(d, &["import", scan, "--as-of", "2024-07-01", "-o", out]);
     }
     let o = poam(
         d,
@@ -642,24 +590,18 @@ fn a_workbook_says_once_per_rule_what_it_lacks_and_the_scan_supplies_the_recomme
     let dir = workdir();
     let d = dir.path();
     // A workbook of month 1's findings, as a provider keeps it (no scanner's advice in it).
-    assert_exit(
-        &poam(
-            d,
-            &[
-                "import",
-                "scans/month1.nessus",
-                "--as-of",
-                "2024-06-03",
-                "-o",
-                "out/a.json",
-            ],
-        ),
-        0,
+    poam_ok(
+        d,
+        &[
+            "import",
+            "scans/month1.nessus",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "out/a.json",
+        ],
     );
-    assert_exit(
-        &poam(d, &["convert", "out/a.json", "-o", "out/june.xlsx"]),
-        0,
-    );
+    poam_ok(d, &["convert", "out/a.json", "-o", "out/june.xlsx"]);
     let o = poam(d, &["convert", "out/june.xlsx", "-o", "out/june.json"]);
     assert_exit(&o, 0);
     assert_one_line_per_failing_rule(&stderr(&o));

@@ -6,53 +6,27 @@
 //! `poam diff` of the two months says what happened.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::support::workspace_root;
+use crate::support::{poam, poam_ok, scratch_with, stderr, stdout};
 
-fn poam(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_poam"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("poam runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
+/// Runs a step of the walk-through; its messages (standard error) when it succeeded.
 #[track_caller]
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = poam(dir, args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "poam {args:?}\nstdout:\n{}\nstderr:\n{}",
-        text(&o.stdout),
-        text(&o.stderr)
-    );
-    text(&o.stderr)
+    stderr(&poam_ok(dir, args))
 }
 
 /// The README's scratch directory: the bundled fixtures side by side.
 fn workdir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let f = workspace_root().join("fixtures");
-    for src in [
-        "submission/june.xlsx",
-        "submission/poam.toml",
-        "ssp/ssp.json",
-        "scans/month1.nessus",
-        "scans/month2.nessus",
-        "scans/trivy-image.json",
-    ] {
-        let name = Path::new(src).file_name().unwrap();
-        std::fs::copy(f.join(src), dir.path().join(name)).unwrap();
-    }
-    dir
+    scratch_with(&[
+        ("submission/june.xlsx", "june.xlsx"),
+        ("submission/poam.toml", "poam.toml"),
+        ("ssp/ssp.json", "ssp.json"),
+        ("scans/month1.nessus", "month1.nessus"),
+        ("scans/month2.nessus", "month2.nessus"),
+        ("scans/trivy-image.json", "trivy-image.json"),
+    ])
 }
 
 #[track_caller]
@@ -184,7 +158,7 @@ fn from_workbook_to_a_clean_fedramp_submission_month_after_month() {
 /// (SWEET32 gone from web01), 6 unchanged.
 fn assert_june_to_july_diff(d: &Path) {
     let o = poam(d, &["diff", "june.json", "july.json", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let diff: Value = serde_json::from_slice(&o.stdout).unwrap();
     let ids = |class: &str| -> Vec<String> {
         diff["items"]
@@ -203,7 +177,7 @@ fn assert_june_to_july_diff(d: &Path) {
     assert_eq!(ids("closed"), ["V-0001"], "{diff:#}");
     assert_eq!(ids("changed"), ["V-0005"], "{diff:#}");
     assert_eq!(ids("reopened"), Vec::<String>::new());
-    let human = text(&poam(d, &["diff", "june.json", "july.json"]).stdout);
+    let human = stdout(&poam(d, &["diff", "june.json", "july.json"]));
     assert!(
         human.contains("Apache Log4j 2.x < 2.16.0 RCE (Log4Shell)"),
         "{human}"

@@ -567,13 +567,7 @@ impl<'i> Rd<'i> {
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::DocType(_) => return Err(doctype_refused(at)),
-                Event::Decl(_) => {
-                    return Err(XmlError::new(
-                        at,
-                        ErrorKind::Syntax,
-                        "malformed XML: an XML declaration is allowed only at the very start",
-                    ));
-                }
+                Event::Decl(_) => return Err(late_declaration(at)),
                 Event::Eof => return Err(eof_inside(at, parent)),
             }
         }
@@ -620,13 +614,7 @@ impl<'i> Rd<'i> {
                     ));
                 }
                 Event::DocType(_) => return Err(doctype_refused(at)),
-                Event::Decl(_) => {
-                    return Err(XmlError::new(
-                        at,
-                        ErrorKind::Syntax,
-                        "malformed XML: an XML declaration is allowed only at the very start",
-                    ));
-                }
+                Event::Decl(_) => return Err(late_declaration(at)),
                 Event::Eof => return Err(eof_inside(at, s)),
             }
         }
@@ -665,6 +653,15 @@ fn eof_inside(at: usize, s: &Start<'_>) -> XmlError {
 }
 
 /// The refusal of any DTD.
+/// An XML declaration after the start of the document.
+fn late_declaration(at: usize) -> XmlError {
+    XmlError::new(
+        at,
+        ErrorKind::Syntax,
+        "malformed XML: an XML declaration is allowed only at the very start",
+    )
+}
+
 pub(crate) fn doctype_refused(at: usize) -> XmlError {
     XmlError::new(
         at,

@@ -536,3 +536,85 @@ fn a_missing_detection_date_is_a_warning_at_its_cell() {
         undated[0]
     );
 }
+
+/// A cell, row or range reference past Excel's grid (calamine's arithmetic on it overflows:
+/// a panic in a debug build, a wrong place in a release one) is an error naming the part and
+/// the reference, and nothing is imported.
+#[test]
+fn a_reference_past_the_grid_is_an_error_naming_the_part_and_the_reference() {
+    let good = support::template_workbook(
+        support::Layout::V2024,
+        &[support::tidy_item("V-1")],
+        &[],
+        &[],
+    );
+    let sheet = "xl/worksheets/sheet1.xml";
+    let cell = |r: &'static str| {
+        with_part(&good, sheet, move |x| {
+            x.replacen(
+                "<row ",
+                &format!(
+                    r#"<row r="7000"><c r="{r}" t="inlineStr"><is><t>x</t></is></c></row><row "#
+                ),
+                1,
+            )
+        })
+    };
+    let cases = [
+        (
+            cell("XFD99999999999"),
+            "\"XFD99999999999\" is beyond Excel's last row",
+        ),
+        (
+            cell("AAAAAAAAAAAA1"),
+            "\"AAAAAAAAAAAA1\" is beyond Excel's last column",
+        ),
+        (cell("XFE1"), "\"XFE1\" is beyond Excel's last column"),
+        (cell("A1048577"), "\"A1048577\" is beyond Excel's last row"),
+        (
+            with_part(&good, sheet, |x| {
+                x.replacen("<row r=\"", "<row r=\"99999999999", 1)
+            }),
+            "the row number \"99999999999",
+        ),
+        (
+            with_part(&good, sheet, |x| {
+                x.replacen(
+                    "<dimension ref=\"",
+                    "<dimension ref=\"AAAAAAAAAAAAAAAA1:",
+                    1,
+                )
+            }),
+            "the range \"AAAAAAAAAAAAAAAA1:",
+        ),
+        (
+            with_part(&good, sheet, |x| {
+                let merge =
+                    r#"</sheetData><mergeCells count="1"><mergeCell ref="B2:A1"/></mergeCells>"#;
+                x.replacen("</sheetData>", merge, 1)
+            }),
+            "the range \"B2:A1\" ends before it starts",
+        ),
+    ];
+    for (bytes, words) in cases {
+        let err = import(&bytes, "grid.xlsx", &ReadOptions::default())
+            .err()
+            .unwrap_or_else(|| panic!("{words}: imported"));
+        let message = err.to_string();
+        assert!(
+            matches!(err.kind, ImportErrorKind::MalformedPart { ref part, .. } if part == sheet),
+            "{message}"
+        );
+        assert!(
+            message.starts_with("grid.xlsx: part xl/worksheets/sheet1.xml (byte "),
+            "{message}"
+        );
+        assert!(
+            message.contains("in sheet \"Open POA&M Items\", the "),
+            "{message}"
+        );
+        assert!(message.contains(words), "{words}: {message}");
+    }
+    // The grid's last cell is a place like any other.
+    assert!(import(&cell("XFD1048576"), "grid.xlsx", &ReadOptions::default()).is_ok());
+}

@@ -91,7 +91,7 @@ fn assert_references_resolve(doc: &Document) {
 }
 
 fn assert_valid(doc: &Document) {
-    let errors = poam_model::check::datatype_errors(doc);
+    let errors = poam_model::datatype_errors(doc);
     assert!(errors.is_empty(), "datatype errors: {errors:#?}");
     assert_references_resolve(doc);
     // The markup poam builds from cells is in the markup crate's canonical form, so the
@@ -704,4 +704,143 @@ fn control_characters_are_kept_or_refused_at_their_cell() {
         ),
         "{e}"
     );
+}
+
+/// Excel's 32,767-character limit counts UTF-16 code units, so an emoji counts as two: text
+/// of 20,000 emoji (40,000 units) is refused at its cell in poam's words (it reached
+/// rust_xlsxwriter and failed with the library's text), and 16,000 (32,000 units) go
+/// through a workbook and back unchanged.
+#[test]
+fn the_cell_length_limit_counts_as_excel_does() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("fixtures/poam/minimal.json")).unwrap();
+    let with_title = |title: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["plan-of-action-and-milestones"]["poam-items"][0]["title"] = title.into();
+        let doc: Document = serde_json::from_value(v).unwrap();
+        doc
+    };
+    let e = export(&with_title(&"\u{1F600}".repeat(20_000))).expect_err("too long");
+    assert!(
+        matches!(&e, poam_xlsx::ExportError::CellTooLong { place, len: 40_000 } if place == "'Open POA&M Items'!C8"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().starts_with(
+            "'Open POA&M Items'!C8: the text is 40000 characters long as Excel counts them"
+        ),
+        "{e}"
+    );
+
+    let fits = "\u{1F600}".repeat(16_000);
+    let (again, _) = import_ok(&export(&with_title(&fits)).unwrap().bytes);
+    let title = &again.plan_of_action_and_milestones.poam_items[0].title;
+    assert_eq!(poam_xlsx::markup::line_text(title), fits);
+}
+
+/// The props of unmapped columns keep their order through workbook -> OSCAL -> workbook ->
+/// OSCAL, even when the first item leaves some of those columns empty (the export placed
+/// the columns in the order their headers first appeared on an item, so a column empty on
+/// the first item moved right, and the next import read the props in that new order).
+#[test]
+fn unmapped_columns_keep_their_order_through_a_round_trip() {
+    let header = ["POAM ID", "Controls", "Weakness Name"];
+    let extra = ["Zeta notes", "Alpha ref", "Mid tag"];
+    let row = |id: &str, cells: [&str; 3]| -> Vec<Cell> {
+        let mut r = vec![t(id), t("AC-2"), t(&format!("Weakness {id}"))];
+        r.extend(
+            cells
+                .iter()
+                .map(|c| if c.is_empty() { Cell::Blank } else { t(c) }),
+        );
+        r
+    };
+    let book = support::workbook(&[support::Sheet {
+        name: "Open POA&M Items".into(),
+        rows: vec![
+            header.iter().chain(&extra).map(|h| t(h)).collect(),
+            row("V-1", ["", "", "m1"]),
+            row("V-2", ["", "a2", "m2"]),
+            row("V-3", ["z3", "a3", "m3"]),
+        ],
+    }]);
+    let unmapped = |doc: &Document| -> Vec<Vec<String>> {
+        doc.plan_of_action_and_milestones
+            .poam_items
+            .iter()
+            .map(|pi| {
+                pi.props
+                    .iter()
+                    .filter(|p| p.name == "unmapped-column")
+                    .map(|p| p.value.clone())
+                    .collect()
+            })
+            .collect()
+    };
+    let (first, _) = import_ok(&book);
+    assert_eq!(
+        unmapped(&first),
+        [
+            vec!["Mid tag"],
+            vec!["Alpha ref", "Mid tag"],
+            vec!["Zeta notes", "Alpha ref", "Mid tag"],
+        ]
+    );
+    let exported = export(&first).unwrap().bytes;
+    let (second, _) = import_ok(&exported);
+    assert_eq!(unmapped(&second), unmapped(&first));
+    assert_eq!(
+        serde_json::to_string(&second).unwrap(),
+        serde_json::to_string(&first).unwrap()
+    );
+    assert_eq!(export(&second).unwrap().bytes, exported);
+}
+
+/// A header the workbook repeats: each column keeps its value through an export (the export
+/// had one column per header text, so the second value overwrote the first).
+#[test]
+fn a_repeated_unmapped_header_keeps_every_value() {
+    let book = support::workbook(&[support::Sheet {
+        name: "Open POA&M Items".into(),
+        rows: vec![
+            [
+                "POAM ID",
+                "Controls",
+                "Weakness Name",
+                "Owner",
+                "Ticket",
+                "Owner",
+            ]
+            .iter()
+            .map(|h| t(h))
+            .collect(),
+            ["V-1", "AC-2", "W", "first", "T-1", "second"]
+                .iter()
+                .map(|c| t(c))
+                .collect(),
+        ],
+    }]);
+    let values = |doc: &Document| -> Vec<(String, String)> {
+        doc.plan_of_action_and_milestones.poam_items[0]
+            .props
+            .iter()
+            .filter(|p| p.name == "unmapped-column")
+            .map(|p| {
+                let text = p.remarks.as_ref().map(poam_xlsx::markup::multiline_text);
+                (p.value.clone(), text.unwrap_or_default())
+            })
+            .collect()
+    };
+    let (first, _) = import_ok(&book);
+    let pair = |h: &str, v: &str| (h.to_owned(), v.to_owned());
+    assert_eq!(
+        values(&first),
+        [
+            pair("Owner", "first"),
+            pair("Ticket", "T-1"),
+            pair("Owner", "second")
+        ]
+    );
+    let (second, _) = import_ok(&export(&first).unwrap().bytes);
+    assert_eq!(values(&second), values(&first));
 }

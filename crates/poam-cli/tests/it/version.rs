@@ -1,0 +1,246 @@
+//! `--oscal-version` on the commands that write a POA&M (convert, merge, import) and the
+//! `oscal-version` key of `poam.toml`: upgrade, downgrade, refusal with every place, nothing
+//! written on refusal.
+
+use serde_json::Value;
+
+use crate::support::{assert_exit, fixture_dir_copy, json, poam, poam_ok, stderr, workspace_root};
+
+fn metadata_version(doc: &Value) -> &str {
+    doc["plan-of-action-and-milestones"]["metadata"]["oscal-version"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn a_1_2_document_written_as_1_0_4_is_refused_with_every_place_and_nothing_written() {
+    let dir = fixture_dir_copy("version");
+    std::fs::write(dir.path().join("out.json"), "old").unwrap();
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "new-in-1.2.json",
+            "--oscal-version",
+            "1.0.4",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    for place in [
+        "new-in-1.2.json: /plan-of-action-and-milestones/metadata/props/0/group: OSCAL 1.0.4 has no `group`",
+        "new-in-1.2.json: /plan-of-action-and-milestones/findings: OSCAL 1.0.4 has no `findings`",
+        "new-in-1.2.json: /plan-of-action-and-milestones/poam-items/0/related-findings: OSCAL 1.0.4 has no `related-findings`",
+        "new-in-1.2.json: /plan-of-action-and-milestones/poam-items/0/related-risks/0/remarks: OSCAL 1.0.4 has no `remarks`",
+    ] {
+        assert!(err.contains(place), "{place}\n{err}");
+    }
+    assert!(
+        err.contains("cannot be written as OSCAL 1.0.4: 4 place(s)")
+            && err.contains("nothing written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.json")).unwrap(),
+        "old"
+    );
+    // 1.1 holds findings and prop groups, not the remark 1.2 added to related-risks.
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "new-in-1.2.json",
+            "--oscal-version",
+            "1.1.2",
+            "-o",
+            "out.yaml",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("1 place(s)"), "{}", stderr(&o));
+    assert!(!dir.path().join("out.yaml").exists());
+}
+
+#[test]
+fn a_1_0_4_document_upgrades_to_1_2_and_round_trips_back() {
+    let dir = fixture_dir_copy("version");
+    poam_ok(
+        dir.path(),
+        &[
+            "convert",
+            "oscal-1.0.4.json",
+            "--oscal-version",
+            "1.2.3",
+            "-o",
+            "up.yaml",
+        ],
+    );
+    poam_ok(dir.path(), &["convert", "up.yaml", "-o", "up.json"]);
+    let up = json(dir.path(), "up.json");
+    assert_eq!(metadata_version(&up), "1.2.3");
+    assert_eq!(
+        up["$schema"],
+        "http://csrc.nist.gov/ns/oscal/1.2.3/oscal-poam-schema.json"
+    );
+    // Back to 1.0.4 through YAML: the very document we started from.
+    poam_ok(
+        dir.path(),
+        &[
+            "convert",
+            "up.yaml",
+            "--oscal-version",
+            "1.0.4",
+            "-o",
+            "back.json",
+        ],
+    );
+    assert_eq!(
+        json(dir.path(), "back.json"),
+        json(dir.path(), "oscal-1.0.4.json")
+    );
+}
+
+#[test]
+fn without_the_flag_the_document_keeps_its_own_version() {
+    let dir = fixture_dir_copy("version");
+    poam_ok(
+        dir.path(),
+        &[
+            "convert",
+            "new-in-1.2.json",
+            "--to",
+            "xml",
+            "-o",
+            "same.xml",
+        ],
+    );
+    poam_ok(dir.path(), &["convert", "same.xml", "-o", "same.json"]);
+    assert_eq!(metadata_version(&json(dir.path(), "same.json")), "1.2.1");
+}
+
+#[test]
+fn poam_toml_sets_the_version_and_the_flag_wins() {
+    let dir = fixture_dir_copy("version");
+    std::fs::write(dir.path().join("poam.toml"), "oscal-version = \"1.1.3\"\n").unwrap();
+    poam_ok(dir.path(), &["convert", "oscal-1.0.4.json", "-o", "a.json"]);
+    assert_eq!(metadata_version(&json(dir.path(), "a.json")), "1.1.3");
+    poam_ok(
+        dir.path(),
+        &[
+            "convert",
+            "oscal-1.0.4.json",
+            "--oscal-version",
+            "1.2.2",
+            "-o",
+            "b.json",
+        ],
+    );
+    assert_eq!(metadata_version(&json(dir.path(), "b.json")), "1.2.2");
+    std::fs::write(dir.path().join("poam.toml"), "oscal-version = \"2.0\"\n").unwrap();
+    let o = poam(dir.path(), &["convert", "oscal-1.0.4.json", "-o", "c.json"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("oscal-version: \"2.0\" is not an OSCAL version poam writes"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("c.json").exists());
+}
+
+#[test]
+fn an_unknown_version_is_bad_usage() {
+    let dir = fixture_dir_copy("version");
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "oscal-1.0.4.json",
+            "--oscal-version",
+            "1.1",
+            "-o",
+            "x.json",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("give one of 1.0.4, 1.1.2, 1.1.3, 1.2.1, 1.2.2, 1.2.3"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_many_file_form_writes_what_fits_and_names_what_does_not() {
+    let dir = fixture_dir_copy("version");
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "oscal-1.0.4.json",
+            "new-in-1.2.json",
+            "--oscal-version",
+            "1.1.3",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains(
+            "new-in-1.2.json: /plan-of-action-and-milestones/poam-items/0/related-risks/0/remarks"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        metadata_version(&json(&dir.path().join("out"), "oscal-1.0.4.json")),
+        "1.1.3"
+    );
+    assert!(!dir.path().join("out/new-in-1.2.json").exists());
+}
+
+#[test]
+fn merge_and_import_write_the_version_asked_for() {
+    let root = workspace_root();
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = root.join("fixtures");
+    let (month1, team, scan) = (
+        fixtures.join("cycles/month1.json"),
+        fixtures.join("cycles/month2-team.json"),
+        fixtures.join("scans/month1.nessus"),
+    );
+    poam_ok(
+        dir.path(),
+        &[
+            "merge",
+            month1.to_str().unwrap(),
+            team.to_str().unwrap(),
+            "--as-of",
+            "2024-07-01",
+            "--oscal-version",
+            "1.0.4",
+            "-o",
+            "merged.json",
+        ],
+    );
+    assert_eq!(metadata_version(&json(dir.path(), "merged.json")), "1.0.4");
+    poam_ok(
+        dir.path(),
+        &[
+            "import",
+            scan.to_str().unwrap(),
+            "--as-of",
+            "2024-07-01",
+            "--oscal-version",
+            "1.2.3",
+            "-o",
+            "imported.json",
+        ],
+    );
+    assert_eq!(
+        metadata_version(&json(dir.path(), "imported.json")),
+        "1.2.3"
+    );
+}
