@@ -15,6 +15,7 @@
 //!
 //! **Architecture invariant:** pure functions on `poam_model::Document`; no I/O.
 
+mod align;
 pub mod changes;
 mod checks;
 pub mod cycle;
