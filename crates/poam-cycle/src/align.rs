@@ -18,7 +18,7 @@ use serde_json::Value;
 
 /// The update with BASE's parties and components in place of its own copies, or `None` when
 /// it has no such copy (the update is used as it is).
-pub fn to_base(base: &PlanOfActionAndMilestones, update: &Document) -> Option<Document> {
+pub(crate) fn to_base(base: &PlanOfActionAndMilestones, update: &Document) -> Option<Document> {
     let map = copies(base, &update.plan_of_action_and_milestones);
     if map.is_empty() {
         return None;

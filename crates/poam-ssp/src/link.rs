@@ -35,11 +35,19 @@ use crate::resolve::{Resolution, Resolver};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkWarning {
     /// An asset of an item names no asset of the SSP.
-    Unresolved { item: String, asset: String },
+    Unresolved {
+        /// The item, as reports name it.
+        item: String,
+        /// The asset identifier as the POA&M writes it.
+        asset: String,
+    },
     /// An asset of an item names several assets of the SSP.
     Ambiguous {
+        /// The item, as reports name it.
         item: String,
+        /// The asset identifier as the POA&M writes it.
         asset: String,
+        /// The uuids of the SSP assets it names.
         candidates: Vec<String>,
     },
     /// The SSP has no single party in the `cloud-service-provider` role.
@@ -79,6 +87,7 @@ impl std::fmt::Display for LinkWarning {
 pub struct LinkReport {
     /// The POA&M's own inventory items now pointing at the SSP's assets.
     pub resolved: usize,
+    /// What could not be linked, in document order.
     pub warnings: Vec<LinkWarning>,
 }
 
