@@ -38,8 +38,11 @@ pub const CONFIGURATION_CONTROL: &str = "cm-6";
 /// How to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions<'a> {
-    /// The day of the import: last seen, and detection when the scan states no date.
+    /// The day of the import: last seen and detection when the scans state no date.
     pub as_of: NaiveDate,
+    /// The scans' date (the latest the files state): when the items were last seen, as an
+    /// import into a POA&M records it, so that importing the same scan again changes nothing.
+    pub scan_date: Option<NaiveDate>,
     /// The remediation plan of new items.
     pub plan: String,
     pub kev: Option<&'a Catalog>,
@@ -52,6 +55,7 @@ impl BuildOptions<'_> {
     pub fn new(as_of: NaiveDate) -> Self {
         Self {
             as_of,
+            scan_date: None,
             plan: DEFAULT_PLAN.to_owned(),
             kev: None,
             assign_poam_ids: true,
@@ -170,9 +174,9 @@ pub fn document(weaknesses: &[Weakness], opts: &BuildOptions<'_>) -> Document {
         &ns,
         &format!("document:{}:{}", format_date(opts.as_of), names.join(",")),
     );
-    let date = format_date(opts.as_of);
+    let last_seen = format_date(opts.scan_date.unwrap_or(opts.as_of));
     for (i, w) in weaknesses.iter().enumerate() {
-        augment(poam, i, w, &date);
+        augment(poam, i, w, &last_seen);
     }
     describe_tools(poam, weaknesses);
     name_assets(poam, weaknesses);

@@ -75,6 +75,7 @@ pub fn run(a: &ImportArgs) -> u8 {
     let total = all.len();
     let weaknesses: Vec<Weakness> = all.into_iter().filter(|w| w.severity >= min).collect();
     let mut opts = BuildOptions::new(day);
+    opts.scan_date = scans.iter().filter_map(|s| s.scan.date).max();
     opts.plan = settings
         .plan
         .clone()

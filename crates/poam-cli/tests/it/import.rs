@@ -222,6 +222,35 @@ fn reimporting_the_same_scan_changes_nothing() {
         std::fs::read(d.join("again.json")).unwrap()
     );
     poam_ok(d, &["diff", "m1.json", "again.json"]);
+    // Imported a week after the scan ran (2024-06-03): a new item is last seen on the scan's
+    // date, as an import into a POA&M records it, so the second import changes nothing
+    // either (it used to record the import day first, the scan's date the second time).
+    let args = |out: &str| -> Vec<String> {
+        ["import", "openscap.xml", "--as-of", "2024-06-10", "-o", out]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let first: Vec<String> = args("x1.json");
+    poam_ok(d, &first.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut second = args("x2.json");
+    second.extend(["--into".to_owned(), "x1.json".to_owned()]);
+    let o = poam_ok(d, &second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        stderr(&o)
+            .contains("0 new, 0 updated, 0 closed as no longer detected, 0 reopened, 2 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    poam_ok(d, &["diff", "x1.json", "x2.json"]);
+    let seen: Vec<String> = json(d, "x1.json")["plan-of-action-and-milestones"]["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["props"].as_array().cloned().unwrap_or_default())
+        .filter(|p| p["name"] == "last-seen")
+        .map(|p| p["value"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(seen, ["2024-06-03", "2024-06-03"], "the scan's date");
 }
 
 #[test]
