@@ -26,59 +26,81 @@ pub struct Loaded {
 
 /// Whether an input with no format given is a FedRAMP POA&M workbook: by its extension, or
 /// by its content (a zip archive, or an encrypted workbook under a name that says nothing).
-pub fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
+fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
     FileFormat::from_path(path) == Some(FileFormat::Xlsx)
         || poam::workbook::looks_like_xlsx(bytes)
         || (Format::from_path(path).is_none()
             && poam::workbook::looks_like_encrypted_workbook(bytes))
 }
 
-/// A workbook that could not be imported, as a read error of the matching kind (a limit, an
-/// unsupported encryption, a damaged archive, or a workbook without the POA&M's shape).
-pub fn import_error(name: &SourceName, e: &poam::workbook::ImportError) -> ReadError {
-    use poam::workbook::ImportErrorKind as K;
-    let kind = match e.kind {
-        K::TooLarge(_) | K::TableTooLarge(_) => poam::io::ErrorKind::Limit,
-        K::Encrypted | K::PasswordProtectedZip(_) => poam::io::ErrorKind::Unsupported,
-        K::NotZip | K::Unreadable(_) | K::MalformedPart { .. } => poam::io::ErrorKind::Syntax,
-        _ => poam::io::ErrorKind::Structure,
-    };
-    ReadError::new(name, kind, e.message())
+/// An input's bytes, recognized: FedRAMP's POA&M workbook, or OSCAL text in a known format.
+/// Every command reads its inputs through [`open`], so that one file gets one reading (the
+/// same format, the same errors at the same places) whichever command is given it.
+pub enum Source {
+    Workbook {
+        name: SourceName,
+        bytes: Vec<u8>,
+    },
+    /// Decoded text (UTF-8, a byte order mark dropped) and its format: `--from`, else the
+    /// extension, else the content.
+    Text {
+        name: SourceName,
+        text: String,
+        format: Format,
+    },
 }
 
-fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), Vec<ReadError>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-            vec![ReadError::new(
-                &SourceName::stdin(),
-                poam::io::ErrorKind::Io,
-                e.to_string(),
-            )]
-        })?;
-        Ok((SourceName::stdin(), buf))
-    } else {
-        let name = SourceName::path(path);
-        let bytes = std::fs::read(path).map_err(|e| {
-            vec![ReadError::new(
-                &name,
-                poam::io::ErrorKind::Io,
-                e.to_string(),
-            )]
-        })?;
-        Ok((name, bytes))
-    }
-}
-
-/// Reads `path` (`-` = stdin) as a FedRAMP POA&M workbook, whatever its name.
-pub fn load_workbook(path: &Path) -> Result<Loaded, Vec<ReadError>> {
+/// Reads `path` (`-` = stdin) and tells what it is. `from` is `--from`: with none, a
+/// workbook is recognized by its extension (`.xlsx`, `.xlsm`) or its content (a zip
+/// archive, an encrypted workbook).
+pub fn open(path: &Path, from: Option<FileFormat>) -> Result<Source, ReadError> {
     let (name, bytes) = read_bytes(path)?;
-    workbook(name, &bytes)
+    let workbook = match from {
+        Some(f) => f == FileFormat::Xlsx,
+        None => is_workbook(path, &bytes),
+    };
+    if workbook {
+        return Ok(Source::Workbook { name, bytes });
+    }
+    poam::io::decode(&bytes, &name)?;
+    // Decoded above: the bytes become the text without a copy (a copy would add the file's
+    // size to peak memory).
+    let mut text = String::from_utf8(bytes)
+        .map_err(|e| ReadError::new(&name, poam::io::ErrorKind::Encoding, e.to_string()))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let format = match from
+        .and_then(FileFormat::oscal)
+        .or_else(|| Format::from_path(path))
+    {
+        Some(f) => f,
+        None => poam::io::detect(&text, &name)?,
+    };
+    Ok(Source::Text { name, text, format })
+}
+
+fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), ReadError> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        let read = std::io::stdin().read_to_end(&mut buf);
+        (SourceName::stdin(), read.map(|_| buf))
+    } else {
+        (SourceName::path(path), std::fs::read(path))
+    };
+    match bytes {
+        Ok(b) => Ok((name, b)),
+        Err(e) => Err(ReadError::new(
+            &name,
+            poam::io::ErrorKind::Io,
+            e.to_string(),
+        )),
+    }
 }
 
 fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
     let imported = poam::workbook::import(bytes, &name.0, &poam::workbook::ReadOptions::default())
-        .map_err(|e| vec![import_error(&name, &e)])?;
+        .map_err(|e| vec![poam::workbook::read_error(&e)])?;
     let warnings = imported
         .warnings
         .iter()
@@ -93,25 +115,14 @@ fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
     })
 }
 
-/// Reads `path` (`-` = stdin). Structural and datatype errors are all reported, each with
-/// `file:line:column` and its JSON pointer.
-///
-/// A FedRAMP POA&M workbook is read when no format is given and the name ends in `.xlsx`
-/// (or `.xlsm`) or the content is a zip archive.
-pub fn load(path: &Path, format: Option<Format>) -> Result<Loaded, Vec<ReadError>> {
-    let (name, bytes) = read_bytes(path)?;
-    if format.is_none() && is_workbook(path, &bytes) {
-        return workbook(name, &bytes);
-    }
-    let format = format.or_else(|| Format::from_path(path));
-    let doc = poam::io::read(&bytes, &name, format).map_err(|e| vec![e])?;
-    // For locating the datatype problems. The reader has accepted the bytes as UTF-8, so they
-    // become the text without a copy (a copy would add the file's size to peak memory).
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let format = format
-        .or_else(|| Format::sniff(&text))
-        .unwrap_or(Format::Json);
+/// Reads `path` (`-` = stdin) as [`open`] tells it. Structural and datatype errors are all
+/// reported, each with `file:line:column` and its JSON pointer.
+pub fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<ReadError>> {
+    let (name, text, format) = match open(path, from).map_err(|e| vec![e])? {
+        Source::Workbook { name, bytes } => return workbook(name, &bytes),
+        Source::Text { name, text, format } => (name, text, format),
+    };
+    let doc = poam::io::read_text(&text, &name, format).map_err(|e| vec![e])?;
     let problems = poam::model::datatype_errors(&doc);
     let pointers: Vec<String> = problems.iter().map(|e| e.path.to_string()).collect();
     let places = poam::io::locate_all(&text, format, pointers.iter().map(String::as_str));

@@ -36,7 +36,8 @@ pub enum ErrorKind {
     Empty,
     /// Not UTF-8.
     Encoding,
-    /// Not well-formed JSON, YAML or XML.
+    /// Not well-formed JSON, YAML or XML, or a key given twice in one object or mapping (the
+    /// text then says two things: YAML forbids it, and OSCAL JSON has no reading of it).
     Syntax,
     /// Well-formed, but not a POA&M of the expected shape: unknown or missing members, wrong
     /// types, another OSCAL model.

@@ -24,7 +24,14 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
     let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer_of(e.path());
         let inner = e.into_inner();
-        from_json_error(&inner, name).with_pointer(pointer)
+        let err = from_json_error(&inner, name).with_pointer(pointer);
+        match err.position.filter(|_| is_duplicate_key(&inner)) {
+            Some(at) => match duplicate_key_start(text, at) {
+                Some(start) => err.at(start),
+                None => err,
+            },
+            None => err,
+        }
     })?;
     de.end().map_err(|e| from_json_error(&e, name))?;
     Ok(doc)
@@ -34,7 +41,10 @@ pub(crate) fn from_json_error(e: &serde_json::Error, name: &SourceName) -> ReadE
     use serde_json::error::Category;
     let kind = match e.classify() {
         Category::Io => ErrorKind::Io,
+        // A key given twice says two things: the text has no one meaning (as in YAML, where
+        // it is not well-formed), so it is unreadable rather than a POA&M of the wrong shape.
         Category::Syntax | Category::Eof => ErrorKind::Syntax,
+        Category::Data if is_duplicate_key(e) => ErrorKind::Syntax,
         Category::Data => ErrorKind::Structure,
     };
     let full = e.to_string();
@@ -55,6 +65,33 @@ pub(crate) fn from_json_error(e: &serde_json::Error, name: &SourceName) -> ReadE
             column: e.column().max(1),
         })
     }
+}
+
+/// Whether serde's derived reader refused a key given twice in one object (serde_json has
+/// no error kind for it; the message is serde's `duplicate field`).
+fn is_duplicate_key(e: &serde_json::Error) -> bool {
+    e.classify() == serde_json::error::Category::Data
+        && e.to_string().starts_with("duplicate field")
+}
+
+/// serde_json places a duplicate key after it (at its closing quote, the column counted in
+/// bytes); the place people look for, and the YAML reader's, is where the key starts.
+fn duplicate_key_start(text: &str, at: Position) -> Option<Position> {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(at.line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let close = line_start + at.column.checked_sub(1)?;
+    let bytes = text.as_bytes();
+    if bytes.get(close) != Some(&b'"') {
+        return None;
+    }
+    let escaped = |i: usize| bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+    let open = (0..close)
+        .rev()
+        .find(|&i| bytes[i] == b'"' && !escaped(i))?;
+    Some(Position::of_offset(text, open))
 }
 
 /// Runs a reader on a thread with a stack of known size.

@@ -58,14 +58,25 @@ pub fn read(
     let text = decode(bytes, name)?;
     let format = match format {
         Some(f) => f,
-        None => Format::sniff(text).ok_or_else(|| {
-            ReadError::new(
-                name,
-                ErrorKind::Syntax,
-                "cannot tell the format: not JSON, YAML or XML",
-            )
-        })?,
+        None => detect(text, name)?,
     };
+    read_text(text, name, format)
+}
+
+/// The format of `text` told from its content ([`Format::sniff`]), or the error saying it
+/// cannot be told.
+pub fn detect(text: &str, name: &SourceName) -> Result<Format, ReadError> {
+    Format::sniff(text).ok_or_else(|| {
+        ReadError::new(
+            name,
+            ErrorKind::Syntax,
+            "cannot tell the format: not JSON, YAML or XML",
+        )
+    })
+}
+
+/// Reads a POA&M from `text` (already decoded, see [`decode`]) in `format`.
+pub fn read_text(text: &str, name: &SourceName, format: Format) -> Result<Document, ReadError> {
     let doc = match format {
         Format::Json => json::read(text, name),
         Format::Yaml => yaml::read(text, name),
@@ -86,13 +97,10 @@ pub fn read(
 
 /// A structural problem at the place `poam validate` names for it: the value its pointer
 /// names (a missing member: the object that lacks it), found by the same locator, so that
-/// `convert` and `validate` give one line:column for one problem. A duplicate key keeps the
-/// reader's place (the second key); other errors keep theirs.
+/// `convert` and `validate` give one line:column for one problem. Other kinds of error (a
+/// duplicate key is a syntax error) keep the reader's place.
 fn placed_as_validate_places(mut e: ReadError, text: &str, format: Format) -> ReadError {
-    if format == Format::Xml
-        || !matches!(e.kind, ErrorKind::Structure)
-        || e.message.starts_with("duplicate key")
-    {
+    if format == Format::Xml || !matches!(e.kind, ErrorKind::Structure) {
         return e;
     }
     if e.pointer.is_none() {
@@ -140,7 +148,9 @@ pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
     }
 }
 
-fn decode<'a>(bytes: &'a [u8], name: &SourceName) -> Result<&'a str, ReadError> {
+/// The text of `bytes`: UTF-8, a byte order mark skipped. An empty (or all-blank) input and
+/// invalid UTF-8 are errors, the latter at the place of the bad byte.
+pub fn decode<'a>(bytes: &'a [u8], name: &SourceName) -> Result<&'a str, ReadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::new(name, ErrorKind::Empty, "the file is empty"));
     }

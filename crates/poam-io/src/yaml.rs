@@ -51,6 +51,11 @@ fn kind_of(e: &serde_saphyr::Error) -> ErrorKind {
     use serde_saphyr::Error as E;
     use serde_saphyr::ExternalMessageSource as Source;
     use serde_saphyr::granit_parser::ErrorKind as Scan;
+    if is_duplicate_key(e) {
+        // A key given twice: not well-formed YAML (as in JSON, unreadable, not a shape
+        // problem).
+        return ErrorKind::Syntax;
+    }
     let mut e = e;
     while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
         e = error;
@@ -74,7 +79,6 @@ fn kind_of(e: &serde_saphyr::Error) -> ErrorKind {
         | E::SerdeUnknownField { .. }
         | E::SerdeMissingField { .. }
         | E::SerdeVariantId { .. }
-        | E::DuplicateMappingKey { .. }
         | E::NullIntoString { .. }
         | E::InvalidCharNull { .. }
         | E::InvalidCharNotSingleScalar { .. }
@@ -102,6 +106,17 @@ pub fn budget() -> serde_saphyr::Budget {
     b.max_nodes = usize::MAX;
     b.max_total_scalar_bytes = usize::MAX;
     b
+}
+
+/// Whether the error is a key given twice in one mapping: serde-saphyr's own error, or (for
+/// a key the mapping's spelling hides from it) the model's derived reader's `duplicate field`.
+fn is_duplicate_key(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    matches!(e, E::DuplicateMappingKey { .. }) || e.to_string().contains("duplicate field `")
 }
 
 /// poam's words for the errors whose serde-saphyr message gives a Rust programmer's advice
@@ -229,7 +244,7 @@ mod tests {
         assert_eq!(kind(&format!("{root}  uuid: *nope")), ErrorKind::Syntax);
         assert_eq!(
             kind(&format!("{root}  {{uuid: 1, uuid: 2}}")),
-            ErrorKind::Structure
+            ErrorKind::Syntax
         );
         assert_eq!(kind(&format!("{root}  uuid: [1]")), ErrorKind::Structure);
         assert_eq!(kind("other-model:\n  uuid: x\n"), ErrorKind::Structure);

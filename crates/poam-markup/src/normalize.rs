@@ -256,17 +256,34 @@ fn merge_adjacent_subsup(v: &mut Vec<Inline>) {
         return;
     }
     let old = std::mem::take(v);
+    // A run of subscripts (or superscripts) is joined first and its content tidied once:
+    // tidying after each join rescans the content so far, quadratic on a long run.
+    let mut grown = false;
     for node in old {
         match (v.last_mut(), node) {
             (Some(Inline::Sub(prev)), Inline::Sub(c))
             | (Some(Inline::Sup(prev)), Inline::Sup(c)) => {
                 prev.extend(c);
-                merge_texts(prev);
-                merge_adjacent_subsup(prev);
+                grown = true;
             }
             (Some(Inline::Code(prev)), Inline::Code(c)) => prev.push_str(&c),
-            (_, node) => v.push(node),
+            (_, node) => {
+                tidy_joined(v, &mut grown);
+                v.push(node);
+            }
         }
+    }
+    tidy_joined(v, &mut grown);
+}
+
+/// Merges the texts and the adjacent sub/superscripts inside the last node of `v`, when a
+/// run was joined into it (`grown`).
+fn tidy_joined(v: &mut [Inline], grown: &mut bool) {
+    if std::mem::take(grown)
+        && let Some(Inline::Sub(content) | Inline::Sup(content)) = v.last_mut()
+    {
+        merge_texts(content);
+        merge_adjacent_subsup(content);
     }
 }
 

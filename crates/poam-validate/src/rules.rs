@@ -132,7 +132,7 @@ rules! {
         "Reference and FedRAMP checks did not run because the document could not be read into the model",
         "Fix the structural errors reported for this file and validate again.");
     UNREADABLE = ("unreadable", Error, Oscal,
-        "The file could not be read at all: not UTF-8, not well-formed JSON, YAML or XML, empty, or nested too deeply (exit 2; nothing else is checked)",
+        "The file could not be read at all: not UTF-8, not well-formed JSON, YAML or XML (a key given twice included), empty, or nested too deeply (exit 2; nothing else is checked)",
         "Fix the syntax error at the place shown (or give the format with --from); the other checks run once the file can be read.");
     WORKBOOK_CELL = ("workbook-cell", Warning, Oscal,
         "A FedRAMP workbook cell poam could not fully read (its text is kept as written in the OSCAL)",

@@ -8,6 +8,6 @@
 
 pub use poam_io::locate::{LineIndex, locate, locate_all};
 pub use poam_io::{
-    ErrorKind, Format, Position, ReadError, SourceName, WriteError, is_same_file, read, write,
-    write_file_atomic,
+    ErrorKind, Format, Position, ReadError, SourceName, WriteError, decode, detect, is_same_file,
+    read, read_text, write, write_file_atomic,
 };

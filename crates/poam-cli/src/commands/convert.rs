@@ -49,10 +49,7 @@ fn ssp_link(settings: &Settings, dir: &Path) -> Result<Option<SspLink>, String> 
 
 /// Reads one input, as `--from` says or as its name and content say.
 fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<poam::io::ReadError>> {
-    match from {
-        Some(FileFormat::Xlsx) => input::load_workbook(path),
-        from => input::load(path, from.and_then(FileFormat::oscal)),
-    }
+    input::load(path, from)
 }
 
 /// The warning for a document of an OSCAL version `poam` does not know.

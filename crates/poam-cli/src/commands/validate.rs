@@ -1,20 +1,20 @@
 //! `poam validate FILE...`: every OSCAL and (with `--profile fedramp`) FedRAMP problem of each
 //! file, located at `file:line:column`, in the chosen output format.
 //!
-//! Files are checked in parallel and reported in the order given. Exit status: 0 no errors,
-//! 1 errors found, 2 a file (or the `--ssp` / `--schema` file) could not be read.
+//! Files are read as every command reads them ([`input::open`]), checked in parallel and
+//! reported in the order given. Exit status: 0 no errors, 1 errors found, 2 a file (or the
+//! `--ssp` / `--schema` file) could not be read.
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use poam::io::{ErrorKind, Format, ReadError, SourceName};
+use poam::io::{Format, SourceName};
 use poam::validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
+use rayon::prelude::*;
 
 use crate::args::{FileFormat, ValidateArgs, ValidateFormat, ValidateProfile};
 use crate::exit;
-use crate::input;
+use crate::input::{self, Source};
 use crate::progress::Progress;
 use crate::report::locate::TextLocator;
 use crate::report::workbook::{WorkbookLocator, cell_place};
@@ -40,18 +40,7 @@ pub fn run(a: &ValidateArgs) -> u8 {
             return exit::TROUBLE;
         }
     };
-    let stdin = if a.inputs.iter().any(|p| p.as_os_str() == "-") {
-        let mut buf = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
-            eprintln!("error: <stdin>: {e}");
-            return exit::TROUBLE;
-        }
-        Some(buf)
-    } else {
-        None
-    };
-    let from = a.from;
-    let reports = check_all(&a.inputs, stdin.as_deref(), from, &opts);
+    let reports = check_all(&a.inputs, a.from, &opts);
     let code = if reports
         .iter()
         .any(|r| matches!(r.outcome, Outcome::Unreadable(_)))
@@ -108,116 +97,30 @@ fn options(a: &ValidateArgs) -> Result<Options, String> {
     Ok(o)
 }
 
-/// Checks every input on a few threads; the reports come back in input order.
-fn check_all(
-    inputs: &[std::path::PathBuf],
-    stdin: Option<&[u8]>,
-    from: Option<FileFormat>,
-    opts: &Options,
-) -> Vec<FileReport> {
-    let slots: Vec<Mutex<Option<FileReport>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
+/// Checks every input in parallel (rayon); the reports come back in input order.
+fn check_all(inputs: &[PathBuf], from: Option<FileFormat>, opts: &Options) -> Vec<FileReport> {
     // Cleared when this function returns, before anything is reported.
     let progress = match inputs {
         [one] => Progress::spinner(format!("validating {}", one.display())),
         _ => Progress::files(inputs.len() as u64, "validating"),
     };
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(inputs.len())
-        .max(1);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = inputs.get(i) else {
-                        break;
-                    };
-                    let report = check_one(path, stdin, from, opts);
-                    progress.inc(1);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(report);
-                    }
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .zip(inputs)
-        .map(|(slot, path)| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                FileReport::unreadable(
-                    path.display().to_string(),
-                    None,
-                    ReadError::new(
-                        &SourceName::path(path),
-                        ErrorKind::Io,
-                        "the check of this file did not complete",
-                    ),
-                )
-            })
+    inputs
+        .par_iter()
+        .map(|path| {
+            let report = check_one(path, from, opts);
+            progress.inc(1);
+            report
         })
         .collect()
 }
 
-fn check_one(
-    path: &Path,
-    stdin: Option<&[u8]>,
-    from: Option<FileFormat>,
-    opts: &Options,
-) -> FileReport {
-    let (name, bytes) = if path.as_os_str() == "-" {
-        (
-            SourceName::stdin(),
-            stdin.map(<[u8]>::to_vec).unwrap_or_default(),
-        )
-    } else {
-        let name = SourceName::path(path);
-        match std::fs::read(path) {
-            Ok(b) => (name, b),
-            Err(e) => {
-                let e = ReadError::new(&name, ErrorKind::Io, e.to_string());
-                return FileReport::unreadable(name.0.clone(), None, e);
-            }
-        }
-    };
-    let workbook = match from {
-        Some(f) => f == FileFormat::Xlsx,
-        None => input::is_workbook(path, &bytes),
-    };
-    if workbook {
-        return check_workbook(name, &bytes, opts);
-    }
-    let from = from.and_then(FileFormat::oscal);
-    let unreadable =
-        |e: ReadError, text: Option<String>| FileReport::unreadable(name.0.clone(), text, e);
-    let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
-        Ok(t) => t.to_owned(),
-        // The reader says where the bad byte is.
-        Err(_) => {
-            let e = poam::io::read(&bytes, &name, from)
-                .err()
-                .unwrap_or_else(|| {
-                    ReadError::new(&name, ErrorKind::Encoding, "the file is not UTF-8")
-                });
-            return unreadable(e, None);
-        }
-    };
-    let format = from
-        .or_else(|| Format::from_path(path))
-        .or_else(|| Format::sniff(&text));
-    let Some(format) = format else {
-        let e = match poam::io::read(&bytes, &name, None) {
-            Err(e) => e,
-            Ok(_) => ReadError::new(
-                &name,
-                ErrorKind::Syntax,
-                "cannot tell the format: not JSON, YAML or XML",
-            ),
-        };
-        return unreadable(e, Some(text));
+/// Reads `path` as every command does ([`input::open`]) and validates it: a file that cannot
+/// be read as a POA&M is `unreadable` with the reader's error, at the reader's place.
+fn check_one(path: &Path, from: Option<FileFormat>, opts: &Options) -> FileReport {
+    let (name, text, format) = match input::open(path, from) {
+        Ok(Source::Text { name, text, format }) => (name, text, format),
+        Ok(Source::Workbook { name, bytes }) => return check_workbook(name, &bytes, opts),
+        Err(e) => return FileReport::unreadable(e.source_name.clone(), None, e),
     };
     match poam::validate::validate_text(&text, format, &name, opts) {
         Ok(v) => {
@@ -228,7 +131,7 @@ fn check_one(
             );
             FileReport::checked(name.0.clone(), Some(text), v, &locator)
         }
-        Err(e) => unreadable(e, Some(text)),
+        Err(e) => FileReport::unreadable(name.0.clone(), Some(text), e),
     }
 }
 
@@ -243,7 +146,7 @@ fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport 
                 return FileReport::unreadable(
                     name.0.clone(),
                     None,
-                    input::import_error(&name, &e),
+                    poam::workbook::read_error(&e),
                 );
             }
         };

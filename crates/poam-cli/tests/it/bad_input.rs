@@ -90,7 +90,7 @@ bad_input!(
 bad_input!(
     duplicate_key_json,
     "fixtures/bad/duplicate-key.json",
-    ":8:15: "
+    ":8:7: "
 );
 bad_input!(
     duplicate_key_yaml,
@@ -170,6 +170,49 @@ fn convert_and_validate_name_the_same_place() {
         let validated = place(&["validate", file], file);
         assert!(converted.starts_with(':'), "{file}: {converted}");
         assert_eq!(converted, validated, "{file}");
+    }
+}
+
+/// A key given twice gets one verdict: unreadable (exit 2, rule `unreadable`), at the
+/// second key's start, from `convert` and from `validate` (human and JSON output), in JSON
+/// and in YAML. Both commands read through the same input path.
+#[test]
+fn a_duplicate_key_is_one_error_at_one_place_everywhere() {
+    for (fixture, place) in [
+        ("fixtures/bad/duplicate-key.json", ":8:7: "),
+        ("fixtures/bad/duplicate-key.yaml", ":8:5: "),
+    ] {
+        let stderr = convert_fails(fixture);
+        assert_eq!(
+            stderr,
+            format!(
+                "error: {fixture}{place}duplicate key `version` (at /plan-of-action-and-milestones/metadata)\n"
+            )
+        );
+        let human = poam(&["validate", fixture]);
+        assert_eq!(human.status.code(), Some(2), "{fixture}: {human:?}");
+        let out = String::from_utf8_lossy(&human.stdout);
+        assert!(
+            out.starts_with(&format!(
+                "{fixture}{place}error[unreadable]: duplicate key `version`\n"
+            )),
+            "{fixture}: {out}"
+        );
+        assert_eq!(out.matches("error[").count(), 1, "{fixture}: {out}");
+        let json = poam(&["validate", fixture, "--format", "json"]);
+        assert_eq!(json.status.code(), Some(2), "{fixture}: {json:?}");
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let file = &report[0];
+        assert_eq!(file["readable"], false, "{fixture}: {report}");
+        let diags = file["diagnostics"].as_array().unwrap();
+        assert_eq!(diags.len(), 1, "{fixture}: {report}");
+        assert_eq!(diags[0]["rule"], "unreadable");
+        let (line, column) = place.trim_matches([':', ' ']).split_once(':').unwrap();
+        assert_eq!(diags[0]["location"]["line"], line.parse::<u64>().unwrap());
+        assert_eq!(
+            diags[0]["location"]["column"],
+            column.parse::<u64>().unwrap()
+        );
     }
 }
 
