@@ -26,7 +26,9 @@ use crate::matching::{self, Pair};
 /// One update: an edited copy of BASE or a partial POA&M, and how to name it in reports.
 #[derive(Debug, Clone, Copy)]
 pub struct Update<'a> {
+    /// How reports name the update (a file name).
     pub name: &'a str,
+    /// The update.
     pub document: &'a Document,
 }
 
@@ -57,6 +59,7 @@ pub struct Options {
 /// One update's value in a conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConflictValue {
+    /// The update's name.
     pub update: String,
     /// The value as people read it; `None` when the update removes it.
     pub value: Option<String>,
@@ -72,8 +75,11 @@ pub struct ConflictValue {
 pub struct Conflict {
     /// The item's POAM ID, else its uuid.
     pub item: String,
+    /// The item's title.
     pub title: String,
+    /// The field in a reviewer's words.
     pub field: String,
+    /// Each conflicting update's value, in update order.
     pub values: Vec<ConflictValue>,
 }
 
@@ -94,16 +100,20 @@ fn conflict_value_lines(values: &[ConflictValue]) -> String {
 /// An update whose system differs from BASE's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SystemMismatch {
+    /// The update's name.
     pub update: String,
     /// `system-id` or `import-ssp`.
     pub what: &'static str,
+    /// BASE's value.
     pub base: String,
+    /// The update's value.
     pub value: String,
 }
 
 /// Items of an update that could not be matched one-to-one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AmbiguousUpdate {
+    /// The update's name.
     pub update: String,
     /// `old`: items of BASE (or new items of earlier updates); `new`: items of the update.
     pub ambiguity: AmbiguousMatch,
@@ -177,16 +187,21 @@ fn invalid_lines(v: &[String]) -> String {
 pub struct Report {
     /// Items added, as they are in the output (with any POAM ID given).
     pub new: Vec<ItemRef>,
+    /// Items closed by an update.
     pub closed: Vec<ItemRef>,
+    /// Closed items an update opened again.
     pub reopened: Vec<ItemRef>,
+    /// Items with field changes that stayed open or closed.
     pub changed: Vec<ItemRef>,
     /// Open items closed because no update of a `complete` merge mentions them.
     pub not_detected: Vec<ItemRef>,
+    /// How many items no update changed.
     pub unchanged: usize,
     /// Conflicts decided by `prefer`.
     pub resolved: Vec<Conflict>,
     /// Definitions (parties, components, …) copied from updates.
     pub carried: Vec<String>,
+    /// What the merge did that a person should check, one sentence each.
     pub warnings: Vec<String>,
     /// Whether the metadata got a new version and revision (false when merging again in the
     /// same cycle).
@@ -196,7 +211,9 @@ pub struct Report {
 /// The merged document and what was done.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The merged POA&M.
     pub document: Document,
+    /// What the merge did.
     pub report: Report,
 }
 

@@ -424,7 +424,7 @@ fn created_revision(m: &mut poam_model::Metadata, as_of: NaiveDate) {
     let date = format_date(as_of);
     m.version = "1.0".to_owned();
     m.revisions.push(Revision {
-        title: Some(markup::line(&poam_cycle::cycle::cycle_title(&date))),
+        title: Some(markup::line(&poam_cycle::cycle_title(&date))),
         published: None,
         last_modified: Some(DateTimeWithTimezone::new(format!("{date}T00:00:00Z"))),
         version: m.version.clone(),

@@ -14,8 +14,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use poam_cycle::item::{DocIndex, ItemKeys, ItemRef, Parts};
-use poam_cycle::merge::{MergeError, Update};
+use poam_cycle::{DocIndex, ItemKeys, ItemRef, MergeError, Parts, Update};
 use poam_model::datatypes::{DateTimeWithTimezone, Token};
 use poam_model::{Document, Entry, PlanOfActionAndMilestones, PoamItem, SubjectReference};
 use poam_xlsx::markup;
@@ -65,7 +64,7 @@ pub fn import_into(
     let update_parts: Vec<Parts<'_>> = (0..up.poam_items.len()).map(|i| ui.parts(i)).collect();
     let bkeys: Vec<ItemKeys<'_>> = base_parts.iter().map(|p| ItemKeys::of(p, &bi)).collect();
     let ukeys: Vec<ItemKeys<'_>> = update_parts.iter().map(|p| ItemKeys::of(p, &ui)).collect();
-    let matching = poam_cycle::matching::match_items(&bkeys, &ukeys);
+    let matching = poam_cycle::match_items(&bkeys, &ukeys);
 
     let names = Names::of(bp, up);
     let scan_date = scans.iter().filter_map(|s| s.date).max();
@@ -591,7 +590,7 @@ fn close(parts: &Parts<'_>, when: &DateTimeWithTimezone, update: &str, scans: &[
             scanners.join(", "),
             date_of(when)
         );
-        let uuid = poam_cycle::cycle::uuid_for(&format!(
+        let uuid = poam_cycle::uuid_for(&format!(
             "import-closed|{}|{}",
             r.uuid.to_ascii_lowercase(),
             when

@@ -7,7 +7,8 @@
 //! not have (1.0.4 has no `findings`, no `related-findings`, no metadata `actions`, no prop
 //! `group`; 1.1 has no `remarks` on `related-risks`, `on-date` or `logged-by`), a member it
 //! requires that the document lacks (1.0.4 requires a protocol's `name` and a location's
-//! `address`), or a value its datatype rejects (1.1 made a base64 `filename` a token). Nothing
+//! `address`), or a value its datatype rejects (1.1 made a base64 `filename` a token; 1.2's
+//! JSON Schema wants a `markup-line` to be one non-empty line). Nothing
 //! is renamed between the POA&M models of 1.0.4, 1.1.x and 1.2.x, so upgrading is writing the
 //! same members under the new `oscal-version`; downgrading is the same once nothing newer is
 //! used. 1.1.2 has no metaschema of its own here: its POA&M is 1.1.3's (the two releases
@@ -22,6 +23,7 @@ use crate::datatypes::{
 };
 use crate::version_shapes::SHAPES;
 use crate::walk::{Path, Segment, Value, Visitor, Walk};
+use poam_markup::MarkupLine;
 
 /// One JSON member of an object in one OSCAL version (generated).
 #[derive(Debug)]
@@ -193,9 +195,11 @@ impl fmt::Display for Unrepresentable {
 
 /// A document the target version cannot hold: every place, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VersionError {
     /// The version asked for.
     pub target: TargetVersion,
+    /// What it cannot hold, one entry per place.
     pub places: Vec<Unrepresentable>,
 }
 
@@ -329,6 +333,30 @@ impl Check {
     }
 }
 
+impl Check {
+    /// OSCAL 1.2 defined `markup-line` anew (its JSON Schema: one non-empty line,
+    /// `^[^\n]+$`; 1.0 and 1.1 took any string), without a change of the datatype's name
+    /// that the metaschema would show: a line from an older document that 1.2 cannot hold.
+    fn markup_line_refusal(&self, line: &MarkupLine) -> Option<String> {
+        let is_1_2 = |shapes: &[Shape]| std::ptr::eq(shapes, shapes_of("1.2.2"));
+        if !is_1_2(self.shapes) || is_1_2(self.source) {
+            return None;
+        }
+        let text = line.to_markdown();
+        let why = if text.is_empty() {
+            "is empty"
+        } else if text.contains('\n') {
+            "spans several lines"
+        } else {
+            return None;
+        };
+        Some(format!(
+            "this markup-line {why}, and OSCAL {} wants one non-empty line",
+            self.target
+        ))
+    }
+}
+
 impl Visitor for Check {
     fn node(&mut self, path: &Path, _node: crate::walk::Node<'_>) {
         if self.frames.is_empty() {
@@ -382,6 +410,12 @@ impl Visitor for Check {
         let Some((member, source)) = self.member(path) else {
             return;
         };
+        if let Value::MarkupLine(line) = value
+            && let Some(why) = self.markup_line_refusal(line)
+        {
+            self.refuse(path.to_string(), why);
+            return;
+        }
         // The datatype the value was written as: the declared version's, else the model's.
         let (model_datatype, text) = datatype_and_text(value);
         let written_as = source.map_or(model_datatype, |s| s.datatype);
@@ -581,6 +615,24 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["/plan-of-action-and-milestones/metadata/locations/0/address"]
         );
+    }
+
+    /// 1.2 wants a markup-line to be one non-empty line; 1.1 took an empty one.
+    #[test]
+    fn an_empty_title_of_a_1_1_document_does_not_fit_1_2() {
+        let mut doc = fixture("poam/minimal.json");
+        doc.plan_of_action_and_milestones.poam_items[0].title = MarkupLine(Vec::new());
+        let found = unrepresentable(&doc, v("1.2.3"));
+        assert_eq!(
+            found.iter().map(|u| u.pointer.as_str()).collect::<Vec<_>>(),
+            ["/plan-of-action-and-milestones/poam-items/0/title"]
+        );
+        assert!(found[0].reason.contains("is empty"), "{}", found[0]);
+        assert_eq!(unrepresentable(&doc, v("1.1.2")), vec![]);
+        // A 1.2 document's own empty title is its own problem (validation's), not the
+        // version's.
+        doc.plan_of_action_and_milestones.metadata.oscal_version = "1.2.1".into();
+        assert_eq!(unrepresentable(&doc, v("1.2.3")), vec![]);
     }
 
     #[test]

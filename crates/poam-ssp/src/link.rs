@@ -38,15 +38,23 @@ pub enum LinkWarning {
     #[error(
         "item {item}: asset {asset:?} is no inventory item or component of the SSP (by asset id, FQDN, IP address or host name); it stays a local inventory item"
     )]
-    Unresolved { item: String, asset: String },
+    Unresolved {
+        /// The item, as reports name it.
+        item: String,
+        /// The asset identifier as the POA&M writes it.
+        asset: String,
+    },
     /// An asset of an item names several assets of the SSP.
     #[error(
         "item {item}: asset {asset:?} names several assets of the SSP ({}); it stays a local inventory item",
         candidates.join(", ")
     )]
     Ambiguous {
+        /// The item, as reports name it.
         item: String,
+        /// The asset identifier as the POA&M writes it.
         asset: String,
+        /// The uuids of the SSP assets it names.
         candidates: Vec<String>,
     },
     /// The SSP has no single party in the `cloud-service-provider` role.
@@ -66,6 +74,7 @@ pub enum LinkWarning {
 pub struct LinkReport {
     /// The POA&M's own inventory items now pointing at the SSP's assets.
     pub resolved: usize,
+    /// What could not be linked, in document order.
     pub warnings: Vec<LinkWarning>,
 }
 

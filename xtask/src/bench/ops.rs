@@ -488,7 +488,7 @@ fn merge(files: &Files, reps: usize) -> Result<Timing, String> {
         prefer: Some(poam_cycle::Prefer::Last),
         force: false,
     };
-    let updates = [poam_cycle::merge::Update {
+    let updates = [poam_cycle::Update {
         name: "cycle-2",
         document: &next,
     }];

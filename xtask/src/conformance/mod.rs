@@ -14,6 +14,7 @@ mod schemas;
 mod table;
 mod twins;
 mod validate;
+mod versions;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,10 @@ pub const SECTIONS: &[(&str, SectionFn)] = &[
     ("xlsx: FedRAMP POA&M workbooks both ways", xlsx::run),
     ("validate: findings and mutation agreement", validate::run),
     ("import: every reference scan to a valid POA&M", import::run),
+    (
+        "versions: every POA&M written as every OSCAL version",
+        versions::run,
+    ),
     ("oscal-schemas/releases.json hashes", manifest::run),
 ];
 

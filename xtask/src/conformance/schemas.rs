@@ -189,6 +189,15 @@ pub fn check_json(schema: &JsonSchema, json: &[u8]) -> Checked {
     summarise(errors)
 }
 
+/// Every error of `instance` under one schema, as (instance path, message).
+pub fn errors_at(schema: &JsonSchema, instance: &Json) -> Vec<(String, String)> {
+    schema
+        .validator
+        .iter_errors(instance)
+        .map(|e| (e.instance_path().to_string(), e.to_string()))
+        .collect()
+}
+
 /// Validates an XML file against one XSD with `xmllint`.
 pub fn check_xml(xsd: &Xsd, file: &Path, xmllint: bool) -> Checked {
     if !xmllint {
