@@ -17,6 +17,7 @@
 
 #![warn(unreachable_pub, missing_docs, unnameable_types)]
 
+mod align;
 mod changes;
 mod checks;
 mod cycle;

@@ -372,6 +372,20 @@ pub fn merge(
     if !opts.force {
         refuse_other_systems(bp, updates)?;
     }
+    // A workbook's own copies of BASE's parties and components become BASE's.
+    let aligned: Vec<Option<Document>> = updates
+        .iter()
+        .map(|u| crate::align::to_base(bp, u.document))
+        .collect();
+    let aligned_updates: Vec<Update<'_>> = updates
+        .iter()
+        .zip(&aligned)
+        .map(|(u, a)| Update {
+            name: u.name,
+            document: a.as_ref().unwrap_or(u.document),
+        })
+        .collect();
+    let updates = aligned_updates.as_slice();
     let bi = DocIndex::new(bp);
     let base_parts: Vec<Parts<'_>> = (0..bp.poam_items.len()).map(|i| bi.parts(i)).collect();
     let indexes: Vec<DocIndex<'_>> = updates
