@@ -39,7 +39,7 @@ pub(crate) struct Tag<'i> {
 
 impl Tag<'_> {
     /// The value of the attribute with this local name, entities resolved.
-    pub fn attr(&self, name: &str) -> Option<String> {
+    pub(crate) fn attr(&self, name: &str) -> Option<String> {
         self.start.attributes().flatten().find_map(|a| {
             (a.key.local_name().as_ref() == name).then(|| {
                 let raw = a.value.clone().into_owned();
@@ -63,7 +63,7 @@ pub(crate) struct XmlReader<'i> {
 
 impl<'i> XmlReader<'i> {
     /// A reader of `text` (already checked to be UTF-8).
-    pub fn new(text: &'i str, format: ScanFormat) -> Self {
+    pub(crate) fn new(text: &'i str, format: ScanFormat) -> Self {
         let mut reader = quick_xml::Reader::from_str(text);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -78,20 +78,20 @@ impl<'i> XmlReader<'i> {
     }
 
     /// Where the reader is: `line L, column C`.
-    pub fn place(&self) -> String {
+    pub(crate) fn place(&self) -> String {
         line_column(
             self.bytes,
             usize::try_from(self.reader.buffer_position()).unwrap_or(0),
         )
     }
 
-    pub fn error(&self, kind: ScanErrorKind, message: impl Into<String>) -> ScanError {
+    pub(crate) fn error(&self, kind: ScanErrorKind, message: impl Into<String>) -> ScanError {
         ScanError::new(kind, Some(self.format), message).at(self.place())
     }
 
     /// The next node that matters (declarations, comments and processing instructions are
     /// skipped).
-    pub fn next(&mut self) -> Result<Node<'i>, ScanError> {
+    pub(crate) fn next(&mut self) -> Result<Node<'i>, ScanError> {
         loop {
             let event = self.reader.read_event().map_err(|e| {
                 let at = usize::try_from(self.reader.error_position()).unwrap_or(0);
@@ -144,7 +144,7 @@ impl<'i> XmlReader<'i> {
 
     /// The whole text content of the element just opened (`open` is its tag), child
     /// elements' text included, up to its end tag.
-    pub fn text_of(&mut self, open: &Tag<'_>) -> Result<String, ScanError> {
+    pub(crate) fn text_of(&mut self, open: &Tag<'_>) -> Result<String, ScanError> {
         let mut out = String::new();
         if open.empty {
             return Ok(out);
@@ -167,7 +167,7 @@ impl<'i> XmlReader<'i> {
     }
 
     /// Skips the rest of the element just opened.
-    pub fn skip(&mut self, open: &Tag<'_>) -> Result<(), ScanError> {
+    pub(crate) fn skip(&mut self, open: &Tag<'_>) -> Result<(), ScanError> {
         self.text_of(open).map(|_| ())
     }
 }
