@@ -23,22 +23,31 @@ pub enum Grouping {
 pub struct Weakness {
     /// The stable key its uuids derive from: scanner, weakness id, package (and asset).
     pub key: String,
+    /// The scanner.
     pub detector: Detector,
+    /// The scanner's identifier for the weakness.
     pub weakness_id: String,
+    /// The package it is in, when the scanner names one.
     pub package: Option<String>,
+    /// The weakness's name.
     pub name: String,
+    /// The scanner's description.
     pub description: Option<String>,
     /// Distinct, in identifier order.
     pub assets: Vec<Asset>,
+    /// CVE ids of its findings, upper case, each once.
     pub cves: Vec<String>,
     /// The highest-scored CVSS any finding gave.
     pub cvss: Cvss,
     /// The highest severity of its findings.
     pub severity: Severity,
+    /// The severity as the scanner wrote it, of the finding rated highest.
     pub scanner_severity: String,
+    /// The scanner's remediation advice.
     pub solution: Option<String>,
     /// The earliest detection date of its findings.
     pub detected: Option<NaiveDate>,
+    /// Vulnerability or configuration finding.
     pub kind: FindingKind,
 }
 

@@ -38,14 +38,19 @@ pub struct IntoOptions {
 /// The merged POA&M and what the import did to it.
 #[derive(Debug, Clone)]
 pub struct Imported {
+    /// The merged POA&M.
     pub document: Document,
+    /// Items added for weaknesses the POA&M did not have.
     pub new: Vec<ItemRef>,
     /// Found again, still open (assets and last seen recorded).
     pub updated: Vec<ItemRef>,
+    /// Closed items found again, opened again.
     pub reopened: Vec<ItemRef>,
     /// Closed as no longer detected.
     pub closed: Vec<ItemRef>,
+    /// How many items the import left as they were.
     pub unchanged: usize,
+    /// What a person should check, one sentence each.
     pub warnings: Vec<String>,
 }
 

@@ -670,12 +670,12 @@ fn read_scan(bytes: &[u8]) -> Result<poam_import::Scan, String> {
 fn import_scan(bytes: &[u8]) -> Result<u64, String> {
     let scan = read_scan(bytes)?;
     let weaknesses: Vec<_> =
-        poam_import::group::group(scan.findings.iter(), poam_import::group::Grouping::Weakness)
+        poam_import::group(scan.findings.iter(), poam_import::Grouping::Weakness)
             .into_iter()
             .filter(|w| w.severity >= poam_import::Severity::Low)
             .collect();
-    let opts = poam_import::build::BuildOptions::new(r#gen::as_of(1));
-    let doc = poam_import::build::document(&weaknesses, &opts);
+    let opts = poam_import::BuildOptions::new(r#gen::as_of(1));
+    let doc = poam_import::build_document(&weaknesses, &opts);
     Ok(doc.plan_of_action_and_milestones.poam_items.len() as u64)
 }
 

@@ -315,8 +315,7 @@ mod tests {
         assert_eq!(scan.format, Some(poam_import::ScanFormat::NessusXml));
         assert_eq!(scan.findings.len(), 1000);
         assert_eq!(scan.asset_count(), 50, "20 findings per host");
-        let weaknesses =
-            poam_import::group::group(scan.findings.iter(), poam_import::group::Grouping::Weakness);
+        let weaknesses = poam_import::group(scan.findings.iter(), poam_import::Grouping::Weakness);
         assert!(
             weaknesses.len() <= PLUGINS as usize && weaknesses.len() > 150,
             "{}",
@@ -334,8 +333,7 @@ mod tests {
         let scan = poam_import::read(&bytes).map_err(|e| e.to_string())?;
         assert_eq!(scan.format, Some(poam_import::ScanFormat::Trivy));
         assert_eq!(scan.findings.len(), 999);
-        let weaknesses =
-            poam_import::group::group(scan.findings.iter(), poam_import::group::Grouping::Weakness);
+        let weaknesses = poam_import::group(scan.findings.iter(), poam_import::Grouping::Weakness);
         assert!(weaknesses.len() <= PLUGINS as usize, "{}", weaknesses.len());
         Ok(())
     }

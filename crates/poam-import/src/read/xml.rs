@@ -37,14 +37,14 @@ pub(crate) enum Node {
 
 /// A start tag, owned: the reader's buffer is reused for the next event.
 pub(crate) struct Tag {
-    pub local: String,
-    pub empty: bool,
+    pub(crate) local: String,
+    pub(crate) empty: bool,
     start: BytesStart<'static>,
 }
 
 impl Tag {
     /// The value of the attribute with this local name, entities resolved.
-    pub fn attr(&self, name: &str) -> Option<String> {
+    pub(crate) fn attr(&self, name: &str) -> Option<String> {
         self.start.attributes().flatten().find_map(|a| {
             (a.key.local_name().as_ref() == name).then(|| {
                 let raw = a.value.clone().into_owned();
@@ -161,7 +161,7 @@ pub(crate) struct XmlReader<'a> {
 
 impl<'a> XmlReader<'a> {
     /// A reader of `input`, streamed: memory follows one event, not the file.
-    pub fn new(input: Box<dyn BufRead + 'a>, format: ScanFormat) -> Self {
+    pub(crate) fn new(input: Box<dyn BufRead + 'a>, format: ScanFormat) -> Self {
         let mut reader = quick_xml::Reader::from_reader(Counted::new(input));
         let config = reader.config_mut();
         config.trim_text(false);
@@ -176,17 +176,17 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Where the reader is: `line L, column C`.
-    pub fn place(&self) -> String {
+    pub(crate) fn place(&self) -> String {
         self.reader.get_ref().here()
     }
 
-    pub fn error(&self, kind: ScanErrorKind, message: impl Into<String>) -> ScanError {
+    pub(crate) fn error(&self, kind: ScanErrorKind, message: impl Into<String>) -> ScanError {
         ScanError::new(kind, Some(self.format), message).at(self.place())
     }
 
     /// The next node that matters (declarations, comments and processing instructions are
     /// skipped).
-    pub fn next(&mut self) -> Result<Node, ScanError> {
+    pub(crate) fn next(&mut self) -> Result<Node, ScanError> {
         self.step(None)
     }
 
@@ -259,7 +259,7 @@ impl<'a> XmlReader<'a> {
 
     /// The whole text content of the element just opened (`open` is its tag), child
     /// elements' text included, up to its end tag.
-    pub fn text_of(&mut self, open: &Tag) -> Result<String, ScanError> {
+    pub(crate) fn text_of(&mut self, open: &Tag) -> Result<String, ScanError> {
         let mut out = String::new();
         if open.empty {
             return Ok(out);
@@ -282,7 +282,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Skips the rest of the element just opened (its text is not decoded).
-    pub fn skip(&mut self, open: &Tag) -> Result<(), ScanError> {
+    pub(crate) fn skip(&mut self, open: &Tag) -> Result<(), ScanError> {
         if open.empty {
             return Ok(());
         }
