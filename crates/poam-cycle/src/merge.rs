@@ -2,7 +2,6 @@
 //! change in the risk logs. See `docs/review-cycles.md` for the rules in users' terms.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 
 use poam_fedramp::namespace::is_fedramp_system;
 use poam_fedramp::{entry_types, log_titles};
@@ -67,7 +66,12 @@ pub struct ConflictValue {
 }
 
 /// Two or more updates set one field of one item to different values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error(
+    "{item} ({}): {field}:{}",
+    changes::short(title, 60),
+    conflict_value_lines(values)
+)]
 pub struct Conflict {
     /// The item's POAM ID, else its uuid.
     pub item: String,
@@ -79,24 +83,18 @@ pub struct Conflict {
     pub values: Vec<ConflictValue>,
 }
 
-impl fmt::Display for Conflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} ({}): {}:",
-            self.item,
-            changes::short(&self.title, 60),
-            self.field
-        )?;
-        for v in &self.values {
+/// Each update's value on a line of its own, as people read it.
+fn conflict_value_lines(values: &[ConflictValue]) -> String {
+    values
+        .iter()
+        .map(|v| {
             let shown = v.value.as_deref().map_or_else(
                 || "(none)".to_owned(),
                 |s| format!("{:?}", changes::short(s, 100)),
             );
-            write!(f, "\n    {}: {shown}", v.update)?;
-        }
-        Ok(())
-    }
+            format!("\n    {}: {shown}", v.update)
+        })
+        .collect()
 }
 
 /// An update whose system differs from BASE's.
