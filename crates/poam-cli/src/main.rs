@@ -1,5 +1,9 @@
 //! The `poam` command.
-#![allow(clippy::print_stdout, clippy::print_stderr)] // printing is this crate's job
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+// printing is this crate's job
+// A binary exports nothing: `pub` here marks a module's interface to the rest of the program,
+// which is what `unreachable_pub` (meant for the libraries' API) would have us spell `pub(crate)`.
+#![allow(unreachable_pub)]
 
 mod args;
 mod commands;
@@ -17,6 +21,7 @@ use clap::Parser;
 
 /// Documented exit codes.
 pub mod exit {
+    /// Success: valid, no differences, the output was written.
     pub const OK: u8 = 0;
     /// The answer is "no": validation errors, differences.
     pub const FOUND: u8 = 1;

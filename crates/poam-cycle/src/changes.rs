@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use poam_model::{PlanOfActionAndMilestones, Property};
 use serde::Serialize;
 
-pub use crate::describe::describe;
+pub(crate) use crate::describe::describe;
 use crate::item::{uuid_key, uuid_key_ref};
 
 /// What kind of change, in a review's terms. Serialized in kebab-case; the set is stable (new
@@ -31,23 +31,37 @@ pub enum ChangeKind {
     /// A FedRAMP deviation prop (vendor-dependency, risk-adjustment, false-positive,
     /// operational-requirement) changed.
     DeviationChanged,
+    /// A milestone was added.
     MilestoneAdded,
+    /// A milestone both sides have changed (title, due date, …).
     MilestoneChanged,
+    /// A milestone was recorded as complete.
     MilestoneCompleted,
+    /// A milestone was removed.
     MilestoneRemoved,
+    /// A remediation (risk response) was added.
     RemediationAdded,
     /// A member of a remediation both sides have (title, lifecycle, description, …).
     RemediationChanged,
+    /// A remediation (risk response) was removed.
     RemediationRemoved,
     /// A risk-log entry titled or typed as a vendor check-in was added.
     VendorCheckIn,
+    /// A risk-log entry was added.
     LogEntryAdded,
+    /// A risk-log entry both sides have changed.
     LogEntryChanged,
+    /// A risk-log entry was removed.
     LogEntryRemoved,
+    /// An affected asset was added.
     AssetAdded,
+    /// An affected asset was removed.
     AssetRemoved,
+    /// The item's title was edited.
     TitleEdited,
+    /// The item's description was edited.
     DescriptionEdited,
+    /// The item's FedRAMP POAM ID changed.
     PoamIdChanged,
     /// A risk, observation or finding was linked to the item.
     Linked,
@@ -55,7 +69,9 @@ pub enum ChangeKind {
     Unlinked,
     /// Any other field, by name.
     FieldAdded,
+    /// Any other field was removed, by name.
     FieldRemoved,
+    /// Any other field changed, by name.
     FieldChanged,
 }
 
@@ -63,6 +79,7 @@ pub enum ChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Change {
+    /// What kind of change.
     pub kind: ChangeKind,
     /// The field in a reviewer's words, e.g. `deadline`, `adjusted risk rating`,
     /// `vendor-dependency`, `risk prop impacted-control-id`.
@@ -71,8 +88,10 @@ pub struct Change {
     /// title, an asset's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// The old value, shown as text (absent when it was added).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old: Option<String>,
+    /// The new value, shown as text (absent when it was removed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
     /// For dates that moved: new minus old, in days.
@@ -284,7 +303,7 @@ const CONTEXT_WORDS: usize = 4;
 /// Two versions of a text on one line each: whole when both are short, else the words from
 /// the first that differs to the last that differs, with `CONTEXT_WORDS` words around
 /// them and `…` where words are left out. Nothing that changed is ever left out.
-pub fn excerpts(old: &str, new: &str, max: usize) -> (String, String) {
+pub(crate) fn excerpts(old: &str, new: &str, max: usize) -> (String, String) {
     let (a, b): (Vec<&str>, Vec<&str>) = (
         old.split_whitespace().collect(),
         new.split_whitespace().collect(),
@@ -327,7 +346,7 @@ fn on(d: &Option<String>) -> String {
 }
 
 /// `s` on one line, at most `max` characters, with `…` when cut.
-pub fn short(s: &str, max: usize) -> String {
+pub(crate) fn short(s: &str, max: usize) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         one_line
@@ -356,7 +375,7 @@ pub fn escape_markdown(s: &str) -> String {
 
 /// A JSON value for people: text as is, lists of scalars joined, anything else as compact
 /// JSON.
-pub fn show(v: &serde_json::Value) -> Option<String> {
+pub(crate) fn show(v: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
     match v {
         Value::Null => None,
@@ -372,14 +391,14 @@ pub fn show(v: &serde_json::Value) -> Option<String> {
 /// Names of assets (inventory items and components) and actors (parties, tools) of the
 /// documents compared, by uuid, so that a change says `web-01.example.com` rather than a uuid.
 #[derive(Debug, Default)]
-pub struct AssetNames {
+pub(crate) struct AssetNames {
     names: HashMap<String, String>,
 }
 
 impl AssetNames {
     /// Collects the names the documents' parties and local definitions give; later
     /// documents win.
-    pub fn of(docs: &[&PlanOfActionAndMilestones]) -> Self {
+    pub(crate) fn of(docs: &[&PlanOfActionAndMilestones]) -> Self {
         let mut names = HashMap::new();
         let prop = |props: &[Property], names: &[&str]| -> Option<String> {
             names
@@ -425,7 +444,7 @@ pub(crate) fn days_between(old: &str, new: &str) -> Option<i64> {
 }
 
 /// A date-time shown as its date when it is midnight, else as written.
-pub fn show_date(s: &str) -> String {
+pub(crate) fn show_date(s: &str) -> String {
     match s.split_once('T') {
         Some((d, t)) if t.starts_with("00:00:00") => d.to_owned(),
         _ => s.to_owned(),

@@ -8,7 +8,7 @@ use poam_model::{Metadata, Revision};
 
 /// The namespace of the name-based (v5) uuids `poam merge` makes: the uuid of the name
 /// `urn:poam:review-cycle` in the URL namespace.
-pub const UUID_NAMESPACE: &str = "f1f9a932-fef8-5140-8bec-5fa3833cff82";
+pub(crate) const UUID_NAMESPACE: &str = "f1f9a932-fef8-5140-8bec-5fa3833cff82";
 
 /// A deterministic uuid for what a merge writes, from stable keys.
 pub fn uuid_for(name: &str) -> Uuid {
@@ -17,7 +17,7 @@ pub fn uuid_for(name: &str) -> Uuid {
 
 /// A POAM ID series: a prefix and a zero-padded number, e.g. `V-0042`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Series {
+pub(crate) struct Series {
     pub prefix: String,
     pub width: usize,
     /// The number the next ID gets.
@@ -27,7 +27,7 @@ pub struct Series {
 impl Series {
     /// The series most of `ids` belong to (ties: the alphabetically first prefix), continuing
     /// after its highest number. IDs not ending in digits belong to no series.
-    pub fn of<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<Self> {
+    pub(crate) fn of<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<Self> {
         // prefix -> (count, highest number, width of the highest)
         let mut by_prefix: BTreeMap<&str, (usize, u64, usize)> = BTreeMap::new();
         for id in ids {
@@ -55,7 +55,7 @@ impl Series {
     }
 
     /// Hands out the next ID.
-    pub fn take(&mut self) -> String {
+    pub(crate) fn take(&mut self) -> String {
         let id = format!("{}{:0width$}", self.prefix, self.next, width = self.width);
         self.next += 1;
         id
@@ -70,7 +70,7 @@ pub fn cycle_title(date: &str) -> String {
 /// The version after a review cycle: a plain number (`3`, `1.4`, `v2.0.07`) gets its last
 /// component incremented (keeping its zero padding); anything else gets `-cycle-DATE`
 /// appended, replacing an earlier cycle suffix.
-pub fn bump_version(version: &str, date: &str) -> String {
+pub(crate) fn bump_version(version: &str, date: &str) -> String {
     let core = version.strip_prefix(['v', 'V']).unwrap_or(version);
     let numeric = !core.is_empty()
         && core
@@ -103,7 +103,7 @@ fn is_date(s: &str) -> bool {
 /// Updates the metadata for the cycle `as_of`: last-modified, and, unless the newest revision
 /// already is this cycle's (so that merging again in the same cycle changes nothing), a
 /// version bump and a revision entry. Returns whether this started a new cycle.
-pub fn stamp(m: &mut Metadata, as_of: &DateTimeWithTimezone, date: &str) -> bool {
+pub(crate) fn stamp(m: &mut Metadata, as_of: &DateTimeWithTimezone, date: &str) -> bool {
     m.last_modified = as_of.clone();
     let title = cycle_title(date);
     let same_cycle = m.revisions.last().is_some_and(|r| {

@@ -38,7 +38,7 @@ impl Visitor for Refs {
 
 /// Objects of the merged document to look into for references.
 #[derive(Debug, Default)]
-pub struct Roots {
+pub(crate) struct Roots {
     pub items: Vec<usize>,
     pub risks: Vec<usize>,
     pub observations: Vec<usize>,
@@ -74,7 +74,7 @@ fn defined(out: &PlanOfActionAndMilestones) -> (HashSet<String>, HashSet<String>
 /// does not define, from the first of `sources` that defines it. Returns a line per object
 /// carried, for the report. References defined nowhere here (e.g. in the SSP) stay as they
 /// are.
-pub fn carry(
+pub(crate) fn carry(
     out: &mut PlanOfActionAndMilestones,
     roots: &Roots,
     sources: &[&PlanOfActionAndMilestones],

@@ -16,7 +16,7 @@ use crate::fedramp;
 use crate::item::{Parts, uuid_key};
 
 /// The changes that `edits` (from [`edits::edits`]) make to an item, in review terms.
-pub fn describe(
+pub(crate) fn describe(
     old: &Parts<'_>,
     new: &Parts<'_>,
     edits: &[Edit],

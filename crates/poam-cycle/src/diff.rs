@@ -12,7 +12,7 @@ use crate::matching::{self, MatchRule, Matching, Pair};
 
 /// The version of the JSON report's shape (`poam diff --format json`): bumped only when a
 /// member is removed or changes meaning.
-pub const JSON_SCHEMA: &str = "poam-diff/1";
+pub(crate) const JSON_SCHEMA: &str = "poam-diff/1";
 
 /// How an item fared from the old cycle to the new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -26,6 +26,7 @@ pub enum Class {
     Reopened,
     /// Same open/closed state, some field differs.
     Changed,
+    /// Same open/closed state, no field differs.
     Unchanged,
     /// Only the old cycle has it: the item was dropped from the document (FedRAMP keeps
     /// closed items, so this is usually an item lost by hand editing).
@@ -43,6 +44,7 @@ impl Class {
         Class::Unchanged,
     ];
 
+    /// The class in kebab-case, as the JSON report writes it.
     pub fn name(self) -> &'static str {
         match self {
             Class::New => "new",
@@ -59,12 +61,15 @@ impl Class {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ItemDiff {
+    /// How the item fared.
     pub class: Class,
     /// The rule that matched the two versions (absent for new and removed items).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_by: Option<MatchRule>,
+    /// The item in the old cycle (absent for new items).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old: Option<ItemRef>,
+    /// The item in the new cycle (absent for removed items).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<ItemRef>,
     /// Field changes, old -> new (empty for new, removed and unchanged items).
@@ -83,9 +88,13 @@ impl ItemDiff {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct AmbiguousMatch {
+    /// The rule whose key names several items.
     pub rule: MatchRule,
+    /// The key the items share (a uuid, POAM ID, or weakness and asset).
     pub key: String,
+    /// The old cycle's items with that key.
     pub old: Vec<ItemRef>,
+    /// The new cycle's items with that key.
     pub new: Vec<ItemRef>,
 }
 
@@ -93,12 +102,19 @@ pub struct AmbiguousMatch {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Summary {
+    /// Items only the new cycle has.
     pub new: usize,
+    /// Items open before and closed now.
     pub closed: usize,
+    /// Items closed before and open now.
     pub reopened: usize,
+    /// Items with field changes.
     pub changed: usize,
+    /// Items without any change.
     pub unchanged: usize,
+    /// Items only the old cycle has.
     pub removed: usize,
+    /// Keys that named several items, so were not matched.
     pub ambiguous: usize,
 }
 
@@ -121,6 +137,7 @@ impl Summary {
         summary
     }
 
+    /// The count of class `c`.
     pub fn count(&self, c: Class) -> usize {
         match c {
             Class::New => self.new,
@@ -139,13 +156,18 @@ impl Summary {
 pub struct DocInfo {
     /// The name the caller gave (a file name).
     pub source: String,
+    /// The document's title, as plain text.
     pub title: String,
+    /// The document's `metadata/version`.
     pub version: String,
+    /// The document's `metadata/last-modified`, as written.
     pub last_modified: String,
+    /// How many POA&M items it has.
     pub items: usize,
 }
 
 impl DocInfo {
+    /// What a report says about `p`, read from `source`.
     pub fn of(source: &str, p: &PlanOfActionAndMilestones) -> Self {
         Self {
             source: source.to_owned(),
@@ -161,9 +183,13 @@ impl DocInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Diff {
+    /// The version of the JSON report's shape (`poam-diff/1`).
     pub schema: &'static str,
+    /// The old document.
     pub old: DocInfo,
+    /// The new document.
     pub new: DocInfo,
+    /// Item counts by class.
     pub summary: Summary,
     /// Changes to the document itself: metadata (revisions, parties, …), import-ssp,
     /// system-id, local definitions, back-matter.
@@ -174,6 +200,7 @@ pub struct Diff {
     pub unlinked_parts: Vec<PartDiff>,
     /// Every item: those of the new cycle in its order, then removed ones in the old order.
     pub items: Vec<ItemDiff>,
+    /// Keys that named several items on a side, so were not matched.
     pub ambiguous: Vec<AmbiguousMatch>,
 }
 

@@ -15,7 +15,7 @@ use crate::item::{PartKind, Parts, uuid_key};
 
 /// Changes to the document itself, in document order: metadata, import-ssp, system-id,
 /// local definitions, back-matter. Items and the parts they reference are compared apart.
-pub fn document_changes(
+pub(crate) fn document_changes(
     old: &PlanOfActionAndMilestones,
     new: &PlanOfActionAndMilestones,
 ) -> Vec<Change> {
@@ -188,11 +188,15 @@ fn compare_lists(what: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct PartDiff {
+    /// Risk, observation or finding.
     pub kind: PartKind,
+    /// Its uuid.
     pub uuid: String,
+    /// Its title, as plain text.
     pub title: String,
     /// `new`, `removed` or `changed`.
     pub class: crate::diff::Class,
+    /// Field changes, old -> new (empty unless changed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
 }
@@ -300,7 +304,7 @@ fn part_title(parts: &Parts<'_>) -> String {
 
 /// The risks, observations and findings that no item references on either side, by uuid:
 /// new, removed, or changed (field by field, as parts of items are).
-pub fn unlinked_parts(
+pub(crate) fn unlinked_parts(
     old: &PlanOfActionAndMilestones,
     new: &PlanOfActionAndMilestones,
     assets: &AssetNames,

@@ -17,7 +17,7 @@ use crate::members::{
 /// Which object of an item a field belongs to. Parts are named by uuid (lower case) as BASE
 /// (or the older side) knows them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PartKey {
+pub(crate) enum PartKey {
     Item,
     Risk(String),
     Observation(String),
@@ -25,7 +25,7 @@ pub enum PartKey {
 }
 
 impl PartKey {
-    pub fn kind(&self) -> Option<PartKind> {
+    pub(crate) fn kind(&self) -> Option<PartKind> {
         match self {
             PartKey::Item => None,
             PartKey::Risk(_) => Some(PartKind::Risk),
@@ -34,7 +34,7 @@ impl PartKey {
         }
     }
 
-    pub fn uuid(&self) -> Option<&str> {
+    pub(crate) fn uuid(&self) -> Option<&str> {
         match self {
             PartKey::Item => None,
             PartKey::Risk(u) | PartKey::Observation(u) | PartKey::Finding(u) => Some(u),
@@ -54,7 +54,7 @@ impl PartKey {
 /// The namespace of a prop, as review cycles group props: every published spelling of
 /// FedRAMP's namespace is one namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PropNs {
+pub(crate) enum PropNs {
     /// No `ns`: OSCAL's own props (and older FedRAMP content that omits it).
     Oscal,
     FedRamp,
@@ -64,13 +64,13 @@ pub enum PropNs {
 
 /// The props of one name in one namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PropKey {
+pub(crate) struct PropKey {
     pub ns: PropNs,
     pub name: String,
 }
 
 impl PropKey {
-    pub fn of(p: &Property) -> Self {
+    pub(crate) fn of(p: &Property) -> Self {
         let ns = match p.ns.as_deref() {
             None => PropNs::Oscal,
             Some(n) if poam_fedramp::namespace::is_fedramp_ns(n) => PropNs::FedRamp,
@@ -82,19 +82,19 @@ impl PropKey {
         }
     }
 
-    pub fn is_poam_id(&self) -> bool {
+    pub(crate) fn is_poam_id(&self) -> bool {
         matches!(self.ns, PropNs::Oscal | PropNs::FedRamp)
             && self.name.eq_ignore_ascii_case(poam_fedramp::props::POAM_ID)
     }
 
-    pub fn is_deviation(&self) -> bool {
+    pub(crate) fn is_deviation(&self) -> bool {
         self.ns == PropNs::FedRamp && poam_fedramp::props::DEVIATIONS.contains(&self.name.as_str())
     }
 }
 
 /// A field of one part of an item, at the grain at which cycles are compared and merged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
+pub(crate) enum Field {
     /// A whole member, by its OSCAL JSON name.
     Member(&'static str),
     /// All props of one name.
@@ -120,14 +120,14 @@ pub enum Field {
 
 /// A field of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FieldKey {
+pub(crate) struct FieldKey {
     pub part: PartKey,
     pub field: Field,
 }
 
 /// How a field differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Presence {
+pub(crate) enum Presence {
     /// Only the newer side has it.
     Added,
     /// Only the older side has it.
@@ -138,7 +138,7 @@ pub enum Presence {
 
 /// One difference between two versions of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Edit {
+pub(crate) struct Edit {
     pub key: FieldKey,
     pub presence: Presence,
 }
@@ -148,7 +148,7 @@ pub struct Edit {
 /// both versions of the item can be compared field by field; then its remediations and
 /// milestones likewise (`align_remediations`). Borrowed parts stay borrowed
 /// unless a uuid actually changes.
-pub fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
+pub(crate) fn align<'u>(base: &Parts<'_>, mut upd: Parts<'u>) -> Parts<'u> {
     let renames = part_renames(base, &upd);
     if !renames.is_empty() {
         rename_parts(&mut upd, &renames);
@@ -368,7 +368,7 @@ fn align_remediations(base: &Parts<'_>, upd: &mut Parts<'_>) {
 
 /// Every field in which `upd` differs from `base` (both versions of one item; `upd` aligned
 /// with [`align`]), in a stable order.
-pub fn edits(base: &Parts<'_>, upd: &Parts<'_>) -> Vec<Edit> {
+pub(crate) fn edits(base: &Parts<'_>, upd: &Parts<'_>) -> Vec<Edit> {
     let mut out = Vec::new();
     let item = PartKey::Item;
     members(&item, ITEM_MEMBERS, &base.item, &upd.item, &mut out);
@@ -597,7 +597,7 @@ fn risk_edits(base: &Risk, upd: &Risk, out: &mut Vec<Edit>) {
 }
 
 /// What identifies a characterization: its origin's actors, as sorted `type:uuid` pairs.
-pub fn origin_key(c: &Characterization) -> String {
+pub(crate) fn origin_key(c: &Characterization) -> String {
     let mut actors: Vec<String> = c
         .origin
         .actors
@@ -609,19 +609,19 @@ pub fn origin_key(c: &Characterization) -> String {
 }
 
 /// The characterization of `risk` whose origin is `key`.
-pub fn characterization<'r>(risk: &'r Risk, key: &str) -> Option<&'r Characterization> {
+pub(crate) fn characterization<'r>(risk: &'r Risk, key: &str) -> Option<&'r Characterization> {
     risk.characterizations.iter().find(|c| origin_key(c) == key)
 }
 
 /// The response of `risk` with uuid `id`.
-pub fn response<'r>(risk: &'r Risk, id: &str) -> Option<&'r Response> {
+pub(crate) fn response<'r>(risk: &'r Risk, id: &str) -> Option<&'r Response> {
     risk.remediations
         .iter()
         .find(|r| r.uuid.eq_ignore_ascii_case(id))
 }
 
 /// The task `task` of response `resp` of `risk`.
-pub fn task<'r>(risk: &'r Risk, resp: &str, task: &str) -> Option<&'r Task> {
+pub(crate) fn task<'r>(risk: &'r Risk, resp: &str, task: &str) -> Option<&'r Task> {
     response(risk, resp)?
         .tasks
         .iter()
@@ -629,7 +629,7 @@ pub fn task<'r>(risk: &'r Risk, resp: &str, task: &str) -> Option<&'r Task> {
 }
 
 /// The risk-log entry `id` of `risk`.
-pub fn entry<'r>(risk: &'r Risk, id: &str) -> Option<&'r poam_model::Entry> {
+pub(crate) fn entry<'r>(risk: &'r Risk, id: &str) -> Option<&'r poam_model::Entry> {
     risk.risk_log
         .as_ref()?
         .entries
@@ -644,7 +644,7 @@ fn to_json<T: serde::Serialize>(x: Option<&T>) -> serde_json::Value {
 
 /// The value of a field in one version of an item, as OSCAL JSON (`null` when absent): how
 /// conflicts between updates are compared and shown.
-pub fn value(parts: &Parts<'_>, key: &FieldKey) -> serde_json::Value {
+pub(crate) fn value(parts: &Parts<'_>, key: &FieldKey) -> serde_json::Value {
     use serde_json::Value;
     let props = |ps: &[Property], k: &PropKey| -> Value {
         let v: Vec<&Property> = ps.iter().filter(|p| &PropKey::of(p) == k).collect();
@@ -727,7 +727,7 @@ pub fn value(parts: &Parts<'_>, key: &FieldKey) -> serde_json::Value {
 }
 
 /// A part of the merged document being written to.
-pub enum PartMut<'a> {
+pub(crate) enum PartMut<'a> {
     Item(&'a mut PoamItem),
     Risk(&'a mut Risk),
     Observation(&'a mut Observation),
@@ -761,7 +761,7 @@ fn upsert<T: Clone>(dst: &mut Vec<T>, x: &T, uuid: fn(&T) -> &str) {
 /// Applies the field `key` of `src` (an aligned update version of the item) to `dst`.
 /// Fields only the older side has are left alone: whatever has a uuid is never deleted by a
 /// merge (a milestone, a log entry, a mitigating factor, a remediation).
-pub fn apply(dst: PartMut<'_>, key: &FieldKey, src: &Parts<'_>) {
+pub(crate) fn apply(dst: PartMut<'_>, key: &FieldKey, src: &Parts<'_>) {
     match dst {
         PartMut::Item(item) => match &key.field {
             Field::Member(name) => {

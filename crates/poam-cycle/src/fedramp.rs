@@ -49,7 +49,9 @@ pub enum WeaknessIdKind {
 /// A weakness source identifier (the workbook's column F).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct WeaknessId {
+    /// Where the identifier was found.
     pub kind: WeaknessIdKind,
+    /// The identifier.
     pub value: String,
 }
 

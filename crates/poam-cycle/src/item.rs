@@ -27,12 +27,16 @@ pub(crate) fn uuid_key_ref(u: &str) -> Cow<'_, str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartKind {
+    /// A risk.
     Risk,
+    /// An observation.
     Observation,
+    /// A finding.
     Finding,
 }
 
 impl PartKind {
+    /// The kind in kebab-case, as reports write it.
     pub fn name(self) -> &'static str {
         match self {
             PartKind::Risk => "risk",
@@ -44,6 +48,7 @@ impl PartKind {
 
 /// Where each risk, observation and finding of a document sits, by uuid.
 pub struct DocIndex<'a> {
+    /// The indexed POA&M.
     pub poam: &'a PlanOfActionAndMilestones,
     risks: HashMap<String, usize>,
     observations: HashMap<String, usize>,
@@ -68,6 +73,7 @@ fn asset_name_key(name: &str) -> String {
 }
 
 impl<'a> DocIndex<'a> {
+    /// Indexes the risks, observations and findings of `poam` by uuid (case-insensitive).
     pub fn new(poam: &'a PlanOfActionAndMilestones) -> Self {
         fn index<T>(xs: &[T], uuid: impl Fn(&T) -> &str) -> HashMap<String, usize> {
             let mut m = HashMap::with_capacity(xs.len());
@@ -139,18 +145,21 @@ impl<'a> DocIndex<'a> {
         keys
     }
 
+    /// The risk with `uuid` (the first, when several have it).
     pub fn risk(&self, uuid: &str) -> Option<&'a Risk> {
         self.risks
             .get(uuid_key_ref(uuid).as_ref())
             .map(|&i| &self.poam.risks[i])
     }
 
+    /// The observation with `uuid` (the first, when several have it).
     pub fn observation(&self, uuid: &str) -> Option<&'a Observation> {
         self.observations
             .get(uuid_key_ref(uuid).as_ref())
             .map(|&i| &self.poam.observations[i])
     }
 
+    /// The finding with `uuid` (the first, when several have it).
     pub fn finding(&self, uuid: &str) -> Option<&'a Finding> {
         self.findings
             .get(uuid_key_ref(uuid).as_ref())
@@ -189,9 +198,13 @@ impl<'a> DocIndex<'a> {
 /// when an update's parts had to be renamed to BASE's uuids.
 #[derive(Debug, Clone)]
 pub struct Parts<'a> {
+    /// The poam-item.
     pub item: Cow<'a, PoamItem>,
+    /// The risks it references, in reference order.
     pub risks: Vec<Cow<'a, Risk>>,
+    /// The observations it references, in reference order.
     pub observations: Vec<Cow<'a, Observation>>,
+    /// The findings it references (`related-findings`).
     pub findings: Vec<Cow<'a, Finding>>,
 }
 
@@ -210,6 +223,7 @@ impl Parts<'_> {
         self.risks.first().map(|r| r.status.as_str())
     }
 
+    /// Its risk with `uuid` (case-insensitive).
     pub fn risk(&self, uuid: &str) -> Option<&Risk> {
         self.risks
             .iter()
@@ -217,6 +231,7 @@ impl Parts<'_> {
             .find(|r| r.uuid.eq_ignore_ascii_case(uuid))
     }
 
+    /// Its observation with `uuid` (case-insensitive).
     pub fn observation(&self, uuid: &str) -> Option<&Observation> {
         self.observations
             .iter()
@@ -224,6 +239,7 @@ impl Parts<'_> {
             .find(|o| o.uuid.eq_ignore_ascii_case(uuid))
     }
 
+    /// Its finding with `uuid` (case-insensitive).
     pub fn finding(&self, uuid: &str) -> Option<&Finding> {
         self.findings
             .iter()
@@ -241,6 +257,7 @@ impl Parts<'_> {
             .collect()
     }
 
+    /// Its weakness source identifier, where FedRAMP's conventions put it.
     pub fn weakness_id(&self) -> Option<WeaknessId> {
         let risks: Vec<&Risk> = self.risks.iter().map(|r| &**r).collect();
         let observations: Vec<&Observation> = self.observations.iter().map(|o| &**o).collect();
@@ -272,13 +289,16 @@ impl Parts<'_> {
     }
 }
 
-/// What identifies an item across cycles (see [`crate::matching`]). The weakness key is only
+/// What identifies an item across cycles (see [`crate::match_items`]). The weakness key is only
 /// worked out for items matched by uuid (to check them) and for the items the first two
 /// rounds leave unmatched; the asset keys only for the latter.
 #[derive(Clone)]
 pub struct ItemKeys<'p> {
+    /// The poam-item's uuid, normalized for comparison.
     pub uuid: Option<String>,
+    /// Its FedRAMP POAM ID.
     pub poam_id: Option<String>,
+    /// Whether the item is closed.
     pub closed: bool,
     source: Option<(&'p Parts<'p>, &'p DocIndex<'p>)>,
     weakness: OnceCell<Option<WeaknessId>>,
@@ -380,20 +400,27 @@ impl<'p> ItemKeys<'p> {
 pub struct ItemRef {
     /// Position in `poam-items` of its document.
     pub index: usize,
+    /// The poam-item's uuid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+    /// Its FedRAMP POAM ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poam_id: Option<String>,
+    /// The weakness name (its first risk's title), else the poam-item's title.
     pub title: String,
+    /// Its first risk's status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The deadline of its first risk that has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
+    /// Its risk rating (adjusted when there is one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_rating: Option<String>,
 }
 
 impl ItemRef {
+    /// The reference of `parts`, poam-item `index` of its document.
     pub fn of(index: usize, parts: &Parts<'_>) -> Self {
         // The weakness name (risk title) says more than the poam-item title, which FedRAMP
         // lets be anything.

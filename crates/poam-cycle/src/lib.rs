@@ -2,11 +2,11 @@
 //! carrying a POA&M into the next month by applying updates to it ([`merge()`]).
 //!
 //! An *item* is a poam-item together with the risks, observations and findings it references
-//! ([`item::Parts`]). Items are matched across cycles by uuid, then FedRAMP POAM ID, then
-//! weakness source identifier plus asset ([`matching`]); ambiguous matches are reported,
-//! never guessed. Two versions of an item are compared field by field ([`edits`]); the
-//! differences are told in a reviewer's terms ([`changes`]) and rendered for people, for the
-//! agency's monthly report, or for pipelines ([`render`]).
+//! ([`Parts`]). Items are matched across cycles by uuid, then FedRAMP POAM ID, then
+//! weakness source identifier plus asset ([`match_items`]); ambiguous matches are reported,
+//! never guessed. Two versions of an item are compared field by field; the differences are
+//! told in a reviewer's terms ([`Change`]) and rendered for people, for the agency's monthly
+//! report, or for pipelines ([`Reporter`]).
 //!
 //! A merge applies each update's field changes to BASE, records them in the risk logs, adds
 //! new items (with the next POAM ID of BASE's series), closes and reopens items, and refuses
@@ -15,23 +15,33 @@
 //!
 //! **Architecture invariant:** pure functions on `poam_model::Document`; no I/O.
 
-pub mod changes;
+#![warn(unreachable_pub, missing_docs, unnameable_types)]
+
+mod align;
+mod changes;
 mod checks;
-pub mod cycle;
+mod cycle;
 mod definitions;
 mod describe;
-pub mod diff;
-pub mod document;
-pub mod edits;
+mod diff;
+mod document;
+mod edits;
 pub mod fedramp;
 mod instants;
-pub mod item;
-pub mod matching;
+mod item;
+mod matching;
 mod members;
-pub mod merge;
-pub mod render;
+mod merge;
+mod render;
 
-pub use changes::{Change, ChangeKind};
-pub use diff::{Class, Diff, ItemDiff, Summary, diff};
-pub use merge::{Conflict, MergeError, Options, Outcome, Prefer, Report, Update, merge};
+pub use changes::{Change, ChangeKind, escape_markdown};
+pub use cycle::{cycle_title, uuid_for};
+pub use diff::{AmbiguousMatch, Class, Diff, DocInfo, ItemDiff, Summary, diff};
+pub use document::PartDiff;
+pub use item::{DocIndex, ItemKeys, ItemRef, PartKind, Parts};
+pub use matching::{Ambiguity, MatchRule, Matching, Pair, match_items};
+pub use merge::{
+    AmbiguousUpdate, Conflict, ConflictValue, MergeError, Options, Outcome, Prefer, Report,
+    SystemMismatch, Update, merge,
+};
 pub use render::{Human, Json, Markdown, Reporter};

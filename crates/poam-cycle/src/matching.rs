@@ -30,14 +30,18 @@ use crate::item::ItemKeys;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchRule {
+    /// The poam-items have the same uuid.
     Uuid,
+    /// The items have the same FedRAMP POAM ID.
     PoamId,
+    /// The items have the same weakness source identifier and assets.
     Weakness,
     /// Neither item has anything that identifies it, and their content is the same.
     Content,
 }
 
 impl MatchRule {
+    /// The rule in a reviewer's words, e.g. `POAM ID`.
     pub fn describe(self) -> &'static str {
         match self {
             MatchRule::Uuid => "uuid",
@@ -51,14 +55,18 @@ impl MatchRule {
 /// Two items found to be the same item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pair {
+    /// The index of the old side's item.
     pub old: usize,
+    /// The index of the new side's item.
     pub new: usize,
+    /// The rule that matched them.
     pub rule: MatchRule,
 }
 
 /// A key that names more than one item on a side, so no match was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ambiguity {
+    /// The rule whose key it is.
     pub rule: MatchRule,
     /// The key as people read it, e.g. `POAM ID "V-0007"`.
     pub key: String,
@@ -77,6 +85,7 @@ pub struct Matching {
     pub old_only: Vec<usize>,
     /// New items with no partner and no ambiguity, in order.
     pub new_only: Vec<usize>,
+    /// Keys that named several items on a side.
     pub ambiguities: Vec<Ambiguity>,
 }
 

@@ -10,7 +10,7 @@
 use poam_model::{Finding, Observation, PoamItem, Response, Risk};
 
 /// One member of `T`: its OSCAL JSON name and how to compare, copy and show it.
-pub struct Member<T: 'static> {
+pub(crate) struct Member<T: 'static> {
     pub name: &'static str,
     pub eq: fn(&T, &T) -> bool,
     /// Makes `dst`'s member what `src`'s is. Reference lists (`related-*`) are united
@@ -20,7 +20,7 @@ pub struct Member<T: 'static> {
 }
 
 impl<T> Member<T> {
-    pub fn find(table: &'static [Member<T>], name: &str) -> Option<&'static Member<T>> {
+    pub(crate) fn find(table: &'static [Member<T>], name: &str) -> Option<&'static Member<T>> {
         table.iter().find(|m| m.name == name)
     }
 }
@@ -43,7 +43,7 @@ macro_rules! members {
         special { $($special:ident),* }
     ) => {
         #[doc = concat!("The plainly compared members of `", stringify!($ty), "`.")]
-        pub static $table: &[Member<$ty>] = &[
+        pub(crate) static $table: &[Member<$ty>] = &[
             $(Member {
                 name: $name,
                 eq: |a, b| a.$field == b.$field,

@@ -2,7 +2,6 @@
 //! change in the risk logs. See `docs/review-cycles.md` for the rules in users' terms.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 
 use poam_fedramp::namespace::is_fedramp_system;
 use poam_fedramp::{entry_types, log_titles};
@@ -27,7 +26,9 @@ use crate::matching::{self, Pair};
 /// One update: an edited copy of BASE or a partial POA&M, and how to name it in reports.
 #[derive(Debug, Clone, Copy)]
 pub struct Update<'a> {
+    /// How reports name the update (a file name).
     pub name: &'a str,
+    /// The update.
     pub document: &'a Document,
 }
 
@@ -58,54 +59,61 @@ pub struct Options {
 /// One update's value in a conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConflictValue {
+    /// The update's name.
     pub update: String,
     /// The value as people read it; `None` when the update removes it.
     pub value: Option<String>,
 }
 
 /// Two or more updates set one field of one item to different values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error(
+    "{item} ({}): {field}:{}",
+    changes::short(title, 60),
+    conflict_value_lines(values)
+)]
 pub struct Conflict {
     /// The item's POAM ID, else its uuid.
     pub item: String,
+    /// The item's title.
     pub title: String,
+    /// The field in a reviewer's words.
     pub field: String,
+    /// Each conflicting update's value, in update order.
     pub values: Vec<ConflictValue>,
 }
 
-impl fmt::Display for Conflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} ({}): {}:",
-            self.item,
-            changes::short(&self.title, 60),
-            self.field
-        )?;
-        for v in &self.values {
+/// Each update's value on a line of its own, as people read it.
+fn conflict_value_lines(values: &[ConflictValue]) -> String {
+    values
+        .iter()
+        .map(|v| {
             let shown = v.value.as_deref().map_or_else(
                 || "(none)".to_owned(),
                 |s| format!("{:?}", changes::short(s, 100)),
             );
-            write!(f, "\n    {}: {shown}", v.update)?;
-        }
-        Ok(())
-    }
+            format!("\n    {}: {shown}", v.update)
+        })
+        .collect()
 }
 
 /// An update whose system differs from BASE's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SystemMismatch {
+    /// The update's name.
     pub update: String,
     /// `system-id` or `import-ssp`.
     pub what: &'static str,
+    /// BASE's value.
     pub base: String,
+    /// The update's value.
     pub value: String,
 }
 
 /// Items of an update that could not be matched one-to-one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AmbiguousUpdate {
+    /// The update's name.
     pub update: String,
     /// `old`: items of BASE (or new items of earlier updates); `new`: items of the update.
     pub ambiguity: AmbiguousMatch,
@@ -179,16 +187,21 @@ fn invalid_lines(v: &[String]) -> String {
 pub struct Report {
     /// Items added, as they are in the output (with any POAM ID given).
     pub new: Vec<ItemRef>,
+    /// Items closed by an update.
     pub closed: Vec<ItemRef>,
+    /// Closed items an update opened again.
     pub reopened: Vec<ItemRef>,
+    /// Items with field changes that stayed open or closed.
     pub changed: Vec<ItemRef>,
     /// Open items closed because no update of a `complete` merge mentions them.
     pub not_detected: Vec<ItemRef>,
+    /// How many items no update changed.
     pub unchanged: usize,
     /// Conflicts decided by `prefer`.
     pub resolved: Vec<Conflict>,
     /// Definitions (parties, components, …) copied from updates.
     pub carried: Vec<String>,
+    /// What the merge did that a person should check, one sentence each.
     pub warnings: Vec<String>,
     /// Whether the metadata got a new version and revision (false when merging again in the
     /// same cycle).
@@ -198,7 +211,9 @@ pub struct Report {
 /// The merged document and what was done.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The merged POA&M.
     pub document: Document,
+    /// What the merge did.
     pub report: Report,
 }
 
@@ -357,6 +372,20 @@ pub fn merge(
     if !opts.force {
         refuse_other_systems(bp, updates)?;
     }
+    // A workbook's own copies of BASE's parties and components become BASE's.
+    let aligned: Vec<Option<Document>> = updates
+        .iter()
+        .map(|u| crate::align::to_base(bp, u.document))
+        .collect();
+    let aligned_updates: Vec<Update<'_>> = updates
+        .iter()
+        .zip(&aligned)
+        .map(|(u, a)| Update {
+            name: u.name,
+            document: a.as_ref().unwrap_or(u.document),
+        })
+        .collect();
+    let updates = aligned_updates.as_slice();
     let bi = DocIndex::new(bp);
     let base_parts: Vec<Parts<'_>> = (0..bp.poam_items.len()).map(|i| bi.parts(i)).collect();
     let indexes: Vec<DocIndex<'_>> = updates

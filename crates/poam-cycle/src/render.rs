@@ -10,6 +10,7 @@ use crate::item::ItemRef;
 
 /// One reporter per output format.
 pub trait Reporter {
+    /// The whole report of `diff`.
     fn render(&self, diff: &Diff) -> String;
 }
 

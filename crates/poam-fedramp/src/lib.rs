@@ -34,6 +34,8 @@
 //! KEV due date when it is earlier; [`VENDOR_CHECK_IN_DAYS`] is how often an open vendor
 //! dependency must be checked.
 
+#![warn(unreachable_pub, missing_docs)]
+
 use chrono::NaiveDate;
 use poam_model::{Entry, Property};
 
@@ -158,13 +160,19 @@ pub mod props {
 pub mod roles {
     //! FedRAMP's metadata role ids.
 
+    /// The cloud service provider (CSP), who owns the POA&M.
     pub const CLOUD_SERVICE_PROVIDER: &str = "cloud-service-provider";
     /// The title of the [`CLOUD_SERVICE_PROVIDER`] role where poam defines it.
     pub const CLOUD_SERVICE_PROVIDER_TITLE: &str = "Cloud Service Provider";
+    /// The FedRAMP Program Management Office.
     pub const FEDRAMP_PMO: &str = "fedramp-pmo";
+    /// The FedRAMP Joint Authorization Board.
     pub const FEDRAMP_JAB: &str = "fedramp-jab";
+    /// Whoever prepared the document.
     pub const PREPARED_BY: &str = "prepared-by";
+    /// Whom the document was prepared for.
     pub const PREPARED_FOR: &str = "prepared-for";
+    /// The information system security officer.
     pub const ISSO: &str = "information-system-security-officer";
 }
 
@@ -178,13 +186,21 @@ pub mod values {
     /// Values of `kev-catalog` (and other yes/no props).
     pub const YES_NO: [&str; 2] = [YES, NO];
 
+    /// A deviation or vendor dependency being looked into.
     pub const INVESTIGATING: &str = "investigating";
+    /// A deviation request awaiting the authorizing official.
     pub const PENDING: &str = "pending";
+    /// A deviation request the authorizing official approved.
     pub const APPROVED: &str = "approved";
+    /// A deviation request or vendor dependency withdrawn.
     pub const WITHDRAWN: &str = "withdrawn";
+    /// A vendor dependency being tracked until the vendor fixes it.
     pub const TRACKING: &str = "tracking";
+    /// A vendor dependency the vendor resolved.
     pub const RESOLVED: &str = "resolved";
+    /// Yes, in a yes/no prop.
     pub const YES: &str = "yes";
+    /// No, in a yes/no prop.
     pub const NO: &str = "no";
     /// The value of a `vendor-dependency` prop on a risk-log entry that records a check-in.
     pub const VENDOR_CHECK_IN: &str = "vendor-check-in";
@@ -202,10 +218,15 @@ pub mod observation_types {
     //! closure: their subjects are not the weakness's assets (a vendor-dependency
     //! observation's subject is the vendor's product).
 
+    /// The weakness waits on a vendor's fix.
     pub const VENDOR_DEPENDENCY: &str = "vendor-dependency";
+    /// The finding is a false positive.
     pub const FALSE_POSITIVE: &str = "false-positive";
+    /// The weakness stays because the system needs it to operate.
     pub const OPERATIONAL_REQUIREMENT: &str = "operational-requirement";
+    /// The risk rating was adjusted.
     pub const RISK_ADJUSTMENT: &str = "risk-adjustment";
+    /// Evidence that the weakness was fixed.
     pub const CLOSURE: &str = "closure";
     /// The types whose subjects are not assets of the weakness.
     pub const NOT_ASSETS: [&str; 5] = [
@@ -220,8 +241,11 @@ pub mod observation_types {
 pub mod facets {
     //! FedRAMP's risk-rating facets (system [`crate::namespace::FACET_SYSTEM`]).
 
+    /// The overall risk rating.
     pub const RISK: &str = "risk";
+    /// The likelihood rating.
     pub const LIKELIHOOD: &str = "likelihood";
+    /// The impact rating.
     pub const IMPACT: &str = "impact";
     /// The facets' child prop saying which rating this is.
     pub const STATE: &str = "state";
@@ -236,9 +260,13 @@ pub mod facets {
 pub mod entry_types {
     //! OSCAL risk-log entry `type`s (prop `type`, OSCAL namespace) that FedRAMP relies on.
 
+    /// A check-in with the vendor of an open vendor dependency.
     pub const VENDOR_CHECK_IN: &str = "vendor-check-in";
+    /// A change of the risk's status.
     pub const STATUS_UPDATE: &str = "status-update";
+    /// A milestone of the remediation was reached.
     pub const MILESTONE_COMPLETE: &str = "milestone-complete";
+    /// The risk was closed.
     pub const CLOSED: &str = "closed";
 }
 
@@ -305,8 +333,11 @@ pub const VENDOR_CHECK_IN_DAYS: i64 = 30;
 /// Very Low is Low.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskRating {
+    /// Low (a scanner's Very Low and Low).
     Low,
+    /// Moderate (a scanner's Medium).
     Moderate,
+    /// High (a scanner's High, Very High and Critical).
     High,
 }
 

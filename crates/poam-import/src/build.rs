@@ -22,26 +22,31 @@ use crate::kev::Catalog;
 use poam_fedramp::{self as fedramp, RiskRating};
 
 /// The namespace of poam's own props on imported items (`last-seen`).
-pub const IMPORT_NS: &str = "urn:poam:import";
+pub(crate) const IMPORT_NS: &str = "urn:poam:import";
 /// The facet system of a scanner's own rating (`severity`, `cvss-base-score`,
 /// `cvss-vector`): the scanner's words, kept beside FedRAMP's rating.
-pub const SCANNER_SYSTEM: &str = "http://csrc.nist.gov/ns/oscal/unknown";
+pub(crate) const SCANNER_SYSTEM: &str = "http://csrc.nist.gov/ns/oscal/unknown";
 /// The plan new items get when `--plan` gives none.
 pub const DEFAULT_PLAN: &str = "Remediate the weakness as the scanner recommends, then rescan to confirm it is no longer detected.";
 /// The title of the scanner's advice.
-pub const RECOMMENDATION_TITLE: &str = "Scanner's Recommendation";
+pub(crate) const RECOMMENDATION_TITLE: &str = "Scanner's Recommendation";
 /// The impacted control of a vulnerability (RA-5, vulnerability monitoring and scanning) and
 /// of a configuration finding (CM-6, configuration settings), as FedRAMP requires one.
-pub const VULNERABILITY_CONTROL: &str = "ra-5";
-pub const CONFIGURATION_CONTROL: &str = "cm-6";
+pub(crate) const VULNERABILITY_CONTROL: &str = "ra-5";
+pub(crate) const CONFIGURATION_CONTROL: &str = "cm-6";
 
 /// How to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions<'a> {
-    /// The day of the import: last seen, and detection when the scan states no date.
+    /// The day of the import: last seen and detection when the scans state no date.
     pub as_of: NaiveDate,
+    /// The scans' date (the latest the files state): when the items were last seen, as an
+    /// import into a POA&M records it, so that importing the same scan again changes nothing.
+    pub scan_date: Option<NaiveDate>,
     /// The remediation plan of new items.
     pub plan: String,
+    /// CISA's Known Exploited Vulnerabilities catalog: a KEV CVE gets the `kev-catalog` prop
+    /// and its due date when that is earlier than the risk's deadline.
     pub kev: Option<&'a Catalog>,
     /// Give items POAM IDs (`V-0001`, ...): for a new POA&M. Into an existing one, the merge
     /// gives the next of its series.
@@ -49,9 +54,11 @@ pub struct BuildOptions<'a> {
 }
 
 impl BuildOptions<'_> {
+    /// Options for an import on `as_of`: the default plan, no KEV catalog, no POAM IDs.
     pub fn new(as_of: NaiveDate) -> Self {
         Self {
             as_of,
+            scan_date: None,
             plan: DEFAULT_PLAN.to_owned(),
             kev: None,
             assign_poam_ids: true,
@@ -59,14 +66,22 @@ impl BuildOptions<'_> {
     }
 }
 
-/// FedRAMP's rating of a scanner severity (Critical is High; informational has none, and is
-/// rated Low if imported at all).
-pub fn rating(s: Severity) -> RiskRating {
-    RiskRating::parse(s.as_str()).unwrap_or(RiskRating::Low)
+/// FedRAMP's rating of a scanner severity: Critical is High; informational has none, and is
+/// rated Low if imported at all; a finding the scanner did not rate ([`Severity::Unknown`]) is
+/// rated Moderate until the provider assesses it (a middle deadline rather than the longest,
+/// and the import's summary names each such item so that someone reviews it).
+pub(crate) fn rating(s: Severity) -> RiskRating {
+    match s {
+        Severity::Unknown => RiskRating::Moderate,
+        other => RiskRating::parse(other.as_str()).unwrap_or(RiskRating::Low),
+    }
 }
 
 /// The detection date, deadline and KEV due date of a weakness.
-pub fn dates(w: &Weakness, opts: &BuildOptions<'_>) -> (NaiveDate, NaiveDate, Option<NaiveDate>) {
+pub(crate) fn dates(
+    w: &Weakness,
+    opts: &BuildOptions<'_>,
+) -> (NaiveDate, NaiveDate, Option<NaiveDate>) {
     let detected = w.detected.unwrap_or(opts.as_of);
     let kev_due = opts.kev.and_then(|k| k.lookup(&w.cves).1);
     let deadline = fedramp::deadline(detected, rating(w.severity), kev_due);
@@ -116,7 +131,7 @@ fn row(w: &Weakness, n: usize, opts: &BuildOptions<'_>) -> Item {
 
 /// Scanner text as plain text: line ends normalized, trailing space and indentation of
 /// XML-pretty-printed text removed, at most one blank line in a row.
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
@@ -136,7 +151,7 @@ pub fn clean(text: &str) -> String {
 
 /// The stable key of a weakness's item: its uuids derive from it, so that next month's scan
 /// gives the same item the same uuids.
-pub fn item_key(w: &Weakness) -> String {
+pub(crate) fn item_key(w: &Weakness) -> String {
     format!("scan:{}", w.key)
 }
 
@@ -165,9 +180,9 @@ pub fn document(weaknesses: &[Weakness], opts: &BuildOptions<'_>) -> Document {
         &ns,
         &format!("document:{}:{}", format_date(opts.as_of), names.join(",")),
     );
-    let date = format_date(opts.as_of);
+    let last_seen = format_date(opts.scan_date.unwrap_or(opts.as_of));
     for (i, w) in weaknesses.iter().enumerate() {
-        augment(poam, i, w, &date);
+        augment(poam, i, w, &last_seen);
     }
     describe_tools(poam, weaknesses);
     name_assets(poam, weaknesses);
@@ -246,7 +261,7 @@ fn augment(poam: &mut poam_model::PlanOfActionAndMilestones, i: usize, w: &Weakn
 }
 
 /// Sets the `last-seen` prop (poam's namespace) to `date`.
-pub fn set_last_seen(props: &mut Vec<Property>, date: &str) {
+pub(crate) fn set_last_seen(props: &mut Vec<Property>, date: &str) {
     match props
         .iter_mut()
         .find(|p| p.name == "last-seen" && p.ns.as_ref().is_some_and(|n| n.as_str() == IMPORT_NS))
@@ -287,7 +302,7 @@ fn scanner_facets(w: &Weakness) -> Vec<Facet> {
 }
 
 /// A CVSS v3 vector's base metrics as facets in FIRST's system (OSCAL's names and values).
-pub fn cvss_facets(cvss: &Cvss) -> Vec<Facet> {
+pub(crate) fn cvss_facets(cvss: &Cvss) -> Vec<Facet> {
     let (Some(version), Some(vector)) = (cvss.version.as_deref(), cvss.vector.as_deref()) else {
         return Vec::new();
     };
@@ -424,7 +439,7 @@ fn created_revision(m: &mut poam_model::Metadata, as_of: NaiveDate) {
     let date = format_date(as_of);
     m.version = "1.0".to_owned();
     m.revisions.push(Revision {
-        title: Some(markup::line(&poam_cycle::cycle::cycle_title(&date))),
+        title: Some(markup::line(&poam_cycle::cycle_title(&date))),
         published: None,
         last_modified: Some(DateTimeWithTimezone::new(format!("{date}T00:00:00Z"))),
         version: m.version.clone(),
@@ -485,5 +500,6 @@ mod tests {
         assert_eq!(rating(Severity::Critical), RiskRating::High);
         assert_eq!(rating(Severity::Moderate), RiskRating::Moderate);
         assert_eq!(rating(Severity::Info), RiskRating::Low);
+        assert_eq!(rating(Severity::Unknown), RiskRating::Moderate);
     }
 }

@@ -21,16 +21,20 @@ pub enum ScanErrorKind {
 
 /// A scan file poam could not read. Nothing is imported from a file with an error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub struct ScanError {
+    /// What kind of failure.
     pub kind: ScanErrorKind,
     /// The format it was read as, once recognized.
     pub format: Option<ScanFormat>,
     /// Where: `line 12, column 4`, `row 7`, `line 3 (Results[0].Vulnerabilities[2])`.
     pub place: Option<String>,
+    /// What is wrong, for people.
     pub message: String,
 }
 
 impl ScanError {
+    /// An error of `kind`, without a place yet.
     pub fn new(
         kind: ScanErrorKind,
         format: Option<ScanFormat>,
@@ -44,6 +48,7 @@ impl ScanError {
         }
     }
 
+    /// The same error at `place`.
     pub fn at(mut self, place: impl Into<String>) -> Self {
         self.place = Some(place.into());
         self
@@ -85,7 +90,7 @@ impl fmt::Display for ScanError {
 }
 
 /// `line L, column C` of byte offset `at` in `bytes` (1-based).
-pub fn line_column(bytes: &[u8], at: usize) -> String {
+pub(crate) fn line_column(bytes: &[u8], at: usize) -> String {
     let at = at.min(bytes.len());
     let before = &bytes[..at];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;

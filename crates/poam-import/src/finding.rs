@@ -26,6 +26,7 @@ pub enum ScanFormat {
 }
 
 impl ScanFormat {
+    /// Every format, in the order `poam import --help` lists them.
     pub const ALL: [ScanFormat; 7] = [
         Self::NessusXml,
         Self::NessusCsv,
@@ -66,10 +67,12 @@ impl fmt::Display for ScanFormat {
 pub struct Detector {
     /// The tool's name as it calls itself: `Nessus`, `CodeQL`, `Trivy`.
     pub name: String,
+    /// The tool's version, when the scan says.
     pub version: Option<String>,
 }
 
 impl Detector {
+    /// A detector named `name`.
     pub fn new(name: impl Into<String>, version: Option<String>) -> Self {
         Self {
             name: name.into(),
@@ -84,28 +87,41 @@ impl Detector {
 }
 
 /// A scanner's severity, in its five usual steps (FedRAMP folds Critical into High and
-/// Info is no finding for the POA&M).
+/// Info is no finding for the POA&M), and `Unknown` for a finding the scanner did not rate.
+///
+/// An unrated finding (a failed XCCDF rule with no `@severity`, Trivy's `UNKNOWN` without a
+/// CVSS score, Inspector's `UNTRIAGED`) is a weakness, not information: it ranks between Low
+/// and Moderate, so the default `--min-severity low` imports it and `moderate` skips it, and
+/// it is rated Moderate until the provider assesses it ([`crate::build::rating`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Severity {
+    /// Informational: no finding for the POA&M.
     #[default]
     Info,
+    /// Low.
     Low,
+    /// Not rated by the scanner (`unknown`, `untriaged`, no severity at all).
+    Unknown,
+    /// Moderate (a scanner's Medium).
     Moderate,
+    /// High.
     High,
+    /// Critical (High for FedRAMP).
     Critical,
 }
 
 impl Severity {
     /// Severity words as scanners write them (any case): `critical`, `high`, `medium`,
-    /// `moderate`, `low`, `negligible`, `info`, `informational`, `none`, `unknown`, ...
+    /// `moderate`, `low`, `negligible`, `info`, `informational`, `none`; `unknown`,
+    /// `untriaged`, `unspecified` and an empty word are [`Severity::Unknown`].
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_ascii_lowercase().as_str() {
             "critical" | "very high" => Some(Self::Critical),
             "high" | "important" | "error" => Some(Self::High),
             "medium" | "moderate" | "med" | "warning" => Some(Self::Moderate),
             "low" | "negligible" | "note" => Some(Self::Low),
-            "info" | "informational" | "information" | "none" | "unknown" | "untriaged"
-            | "unspecified" | "" => Some(Self::Info),
+            "info" | "informational" | "information" | "none" => Some(Self::Info),
+            "unknown" | "untriaged" | "unspecified" | "unrated" | "" => Some(Self::Unknown),
             _ => None,
         }
     }
@@ -131,16 +147,19 @@ impl Severity {
         match self {
             Self::Info => "info",
             Self::Low => "low",
+            Self::Unknown => "unknown",
             Self::Moderate => "moderate",
             Self::High => "high",
             Self::Critical => "critical",
         }
     }
 
-    pub const ALL: [Severity; 5] = [
+    /// Every severity, highest first (unrated between moderate and low).
+    pub const ALL: [Severity; 6] = [
         Self::Critical,
         Self::High,
         Self::Moderate,
+        Self::Unknown,
         Self::Low,
         Self::Info,
     ];
@@ -150,8 +169,10 @@ impl Severity {
 /// findings (failed benchmark rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum FindingKind {
+    /// A vulnerability (the workbook's Open POA&M Items).
     #[default]
     Vulnerability,
+    /// A failed configuration check (the workbook's Configuration Findings).
     Configuration,
 }
 
@@ -160,11 +181,14 @@ pub enum FindingKind {
 pub struct Cvss {
     /// `2.0`, `3.0`, `3.1`, `4.0` (from the vector's prefix or the field it came from).
     pub version: Option<String>,
+    /// The vector as written.
     pub vector: Option<String>,
+    /// The base score.
     pub score: Option<f64>,
 }
 
 impl Cvss {
+    /// Whether the scanner gave neither vector nor score.
     pub fn is_empty(&self) -> bool {
         self.vector.is_none() && self.score.is_none()
     }
@@ -185,6 +209,7 @@ pub struct Asset {
 }
 
 impl Asset {
+    /// An asset `host`, with an optional place within it (blank counts as none).
     pub fn new(host: impl Into<String>, detail: Option<String>) -> Self {
         Self {
             host: host.into(),
@@ -206,25 +231,32 @@ impl Asset {
 /// One finding of one scanner on one asset, as the scanner states it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Finding {
+    /// The scanner.
     pub detector: Detector,
     /// The scanner's identifier for the weakness: plugin id, rule id, vulnerability id.
     pub weakness_id: String,
     /// The package (or other component) the weakness is in, when the scanner names one:
     /// the same CVE in two packages is two weaknesses.
     pub package: Option<String>,
+    /// The weakness's name (the plugin's or rule's title).
     pub name: String,
+    /// The scanner's description.
     pub description: Option<String>,
+    /// Where it was found.
     pub assets: Vec<Asset>,
     /// CVE ids, upper case, each once.
     pub cves: Vec<String>,
+    /// The CVSS the scanner gave.
     pub cvss: Cvss,
     /// The severity poam rates the finding by.
     pub severity: Severity,
     /// The severity as the scanner wrote it (`4`, `CRITICAL`, `error`, `medium`).
     pub scanner_severity: String,
+    /// The scanner's remediation advice.
     pub solution: Option<String>,
     /// When the scanner saw it (the scan's date when the finding has none of its own).
     pub detected: Option<NaiveDate>,
+    /// Vulnerability or configuration finding.
     pub kind: FindingKind,
     /// Where in the scan file it is (`line 120`, `Results[0].Vulnerabilities[3]`), for
     /// messages.
@@ -234,9 +266,11 @@ pub struct Finding {
 /// What one scan file says.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scan {
+    /// The format it was read as.
     pub format: Option<ScanFormat>,
     /// The scanners of the file (SARIF can hold several runs).
     pub detectors: Vec<Detector>,
+    /// Every finding, in file order (informational ones included).
     pub findings: Vec<Finding>,
     /// Every host the scan covered, findings or not (a Nessus host with only informational
     /// results, a Trivy image with no vulnerability), by each detector's key.
@@ -298,6 +332,21 @@ impl Scan {
                 .contains(&(detector.to_owned(), name.trim().to_lowercase()))
     }
 
+    /// The scan without its findings: what merging into a POA&M needs besides the items
+    /// (coverage, undecided checks), without a second copy of every finding.
+    pub fn without_findings(&self) -> Scan {
+        Scan {
+            format: self.format,
+            detectors: self.detectors.clone(),
+            findings: Vec::new(),
+            scanned: self.scanned.clone(),
+            whole: self.whole.clone(),
+            date: self.date,
+            skipped: self.skipped.clone(),
+            undecided: self.undecided.clone(),
+        }
+    }
+
     /// The findings' distinct assets (by identifier).
     pub fn asset_count(&self) -> usize {
         self.findings
@@ -309,7 +358,7 @@ impl Scan {
 }
 
 /// CVE ids in `text` (upper case, in order, each once).
-pub fn cves_in(text: &str) -> Vec<String> {
+pub(crate) fn cves_in(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
         if is_cve(word) {
@@ -323,7 +372,7 @@ pub fn cves_in(text: &str) -> Vec<String> {
 }
 
 /// Whether `s` is a CVE id (`CVE-2024-12345`).
-pub fn is_cve(s: &str) -> bool {
+pub(crate) fn is_cve(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 13
         && b[..4].eq_ignore_ascii_case(b"cve-")
@@ -333,7 +382,7 @@ pub fn is_cve(s: &str) -> bool {
 }
 
 /// Adds `cve` (any case) to `list` once, upper case.
-pub fn push_cve(list: &mut Vec<String>, cve: &str) {
+pub(crate) fn push_cve(list: &mut Vec<String>, cve: &str) {
     let c = cve.trim().to_ascii_uppercase();
     if is_cve(&c) && !list.contains(&c) {
         list.push(c);
@@ -341,7 +390,7 @@ pub fn push_cve(list: &mut Vec<String>, cve: &str) {
 }
 
 /// The CVSS version a vector names (`CVSS:3.1/...` is 3.1; a bare `AV:N/AC:L/Au:N` is 2.0).
-pub fn cvss_version_of(vector: &str) -> Option<String> {
+pub(crate) fn cvss_version_of(vector: &str) -> Option<String> {
     let v = vector.trim();
     if let Some(rest) = v.strip_prefix("CVSS:") {
         return rest.split('/').next().map(str::to_owned);
@@ -350,7 +399,7 @@ pub fn cvss_version_of(vector: &str) -> Option<String> {
 }
 
 /// Text that says nothing (`n/a`, `None`, empty) as `None`.
-pub fn meaningful(text: Option<&str>) -> Option<String> {
+pub(crate) fn meaningful(text: Option<&str>) -> Option<String> {
     let t = text?.trim();
     let empty = t.is_empty()
         || t.eq_ignore_ascii_case("n/a")
@@ -368,7 +417,10 @@ mod tests {
         assert_eq!(Severity::parse("CRITICAL"), Some(Severity::Critical));
         assert_eq!(Severity::parse("Medium"), Some(Severity::Moderate));
         assert_eq!(Severity::parse("Negligible"), Some(Severity::Low));
-        assert_eq!(Severity::parse("UNTRIAGED"), Some(Severity::Info));
+        assert_eq!(Severity::parse("UNTRIAGED"), Some(Severity::Unknown));
+        assert_eq!(Severity::parse("unknown"), Some(Severity::Unknown));
+        assert_eq!(Severity::parse("None"), Some(Severity::Info));
+        assert!(Severity::Low < Severity::Unknown && Severity::Unknown < Severity::Moderate);
         assert_eq!(Severity::parse("bogus"), None);
         assert_eq!(Severity::from_score(9.0), Severity::Critical);
         assert_eq!(Severity::from_score(8.9), Severity::High);

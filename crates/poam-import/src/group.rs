@@ -2,7 +2,7 @@
 //! listed), or with [`Grouping::Asset`] one per weakness and asset. The same finding twice
 //! in a scan (or in two scans of one import) collapses into one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -23,22 +23,31 @@ pub enum Grouping {
 pub struct Weakness {
     /// The stable key its uuids derive from: scanner, weakness id, package (and asset).
     pub key: String,
+    /// The scanner.
     pub detector: Detector,
+    /// The scanner's identifier for the weakness.
     pub weakness_id: String,
+    /// The package it is in, when the scanner names one.
     pub package: Option<String>,
+    /// The weakness's name.
     pub name: String,
+    /// The scanner's description.
     pub description: Option<String>,
     /// Distinct, in identifier order.
     pub assets: Vec<Asset>,
+    /// CVE ids of its findings, upper case, each once.
     pub cves: Vec<String>,
     /// The highest-scored CVSS any finding gave.
     pub cvss: Cvss,
     /// The highest severity of its findings.
     pub severity: Severity,
+    /// The severity as the scanner wrote it, of the finding rated highest.
     pub scanner_severity: String,
+    /// The scanner's remediation advice.
     pub solution: Option<String>,
     /// The earliest detection date of its findings.
     pub detected: Option<NaiveDate>,
+    /// Vulnerability or configuration finding.
     pub kind: FindingKind,
 }
 
@@ -62,15 +71,17 @@ impl Weakness {
         }
     }
 
-    fn absorb(&mut self, f: &Finding) {
-        for a in &f.assets {
-            match self
-                .assets
-                .iter_mut()
-                .find(|x| x.identifier() == a.identifier())
-            {
-                Some(x) => x.aliases.extend(a.aliases.iter().cloned()),
-                None => self.assets.push(a.clone()),
+    /// Adds what `f` says, on `assets` (its own, or one of them when grouping by asset);
+    /// `index` finds an asset already listed by its identifier (a weakness found on
+    /// thousands of hosts must not compare every new asset with every listed one).
+    fn absorb(&mut self, f: &Finding, assets: &[Asset], index: &mut HashMap<String, usize>) {
+        for a in assets {
+            match index.get(&a.identifier()) {
+                Some(&i) => self.assets[i].aliases.extend(a.aliases.iter().cloned()),
+                None => {
+                    index.insert(a.identifier(), self.assets.len());
+                    self.assets.push(a.clone());
+                }
             }
         }
         for c in &f.cves {
@@ -103,7 +114,7 @@ pub fn group<'f>(
     findings: impl IntoIterator<Item = &'f Finding>,
     grouping: Grouping,
 ) -> Vec<Weakness> {
-    let mut by_key: BTreeMap<String, Weakness> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, (Weakness, HashMap<String, usize>)> = BTreeMap::new();
     for f in findings {
         let base = weakness_key(f);
         let targets: Vec<(String, Option<&Asset>)> = match grouping {
@@ -116,24 +127,18 @@ pub fn group<'f>(
                 .collect(),
         };
         for (key, asset) in targets {
-            let w = by_key
+            let (w, index) = by_key
                 .entry(key.clone())
-                .or_insert_with(|| Weakness::of(key, f));
+                .or_insert_with(|| (Weakness::of(key, f), HashMap::new()));
             match asset {
-                Some(a) => {
-                    let one = Finding {
-                        assets: vec![a.clone()],
-                        ..f.clone()
-                    };
-                    w.absorb(&one);
-                }
-                None => w.absorb(f),
+                Some(a) => w.absorb(f, std::slice::from_ref(a), index),
+                None => w.absorb(f, &f.assets, index),
             }
         }
     }
-    let mut out: Vec<Weakness> = by_key.into_values().collect();
+    let mut out: Vec<Weakness> = by_key.into_values().map(|(w, _)| w).collect();
     for w in &mut out {
-        w.assets.sort_by_key(Asset::identifier);
+        w.assets.sort_by_cached_key(Asset::identifier);
     }
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
     out

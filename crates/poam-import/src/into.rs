@@ -14,8 +14,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use poam_cycle::item::{DocIndex, ItemKeys, ItemRef, Parts};
-use poam_cycle::merge::{MergeError, Update};
+use poam_cycle::{DocIndex, ItemKeys, ItemRef, MergeError, Parts, Update};
 use poam_model::datatypes::{DateTimeWithTimezone, Token};
 use poam_model::{Document, Entry, PlanOfActionAndMilestones, PoamItem, SubjectReference};
 use poam_xlsx::markup;
@@ -39,14 +38,19 @@ pub struct IntoOptions {
 /// The merged POA&M and what the import did to it.
 #[derive(Debug, Clone)]
 pub struct Imported {
+    /// The merged POA&M.
     pub document: Document,
+    /// Items added for weaknesses the POA&M did not have.
     pub new: Vec<ItemRef>,
     /// Found again, still open (assets and last seen recorded).
     pub updated: Vec<ItemRef>,
+    /// Closed items found again, opened again.
     pub reopened: Vec<ItemRef>,
     /// Closed as no longer detected.
     pub closed: Vec<ItemRef>,
+    /// How many items the import left as they were.
     pub unchanged: usize,
+    /// What a person should check, one sentence each.
     pub warnings: Vec<String>,
 }
 
@@ -65,7 +69,7 @@ pub fn import_into(
     let update_parts: Vec<Parts<'_>> = (0..up.poam_items.len()).map(|i| ui.parts(i)).collect();
     let bkeys: Vec<ItemKeys<'_>> = base_parts.iter().map(|p| ItemKeys::of(p, &bi)).collect();
     let ukeys: Vec<ItemKeys<'_>> = update_parts.iter().map(|p| ItemKeys::of(p, &ui)).collect();
-    let matching = poam_cycle::matching::match_items(&bkeys, &ukeys);
+    let matching = poam_cycle::match_items(&bkeys, &ukeys);
 
     let names = Names::of(bp, up);
     let scan_date = scans.iter().filter_map(|s| s.date).max();
@@ -591,7 +595,7 @@ fn close(parts: &Parts<'_>, when: &DateTimeWithTimezone, update: &str, scans: &[
             scanners.join(", "),
             date_of(when)
         );
-        let uuid = poam_cycle::cycle::uuid_for(&format!(
+        let uuid = poam_cycle::uuid_for(&format!(
             "import-closed|{}|{}",
             r.uuid.to_ascii_lowercase(),
             when

@@ -11,17 +11,22 @@ use crate::error::{ScanError, ScanErrorKind};
 /// One catalog entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KevEntry {
+    /// The CVE id, upper case.
     pub cve: String,
+    /// The vulnerability's name in the catalog.
     pub name: Option<String>,
+    /// When CISA added it.
     pub date_added: Option<NaiveDate>,
     /// The BOD 22-01 due date.
     pub due: Option<NaiveDate>,
+    /// Whether it is known to be used in ransomware campaigns.
     pub ransomware: bool,
 }
 
 /// The catalog, by CVE id (upper case).
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
+    /// The catalog's version, when it says.
     pub version: Option<String>,
     entries: HashMap<String, KevEntry>,
 }
@@ -94,14 +99,17 @@ impl Catalog {
         })
     }
 
+    /// How many entries the catalog has.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether the catalog has no entry.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    /// The entry of `cve` (any case, surrounding blanks ignored).
     pub fn get(&self, cve: &str) -> Option<&KevEntry> {
         self.entries.get(&cve.trim().to_ascii_uppercase())
     }

@@ -5,7 +5,9 @@ use crate::SourceName;
 /// A 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub column: usize,
 }
 
@@ -52,16 +54,22 @@ pub enum ErrorKind {
 
 /// Why a document could not be read, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub struct ReadError {
+    /// The source, as messages name it (a path, or `<stdin>`).
     pub source_name: String,
+    /// What kind of failure.
     pub kind: ErrorKind,
+    /// What is wrong, for people.
     pub message: String,
+    /// Where in the text, when known.
     pub position: Option<Position>,
     /// JSON pointer of the member concerned, e.g. `/plan-of-action-and-milestones/metadata`.
     pub pointer: Option<String>,
 }
 
 impl ReadError {
+    /// An error of `kind` in `name`, without a place yet.
     pub fn new(name: &SourceName, kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             source_name: name.0.clone(),
@@ -71,11 +79,13 @@ impl ReadError {
             pointer: None,
         }
     }
+    /// The same error at position `p`.
     #[must_use]
     pub fn at(mut self, p: Position) -> Self {
         self.position = Some(p);
         self
     }
+    /// The same error about the member at JSON pointer `p` (an empty pointer adds nothing).
     #[must_use]
     pub fn with_pointer(mut self, p: impl Into<String>) -> Self {
         let p = p.into();
@@ -104,12 +114,16 @@ impl fmt::Display for ReadError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WriteError {
+    /// The JSON writer failed.
     #[error("JSON: {0}")]
     Json(String),
+    /// The YAML writer failed.
     #[error("YAML: {0}")]
     Yaml(String),
+    /// The XML writer failed (e.g. a character XML cannot hold).
     #[error("XML: {0}")]
     Xml(String),
+    /// The document holds something the format cannot write.
     #[error("{0}")]
     Unsupported(String),
 }

@@ -3,14 +3,19 @@ use std::path::Path;
 /// An OSCAL serialization format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// OSCAL JSON.
     Json,
+    /// OSCAL YAML.
     Yaml,
+    /// OSCAL XML.
     Xml,
 }
 
 impl Format {
+    /// Every format.
     pub const ALL: [Format; 3] = [Format::Json, Format::Xml, Format::Yaml];
 
+    /// The format's name in lower case (`json`, `yaml`, `xml`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -19,6 +24,7 @@ impl Format {
         }
     }
 
+    /// The usual file extension, without the dot.
     pub fn extension(self) -> &'static str {
         self.name()
     }

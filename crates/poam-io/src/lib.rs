@@ -9,7 +9,7 @@
 //! any file but the one it is given.
 
 // What the `poam` crate needs is public; the rest is the crate's own.
-#![warn(unreachable_pub)]
+#![warn(unreachable_pub, missing_docs, unnameable_types)]
 
 mod error;
 mod format;
@@ -35,9 +35,11 @@ pub use poam_model::Document;
 pub struct SourceName(pub String);
 
 impl SourceName {
+    /// The standard input, named `<stdin>`.
     pub fn stdin() -> Self {
         Self("<stdin>".into())
     }
+    /// A file, named by its path.
     pub fn path(p: &Path) -> Self {
         Self(p.display().to_string())
     }

@@ -26,25 +26,7 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
     result.map_err(|e| {
         let full = e.to_string();
         let message = own_words(&e).unwrap_or_else(|| clean_message(&full));
-        let lower = message.to_ascii_lowercase();
-        let kind = if full.contains("budget breached") || full.contains("recursion limit exceeded")
-        {
-            ErrorKind::Limit
-        } else if is_duplicate_key(&e) {
-            // A key given twice: not well-formed YAML (as in JSON, unreadable, not a shape
-            // problem).
-            ErrorKind::Syntax
-        } else if lower.contains("unknown field")
-            || lower.contains("missing field")
-            || lower.contains("invalid type")
-            || lower.contains("invalid value")
-            || lower.contains("this is an oscal")
-            || lower.contains("expected")
-        {
-            ErrorKind::Structure
-        } else {
-            ErrorKind::Syntax
-        };
+        let kind = kind_of(&e);
         let mut err = ReadError::new(name, kind, message).with_pointer(pointer.clone());
         if let Some(loc) = e.location()
             && loc.line() > 0
@@ -60,6 +42,54 @@ fn read_here(text: &str, name: &SourceName) -> Result<Document, ReadError> {
         }
         err
     })
+}
+
+/// The kind of a serde-saphyr error, by the error's variant (never by its message text): a
+/// safety limit, a YAML text that is not well formed, or well-formed YAML that is not a
+/// POA&M of the model's shape (serde's own errors and the model's messages).
+fn kind_of(e: &serde_saphyr::Error) -> ErrorKind {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::ExternalMessageSource as Source;
+    use serde_saphyr::granit_parser::ErrorKind as Scan;
+    if is_duplicate_key(e) {
+        // A key given twice: not well-formed YAML (as in JSON, unreadable, not a shape
+        // problem).
+        return ErrorKind::Syntax;
+    }
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    match e {
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => ErrorKind::Limit,
+        E::ExternalMessage { source, .. } if matches!(&**source, Source::Parser(scan) if *scan.kind() == Scan::RecursionLimitExceeded) => {
+            ErrorKind::Limit
+        }
+        // `Message` is serde's `custom` error: the model's own deserializers and derives.
+        E::Message { .. }
+        | E::Unexpected { .. }
+        | E::SerdeInvalidType { .. }
+        | E::SerdeInvalidValue { .. }
+        | E::SerdeInvalidLength { .. }
+        | E::SerdeUnknownVariant { .. }
+        | E::SerdeUnknownField { .. }
+        | E::SerdeMissingField { .. }
+        | E::SerdeVariantId { .. }
+        | E::NullIntoString { .. }
+        | E::InvalidCharNull { .. }
+        | E::InvalidCharNotSingleScalar { .. }
+        | E::TaggedEnumMismatch { .. }
+        | E::UnexpectedValueForUnit { .. }
+        | E::UnexpectedValueForUnitEnumVariant { .. }
+        | E::ExpectedEmptyMappingForUnitStruct { .. }
+        | E::ExpectedStringKeyForExternallyTaggedEnum { .. }
+        | E::ExternallyTaggedEnumExpectedScalarOrMapping { .. } => ErrorKind::Structure,
+        _ => ErrorKind::Syntax,
+    }
 }
 
 /// serde-saphyr's limits are sized for configuration files: its default caps (250,000 nodes,
@@ -194,6 +224,31 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Structure, "{e}");
         assert!(e.message.contains("at the document root"), "{e}");
         assert_eq!(e.position, Some(Position { line: 2, column: 1 }), "{e}");
+    }
+
+    /// The kind comes from serde-saphyr's error variant: a parser message that says
+    /// "expected" is still a syntax error, a model message is a structure error.
+    #[test]
+    fn kinds_follow_the_error_not_its_words() {
+        let kind = |text: &str| {
+            read(text, &SourceName("t.yaml".into()))
+                .expect_err("refused")
+                .kind
+        };
+        let root = "plan-of-action-and-milestones:\n";
+        assert_eq!(
+            kind(&format!("{root}  poam-items: [{{uuid: <<: x}}]")),
+            ErrorKind::Syntax
+        );
+        assert_eq!(kind(&format!("{root}  uuid: 'x")), ErrorKind::Syntax);
+        assert_eq!(kind(&format!("{root}  uuid: *nope")), ErrorKind::Syntax);
+        assert_eq!(
+            kind(&format!("{root}  {{uuid: 1, uuid: 2}}")),
+            ErrorKind::Syntax
+        );
+        assert_eq!(kind(&format!("{root}  uuid: [1]")), ErrorKind::Structure);
+        assert_eq!(kind("other-model:\n  uuid: x\n"), ErrorKind::Structure);
+        assert_eq!(kind(&"[".repeat(1000)), ErrorKind::Limit);
     }
 
     #[test]

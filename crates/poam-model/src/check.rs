@@ -12,6 +12,7 @@ pub struct DatatypeError {
     pub datatype: &'static str,
     /// The value as written (markup is not reported here).
     pub value: String,
+    /// Why the value breaks it, e.g. `missing time zone`.
     pub reason: String,
 }
 

@@ -29,9 +29,11 @@ macro_rules! string_datatype {
             pub fn new(s: impl Into<String>) -> Self {
                 Self(s.into())
             }
+            /// The value as written.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+            /// The value as written, owned.
             pub fn into_string(self) -> String {
                 self.0
             }

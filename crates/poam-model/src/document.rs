@@ -23,6 +23,7 @@ pub const OTHER_MODELS: &[&str] = &[
     "mapping-collection",
 ];
 
+/// The root member of a POA&M in every format (the JSON key, the XML element).
 pub const ROOT_NAME: &str = "plan-of-action-and-milestones";
 
 /// A whole OSCAL POA&M document.
@@ -30,10 +31,12 @@ pub const ROOT_NAME: &str = "plan-of-action-and-milestones";
 pub struct Document {
     /// The JSON `$schema` directive, when the document has one.
     pub schema: Option<String>,
+    /// The POA&M itself.
     pub plan_of_action_and_milestones: PlanOfActionAndMilestones,
 }
 
 impl Document {
+    /// A document of `poam`, without a `$schema` directive.
     pub fn new(poam: PlanOfActionAndMilestones) -> Self {
         Self {
             schema: None,
@@ -50,12 +53,15 @@ impl Document {
 /// A declared `oscal-version`, e.g. `1.0.4`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OscalVersion {
+    /// The version as written.
     pub text: String,
     /// Major, minor and patch when the text is a version number.
     pub numbers: Option<(u64, u64, u64)>,
 }
 
 impl OscalVersion {
+    /// Reads a version as written; [`numbers`](Self::numbers) is `None` when it is not a
+    /// version number (`1.1`, `1.1.2` and `1.1.2-rc1` are).
     pub fn parse(text: &str) -> Self {
         let core = text.split(['-', '+']).next().unwrap_or_default();
         let parts: Vec<Option<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
@@ -70,6 +76,7 @@ impl OscalVersion {
         }
     }
 
+    /// Whether `poam` reads documents of this version ([`SUPPORTED_VERSIONS`]).
     pub fn is_supported(&self) -> bool {
         self.numbers
             .is_some_and(|(a, b, _)| SUPPORTED_VERSIONS.contains(&(a, b)))

@@ -5581,75 +5581,145 @@ impl Walk for WithinDateRange {
 /// A reference to any model object, as the walker reports it.
 #[derive(Debug, Clone, Copy)]
 pub enum Node<'a> {
+    /// An `Action`.
     Action(&'a Action),
+    /// An `Address`.
     Address(&'a Address),
+    /// An `AssessmentAssets`.
     AssessmentAssets(&'a AssessmentAssets),
+    /// An `AssessmentPlatform`.
     AssessmentPlatform(&'a AssessmentPlatform),
+    /// An `AssessmentSubject`.
     AssessmentSubject(&'a AssessmentSubject),
+    /// An `AssociatedActivity`.
     AssociatedActivity(&'a AssociatedActivity),
+    /// An `AssociatedRisk`.
     AssociatedRisk(&'a AssociatedRisk),
+    /// An `AtFrequency`.
     AtFrequency(&'a AtFrequency),
+    /// A `BackMatter`.
     BackMatter(&'a BackMatter),
+    /// A `Base64`.
     Base64(&'a Base64),
+    /// A `Characterization`.
     Characterization(&'a Characterization),
+    /// A `Citation`.
     Citation(&'a Citation),
+    /// A `Dependency`.
     Dependency(&'a Dependency),
+    /// A `DocumentId`.
     DocumentId(&'a DocumentId),
+    /// An `Entry`.
     Entry(&'a Entry),
+    /// An `ExternalId`.
     ExternalId(&'a ExternalId),
+    /// A `Facet`.
     Facet(&'a Facet),
+    /// A `Finding`.
     Finding(&'a Finding),
+    /// A `FindingTarget`.
     FindingTarget(&'a FindingTarget),
+    /// A `FindingTargetStatus`.
     FindingTargetStatus(&'a FindingTargetStatus),
+    /// A `Hash`.
     Hash(&'a Hash),
+    /// An `IdentifiedSubject`.
     IdentifiedSubject(&'a IdentifiedSubject),
+    /// An `ImplementationStatus`.
     ImplementationStatus(&'a ImplementationStatus),
+    /// An `ImplementedComponent`.
     ImplementedComponent(&'a ImplementedComponent),
+    /// An `ImportSsp`.
     ImportSsp(&'a ImportSsp),
+    /// An `IncludeAll`.
     IncludeAll(&'a IncludeAll),
+    /// An `InventoryItem`.
     InventoryItem(&'a InventoryItem),
+    /// A `Link`.
     Link(&'a Link),
+    /// A `LocalDefinitions`.
     LocalDefinitions(&'a LocalDefinitions),
+    /// A `Location`.
     Location(&'a Location),
+    /// A `LoggedBy`.
     LoggedBy(&'a LoggedBy),
+    /// A `Metadata`.
     Metadata(&'a Metadata),
+    /// A `MitigatingFactor`.
     MitigatingFactor(&'a MitigatingFactor),
+    /// An `Observation`.
     Observation(&'a Observation),
+    /// An `OnDate`.
     OnDate(&'a OnDate),
+    /// An `Origin`.
     Origin(&'a Origin),
+    /// An `OriginActor`.
     OriginActor(&'a OriginActor),
+    /// A `Party`.
     Party(&'a Party),
+    /// A `PlanOfActionAndMilestones`.
     PlanOfActionAndMilestones(&'a PlanOfActionAndMilestones),
+    /// A `PoamItem`.
     PoamItem(&'a PoamItem),
+    /// A `PoamItemOrigin`.
     PoamItemOrigin(&'a PoamItemOrigin),
+    /// A `PortRange`.
     PortRange(&'a PortRange),
+    /// A `Property`.
     Property(&'a Property),
+    /// A `Protocol`.
     Protocol(&'a Protocol),
+    /// A `RelatedFinding`.
     RelatedFinding(&'a RelatedFinding),
+    /// A `RelatedObservation`.
     RelatedObservation(&'a RelatedObservation),
+    /// A `RelatedResponse`.
     RelatedResponse(&'a RelatedResponse),
+    /// A `RelatedTask`.
     RelatedTask(&'a RelatedTask),
+    /// A `RelevantEvidence`.
     RelevantEvidence(&'a RelevantEvidence),
+    /// A `RequiredAsset`.
     RequiredAsset(&'a RequiredAsset),
+    /// A `Resource`.
     Resource(&'a Resource),
+    /// A `Response`.
     Response(&'a Response),
+    /// A `ResponsibleParty`.
     ResponsibleParty(&'a ResponsibleParty),
+    /// A `ResponsibleRole`.
     ResponsibleRole(&'a ResponsibleRole),
+    /// A `Revision`.
     Revision(&'a Revision),
+    /// A `Risk`.
     Risk(&'a Risk),
+    /// A `RiskLog`.
     RiskLog(&'a RiskLog),
+    /// A `Rlink`.
     Rlink(&'a Rlink),
+    /// A `Role`.
     Role(&'a Role),
+    /// A `SelectSubjectById`.
     SelectSubjectById(&'a SelectSubjectById),
+    /// A `SubjectReference`.
     SubjectReference(&'a SubjectReference),
+    /// A `SystemComponent`.
     SystemComponent(&'a SystemComponent),
+    /// A `SystemComponentStatus`.
     SystemComponentStatus(&'a SystemComponentStatus),
+    /// A `SystemId`.
     SystemId(&'a SystemId),
+    /// A `Task`.
     Task(&'a Task),
+    /// A `TelephoneNumber`.
     TelephoneNumber(&'a TelephoneNumber),
+    /// A `ThreatId`.
     ThreatId(&'a ThreatId),
+    /// A `Timing`.
     Timing(&'a Timing),
+    /// An `UsesComponent`.
     UsesComponent(&'a UsesComponent),
+    /// A `WithinDateRange`.
     WithinDateRange(&'a WithinDateRange),
 }
 

@@ -7,10 +7,12 @@
 //!
 //! **Architecture invariant:** this crate does no I/O and knows no file format but the serde
 //! shape of OSCAL JSON. Values are stored in the form they were written (a date-time keeps its
-//! offset, a UUID its case); their syntax is checked by [`check::datatype_errors`], not on load,
+//! offset, a UUID its case); their syntax is checked by [`datatype_errors`], not on load,
 //! so that a validator can report every problem in one run.
 
-pub mod check;
+#![warn(unreachable_pub, missing_docs)]
+
+mod check;
 mod construct;
 pub mod datatypes;
 mod document;
@@ -21,6 +23,7 @@ pub mod version;
 mod version_shapes;
 pub mod walk;
 
+pub use check::{DatatypeError, datatype_errors};
 pub use document::{Document, OTHER_MODELS, OscalVersion, ROOT_NAME, SUPPORTED_VERSIONS};
 pub use generated::*;
 pub use poam_markup::{MarkupLine, MarkupMultiline};

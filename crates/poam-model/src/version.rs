@@ -195,9 +195,11 @@ impl fmt::Display for Unrepresentable {
 
 /// A document the target version cannot hold: every place, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VersionError {
     /// The version asked for.
     pub target: TargetVersion,
+    /// What it cannot hold, one entry per place.
     pub places: Vec<Unrepresentable>,
 }
 

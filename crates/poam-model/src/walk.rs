@@ -13,7 +13,9 @@ use poam_markup::{MarkupLine, MarkupMultiline};
 /// One step of a path: an object member or an array index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Segment {
+    /// An object member, by its JSON name.
     Key(&'static str),
+    /// An array element, zero-based.
     Index(usize),
 }
 
@@ -24,23 +26,29 @@ pub enum Segment {
 pub struct Path(Vec<Segment>);
 
 impl Path {
+    /// An empty path (the document root object itself).
     pub fn new() -> Self {
         Self(Vec::with_capacity(16))
     }
+    /// The path of the `plan-of-action-and-milestones` object.
     pub fn root() -> Self {
         let mut p = Self::new();
         p.push_key("plan-of-action-and-milestones");
         p
     }
+    /// Steps into the member `k`.
     pub fn push_key(&mut self, k: &'static str) {
         self.0.push(Segment::Key(k));
     }
+    /// Steps into the array element `i`.
     pub fn push_index(&mut self, i: usize) {
         self.0.push(Segment::Index(i));
     }
+    /// Steps back out of the last segment.
     pub fn pop(&mut self) {
         self.0.pop();
     }
+    /// The segments, outermost first.
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }
@@ -69,17 +77,29 @@ impl fmt::Display for Path {
 /// A scalar value with its metaschema datatype.
 #[derive(Debug, Clone, Copy)]
 pub enum Value<'a> {
+    /// A `string` (or a datatype without a type of its own).
     String(&'a String),
+    /// A `token`.
     Token(&'a Token),
+    /// A `uuid`.
     Uuid(&'a Uuid),
+    /// A `uri`.
     Uri(&'a Uri),
+    /// A `uri-reference`.
     UriReference(&'a UriReference),
+    /// A `date-time-with-timezone`.
     DateTimeWithTimezone(&'a DateTimeWithTimezone),
+    /// An `email-address`.
     EmailAddress(&'a EmailAddress),
+    /// A `base64`.
     Base64(&'a Base64),
+    /// A `non-negative-integer`.
     NonNegativeInteger(&'a NonNegativeInteger),
+    /// A `positive-integer`.
     PositiveInteger(&'a PositiveInteger),
+    /// A `markup-line`.
     MarkupLine(&'a MarkupLine),
+    /// A `markup-multiline`.
     MarkupMultiline(&'a MarkupMultiline),
 }
 
@@ -95,6 +115,7 @@ pub trait Visitor {
 
 /// Implemented (by generated code) for every model object.
 pub trait Walk {
+    /// Visits `self` and everything in it; `path` is where `self` sits and is left as it was.
     fn walk<V: Visitor + ?Sized>(&self, path: &mut Path, visitor: &mut V);
 }
 

@@ -2,14 +2,14 @@
 //! deviations, vendor check-ins, milestones, controls and assets.
 //!
 //! An *item* is a poam-item with the risks and observations it references
-//! ([`poam_cycle::item::Parts`]); where FedRAMP's data sits comes from
+//! ([`poam_cycle::Parts`]); where FedRAMP's data sits comes from
 //! [`poam_cycle::fedramp`].
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
+use poam_cycle::Parts;
 use poam_cycle::fedramp;
-use poam_cycle::item::Parts;
 use poam_model::{PlanOfActionAndMilestones, Risk};
 
 use crate::rules::{self, RiskRating, props};
@@ -311,7 +311,7 @@ impl Facts {
 
 /// The facts of every item of a document, in document order.
 pub(crate) fn of_document(poam: &PlanOfActionAndMilestones) -> Vec<Facts> {
-    let index = poam_cycle::item::DocIndex::new(poam);
+    let index = poam_cycle::DocIndex::new(poam);
     let names = AssetNames::of(poam);
     (0..poam.poam_items.len())
         .map(|i| Facts::of(i, &index.parts(i), &names))

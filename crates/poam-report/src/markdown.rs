@@ -8,7 +8,7 @@ use crate::model::*;
 /// Text for a table cell: Markdown specials escaped, `|` escaped, on one line.
 fn cell(s: &str) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    poam_cycle::changes::escape_markdown(&one_line).replace('|', "\\|")
+    poam_cycle::escape_markdown(&one_line).replace('|', "\\|")
 }
 
 fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {

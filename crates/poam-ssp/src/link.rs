@@ -32,46 +32,41 @@ use crate::read::{Party, Ssp};
 use crate::resolve::{Resolution, Resolver};
 
 /// Something the link could not do, for the user to fix in the SSP or the POA&M.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkWarning {
     /// An asset of an item names no asset of the SSP.
-    Unresolved { item: String, asset: String },
-    /// An asset of an item names several assets of the SSP.
-    Ambiguous {
+    #[error(
+        "item {item}: asset {asset:?} is no inventory item or component of the SSP (by asset id, FQDN, IP address or host name); it stays a local inventory item"
+    )]
+    Unresolved {
+        /// The item, as reports name it.
         item: String,
+        /// The asset identifier as the POA&M writes it.
         asset: String,
+    },
+    /// An asset of an item names several assets of the SSP.
+    #[error(
+        "item {item}: asset {asset:?} names several assets of the SSP ({}); it stays a local inventory item",
+        candidates.join(", ")
+    )]
+    Ambiguous {
+        /// The item, as reports name it.
+        item: String,
+        /// The asset identifier as the POA&M writes it.
+        asset: String,
+        /// The uuids of the SSP assets it names.
         candidates: Vec<String>,
     },
     /// The SSP has no single party in the `cloud-service-provider` role.
+    #[error(
+        "the SSP names no single party in the `cloud-service-provider` role; the POA&M keeps its own provider party"
+    )]
     NoProvider,
     /// The SSP has no system id.
+    #[error(
+        "the SSP has no system-id (system-characteristics/system-ids); the POA&M keeps its own"
+    )]
     NoSystemId,
-}
-
-impl std::fmt::Display for LinkWarning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unresolved { item, asset } => write!(
-                f,
-                "item {item}: asset {asset:?} is no inventory item or component of the SSP (by asset id, FQDN, IP address or host name); it stays a local inventory item"
-            ),
-            Self::Ambiguous {
-                item,
-                asset,
-                candidates,
-            } => write!(
-                f,
-                "item {item}: asset {asset:?} names several assets of the SSP ({}); it stays a local inventory item",
-                candidates.join(", ")
-            ),
-            Self::NoProvider => f.write_str(
-                "the SSP names no single party in the `cloud-service-provider` role; the POA&M keeps its own provider party",
-            ),
-            Self::NoSystemId => f.write_str(
-                "the SSP has no system-id (system-characteristics/system-ids); the POA&M keeps its own",
-            ),
-        }
-    }
 }
 
 /// What [`link`] did.
@@ -79,6 +74,7 @@ impl std::fmt::Display for LinkWarning {
 pub struct LinkReport {
     /// The POA&M's own inventory items now pointing at the SSP's assets.
     pub resolved: usize,
+    /// What could not be linked, in document order.
     pub warnings: Vec<LinkWarning>,
 }
 

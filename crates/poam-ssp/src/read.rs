@@ -5,28 +5,37 @@ use serde_json::Value;
 /// Why an SSP could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
+#[non_exhaustive]
 pub struct SspError(pub String);
 
 /// A `system-id` of the SSP's system characteristics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemIdentifier {
+    /// The `identifier-type` URI, when the SSP gives one.
     pub identifier_type: Option<String>,
+    /// The identifier itself.
     pub id: String,
 }
 
 /// A party of the SSP's metadata (what a POA&M copies of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Party {
+    /// The party's uuid.
     pub uuid: String,
+    /// Its `type`: `organization` or `person`.
     pub kind: String,
+    /// Its name, when it has one.
     pub name: Option<String>,
+    /// Its short name, when it has one.
     pub short_name: Option<String>,
 }
 
 /// What an asset is in the SSP: subjects of a POA&M name it with this type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AssetKind {
+    /// An `inventory-item` of the system implementation.
     InventoryItem,
+    /// A `component` of the system implementation.
     Component,
 }
 
@@ -43,7 +52,9 @@ impl AssetKind {
 /// An inventory item or component of the SSP's system implementation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
+    /// Inventory item or component.
     pub kind: AssetKind,
+    /// Its uuid, which a POA&M subject points at.
     pub uuid: String,
     /// The component's title, or the inventory item's description (for messages).
     pub label: String,
@@ -54,14 +65,21 @@ pub struct Asset {
 /// What a POA&M takes from its SSP.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ssp {
+    /// The system's name (`system-characteristics/system-name`).
     pub system_name: Option<String>,
+    /// The system's ids (`system-characteristics/system-ids`).
     pub system_ids: Vec<SystemIdentifier>,
+    /// The parties of the metadata.
     pub parties: Vec<Party>,
     /// Metadata `responsible-party`: role id and party uuids.
     pub responsible_parties: Vec<(String, Vec<String>)>,
+    /// The ids of the metadata's roles.
     pub role_ids: Vec<String>,
+    /// The uuids of the metadata's locations.
     pub location_uuids: Vec<String>,
+    /// The uuids of the system implementation's users.
     pub user_uuids: Vec<String>,
+    /// The uuids of the back matter's resources.
     pub resource_uuids: Vec<String>,
     /// Every uuid under `control-implementation` (requirements, statements, by-components).
     pub statement_uuids: Vec<String>,

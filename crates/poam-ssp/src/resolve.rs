@@ -28,7 +28,9 @@ enum Key {
 /// What a POA&M asset resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution<'s> {
+    /// The one SSP asset its names point at.
     Found(&'s Asset),
+    /// No SSP asset has any of its names.
     None,
     /// Its names point at several SSP assets.
     Several(Vec<&'s Asset>),
@@ -103,6 +105,7 @@ fn name_keys(name: &str) -> Vec<Key> {
 }
 
 impl<'s> Resolver<'s> {
+    /// Indexes the assets of `ssp` by asset id, FQDN, IP address and host name.
     pub fn new(ssp: &'s Ssp) -> Self {
         let mut index: HashMap<Key, BTreeSet<usize>> = HashMap::new();
         for (i, a) in ssp.assets.iter().enumerate() {

@@ -10,7 +10,7 @@ use crate::schema::Datatype;
 
 /// Why a value breaks its datatype.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatatypeError {
+pub(crate) struct DatatypeError {
     /// The short reason, e.g. `is not a version 4 or 5 UUID`.
     pub reason: String,
     /// The whole message for a diagnostic.
@@ -35,7 +35,7 @@ fn fail(dt: Datatype, value: &str, reason: String) -> DatatypeError {
 }
 
 /// Checks `value` against `dt`.
-pub fn check_value(dt: Datatype, value: &str) -> Result<(), DatatypeError> {
+pub(crate) fn check_value(dt: Datatype, value: &str) -> Result<(), DatatypeError> {
     let result = match dt {
         Datatype::String => check_string(value),
         Datatype::Token => Token::new(value).check(),
@@ -91,7 +91,7 @@ pub fn check_value(dt: Datatype, value: &str) -> Result<(), DatatypeError> {
 }
 
 /// `date` (`YYYY-MM-DD`, optional time zone) or `date-with-timezone` (time zone required).
-pub fn check_date(value: &str, zone_required: bool) -> Result<(), String> {
+pub(crate) fn check_date(value: &str, zone_required: bool) -> Result<(), String> {
     let (Some(date), Some(zone)) = (value.get(..10), value.get(10..)) else {
         return Err("is not a date (YYYY-MM-DD)".into());
     };
@@ -111,7 +111,7 @@ pub fn check_date(value: &str, zone_required: bool) -> Result<(), String> {
 }
 
 /// `date-time`: a date and time, the time zone optional.
-pub fn check_date_time(value: &str) -> Result<(), String> {
+pub(crate) fn check_date_time(value: &str) -> Result<(), String> {
     if poam_model::datatypes::DateTimeWithTimezone::new(value)
         .check()
         .is_ok()
@@ -124,7 +124,7 @@ pub fn check_date_time(value: &str) -> Result<(), String> {
 }
 
 /// Parses a `date` (or the date part of a date-time) into a calendar date.
-pub fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
+pub(crate) fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(value.get(..10)?, "%Y-%m-%d").ok()
 }
 

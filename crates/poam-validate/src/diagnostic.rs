@@ -10,7 +10,9 @@ use crate::rules::{RuleInfo, Severity};
 pub struct Diagnostic {
     /// The rule's stable kebab-case id (see [`crate::rules()`]).
     pub rule: &'static str,
+    /// How serious it is (the rule's default unless a constraint says otherwise).
     pub severity: Severity,
+    /// What is wrong, for people.
     pub message: String,
     /// JSON pointer (RFC 6901) of the value concerned, from the document root, e.g.
     /// `/plan-of-action-and-milestones/poam-items/0/related-risks/0/risk-uuid`. For a
@@ -36,6 +38,7 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic at severity `s`.
     #[must_use]
     pub fn with_severity(mut self, s: Severity) -> Self {
         self.severity = s;
@@ -48,9 +51,19 @@ impl Diagnostic {
 #[serde(untagged)]
 pub enum Place {
     /// 1-based line and column (columns count characters).
-    Text { line: usize, column: usize },
+    Text {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1, in characters.
+        column: usize,
+    },
     /// A workbook cell, e.g. sheet `Open POA&M Items`, cell `K17`.
-    Cell { sheet: String, cell: String },
+    Cell {
+        /// The sheet's name.
+        sheet: String,
+        /// The cell in A1 notation.
+        cell: String,
+    },
 }
 
 impl std::fmt::Display for Place {

@@ -36,7 +36,7 @@ fn fr_value<'p>(props: &'p [Property], name: &str) -> Option<&'p str> {
 }
 
 /// Runs the FedRAMP rules. `as_of` is the day deadlines and check-ins are judged against.
-pub fn check(doc: &Document, as_of: NaiveDate) -> Vec<Diagnostic> {
+pub(crate) fn check(doc: &Document, as_of: NaiveDate) -> Vec<Diagnostic> {
     let p = &doc.plan_of_action_and_milestones;
     let mut c = Check {
         p,

@@ -10,28 +10,35 @@
 //!   instead of the first one.
 //!
 //! How it works: a generated table of the model's shape and constraints
-//! ([`generated`], written by `cargo xtask codegen` from the NIST metaschema and FedRAMP's
-//! constraint files) drives one pass over the JSON tree ([`tree`]); reference integrity and
-//! the FedRAMP rules run on the typed model ([`references`], [`fedramp`]), with hash
+//! (`generated.rs`, written by `cargo xtask codegen` from the NIST metaschema and FedRAMP's
+//! constraint files) drives one pass over the JSON tree (`tree.rs`); reference integrity and
+//! the FedRAMP rules run on the typed model (`references.rs`, `fedramp.rs`), with hash
 //! indexes built once, so the cost is linear in the document.
 //!
 //! **Architecture invariant:** no I/O here; inputs are text or values, an imported SSP is
 //! handed in as an [`SspIndex`].
 
+#![warn(unreachable_pub, missing_docs, unnameable_types)]
+
 mod datatypes;
 mod diagnostic;
-pub mod fedramp;
+mod fedramp;
+// The constraint tables, their types and the mutations are public only for this crate's
+// integration tests and the conformance step of `cargo xtask`; they are no part of the API.
+#[doc(hidden)]
 #[rustfmt::skip]
 pub mod generated;
 mod json_schema;
+#[doc(hidden)]
 pub mod mutation;
 mod order;
-pub mod references;
-pub mod rule_set;
-pub mod rules;
+mod references;
+mod rule_set;
+mod rules;
+#[doc(hidden)]
 pub mod schema;
 mod ssp;
-pub mod tree;
+mod tree;
 
 use chrono::NaiveDate;
 use poam_io::{ErrorKind, Format, ReadError, SourceName};
@@ -40,18 +47,26 @@ use serde_json::Value;
 
 pub use diagnostic::{Diagnostic, Locator, NoLocator, Place};
 pub use json_schema::JsonSchema;
-pub use rule_set::AppliedRuleSet;
-pub use rules::{Profile, RuleInfo, Severity};
+pub use rule_set::{AppliedRuleSet, mapping as rule_set_mapping};
+pub use rules::{Profile, RuleInfo, Severity, find as find_rule};
+
+/// The rule of a file that could not be read (its diagnostics come from the reader, not from
+/// a check of content).
+pub static UNREADABLE: RuleInfo = rules::UNREADABLE;
+/// The rule of a workbook cell the import could not fully understand.
+pub static WORKBOOK_CELL: RuleInfo = rules::WORKBOOK_CELL;
 pub use ssp::{Kind as SspKind, SspError, SspIndex};
 
 /// The member holding the POA&M in a document.
 pub const ROOT_NAME: &str = "plan-of-action-and-milestones";
 
 /// The outcome of validating one document: the OSCAL rule set it was checked against (the
-/// version it declares, see [`rule_set`]) and every problem found, in document order.
+/// version it declares, see [`rule_set_mapping`]) and every problem found, in document order.
 #[derive(Debug, Clone)]
 pub struct Validation {
+    /// The OSCAL rule set the document was checked against.
     pub rule_set: AppliedRuleSet,
+    /// Every problem found, in document order.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -53,7 +53,7 @@ fn key(tree: &Value, pointer: &str) -> Vec<usize> {
 /// Sorts in document order, then by rule id and message, and drops exact repeats (the same
 /// rule at the same place, e.g. a datatype seen by two passes). The note that later checks
 /// were skipped sums up the run, so it comes last.
-pub fn sort(diags: &mut Vec<Diagnostic>, tree: &Value) {
+pub(crate) fn sort(diags: &mut Vec<Diagnostic>, tree: &Value) {
     let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
         .drain(..)
         .map(|d| {

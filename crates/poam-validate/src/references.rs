@@ -150,7 +150,7 @@ impl<'a> Indexes<'a> {
 }
 
 /// Runs the reference and identity checks.
-pub fn check(doc: &Document, ssp: Option<&SspIndex>) -> Vec<Diagnostic> {
+pub(crate) fn check(doc: &Document, ssp: Option<&SspIndex>) -> Vec<Diagnostic> {
     let p = &doc.plan_of_action_and_milestones;
     let mut out = duplicates(p);
     let ix = Indexes::build(p);

@@ -65,7 +65,7 @@ fn newest() -> &'static RuleSet {
 }
 
 /// `1.0.x, 1.1.x, 1.2.x`: the series some set covers, oldest first.
-pub fn known_series() -> String {
+pub(crate) fn known_series() -> String {
     RULE_SETS
         .iter()
         .rev()

@@ -7,12 +7,16 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The document is invalid.
     Error,
+    /// Probably wrong, or against a recommendation; the document stays valid.
     Warning,
+    /// Worth knowing; nothing to fix.
     Info,
 }
 
 impl Severity {
+    /// The severity in lower case, as reports write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -41,12 +45,16 @@ pub enum Profile {
 /// A rule: its stable kebab-case id, default severity, one-line summary and help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleInfo {
+    /// The stable kebab-case id.
     pub id: &'static str,
     /// The severity its diagnostics have (constraint families take the constraint's level
     /// when it declares one, e.g. a metaschema `expect` at level WARNING).
     pub severity: Severity,
+    /// What the rule checks, in one line.
     pub summary: &'static str,
+    /// How to fix what it reports.
     pub help: &'static str,
+    /// The profile that runs it (OSCAL or FedRAMP).
     pub profile: Profile,
 }
 
@@ -54,7 +62,7 @@ macro_rules! rules {
     ($( $(#[$m:meta])* $name:ident = ($id:literal, $sev:ident, $profile:ident, $summary:literal, $help:literal); )*) => {
         $(
             $(#[$m])*
-            pub static $name: RuleInfo = RuleInfo {
+            pub(crate) static $name: RuleInfo = RuleInfo {
                 id: $id,
                 severity: Severity::$sev,
                 summary: $summary,
@@ -63,7 +71,7 @@ macro_rules! rules {
             };
         )*
         /// Every rule, in a stable order (OSCAL rules first, then FedRAMP's).
-        pub static ALL: &[&RuleInfo] = &[$( &$name ),*];
+        pub(crate) static ALL: &[&RuleInfo] = &[$( &$name ),*];
     };
 }
 

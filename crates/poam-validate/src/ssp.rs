@@ -10,12 +10,19 @@ use std::collections::HashSet;
 /// A kind of identifier an SSP defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
+    /// A party of the metadata.
     Party,
+    /// A role of the metadata.
     Role,
+    /// A location of the metadata.
     Location,
+    /// A component of the system implementation.
     Component,
+    /// An inventory item of the system implementation.
     InventoryItem,
+    /// A user of the system implementation.
     User,
+    /// A resource of the back matter.
     Resource,
     /// Implemented requirements and statements.
     Statement,
@@ -43,6 +50,7 @@ impl SspIndex {
         self.ids.len()
     }
 
+    /// Whether no identifier was read.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

@@ -27,17 +27,17 @@ use crate::schema::{
 type Sink<'s, 'a> = dyn FnMut(&Pass, &'a Value, Option<u16>, &[Seg<'a>]) -> bool + 's;
 
 /// The OSCAL namespace, which a prop without `ns` is in.
-pub const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
+pub(crate) const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
 
 /// One segment of a JSON pointer, borrowed from the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
 
 /// Renders a segment stack as a JSON pointer (RFC 6901).
-pub fn pointer(segs: &[Seg]) -> String {
+pub(crate) fn pointer(segs: &[Seg]) -> String {
     let mut out = String::with_capacity(segs.len() * 12);
     for s in segs {
         out.push('/');
@@ -63,7 +63,7 @@ fn same_value(a: &str, b: &str) -> bool {
 
 /// What the pass is told.
 #[derive(Debug, Clone, Copy)]
-pub struct TreeOptions {
+pub(crate) struct TreeOptions {
     /// The tree came from YAML: scalars a YAML reader typed as numbers or booleans are taken
     /// as their text where OSCAL wants a string (the typed reader does the same).
     pub yaml: bool,
@@ -72,7 +72,7 @@ pub struct TreeOptions {
 }
 
 /// The `oscal-version` a document's tree declares, as written.
-pub fn declared_version(doc: &Value) -> Option<Cow<'_, str>> {
+pub(crate) fn declared_version(doc: &Value) -> Option<Cow<'_, str>> {
     let v = doc
         .get(crate::ROOT_NAME)?
         .get("metadata")?
@@ -82,7 +82,7 @@ pub fn declared_version(doc: &Value) -> Option<Cow<'_, str>> {
 
 /// Runs the pass over a whole document (`{"plan-of-action-and-milestones": ...}`), with the
 /// OSCAL rule set of the version it declares.
-pub fn check_document(doc: &Value, opts: TreeOptions) -> crate::Validation {
+pub(crate) fn check_document(doc: &Value, opts: TreeOptions) -> crate::Validation {
     let rule_set = AppliedRuleSet::for_declared(declared_version(doc).as_deref());
     let mut pass = Pass {
         opts,

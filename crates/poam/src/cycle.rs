@@ -7,12 +7,11 @@
 //! log, and refuses (with [`MergeError`]) when updates conflict, unless told which to prefer.
 
 pub use poam_cycle::{
-    Change, ChangeKind, Class, Conflict, Diff, Human, ItemDiff, Json, Markdown, MergeError,
-    Options, Outcome, Prefer, Report, Reporter, Summary, Update,
+    AmbiguousMatch, AmbiguousUpdate, Change, ChangeKind, Class, Conflict, ConflictValue, Diff,
+    DocInfo, Human, ItemDiff, Json, Markdown, MergeError, Options, Outcome, PartDiff, Prefer,
+    Report, Reporter, Summary, SystemMismatch, Update,
 };
-// The functions only (`poam_cycle::diff` is also a module).
-pub use poam_cycle::diff::diff;
-pub use poam_cycle::merge::merge;
+pub use poam_cycle::{diff, merge};
 
 /// An item as reports name it: its index, POAM ID and title.
-pub use poam_cycle::item::ItemRef;
+pub use poam_cycle::ItemRef;

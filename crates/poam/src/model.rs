@@ -8,7 +8,7 @@
 pub use poam_model::generated::*;
 pub use poam_model::{Document, OscalVersion, SUPPORTED_VERSIONS};
 
-pub use poam_model::check::{DatatypeError, datatype_errors};
+pub use poam_model::{DatatypeError, datatype_errors};
 
 /// The metaschema's datatypes: one newtype per datatype, each keeping its text and knowing
 /// its own syntax ([`Datatype::check`](datatypes::Datatype::check)).

@@ -5,13 +5,11 @@
 //! [`group`] makes weaknesses of findings; [`build_document`] makes a new POA&M of them, and
 //! [`import_into`] merges them into an existing one (through [`crate::cycle::merge`]).
 
-pub use poam_import::build::{BuildOptions, DEFAULT_PLAN, document as build_document};
-pub use poam_import::group::{Grouping, Weakness, group};
-pub use poam_import::into::{Imported, IntoOptions, import_into};
-pub use poam_import::kev::{Catalog, KevEntry};
 pub use poam_import::{
-    Asset, Detector, Finding, FindingKind, Scan, ScanError, ScanErrorKind, ScanFormat, Severity,
+    Asset, Cvss, Detector, Finding, FindingKind, Scan, ScanError, ScanErrorKind, ScanFormat,
+    Severity,
 };
-// The functions only (`read` and `sniff` are modules of `poam_import` too).
-pub use poam_import::read::{read, read_as};
-pub use poam_import::sniff::sniff;
+pub use poam_import::{
+    BuildOptions, Catalog, DEFAULT_PLAN, Grouping, Imported, IntoOptions, KevEntry, Weakness,
+    build_document, group, import_into, read, read_as, read_from, sniff,
+};

@@ -9,7 +9,5 @@
 
 pub use poam_ssp::{
     Asset, AssetKind, LinkReport, LinkWarning, Party, Resolution, Resolver, Ssp, SspError,
-    SystemIdentifier,
+    SystemIdentifier, link,
 };
-// The function only (`poam_ssp::link` is also a module).
-pub use poam_ssp::link::link;

@@ -14,12 +14,12 @@ pub use poam_validate::{
 
 /// The rules that are not checks of a document's content: a file that could not be read,
 /// and a workbook cell the import could not understand.
-pub use poam_validate::rules::{UNREADABLE, WORKBOOK_CELL};
+pub use poam_validate::{UNREADABLE, WORKBOOK_CELL};
 
 /// Which OSCAL rule set each declared OSCAL version is checked against, one line per series
 /// (as `poam validate --list-rules` prints it).
 pub fn rule_set_mapping() -> String {
-    poam_validate::rule_set::mapping()
+    poam_validate::rule_set_mapping()
 }
 
 /// Every rule `validate` reports, OSCAL's first, each with its stable id, default severity,

@@ -393,7 +393,12 @@ fn emit_node_enum(out: &mut String, m: &Model, r: &Reachable, node_variants: &[S
     out.push_str("/// A reference to any model object, as the walker reports it.\n");
     out.push_str("#[derive(Debug, Clone, Copy)]\npub enum Node<'a> {\n");
     for n in node_variants {
-        let _ = writeln!(out, "    {n}(&'a {n}),");
+        let article = if n.starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "An"
+        } else {
+            "A"
+        };
+        let _ = writeln!(out, "    /// {article} `{n}`.\n    {n}(&'a {n}),");
     }
     out.push_str("}\n\n");
     out.push_str("impl Node<'_> {\n    /// The metaschema name of the object's definition.\n    pub fn definition_name(&self) -> &'static str {\n        match self {\n");

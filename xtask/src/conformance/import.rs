@@ -8,10 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use poam_import::build::BuildOptions;
-use poam_import::group::{self, Grouping};
-use poam_import::kev::Catalog;
-use poam_import::{Scan, Severity};
+use poam_import::{BuildOptions, Catalog, Grouping, Scan, Severity};
 use poam_validate::{Options, Profile, Severity as Level};
 
 use super::{Outcome, Section, Table};
@@ -100,13 +97,13 @@ fn imported(
     details: &mut Vec<String>,
 ) -> Vec<String> {
     let day = scan.date.unwrap_or_else(fallback_day);
-    let weaknesses: Vec<_> = group::group(scan.findings.iter(), Grouping::Weakness)
+    let weaknesses: Vec<_> = poam_import::group(scan.findings.iter(), Grouping::Weakness)
         .into_iter()
         .filter(|w| w.severity >= Severity::Low)
         .collect();
     let mut opts = BuildOptions::new(day);
     opts.kev = kev;
-    let doc = poam_import::build::document(&weaknesses, &opts);
+    let doc = poam_import::build_document(&weaknesses, &opts);
     let items = doc.plan_of_action_and_milestones.poam_items.len();
     let mut row = vec![
         name.to_owned(),

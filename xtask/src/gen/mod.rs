@@ -19,6 +19,7 @@
 
 mod item;
 pub mod rng;
+pub mod scan;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -266,7 +267,7 @@ pub fn generate(items: u64, seed: u64, cycle: u32) -> Result<Document, String> {
     root.findings = findings;
     root.poam_items = poam_items;
     let doc = Document::new(root);
-    let errors = poam_model::check::datatype_errors(&doc);
+    let errors = poam_model::datatype_errors(&doc);
     if let Some(first) = errors.first() {
         return Err(format!(
             "generator bug: {} datatype error(s), first: {first}",
@@ -478,7 +479,7 @@ mod tests {
         assert_eq!(p.risks.len(), 200);
         assert!(p.observations.len() >= 200);
         assert!(!p.findings.is_empty());
-        assert!(poam_model::check::datatype_errors(&doc).is_empty());
+        assert!(poam_model::datatype_errors(&doc).is_empty());
         let closed = p
             .risks
             .iter()

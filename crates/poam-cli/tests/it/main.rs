@@ -14,4 +14,5 @@ mod submission;
 mod support;
 mod validate;
 mod version;
+mod workbook_cycle;
 mod xlsx;

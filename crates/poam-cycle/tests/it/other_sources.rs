@@ -82,10 +82,7 @@ fn the_same_host_under_another_uuid_is_the_same_asset() {
     let d = diff(&base, "base", &scan, "scan");
     assert_eq!(d.summary.new, 0, "{d:#?}");
     assert_eq!(d.items.len(), 1);
-    assert_eq!(
-        d.items[0].matched_by,
-        Some(poam_cycle::matching::MatchRule::Weakness)
-    );
+    assert_eq!(d.items[0].matched_by, Some(poam_cycle::MatchRule::Weakness));
     // What differs is told (no POAM ID, the scanner's own actor and host uuids), but the plan
     // and its milestone are BASE's under other uuids: not a plan added and one removed.
     assert_eq!(d.items[0].class, Class::Changed);

@@ -58,7 +58,7 @@ pub(crate) enum Number {
 }
 
 impl Number {
-    pub fn value(&self) -> Option<f64> {
+    pub(crate) fn value(&self) -> Option<f64> {
         match self {
             Number::Num(n) => Some(*n),
             Number::Text(t) => t.trim().parse().ok(),

@@ -23,6 +23,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl<'t> LineIndex<'t> {
+    /// Indexes the line starts of `text`.
     pub fn new(text: &'t str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));

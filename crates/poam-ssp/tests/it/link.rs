@@ -10,11 +10,10 @@ use crate::support::{fixture, ssp};
 fn imported(scan: &str) -> Document {
     let bytes = std::fs::read(fixture(scan)).expect("scan fixture");
     let scan = poam_import::read(&bytes).expect("scan reads");
-    let weaknesses =
-        poam_import::group::group(scan.findings.iter(), poam_import::group::Grouping::Weakness);
+    let weaknesses = poam_import::group(scan.findings.iter(), poam_import::Grouping::Weakness);
     let day = NaiveDate::from_ymd_opt(2024, 7, 1).expect("date");
-    let opts = poam_import::build::BuildOptions::new(day);
-    poam_import::build::document(&weaknesses, &opts)
+    let opts = poam_import::BuildOptions::new(day);
+    poam_import::build_document(&weaknesses, &opts)
 }
 
 fn subjects(doc: &Document) -> Vec<(String, String)> {

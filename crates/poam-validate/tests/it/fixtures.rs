@@ -223,7 +223,7 @@ fn generated_constraints_report_under_registered_rules() {
         .chain([&poam_validate::generated::FEDRAMP]);
     for c in tables.flat_map(|t| t.constraints) {
         assert!(
-            poam_validate::rules::find(c.rule).is_some(),
+            poam_validate::find_rule(c.rule).is_some(),
             "{} reports unregistered rule {}",
             c.id,
             c.rule
@@ -231,7 +231,7 @@ fn generated_constraints_report_under_registered_rules() {
         if matches!(c.test, poam_validate::schema::Test::AllowedValues { .. }) {
             let open = format!("{}-open", c.rule);
             assert!(
-                poam_validate::rules::find(&open).is_some(),
+                poam_validate::find_rule(&open).is_some(),
                 "{open} is not registered"
             );
         }

@@ -211,7 +211,7 @@ proptest! {
         let places: Vec<String> = (0..items.len()).map(|i| i.to_string()).collect();
         let keys = poam_xlsx::oscal::item_keys(&items, &places);
         let doc = poam_xlsx::oscal::build(&header, &items, &keys);
-        prop_assert!(poam_model::check::datatype_errors(&doc).is_empty());
+        prop_assert!(poam_model::datatype_errors(&doc).is_empty());
         let (h, rows) = poam_xlsx::rows(&doc);
         prop_assert_eq!(h, header);
         prop_assert_eq!(rows, items);

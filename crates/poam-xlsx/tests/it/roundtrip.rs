@@ -91,7 +91,7 @@ fn assert_references_resolve(doc: &Document) {
 }
 
 fn assert_valid(doc: &Document) {
-    let errors = poam_model::check::datatype_errors(doc);
+    let errors = poam_model::datatype_errors(doc);
     assert!(errors.is_empty(), "datatype errors: {errors:#?}");
     assert_references_resolve(doc);
     // The markup poam builds from cells is in the markup crate's canonical form, so the
