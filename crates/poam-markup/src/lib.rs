@@ -87,6 +87,8 @@
 //! XML-specific decisions (whitespace, unknown elements, `<img>` as a block, ...) are
 //! documented in the [`xml`] module.
 
+#![warn(unreachable_pub, missing_docs, unnameable_types)]
+
 use std::borrow::Cow;
 use std::fmt;
 
@@ -108,75 +110,117 @@ pub const MAX_NESTING: usize = 48;
 /// Inline content (the whole of `markup-line`, and the inside of blocks).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Inline {
+    /// Plain text.
     Text(String),
+    /// Emphasis: `<em>`, Markdown `*...*`.
     Em(Vec<Inline>),
+    /// Strong emphasis: `<strong>`, Markdown `**...**`.
     Strong(Vec<Inline>),
     /// `<i>`: written to Markdown as `*...*`, so it comes back as `Em`.
     Italic(Vec<Inline>),
     /// `<b>`: written to Markdown as `**...**`, so it comes back as `Strong`.
     Bold(Vec<Inline>),
+    /// Inline code: `<code>`, Markdown backticks.
     Code(String),
     /// `<q>`: written to Markdown as literal `"..."`, so it comes back as `Text`.
     Quote(Vec<Inline>),
+    /// Subscript: `<sub>`, Markdown `~...~`.
     Sub(Vec<Inline>),
+    /// Superscript: `<sup>`, Markdown `^...^`.
     Sup(Vec<Inline>),
+    /// A link: `<a href>`, Markdown `[...](...)`.
     Link {
+        /// The target.
         href: String,
+        /// The link's title, when it has one.
         title: Option<String>,
+        /// The linked text.
         content: Vec<Inline>,
     },
+    /// An image: `<img>`, Markdown `![...](...)`.
     Image {
+        /// The image's location.
         src: String,
+        /// The alternative text.
         alt: String,
+        /// The image's title, when it has one.
         title: Option<String>,
     },
     /// `{{ insert: type, id-ref }}` / `<insert type="" id-ref=""/>`
     Insert {
+        /// The `type`: what is inserted (e.g. `param`).
         kind: String,
+        /// The `id-ref`: the id of what is inserted.
         id_ref: String,
     },
+    /// A hard line break: `<br/>`.
     LineBreak,
 }
 
+/// A block of `markup-multiline`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Block {
+    /// A paragraph: `<p>`.
     Paragraph(Vec<Inline>),
+    /// A heading: `<h1>` to `<h6>`.
     Heading {
+        /// 1 to 6.
         level: u8,
+        /// The heading's text.
         content: Vec<Inline>,
     },
+    /// A list: `<ul>` or `<ol>`.
     List {
+        /// Numbered (`<ol>`) or not.
         ordered: bool,
+        /// The first number of a numbered list, when not 1.
         start: Option<u64>,
+        /// The items, each a sequence of blocks.
         items: Vec<Vec<Block>>,
     },
+    /// Preformatted text: `<pre>`, a Markdown code block.
     Pre(String),
+    /// A quotation: `<blockquote>`.
     Blockquote(Vec<Block>),
+    /// A table.
     Table(Table),
+    /// A thematic break: `<hr/>`.
     HorizontalRule,
 }
 
+/// A table: rows of cells.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table {
+    /// The rows, header rows first.
     pub rows: Vec<TableRow>,
 }
 
+/// A row of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableRow {
+    /// The cells, left to right.
     pub cells: Vec<TableCell>,
 }
 
+/// A cell of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableCell {
+    /// A header cell (`<th>`) or a data cell (`<td>`).
     pub header: bool,
+    /// The cell's alignment, when set.
     pub align: Option<Align>,
+    /// The cell's text.
     pub content: Vec<Inline>,
 }
 
+/// How a table cell's content is aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
+    /// Left.
     Left,
+    /// Centered.
     Center,
+    /// Right.
     Right,
 }
 
@@ -255,6 +299,7 @@ impl MarkupLine {
         out
     }
 
+    /// Whether it has no content (an empty line).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -320,6 +365,7 @@ impl MarkupMultiline {
         out
     }
 
+    /// Whether it has no block.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -74,7 +74,10 @@ fn workbook_edits_merged_into_a_linked_poam_diff_as_the_edits_alone() {
         diff.contains("Apply MS17-010 to every Windows host, then rescan."),
         "{diff}"
     );
+    assert!(diff.contains("1 changed, 0 removed, 7 unchanged"), "{diff}");
     for noise in [
+        "\"Status Update\"",
+        "\"Milestone change\"",
         "party added",
         "component added",
         "origins",

@@ -80,64 +80,136 @@ pub const MAX_XML_DEPTH: usize = 128;
 #[non_exhaustive]
 pub enum XmlError {
     #[error("malformed XML at byte {offset}: {source}")]
+    /// The XML itself is malformed.
     Syntax {
+        /// Byte offset in the input.
         offset: u64,
         #[source]
+        /// The XML parser's error.
         source: quick_xml::Error,
     },
     #[error("unknown element <{name}> in OSCAL markup at byte {offset}")]
-    UnknownElement { name: String, offset: u64 },
-    #[error("element <{name}> is not allowed inside <{parent}> at byte {offset}")]
-    UnexpectedElement {
+    /// An element OSCAL markup does not have.
+    UnknownElement {
+        /// The name as written.
         name: String,
+        /// Byte offset in the input.
+        offset: u64,
+    },
+    #[error("element <{name}> is not allowed inside <{parent}> at byte {offset}")]
+    /// An element where OSCAL markup does not allow it.
+    UnexpectedElement {
+        /// The name as written.
+        name: String,
+        /// The enclosing element.
         parent: String,
+        /// Byte offset in the input.
         offset: u64,
     },
     #[error("unknown attribute `{attribute}` on <{element}> at byte {offset}")]
+    /// An attribute the element does not have.
     UnknownAttribute {
+        /// The element.
         element: String,
+        /// The attribute.
         attribute: String,
+        /// Byte offset in the input.
         offset: u64,
     },
     #[error("missing required attribute `{attribute}` on <{element}> at byte {offset}")]
+    /// A required attribute is missing.
     MissingAttribute {
+        /// The element.
         element: String,
+        /// The attribute.
         attribute: String,
+        /// Byte offset in the input.
         offset: u64,
     },
     #[error(
         "invalid value {value:?} of attribute `{attribute}` on <{element}> at byte {offset}: {reason}"
     )]
+    /// An attribute value the element does not allow.
     InvalidAttribute {
+        /// The element.
         element: String,
+        /// The attribute.
         attribute: String,
+        /// The value as written.
         value: String,
+        /// Why it is refused.
         reason: &'static str,
+        /// Byte offset in the input.
         offset: u64,
     },
     #[error(
         "unknown entity `&{name};` at byte {offset} (only &lt; &gt; &amp; &apos; &quot; and numeric character references are allowed)"
     )]
-    UnknownEntity { name: String, offset: u64 },
+    /// An entity reference other than XML's five.
+    UnknownEntity {
+        /// The name as written.
+        name: String,
+        /// Byte offset in the input.
+        offset: u64,
+    },
     #[error("invalid character reference `&{reference};` at byte {offset}")]
-    InvalidCharRef { reference: String, offset: u64 },
+    /// A numeric character reference to no allowed character.
+    InvalidCharRef {
+        /// The reference as written.
+        reference: String,
+        /// Byte offset in the input.
+        offset: u64,
+    },
     #[error("character U+{code:04X} is not allowed in XML (at byte {offset})")]
-    InvalidChar { code: u32, offset: u64 },
+    /// A character XML 1.0 does not allow.
+    InvalidChar {
+        /// The character's code point.
+        code: u32,
+        /// Byte offset in the input.
+        offset: u64,
+    },
     #[error("text is not allowed directly inside <{parent}> (at byte {offset})")]
-    UnexpectedText { parent: String, offset: u64 },
+    /// Text where only elements are allowed.
+    UnexpectedText {
+        /// The enclosing element.
+        parent: String,
+        /// Byte offset in the input.
+        offset: u64,
+    },
     #[error("end tag </{found}> does not match <{expected}> at byte {offset}")]
+    /// An end tag that closes another element.
     MismatchedEnd {
+        /// The element that is open.
         expected: String,
+        /// The end tag's name.
         found: String,
+        /// Byte offset in the input.
         offset: u64,
     },
     #[error("unexpected end of input inside <{parent}> at byte {offset}")]
-    UnexpectedEof { parent: String, offset: u64 },
+    /// The input ends inside an element.
+    UnexpectedEof {
+        /// The enclosing element.
+        parent: String,
+        /// Byte offset in the input.
+        offset: u64,
+    },
     #[error("markup nested deeper than {limit} elements at byte {offset}")]
-    TooDeep { limit: usize, offset: u64 },
+    /// Markup nested deeper than the reader keeps.
+    TooDeep {
+        /// The deepest nesting kept.
+        limit: usize,
+        /// Byte offset in the input.
+        offset: u64,
+    },
     #[error("character U+{code:04X} cannot be written to XML 1.0")]
-    UnwritableChar { code: u32 },
+    /// Text holds a character XML 1.0 cannot hold.
+    UnwritableChar {
+        /// The character's code point.
+        code: u32,
+    },
     #[error("I/O error while writing XML: {0}")]
+    /// Writing failed.
     Io(#[from] std::io::Error),
 }
 
