@@ -18,7 +18,12 @@ pub enum TextStyle {
 }
 
 /// The text of inline markup; a line break becomes `line_break`.
-pub fn inlines_text(inlines: &[Inline], style: TextStyle, line_break: &str, out: &mut String) {
+pub(crate) fn inlines_text(
+    inlines: &[Inline],
+    style: TextStyle,
+    line_break: &str,
+    out: &mut String,
+) {
     for i in inlines {
         match i {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
@@ -51,7 +56,7 @@ pub fn inlines_text(inlines: &[Inline], style: TextStyle, line_break: &str, out:
 }
 
 /// The text of block markup: blocks separated by a blank line.
-pub fn blocks_text(blocks: &[Block], style: TextStyle, out: &mut String) {
+pub(crate) fn blocks_text(blocks: &[Block], style: TextStyle, out: &mut String) {
     for (n, b) in blocks.iter().enumerate() {
         if n > 0 {
             out.push_str("\n\n");
