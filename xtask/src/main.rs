@@ -25,6 +25,9 @@ commands:
   gen --items N [--format F] [--seed S] [--cycle C] -o FILE
                                         write a realistic FedRAMP POA&M of N items
                                         (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)
+  gen-scan --findings N [--format nessus|trivy] [--seed S] -o FILE
+                                        write a large scan (N findings over N/20 hosts, 250
+                                        distinct weaknesses) for `poam import`'s benchmarks
   bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,..] [--smoke]
                                         time every pipeline against its floor (release build;
                                         results in DIR, default <target>/bench/; --smoke: in
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
             _ => Err(USAGE.to_owned()),
         },
         Some("gen") => r#gen::run(&args[1..]),
+        Some("gen-scan") => r#gen::scan::run(&args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         // The release re-run of `bench`, and its per-operation child processes.
         Some("bench-inner") => bench::run_inner(&root, &args[1..]),

@@ -312,12 +312,16 @@ pub struct ImportArgs {
     #[arg(long, requires = "into")]
     pub complete: bool,
     /// Skip weaknesses below this severity (default low: informational findings are skipped).
+    /// A finding the scanner did not rate counts as between low and moderate; it is imported
+    /// rated moderate, with a warning naming it.
     #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
     pub min_severity: SeverityArg,
     /// One item per weakness listing every asset, or one per weakness and asset.
     #[arg(long, value_enum, default_value_t = GroupArg::Weakness)]
     pub group: GroupArg,
-    /// The remediation plan (and milestone) text of new items.
+    /// The remediation plan (and milestone) text of new items (also `plan` in poam.toml).
+    /// Default: "Remediate the weakness as the scanner recommends, then rescan to confirm it
+    /// is no longer detected."
     #[arg(long, value_name = "TEXT")]
     pub plan: Option<String>,
     /// Summary format: `human` on standard error, or `json` (on standard output when the

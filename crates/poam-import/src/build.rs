@@ -38,8 +38,11 @@ pub(crate) const CONFIGURATION_CONTROL: &str = "cm-6";
 /// How to build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions<'a> {
-    /// The day of the import: last seen, and detection when the scan states no date.
+    /// The day of the import: last seen and detection when the scans state no date.
     pub as_of: NaiveDate,
+    /// The scans' date (the latest the files state): when the items were last seen, as an
+    /// import into a POA&M records it, so that importing the same scan again changes nothing.
+    pub scan_date: Option<NaiveDate>,
     /// The remediation plan of new items.
     pub plan: String,
     /// CISA's Known Exploited Vulnerabilities catalog: a KEV CVE gets the `kev-catalog` prop
@@ -55,6 +58,7 @@ impl BuildOptions<'_> {
     pub fn new(as_of: NaiveDate) -> Self {
         Self {
             as_of,
+            scan_date: None,
             plan: DEFAULT_PLAN.to_owned(),
             kev: None,
             assign_poam_ids: true,
@@ -62,10 +66,15 @@ impl BuildOptions<'_> {
     }
 }
 
-/// FedRAMP's rating of a scanner severity (Critical is High; informational has none, and is
-/// rated Low if imported at all).
+/// FedRAMP's rating of a scanner severity: Critical is High; informational has none, and is
+/// rated Low if imported at all; a finding the scanner did not rate ([`Severity::Unknown`]) is
+/// rated Moderate until the provider assesses it (a middle deadline rather than the longest,
+/// and the import's summary names each such item so that someone reviews it).
 pub(crate) fn rating(s: Severity) -> RiskRating {
-    RiskRating::parse(s.as_str()).unwrap_or(RiskRating::Low)
+    match s {
+        Severity::Unknown => RiskRating::Moderate,
+        other => RiskRating::parse(other.as_str()).unwrap_or(RiskRating::Low),
+    }
 }
 
 /// The detection date, deadline and KEV due date of a weakness.
@@ -171,9 +180,9 @@ pub fn document(weaknesses: &[Weakness], opts: &BuildOptions<'_>) -> Document {
         &ns,
         &format!("document:{}:{}", format_date(opts.as_of), names.join(",")),
     );
-    let date = format_date(opts.as_of);
+    let last_seen = format_date(opts.scan_date.unwrap_or(opts.as_of));
     for (i, w) in weaknesses.iter().enumerate() {
-        augment(poam, i, w, &date);
+        augment(poam, i, w, &last_seen);
     }
     describe_tools(poam, weaknesses);
     name_assets(poam, weaknesses);
@@ -491,5 +500,6 @@ mod tests {
         assert_eq!(rating(Severity::Critical), RiskRating::High);
         assert_eq!(rating(Severity::Moderate), RiskRating::Moderate);
         assert_eq!(rating(Severity::Info), RiskRating::Low);
+        assert_eq!(rating(Severity::Unknown), RiskRating::Moderate);
     }
 }

@@ -87,7 +87,12 @@ impl Detector {
 }
 
 /// A scanner's severity, in its five usual steps (FedRAMP folds Critical into High and
-/// Info is no finding for the POA&M).
+/// Info is no finding for the POA&M), and `Unknown` for a finding the scanner did not rate.
+///
+/// An unrated finding (a failed XCCDF rule with no `@severity`, Trivy's `UNKNOWN` without a
+/// CVSS score, Inspector's `UNTRIAGED`) is a weakness, not information: it ranks between Low
+/// and Moderate, so the default `--min-severity low` imports it and `moderate` skips it, and
+/// it is rated Moderate until the provider assesses it ([`crate::build::rating`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Severity {
     /// Informational: no finding for the POA&M.
@@ -95,6 +100,8 @@ pub enum Severity {
     Info,
     /// Low.
     Low,
+    /// Not rated by the scanner (`unknown`, `untriaged`, no severity at all).
+    Unknown,
     /// Moderate (a scanner's Medium).
     Moderate,
     /// High.
@@ -105,15 +112,16 @@ pub enum Severity {
 
 impl Severity {
     /// Severity words as scanners write them (any case): `critical`, `high`, `medium`,
-    /// `moderate`, `low`, `negligible`, `info`, `informational`, `none`, `unknown`, ...
+    /// `moderate`, `low`, `negligible`, `info`, `informational`, `none`; `unknown`,
+    /// `untriaged`, `unspecified` and an empty word are [`Severity::Unknown`].
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim().to_ascii_lowercase().as_str() {
             "critical" | "very high" => Some(Self::Critical),
             "high" | "important" | "error" => Some(Self::High),
             "medium" | "moderate" | "med" | "warning" => Some(Self::Moderate),
             "low" | "negligible" | "note" => Some(Self::Low),
-            "info" | "informational" | "information" | "none" | "unknown" | "untriaged"
-            | "unspecified" | "" => Some(Self::Info),
+            "info" | "informational" | "information" | "none" => Some(Self::Info),
+            "unknown" | "untriaged" | "unspecified" | "unrated" | "" => Some(Self::Unknown),
             _ => None,
         }
     }
@@ -139,17 +147,19 @@ impl Severity {
         match self {
             Self::Info => "info",
             Self::Low => "low",
+            Self::Unknown => "unknown",
             Self::Moderate => "moderate",
             Self::High => "high",
             Self::Critical => "critical",
         }
     }
 
-    /// Every severity, highest first.
-    pub const ALL: [Severity; 5] = [
+    /// Every severity, highest first (unrated between moderate and low).
+    pub const ALL: [Severity; 6] = [
         Self::Critical,
         Self::High,
         Self::Moderate,
+        Self::Unknown,
         Self::Low,
         Self::Info,
     ];
@@ -322,6 +332,21 @@ impl Scan {
                 .contains(&(detector.to_owned(), name.trim().to_lowercase()))
     }
 
+    /// The scan without its findings: what merging into a POA&M needs besides the items
+    /// (coverage, undecided checks), without a second copy of every finding.
+    pub fn without_findings(&self) -> Scan {
+        Scan {
+            format: self.format,
+            detectors: self.detectors.clone(),
+            findings: Vec::new(),
+            scanned: self.scanned.clone(),
+            whole: self.whole.clone(),
+            date: self.date,
+            skipped: self.skipped.clone(),
+            undecided: self.undecided.clone(),
+        }
+    }
+
     /// The findings' distinct assets (by identifier).
     pub fn asset_count(&self) -> usize {
         self.findings
@@ -392,7 +417,10 @@ mod tests {
         assert_eq!(Severity::parse("CRITICAL"), Some(Severity::Critical));
         assert_eq!(Severity::parse("Medium"), Some(Severity::Moderate));
         assert_eq!(Severity::parse("Negligible"), Some(Severity::Low));
-        assert_eq!(Severity::parse("UNTRIAGED"), Some(Severity::Info));
+        assert_eq!(Severity::parse("UNTRIAGED"), Some(Severity::Unknown));
+        assert_eq!(Severity::parse("unknown"), Some(Severity::Unknown));
+        assert_eq!(Severity::parse("None"), Some(Severity::Info));
+        assert!(Severity::Low < Severity::Unknown && Severity::Unknown < Severity::Moderate);
         assert_eq!(Severity::parse("bogus"), None);
         assert_eq!(Severity::from_score(9.0), Severity::Critical);
         assert_eq!(Severity::from_score(8.9), Severity::High);

@@ -2,7 +2,7 @@
 //! listed), or with [`Grouping::Asset`] one per weakness and asset. The same finding twice
 //! in a scan (or in two scans of one import) collapses into one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -71,15 +71,17 @@ impl Weakness {
         }
     }
 
-    fn absorb(&mut self, f: &Finding) {
-        for a in &f.assets {
-            match self
-                .assets
-                .iter_mut()
-                .find(|x| x.identifier() == a.identifier())
-            {
-                Some(x) => x.aliases.extend(a.aliases.iter().cloned()),
-                None => self.assets.push(a.clone()),
+    /// Adds what `f` says, on `assets` (its own, or one of them when grouping by asset);
+    /// `index` finds an asset already listed by its identifier (a weakness found on
+    /// thousands of hosts must not compare every new asset with every listed one).
+    fn absorb(&mut self, f: &Finding, assets: &[Asset], index: &mut HashMap<String, usize>) {
+        for a in assets {
+            match index.get(&a.identifier()) {
+                Some(&i) => self.assets[i].aliases.extend(a.aliases.iter().cloned()),
+                None => {
+                    index.insert(a.identifier(), self.assets.len());
+                    self.assets.push(a.clone());
+                }
             }
         }
         for c in &f.cves {
@@ -112,7 +114,7 @@ pub fn group<'f>(
     findings: impl IntoIterator<Item = &'f Finding>,
     grouping: Grouping,
 ) -> Vec<Weakness> {
-    let mut by_key: BTreeMap<String, Weakness> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, (Weakness, HashMap<String, usize>)> = BTreeMap::new();
     for f in findings {
         let base = weakness_key(f);
         let targets: Vec<(String, Option<&Asset>)> = match grouping {
@@ -125,24 +127,18 @@ pub fn group<'f>(
                 .collect(),
         };
         for (key, asset) in targets {
-            let w = by_key
+            let (w, index) = by_key
                 .entry(key.clone())
-                .or_insert_with(|| Weakness::of(key, f));
+                .or_insert_with(|| (Weakness::of(key, f), HashMap::new()));
             match asset {
-                Some(a) => {
-                    let one = Finding {
-                        assets: vec![a.clone()],
-                        ..f.clone()
-                    };
-                    w.absorb(&one);
-                }
-                None => w.absorb(f),
+                Some(a) => w.absorb(f, std::slice::from_ref(a), index),
+                None => w.absorb(f, &f.assets, index),
             }
         }
     }
-    let mut out: Vec<Weakness> = by_key.into_values().collect();
+    let mut out: Vec<Weakness> = by_key.into_values().map(|(w, _)| w).collect();
     for w in &mut out {
-        w.assets.sort_by_key(Asset::identifier);
+        w.assets.sort_by_cached_key(Asset::identifier);
     }
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
     out

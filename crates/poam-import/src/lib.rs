@@ -30,5 +30,5 @@ pub use finding::{
 pub use group::{Grouping, Weakness, group};
 pub use into::{Imported, IntoOptions, import_into};
 pub use kev::{Catalog, KevEntry};
-pub use read::{read, read_as};
+pub use read::{read, read_as, read_from};
 pub use sniff::sniff;

@@ -11,5 +11,5 @@ pub use poam_import::{
 };
 pub use poam_import::{
     BuildOptions, Catalog, DEFAULT_PLAN, Grouping, Imported, IntoOptions, KevEntry, Weakness,
-    build_document, group, import_into, read, read_as, sniff,
+    build_document, group, import_into, read, read_as, read_from, sniff,
 };

@@ -309,6 +309,15 @@ fn splice_results(text: &str, results: &str) -> Result<String, String> {
 /// Writes the input files of one size unless they are cached.
 fn prepare(files: &Files, items: u64, seed: u64) -> Result<(), String> {
     prepare_edge_cases(files, items, seed)?;
+    // The scans of `poam import`: as many findings as the size says, streamed to disk.
+    for (path, kind) in [
+        (&files.nessus, r#gen::scan::ScanKind::Nessus),
+        (&files.trivy, r#gen::scan::ScanKind::Trivy),
+    ] {
+        if !path.is_file() {
+            r#gen::scan::write_file(kind, items, seed, path)?;
+        }
+    }
     let all = [
         &files.json,
         &files.yaml,

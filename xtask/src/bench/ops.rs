@@ -30,6 +30,10 @@ pub enum Input {
     LineBreaks,
     /// The POA&M in minified JSON (one line), with a finding in every item.
     MinifiedFindings,
+    /// A `.nessus` scan of as many findings as the size says (`cargo xtask gen-scan`).
+    Nessus,
+    /// A Trivy JSON report of as many findings as the size says.
+    Trivy,
 }
 
 /// One benchmarked operation.
@@ -169,6 +173,41 @@ pub const OPS: &[Op] = &[
         None,
         false
     ),
+    op!(
+        "nessus-scan",
+        "scan: .nessus bare quick-xml event scan, streamed (floor)",
+        Nessus,
+        None,
+        false
+    ),
+    op!(
+        "nessus-read",
+        "scan: .nessus read into findings",
+        Nessus,
+        Some("nessus-scan"),
+        false
+    ),
+    op!(
+        "nessus-import",
+        "scan: .nessus import (read, group, build the POA&M)",
+        Nessus,
+        Some("nessus-scan"),
+        false
+    ),
+    op!(
+        "trivy-scan",
+        "scan: Trivy JSON syntax-only scan, IgnoredAny (floor)",
+        Trivy,
+        None,
+        false
+    ),
+    op!(
+        "trivy-import",
+        "scan: Trivy JSON import (read, group, build the POA&M)",
+        Trivy,
+        Some("trivy-scan"),
+        false
+    ),
 ];
 
 /// Finds an operation by name.
@@ -191,6 +230,10 @@ pub struct Files {
     pub line_breaks: PathBuf,
     /// [`Input::MinifiedFindings`].
     pub minified: PathBuf,
+    /// [`Input::Nessus`].
+    pub nessus: PathBuf,
+    /// [`Input::Trivy`].
+    pub trivy: PathBuf,
 }
 
 impl Files {
@@ -205,6 +248,8 @@ impl Files {
             backslashes: dir.join(format!("backslashes-{items}.json")),
             line_breaks: dir.join(format!("line-breaks-{items}.xml")),
             minified: dir.join(format!("minified-findings-{items}.json")),
+            nessus: dir.join(format!("scan-{items}.nessus")),
+            trivy: dir.join(format!("scan-{items}.trivy.json")),
         }
     }
 
@@ -218,6 +263,8 @@ impl Files {
             Input::Backslashes => &self.backslashes,
             Input::LineBreaks => &self.line_breaks,
             Input::MinifiedFindings => &self.minified,
+            Input::Nessus => &self.nessus,
+            Input::Trivy => &self.trivy,
         }
     }
 }
@@ -349,6 +396,19 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
         "line-breaks" => {
             let bytes = read(path)?;
             time(reps, || every_format(&bytes, path, Format::Xml), |n| *n)?
+        }
+        "nessus-scan" => {
+            let bytes = read(path)?;
+            time(reps, || xml_stream_scan(&bytes), no_size)?
+        }
+        "nessus-read" => {
+            let bytes = read(path)?;
+            time(reps, || read_scan(&bytes), |s| s.findings.len() as u64)?
+        }
+        "trivy-scan" => json_scan(path, reps)?,
+        "nessus-import" | "trivy-import" => {
+            let bytes = read(path)?;
+            time(reps, || import_scan(&bytes), |n| *n)?
         }
         "validate-minified" => {
             let bytes = read(path)?;
@@ -589,9 +649,52 @@ fn validate_and_show(text: &str, name: &SourceName) -> Result<u64, String> {
 
 fn format_of(input: Input) -> Format {
     match input {
-        Input::Json | Input::Cycles | Input::Backslashes | Input::MinifiedFindings => Format::Json,
+        Input::Json
+        | Input::Cycles
+        | Input::Backslashes
+        | Input::MinifiedFindings
+        | Input::Trivy => Format::Json,
         Input::Yaml => Format::Yaml,
-        Input::Xml | Input::Xlsx | Input::LineBreaks => Format::Xml,
+        Input::Xml | Input::Xlsx | Input::LineBreaks | Input::Nessus => Format::Xml,
+    }
+}
+
+/// A scan read as `poam import` reads a file: streamed from a `BufRead` (here the bytes in
+/// memory, so no disk time is measured).
+fn read_scan(bytes: &[u8]) -> Result<poam_import::Scan, String> {
+    poam_import::read_from(bytes).map_err(|e| e.to_string())
+}
+
+/// What `poam import SCAN -o new.json` computes before writing: the scan read, its findings
+/// grouped into weaknesses, the POA&M built. Returns the items built.
+fn import_scan(bytes: &[u8]) -> Result<u64, String> {
+    let scan = read_scan(bytes)?;
+    let weaknesses: Vec<_> =
+        poam_import::group(scan.findings.iter(), poam_import::Grouping::Weakness)
+            .into_iter()
+            .filter(|w| w.severity >= poam_import::Severity::Low)
+            .collect();
+    let opts = poam_import::BuildOptions::new(r#gen::as_of(1));
+    let doc = poam_import::build_document(&weaknesses, &opts);
+    Ok(doc.plan_of_action_and_milestones.poam_items.len() as u64)
+}
+
+/// Counts quick-xml events read into one reused buffer from a `BufRead`: the floor of a
+/// streaming reader (events cannot borrow a file that is not in memory), with nothing
+/// decoded.
+fn xml_stream_scan(bytes: &[u8]) -> Result<u64, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    reader.config_mut().trim_text(false);
+    let mut buf = Vec::with_capacity(4096);
+    let mut events = 0u64;
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) => return Ok(events),
+            Ok(_) => events += 1,
+            Err(e) => return Err(e.to_string()),
+        }
     }
 }
 

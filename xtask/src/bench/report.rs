@@ -137,6 +137,9 @@ pub struct SizeRun {
     pub backslashes_bytes: u64,
     pub line_breaks_bytes: u64,
     pub minified_bytes: u64,
+    /// The scans of `poam import` (as many findings as the size says).
+    pub nessus_bytes: u64,
+    pub trivy_bytes: u64,
     pub rows: Vec<Row>,
 }
 
@@ -179,6 +182,8 @@ impl SizeRun {
             backslashes_bytes: file_len(&files.backslashes),
             line_breaks_bytes: file_len(&files.line_breaks),
             minified_bytes: file_len(&files.minified),
+            nessus_bytes: file_len(&files.nessus),
+            trivy_bytes: file_len(&files.trivy),
             rows,
         }
     }
@@ -193,6 +198,8 @@ impl SizeRun {
             Input::Backslashes => self.backslashes_bytes,
             Input::LineBreaks => self.line_breaks_bytes,
             Input::MinifiedFindings => self.minified_bytes,
+            Input::Nessus => self.nessus_bytes,
+            Input::Trivy => self.trivy_bytes,
         }
     }
 
@@ -246,12 +253,14 @@ impl SizeRun {
 
     fn heading(&self) -> String {
         format!(
-            "{} items (JSON {:.1} MB, YAML {:.1} MB, XML {:.1} MB, workbook {:.1} MB; median of {})",
+            "{} items (JSON {:.1} MB, YAML {:.1} MB, XML {:.1} MB, workbook {:.1} MB; scans of as many findings: .nessus {:.1} MB, Trivy {:.1} MB; median of {})",
             self.items,
             self.json_bytes as f64 / 1e6,
             self.yaml_bytes as f64 / 1e6,
             self.xml_bytes as f64 / 1e6,
             self.xlsx_bytes as f64 / 1e6,
+            self.nessus_bytes as f64 / 1e6,
+            self.trivy_bytes as f64 / 1e6,
             self.reps
         )
     }
@@ -353,7 +362,7 @@ impl SizeRun {
         json!({
             "items": self.items,
             "reps": self.reps,
-            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes, "backslashes": self.backslashes_bytes, "line_breaks": self.line_breaks_bytes, "minified_findings": self.minified_bytes},
+            "files": {"json": self.json_bytes, "yaml": self.yaml_bytes, "xml": self.xml_bytes, "xlsx": self.xlsx_bytes, "json_cycle2": self.next_json_bytes, "backslashes": self.backslashes_bytes, "line_breaks": self.line_breaks_bytes, "minified_findings": self.minified_bytes, "nessus": self.nessus_bytes, "trivy": self.trivy_bytes},
             "operations": ops,
         })
     }
@@ -587,6 +596,25 @@ fn ratio_checks(run: &SizeRun, out: &mut Vec<Check>) {
         "XML read within 3x of the bare event scan",
         "xml-read",
         "xml-scan",
+        3.0,
+    );
+    // Issue #14: `poam import` of a big scan, against a bare scan of the same file.
+    ratio(
+        ".nessus read within 3x of the bare streamed event scan",
+        "nessus-read",
+        "nessus-scan",
+        3.0,
+    );
+    ratio(
+        ".nessus import (read, group, build) within 3x of the bare streamed event scan",
+        "nessus-import",
+        "nessus-scan",
+        3.0,
+    );
+    ratio(
+        "Trivy JSON import (read, group, build) within 3x of the syntax-only scan",
+        "trivy-import",
+        "trivy-scan",
         3.0,
     );
 }

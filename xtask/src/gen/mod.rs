@@ -19,6 +19,7 @@
 
 mod item;
 pub mod rng;
+pub mod scan;
 mod text;
 
 use std::path::{Path, PathBuf};

@@ -34,6 +34,9 @@ struct Outcome {
     reopened: Vec<String>,
     unchanged: usize,
     skipped: usize,
+    /// Weaknesses imported that the scanner gave no severity (rated moderate until
+    /// assessed), named for review.
+    unrated: Vec<String>,
     warnings: Vec<String>,
 }
 
@@ -72,6 +75,7 @@ pub fn run(a: &ImportArgs) -> u8 {
     let total = all.len();
     let weaknesses: Vec<Weakness> = all.into_iter().filter(|w| w.severity >= min).collect();
     let mut opts = BuildOptions::new(day);
+    opts.scan_date = scans.iter().filter_map(|s| s.scan.date).max();
     opts.plan = settings
         .plan
         .clone()
@@ -101,6 +105,11 @@ pub fn run(a: &ImportArgs) -> u8 {
         },
     };
     outcome.skipped = total - weaknesses.len();
+    outcome.unrated = weaknesses
+        .iter()
+        .filter(|w| w.severity == Severity::Unknown)
+        .map(|w| format!("{} {} ({})", w.detector.name, w.weakness_id, w.name))
+        .collect();
     if document.plan_of_action_and_milestones.poam_items.is_empty() {
         // A scan with no findings is fine; a POA&M with no item is not OSCAL.
         summary(a, &scans, &outcome, false);
@@ -155,21 +164,24 @@ fn read_inputs(a: &ImportArgs, ssp: Option<&Path>) -> Result<Inputs, ()> {
     let mut failed = false;
     let mut scans = Vec::with_capacity(a.scans.len());
     for path in &a.scans {
-        match std::fs::read(path) {
+        // Streamed: a 500 MB `.nessus` file is parsed as it is read, never held whole.
+        match std::fs::File::open(path) {
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());
                 failed = true;
             }
-            Ok(bytes) => match poam::scan::read(&bytes) {
-                Ok(scan) => scans.push(ScanFile {
-                    path: path.clone(),
-                    scan,
-                }),
-                Err(e) => {
-                    report_scan_error(path, &e);
-                    failed = true;
+            Ok(file) => {
+                match poam::scan::read_from(std::io::BufReader::with_capacity(1 << 16, file)) {
+                    Ok(scan) => scans.push(ScanFile {
+                        path: path.clone(),
+                        scan,
+                    }),
+                    Err(e) => {
+                        report_scan_error(path, &e);
+                        failed = true;
+                    }
                 }
-            },
+            }
         }
     }
     let kev = match &a.kev {
@@ -247,7 +259,7 @@ fn into(
         .map(|s| s.path.display().to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let raw: Vec<Scan> = scans.iter().map(|s| s.scan.clone()).collect();
+    let raw: Vec<Scan> = scans.iter().map(|s| s.scan.without_findings()).collect();
     let opts = IntoOptions {
         as_of,
         complete: a.complete,
@@ -276,6 +288,7 @@ fn into(
         reopened: labels(&imported.reopened),
         unchanged: imported.unchanged,
         skipped: 0,
+        unrated: Vec::new(),
         warnings: imported.warnings,
     };
     Ok((imported.document, format, outcome))
@@ -362,6 +375,11 @@ fn human(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) {
         o.unchanged,
         o.skipped
     );
+    for w in &o.unrated {
+        eprintln!(
+            "warning: {w}: the scanner gave no severity; rated moderate until someone assesses it"
+        );
+    }
     for w in &o.warnings {
         eprintln!("warning: {w}");
     }
@@ -397,6 +415,7 @@ fn json_summary(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) -> serde_json::
             "reopened": o.reopened,
             "unchanged": o.unchanged,
             "skipped-below-min-severity": o.skipped,
+            "unrated": o.unrated,
         },
         "min-severity": min_severity(a.min_severity).as_str(),
         "warnings": o.warnings,

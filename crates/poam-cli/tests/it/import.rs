@@ -222,6 +222,35 @@ fn reimporting_the_same_scan_changes_nothing() {
         std::fs::read(d.join("again.json")).unwrap()
     );
     poam_ok(d, &["diff", "m1.json", "again.json"]);
+    // Imported a week after the scan ran (2024-06-03): a new item is last seen on the scan's
+    // date, as an import into a POA&M records it, so the second import changes nothing
+    // either (it used to record the import day first, the scan's date the second time).
+    let args = |out: &str| -> Vec<String> {
+        ["import", "openscap.xml", "--as-of", "2024-06-10", "-o", out]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    let first: Vec<String> = args("x1.json");
+    poam_ok(d, &first.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut second = args("x2.json");
+    second.extend(["--into".to_owned(), "x1.json".to_owned()]);
+    let o = poam_ok(d, &second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        stderr(&o)
+            .contains("0 new, 0 updated, 0 closed as no longer detected, 0 reopened, 2 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    poam_ok(d, &["diff", "x1.json", "x2.json"]);
+    let seen: Vec<String> = json(d, "x1.json")["plan-of-action-and-milestones"]["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["props"].as_array().cloned().unwrap_or_default())
+        .filter(|p| p["name"] == "last-seen")
+        .map(|p| p["value"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(seen, ["2024-06-03", "2024-06-03"], "the scan's date");
 }
 
 #[test]
@@ -637,4 +666,113 @@ fn bad_scans_write_nothing() {
         stderr(&o)
     );
     assert!(!d.join("out.json").exists());
+}
+
+/// A failed check the scanner gave no severity (XCCDF's default `unknown`) is a weakness,
+/// not information: imported at the default `--min-severity`, rated Moderate (90 days), and
+/// named in a warning; `--min-severity moderate` skips it and counts it.
+#[test]
+fn a_failed_check_without_severity_is_imported_and_named() {
+    let dir = workdir();
+    let d = dir.path();
+    let args = [
+        "import",
+        "openscap-unrated.xml",
+        "--as-of",
+        "2024-06-10",
+        "-o",
+        "u.json",
+    ];
+    let o = poam(d, &args);
+    assert_exit(&o, 0);
+    assert_eq!(
+        stderr(&o),
+        "openscap-unrated.xml: XCCDF results (OpenSCAP), XCCDF: 1 finding(s) (1 unknown) on 1 asset(s)\n\
+         items: 1 new, 0 updated, 0 closed as no longer detected, 0 reopened, 0 unchanged; 0 weakness(es) below --min-severity low skipped\n\
+         warning: XCCDF no-telnet (Disable telnet on the vty lines): the scanner gave no severity; rated moderate until someone assesses it\n"
+    );
+    let all = items(&json(d, "u.json"));
+    assert_eq!(
+        all,
+        [(
+            "V-0001".into(),
+            "open".into(),
+            "2024-09-01".into(),
+            "2024-06-03".into(),
+            vec!["edge-router-1".to_owned()]
+        )],
+        "detected 2024-06-03, moderate: 90 days"
+    );
+    let o = poam(
+        d,
+        &[
+            &args[..],
+            &["--min-severity", "moderate", "--format", "json"],
+        ]
+        .concat(),
+    );
+    assert_exit(&o, 0);
+    let summary: Value =
+        serde_json::from_slice(&o.stderr[..o.stderr.iter().rposition(|&b| b == b'}').unwrap() + 1])
+            .unwrap();
+    assert_eq!(summary["scans"][0]["by-severity"]["unknown"], 1);
+    assert_eq!(summary["items"]["skipped-below-min-severity"], 1);
+    assert_eq!(summary["items"]["unrated"], serde_json::json!([]));
+}
+
+/// A Nessus scan of informational results only (discovery plugins, `severity="0"` or an
+/// empty severity with `risk_factor` None) loses nothing: every finding is counted by
+/// severity, and every weakness is counted as skipped below `--min-severity low`; `info`
+/// imports them all.
+#[test]
+fn informational_findings_are_counted_and_skipped_not_lost() {
+    let dir = workdir();
+    let d = dir.path();
+    let o = poam(
+        d,
+        &[
+            "import",
+            "nessus-info-only.nessus",
+            "--as-of",
+            "2024-06-03",
+            "-o",
+            "i.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_eq!(
+        stderr(&o),
+        "nessus-info-only.nessus: Nessus .nessus XML (v2), Nessus 10.7.1: 4 finding(s) (4 info) on 2 asset(s)\n\
+         items: 0 new, 0 updated, 0 closed as no longer detected, 0 reopened, 0 unchanged; 2 weakness(es) below --min-severity low skipped\n\
+         note: no POA&M written: no finding at or above --min-severity low, and OSCAL requires at least one POA&M item\n"
+    );
+    assert!(!d.join("i.json").exists());
+    let o = poam(
+        d,
+        &[
+            "import",
+            "nessus-info-only.nessus",
+            "--as-of",
+            "2024-06-03",
+            "--min-severity",
+            "info",
+            "-o",
+            "i.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let all = items(&json(d, "i.json"));
+    let assets: Vec<&[String]> = all.iter().map(|i| i.4.as_slice()).collect();
+    assert_eq!(
+        assets,
+        [
+            &[
+                "10.0.0.20 (22/tcp)".to_owned(),
+                "10.0.0.20 (443/tcp)".to_owned(),
+                "10.0.0.21 (443/tcp)".to_owned()
+            ][..],
+            &["10.0.0.20".to_owned()][..],
+        ],
+        "plugin 11219 on three ports of two hosts, then 19506"
+    );
 }

@@ -181,8 +181,8 @@ fn finding(
         .unwrap_or_default();
     let text = v.severity.clone().unwrap_or_else(|| "Unknown".to_owned());
     let severity = match (Severity::parse(&text), cvss.score) {
-        (Some(Severity::Info) | None, Some(s)) => Severity::from_score(s),
-        (s, _) => s.unwrap_or(Severity::Info),
+        (Some(Severity::Info | Severity::Unknown) | None, Some(s)) => Severity::from_score(s),
+        (s, _) => s.unwrap_or(Severity::Unknown),
     };
     let description = meaningful(v.description.as_deref()).or_else(|| {
         m.related_vulnerabilities

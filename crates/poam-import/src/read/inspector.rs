@@ -146,10 +146,12 @@ fn finding(f: &InspectorFinding, detector: &Detector, place: String) -> Finding 
     let text = f.severity.clone().unwrap_or_else(|| "UNTRIAGED".to_owned());
     let score = f.inspector_score.or(cvss.score);
     let severity = match (Severity::parse(&text), score) {
-        (Some(Severity::Info) | None, Some(s)) if text.eq_ignore_ascii_case("untriaged") => {
+        (Some(Severity::Info | Severity::Unknown) | None, Some(s))
+            if text.eq_ignore_ascii_case("untriaged") =>
+        {
             Severity::from_score(s)
         }
-        (s, _) => s.unwrap_or(Severity::Info),
+        (s, _) => s.unwrap_or(Severity::Unknown),
     };
     let fixed = package
         .and_then(|p| meaningful(p.fixed_in_version.as_deref()))

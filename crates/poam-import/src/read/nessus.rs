@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::xml::{Node, Tag, XmlReader, utf8};
+use std::io::BufRead;
+
+use super::xml::{Node, Tag, XmlReader};
 use crate::error::{ScanError, ScanErrorKind};
 use crate::finding::{
     Asset, Cvss, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, cvss_version_of,
@@ -30,9 +32,8 @@ impl Host {
     }
 }
 
-pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
-    let text = utf8(bytes, FORMAT)?;
-    let mut r = XmlReader::new(text, FORMAT);
+pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
+    let mut r = XmlReader::new(input, FORMAT);
     let detector = Detector::new("Nessus", None);
     let mut scan = Scan {
         format: Some(FORMAT),
@@ -81,7 +82,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
                 _ => {}
             },
             Node::Eof => break,
-            Node::Close | Node::Text(_) => {}
+            Node::Close | Node::Text => {}
         }
     }
     if !root_seen {
@@ -98,11 +99,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
     Ok(scan)
 }
 
-fn host_properties(
-    r: &mut XmlReader<'_>,
-    open: &Tag<'_>,
-    host: &mut Host,
-) -> Result<(), ScanError> {
+fn host_properties(r: &mut XmlReader<'_>, open: &Tag, host: &mut Host) -> Result<(), ScanError> {
     if open.empty {
         return Ok(());
     }
@@ -132,7 +129,7 @@ fn host_properties(
             }
             Node::Open(t) => r.skip(&t)?,
             Node::Close => return Ok(()),
-            Node::Text(_) => {}
+            Node::Text => {}
             Node::Eof => {
                 return Err(r.error(
                     ScanErrorKind::Syntax,
@@ -179,7 +176,7 @@ struct Item {
     cvss2_score: Option<f64>,
 }
 
-fn report_item(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<Item, ScanError> {
+fn report_item(r: &mut XmlReader<'_>, open: &Tag) -> Result<Item, ScanError> {
     let mut item = Item {
         plugin_id: open.attr("pluginID").unwrap_or_default(),
         plugin_name: open.attr("pluginName").unwrap_or_default(),
@@ -201,7 +198,10 @@ fn report_item(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<Item, ScanError>
                 let score = || text.trim().parse::<f64>().ok();
                 match &*t.local {
                     "cve" => push_cve(&mut item.cves, &text),
-                    "risk_factor" => item.risk_factor = meaningful(Some(&text)),
+                    // Kept as written: `None` is informational, not unknown.
+                    "risk_factor" => {
+                        item.risk_factor = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+                    }
                     "synopsis" => item.synopsis = meaningful(Some(&text)),
                     "description" => item.description = meaningful(Some(&text)),
                     "solution" => item.solution = meaningful(Some(&text)),
@@ -215,7 +215,7 @@ fn report_item(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<Item, ScanError>
                 }
             }
             Node::Close => return Ok(item),
-            Node::Text(_) => {}
+            Node::Text => {}
             Node::Eof => {
                 return Err(r.error(ScanErrorKind::Syntax, "the file ends inside <ReportItem>"));
             }
@@ -231,9 +231,11 @@ impl Item {
             "2" => Severity::Moderate,
             "1" => Severity::Low,
             "0" => Severity::Info,
+            // An empty or unknown `@severity` leaves the rating to `risk_factor`.
             other => Severity::parse(other)
+                .filter(|s| *s != Severity::Unknown)
                 .or_else(|| self.risk_factor.as_deref().and_then(Severity::parse))
-                .unwrap_or(Severity::Info),
+                .unwrap_or(Severity::Unknown),
         }
     }
 
@@ -268,10 +270,8 @@ impl Item {
             (!port.is_empty() && port != "0").then(|| format!("{port}/{}", self.protocol.trim()));
         let severity = self.severity();
         let cvss = self.cvss();
-        let scanner_severity = self
-            .risk_factor
-            .clone()
-            .unwrap_or_else(|| self.severity.clone());
+        let scanner_severity =
+            meaningful(self.risk_factor.as_deref()).unwrap_or_else(|| self.severity.clone());
         Finding {
             detector: detector.clone(),
             weakness_id: self.plugin_id.trim().to_owned(),

@@ -173,7 +173,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
             assets: vec![asset],
             cves: get(Col::Cve).map(|c| cves_in(&c)).unwrap_or_default(),
             cvss,
-            severity: Severity::parse(&risk).unwrap_or(Severity::Info),
+            severity: Severity::parse(&risk).unwrap_or(Severity::Unknown),
             scanner_severity: risk,
             solution: get(Col::Solution),
             detected,

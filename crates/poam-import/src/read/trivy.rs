@@ -270,8 +270,10 @@ impl Reader<'_> {
         f.cvss = cvss(v);
         let text = v.severity.clone().unwrap_or_else(|| "UNKNOWN".to_owned());
         f.severity = match (Severity::parse(&text), f.cvss.score) {
-            (Some(Severity::Info) | None, Some(score)) => Severity::from_score(score),
-            (s, _) => s.unwrap_or(Severity::Info),
+            (Some(Severity::Info | Severity::Unknown) | None, Some(score)) => {
+                Severity::from_score(score)
+            }
+            (s, _) => s.unwrap_or(Severity::Unknown),
         };
         f.scanner_severity = text;
         f.solution = match (package, meaningful(v.fixed_version.as_deref())) {
@@ -303,7 +305,7 @@ impl Reader<'_> {
             (d, msg) => d.or(msg),
         };
         let text = m.severity.clone().unwrap_or_else(|| "UNKNOWN".to_owned());
-        f.severity = Severity::parse(&text).unwrap_or(Severity::Info);
+        f.severity = Severity::parse(&text).unwrap_or(Severity::Unknown);
         f.scanner_severity = text;
         f.solution = meaningful(m.resolution.as_deref());
         f.kind = FindingKind::Configuration;
@@ -320,7 +322,7 @@ impl Reader<'_> {
         f.name = format!("Secret: {title}");
         f.description = Some(format!("A {title} is written in {}.", result.target));
         let text = s.severity.clone().unwrap_or_else(|| "UNKNOWN".to_owned());
-        f.severity = Severity::parse(&text).unwrap_or(Severity::Info);
+        f.severity = Severity::parse(&text).unwrap_or(Severity::Unknown);
         f.scanner_severity = text;
         f.solution = Some(format!(
             "Remove the secret from {} and revoke or rotate it.",

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::json::date_of;
-use super::xml::{Node, Tag, XmlReader, utf8};
+use std::io::BufRead;
+
+use super::xml::{Node, Tag, XmlReader};
 use crate::error::{ScanError, ScanErrorKind};
 use crate::finding::{
     Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, Undecided, meaningful,
@@ -60,9 +62,8 @@ struct RuleResult {
     place: String,
 }
 
-pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
-    let text = utf8(bytes, FORMAT)?;
-    let mut r = XmlReader::new(text, FORMAT);
+pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
+    let mut r = XmlReader::new(input, FORMAT);
     let mut rules: HashMap<String, Rule> = HashMap::new();
     let mut scan = Scan {
         format: Some(FORMAT),
@@ -94,13 +95,13 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
                 }
             }
             Node::Eof => break,
-            Node::Close | Node::Text(_) => {}
+            Node::Close | Node::Text => {}
         }
     }
     Ok(scan)
 }
 
-fn rule(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<Rule, ScanError> {
+fn rule(r: &mut XmlReader<'_>, open: &Tag) -> Result<Rule, ScanError> {
     let mut rule = Rule {
         severity: open.attr("severity"),
         ..Rule::default()
@@ -124,13 +125,13 @@ fn rule(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<Rule, ScanError> {
                 }
             }
             Node::Close => return Ok(rule),
-            Node::Text(_) => {}
+            Node::Text => {}
             Node::Eof => return Err(r.error(ScanErrorKind::Syntax, "the file ends inside <Rule>")),
         }
     }
 }
 
-fn test_result(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<TestResult, ScanError> {
+fn test_result(r: &mut XmlReader<'_>, open: &Tag) -> Result<TestResult, ScanError> {
     let mut tr = TestResult {
         test_system: open.attr("test-system"),
         date: open
@@ -176,7 +177,7 @@ fn test_result(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<TestResult, Scan
             },
             Node::Close if depth == 0 => return Ok(tr),
             Node::Close => depth -= 1,
-            Node::Text(_) => {}
+            Node::Text => {}
             Node::Eof => {
                 return Err(r.error(ScanErrorKind::Syntax, "the file ends inside <TestResult>"));
             }
@@ -185,7 +186,7 @@ fn test_result(r: &mut XmlReader<'_>, open: &Tag<'_>) -> Result<TestResult, Scan
 }
 
 /// What a rule's result says: failed (a finding), undecided, or not a finding.
-fn rule_result(r: &mut XmlReader<'_>, open: &Tag<'_>, place: String) -> Result<Outcome, ScanError> {
+fn rule_result(r: &mut XmlReader<'_>, open: &Tag, place: String) -> Result<Outcome, ScanError> {
     let mut rr = RuleResult {
         idref: open.attr("idref").unwrap_or_default(),
         severity: open.attr("severity"),
@@ -210,7 +211,7 @@ fn rule_result(r: &mut XmlReader<'_>, open: &Tag<'_>, place: String) -> Result<O
                     }
                 }
                 Node::Close => break,
-                Node::Text(_) => {}
+                Node::Text => {}
                 Node::Eof => {
                     return Err(
                         r.error(ScanErrorKind::Syntax, "the file ends inside <rule-result>")
@@ -282,7 +283,7 @@ fn finish(tr: TestResult, rules: &HashMap<String, Rule>, scan: &mut Scan) {
             assets: vec![asset.clone()],
             cves,
             cvss: crate::finding::Cvss::default(),
-            severity: Severity::parse(&severity_text).unwrap_or(Severity::Info),
+            severity: Severity::parse(&severity_text).unwrap_or(Severity::Unknown),
             scanner_severity: severity_text,
             solution: rr.fix.or(rule.fix),
             detected: tr.date,

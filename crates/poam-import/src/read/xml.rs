@@ -1,10 +1,13 @@
 //! A small pull reader over quick-xml events for the XML scan formats: local names,
 //! attributes and text with entities resolved, the place of every error, a DOCTYPE refused
 //! (as in the OSCAL XML reader), and a document that ends inside an element reported as
-//! truncated. It keeps one element's worth of state: memory follows what the caller keeps,
-//! not the file.
+//! truncated. It streams from a `BufRead` and keeps one event's worth of state: memory
+//! follows what the caller keeps, not the file, and a place (`line L, column C`) is counted
+//! on the way rather than searched for.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::io::{BufRead, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
@@ -21,23 +24,25 @@ pub(crate) fn doctype_refused(format: Option<ScanFormat>) -> ScanError {
 }
 
 /// What the caller sees.
-pub(crate) enum Node<'i> {
+pub(crate) enum Node {
     /// A start tag (or an empty element, then `empty`), by local name.
-    Open(Tag<'i>),
+    Open(Tag),
     /// An end tag.
     Close,
-    /// Text or CDATA, with entities resolved (possibly one piece of a longer text).
-    Text(Cow<'i, str>),
+    /// Text or CDATA (possibly one piece of a longer text); [`XmlReader::text_of`] collects
+    /// it.
+    Text,
     Eof,
 }
 
-pub(crate) struct Tag<'i> {
-    pub local: Cow<'i, str>,
-    pub empty: bool,
-    start: BytesStart<'i>,
+/// A start tag, owned: the reader's buffer is reused for the next event.
+pub(crate) struct Tag {
+    pub(crate) local: String,
+    pub(crate) empty: bool,
+    start: BytesStart<'static>,
 }
 
-impl Tag<'_> {
+impl Tag {
     /// The value of the attribute with this local name, entities resolved.
     pub(crate) fn attr(&self, name: &str) -> Option<String> {
         self.start.attributes().flatten().find_map(|a| {
@@ -53,25 +58,118 @@ impl Tag<'_> {
     }
 }
 
-pub(crate) struct XmlReader<'i> {
-    reader: quick_xml::Reader<&'i [u8]>,
-    bytes: &'i [u8],
+/// The input as the XML parser consumes it, counting lines and the characters of the
+/// current line on the way, so that a place costs nothing to compute and the file never
+/// needs to be in memory.
+struct Counted<'a> {
+    inner: Box<dyn BufRead + 'a>,
+    /// Bytes consumed.
+    offset: u64,
+    /// The current line (1-based) and the offset where it starts.
+    line: u64,
+    line_start: u64,
+    /// Characters (UTF-8 lead bytes) consumed on the current line.
+    line_chars: u64,
+    /// The starts of the last lines, for the place of an error a little behind the parser.
+    recent: VecDeque<u64>,
+}
+
+/// How many line starts [`Counted`] remembers.
+const RECENT_LINES: usize = 256;
+
+impl<'a> Counted<'a> {
+    fn new(inner: Box<dyn BufRead + 'a>) -> Self {
+        Self {
+            inner,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+            line_chars: 0,
+            recent: VecDeque::with_capacity(RECENT_LINES),
+        }
+    }
+
+    /// `line L, column C` of the parser's position.
+    fn here(&self) -> String {
+        format!("line {}, column {}", self.line, self.line_chars + 1)
+    }
+
+    /// `line L, column C` of an offset at or before the parser's position (the column in
+    /// bytes when it is on an earlier line).
+    fn place_of(&self, at: u64) -> String {
+        if at >= self.line_start {
+            return format!("line {}, column {}", self.line, at - self.line_start + 1);
+        }
+        let later = self.recent.iter().rev().take_while(|&&s| s > at).count() as u64;
+        let start = self.recent.iter().rev().find(|&&s| s <= at);
+        match start {
+            Some(s) => format!("line {}, column {}", self.line - later, at - s + 1),
+            None => self.here(),
+        }
+    }
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Counted<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        // The bytes handed out by the last `fill_buf` are still buffered: count them.
+        if let Ok(buf) = self.inner.fill_buf() {
+            let seen = &buf[..amt.min(buf.len())];
+            let mut from = 0;
+            for (i, &b) in seen.iter().enumerate() {
+                if b == b'\n' {
+                    self.line += 1;
+                    self.line_start = self.offset + i as u64 + 1;
+                    if self.recent.len() == RECENT_LINES {
+                        self.recent.pop_front();
+                    }
+                    self.recent.push_back(self.line_start);
+                    from = i + 1;
+                    self.line_chars = 0;
+                }
+            }
+            self.line_chars += seen[from..].iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        }
+        self.offset += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+pub(crate) struct XmlReader<'a> {
+    reader: quick_xml::Reader<Counted<'a>>,
+    buf: Vec<u8>,
     format: ScanFormat,
     /// Open elements, for the truncation check.
     depth: usize,
 }
 
-impl<'i> XmlReader<'i> {
-    /// A reader of `text` (already checked to be UTF-8).
-    pub(crate) fn new(text: &'i str, format: ScanFormat) -> Self {
-        let mut reader = quick_xml::Reader::from_str(text);
+impl<'a> XmlReader<'a> {
+    /// A reader of `input`, streamed: memory follows one event, not the file.
+    pub(crate) fn new(input: Box<dyn BufRead + 'a>, format: ScanFormat) -> Self {
+        let mut reader = quick_xml::Reader::from_reader(Counted::new(input));
         let config = reader.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
         config.check_end_names = true;
         Self {
             reader,
-            bytes: text.as_bytes(),
+            buf: Vec::with_capacity(4096),
             format,
             depth: 0,
         }
@@ -79,10 +177,7 @@ impl<'i> XmlReader<'i> {
 
     /// Where the reader is: `line L, column C`.
     pub(crate) fn place(&self) -> String {
-        line_column(
-            self.bytes,
-            usize::try_from(self.reader.buffer_position()).unwrap_or(0),
-        )
+        self.reader.get_ref().here()
     }
 
     pub(crate) fn error(&self, kind: ScanErrorKind, message: impl Into<String>) -> ScanError {
@@ -91,13 +186,25 @@ impl<'i> XmlReader<'i> {
 
     /// The next node that matters (declarations, comments and processing instructions are
     /// skipped).
-    pub(crate) fn next(&mut self) -> Result<Node<'i>, ScanError> {
+    pub(crate) fn next(&mut self) -> Result<Node, ScanError> {
+        self.step(None)
+    }
+
+    /// The next node; text (entities resolved) is appended to `text` when given.
+    fn step(&mut self, mut text: Option<&mut String>) -> Result<Node, ScanError> {
         loop {
-            let event = self.reader.read_event().map_err(|e| {
-                let at = usize::try_from(self.reader.error_position()).unwrap_or(0);
-                ScanError::syntax(self.format, format!("malformed XML: {e}"))
-                    .at(line_column(self.bytes, at))
-            })?;
+            self.buf.clear();
+            let event = match self.reader.read_event_into(&mut self.buf) {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = self.reader.get_ref().place_of(self.reader.error_position());
+                    return Err(match e {
+                        quick_xml::Error::Encoding(_) => not_utf8(self.format),
+                        e => ScanError::syntax(self.format, format!("malformed XML: {e}")),
+                    }
+                    .at(at));
+                }
+            };
             return Ok(match event {
                 Event::Start(s) => {
                     self.depth += 1;
@@ -108,9 +215,33 @@ impl<'i> XmlReader<'i> {
                     self.depth = self.depth.saturating_sub(1);
                     Node::Close
                 }
-                Event::Text(t) => Node::Text(t.xml10_content()),
-                Event::CData(c) => Node::Text(c.xml10_content()),
-                Event::GeneralRef(r) => Node::Text(self.reference(&r)?),
+                Event::Text(t) => {
+                    if let Some(out) = text.as_deref_mut() {
+                        out.push_str(&t.xml10_content());
+                    }
+                    Node::Text
+                }
+                Event::CData(c) => {
+                    if let Some(out) = text.as_deref_mut() {
+                        out.push_str(&c.xml10_content());
+                    }
+                    Node::Text
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = reference(&r);
+                    match (resolved, text.as_deref_mut()) {
+                        (Some(c), Some(out)) => out.push_str(&c),
+                        (Some(_), None) => {}
+                        (None, _) => {
+                            let name: &str = &r;
+                            let message = format!(
+                                "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
+                            );
+                            return Err(self.error(ScanErrorKind::Syntax, message));
+                        }
+                    }
+                    Node::Text
+                }
                 Event::DocType(_) => {
                     return Err(doctype_refused(Some(self.format)).at(self.place()));
                 }
@@ -126,33 +257,17 @@ impl<'i> XmlReader<'i> {
         }
     }
 
-    fn reference(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'i, str>, ScanError> {
-        let name: &str = r;
-        if let Some(s) = quick_xml::escape::resolve_predefined_entity(name) {
-            return Ok(Cow::Borrowed(s));
-        }
-        match r.resolve_char_ref() {
-            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
-            _ => Err(self.error(
-                ScanErrorKind::Syntax,
-                format!(
-                    "unknown entity `&{name};`: only the five predefined XML entities and character references are allowed"
-                ),
-            )),
-        }
-    }
-
     /// The whole text content of the element just opened (`open` is its tag), child
     /// elements' text included, up to its end tag.
-    pub(crate) fn text_of(&mut self, open: &Tag<'_>) -> Result<String, ScanError> {
+    pub(crate) fn text_of(&mut self, open: &Tag) -> Result<String, ScanError> {
         let mut out = String::new();
         if open.empty {
             return Ok(out);
         }
         let mut depth = 0usize;
         loop {
-            match self.next()? {
-                Node::Text(t) => out.push_str(&t),
+            match self.step(Some(&mut out))? {
+                Node::Text => {}
                 Node::Open(t) if !t.empty => depth += 1,
                 Node::Open(_) => {}
                 Node::Close if depth == 0 => return Ok(out),
@@ -166,20 +281,57 @@ impl<'i> XmlReader<'i> {
         }
     }
 
-    /// Skips the rest of the element just opened.
-    pub(crate) fn skip(&mut self, open: &Tag<'_>) -> Result<(), ScanError> {
-        self.text_of(open).map(|_| ())
+    /// Skips the rest of the element just opened (its text is not decoded).
+    pub(crate) fn skip(&mut self, open: &Tag) -> Result<(), ScanError> {
+        if open.empty {
+            return Ok(());
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.step(None)? {
+                Node::Text => {}
+                Node::Open(t) if !t.empty => depth += 1,
+                Node::Open(_) => {}
+                Node::Close if depth == 0 => return Ok(()),
+                Node::Close => depth -= 1,
+                Node::Eof => {
+                    return Err(
+                        self.error(ScanErrorKind::Syntax, "the document ends inside an element")
+                    );
+                }
+            }
+        }
     }
 }
 
-fn tag(start: BytesStart<'_>, empty: bool) -> Tag<'_> {
-    // The local name borrows the start tag; copy it (names are short).
-    let local = Cow::Owned(start.local_name().into_inner().to_owned());
+/// A predefined entity or character reference, resolved.
+fn reference(r: &quick_xml::events::BytesRef<'_>) -> Option<Cow<'static, str>> {
+    let name: &str = r;
+    if let Some(s) = quick_xml::escape::resolve_predefined_entity(name) {
+        return Some(Cow::Borrowed(s));
+    }
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
+        _ => None,
+    }
+}
+
+fn tag(start: BytesStart<'_>, empty: bool) -> Tag {
+    let local = start.local_name().into_inner().to_owned();
     Tag {
         local,
         empty,
-        start,
+        start: start.into_owned(),
     }
+}
+
+/// The refusal of bytes that are not UTF-8.
+fn not_utf8(format: ScanFormat) -> ScanError {
+    ScanError::new(
+        ScanErrorKind::Unsupported,
+        Some(format),
+        "the file is not UTF-8 text; save it as UTF-8",
+    )
 }
 
 /// `bytes` as UTF-8 text (without a BOM), or the place of the first bad byte.
@@ -193,4 +345,65 @@ pub(crate) fn utf8(bytes: &[u8], format: ScanFormat) -> Result<&str, ScanError> 
         )
         .at(line_column(b, e.valid_up_to()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every start tag's place and text, read through a buffer of `capacity` bytes.
+    fn walk(text: &[u8], capacity: usize) -> Result<Vec<(String, String, String)>, ScanError> {
+        let input = Box::new(std::io::BufReader::with_capacity(capacity, text));
+        let mut r = XmlReader::new(input, ScanFormat::NessusXml);
+        let mut out = Vec::new();
+        loop {
+            match r.next()? {
+                Node::Open(t) if t.local != "a" => {
+                    let place = r.place();
+                    let text = r.text_of(&t)?;
+                    out.push((t.local.clone(), place, text));
+                }
+                Node::Eof => return Ok(out),
+                _ => {}
+            }
+        }
+    }
+
+    /// Places are counted as the bytes stream by, in characters, whatever the chunks: the
+    /// same as searching the whole text (the in-memory reader's way before streaming).
+    #[test]
+    fn places_and_text_do_not_depend_on_the_chunks() -> Result<(), ScanError> {
+        let text = "\u{feff}<?xml version=\"1.0\"?>\n<a>\n  <b x=\"1\">caf\u{e9} &amp; th\u{e9}</b>\n\u{e9}\u{e9}<c><![CDATA[<raw>]]>&#233;</c>\r\n    <d/></a>\n";
+        let bytes = text.as_bytes();
+        let whole = walk(bytes, 1 << 16)?;
+        for capacity in [1, 2, 3, 5, 7, 64] {
+            assert_eq!(walk(bytes, capacity)?, whole, "buffer of {capacity}");
+        }
+        let expect = |tag: &str| {
+            let end = text.find(&format!("<{tag}")).unwrap_or(0);
+            let close = end + text[end..].find('>').unwrap_or(0) + 1;
+            line_column(bytes, close)
+        };
+        let places: Vec<&str> = whole.iter().map(|w| w.1.as_str()).collect();
+        assert_eq!(places, [expect("b"), expect("c"), expect("d")]);
+        assert_eq!(whole[0].2, "caf\u{e9} & th\u{e9}");
+        assert_eq!(whole[1].2, "<raw>\u{e9}");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_bytes_and_early_ends_have_places() {
+        let e = walk(b"<a>\n<b>caf\xe9</b></a>", 3).expect_err("Latin-1");
+        assert_eq!(e.kind, ScanErrorKind::Unsupported, "{e}");
+        assert!(e.message.contains("not UTF-8"), "{e}");
+        assert_eq!(e.place.as_deref().map(|p| &p[..6]), Some("line 2"), "{e}");
+        let e = walk(b"<a>\n<b>text</b>\n<c>", 4).expect_err("truncated");
+        assert_eq!(e.kind, ScanErrorKind::Syntax, "{e}");
+        assert!(e.message.contains("truncated"), "{e}");
+        let e = walk(b"<a>\n\n<b>&xxe;</b></a>", 2).expect_err("entity");
+        assert_eq!(e.place.as_deref(), Some("line 3, column 9"), "{e}");
+        let e = walk(b"<a>\n<b></c></a>", 2).expect_err("mismatched end tag");
+        assert_eq!(e.kind, ScanErrorKind::Syntax, "{e}");
+        assert_eq!(e.place.as_deref().map(|p| &p[..6]), Some("line 2"), "{e}");
+    }
 }

@@ -323,3 +323,70 @@ fn trivy_with_an_empty_artifact_name() {
         "pkg@1.0"
     );
 }
+
+/// `read_from` (a stream, as the CLI reads a file) and `read` (bytes in memory) give the
+/// same scan, places included, for every fixture, and the same errors for bad ones.
+#[test]
+fn streamed_and_in_memory_reads_agree() {
+    for name in [
+        "month1.nessus",
+        "openscap.xml",
+        "openscap-unrated.xml",
+        "trivy-image.json",
+        "nessus.csv",
+        "semgrep.sarif",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let whole = poam_import::read(&bytes).unwrap();
+        let streamed =
+            poam_import::read_from(std::io::BufReader::with_capacity(5, &bytes[..])).unwrap();
+        assert_eq!(whole, streamed, "{name}");
+        assert!(!whole.findings.is_empty(), "{name}");
+    }
+    for name in [
+        "truncated.nessus",
+        "doctype.nessus",
+        "entity.nessus",
+        "utf16.nessus",
+        "truncated.sarif",
+    ] {
+        let bytes = std::fs::read(fixture(&format!("bad/{name}"))).unwrap();
+        let whole = poam_import::read(&bytes).expect_err(name);
+        let streamed = poam_import::read_from(&bytes[..]).expect_err(name);
+        assert_eq!(whole, streamed, "{name}");
+    }
+}
+
+/// A big `.nessus` file streams through chunk boundaries: a file larger than the 64 KiB
+/// head read to recognize it, with one finding per report item and their places right.
+#[test]
+fn a_file_larger_than_the_head_streams() {
+    let mut text =
+        String::from("<?xml version=\"1.0\" ?>\n<NessusClientData_v2><Report name=\"r\">\n");
+    for h in 0..400 {
+        text.push_str(&format!(
+            "<ReportHost name=\"10.0.{}.{}\"><HostProperties><tag name=\"HOST_START_TIMESTAMP\">1717405200</tag></HostProperties>\n",
+            h / 256,
+            h % 256
+        ));
+        for p in 0..5 {
+            text.push_str(&format!(
+                "<ReportItem port=\"443\" protocol=\"tcp\" severity=\"2\" pluginID=\"{p}\" pluginName=\"Plugin {p}\">\n<description>{}</description>\n</ReportItem>\n",
+                "A weakness &amp; its text. ".repeat(4)
+            ));
+        }
+        text.push_str("</ReportHost>\n");
+    }
+    text.push_str("</Report></NessusClientData_v2>\n");
+    assert!(text.len() > 1 << 18);
+    let scan = poam_import::read_from(std::io::BufReader::new(text.as_bytes())).unwrap();
+    assert_eq!(scan.findings.len(), 2000);
+    assert_eq!(scan, poam_import::read(text.as_bytes()).unwrap());
+    let last = scan.findings.last().unwrap();
+    let line = text.lines().count() - 4;
+    assert_eq!(last.place, format!("line {line}, column 87"));
+    assert_eq!(
+        last.description.as_deref(),
+        Some("A weakness & its text. ".repeat(4).trim_end())
+    );
+}
