@@ -97,7 +97,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod markdown;
 mod normalize;
+mod text;
 pub mod xml;
+
+pub use text::TextStyle;
 
 /// Maximum nesting depth of containers (block quotes, lists, inline elements) kept in a
 /// tree. Deeper structure is flattened (its content is kept). This bounds recursion in the
@@ -282,8 +285,17 @@ impl MarkupLine {
     /// The plain text (formatting removed, inserts as `{{ insert: .. }}`), e.g. for
     /// sorting or search.
     pub fn plain_text(&self) -> String {
+        self.text(TextStyle::Plain)
+    }
+
+    /// The text in `style`; a line break is a newline in plain text, a space in a cell.
+    pub fn text(&self, style: TextStyle) -> String {
+        let line_break = match style {
+            TextStyle::Plain => "\n",
+            TextStyle::Cell => " ",
+        };
         let mut out = String::new();
-        normalize::plain_text_inlines(&self.0, &mut out);
+        text::inlines_text(&self.0, style, line_break, &mut out);
         out
     }
 
@@ -343,8 +355,13 @@ impl MarkupMultiline {
 
     /// The plain text, blocks separated by blank lines.
     pub fn plain_text(&self) -> String {
+        self.text(TextStyle::Plain)
+    }
+
+    /// The text in `style`, blocks separated by blank lines.
+    pub fn text(&self, style: TextStyle) -> String {
         let mut out = String::new();
-        normalize::plain_text_blocks(&self.0, &mut out);
+        text::blocks_text(&self.0, style, &mut out);
         out
     }
 

@@ -6,7 +6,7 @@
 //! document is flattened to readable plain text (list items become `- ` lines), and text
 //! that came from a cell comes back exactly in its normal form.
 
-use poam_markup::{Block, Inline, MarkupLine, MarkupMultiline};
+use poam_markup::{Block, Inline, MarkupLine, MarkupMultiline, TextStyle};
 
 /// A single-line markup value holding `text` literally. Line ends become spaces (a
 /// markup-line has no line breaks).
@@ -44,105 +44,16 @@ pub fn multiline(text: &str) -> MarkupMultiline {
     MarkupMultiline(blocks)
 }
 
-/// The plain text of a markup line.
+/// The cell text of a markup line.
 pub fn line_text(m: &MarkupLine) -> String {
-    let mut out = String::new();
-    inlines_text(&m.0, &mut out, " ");
-    out.trim_matches(crate::cell::is_blank).to_owned()
+    m.text(TextStyle::Cell)
+        .trim_matches(crate::cell::is_blank)
+        .to_owned()
 }
 
-/// The plain text of multi-line markup: paragraphs separated by a blank line.
+/// The cell text of multi-line markup: paragraphs separated by a blank line.
 pub fn multiline_text(m: &MarkupMultiline) -> String {
-    let mut out = String::new();
-    blocks_text(&m.0, &mut out, "");
-    crate::cell::normalize_text(&out)
-}
-
-fn inlines_text(inlines: &[Inline], out: &mut String, line_break: &str) {
-    for i in inlines {
-        match i {
-            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Em(c)
-            | Inline::Strong(c)
-            | Inline::Italic(c)
-            | Inline::Bold(c)
-            | Inline::Sub(c)
-            | Inline::Sup(c) => inlines_text(c, out, line_break),
-            Inline::Quote(c) => {
-                out.push('"');
-                inlines_text(c, out, line_break);
-                out.push('"');
-            }
-            Inline::Link { href, content, .. } => {
-                if content.is_empty() {
-                    out.push_str(href);
-                } else {
-                    inlines_text(content, out, line_break);
-                }
-            }
-            Inline::Image { alt, src, .. } => out.push_str(if alt.is_empty() { src } else { alt }),
-            Inline::Insert { kind, id_ref } => {
-                out.push_str(&format!("{{{{ insert: {kind}, {id_ref} }}}}"));
-            }
-            Inline::LineBreak => out.push_str(line_break),
-        }
-    }
-}
-
-fn blocks_text(blocks: &[Block], out: &mut String, indent: &str) {
-    for (n, b) in blocks.iter().enumerate() {
-        if n > 0 {
-            out.push_str("\n\n");
-        }
-        match b {
-            Block::Paragraph(c) | Block::Heading { content: c, .. } => {
-                out.push_str(indent);
-                inlines_text(c, out, "\n");
-            }
-            Block::List {
-                ordered,
-                start,
-                items,
-            } => {
-                let first = start.unwrap_or(1);
-                for (k, item) in items.iter().enumerate() {
-                    if k > 0 {
-                        out.push('\n');
-                    }
-                    let bullet = if *ordered {
-                        format!("{}. ", first + k as u64)
-                    } else {
-                        "- ".to_owned()
-                    };
-                    let mut inner = String::new();
-                    blocks_text(item, &mut inner, "");
-                    out.push_str(indent);
-                    out.push_str(&bullet);
-                    out.push_str(&inner.replace("\n\n", "\n"));
-                }
-            }
-            Block::Pre(t) => out.push_str(t),
-            Block::Blockquote(inner) => blocks_text(inner, out, indent),
-            Block::Table(t) => {
-                for (k, row) in t.rows.iter().enumerate() {
-                    if k > 0 {
-                        out.push('\n');
-                    }
-                    let cells: Vec<String> = row
-                        .cells
-                        .iter()
-                        .map(|c| {
-                            let mut s = String::new();
-                            inlines_text(&c.content, &mut s, " ");
-                            s
-                        })
-                        .collect();
-                    out.push_str(&cells.join(" | "));
-                }
-            }
-            Block::HorizontalRule => out.push_str("---"),
-        }
-    }
+    crate::cell::normalize_text(&m.text(TextStyle::Cell))
 }
 
 #[cfg(test)]
