@@ -768,12 +768,11 @@ fn text_regressions() -> Vec<Vec<Block>> {
     ]
 }
 
-/// Long runs of backslashes (and of `_`) are read and written in time linear in their
-/// length: a run of 400,000 took minutes when each escape counted the run back. The limit
-/// is generous (an unoptimized build on a busy machine); the quadratic code missed it by far.
+/// Long runs of backslashes (and of `_`) round-trip: a run of 400,000 took minutes when each
+/// escape counted the run back. The time is measured where the project measures it, by the
+/// `backslashes` case of `cargo xtask bench` (its growth line), not by a timed test.
 #[test]
-fn long_runs_of_backslashes_are_linear() {
-    let started = std::time::Instant::now();
+fn long_runs_of_backslashes_round_trip() {
     for unit in ["\\", "\\\\a", "a_", "\\_"] {
         let text = unit.repeat(400_000 / unit.len());
         let tree = md(&text);
@@ -782,11 +781,6 @@ fn long_runs_of_backslashes_are_linear() {
         let line_tree = line(&text);
         assert_eq!(line(&write_line(line_tree.clone())), line_tree, "{unit}");
     }
-    let took = started.elapsed();
-    assert!(
-        took < std::time::Duration::from_secs(60),
-        "400,000 characters of backslash runs took {took:?}"
-    );
 }
 
 /// A raw HTML block is literal text, and its blank lines still separate paragraphs: a
