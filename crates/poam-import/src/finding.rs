@@ -92,7 +92,7 @@ impl Detector {
 /// An unrated finding (a failed XCCDF rule with no `@severity`, Trivy's `UNKNOWN` without a
 /// CVSS score, Inspector's `UNTRIAGED`) is a weakness, not information: it ranks between Low
 /// and Moderate, so the default `--min-severity low` imports it and `moderate` skips it, and
-/// it is rated Moderate until the provider assesses it ([`crate::build::rating`]).
+/// it is rated Moderate until the provider assesses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Severity {
     /// Informational: no finding for the POA&M.
