@@ -771,6 +771,26 @@ fn diff_reports_what_is_outside_the_items() {
             "status": "open"
         });
         p["risks"].as_array_mut().unwrap().push(lone);
+        p["observations"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "uuid": "0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f",
+                "title": "Lone observation",
+                "description": "Seen outside any POA&M item.",
+                "methods": ["TEST"],
+                "collected": "2024-06-02T00:00:00Z"
+            }));
+        p["findings"] = serde_json::json!([{
+            "uuid": "1c2d3e4f-5061-4728-9930-4b5c6d7e8f90",
+            "title": "Lone finding",
+            "description": "Found outside any POA&M item.",
+            "target": {
+                "type": "statement-id",
+                "target-id": "ac-2_smt",
+                "status": {"state": "not-satisfied"}
+            }
+        }]);
     });
     let o = poam(d, &["diff", "month1.json", "new.json"]);
     assert_exit(&o, 1);
@@ -781,6 +801,8 @@ fn diff_reports_what_is_outside_the_items() {
         "revision added: \"1.0 Initial submission\"",
         "party name of \"Acme Cloud, Inc.\" changed: Acme Cloud, Inc. -> Acme Cloud, LLC",
         "new risk \"Shared hosting risk\" (uuid 7e6d5c4b-3a29-4f18-8e07-f6e5d4c3b2a1)",
+        "new observation \"Lone observation\" (uuid 0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f)",
+        "new finding \"Lone finding\" (uuid 1c2d3e4f-5061-4728-9930-4b5c6d7e8f90)",
     ] {
         assert!(report.contains(expected), "{expected}\n{report}");
     }
