@@ -44,7 +44,7 @@ use poam_model::Document;
 
 use crate::SourceName;
 use crate::error::{ErrorKind, Position, ReadError, WriteError};
-use reader::{OSCAL_NS, Rd, Start, XmlError, doctype_refused, is_xml_space};
+use reader::{OSCAL_NS, Rd, Start, XmlError, doctype_refused, is_xml_space, late_declaration};
 
 pub(crate) use locate::{locate, pointer_at};
 
@@ -81,10 +81,16 @@ fn read_document(text: &str) -> Result<Document, XmlError> {
         ));
     }
     let mut r = Rd::new(text);
+    // Only the document's first event may be its XML declaration: a later one is refused
+    // at once (checking each of thousands of them looked at the whole text every time).
+    let mut first = true;
     let root = loop {
         let at = r.pos();
-        match r.event()? {
-            Event::Decl(d) => check_declaration(&d, text, at)?,
+        let event = r.event()?;
+        let is_first = std::mem::replace(&mut first, false);
+        match event {
+            Event::Decl(d) if is_first => check_declaration(&d, text, at)?,
+            Event::Decl(_) => return Err(late_declaration(at)),
             Event::PI(_) | Event::Comment(_) => {}
             Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
             Event::DocType(_) => return Err(doctype_refused(at)),

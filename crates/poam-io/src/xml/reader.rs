@@ -654,7 +654,7 @@ fn eof_inside(at: usize, s: &Start<'_>) -> XmlError {
 
 /// The refusal of any DTD.
 /// An XML declaration after the start of the document.
-fn late_declaration(at: usize) -> XmlError {
+pub(crate) fn late_declaration(at: usize) -> XmlError {
     XmlError::new(
         at,
         ErrorKind::Syntax,

@@ -397,6 +397,20 @@ fn an_xml_declaration_of_another_version_is_refused() {
     );
 }
 
+/// A second XML declaration before the root is refused at its place, as one after it is (it
+/// was read as a declaration each time: the fuzzer's thousands of them took time growing with
+/// their square, each one's encoding check looking at the whole text).
+#[test]
+fn a_second_xml_declaration_is_refused() {
+    check(
+        "bad/second-declaration.xml",
+        ErrorKind::Syntax,
+        at(2, 1),
+        None,
+        "an XML declaration is allowed only at the very start",
+    );
+}
+
 #[test]
 fn an_xml_declaration_of_no_real_encoding_is_refused() {
     check(
