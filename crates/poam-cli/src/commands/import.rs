@@ -120,6 +120,23 @@ pub fn run(a: &ImportArgs) -> u8 {
         return exit::OK;
     }
 
+    let to_file = match write_poam(a, &settings, &mut document, default_format) {
+        Ok(to_file) => to_file,
+        Err(code) => return code,
+    };
+    summary(a, &scans, &outcome, to_file);
+    crate::submission::print_when_submitting(&settings, &document, ssp.as_ref());
+    exit::OK
+}
+
+/// Writes the POA&M as `-o`/`--to` ask (the `--into` format by default), with the project
+/// file's settings and OSCAL version; `Ok(true)` when it went to a file.
+fn write_poam(
+    a: &ImportArgs,
+    settings: &Settings,
+    document: &mut Document,
+    default_format: FileFormat,
+) -> Result<bool, u8> {
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
     let format =
@@ -131,19 +148,17 @@ pub fn run(a: &ImportArgs) -> u8 {
     {
         eprintln!("error: {refusal}");
         eprintln!("error: nothing imported");
-        return exit::TROUBLE;
+        return Err(exit::TROUBLE);
     }
-    settings.apply(&mut document);
-    if let Err(lines) = settings.write_as_version(&mut document, "the POA&M") {
+    settings.apply(document);
+    if let Err(lines) = settings.write_as_version(document, "the POA&M") {
         lines.iter().for_each(|l| eprintln!("{l}"));
-        return exit::TROUBLE;
+        return Err(exit::TROUBLE);
     }
-    if !output::encode_and_write(&document, format, output_path, "the POA&M") {
-        return exit::TROUBLE;
+    if !output::encode_and_write(document, format, output_path, "the POA&M") {
+        return Err(exit::TROUBLE);
     }
-    summary(a, &scans, &outcome, output_path.is_some());
-    crate::submission::print_when_submitting(&settings, &document, ssp.as_ref());
-    exit::OK
+    Ok(output_path.is_some())
 }
 
 fn min_severity(s: SeverityArg) -> Severity {
