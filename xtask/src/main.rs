@@ -4,6 +4,7 @@
 // which is what `unreachable_pub` (meant for the libraries' API) would have us spell `pub(crate)`.
 #![allow(unreachable_pub)]
 
+mod args;
 mod bench;
 mod codegen;
 mod conformance;

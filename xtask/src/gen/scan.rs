@@ -270,11 +270,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut out: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
-        };
+        let mut value = || crate::args::next_value(&mut it, a, USAGE);
         match a.as_str() {
             "--findings" | "-n" => {
                 findings = Some(
