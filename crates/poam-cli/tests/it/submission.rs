@@ -83,20 +83,7 @@ fn from_workbook_to_a_clean_fedramp_submission_month_after_month() {
     assert_eq!(items(d, "june.json"), 8);
 
     // The scans it came from supply them: the same eight items, no second copy.
-    let err = ok(
-        d,
-        &[
-            "import",
-            "month1.nessus",
-            "trivy-image.json",
-            "--into",
-            "june.json",
-            "--as-of",
-            "2024-06-03",
-            "-o",
-            "june.json",
-        ],
-    );
+    let err = ok(d, crate::support::IMPORT_JUNE_SCANS);
     assert!(err.contains("items: 0 new, 8 updated"), "{err}");
     assert!(
         err.contains("fedramp: the output passes FedRAMP's POA&M rules"),

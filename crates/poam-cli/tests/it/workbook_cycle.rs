@@ -13,20 +13,7 @@ use crate::support::{poam_ok, scratch_with, stdout};
 /// (linked to the SSP), then the scans' recommendations imported into it.
 fn june(dir: &Path) {
     poam_ok(dir, &["convert", "june.xlsx", "-o", "june.json"]);
-    poam_ok(
-        dir,
-        &[
-            "import",
-            "month1.nessus",
-            "trivy-image.json",
-            "--into",
-            "june.json",
-            "--as-of",
-            "2024-06-03",
-            "-o",
-            "june.json",
-        ],
-    );
+    poam_ok(dir, crate::support::IMPORT_JUNE_SCANS);
 }
 
 /// The provider's July workbook: June's, with one remediation plan rewritten.

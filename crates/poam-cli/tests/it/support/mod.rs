@@ -100,3 +100,17 @@ pub fn scratch_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// June's scans imported into the converted June workbook (the submission walk-through's
+/// second step), as the submission and workbook-cycle tests run it.
+pub const IMPORT_JUNE_SCANS: &[&str] = &[
+    "import",
+    "month1.nessus",
+    "trivy-image.json",
+    "--into",
+    "june.json",
+    "--as-of",
+    "2024-06-03",
+    "-o",
+    "june.json",
+];
