@@ -660,23 +660,15 @@ fn a_poam_id_with_a_hash_is_not_a_duplicate() {
 /// markup cannot keep, is refused with its cell both ways.
 #[test]
 fn control_characters_are_kept_or_refused_at_their_cell() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let text = std::fs::read_to_string(root.join("fixtures/poam/minimal.json")).unwrap();
-    let with_title = |title: &str| {
-        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        v["plan-of-action-and-milestones"]["poam-items"][0]["title"] = title.into();
-        let doc: Document = serde_json::from_value(v).unwrap();
-        doc
-    };
     let controls = "a\u{1}b\u{b}c\u{c}d\u{1f}e\u{7f}f\u{85}g \u{b}";
-    let doc = with_title(controls);
+    let doc = minimal_titled(controls);
     let (again, _) = import_ok(&export(&doc).unwrap().bytes);
     let title = |d: &Document| {
         poam_xlsx::markup::line_text(&d.plan_of_action_and_milestones.poam_items[0].title)
     };
     assert_eq!(title(&again), controls);
 
-    let mut nul = with_title("plain");
+    let mut nul = minimal_titled("plain");
     nul.plan_of_action_and_milestones.poam_items[0].title =
         poam_markup::MarkupLine(vec![poam_markup::Inline::Text("be\0fore".to_owned())]);
     let e = export(&nul).expect_err("NUL refused");
@@ -712,15 +704,7 @@ fn control_characters_are_kept_or_refused_at_their_cell() {
 /// through a workbook and back unchanged.
 #[test]
 fn the_cell_length_limit_counts_as_excel_does() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let text = std::fs::read_to_string(root.join("fixtures/poam/minimal.json")).unwrap();
-    let with_title = |title: &str| {
-        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        v["plan-of-action-and-milestones"]["poam-items"][0]["title"] = title.into();
-        let doc: Document = serde_json::from_value(v).unwrap();
-        doc
-    };
-    let e = export(&with_title(&"\u{1F600}".repeat(20_000))).expect_err("too long");
+    let e = export(&minimal_titled(&"\u{1F600}".repeat(20_000))).expect_err("too long");
     assert!(
         matches!(&e, poam_xlsx::ExportError::CellTooLong { place, len: 40_000 } if place == "'Open POA&M Items'!C8"),
         "{e:?}"
@@ -733,7 +717,7 @@ fn the_cell_length_limit_counts_as_excel_does() {
     );
 
     let fits = "\u{1F600}".repeat(16_000);
-    let (again, _) = import_ok(&export(&with_title(&fits)).unwrap().bytes);
+    let (again, _) = import_ok(&export(&minimal_titled(&fits)).unwrap().bytes);
     let title = &again.plan_of_action_and_milestones.poam_items[0].title;
     assert_eq!(poam_xlsx::markup::line_text(title), fits);
 }
@@ -843,4 +827,13 @@ fn a_repeated_unmapped_header_keeps_every_value() {
     );
     let (second, _) = import_ok(&export(&first).unwrap().bytes);
     assert_eq!(values(&second), values(&first));
+}
+
+/// The minimal fixture POA&M with its first item titled `title`.
+fn minimal_titled(title: &str) -> Document {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("fixtures/poam/minimal.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["plan-of-action-and-milestones"]["poam-items"][0]["title"] = title.into();
+    serde_json::from_value(v).unwrap()
 }
