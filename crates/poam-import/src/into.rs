@@ -33,6 +33,12 @@ pub struct IntoOptions {
     pub complete: bool,
     /// How reports name the update (the scan files).
     pub name: String,
+    /// The merged POA&M is written as a FedRAMP workbook: an item the scan finds again is
+    /// refreshed only in what a workbook row holds (its assets, its status, KEV), not in
+    /// the scanner's recommendation or the date it was last seen, which no column holds.
+    /// Re-importing a scan into a workbook then changes nothing, instead of logging each
+    /// time, in the Milestone Changes cells, facts the workbook drops again.
+    pub workbook: bool,
 }
 
 /// The merged POA&M and what the import did to it.
@@ -94,7 +100,7 @@ pub fn import_into(
                     &names,
                     scans,
                     detector.as_deref(),
-                    &last_seen,
+                    (!opts.workbook).then_some(last_seen.as_str()),
                 );
                 prepared.push(refreshed);
             }
@@ -412,14 +418,15 @@ fn covered(scans: &[Scan], detector: &str, names: &[String]) -> bool {
         .any(|s| s.whole.contains(detector) || names.iter().any(|n| s.covers(detector, n)))
 }
 
-/// BASE's item with what the scan says applied.
+/// BASE's item with what the scan says applied; `last_seen` is `None` when the output
+/// cannot hold the scanner's own facts (a workbook: no last seen, no recommendation).
 fn refresh(
     base: &Parts<'_>,
     found: &Parts<'_>,
     names: &Names,
     scans: &[Scan],
     detector: Option<&str>,
-    last_seen: &str,
+    last_seen: Option<&str>,
 ) -> Owned {
     let mut o = owned(base);
     let found_subjects: Vec<SubjectReference> = found
@@ -433,43 +440,21 @@ fn refresh(
         .iter_mut()
         .find(|x| poam_cycle::fedramp::is_asset_observation(x))
     {
-        // BASE's subjects: kept when this scan did not cover them (coverage is not
-        // remediation) or found the weakness there again (under BASE's uuid); found assets
-        // BASE lacks are added.
-        let found_ids: HashSet<String> = found_subjects
-            .iter()
-            .filter_map(|s| names.identity(s))
-            .collect();
-        let mut subjects: Vec<SubjectReference> = obs
-            .subjects
-            .iter()
-            .filter(|s| {
-                names.identity(s).is_some_and(|i| found_ids.contains(&i))
-                    || detector.is_none_or(|d| !covered(scans, d, &names.of_subject(s)))
-            })
-            .cloned()
-            .collect();
-        for s in found_subjects {
-            let known = subjects.iter().any(|x| {
-                x.subject_uuid.eq_ignore_ascii_case(&s.subject_uuid)
-                    || (names.identity(x).is_some() && names.identity(x) == names.identity(&s))
-            });
-            if !known {
-                subjects.push(s);
-            }
+        obs.subjects = refreshed_subjects(&obs.subjects, found_subjects, names, scans, detector);
+        if let Some(day) = last_seen {
+            set_last_seen(&mut obs.props, day);
         }
-        obs.subjects = subjects;
-        set_last_seen(&mut obs.props, last_seen);
     }
+    let found_risk = found.risks.first();
     for r in &mut o.risks {
         if poam_cycle::fedramp::is_closed_status(&r.status) {
             r.status = Token::new("open");
         }
+        let Some(f) = found_risk else { continue };
         // An item that came from a workbook has no scanner's recommendation (no column holds
-        // one), which FedRAMP requires: the scan that found it again supplies it.
-        if let Some(f) = found.risks.first()
-            && !r.remediations.iter().any(is_recommendation)
-        {
+        // one), which FedRAMP requires: the scan that found it again supplies it, unless
+        // the output is a workbook again.
+        if last_seen.is_some() && !r.remediations.iter().any(is_recommendation) {
             r.remediations.extend(
                 f.remediations
                     .iter()
@@ -478,18 +463,47 @@ fn refresh(
             );
         }
         // A CVE that joined the KEV catalog since: FedRAMP's KEV props (the deadline stays).
-        if let Some(f) = found.risks.first() {
-            for name in [fedramp::props::KEV_CATALOG, fedramp::props::KEV_DUE_DATE] {
-                let has = |rs: &[poam_model::Property]| rs.iter().any(|p| p.name == name);
-                if !has(&r.props)
-                    && let Some(p) = f.props.iter().find(|p| p.name == name)
-                {
-                    r.props.push(p.clone());
-                }
+        for name in [fedramp::props::KEV_CATALOG, fedramp::props::KEV_DUE_DATE] {
+            let has = |rs: &[poam_model::Property]| rs.iter().any(|p| p.name == name);
+            if !has(&r.props)
+                && let Some(p) = f.props.iter().find(|p| p.name == name)
+            {
+                r.props.push(p.clone());
             }
         }
     }
     o
+}
+
+/// BASE's subjects after a scan: kept when this scan did not cover them (coverage is not
+/// remediation) or found the weakness there again (under BASE's uuid); found assets BASE
+/// lacks are added.
+fn refreshed_subjects(
+    base: &[SubjectReference],
+    found: Vec<SubjectReference>,
+    names: &Names,
+    scans: &[Scan],
+    detector: Option<&str>,
+) -> Vec<SubjectReference> {
+    let found_ids: HashSet<String> = found.iter().filter_map(|s| names.identity(s)).collect();
+    let mut subjects: Vec<SubjectReference> = base
+        .iter()
+        .filter(|s| {
+            names.identity(s).is_some_and(|i| found_ids.contains(&i))
+                || detector.is_none_or(|d| !covered(scans, d, &names.of_subject(s)))
+        })
+        .cloned()
+        .collect();
+    for s in found {
+        let known = subjects.iter().any(|x| {
+            x.subject_uuid.eq_ignore_ascii_case(&s.subject_uuid)
+                || (names.identity(x).is_some() && names.identity(x) == names.identity(&s))
+        });
+        if !known {
+            subjects.push(s);
+        }
+    }
+    subjects
 }
 
 fn is_recommendation(r: &poam_model::Response) -> bool {

@@ -139,9 +139,7 @@ fn write_poam(
 ) -> Result<bool, u8> {
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
-    let format =
-        a.to.or_else(|| output_path.and_then(FileFormat::from_path))
-            .unwrap_or(default_format);
+    let format = requested_format(a).unwrap_or(default_format);
     if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
         .map(str::to_owned)
         .or_else(|| output::macro_enabled_name(format, output_path))
@@ -159,6 +157,12 @@ fn write_poam(
         return Err(exit::TROUBLE);
     }
     Ok(output_path.is_some())
+}
+
+/// The output format `--to` or the `-o` file's extension asks for.
+fn requested_format(a: &ImportArgs) -> Option<FileFormat> {
+    let output_path = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
+    a.to.or_else(|| output_path.and_then(FileFormat::from_path))
 }
 
 fn min_severity(s: SeverityArg) -> Severity {
@@ -275,10 +279,16 @@ fn into(
         .collect::<Vec<_>>()
         .join(", ");
     let raw: Vec<Scan> = scans.iter().map(|s| s.scan.without_findings()).collect();
+    let format = if base.workbook {
+        FileFormat::Xlsx
+    } else {
+        FileFormat::from(base.format)
+    };
     let opts = IntoOptions {
         as_of,
         complete: a.complete,
         name,
+        workbook: requested_format(a).unwrap_or(format) == FileFormat::Xlsx,
     };
     let imported: Imported =
         poam::scan::import_into(&base.doc, update, &raw, &opts).map_err(|e| {
@@ -290,11 +300,6 @@ fn into(
                 _ => exit::TROUBLE,
             }
         })?;
-    let format = if base.workbook {
-        FileFormat::Xlsx
-    } else {
-        FileFormat::from(base.format)
-    };
     let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(|i| i.label()).collect();
     let outcome = Outcome {
         new: labels(&imported.new),

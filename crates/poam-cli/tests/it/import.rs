@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{assert_exit, fixture_dir_copy, json, poam, poam_ok, stderr};
+use crate::support::{assert_exit, fixture_dir_copy, json, poam, poam_ok, stderr, stdout};
 
 /// `scan` imported into `into` with `--complete` at `as_of`, written to `out`.
 fn import_complete(
@@ -251,6 +251,82 @@ fn reimporting_the_same_scan_changes_nothing() {
         .map(|p| p["value"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(seen, ["2024-06-03", "2024-06-03"], "the scan's date");
+}
+
+/// Issue 14: re-importing a scan changes nothing whatever the `--into` format, a workbook
+/// included. A workbook has no column for the scanner's recommendation or the date a weakness
+/// was last seen: an import into a workbook written as a workbook must not add them again
+/// each time (they used to be logged, and written as Milestone Changes and Status Date).
+#[test]
+fn reimporting_into_every_format_changes_nothing() {
+    let dir = workdir();
+    let d = dir.path();
+    for ext in ["xlsx", "json", "xml", "yaml"] {
+        let first = format!("first.{ext}");
+        let again = format!("again.{ext}");
+        let args = |extra: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = [
+                "import",
+                "month1.nessus",
+                "--group",
+                "asset",
+                "--kev",
+                "kev.json",
+                "--as-of",
+                "2024-06-10",
+            ]
+            .map(str::to_owned)
+            .to_vec();
+            v.extend(extra.iter().map(|x| (*x).to_owned()));
+            v
+        };
+        let run = |v: Vec<String>| poam_ok(d, &v.iter().map(String::as_str).collect::<Vec<_>>());
+        run(args(&["-o", &first]));
+        let o = run(args(&["--into", &first, "--complete", "-o", &again]));
+        assert!(
+            stderr(&o).contains(
+                "items: 0 new, 0 updated, 0 closed as no longer detected, 0 reopened, 4 unchanged"
+            ),
+            "{ext}: {}",
+            stderr(&o)
+        );
+        let diff = poam(d, &["diff", &first, &again]);
+        assert_exit(&diff, 0);
+        assert!(
+            stdout(&diff).contains("0 changed, 0 removed, 4 unchanged"),
+            "{ext}: {}",
+            stdout(&diff)
+        );
+    }
+    // Into a workbook, written as OSCAL: the scan supplies what the workbook could not hold.
+    let o = poam_ok(
+        d,
+        &[
+            "import",
+            "month1.nessus",
+            "--group",
+            "asset",
+            "--as-of",
+            "2024-06-10",
+            "--into",
+            "first.xlsx",
+            "-o",
+            "from-workbook.json",
+        ],
+    );
+    assert!(stderr(&o).contains("0 new, 4 updated"), "{}", stderr(&o));
+    let doc = json(d, "from-workbook.json");
+    let recommendations = doc["plan-of-action-and-milestones"]["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["remediations"]
+                .as_array()
+                .is_some_and(|v| v.iter().any(|x| x["lifecycle"] == "recommendation"))
+        })
+        .count();
+    assert_eq!(recommendations, 4);
 }
 
 #[test]
