@@ -33,7 +33,7 @@ impl Path {
     /// The path of the `plan-of-action-and-milestones` object.
     pub fn root() -> Self {
         let mut p = Self::new();
-        p.push_key("plan-of-action-and-milestones");
+        p.push_key(crate::ROOT_NAME);
         p
     }
     /// Steps into the member `k`.

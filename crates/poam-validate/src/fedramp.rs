@@ -15,11 +15,10 @@ use poam_model::datatypes::Datatype as _;
 use poam_model::walk::{Node, Path, Value, Visitor, Walk};
 use poam_model::{Document, PlanOfActionAndMilestones, Property, Response, Risk, Task};
 
+use crate::ROOT_NAME;
 use crate::datatypes::{check_date, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, RuleInfo};
-
-const ROOT: &str = "/plan-of-action-and-milestones";
 
 /// FedRAMP props of `props` named `name` (any of `names`), with their index.
 fn fr_props<'p>(
@@ -74,7 +73,7 @@ impl Check<'_> {
         let Some(imp) = &p.import_ssp else {
             self.push(
                 &rules::FR_IMPORT_SSP,
-                ROOT.to_owned(),
+                format!("/{ROOT_NAME}"),
                 "the POA&M has no `import-ssp`; FedRAMP requires it to import its SSP".into(),
             );
             return;
@@ -88,7 +87,7 @@ impl Check<'_> {
         if imp.href.starts_with('#') && !resources.iter().any(|r| typed(r, values::RESOURCE_SSP)) {
             self.push(
                 &rules::FR_SSP_RESOURCE,
-                format!("{ROOT}/import-ssp/href"),
+                format!("/{ROOT_NAME}/import-ssp/href"),
                 format!(
                     "import-ssp href {:?} points into back-matter, but no resource there has prop type `system-security-plan`",
                     imp.href.as_str()
@@ -96,7 +95,7 @@ impl Check<'_> {
             );
         }
         for (i, r) in resources.iter().enumerate() {
-            let at = format!("{ROOT}/back-matter/resources/{i}");
+            let at = format!("/{ROOT_NAME}/back-matter/resources/{i}");
             // At the value itself: the same place FedRAMP's allowed-values list (which lacks
             // this sanctioned value) would name, so that the two are one finding.
             if let Some(j) = r.props.iter().position(|x| {
@@ -141,7 +140,7 @@ impl Check<'_> {
     fn items(&mut self) {
         let p = self.p;
         for (i, item) in p.poam_items.iter().enumerate() {
-            let at = format!("{ROOT}/poam-items/{i}");
+            let at = format!("/{ROOT_NAME}/poam-items/{i}");
             match item.related_risks.len() {
                 0 => self.push(
                     &rules::FR_ITEM_RISK,
@@ -203,7 +202,7 @@ impl Check<'_> {
             .filter_map(|o| Some((o.uuid.as_str(), o.collected.date()?)))
             .collect();
         for (i, risk) in p.risks.iter().enumerate() {
-            let at = format!("{ROOT}/risks/{i}");
+            let at = format!("/{ROOT_NAME}/risks/{i}");
             self.risk_values(risk, &at);
             self.risk_log(risk, &at);
             let Some(item_obs) = associated.get(risk.uuid.as_str()) else {
@@ -502,7 +501,7 @@ impl Check<'_> {
             for (j, resp) in r.remediations.iter().enumerate() {
                 push_tasks(
                     &resp.tasks,
-                    format!("{ROOT}/risks/{i}/remediations/{j}"),
+                    format!("/{ROOT_NAME}/risks/{i}/remediations/{j}"),
                     &mut tasks,
                 );
             }

@@ -57,8 +57,8 @@ pub static UNREADABLE: RuleInfo = rules::UNREADABLE;
 pub static WORKBOOK_CELL: RuleInfo = rules::WORKBOOK_CELL;
 pub use ssp::{Kind as SspKind, SspError, SspIndex};
 
-/// The member holding the POA&M in a document.
-pub const ROOT_NAME: &str = "plan-of-action-and-milestones";
+/// The member holding the POA&M in a document (the model's own constant).
+pub use poam_model::ROOT_NAME;
 
 /// The outcome of validating one document: the OSCAL rule set it was checked against (the
 /// version it declares, see [`rule_set_mapping`]) and every problem found, in document order.

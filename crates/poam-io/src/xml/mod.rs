@@ -48,8 +48,8 @@ use reader::{OSCAL_NS, Rd, Start, XmlError, doctype_refused, is_xml_space, late_
 
 pub(crate) use locate::{locate, pointer_at};
 
-/// The root element of a POA&M.
-const ROOT_NAME: &str = "plan-of-action-and-milestones";
+/// The root element of a POA&M (the model's root member name).
+use poam_model::ROOT_NAME;
 
 /// Reads a POA&M from OSCAL XML text.
 pub(crate) fn read(text: &str, name: &SourceName) -> Result<Document, ReadError> {
