@@ -24,15 +24,6 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Whether an input with no format given is a FedRAMP POA&M workbook: by its extension, or
-/// by its content (a zip archive, or an encrypted workbook under a name that says nothing).
-fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
-    FileFormat::from_path(path) == Some(FileFormat::Xlsx)
-        || poam::workbook::looks_like_xlsx(bytes)
-        || (Format::from_path(path).is_none()
-            && poam::workbook::looks_like_encrypted_workbook(bytes))
-}
-
 /// An input's bytes, recognized: FedRAMP's POA&M workbook, or OSCAL text in a known format.
 /// Every command reads its inputs through [`open`], so that one file gets one reading (the
 /// same format, the same errors at the same places) whichever command is given it.
@@ -50,16 +41,14 @@ pub enum Source {
     },
 }
 
-/// Reads `path` (`-` = stdin) and tells what it is. `from` is `--from`: with none, a
-/// workbook is recognized by its extension (`.xlsx`, `.xlsm`) or its content (a zip
-/// archive, an encrypted workbook).
+/// Reads `path` (`-` = stdin) and tells what it is as the library does
+/// ([`poam::recognize`]): `from` is `--from`; with none, a workbook is recognized by its
+/// extension (`.xlsx`, `.xlsm`) or its content (a zip archive, an encrypted workbook).
 pub fn open(path: &Path, from: Option<FileFormat>) -> Result<Source, ReadError> {
     let (name, bytes) = read_bytes(path)?;
-    let workbook = match from {
-        Some(f) => f == FileFormat::Xlsx,
-        None => is_workbook(path, &bytes),
-    };
-    if workbook {
+    let named = (path.as_os_str() != "-").then_some(path);
+    let recognized = poam::recognize(&bytes, named, from);
+    if recognized == Some(FileFormat::Xlsx) {
         return Ok(Source::Workbook { name, bytes });
     }
     poam::io::decode(&bytes, &name)?;
@@ -70,10 +59,7 @@ pub fn open(path: &Path, from: Option<FileFormat>) -> Result<Source, ReadError> 
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    let format = match from
-        .and_then(FileFormat::oscal)
-        .or_else(|| Format::from_path(path))
-    {
+    let format = match recognized.and_then(FileFormat::oscal) {
         Some(f) => f,
         None => poam::io::detect(&text, &name)?,
     };

@@ -114,13 +114,13 @@ pub enum WriteError {
 }
 
 /// Reads a POA&M file. The format comes from the extension, or failing that from the
-/// content: a zip is a workbook, `{` JSON, `<` XML, otherwise YAML.
+/// content: a zip is a workbook, `{` JSON, `<` XML, otherwise YAML ([`recognize`]).
 pub fn read_path(path: impl AsRef<Path>) -> Result<Loaded, ReadError> {
     let path = path.as_ref();
     let name = SourceName::path(path);
     let bytes =
         std::fs::read(path).map_err(|e| ReadError::new(&name, ErrorKind::Io, e.to_string()))?;
-    read_named(&bytes, &name, FileFormat::from_path(path))
+    read_named(&bytes, &name, Some(path), None)
 }
 
 /// Reads a POA&M from bytes. `name` names the source in errors; with `format` `None`, the
@@ -130,7 +130,7 @@ pub fn read_bytes(
     name: &str,
     format: Option<FileFormat>,
 ) -> Result<Loaded, ReadError> {
-    read_named(bytes, &SourceName(name.to_owned()), format)
+    read_named(bytes, &SourceName(name.to_owned()), None, format)
 }
 
 /// Reads a POA&M from a reader (standard input, a network stream, an archive member), as
@@ -145,19 +145,42 @@ pub fn read_reader(
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::new(&source, ErrorKind::Io, e.to_string()))?;
-    read_named(&bytes, &source, format)
+    read_named(&bytes, &source, None, format)
+}
+
+/// What an input is, told the one way every reader of poam tells it (this crate's `read_*`
+/// and every command of the CLI): `format` when given; else FedRAMP's workbook when the
+/// name's extension says so (`.xlsx`, `.xlsm`), when the content is a zip archive, or when it
+/// is an encrypted workbook under a name that names no OSCAL format; else the OSCAL format of
+/// the name's extension. `None` means OSCAL text whose format is to be detected from the
+/// text itself ([`crate::io::detect`]).
+pub fn recognize(
+    bytes: &[u8],
+    path: Option<&Path>,
+    format: Option<FileFormat>,
+) -> Option<FileFormat> {
+    if format.is_some() {
+        return format;
+    }
+    let named = path.and_then(FileFormat::from_path);
+    let workbook = named == Some(FileFormat::Xlsx)
+        || workbook::looks_like_xlsx(bytes)
+        || (named.is_none() && workbook::looks_like_encrypted_workbook(bytes));
+    if workbook {
+        Some(FileFormat::Xlsx)
+    } else {
+        named
+    }
 }
 
 fn read_named(
     bytes: &[u8],
     name: &SourceName,
+    path: Option<&Path>,
     format: Option<FileFormat>,
 ) -> Result<Loaded, ReadError> {
-    let is_workbook = match format {
-        Some(f) => f == FileFormat::Xlsx,
-        None => workbook::looks_like_xlsx(bytes) || workbook::looks_like_encrypted_workbook(bytes),
-    };
-    if is_workbook {
+    let format = recognize(bytes, path, format);
+    if format == Some(FileFormat::Xlsx) {
         let imported = workbook::import(bytes, &name.0, &workbook::ReadOptions::default())
             .map_err(|e| workbook::read_error(&e))?;
         return Ok(Loaded {
@@ -225,4 +248,60 @@ pub(crate) fn workbook_read_error(e: &ImportError) -> ReadError {
         _ => ErrorKind::Structure,
     };
     ReadError::new(&SourceName(e.source_name.clone()), kind, e.message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FileFormat, recognize};
+    use std::path::Path;
+
+    const ZIP: &[u8] = b"PK\x03\x04rest of a zip";
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0];
+
+    #[test]
+    fn a_given_format_wins_over_name_and_content() {
+        let json = Some(Path::new("a.json"));
+        assert_eq!(
+            recognize(b"{}", json, Some(FileFormat::Xlsx)),
+            Some(FileFormat::Xlsx)
+        );
+        assert_eq!(
+            recognize(ZIP, None, Some(FileFormat::Yaml)),
+            Some(FileFormat::Yaml)
+        );
+    }
+
+    #[test]
+    fn a_workbook_is_known_by_its_name_or_its_content() {
+        for name in ["a.xlsx", "a.XLSM", "a.xlsm"] {
+            assert_eq!(
+                recognize(b"", Some(Path::new(name)), None),
+                Some(FileFormat::Xlsx),
+                "{name}"
+            );
+        }
+        for name in [None, Some(Path::new("a.json")), Some(Path::new("book"))] {
+            assert_eq!(
+                recognize(ZIP, name, None),
+                Some(FileFormat::Xlsx),
+                "{name:?}"
+            );
+        }
+        // An encrypted workbook is told by its content only under a name that says nothing.
+        assert_eq!(recognize(OLE, None, None), Some(FileFormat::Xlsx));
+        assert_eq!(
+            recognize(OLE, Some(Path::new("x.xml")), None),
+            Some(FileFormat::Xml)
+        );
+    }
+
+    #[test]
+    fn oscal_text_takes_its_extension_or_is_left_to_detection() {
+        assert_eq!(
+            recognize(b"{}", Some(Path::new("a.yml")), None),
+            Some(FileFormat::Yaml)
+        );
+        assert_eq!(recognize(b"{}", Some(Path::new("a")), None), None);
+        assert_eq!(recognize(b"<x/>", None, None), None);
+    }
 }

@@ -160,8 +160,8 @@ pub mod workbook;
 pub use chrono;
 
 pub use file::{
-    FileFormat, Loaded, WriteError, Written, read_bytes, read_path, read_reader, to_bytes,
-    write_path,
+    FileFormat, Loaded, WriteError, Written, read_bytes, read_path, read_reader, recognize,
+    to_bytes, write_path,
 };
 pub use io::ReadError;
 pub use model::Document;

@@ -964,3 +964,51 @@ fn merge_updates_base_in_place_but_never_an_update() {
         stdout(&expected)
     );
 }
+
+/// Every command reads a workbook by the same rule ([`poam::recognize`]): under `.xlsm`, under
+/// a name that says nothing (by its content), or as `--from xlsx` says, `validate` included.
+#[test]
+fn workbooks_are_recognized_alike_by_every_command() {
+    let dir = workdir();
+    let d = dir.path();
+    to_workbook(d, "month1.json", "month1.xlsx");
+    for copy in ["month1.xlsm", "month1-book"] {
+        std::fs::copy(d.join("month1.xlsx"), d.join(copy)).unwrap();
+    }
+    let expected = poam(d, &["validate", "month1.xlsx", "--format", "json"]);
+    assert_ne!(expected.status.code(), Some(2), "{}", stdout(&expected));
+    for args in [
+        &["validate", "month1.xlsm", "--format", "json"][..],
+        &["validate", "month1-book", "--format", "json"],
+        &[
+            "validate",
+            "month1-book",
+            "--from",
+            "xlsx",
+            "--format",
+            "json",
+        ],
+    ] {
+        let o = poam(d, args);
+        assert_eq!(o.status.code(), expected.status.code(), "{args:?}");
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let first: Value = serde_json::from_str(&stdout(&expected)).unwrap();
+        assert!(first[0]["diagnostics"].is_array(), "{first}");
+        assert_eq!(report[0]["readable"], true, "{args:?}");
+        assert_eq!(
+            report[0]["diagnostics"], first[0]["diagnostics"],
+            "{args:?}"
+        );
+    }
+    assert_exit(&poam(d, &["diff", "month1.xlsx", "month1.xlsm"]), 0);
+    assert_exit(&poam(d, &["diff", "month1.xlsx", "month1-book"]), 0);
+    poam_ok(d, &["convert", "month1.xlsm", "-o", "back.json"]);
+    // `--from xlsx` is obeyed: OSCAL JSON is not a workbook.
+    let o = poam(d, &["validate", "month1.json", "--from", "xlsx"]);
+    assert_exit(&o, 2);
+    assert!(
+        stdout(&o).contains("month1.json: error[unreadable]: not an Excel workbook"),
+        "{}",
+        stdout(&o)
+    );
+}
