@@ -1,8 +1,8 @@
 //! Weaknesses into a POA&M, shaped as the FedRAMP Guide maps a workbook row.
 //!
-//! Each weakness becomes the workbook's typed row (`poam_xlsx::record::Item`: weakness name,
+//! Each weakness becomes the workbook's typed row (`poam_xlsx::Item`: weakness name,
 //! description, detector source, source identifier, assets, dates, rating, CVEs, KEV), and
-//! the workbook importer's `oscal::build` turns the rows into items exactly as it does for a
+//! the workbook importer's `poam_xlsx::build` turns the rows into items exactly as it does for a
 //! workbook: one `poam-item` with its finding observation and risk, the tool as a component
 //! and actor, assets as inventory items. What a scanner says beyond a row is added on top:
 //! the scanner's solution as the `recommendation` response (origin: the tool), its CVSS
@@ -13,8 +13,7 @@ use chrono::NaiveDate;
 use poam_model::datatypes::{DateTimeWithTimezone, Token, Uri, Uuid};
 use poam_model::{Document, Facet, Origin, OriginActor, Property, Response, Revision};
 use poam_xlsx::markup;
-use poam_xlsx::record::{Header, Item, SheetKind};
-use poam_xlsx::values::{Milestone, format_date};
+use poam_xlsx::{Header, Item, Milestone, SheetKind, format_date};
 
 use crate::finding::{Asset, Cvss, FindingKind, Severity};
 use crate::group::Weakness;
@@ -167,15 +166,15 @@ pub fn document(weaknesses: &[Weakness], opts: &BuildOptions<'_>) -> Document {
     // place; a scanned weakness is keyed by its scanner, id and package alone (assets change
     // month to month, POAM IDs come from BASE), given as the "place" of a bare row.
     let bare = vec![Item::default(); rows.len()];
-    let keys = poam_xlsx::oscal::item_keys(&bare, &names);
+    let keys = poam_xlsx::item_keys(&bare, &names);
     let header = Header {
         poam_date: Some(opts.as_of),
         ..Header::default()
     };
-    let mut doc = poam_xlsx::oscal::build(&header, &rows, &keys);
+    let mut doc = poam_xlsx::build(&header, &rows, &keys);
     let poam = &mut doc.plan_of_action_and_milestones;
     // One document per import: its uuid from what it holds, not only the day.
-    let ns = poam_xlsx::oscal::system_namespace(&header);
+    let ns = poam_xlsx::system_namespace(&header);
     poam.uuid = Uuid::from_name(
         &ns,
         &format!("document:{}:{}", format_date(opts.as_of), names.join(",")),

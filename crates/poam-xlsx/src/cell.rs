@@ -10,7 +10,8 @@ use crate::values::parse_date_exact;
 /// The content of one non-empty cell.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CellValue {
-    /// Text in normal form (see [`normalize_text`]); never empty.
+    /// Text in normal form (line ends `\n`, lines trimmed, a run of blank lines as one);
+    /// never empty.
     Text(String),
     /// A calendar date (Excel dates carry no time zone; times of day are not kept).
     Date(NaiveDate),
@@ -48,7 +49,7 @@ impl fmt::Display for CellValue {
 
 /// Whether two cells say the same thing: dates compare as dates (a date cell equals the text
 /// `2024-06-12` or `06/12/2024`), text compares in normal form.
-pub fn cells_equal(a: Option<&CellValue>, b: Option<&CellValue>) -> bool {
+pub(crate) fn cells_equal(a: Option<&CellValue>, b: Option<&CellValue>) -> bool {
     match (a, b) {
         (None, None) => true,
         (Some(CellValue::Text(x)), Some(CellValue::Text(y))) => {
@@ -70,7 +71,7 @@ fn both_same_date(x: &str, y: &str) -> bool {
 /// control characters (NUL, the rest of C0, U+0085) are kept as they are: a workbook holds
 /// them (Excel writes them as `_xHHHH_`), and trimming takes only spaces and tabs around
 /// them.
-pub fn normalize_text(s: &str) -> String {
+pub(crate) fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_blank = false;
     // One pass over the lines, splitting on every kind of line end (`\r\n` counts once).
@@ -112,6 +113,7 @@ pub(crate) fn is_blank(c: char) -> bool {
 /// A place in the workbook: `'Open POA&M Items'!K17`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CellRef {
+    /// The sheet's name as written in the workbook.
     pub sheet: String,
     /// Zero-based row index (Excel row number minus one).
     pub row: u32,
@@ -120,6 +122,7 @@ pub struct CellRef {
 }
 
 impl CellRef {
+    /// The cell at zero-based `row` and `col` of `sheet`.
     pub fn new(sheet: &str, row: u32, col: u32) -> Self {
         Self {
             sheet: sheet.to_owned(),
@@ -145,7 +148,7 @@ impl fmt::Display for CellRef {
 /// export tell whether the OSCAL data behind a remembered cell text is still what it was at
 /// import. FNV is used because it is tiny, dependency-free and stable across platforms and
 /// releases; this is change detection, not security.
-pub fn fingerprint(cell: Option<&CellValue>) -> String {
+pub(crate) fn fingerprint(cell: Option<&CellValue>) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |bytes: &[u8]| {
         for b in bytes {

@@ -7,36 +7,67 @@
 /// template (A = 0 … AE = 30), which is also the order in which export writes the columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// Column A, *POAM ID*.
     PoamId,
+    /// Column B, *Controls*.
     Controls,
+    /// Column C, *Weakness Name*.
     WeaknessName,
+    /// Column D, *Weakness Description*.
     WeaknessDescription,
+    /// Column E, *Weakness Detector Source*.
     DetectorSource,
+    /// Column F, *Weakness Source Identifier*.
     SourceIdentifier,
+    /// Column G, *Asset Identifier*.
     AssetIdentifier,
+    /// Column H, *Point of Contact*.
     PointOfContact,
+    /// Column I, *Resources Required*.
     ResourcesRequired,
+    /// Column J, *Overall Remediation Plan*.
     RemediationPlan,
+    /// Column K, *Original Detection Date*.
     DetectionDate,
+    /// Column L, *Scheduled Completion Date*.
     CompletionDate,
+    /// Column M, *Planned Milestones*.
     PlannedMilestones,
+    /// Column N, *Milestone Changes*.
     MilestoneChanges,
+    /// Column O, *Status Date*.
     StatusDate,
+    /// Column P, *Vendor Dependency*.
     VendorDependency,
+    /// Column Q, *Last Vendor Check-in Date*.
     VendorCheckinDate,
+    /// Column R, *Vendor Dependent Product Name*.
     VendorProduct,
+    /// Column S, *Original Risk Rating*.
     OriginalRiskRating,
+    /// Column T, *Adjusted Risk Rating*.
     AdjustedRiskRating,
+    /// Column U, *Risk Adjustment*.
     RiskAdjustment,
+    /// Column V, *False Positive*.
     FalsePositive,
+    /// Column W, *Operational Requirement*.
     OperationalRequirement,
+    /// Column X, *Deviation Rationale*.
     DeviationRationale,
+    /// Column Y, *Supporting Documents*.
     SupportingDocuments,
+    /// Column Z, *Comments*.
     Comments,
+    /// Column AA, *Auto-Approve*.
     AutoApprove,
+    /// Column AB, *Binding Operational Directive 22-01 tracking*.
     KevTracking,
+    /// Column AC, *Binding Operational Directive 22-01 Due Date*.
     KevDueDate,
+    /// Column AD, *CVE*.
     Cve,
+    /// Column AE, *Service Name*.
     ServiceName,
 }
 
@@ -65,6 +96,7 @@ pub enum Since {
 /// One column of the workbook.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
+    /// The field the column holds; also its position in the 2024 template.
     pub field: Field,
     /// A stable token naming the column (used as `class` of poam's bookkeeping props).
     pub key: &'static str,
@@ -76,6 +108,7 @@ pub struct Column {
     pub oscal: &'static str,
     /// Column width in Excel character units.
     pub width: f64,
+    /// How its cells are typed.
     pub kind: CellKind,
     /// The dropdown list, when the template has one.
     pub list: Option<&'static [&'static str]>,
@@ -86,6 +119,7 @@ pub struct Column {
     pub description: &'static str,
     /// The format hint for the format row of the Open sheet.
     pub hint: &'static str,
+    /// The template version that introduced the column.
     pub since: Since,
 }
 
@@ -95,7 +129,7 @@ const RATINGS: &[&str] = &["Low", "Moderate", "High"];
 const ADJUSTED_RATINGS: &[&str] = &["Low", "Moderate", "High", "N/A"];
 
 /// The impact levels of the header block's dropdown (C3).
-pub const IMPACT_LEVELS: &[&str] = RATINGS;
+pub(crate) const IMPACT_LEVELS: &[&str] = RATINGS;
 
 macro_rules! col {
     ($field:ident, $key:literal, $header:literal, [$($syn:literal),*], $oscal:literal,
@@ -647,7 +681,7 @@ pub enum Part {
 /// left out) and, for a prop, its name (FedRAMP namespace). [`Column::oscal`] says the same in
 /// words; this is what code follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Home {
+pub(crate) struct Home {
     pub part: Part,
     pub path: &'static [&'static str],
     pub prop: Option<&'static str>,
@@ -671,7 +705,7 @@ const fn prop(part: Part, name: &'static str) -> Home {
 
 impl Field {
     /// Where the field's value lives in OSCAL, the main place first.
-    pub fn homes(self) -> &'static [Home] {
+    pub(crate) fn homes(self) -> &'static [Home] {
         use Part::{Item, Observation, Risk};
         use poam_fedramp::props as fr;
         match self {
@@ -752,13 +786,13 @@ pub fn field_at(part: Part, path: &[&str], prop: Option<&str>) -> Option<Field> 
 }
 
 /// The column spec of a field.
-pub fn column(field: Field) -> &'static Column {
+pub(crate) fn column(field: Field) -> &'static Column {
     &COLUMNS[field as usize]
 }
 
 /// Header text reduced to what matters for matching: lower-case letters and digits only, so
 /// `POA&M ID`, `POAM-ID` and ` poam id ` all read `poamid`.
-pub fn normalize_header(text: &str) -> String {
+pub(crate) fn normalize_header(text: &str) -> String {
     text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
@@ -766,7 +800,7 @@ pub fn normalize_header(text: &str) -> String {
 }
 
 /// The field whose header or synonym reads `text`, if any.
-pub fn field_for_header(text: &str) -> Option<Field> {
+pub(crate) fn field_for_header(text: &str) -> Option<Field> {
     let n = normalize_header(text);
     if n.is_empty() {
         return None;

@@ -11,6 +11,7 @@ use crate::{ImportError, guard};
 /// How one sheet compared.
 #[derive(Debug, Clone, Default)]
 pub struct SheetComparison {
+    /// The sheet's name in the original workbook.
     pub sheet: String,
     /// Items (data rows) in the original sheet and in the other workbook's sheet.
     pub rows: (usize, usize),
@@ -18,6 +19,7 @@ pub struct SheetComparison {
     pub cells: usize,
     /// Of those, how many came back equal.
     pub equal: usize,
+    /// Every cell that did not come back equal.
     pub differences: Vec<Difference>,
 }
 
@@ -26,8 +28,11 @@ pub struct SheetComparison {
 pub struct Difference {
     /// Where the cell is in the original workbook.
     pub place: CellRef,
+    /// The column's header text.
     pub column: String,
+    /// The cell in the original workbook (`None`: blank).
     pub original: Option<CellValue>,
+    /// The same cell in the other workbook (`None`: blank).
     pub other: Option<CellValue>,
 }
 

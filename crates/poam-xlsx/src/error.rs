@@ -11,11 +11,12 @@ pub struct ImportError {
     pub source_name: String,
     /// Where in the workbook the problem is.
     pub place: ErrorPlace,
+    /// What is wrong.
     pub kind: ImportErrorKind,
 }
 
 impl ImportError {
-    pub fn new(source_name: &str, place: ErrorPlace, kind: ImportErrorKind) -> Self {
+    pub(crate) fn new(source_name: &str, place: ErrorPlace, kind: ImportErrorKind) -> Self {
         Self {
             source_name: source_name.to_owned(),
             place,
@@ -34,18 +35,18 @@ impl ImportError {
 
 /// An import error before it is given the file's name: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub place: ErrorPlace,
     pub kind: ImportErrorKind,
 }
 
 impl Problem {
-    pub fn new(place: ErrorPlace, kind: ImportErrorKind) -> Self {
+    pub(crate) fn new(place: ErrorPlace, kind: ImportErrorKind) -> Self {
         Self { place, kind }
     }
 
     /// The error, naming the file `source_name`.
-    pub fn in_file(self, source_name: &str) -> ImportError {
+    pub(crate) fn in_file(self, source_name: &str) -> ImportError {
         ImportError::new(source_name, self.place, self.kind)
     }
 }
@@ -61,9 +62,17 @@ pub enum ErrorPlace {
     /// The zip archive's directory (its list of parts).
     ZipDirectory,
     /// A part (entry) of the zip archive and, when known, the byte of its text.
-    Part { part: String, byte: Option<u64> },
+    Part {
+        /// The part's name in the archive, e.g. `xl/worksheets/sheet1.xml`.
+        part: String,
+        /// The byte offset in the part's (uncompressed) text, when known.
+        byte: Option<u64>,
+    },
     /// A sheet as a whole.
-    Sheet { sheet: String },
+    Sheet {
+        /// The sheet's name as written in the workbook.
+        sheet: String,
+    },
     /// One cell.
     Cell(CellRef),
     /// In a sheet, after the last cell that could be read (the cell after it is bad).
@@ -71,14 +80,14 @@ pub enum ErrorPlace {
 }
 
 impl ErrorPlace {
-    pub fn part(part: &str) -> Self {
+    pub(crate) fn part(part: &str) -> Self {
         Self::Part {
             part: part.to_owned(),
             byte: None,
         }
     }
 
-    pub fn sheet(sheet: &str) -> Self {
+    pub(crate) fn sheet(sheet: &str) -> Self {
         Self::Sheet {
             sheet: sheet.to_owned(),
         }
@@ -106,8 +115,10 @@ impl fmt::Display for ErrorPlace {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImportErrorKind {
+    /// The file is not a zip archive, so not an `.xlsx`.
     #[error("not an Excel workbook (.xlsx): the file is not a zip archive")]
     NotZip,
+    /// An OLE compound file: Excel's own encryption, or a legacy `.xls`.
     #[error(
         "an OLE compound file: an encrypted (password-protected) .xlsx or a legacy .xls workbook; save it from Excel as an unencrypted .xlsx"
     )]
@@ -118,23 +129,34 @@ pub enum ImportErrorKind {
         "a password-protected zip archive (this part is encrypted); remove the password and save it as an .xlsx"
     )]
     PasswordProtectedZip(String),
+    /// A zip archive without a workbook's parts; holds what is missing or wrong.
     #[error("a zip archive but not an Excel workbook: {0}")]
     NotXlsx(String),
+    /// A part or the whole expands beyond poam's limits (a possible zip bomb); holds which.
     #[error("the workbook expands beyond safe limits (possible zip bomb): {0}")]
     TooLarge(String),
     /// A sheet's values span more rows and columns than poam holds in memory at once.
+    /// Holds the sheet's size.
     #[error("the sheet is too large to read safely: {0}")]
     TableTooLarge(String),
+    /// No sheet is an item sheet by its name or its header row. Holds the workbook's sheets.
     #[error("no POA&M sheet: expected a sheet named \"Open POA&M Items\", \"Closed POA&M Items\" or \"Configuration Findings\" (or one with their column headers); the workbook has {}", quoted(.0))]
     NoPoamSheet(Vec<String>),
-    /// Holds the sheet's name.
+    /// An item sheet without its header row. Holds the sheet's name.
     #[error(
         "no header row (a row with \"POAM ID\" and the other FedRAMP column headers in the first 50 rows)"
     )]
     NoHeaderRow(String),
     /// A part that is not well-formed XML, or holds what no cell holds.
     #[error("malformed: {what}")]
-    MalformedPart { part: String, at: u64, what: String },
+    MalformedPart {
+        /// The part's name in the archive.
+        part: String,
+        /// The byte offset in the part's text.
+        at: u64,
+        /// What is wrong there.
+        what: String,
+    },
     /// Item sheets without a single POA&M item (empty, or only the template's rows): OSCAL
     /// requires at least one `poam-item`, and poam writes no POA&M its readers refuse.
     /// Holds the item sheets read (none when every item sheet is empty).
@@ -146,6 +168,7 @@ pub enum ImportErrorKind {
         "the cell holds the character U+0000 (NUL), which OSCAL cannot keep (Markdown reads it as U+FFFD, XML cannot hold it); remove it"
     )]
     Nul,
+    /// Any other failure to read the archive or a sheet, in the reader's words.
     #[error("cannot read the workbook: {0}")]
     Unreadable(String),
 }
@@ -191,25 +214,38 @@ pub enum ExportError {
     #[error(
         "{place}: the text is {len} characters long as Excel counts them (an emoji or another character beyond U+FFFF counts as two); an Excel cell holds at most 32,767"
     )]
-    CellTooLong { place: String, len: usize },
+    CellTooLong {
+        /// The cell, e.g. `'Open POA&M Items'!C8`.
+        place: String,
+        /// The text's length in UTF-16 code units.
+        len: usize,
+    },
     /// A value holding NUL: a cell could hold it (`_x0000_`), but poam's import refuses it
     /// (OSCAL markup cannot keep it), and what poam writes, it reads.
     #[error(
         "{place}: the text holds the character U+0000 (NUL), which a workbook poam reads cannot hold; remove it"
     )]
-    Nul { place: String },
+    Nul {
+        /// The cell, e.g. `'Open POA&M Items'!C8`.
+        place: String,
+    },
+    /// More items than a sheet has rows.
     #[error("the workbook would have more rows than Excel allows (1,048,576)")]
     TooManyRows,
-    /// More cells than poam reads back ([`crate::read::MAX_TABLE_CELLS`]).
+    /// More cells than poam reads back (32 columns' worth of Excel's 1,048,576 rows).
     #[error(
         "sheet {sheet:?} would be {rows} rows of {columns} columns, more cells than poam reads back ({}); move the unmapped columns' props out of the items",
         crate::read::MAX_TABLE_CELLS
     )]
     TableTooLarge {
+        /// The sheet's name.
         sheet: String,
+        /// The rows it would have.
         rows: usize,
+        /// The columns it would have.
         columns: usize,
     },
+    /// The xlsx writer failed, in its words.
     #[error("cannot write the workbook: {0}")]
     Writer(String),
 }

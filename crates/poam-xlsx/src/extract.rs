@@ -22,7 +22,7 @@ use poam_fedramp::{
 };
 
 /// Lookups by UUID over one document.
-pub struct Index<'a> {
+pub(crate) struct Index<'a> {
     parties: HashMap<&'a str, &'a Party>,
     components: HashMap<&'a str, &'a SystemComponent>,
     inventory: HashMap<&'a str, &'a InventoryItem>,
@@ -32,7 +32,7 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(doc: &'a Document) -> Self {
+    pub(crate) fn new(doc: &'a Document) -> Self {
         let p = &doc.plan_of_action_and_milestones;
         let ld = p.local_definitions.as_ref();
         Self {
@@ -128,7 +128,7 @@ const DEVIATION_TYPES: [(&str, &str); 3] = [
 ];
 
 /// The header block a document shows.
-pub fn header(doc: &Document) -> Header {
+pub(crate) fn header(doc: &Document) -> Header {
     let m = &doc.plan_of_action_and_milestones.metadata;
     let title = line_text(&m.title);
     let system_name = if title.eq_ignore_ascii_case(TITLE_SUFFIX) || title.is_empty() {
@@ -159,7 +159,7 @@ pub fn header(doc: &Document) -> Header {
 
 /// The rows of a document, one per `poam-item`, in document order. `notes` gets what the
 /// workbook cannot show (a second risk on an item, references that resolve nowhere).
-pub fn items(doc: &Document, notes: &mut Vec<String>) -> Vec<Item> {
+pub(crate) fn items(doc: &Document, notes: &mut Vec<String>) -> Vec<Item> {
     let index = Index::new(doc);
     doc.plan_of_action_and_milestones
         .poam_items

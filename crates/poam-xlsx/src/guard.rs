@@ -10,13 +10,13 @@ use std::io::Cursor;
 use crate::error::{ErrorPlace, ImportErrorKind, Problem};
 
 /// The zip local-file-header magic that starts every .xlsx.
-pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+pub(crate) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The OLE compound file magic: encrypted .xlsx files and legacy .xls files start with it.
-pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Limits on what a workbook may expand to.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub max_entries: usize,
     /// Largest uncompressed size of one part.
     pub max_part: u64,
@@ -41,12 +41,12 @@ impl Default for Limits {
 }
 
 /// Whether `bytes` look like a zip (and so possibly an .xlsx).
-pub fn is_zip(bytes: &[u8]) -> bool {
+pub(crate) fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(ZIP_MAGIC)
 }
 
 /// Checks `bytes` against `limits` and for the parts every workbook has.
-pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
+pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
     let whole = |kind| Problem::new(ErrorPlace::File, kind);
     let directory = |kind| Problem::new(ErrorPlace::ZipDirectory, kind);
     if bytes.starts_with(OLE_MAGIC) {
@@ -122,7 +122,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
 /// text it does not expect, so a `<row>` after `</worksheet>` or stray text between rows
 /// would lose rows without a word, and its errors in the workbook's own parts do not say
 /// which part. The error names the part and the byte.
-pub fn check_xml_parts(bytes: &[u8]) -> Result<(), Problem> {
+pub(crate) fn check_xml_parts(bytes: &[u8]) -> Result<(), Problem> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         Problem::new(
             ErrorPlace::ZipDirectory,
@@ -345,7 +345,7 @@ fn xml_words(e: &quick_xml::Error) -> String {
 }
 
 /// A zip error in poam's words (never the library's type names).
-pub fn zip_words(e: &zip::result::ZipError) -> String {
+pub(crate) fn zip_words(e: &zip::result::ZipError) -> String {
     use zip::result::ZipError as Z;
     match e {
         Z::Io(_) | Z::InvalidArchive(_) => {

@@ -1,47 +1,98 @@
-//! The FedRAMP POA&M Excel workbook, both ways.
+//! The FedRAMP POA&M Excel workbook, both ways. Programs use it through the `poam` crate
+//! (`poam::workbook`); `poam-import` builds its items through [`Item`] and [`build`].
 //!
 //! [`import`] reads a workbook of any FedRAMP template version (2021 to 2024, and the usual
 //! hand edits) into an OSCAL POA&M shaped as the FedRAMP Guide says; [`export`] writes any
-//! OSCAL POA&M as a workbook in the 2024 template's look. One column table
-//! ([`columns::COLUMNS`]) drives both directions; `docs/workbook-mapping.md` spells the
-//! mapping out column by column.
+//! OSCAL POA&M as a workbook in the 2024 template's look. One column table drives both
+//! directions ([`Field`] is a column); `docs/workbook-mapping.md` spells the mapping out
+//! column by column. Cells and OSCAL meet only in the typed row, [`Item`] (with the header
+//! block, [`Header`]): `cells -> Item -> OSCAL` ([`build`]) on import, `OSCAL -> Item ->
+//! cells` on export ([`rows`] shows what an export's rows say).
 //!
 //! **Guarantees** (tested): workbook -> OSCAL -> workbook gives back every non-empty cell of
-//! every item sheet (dates compared as dates, text in its normal form, see
-//! [`cell::normalize_text`]); OSCAL -> workbook -> OSCAL gives back everything the workbook
-//! can show; importing the same workbook twice gives the same document, byte for byte, and
-//! items keep their UUIDs from one month's workbook to the next.
+//! every item sheet (dates compared as dates, text in its normal form: line ends `\n`,
+//! lines trimmed, a run of blank lines as one); OSCAL -> workbook -> OSCAL gives back
+//! everything the workbook can show; importing the same workbook twice gives the same
+//! document, byte for byte, and items keep their UUIDs from one month's workbook to the next.
 //!
 //! **Architecture invariant:** nothing is dropped. A cell poam does not understand (a date
 //! of `TBD`, an unknown column) is a [`Warning`] naming the cell and its text is kept in the
-//! OSCAL (see [`verbatim`]).
+//! OSCAL (a bookkeeping prop remembers it, and export writes it back).
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use poam_xlsx::{Field, Header, Item, ReadOptions};
+//!
+//! // A document from one typed row, as `poam import` builds a scanner's findings.
+//! let item = Item {
+//!     poam_id: Some("V-1".to_owned()),
+//!     weakness_name: Some("Outdated OpenSSL".to_owned()),
+//!     detection_date: chrono::NaiveDate::from_ymd_opt(2024, 6, 3),
+//!     ..Item::default()
+//! };
+//! let keys = poam_xlsx::item_keys(std::slice::from_ref(&item), &["Open/1".to_owned()]);
+//! let doc = poam_xlsx::build(&Header::default(), &[item], &keys);
+//!
+//! let exported = poam_xlsx::export(&doc)?;
+//! assert!(poam_xlsx::looks_like_xlsx(&exported.bytes));
+//! let imported = poam_xlsx::import(&exported.bytes, "poam.xlsx", &ReadOptions::default())?;
+//! for w in &imported.warnings {
+//!     // e.g. `'Open POA&M Items'!K17: "TBD" is not a date; kept as written [cell-not-understood]`
+//!     eprintln!("poam.xlsx: {w}");
+//! }
+//! // The row each item came from, to place a finding on the cell a person edits.
+//! let weakness = imported.sources[0].cell(Field::WeaknessName).map(|c| c.to_string());
+//! assert_eq!(weakness.as_deref(), Some("'Open POA&M Items'!C8"));
+//! # Ok(())
+//! # }
+//! ```
 
-pub mod cell;
-pub mod columns;
-pub mod compare;
+#![warn(unreachable_pub, missing_docs, unnameable_types)]
+
+// What the `poam` crate and `poam-import` need is re-exported below; the rest is the crate's
+// own (`unreachable_pub` keeps it so), except `internals`, for the tests and `cargo xtask`.
+mod cell;
+mod columns;
+mod compare;
 mod error;
 mod extract;
-pub mod guard;
+mod guard;
 pub mod markup;
-pub mod oscal;
-pub mod read;
-pub mod record;
+mod oscal;
+mod read;
+mod record;
 mod reference;
 mod unmapped;
-pub mod values;
-pub mod verbatim;
+mod values;
+mod verbatim;
 mod write;
 
 use std::fmt;
 
 use poam_model::Document;
 
+pub use cell::CellRef;
+pub use columns::{Field, Part, column_letters, field_at};
 pub use error::{ErrorPlace, ExportError, ImportError, ImportErrorKind};
+pub use oscal::{ItemKey, build, item_keys, system_namespace};
 pub use read::ReadOptions;
+pub use record::{Header, Item, SheetKind};
+pub use values::{Answer, Milestone, MilestoneChange, RiskRating, format_date};
 
-use crate::cell::{CellRef, CellValue};
+/// The column table, the cell codec and the workbook comparison, public for this crate's
+/// integration tests and the conformance step of `cargo xtask` only: no part of the API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::cell::CellValue;
+    pub use crate::columns::{COLUMNS, CellKind, Column, Since};
+    pub use crate::compare::{Difference, SheetComparison, compare};
+    pub use crate::record::{read_cell, write_cell};
+    pub use crate::verbatim::is_bookkeeping;
+}
+
+use crate::cell::CellValue;
 use crate::columns::COLUMNS;
-use crate::record::{Header, HeaderField, Item, SheetKind, read_cell, read_header_cell};
+use crate::record::{HeaderField, read_cell, read_header_cell};
 
 /// Something in the workbook (or document) poam read but could not fully use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +101,12 @@ pub struct Warning {
     pub code: &'static str,
     /// The cell concerned, when there is one.
     pub place: Option<CellRef>,
+    /// What was not understood, and what poam did with it.
     pub message: String,
 }
 
 impl Warning {
-    pub fn new(code: &'static str, place: Option<CellRef>, message: String) -> Self {
+    pub(crate) fn new(code: &'static str, place: Option<CellRef>, message: String) -> Self {
         Self {
             code,
             place,
@@ -75,7 +127,9 @@ impl fmt::Display for Warning {
 /// An imported workbook.
 #[derive(Debug, Clone)]
 pub struct Imported {
+    /// The OSCAL POA&M, shaped as the FedRAMP Guide says.
     pub document: Document,
+    /// Every cell or sheet poam read but could not fully use (each kept as written).
     pub warnings: Vec<Warning>,
     /// Where each `poam-item` came from, in the same order as the document's `poam-items`
     /// (so that a finding on the OSCAL can name the cell a person edits).
@@ -369,7 +423,7 @@ fn remember_cells(
 /// What a workbook of `doc` shows, as typed values: the header block and one row per
 /// `poam-item`, in document order.
 ///
-/// Where import remembered a cell (see [`verbatim`]) and the OSCAL still says what it said
+/// Where import remembered a cell (its text as written, in a bookkeeping prop) and the OSCAL still says what it said
 /// then, the row holds what that cell says rather than what poam filled in for OSCAL: a
 /// blank Original Detection Date stays blank although the observation needed a
 /// `collected` date.

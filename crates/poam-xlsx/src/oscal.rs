@@ -28,17 +28,17 @@ use poam_fedramp::{
 };
 
 /// The CVE naming system for `cve-id` facets.
-pub const CVE_SYSTEM: &str = "http://cve.mitre.org";
+pub(crate) const CVE_SYSTEM: &str = "http://cve.mitre.org";
 /// The namespace of poam's own bookkeeping props (workbook cells kept verbatim).
-pub const WORKBOOK_NS: &str = "urn:poam:workbook";
+pub(crate) const WORKBOOK_NS: &str = "urn:poam:workbook";
 /// The OSCAL version poam declares on documents it creates.
-pub const OSCAL_VERSION: &str = "1.1.3";
+pub(crate) const OSCAL_VERSION: &str = "1.1.3";
 /// `metadata/title` is `[System Name]` followed by this, as in FedRAMP's templates.
-pub const TITLE_SUFFIX: &str = "FedRAMP Plan of Action and Milestones (POA&M)";
+pub(crate) const TITLE_SUFFIX: &str = "FedRAMP Plan of Action and Milestones (POA&M)";
 
 /// The poam-item prop (FedRAMP namespace) naming a workbook column poam does not map; its
 /// remarks hold the cell (poam's own name, not FedRAMP's).
-pub const UNMAPPED_COLUMN: &str = "unmapped-column";
+pub(crate) const UNMAPPED_COLUMN: &str = "unmapped-column";
 
 /// The root of every UUID poam-xlsx makes (a fixed, random version 4 UUID).
 const ROOT_NAMESPACE: &str = "e438e16a-918e-430b-999e-9ee133b85646";
@@ -324,7 +324,7 @@ fn fedramp_pmo_uuid() -> Uuid {
 /// elsewhere, gives it the same UUIDs; with none of these, its order among its sheet's items
 /// (not its row, which poam's own export changes).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ItemKeyBasis {
+pub(crate) enum ItemKeyBasis {
     PoamId(String),
     Weakness {
         source_ids: Vec<String>,
@@ -338,9 +338,9 @@ pub enum ItemKeyBasis {
 /// `row:…`) is the name of the item's UUIDs, so it must not change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ItemKey {
-    pub basis: ItemKeyBasis,
+    basis: ItemKeyBasis,
     /// 1 for the first item of this basis, 2 for the second, …
-    pub occurrence: usize,
+    occurrence: usize,
     /// The number written after `#` (0: none). Usually the occurrence; higher when that
     /// text is already another item's key (a POAM ID that itself reads `V-1#2`).
     suffix: usize,
@@ -409,7 +409,7 @@ pub fn item_keys(items: &[Item], places: &[String]) -> Vec<ItemKey> {
 
 /// The date a document falls back to where OSCAL needs one and the workbook gives none: the
 /// POAM Date, else the latest date in the workbook, else 2000-01-01.
-pub fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
+pub(crate) fn fallback_date(header: &Header, items: &[Item]) -> NaiveDate {
     header.poam_date.unwrap_or_else(|| {
         items
             .iter()
@@ -599,7 +599,7 @@ fn entry(uuid: Uuid, title: &str, description: Option<&str>, start: NaiveDate) -
 
 /// The title of a milestone-change entry: `Milestone 2: Update`, `Milestone 2`,
 /// `Milestone change: Update` or `Milestone change`.
-pub fn change_title(number: Option<u32>, kind: Option<&str>) -> String {
+pub(crate) fn change_title(number: Option<u32>, kind: Option<&str>) -> String {
     let head = number.map_or_else(
         || titles::MILESTONE_CHANGE.to_owned(),
         |n| format!("Milestone {n}"),

@@ -20,22 +20,20 @@ const HEADER_SEARCH_ROWS: usize = 50;
 /// keeps a sheet as one dense rectangle, so values on a diagonal would otherwise ask for
 /// billions of cells. The writer refuses a sheet beyond the same limit, so that every
 /// workbook poam writes, it reads.
-pub const MAX_TABLE_CELLS: usize = 1_048_576 * 32;
+pub(crate) const MAX_TABLE_CELLS: usize = 1_048_576 * 32;
 
 /// Whether a table of `rows` by `columns` (the rows and columns that hold something) is
 /// one poam reads, and so one it may write.
-pub fn table_fits(rows: usize, columns: usize) -> bool {
+pub(crate) fn table_fits(rows: usize, columns: usize) -> bool {
     rows.saturating_mul(columns) <= MAX_TABLE_CELLS
 }
 
 /// One item sheet, read.
 #[derive(Debug, Clone)]
-pub struct RawSheet {
+pub(crate) struct RawSheet {
     pub kind: SheetKind,
     /// The sheet's name as written in the workbook.
     pub name: String,
-    /// Zero-based index of the header row.
-    pub header_row: u32,
     /// Where each known column is (zero-based column index), by field.
     pub columns: Vec<Option<u32>>,
     /// Unknown columns: (column index, header text).
@@ -47,7 +45,7 @@ pub struct RawSheet {
 
 /// One data row: cells by field, and the unknown columns' cells in `extras` order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawRow {
+pub(crate) struct RawRow {
     /// Zero-based row index in the sheet.
     pub row: u32,
     pub cells: Vec<Option<CellValue>>,
@@ -56,7 +54,7 @@ pub struct RawRow {
 
 impl RawSheet {
     /// The place of a field's cell in row `row`.
-    pub fn cell_ref(&self, row: u32, field: Field) -> Option<CellRef> {
+    pub(crate) fn cell_ref(&self, row: u32, field: Field) -> Option<CellRef> {
         self.columns[field as usize].map(|c| CellRef::new(&self.name, row, c))
     }
 }
@@ -70,7 +68,7 @@ pub struct ReadOptions {
 }
 
 /// The item sheets of a workbook, in workbook order.
-pub fn read_sheets(
+pub(crate) fn read_sheets(
     bytes: &[u8],
     options: &ReadOptions,
     warnings: &mut Vec<Warning>,
@@ -364,7 +362,7 @@ fn calamine_words(e: &XlsxError) -> String {
 
 /// A cell's value in the normal form poam compares and stores. `kind` is the column's kind:
 /// numbers in date columns are Excel serial dates.
-pub fn cell_value(data: &Data, kind: CellKind) -> Option<CellValue> {
+pub(crate) fn cell_value(data: &Data, kind: CellKind) -> Option<CellValue> {
     match data {
         Data::Empty => None,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
@@ -409,7 +407,7 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Option<chrono::NaiveDate> {
 }
 
 /// A number as Excel shows it in a General cell: integers without a decimal point.
-pub fn format_number(f: f64) -> String {
+pub(crate) fn format_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
@@ -462,7 +460,6 @@ fn read_sheet(
             ImportErrorKind::NoHeaderRow(name.to_owned()),
         ));
     };
-    let abs_row = |r: usize| table.rows[r];
 
     let ColumnMap {
         columns,
@@ -496,7 +493,6 @@ fn read_sheet(
     Ok(Some(RawSheet {
         kind,
         name: name.to_owned(),
-        header_row: abs_row(header),
         columns,
         extras,
         header_cells,

@@ -16,13 +16,17 @@ use crate::values::{
 /// The item sheets of the workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SheetKind {
+    /// *Open POA&M Items*: open vulnerabilities and weaknesses.
     #[default]
     Open,
+    /// *Closed POA&M Items*: items closed (remediated, or found to be false positives).
     Closed,
+    /// *Configuration Findings*: open findings of configuration scans.
     ConfigurationFindings,
 }
 
 impl SheetKind {
+    /// Every item sheet, in the template's order.
     pub const ALL: [SheetKind; 3] = [Self::Open, Self::Closed, Self::ConfigurationFindings];
 
     /// The sheet's name in the template.
@@ -54,42 +58,72 @@ impl SheetKind {
 /// One POA&M item as the workbook states it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Item {
+    /// The sheet the row is on: open, closed, or configuration findings.
     pub sheet: SheetKind,
+    /// *POAM ID* (A): the CSP's identifier of the item, e.g. `V-1021`.
     pub poam_id: Option<String>,
-    /// Control ids, e.g. `ac-2.1`.
+    /// *Controls* (B): control ids, e.g. `ac-2.1`.
     pub controls: Vec<String>,
+    /// *Weakness Name* (C): the risk's title.
     pub weakness_name: Option<String>,
+    /// *Weakness Description* (D).
     pub weakness_description: Option<String>,
+    /// *Weakness Detector Source* (E): the scanners or assessments that found it, one a line.
     pub detector_sources: Vec<String>,
-    /// Scanner identifiers, one per line (CVE-shaped ones are `vulnerability-id`s).
+    /// *Weakness Source Identifier* (F): scanner identifiers, one per line (CVE-shaped ones
+    /// are `vulnerability-id`s).
     pub source_ids: Vec<String>,
+    /// *Asset Identifier* (G): the affected hosts, images or components, one a line.
     pub assets: Vec<String>,
+    /// *Point of Contact* (H), one a line.
     pub points_of_contact: Vec<String>,
+    /// *Resources Required* (I).
     pub resources_required: Option<String>,
+    /// *Overall Remediation Plan* (J).
     pub remediation_plan: Option<String>,
+    /// *Original Detection Date* (K).
     pub detection_date: Option<NaiveDate>,
+    /// *Scheduled Completion Date* (L): the remediation deadline.
     pub completion_date: Option<NaiveDate>,
+    /// *Planned Milestones* (M).
     pub milestones: Vec<Milestone>,
+    /// *Milestone Changes* (N).
     pub changes: Vec<MilestoneChange>,
+    /// *Status Date* (O): when the item's status was last updated.
     pub status_date: Option<NaiveDate>,
-    /// `Yes` or `Pending`; "No" is the absence of a vendor dependency.
+    /// *Vendor Dependency* (P): `Yes` or `Pending`; "No" is the absence of a vendor
+    /// dependency.
     pub vendor_dependency: Option<Answer>,
+    /// *Last Vendor Check-in Date* (Q).
     pub vendor_checkin: Option<NaiveDate>,
+    /// *Vendor Dependent Product Name* (R), one a line.
     pub vendor_products: Vec<String>,
+    /// *Original Risk Rating* (S).
     pub original_rating: Option<RiskRating>,
+    /// *Adjusted Risk Rating* (T); `None` also for `N/A`.
     pub adjusted_rating: Option<RiskRating>,
-    /// `Yes` or `Pending`; "No" is the absence of a request.
+    /// *Risk Adjustment* (U): `Yes` or `Pending`; "No" is the absence of a request.
     pub risk_adjustment: Option<Answer>,
+    /// *False Positive* (V): `Yes` or `Pending`; "No" is the absence of a request.
     pub false_positive: Option<Answer>,
+    /// *Operational Requirement* (W): `Yes` or `Pending`; "No" is the absence of a request.
     pub operational_requirement: Option<Answer>,
+    /// *Deviation Rationale* (X).
     pub deviation_rationale: Option<String>,
+    /// *Supporting Documents* (Y), one a line.
     pub supporting_documents: Vec<String>,
+    /// *Comments* (Z).
     pub comments: Option<String>,
-    /// `yes`, `no`, or the text written there.
+    /// *Auto-Approve* (AA): `yes`, `no`, or the text written there.
     pub auto_approve: Option<String>,
+    /// BOD 22-01 tracking (AB): whether the weakness is in CISA's Known Exploited
+    /// Vulnerabilities catalog.
     pub kev: Option<bool>,
+    /// BOD 22-01 Due Date (AC): CISA's deadline for a known exploited vulnerability.
     pub kev_due_date: Option<NaiveDate>,
+    /// *CVE* (AD): CVE ids, upper-cased.
     pub cves: Vec<String>,
+    /// *Service Name* (AE), one a line.
     pub services: Vec<String>,
     /// Columns poam does not know: (header, text), kept as they are.
     pub extras: Vec<(String, String)>,
@@ -98,16 +132,19 @@ pub struct Item {
 /// The header block (rows 1–3 of every item sheet).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Header {
+    /// The cloud service provider's name.
     pub csp: Option<String>,
+    /// The system's name.
     pub system_name: Option<String>,
     /// `low`, `moderate`, `high`.
     pub impact_level: Option<RiskRating>,
+    /// The date of the POA&M (the month it reports).
     pub poam_date: Option<NaiveDate>,
 }
 
 /// The cells of the header block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HeaderField {
+pub(crate) enum HeaderField {
     Csp,
     SystemName,
     ImpactLevel,
@@ -115,7 +152,7 @@ pub enum HeaderField {
 }
 
 impl HeaderField {
-    pub const ALL: [HeaderField; 4] = [
+    pub(crate) const ALL: [HeaderField; 4] = [
         Self::Csp,
         Self::SystemName,
         Self::ImpactLevel,
@@ -123,7 +160,7 @@ impl HeaderField {
     ];
 
     /// The label above the value (row 2).
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Self::Csp => "CSP",
             Self::SystemName => "System Name",
@@ -133,7 +170,7 @@ impl HeaderField {
     }
 
     /// The token naming the cell in poam's bookkeeping props.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Self::Csp => "csp",
             Self::SystemName => "system-name",
@@ -143,7 +180,7 @@ impl HeaderField {
     }
 
     /// Which header field a label names.
-    pub fn from_label(text: &str) -> Option<Self> {
+    pub(crate) fn from_label(text: &str) -> Option<Self> {
         match crate::columns::normalize_header(text).as_str() {
             "csp" | "cloudserviceprovider" | "cspname" => Some(Self::Csp),
             "systemname" | "system" | "informationsystemname" => Some(Self::SystemName),
@@ -155,7 +192,7 @@ impl HeaderField {
 }
 
 /// Something a cell says that poam could not understand; the cell is kept verbatim.
-pub type Complaint = String;
+pub(crate) type Complaint = String;
 
 fn text_of(cell: &CellValue) -> String {
     cell.as_text().into_owned()
@@ -247,6 +284,8 @@ fn kev_of(text: &str, complain: &mut Vec<Complaint>) -> Option<bool> {
     }
 }
 
+/// Reads `cell` as the value of `field` into `item`; what it cannot understand comes back
+/// as complaints (the caller turns them into warnings at the cell, and keeps the text).
 pub fn read_cell(item: &mut Item, field: Field, cell: &CellValue) -> Vec<Complaint> {
     let mut complain = Vec::new();
     let t = || text_of(cell);
@@ -400,7 +439,7 @@ pub fn write_cell(item: &Item, field: Field) -> Option<CellValue> {
 }
 
 /// Reads one header-block value cell into `header`.
-pub fn read_header_cell(
+pub(crate) fn read_header_cell(
     header: &mut Header,
     field: HeaderField,
     cell: &CellValue,
@@ -426,7 +465,7 @@ pub fn read_header_cell(
 }
 
 /// The canonical header-block value cell.
-pub fn write_header_cell(header: &Header, field: HeaderField) -> Option<CellValue> {
+pub(crate) fn write_header_cell(header: &Header, field: HeaderField) -> Option<CellValue> {
     match field {
         HeaderField::Csp => text_cell(&header.csp),
         HeaderField::SystemName => text_cell(&header.system_name),

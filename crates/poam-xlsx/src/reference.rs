@@ -4,13 +4,13 @@
 //! letters overflows (a panic in a debug build, a wrapped and wrong place in a release one).
 
 /// Rows of an Excel sheet (the last is row 1,048,576).
-pub const EXCEL_ROWS: u32 = 1_048_576;
+pub(crate) const EXCEL_ROWS: u32 = 1_048_576;
 /// Columns of an Excel sheet (the last is column XFD).
-pub const EXCEL_COLUMNS: u32 = 16_384;
+pub(crate) const EXCEL_COLUMNS: u32 = 16_384;
 
 /// What a reference attribute of a worksheet part stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReferenceKind {
+pub(crate) enum ReferenceKind {
     /// A cell's `r`: column letters, then a row number.
     Cell,
     /// A row's `r`: a row number.
@@ -31,7 +31,7 @@ impl ReferenceKind {
 
 /// Why `text` is not a reference of `kind` inside Excel's grid, in words naming it; `None`
 /// when it is one.
-pub fn reference_problem(text: &[u8], kind: ReferenceKind) -> Option<String> {
+pub(crate) fn reference_problem(text: &[u8], kind: ReferenceKind) -> Option<String> {
     let shown: String = String::from_utf8_lossy(text).chars().take(40).collect();
     let why = match kind {
         ReferenceKind::Cell => cell(text).err(),

@@ -15,10 +15,10 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 /// One unmapped column of an item: its header, and which of the item's columns of that
 /// header it is (0 for the first; a workbook can repeat a header, and each keeps its value).
-pub type ColumnKey = (String, usize);
+pub(crate) type ColumnKey = (String, usize);
 
 /// The column keys of an item's `(header, text)` extras, in its order.
-pub fn keys(extras: &[(String, String)]) -> Vec<ColumnKey> {
+pub(crate) fn keys(extras: &[(String, String)]) -> Vec<ColumnKey> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     extras
         .iter()
@@ -34,7 +34,7 @@ pub fn keys(extras: &[(String, String)]) -> Vec<ColumnKey> {
 /// order; where the items disagree (a hand-edited document, or a header the workbook repeats
 /// with the first of its columns empty on some rows), the cycle is broken at the column that
 /// appeared first, so every column is placed once and no value is lost.
-pub fn column_order(items: &[Vec<ColumnKey>]) -> Vec<ColumnKey> {
+pub(crate) fn column_order(items: &[Vec<ColumnKey>]) -> Vec<ColumnKey> {
     let mut index: HashMap<&ColumnKey, usize> = HashMap::new();
     let mut columns: Vec<&ColumnKey> = Vec::new();
     for key in items.iter().flatten() {

@@ -168,7 +168,7 @@ fn date_at(s: &str, i: usize) -> Option<(NaiveDate, usize)> {
 }
 
 /// Every date written anywhere in `s`, in order, with its byte range.
-pub fn find_dates(s: &str) -> Vec<(std::ops::Range<usize>, NaiveDate)> {
+pub(crate) fn find_dates(s: &str) -> Vec<(std::ops::Range<usize>, NaiveDate)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
@@ -185,7 +185,7 @@ pub fn find_dates(s: &str) -> Vec<(std::ops::Range<usize>, NaiveDate)> {
 }
 
 /// The date when `s` is exactly one date (a time of day after it is allowed), else `None`.
-pub fn parse_date_exact(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date_exact(s: &str) -> Option<NaiveDate> {
     let t = s.trim();
     let (d, n) = date_at(t, 0)?;
     let rest = &t[n..];
@@ -203,7 +203,7 @@ pub fn format_date(d: NaiveDate) -> String {
 }
 
 /// An Excel serial day number (1900 date system) as a date, when it is a plausible date.
-pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
+pub(crate) fn date_from_serial(serial: f64) -> Option<NaiveDate> {
     if !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
@@ -215,12 +215,12 @@ pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
 }
 
 /// The first and last of several dates.
-pub fn earliest(dates: &[NaiveDate]) -> Option<NaiveDate> {
+pub(crate) fn earliest(dates: &[NaiveDate]) -> Option<NaiveDate> {
     dates.iter().min().copied()
 }
 
 /// The last of several dates.
-pub fn latest(dates: &[NaiveDate]) -> Option<NaiveDate> {
+pub(crate) fn latest(dates: &[NaiveDate]) -> Option<NaiveDate> {
     dates.iter().max().copied()
 }
 
@@ -228,7 +228,7 @@ pub fn latest(dates: &[NaiveDate]) -> Option<NaiveDate> {
 // Lists
 
 /// The non-empty lines of a cell, trimmed.
-pub fn lines(s: &str) -> Vec<String> {
+pub(crate) fn lines(s: &str) -> Vec<String> {
     s.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -242,7 +242,7 @@ pub fn lines(s: &str) -> Vec<String> {
 /// The control ids in a `Controls` cell (`AC-2, AC-2 (1), SI-2(2)` -> `ac-2`, `ac-2.1`,
 /// `si-2.2`), and whether anything else was written there (text that is not a control id
 /// or a separator).
-pub fn parse_controls(s: &str) -> (Vec<String>, bool) {
+pub(crate) fn parse_controls(s: &str) -> (Vec<String>, bool) {
     let b = s.as_bytes();
     let mut ids = Vec::new();
     let mut leftover = false;
@@ -337,7 +337,7 @@ fn control_at(b: &[u8], i: usize) -> Option<(String, usize)> {
 
 /// A control id as people write it: `ac-2.1` -> `AC-2(1)`. Ids of other shapes are
 /// upper-cased as they are.
-pub fn format_control(id: &str) -> String {
+pub(crate) fn format_control(id: &str) -> String {
     let upper = id.to_ascii_uppercase();
     match upper.split_once('.') {
         Some((base, enh)) if !enh.is_empty() && enh.bytes().all(|c| c.is_ascii_digit()) => {
@@ -355,17 +355,22 @@ pub fn format_control(id: &str) -> String {
 pub struct Milestone {
     /// The number written in front (`(1)`, `1.`, `Milestone 1:`), if any.
     pub number: Option<u32>,
+    /// The milestone's date, when one is written.
     pub date: Option<NaiveDate>,
+    /// What is to be done, as written.
     pub text: String,
 }
 
 /// One milestone change: `(2) Update 2024-06-18 : Delayed by the vendor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MilestoneChange {
+    /// The number of the milestone changed, if written.
     pub number: Option<u32>,
     /// The kind of change as written: `New`, `Update`, `Complete`, …
     pub kind: Option<String>,
+    /// The date of the change, when one is written.
     pub date: Option<NaiveDate>,
+    /// What changed and why, as written.
     pub text: String,
 }
 
@@ -480,7 +485,7 @@ fn leading_date(body: &str) -> Option<(NaiveDate, &str)> {
 }
 
 /// The milestones of a `Planned Milestones` cell.
-pub fn parse_milestones(s: &str) -> Vec<Milestone> {
+pub(crate) fn parse_milestones(s: &str) -> Vec<Milestone> {
     entries(s)
         .into_iter()
         .map(|(number, body)| match leading_date(&body) {
@@ -505,7 +510,7 @@ fn mentions_first(text: &str, d: NaiveDate) -> bool {
 }
 
 /// Milestones in the template's form, one paragraph each: `(1) 2024-06-12: text`.
-pub fn format_milestones(ms: &[Milestone]) -> String {
+pub(crate) fn format_milestones(ms: &[Milestone]) -> String {
     let mut out = String::new();
     for (i, m) in ms.iter().enumerate() {
         if i > 0 {
@@ -526,7 +531,7 @@ pub fn format_milestones(ms: &[Milestone]) -> String {
 }
 
 /// The changes of a `Milestone Changes` cell.
-pub fn parse_changes(s: &str) -> Vec<MilestoneChange> {
+pub(crate) fn parse_changes(s: &str) -> Vec<MilestoneChange> {
     entries(s)
         .into_iter()
         .map(|(number, body)| {
@@ -571,7 +576,7 @@ pub fn parse_changes(s: &str) -> Vec<MilestoneChange> {
 }
 
 /// Changes in the template's form: `(2) Update 2024-06-18 : text`, a blank line between.
-pub fn format_changes(cs: &[MilestoneChange]) -> String {
+pub(crate) fn format_changes(cs: &[MilestoneChange]) -> String {
     let mut out = String::new();
     for (i, c) in cs.iter().enumerate() {
         if i > 0 {
@@ -613,13 +618,13 @@ pub use poam_fedramp::RiskRating;
 
 /// A risk rating cell: a level, `N/A`, or text that is neither.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rating {
+pub(crate) enum Rating {
     Level(RiskRating),
     NotApplicable,
 }
 
 /// Reads a rating in any case (`HIGH`, `moderate`, `Medium`, `N/A`).
-pub fn parse_rating(s: &str) -> Option<Rating> {
+pub(crate) fn parse_rating(s: &str) -> Option<Rating> {
     if let Some(l) = RiskRating::parse(s) {
         return Some(Rating::Level(l));
     }
@@ -633,12 +638,16 @@ pub fn parse_rating(s: &str) -> Option<Rating> {
 /// A Yes/No/Pending answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {
+    /// Yes.
     Yes,
+    /// No.
     No,
+    /// Requested, not decided yet.
     Pending,
 }
 
 impl Answer {
+    /// The answer as the template's dropdown writes it.
     pub fn label(self) -> &'static str {
         match self {
             Self::Yes => "Yes",
@@ -649,7 +658,7 @@ impl Answer {
 }
 
 /// Reads Yes/No/Pending in any case, with the usual variants (`Y`, `TRUE`, `In progress`).
-pub fn parse_answer(s: &str) -> Option<Answer> {
+pub(crate) fn parse_answer(s: &str) -> Option<Answer> {
     match s.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "x" | "approved" => Some(Answer::Yes),
         "no" | "n" | "false" | "none" | "n/a" | "na" => Some(Answer::No),
@@ -664,7 +673,7 @@ pub fn parse_answer(s: &str) -> Option<Answer> {
 // CVEs
 
 /// The CVE ids in a cell (upper-cased), and whether anything else was written there.
-pub fn parse_cves(s: &str) -> (Vec<String>, bool) {
+pub(crate) fn parse_cves(s: &str) -> (Vec<String>, bool) {
     let mut out = Vec::new();
     let mut leftover = false;
     for token in s.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';')) {
@@ -681,7 +690,7 @@ pub fn parse_cves(s: &str) -> (Vec<String>, bool) {
 }
 
 /// `CVE-2024-1234` (any case; four or more digits after the year).
-pub fn is_cve(s: &str) -> bool {
+pub(crate) fn is_cve(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 13
         && b[..4].eq_ignore_ascii_case(b"cve-")

@@ -23,11 +23,15 @@ use crate::markup;
 use crate::oscal::WORKBOOK_NS;
 
 /// The name of the bookkeeping prop.
-pub const CELL_PROP: &str = "workbook-cell";
+pub(crate) const CELL_PROP: &str = "workbook-cell";
 
 /// Whether a canonical cell says the same as the workbook's cell. A blank cell equals its
 /// column's default (`No` for the deviation columns).
-pub fn same(canonical: Option<&CellValue>, original: Option<&CellValue>, default: &str) -> bool {
+pub(crate) fn same(
+    canonical: Option<&CellValue>,
+    original: Option<&CellValue>,
+    default: &str,
+) -> bool {
     cells_equal(canonical, original)
         || (original.is_none()
             && !default.is_empty()
@@ -35,7 +39,7 @@ pub fn same(canonical: Option<&CellValue>, original: Option<&CellValue>, default
 }
 
 /// Adds the prop remembering `original` under `key`.
-pub fn remember(
+pub(crate) fn remember(
     props: &mut Vec<Property>,
     key: &str,
     canonical: Option<&CellValue>,
@@ -59,7 +63,11 @@ pub fn is_bookkeeping(p: &Property) -> bool {
 
 /// The cell to write under `key`: the remembered cell when the OSCAL still gives
 /// `canonical`, else `canonical`.
-pub fn choose(props: &[Property], key: &str, canonical: Option<CellValue>) -> Option<CellValue> {
+pub(crate) fn choose(
+    props: &[Property],
+    key: &str,
+    canonical: Option<CellValue>,
+) -> Option<CellValue> {
     let Some(p) = props
         .iter()
         .find(|p| is_bookkeeping(p) && p.class.as_ref().is_some_and(|c| c.as_str() == key))

@@ -20,12 +20,12 @@ use crate::record::{HeaderField, SheetKind};
 
 /// The template's title, on A1 of the Open sheet (with the registered-trademark sign, as
 /// the template has it there).
-pub const TITLE: &str = "FedRAMP\u{ae} Plan of Action and Milestones (POA&M) Template";
+pub(crate) const TITLE: &str = "FedRAMP\u{ae} Plan of Action and Milestones (POA&M) Template";
 /// The title of the Closed and Configuration Findings sheets, which the template writes
 /// without the sign.
-pub const TITLE_PLAIN: &str = "FedRAMP Plan of Action and Milestones (POA&M) Template";
+pub(crate) const TITLE_PLAIN: &str = "FedRAMP Plan of Action and Milestones (POA&M) Template";
 /// Zero-based index of the header row (row 5).
-pub const HEADER_ROW: u32 = 4;
+pub(crate) const HEADER_ROW: u32 = 4;
 /// Data validations cover at least this many rows below the header, so that rows people
 /// add get the dropdowns too.
 const VALIDATED_ROWS: u32 = 1000;
@@ -41,13 +41,13 @@ const FONT: &str = "Arial";
 
 /// One row of an item sheet, ready to write: cells by field, then the extra columns.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     pub cells: Vec<Option<CellValue>>,
     pub extras: Vec<Option<CellValue>>,
 }
 
 /// What to write.
-pub struct Book<'a> {
+pub(crate) struct Book<'a> {
     /// The header block values, in [`HeaderField::ALL`] order.
     pub header: &'a [Option<CellValue>; 4],
     /// Rows of each sheet, in [`SheetKind::ALL`] order.
@@ -63,7 +63,7 @@ pub struct Book<'a> {
 
 /// One row of the Record of Changes sheet.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Change {
+pub(crate) struct Change {
     pub date: Option<NaiveDate>,
     pub description: String,
     pub version: String,
@@ -71,7 +71,7 @@ pub struct Change {
 }
 
 /// The name of the template's fourth sheet, the record of the workbook's changes.
-pub const RECORD_OF_CHANGES: &str = "Record of Changes";
+pub(crate) const RECORD_OF_CHANGES: &str = "Record of Changes";
 
 struct Formats {
     title: Format,
@@ -201,7 +201,7 @@ fn write_cell(ws: &mut Worksheet, at: &Target<'_>, value: &CellValue) -> Result<
 }
 
 /// The workbook's bytes.
-pub fn write_book(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
+pub(crate) fn write_book(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let created = excel_date(book.created)
         .or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok())

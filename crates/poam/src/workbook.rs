@@ -7,17 +7,14 @@
 //! [`to_bytes`](crate::to_bytes) use this module for `.xlsx` files.
 
 pub use poam_xlsx::{
-    ErrorPlace, ExportError, Exported, ImportError, ImportErrorKind, Imported, ItemSource,
+    CellRef, ErrorPlace, ExportError, Exported, ImportError, ImportErrorKind, Imported, ItemSource,
     ReadOptions, Warning, export, import, looks_like_encrypted_workbook, looks_like_xlsx,
 };
-
-/// A workbook cell: its sheet, zero-based row and column.
-pub use poam_xlsx::cell::CellRef;
 
 /// The template's columns, for placing a diagnostic on the cell a person edits: [`Field`] is
 /// a column, [`Part`] the part of an item's OSCAL a pointer is in, [`field_at`] the column
 /// showing a member, [`column_letters`] a zero-based column index in Excel's letters.
-pub use poam_xlsx::columns::{Field, Part, column_letters, field_at};
+pub use poam_xlsx::{Field, Part, column_letters, field_at};
 
 /// A workbook that could not be imported, as a [`ReadError`](crate::ReadError) of the
 /// matching kind (a limit, an unsupported encryption, a damaged archive, or a workbook

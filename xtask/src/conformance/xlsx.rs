@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use poam_model::Document;
-use poam_xlsx::compare::{SheetComparison, compare};
+use poam_xlsx::internals::{SheetComparison, compare};
 use poam_xlsx::{ReadOptions, export, import};
 
 use super::documents::{self, Loaded};

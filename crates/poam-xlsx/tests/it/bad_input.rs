@@ -179,7 +179,7 @@ fn empty_rows_and_columns_between_values_cost_nothing() {
     let imported = import(&book, "far.xlsx", &ReadOptions::default()).unwrap();
     let poam = &imported.document.plan_of_action_and_milestones;
     assert_eq!(poam.poam_items.len(), 2, "{:?}", imported.warnings);
-    let place = poam_xlsx::cell::CellRef::new("Open POA&M Items", 4, 5_000).to_string();
+    let place = poam_xlsx::CellRef::new("Open POA&M Items", 4, 5_000).to_string();
     assert!(
         imported
             .warnings

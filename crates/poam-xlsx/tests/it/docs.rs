@@ -10,7 +10,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use poam_xlsx::columns::{COLUMNS, CellKind, Column, Since, column_letters};
+use poam_xlsx::column_letters;
+use poam_xlsx::internals::{COLUMNS, CellKind, Column, Since};
 
 const BEGIN: &str =
     "<!-- begin: generated from columns::COLUMNS by crates/poam-xlsx/tests/it/docs.rs -->";

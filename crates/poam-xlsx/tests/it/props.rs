@@ -10,10 +10,8 @@
 use crate::support;
 
 use chrono::NaiveDate;
-use poam_xlsx::cell::CellValue;
-use poam_xlsx::columns::COLUMNS;
-use poam_xlsx::record::{Header, Item, SheetKind, read_cell, write_cell};
-use poam_xlsx::values::{Answer, Milestone, MilestoneChange, RiskRating};
+use poam_xlsx::internals::{COLUMNS, CellValue, read_cell, write_cell};
+use poam_xlsx::{Answer, Header, Item, Milestone, MilestoneChange, RiskRating, SheetKind};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -209,8 +207,8 @@ proptest! {
             it.poam_id = Some(format!("ID-{i}"));
         }
         let places: Vec<String> = (0..items.len()).map(|i| i.to_string()).collect();
-        let keys = poam_xlsx::oscal::item_keys(&items, &places);
-        let doc = poam_xlsx::oscal::build(&header, &items, &keys);
+        let keys = poam_xlsx::item_keys(&items, &places);
+        let doc = poam_xlsx::build(&header, &items, &keys);
         prop_assert!(poam_model::datatype_errors(&doc).is_empty());
         let (h, rows) = poam_xlsx::rows(&doc);
         prop_assert_eq!(h, header);
@@ -264,7 +262,7 @@ proptest! {
         let imported = poam_xlsx::import(&book, "p.xlsx", &options).unwrap();
         let doc = imported.document;
         let exported = poam_xlsx::export(&doc).unwrap();
-        for s in poam_xlsx::compare::compare(&book, &exported.bytes, &options).unwrap() {
+        for s in poam_xlsx::internals::compare(&book, &exported.bytes, &options).unwrap() {
             prop_assert!(s.differences.is_empty(), "{}: {:?}", s, s.differences);
         }
         let again = poam_xlsx::import(&exported.bytes, "q.xlsx", &options).unwrap().document;

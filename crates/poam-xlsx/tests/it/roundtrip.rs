@@ -12,9 +12,8 @@ use crate::support;
 use std::collections::{HashMap, HashSet};
 
 use poam_model::Document;
-use poam_xlsx::cell::CellValue;
-use poam_xlsx::record::SheetKind;
-use poam_xlsx::{ReadOptions, Warning, compare, export, import};
+use poam_xlsx::internals::{COLUMNS, CellValue, Since, compare, is_bookkeeping};
+use poam_xlsx::{ReadOptions, SheetKind, Warning, export, import};
 use support::{Cell, Item, Layout, messy_workbook, t, template_workbook, tidy_item};
 
 fn import_ok(bytes: &[u8]) -> (Document, Vec<Warning>) {
@@ -25,7 +24,7 @@ fn import_ok(bytes: &[u8]) -> (Document, Vec<Warning>) {
 
 /// Every non-empty cell of `original` must come back in `again`.
 fn assert_cells_come_back(original: &[u8], again: &[u8]) -> usize {
-    let sheets = compare::compare(original, again, &ReadOptions::default()).unwrap();
+    let sheets = compare(original, again, &ReadOptions::default()).unwrap();
     let mut cells = 0;
     for s in &sheets {
         let shown: Vec<String> = s.differences.iter().map(ToString::to_string).collect();
@@ -110,7 +109,7 @@ fn items(n: usize, prefix: &str) -> Vec<Item> {
 #[test]
 fn every_template_layout_round_trips() {
     for layout in Layout::ALL {
-        let config = if layout.since() >= poam_xlsx::columns::Since::V2024 {
+        let config = if layout.since() >= Since::V2024 {
             items(1, "C")
         } else {
             Vec::new()
@@ -150,7 +149,7 @@ fn every_template_layout_round_trips() {
             .poam_items
             .iter()
             .flat_map(|p| &p.props)
-            .filter(|p| poam_xlsx::verbatim::is_bookkeeping(p))
+            .filter(|p| is_bookkeeping(p))
             .filter_map(|p| p.class.as_ref().map(ToString::to_string))
             .collect();
         assert_eq!(
@@ -180,14 +179,14 @@ fn messy_cells_round_trip_and_are_reported_where_they_are() {
     let has = |needle: &str| shown.iter().any(|w| w.contains(needle));
     // Row 9 is the first item (header at row 8). Columns are reversed: AE..A, then extras.
     let col = |header: &str| {
-        let headers: Vec<&str> = poam_xlsx::columns::COLUMNS
+        let headers: Vec<&str> = COLUMNS
             .iter()
             .rev()
             .filter(|c| c.header != "Resources Required")
             .map(|c| c.header)
             .collect();
         let i = headers.iter().position(|h| *h == header).unwrap() as u32;
-        poam_xlsx::columns::column_letters(i)
+        poam_xlsx::column_letters(i)
     };
     let at = |header: &str, row: u32| format!("'open poam items'!{}{row}", col(header));
     assert!(
@@ -311,7 +310,7 @@ fn messy_cells_become_the_right_oscal() {
     let m2 = &rows[1];
     assert_eq!(m2.original_rating, None);
     assert_eq!(m2.false_positive, None);
-    assert_eq!(m2.vendor_dependency, Some(poam_xlsx::values::Answer::Yes));
+    assert_eq!(m2.vendor_dependency, Some(poam_xlsx::Answer::Yes));
     assert_eq!(m2.auto_approve.as_deref(), Some("Manually approved"));
     let m3 = &rows[2];
     for d in [m3.detection_date, m3.completion_date, m3.status_date] {
@@ -496,7 +495,7 @@ fn export_has_the_template_look() {
     );
     assert!(styles.contains(r#"wrapText="1""#), "wrapped text");
     let strings = read("xl/sharedStrings.xml");
-    for c in &poam_xlsx::columns::COLUMNS {
+    for c in &COLUMNS {
         let escaped = c.header.replace('&', "&amp;");
         assert!(
             strings.contains(&format!(">{escaped}<")),
@@ -556,7 +555,7 @@ fn export_has_the_template_sheets_and_dates() {
     );
     // Dates are real dates: the detection date cell holds a serial number.
     let range = wb.worksheet_range("Open POA&M Items").unwrap();
-    let k = poam_xlsx::columns::Field::DetectionDate as u32;
+    let k = poam_xlsx::Field::DetectionDate as u32;
     assert!(
         matches!(range.get_value((7, k)), Some(Data::DateTime(_))),
         "{:?}",
@@ -688,7 +687,7 @@ fn control_characters_are_kept_or_refused_at_their_cell() {
     let e = import(&book, "nul.xlsx", &ReadOptions::default()).expect_err("NUL refused");
     assert_eq!(
         e.place,
-        poam_xlsx::ErrorPlace::Cell(poam_xlsx::cell::CellRef::new("Open POA&M Items", 1, 2))
+        poam_xlsx::ErrorPlace::Cell(poam_xlsx::CellRef::new("Open POA&M Items", 1, 2))
     );
     assert!(
         e.to_string().starts_with(

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use poam_xlsx::columns::{COLUMNS, Since};
+use poam_xlsx::internals::{COLUMNS, Since};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 /// One cell of a test workbook.
