@@ -119,26 +119,39 @@ impl Settings {
         }
     }
 
-    /// Makes `doc` a document of `--oscal-version` (when given): `Err` holds the lines to
-    /// print, one per place the version cannot hold (`name` names the document), and
-    /// `doc` is unchanged. The last step before a command encodes its output.
+    /// Makes `doc` a document of `--oscal-version` (when given). `Ok` holds the warnings to
+    /// print (what the target version's open lists and warning-level constraints add);
+    /// `Err` holds the lines to print, one per place the version cannot hold (`name` names
+    /// the document), and `doc` is unchanged. The last step before a command encodes its
+    /// output.
     pub fn write_as_version(
         &self,
         doc: &mut poam::Document,
         name: &str,
-    ) -> Result<(), Vec<String>> {
+    ) -> Result<Vec<String>, Vec<String>> {
         let Some(target) = self.oscal_version else {
-            return Ok(());
+            return Ok(Vec::new());
         };
-        version::convert_version(doc, target).map_err(|e| {
-            let mut lines: Vec<String> = e
-                .places
+        match version::convert_version(doc, target) {
+            Ok(warnings) => Ok(warnings
                 .iter()
-                .map(|u| format!("error: {name}: {u}"))
-                .collect();
-            lines.push(format!("error: {name}: {e}; nothing written"));
-            lines
-        })
+                .map(|d| {
+                    format!(
+                        "warning: {name}: {}: under OSCAL {target}'s rules ({}): {}",
+                        d.pointer, d.rule, d.message
+                    )
+                })
+                .collect()),
+            Err(e) => {
+                let mut lines: Vec<String> = e
+                    .places
+                    .iter()
+                    .map(|u| format!("error: {name}: {u}"))
+                    .collect();
+                lines.push(format!("error: {name}: {e}; nothing written"));
+                Err(lines)
+            }
+        }
     }
 }
 

@@ -216,6 +216,14 @@ impl fmt::Display for VersionError {
 
 impl std::error::Error for VersionError {}
 
+impl VersionError {
+    /// The refusal of `target` for `places` (checks made outside this crate, such as the
+    /// target version's constraints, refuse through it too).
+    pub fn new(target: TargetVersion, places: Vec<Unrepresentable>) -> Self {
+        Self { target, places }
+    }
+}
+
 /// Makes `doc` a document of OSCAL `target`: checks every member and value against the
 /// target's POA&M, then sets `metadata/oscal-version` to `target` and a `$schema` the
 /// document has to NIST's schema of `target`. On `Err` (every place the target cannot hold)

@@ -39,6 +39,7 @@ mod rules;
 pub mod schema;
 mod ssp;
 mod tree;
+pub mod version;
 
 use chrono::NaiveDate;
 use poam_io::{ErrorKind, Format, ReadError, SourceName};

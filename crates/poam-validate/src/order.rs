@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 
 /// The position of `pointer` in `tree` as a list of ordinals. A segment that is not there
 /// (a missing member) sorts after its existing siblings.
-fn key(tree: &Value, pointer: &str) -> Vec<usize> {
+pub(crate) fn key(tree: &Value, pointer: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut cur = Some(tree);
     for seg in pointer.split('/').skip(1) {

@@ -84,6 +84,16 @@ pub(crate) fn declared_version(doc: &Value) -> Option<Cow<'_, str>> {
 /// OSCAL rule set of the version it declares.
 pub(crate) fn check_document(doc: &Value, opts: TreeOptions) -> crate::Validation {
     let rule_set = AppliedRuleSet::for_declared(declared_version(doc).as_deref());
+    check_with(doc, opts, rule_set)
+}
+
+/// Runs the pass over a whole document with the OSCAL rule set `rule_set`, whatever the
+/// document declares (what writing it as another version would hold it to).
+pub(crate) fn check_with(
+    doc: &Value,
+    opts: TreeOptions,
+    rule_set: AppliedRuleSet,
+) -> crate::Validation {
     let mut pass = Pass {
         opts,
         oscal: rule_set.rule_set().constraints,

@@ -28,8 +28,11 @@ pub use markup::{MarkupLine, MarkupMultiline};
 
 /// Writing a document as another OSCAL version (1.0.4, 1.1.x, 1.2.x):
 /// [`convert_version`](version::convert_version) checks every member and value against the
-/// target's POA&M (generated from each version's metaschema), refuses with their places
-/// what the target cannot hold, and sets `oscal-version` and `$schema`.
+/// target's POA&M (generated from each version's metaschema) and the document against the
+/// target's constraints, refuses with their places what the target cannot hold (a member
+/// it lacks or requires, a value its datatype or a closed allowed-values list rejects),
+/// returns the warnings the target's rules add (open lists, warning-level constraints), and
+/// sets `oscal-version` and `$schema`.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,6 +51,8 @@ pub use markup::{MarkupLine, MarkupMultiline};
 /// ```
 pub mod version {
     pub use poam_model::version::*;
+    // The whole check (shapes and constraints) shadows the model's shapes-only one.
+    pub use poam_validate::version::{ConstraintChanges, constraint_changes, convert_version};
 }
 
 /// A generated walker over the model: [`Walk::walk`](walk::Walk::walk) visits every object

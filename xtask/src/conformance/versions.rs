@@ -8,11 +8,19 @@
 //! complains (the member itself, or the object the schema says has no room for it). A
 //! version with no official JSON Schema in the reference set (1.0.4 and 1.2.2 there) is
 //! "n/a", never a pass.
+//!
+//! The versions' metaschema constraints are checked too: a written document must raise no
+//! `poam validate` error (OSCAL profile) that the source did not raise at the same place,
+//! and a place refused because the target's rules refuse it (a closed allowed-values list)
+//! must be an error of `poam validate` on the relabelled document at that place, not on the
+//! source.
 
 use std::path::Path;
 
 use poam_io::{Document, Format};
-use poam_model::version::{TargetVersion, WRITABLE_VERSIONS, convert_version};
+use poam_model::version::{TargetVersion, Unrepresentable, WRITABLE_VERSIONS};
+use poam_validate::version::convert_version;
+use poam_validate::{Options, Severity};
 use serde_json::Value as Json;
 
 use super::documents::{self, Loaded, Source};
@@ -52,12 +60,14 @@ pub fn run(reference: &Path) -> Result<Section, String> {
         };
         let mut row = vec![source.name.clone(), doc.declared_version().text];
         let own = own_errors(&doc, &schemas);
+        let own_rules = rule_errors(&doc);
         for target in &targets {
             let schema = schemas.json.iter().find(|s| s.version == target.as_str());
             let cell = Cell {
                 source,
                 doc: &doc,
                 own: &own,
+                own_rules: &own_rules,
             };
             let outcome = cell.written_as(*target, schema, &mut details);
             section.count(&outcome);
@@ -67,8 +77,10 @@ pub fn run(reference: &Path) -> Result<Section, String> {
     }
     println!(
         "Each document written as each OSCAL version (`--oscal-version`), the output checked\n\
-         against NIST's JSON Schema of that version; a refusal passes only when that schema\n\
-         rejects the same document at the places poam names.\n"
+         against NIST's JSON Schema of that version and against that version's rules (no\n\
+         `poam validate` error the source did not have); a refusal passes only when that\n\
+         schema, or for a rule's refusal those rules, reject the same document at the places\n\
+         poam names.\n"
     );
     print!("{}", table.render());
     if !details.is_empty() {
@@ -109,92 +121,172 @@ fn own_errors(doc: &Document, schemas: &Schemas) -> Vec<String> {
     )
 }
 
+/// The OSCAL errors `poam validate` finds in `doc` under the rules of the version it
+/// declares: `(pointer, rule)`.
+fn rule_errors(doc: &Document) -> Vec<(String, &'static str)> {
+    poam_validate::validate(doc, &Options::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.pointer, d.rule))
+        .collect()
+}
+
+/// Whether a refused place is one the target's constraints refuse (not its shape).
+fn by_rules(place: &Unrepresentable) -> bool {
+    place.reason.contains("'s rules refuse it")
+}
+
 /// One row's document, for its cells.
 struct Cell<'a> {
     source: &'a Source,
     doc: &'a Document,
     /// Where the document breaks its own version's schema ([`own_errors`]).
     own: &'a [String],
+    /// The errors of its own version's rules ([`rule_errors`]).
+    own_rules: &'a [(String, &'static str)],
 }
 
 impl Cell<'_> {
-    /// One cell: the document written as `target`, and what `target`'s schema says.
+    /// One cell: the document written as `target`, and what `target`'s schema and rules say.
     fn written_as(
         &self,
         target: TargetVersion,
         schema: Option<&JsonSchema>,
         details: &mut Vec<String>,
     ) -> Outcome {
-        let (source, doc) = (self.source, self.doc);
-        let mut converted = doc.clone();
+        let mut converted = self.doc.clone();
         match convert_version(&mut converted, target) {
-            Ok(()) => {
-                let Some(schema) = schema else {
-                    return Outcome::NotApplicable(format!("written; no {target} schema"));
-                };
-                let json = match as_json(&converted) {
-                    Ok(j) => j,
-                    Err(e) => return Outcome::Fail(e),
-                };
-                let errors = schemas::errors_at(schema, &json);
-                if errors.is_empty() {
-                    return Outcome::Pass("valid".into());
-                }
-                let new: Vec<&(String, String)> = errors
-                    .iter()
-                    .filter(|(at, _)| !self.own.contains(at))
-                    .collect();
-                if new.is_empty() {
-                    return Outcome::NotApplicable(format!(
-                        "{} error(s), all the source's own",
-                        errors.len()
-                    ));
-                }
-                for (at, message) in new.iter().take(3) {
-                    details.push(format!("{} as {target}: {at}: {message}", source.name));
-                }
-                Outcome::Fail(format!("{} schema error(s)", new.len()))
-            }
-            Err(refused) => {
-                let Some(schema) = schema else {
-                    return Outcome::NotApplicable(format!(
-                        "refused at {} place(s); no {target} schema",
-                        refused.places.len()
-                    ));
-                };
-                // The same document under the target's label: the schema must reject it where
-                // poam said.
-                let mut relabelled = doc.clone();
-                relabelled
-                    .plan_of_action_and_milestones
-                    .metadata
-                    .oscal_version = target.as_str().to_owned();
-                let json = match as_json(&relabelled) {
-                    Ok(j) => j,
-                    Err(e) => return Outcome::Fail(e),
-                };
-                let errors = schemas::errors_at(schema, &json);
-                let unconfirmed: Vec<&str> = refused
-                    .places
-                    .iter()
-                    .map(|p| p.pointer.as_str())
-                    .filter(|p| !errors.iter().any(|(at, _)| confirms(at, p)))
-                    .collect();
-                if unconfirmed.is_empty() {
-                    return Outcome::Pass(format!("refused, {} place(s)", refused.places.len()));
-                }
-                for p in &unconfirmed {
-                    details.push(format!(
-                        "{} as {target}: refused at {p}, which the {target} schema accepts",
-                        source.name
-                    ));
-                }
-                Outcome::Fail(format!(
-                    "{} refusal(s) the schema does not share",
-                    unconfirmed.len()
-                ))
-            }
+            Ok(warnings) => self.written(&converted, target, schema, warnings.len(), details),
+            Err(refused) => self.refused(&refused.places, target, schema, details),
         }
+    }
+
+    /// A document written as `target`: its rules add no error, and its schema accepts it.
+    fn written(
+        &self,
+        converted: &Document,
+        target: TargetVersion,
+        schema: Option<&JsonSchema>,
+        warnings: usize,
+        details: &mut Vec<String>,
+    ) -> Outcome {
+        let name = &self.source.name;
+        let added: Vec<(String, &str)> = rule_errors(converted)
+            .into_iter()
+            .filter(|e| !self.own_rules.contains(e))
+            .collect();
+        if !added.is_empty() {
+            for (at, rule) in added.iter().take(3) {
+                details.push(format!("{name} as {target}: written, yet {rule} at {at}"));
+            }
+            return Outcome::Fail(format!("{} rule error(s) not refused", added.len()));
+        }
+        let warned = if warnings == 0 {
+            String::new()
+        } else {
+            format!(", {warnings} rule warning(s)")
+        };
+        let Some(schema) = schema else {
+            return Outcome::NotApplicable(format!("written{warned}; no {target} schema"));
+        };
+        let json = match as_json(converted) {
+            Ok(j) => j,
+            Err(e) => return Outcome::Fail(e),
+        };
+        let errors = schemas::errors_at(schema, &json);
+        if errors.is_empty() {
+            return Outcome::Pass(format!("valid{warned}"));
+        }
+        let new: Vec<&(String, String)> = errors
+            .iter()
+            .filter(|(at, _)| !self.own.contains(at))
+            .collect();
+        if new.is_empty() {
+            return Outcome::NotApplicable(format!(
+                "{} error(s), all the source's own",
+                errors.len()
+            ));
+        }
+        for (at, message) in new.iter().take(3) {
+            details.push(format!("{name} as {target}: {at}: {message}"));
+        }
+        Outcome::Fail(format!("{} schema error(s)", new.len()))
+    }
+
+    /// A refusal: every place the shapes refuse is where `target`'s schema rejects the
+    /// relabelled document, every place the rules refuse is an error of `target`'s rules
+    /// there (and not of the source's own).
+    fn refused(
+        &self,
+        places: &[Unrepresentable],
+        target: TargetVersion,
+        schema: Option<&JsonSchema>,
+        details: &mut Vec<String>,
+    ) -> Outcome {
+        // The same document under the target's label.
+        let mut relabelled = self.doc.clone();
+        relabelled
+            .plan_of_action_and_milestones
+            .metadata
+            .oscal_version = target.as_str().to_owned();
+        let rules = rule_errors(&relabelled);
+        let by_rule_ok = |p: &str| {
+            rules
+                .iter()
+                .any(|(at, r)| at == p && !self.own_rules.contains(&(at.clone(), *r)))
+        };
+        let (ruled, shaped): (Vec<&Unrepresentable>, Vec<&Unrepresentable>) =
+            places.iter().partition(|p| by_rules(p));
+        let mut unconfirmed: Vec<String> = ruled
+            .iter()
+            .filter(|p| !by_rule_ok(&p.pointer))
+            .map(|p| format!("refused at {}, which the {target} rules accept", p.pointer))
+            .collect();
+        let Some(schema) = schema else {
+            if unconfirmed.is_empty() {
+                return Outcome::NotApplicable(format!(
+                    "refused at {} place(s); no {target} schema",
+                    places.len()
+                ));
+            }
+            return self.unconfirmed(&unconfirmed, target, details);
+        };
+        let json = match as_json(&relabelled) {
+            Ok(j) => j,
+            Err(e) => return Outcome::Fail(e),
+        };
+        let errors = schemas::errors_at(schema, &json);
+        unconfirmed.extend(
+            shaped
+                .iter()
+                .filter(|p| !errors.iter().any(|(at, _)| confirms(at, &p.pointer)))
+                .map(|p| {
+                    format!(
+                        "refused at {}, which the {target} schema accepts",
+                        p.pointer
+                    )
+                }),
+        );
+        if unconfirmed.is_empty() {
+            return Outcome::Pass(format!("refused, {} place(s)", places.len()));
+        }
+        self.unconfirmed(&unconfirmed, target, details)
+    }
+
+    fn unconfirmed(
+        &self,
+        unconfirmed: &[String],
+        target: TargetVersion,
+        details: &mut Vec<String>,
+    ) -> Outcome {
+        for u in unconfirmed {
+            details.push(format!("{} as {target}: {u}", self.source.name));
+        }
+        Outcome::Fail(format!(
+            "{} refusal(s) neither schema nor rules share",
+            unconfirmed.len()
+        ))
     }
 }
 

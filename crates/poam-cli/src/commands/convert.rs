@@ -111,10 +111,13 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
         }
     });
     settings.apply(&mut loaded.doc);
-    if let Err(lines) = settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
-        drop(progress);
-        lines.iter().for_each(|l| eprintln!("{l}"));
-        return exit::TROUBLE;
+    match settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
+        Ok(warnings) => warnings.iter().for_each(|l| eprintln!("{l}")),
+        Err(lines) => {
+            drop(progress);
+            lines.iter().for_each(|l| eprintln!("{l}"));
+            return exit::TROUBLE;
+        }
     }
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
@@ -297,12 +300,15 @@ fn convert_file(
         );
     }
     settings.apply(&mut loaded.doc);
-    if let Err(lines) = settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
-        messages.extend(lines);
-        return Outcome {
-            messages,
-            ok: false,
-        };
+    match settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
+        Ok(warnings) => messages.extend(warnings),
+        Err(lines) => {
+            messages.extend(lines);
+            return Outcome {
+                messages,
+                ok: false,
+            };
+        }
     }
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);

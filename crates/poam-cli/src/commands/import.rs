@@ -149,9 +149,12 @@ fn write_poam(
         return Err(exit::TROUBLE);
     }
     settings.apply(document);
-    if let Err(lines) = settings.write_as_version(document, "the POA&M") {
-        lines.iter().for_each(|l| eprintln!("{l}"));
-        return Err(exit::TROUBLE);
+    match settings.write_as_version(document, "the POA&M") {
+        Ok(warnings) => warnings.iter().for_each(|l| eprintln!("{l}")),
+        Err(lines) => {
+            lines.iter().for_each(|l| eprintln!("{l}"));
+            return Err(exit::TROUBLE);
+        }
     }
     if !output::encode_and_write(document, format, output_path, "the POA&M") {
         return Err(exit::TROUBLE);

@@ -78,9 +78,12 @@ pub fn run(a: &MergeArgs) -> u8 {
         return exit::TROUBLE;
     };
     settings.apply(&mut outcome.document);
-    if let Err(lines) = settings.write_as_version(&mut outcome.document, "the merged POA&M") {
-        lines.iter().for_each(|l| eprintln!("{l}"));
-        return exit::TROUBLE;
+    match settings.write_as_version(&mut outcome.document, "the merged POA&M") {
+        Ok(warnings) => warnings.iter().for_each(|l| eprintln!("{l}")),
+        Err(lines) => {
+            lines.iter().for_each(|l| eprintln!("{l}"));
+            return exit::TROUBLE;
+        }
     }
     if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
         return exit::TROUBLE;

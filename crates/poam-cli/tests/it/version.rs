@@ -211,21 +211,35 @@ fn merge_and_import_write_the_version_asked_for() {
         fixtures.join("cycles/month2-team.json"),
         fixtures.join("scans/month1.nessus"),
     );
-    poam_ok(
-        dir.path(),
-        &[
-            "merge",
-            month1.to_str().unwrap(),
-            team.to_str().unwrap(),
-            "--as-of",
-            "2024-07-01",
-            "--oscal-version",
-            "1.0.4",
-            "-o",
-            "merged.json",
-        ],
+    let merge = |version: &str| {
+        poam(
+            dir.path(),
+            &[
+                "merge",
+                month1.to_str().unwrap(),
+                team.to_str().unwrap(),
+                "--as-of",
+                "2024-07-01",
+                "--oscal-version",
+                version,
+                "-o",
+                "merged.json",
+            ],
+        )
+    };
+    // The fixture's asset type `os` is not in 1.0.4's closed list (which renamed it
+    // `operating-system`): refused at each place, nothing written.
+    let o = merge("1.0.4");
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("the merged POA&M: /plan-of-action-and-milestones/local-definitions/inventory-items/0/props/1/value: OSCAL 1.0.4's rules refuse it")
+            && err.contains("\"os\" is not an allowed value: `operating-system`"),
+        "{err}"
     );
-    assert_eq!(metadata_version(&json(dir.path(), "merged.json")), "1.0.4");
+    assert!(!dir.path().join("merged.json").exists());
+    assert_exit(&merge("1.2.3"), 0);
+    assert_eq!(metadata_version(&json(dir.path(), "merged.json")), "1.2.3");
     poam_ok(
         dir.path(),
         &[
@@ -243,4 +257,78 @@ fn merge_and_import_write_the_version_asked_for() {
         metadata_version(&json(dir.path(), "imported.json")),
         "1.2.3"
     );
+}
+
+/// 1.1 closed lists 1.0.4 left open: the values are refused at their places, with what the
+/// target allows, and nothing is written.
+#[test]
+fn a_value_a_closed_list_of_the_target_refuses_is_refused_and_nothing_written() {
+    let dir = fixture_dir_copy("version");
+    std::fs::write(dir.path().join("out.json"), "old").unwrap();
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "closed-list-1.0.4.json",
+            "--oscal-version",
+            "1.2.3",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    for place in [
+        "closed-list-1.0.4.json: /plan-of-action-and-milestones/risks/0/characterizations/0/origin/actors/0/props/0/name: OSCAL 1.2.3's rules refuse it, where the document's own version did not (rule oscal-allowed-values): \"plugin-id\" is not an allowed value: `marking`",
+        "closed-list-1.0.4.json: /plan-of-action-and-milestones/back-matter/resources/0/props/0/value: OSCAL 1.2.3's rules refuse it, where the document's own version did not (rule oscal-allowed-values): \"fedramp-citations\" is not an allowed value: `logo`",
+    ] {
+        assert!(err.contains(place), "{place}\n{err}");
+    }
+    assert!(
+        err.contains("cannot be written as OSCAL 1.2.3: 2 place(s)")
+            && err.contains("nothing written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.json")).unwrap(),
+        "old"
+    );
+    // Its own version holds it.
+    poam_ok(
+        dir.path(),
+        &[
+            "convert",
+            "closed-list-1.0.4.json",
+            "--oscal-version",
+            "1.0.4",
+            "-o",
+            "same.json",
+        ],
+    );
+}
+
+/// What the target's rules only warn about (a warning-level pattern, an open list) is
+/// written, and the warning is printed with its place.
+#[test]
+fn a_value_the_target_only_warns_about_is_written_with_the_warning() {
+    let dir = fixture_dir_copy("version");
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "open-list-1.0.4.json",
+            "--oscal-version",
+            "1.2.3",
+            "-o",
+            "up.json",
+        ],
+    );
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: open-list-1.0.4.json: /plan-of-action-and-milestones/metadata/parties/0/telephone-numbers/0: under OSCAL 1.2.3's rules (oscal-matches): \"202-555-0100\" does not match"),
+        "{err}"
+    );
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert_eq!(metadata_version(&json(dir.path(), "up.json")), "1.2.3");
 }
