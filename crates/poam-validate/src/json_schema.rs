@@ -42,6 +42,16 @@ fn shorten_pattern(message: &str) -> String {
     message.to_owned()
 }
 
+/// Where in the schema the failing keyword is written: its keyword location, the JSON pointer
+/// into the schema document as written (a keyword reached through a shared `$ref` is named
+/// where the shared definition is, not by the route the validator took to it), e.g.
+/// `keyword `pattern` at #/definitions/uuid/pattern`.
+fn keyword_location(e: &jsonschema::ValidationError<'_>) -> String {
+    let path = e.schema_path().as_str();
+    let keyword = path.rsplit('/').next().unwrap_or(path);
+    format!("keyword `{keyword}` at #{path}")
+}
+
 impl JsonSchema {
     /// Compiles a schema (its draft from `$schema`; OSCAL's are draft-07). Formats are
     /// checked, as an assessor's validator would.
@@ -94,17 +104,13 @@ impl JsonSchema {
                     Some(rest) if instance.len() > 80 => format!("{}{rest}", summary(e.instance())),
                     _ => message,
                 };
-                // OSCAL's datatype patterns run to hundreds of characters; the keyword says
-                // enough. (Only the keyword of the schema path is named: through shared `$ref`s
-                // the validator reports the path by which it first reached a definition, which
-                // can name another member than the one checked.)
+                // OSCAL's datatype patterns run to hundreds of characters; the place in the
+                // schema says which one it was.
                 let message = shorten_pattern(&message);
-                let schema_path = e.schema_path().as_str();
-                let keyword = schema_path.rsplit('/').next().unwrap_or(schema_path);
                 Diagnostic::new(
                     &rules::JSON_SCHEMA,
                     e.instance_path().as_str().to_owned(),
-                    format!("{message} (JSON Schema keyword `{keyword}`)"),
+                    format!("{message} (JSON Schema {})", keyword_location(&e)),
                 )
             })
             .collect()
@@ -145,10 +151,52 @@ mod tests {
         let d = s.check(&serde_json::json!({}));
         assert_eq!(d.len(), 1);
         assert!(
-            d[0].message.ends_with("(JSON Schema keyword `required`)"),
+            d[0].message
+                .ends_with("(JSON Schema keyword `required` at #/required)"),
             "{}",
             d[0].message
         );
         assert!(!s.is_valid(&serde_json::json!({})));
+    }
+
+    /// A definition shared through `$ref` by two members: an error in the second member
+    /// names the definition where the failing keyword is written, and the member's place in
+    /// the instance (not the route by which the validator first reached the definition).
+    #[test]
+    fn keywords_reached_through_a_shared_ref_are_named_where_they_are_written() {
+        let schema = serde_json::json!({
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "definitions": {
+                "token": {"type": "string", "pattern": "^[a-z]+$"},
+                "pair": {
+                    "type": "object",
+                    "properties": {"a": {"$ref": "#/definitions/token"}, "b": {"$ref": "#/definitions/token"}}
+                }
+            },
+            "properties": {
+                "first": {"$ref": "#/definitions/pair"},
+                "second": {"$ref": "#/definitions/pair"}
+            }
+        });
+        let s = JsonSchema::compile(&schema).unwrap();
+        let d = s.check(&serde_json::json!({
+            "first": {"a": "ok", "b": "ok"},
+            "second": {"a": "ok", "b": "NOT OK"}
+        }));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].pointer, "/second/b");
+        assert_eq!(
+            d[0].message,
+            "\"NOT OK\" does not match \"^[a-z]+$\" (JSON Schema keyword `pattern` at #/definitions/token/pattern)"
+        );
+        let d = s.check(&serde_json::json!({"first": {"a": 7}}));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].pointer, "/first/a");
+        assert!(
+            d[0].message
+                .ends_with("(JSON Schema keyword `type` at #/definitions/token/type)"),
+            "{}",
+            d[0].message
+        );
     }
 }

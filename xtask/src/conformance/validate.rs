@@ -16,6 +16,9 @@
 //!    Check: every mutant the official schema rejects, poam rejects (100% required); the
 //!    figures per kind of mutation are printed, including what poam rejects and the schema
 //!    cannot see (duplicate UUIDs, dangling references).
+//! 3. **Schema paths.** `--schema` with the newest official schema names the keyword where it
+//!    is written: a POA&M item's broken uuid is reported by `#/definitions/UUIDDatatype/pattern`,
+//!    reached through two shared `$ref`s.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -157,7 +160,51 @@ pub fn run(reference: &Path) -> Result<Section, String> {
 
     findings(&examples, &officials, as_of, &mut section);
     agreement(&examples, &officials, as_of, &mut section);
+    schema_path(&examples, &officials, &mut section);
     Ok(section)
+}
+
+/// Part 3: `--schema` names the place in the official schema where the failing keyword is
+/// written. A POA&M item's uuid reaches the shared `UUIDDatatype` through two `$ref`s; broken
+/// in the first example the newest schema accepts, it must be reported at the item's uuid,
+/// by `UUIDDatatype`'s `pattern`.
+fn schema_path(examples: &[Example], officials: &[Official], section: &mut Section) {
+    const EXPECTED: &str = "(JSON Schema keyword `pattern` at #/definitions/UUIDDatatype/pattern)";
+    let at = "/plan-of-action-and-milestones/poam-items/0/uuid";
+    let Some(newest) = officials.last() else {
+        return;
+    };
+    let found = examples.iter().find_map(|ex| {
+        let mut tree = ex.tree.clone();
+        let uuid = tree.pointer_mut(at)?;
+        newest.schema.is_valid(&ex.tree).then_some(())?;
+        *uuid = Json::String("not-a-uuid".into());
+        Some((ex.source.name.clone(), newest.schema.check(&tree)))
+    });
+    let outcome = match &found {
+        None => Outcome::NotApplicable(format!("no example valid under {}", newest.version)),
+        Some((_, diags))
+            if diags
+                .iter()
+                .any(|d| d.pointer == at && d.message.ends_with(EXPECTED)) =>
+        {
+            Outcome::Pass(format!("named {EXPECTED}"))
+        }
+        Some((_, diags)) => Outcome::Fail(format!(
+            "expected one finding at {at} ending {EXPECTED}, got {:?}",
+            diags
+                .iter()
+                .map(|d| format!("{}: {}", d.pointer, d.message))
+                .collect::<Vec<_>>()
+        )),
+    };
+    println!(
+        "\n--schema {} on {}, poam-items/0/uuid broken: {}",
+        newest.version,
+        found.as_ref().map_or("no example", |(n, _)| n.as_str()),
+        outcome.cell()
+    );
+    section.count(&outcome);
 }
 
 fn count(diags: &[Diagnostic], s: Severity) -> usize {
