@@ -12,7 +12,9 @@ use crate::rules::{RiskRating, VENDOR_CHECK_IN_DAYS};
 /// One input document: a monthly cycle of the POA&M, and the name the report gives it.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
+    /// The name the report gives the document (its file name, say).
     pub source: &'a str,
+    /// The document.
     pub doc: &'a Document,
 }
 
@@ -27,13 +29,21 @@ pub struct Options {
 
 /// Why no report can be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReportError {
+    /// No document was given.
     #[error("no POA&M to report on")]
     NoDocuments,
     #[error(
         "{document}: metadata last-modified {value:?} is not a date-time, so the cycle cannot be placed in time"
     )]
-    NoDate { document: String, value: String },
+    /// A document's `last-modified` is not a date-time.
+    NoDate {
+        /// The document's name ([`Input::source`]).
+        document: String,
+        /// The `last-modified` value as written.
+        value: String,
+    },
 }
 
 /// How far ahead "due soon" looks.

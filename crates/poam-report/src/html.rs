@@ -172,7 +172,7 @@ impl Page<'_> {
 }
 
 /// The whole page.
-pub fn render(r: &Report) -> String {
+pub(crate) fn render(r: &Report) -> String {
     let [trend_open, trend_flow, trend_overdue] = trend_charts(r);
     let page = Page {
         r,

@@ -41,7 +41,7 @@ fn list_section(o: &mut String, title: &str, header: &[&str], rows: Vec<Vec<Stri
 }
 
 /// The whole report.
-pub fn render(r: &Report) -> String {
+pub(crate) fn render(r: &Report) -> String {
     let mut o = String::new();
     intro(&mut o, r);
     headline(&mut o, r);
@@ -87,7 +87,7 @@ fn intro(o: &mut String, r: &Report) {
 }
 
 /// The headline table; its rows are what the tests compare with the JSON.
-pub fn headline_row(label: &str, m: &Metric) -> Vec<String> {
+pub(crate) fn headline_row(label: &str, m: &Metric) -> Vec<String> {
     let b = &m.by_rating;
     let a = &m.by_original_rating;
     vec![

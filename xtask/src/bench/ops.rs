@@ -570,7 +570,7 @@ fn report(files: &Files, reps: usize) -> Result<Timing, String> {
         reps,
         || {
             poam_report::compute(&inputs, &poam_report::Options::default())
-                .map(|r| poam_report::html::render(&r))
+                .map(|r| poam_report::html(&r))
                 .map_err(|e| e.to_string())
         },
         |page| page.len() as u64,

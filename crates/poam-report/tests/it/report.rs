@@ -120,7 +120,7 @@ fn one_cycle_and_a_later_as_of() {
     assert!(r.vendor_dependencies.iter().all(|v| v.stale));
     // Nothing closed between 2024-08-15 and 2024-09-15.
     assert_eq!(r.headline.closed_this_cycle.total, 0);
-    let md = poam_report::markdown::render(&r);
+    let md = poam_report::markdown(&r);
     assert!(md.starts_with("# September \\| review\n"), "{md}");
 }
 
@@ -137,7 +137,7 @@ fn no_documents_is_an_error() {
 fn markdown_says_the_json_numbers() {
     let r = report_of(&CYCLES, &Options::default());
     let v = json(&r);
-    let md = poam_report::markdown::render(&r);
+    let md = poam_report::markdown(&r);
     for (key, label, _) in r.headline.metrics() {
         let m = &v["headline"][key];
         let b = &m["by-rating"];
@@ -163,7 +163,7 @@ fn markdown_says_the_json_numbers() {
 fn snapshots() {
     let r = report_of(&CYCLES, &Options::default());
     insta::assert_snapshot!("fixtures_json", poam_report::json(&r));
-    insta::assert_snapshot!("fixtures_markdown", poam_report::markdown::render(&r));
+    insta::assert_snapshot!("fixtures_markdown", poam_report::markdown(&r));
 }
 
 /// The text of the element with `id="{id}"` in `html` (the element holds text only).
@@ -180,7 +180,7 @@ fn text_of<'h>(html: &'h str, id: &str) -> Option<&'h str> {
 fn html_says_the_json_numbers() {
     let r = report_of(&CYCLES, &Options::default());
     let v = json(&r);
-    let html = poam_report::html::render(&r);
+    let html = poam_report::html(&r);
     for (key, _, _) in r.headline.metrics() {
         let m = &v["headline"][key];
         let mut cells = vec![
@@ -210,7 +210,7 @@ fn html_says_the_json_numbers() {
 #[test]
 fn html_is_self_contained() {
     let r = report_of(&CYCLES, &Options::default());
-    let html = poam_report::html::render(&r);
+    let html = poam_report::html(&r);
     assert!(html.contains(
         r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"#
     ));
@@ -238,7 +238,7 @@ fn html_escapes_what_the_documents_say() {
             title: Some("<script>alert(1)</script> & co".into()),
         },
     );
-    let html = poam_report::html::render(&r);
+    let html = poam_report::html(&r);
     assert!(!html.contains("<script>"));
     assert!(
         html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; co")
