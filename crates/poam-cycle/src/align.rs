@@ -131,9 +131,10 @@ fn risk_pairs<'a>(
     let by_poam_id = |d: &'a PlanOfActionAndMilestones, risks: &HashMap<&'a str, &'a Risk>| {
         let mut m: HashMap<&'a str, &'a Risk> = HashMap::new();
         for item in &d.poam_items {
-            if let (Some(id), [one]) =
-                (crate::fedramp::poam_id(item), item.related_risks.as_slice())
-                && let Some(r) = risks.get(one.risk_uuid.as_str())
+            if let (Some(id), [one]) = (
+                poam_fedramp::item::poam_id(item),
+                item.related_risks.as_slice(),
+            ) && let Some(r) = risks.get(one.risk_uuid.as_str())
             {
                 m.insert(id, r);
             }

@@ -12,8 +12,8 @@ use crate::changes::{
     AssetNames, Change, ChangeKind as K, days_between, short, show, show_date, text,
 };
 use crate::edits::{self, Edit, Field, PartKey, Presence};
-use crate::fedramp;
 use crate::item::{Parts, uuid_key};
+use poam_fedramp::item as fedramp;
 
 /// The changes that `edits` (from [`edits::edits`]) make to an item, in review terms.
 pub(crate) fn describe(
@@ -680,7 +680,7 @@ fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mu
             out.push(Change::of(K::LogEntryRemoved, "risk log").subject(entry_title(o)))
         }
         // A workbook holds only the last vendor check-in: one entry whose date moves on.
-        (Some(o), Some(n)) if fedramp::is_vendor_check_in(n) && o.start != n.start => {
+        (Some(o), Some(n)) if poam_fedramp::is_vendor_check_in(n) && o.start != n.start => {
             let note = n.description.as_ref().map(|d| short(&d.plain_text(), 80));
             out.push(
                 Change::of(K::VendorCheckIn, "vendor check-in")
@@ -695,7 +695,7 @@ fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mu
 
 fn entry_added(n: &Entry, risk: Option<&Risk>) -> Change {
     let start = Some(show_date(&n.start));
-    if fedramp::is_vendor_check_in(n) {
+    if poam_fedramp::is_vendor_check_in(n) {
         let note = n.description.as_ref().map(|d| short(&d.plain_text(), 80));
         return Change::of(K::VendorCheckIn, "vendor check-in")
             .new_value(start)
@@ -742,11 +742,11 @@ fn facets(c: Option<&Characterization>) -> BTreeMap<String, Vec<String>> {
     for f in c.into_iter().flat_map(|c| c.facets.iter()) {
         let label = if fedramp::is_rating_facet(f) {
             let state = match fedramp::facet_state(f) {
-                "initial" => "original ".to_owned(),
+                poam_fedramp::facets::INITIAL => "original ".to_owned(),
                 "" => String::new(),
                 other => format!("{other} "),
             };
-            let name = if f.name == "risk" {
+            let name = if f.name == poam_fedramp::facets::RISK {
                 "risk rating"
             } else {
                 f.name.as_str()

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use poam_model::{Finding, Observation, PlanOfActionAndMilestones, PoamItem, Risk};
 
-use crate::fedramp::{self, WeaknessId};
+use poam_fedramp::item::{self as fedramp, WeaknessId};
 
 /// A uuid as a lookup key: UUIDs are compared without regard to case.
 pub(crate) fn uuid_key(u: &str) -> String {
@@ -279,11 +279,12 @@ impl Parts<'_> {
                 .flat_map(|r| r.characterizations.iter())
                 .flat_map(|c| c.facets.iter())
                 .filter(|f| {
-                    f.name == "risk" && poam_fedramp::namespace::is_fedramp_system(&f.system)
+                    f.name == poam_fedramp::facets::RISK
+                        && poam_fedramp::namespace::is_fedramp_system(&f.system)
                 })
         };
         facets()
-            .find(|f| fedramp::facet_state(f) == "adjusted")
+            .find(|f| fedramp::facet_state(f) == poam_fedramp::facets::ADJUSTED)
             .or_else(|| facets().next())
             .map(|f| f.value.as_str())
     }

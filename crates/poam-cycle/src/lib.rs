@@ -26,7 +26,6 @@ mod describe;
 mod diff;
 mod document;
 mod edits;
-pub mod fedramp;
 mod instants;
 mod item;
 mod matching;

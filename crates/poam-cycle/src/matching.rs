@@ -23,8 +23,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::fedramp::{WeaknessId, WeaknessIdKind};
 use crate::item::ItemKeys;
+use poam_fedramp::item::{WeaknessId, WeaknessIdKind};
 
 /// The round that matched two items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -381,7 +381,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fedramp::WeaknessIdKind;
+    use poam_fedramp::item::WeaknessIdKind;
     use std::collections::BTreeSet;
 
     fn keys(

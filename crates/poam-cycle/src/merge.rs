@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use poam_fedramp::namespace::is_fedramp_system;
-use poam_fedramp::{entry_types, log_titles};
+use poam_fedramp::{entry_types, log_titles, risk_status};
 use poam_model::datatypes::{DateTimeWithTimezone, Uuid};
 use poam_model::walk::{Path, Value, Visitor, Walk};
 use poam_model::{
@@ -19,9 +19,9 @@ use crate::cycle::{self, Series};
 use crate::definitions;
 use crate::diff::AmbiguousMatch;
 use crate::edits::{self, Edit, Field, FieldKey, PartKey, PartMut, Presence};
-use crate::fedramp;
 use crate::item::{DocIndex, ItemKeys, ItemRef, PartKind, Parts, uuid_key, uuid_key_ref};
 use crate::matching::{self, Pair};
+use poam_fedramp::item as fedramp;
 
 /// One update: an edited copy of BASE or a partial POA&M, and how to name it in reports.
 #[derive(Debug, Clone, Copy)]
@@ -1205,7 +1205,7 @@ impl<'o> Output<'o> {
             description: Some(MarkupMultiline::from_markdown(description)),
             start: as_of.clone(),
             end: None,
-            props: vec![Property::new("type", None, kind)],
+            props: vec![Property::new(poam_fedramp::props::TYPE, None, kind)],
             links: Vec::new(),
             logged_by: Vec::new(),
             status_change: status_change.map(Into::into),
@@ -1227,7 +1227,7 @@ impl<'o> Output<'o> {
                 .get(uuid_key_ref(&r.uuid).as_ref())
                 .and_then(|&i| self.op.risks.get_mut(i))
             {
-                out.status = "closed".into();
+                out.status = risk_status::CLOSED.into();
             }
             let description = format!(
                 "No longer detected: none of the updates of the review cycle of {}, which together list every open item, mentions it (status was {old}).",
@@ -1238,7 +1238,7 @@ impl<'o> Output<'o> {
                 log_titles::RISK_CLOSED,
                 &description,
                 entry_types::CLOSED,
-                Some("closed"),
+                Some(risk_status::CLOSED),
             );
         }
     }

@@ -39,6 +39,8 @@
 use chrono::NaiveDate;
 use poam_model::{Entry, Property};
 
+pub mod item;
+
 pub mod namespace {
     //! FedRAMP's namespace and facet system: every published form is read, one is written
     //! (see the crate docs).
@@ -257,6 +259,19 @@ pub mod facets {
     pub const RATINGS: [&str; 3] = [RISK, LIKELIHOOD, IMPACT];
 }
 
+pub mod risk_status {
+    //! OSCAL's risk `status` values that FedRAMP's rules turn on.
+
+    /// The risk is open.
+    pub const OPEN: &str = "open";
+    /// The risk was remediated or otherwise closed.
+    pub const CLOSED: &str = "closed";
+    /// A deviation was requested for the risk.
+    pub const DEVIATION_REQUESTED: &str = "deviation-requested";
+    /// A deviation was approved for the risk: its deadline no longer applies.
+    pub const DEVIATION_APPROVED: &str = "deviation-approved";
+}
+
 pub mod entry_types {
     //! OSCAL risk-log entry `type`s (prop `type`, OSCAL namespace) that FedRAMP relies on.
 
@@ -469,7 +484,11 @@ pub fn is_vendor_dependency_open(value: &str) -> bool {
 /// dependency ([`is_vendor_dependency_open`]), which runs on the vendor's clock. The rule of
 /// `poam validate --profile fedramp` (`fedramp-risk-overdue`) and of `poam report`.
 pub fn is_overdue(deadline: NaiveDate, as_of: NaiveDate, status: &str, vendor_open: bool) -> bool {
-    !matches!(status.trim(), "closed" | "deviation-approved") && !vendor_open && deadline < as_of
+    !matches!(
+        status.trim(),
+        risk_status::CLOSED | risk_status::DEVIATION_APPROVED
+    ) && !vendor_open
+        && deadline < as_of
 }
 
 #[cfg(test)]

@@ -432,13 +432,13 @@ fn refresh(
     let found_subjects: Vec<SubjectReference> = found
         .observations
         .iter()
-        .filter(|x| poam_cycle::fedramp::is_asset_observation(x))
+        .filter(|x| fedramp::item::is_asset_observation(x))
         .flat_map(|x| x.subjects.iter().cloned())
         .collect();
     if let Some(obs) = o
         .observations
         .iter_mut()
-        .find(|x| poam_cycle::fedramp::is_asset_observation(x))
+        .find(|x| fedramp::item::is_asset_observation(x))
     {
         obs.subjects = refreshed_subjects(&obs.subjects, found_subjects, names, scans, detector);
         if let Some(day) = last_seen {
@@ -447,7 +447,7 @@ fn refresh(
     }
     let found_risk = found.risks.first();
     for r in &mut o.risks {
-        if poam_cycle::fedramp::is_closed_status(&r.status) {
+        if fedramp::item::is_closed_status(&r.status) {
             r.status = Token::new("open");
         }
         let Some(f) = found_risk else { continue };
@@ -523,7 +523,7 @@ fn no_longer_detected(
     let subjects: Vec<&SubjectReference> = parts
         .observations
         .iter()
-        .filter(|o| poam_cycle::fedramp::is_asset_observation(o))
+        .filter(|o| fedramp::item::is_asset_observation(o))
         .flat_map(|o| o.subjects.iter())
         .collect();
     let scanners: BTreeSet<String> = scans
@@ -599,11 +599,11 @@ fn close(parts: &Parts<'_>, when: &DateTimeWithTimezone, update: &str, scans: &[
         .into_iter()
         .collect();
     for r in &mut o.risks {
-        if poam_cycle::fedramp::is_closed_status(&r.status) {
+        if fedramp::item::is_closed_status(&r.status) {
             continue;
         }
         let old = r.status.to_string();
-        r.status = Token::new("closed");
+        r.status = Token::new(fedramp::risk_status::CLOSED);
         let description = format!(
             "No longer detected: {} scanned this item's assets ({update}) on {} and did not find the weakness (status was {old}).",
             scanners.join(", "),
@@ -627,7 +627,7 @@ fn close(parts: &Parts<'_>, when: &DateTimeWithTimezone, update: &str, scans: &[
             )],
             links: Vec::new(),
             logged_by: Vec::new(),
-            status_change: Some(Token::new(fedramp::entry_types::CLOSED)),
+            status_change: Some(Token::new(fedramp::risk_status::CLOSED)),
             related_responses: Vec::new(),
             remarks: None,
         };

@@ -3,13 +3,13 @@
 //!
 //! An *item* is a poam-item with the risks and observations it references
 //! ([`poam_cycle::Parts`]); where FedRAMP's data sits comes from
-//! [`poam_cycle::fedramp`].
+//! [`poam_fedramp::item`].
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use poam_cycle::Parts;
-use poam_cycle::fedramp;
+use poam_fedramp::item as fedramp;
 use poam_model::{PlanOfActionAndMilestones, Risk};
 
 use crate::rules::{self, RiskRating, props};
@@ -132,7 +132,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 fn risk_prop(risks: &[&Risk], name: &str) -> Option<String> {
     risks
         .iter()
-        .find_map(|r| fedramp::deviation(r, name))
+        .find_map(|r| poam_fedramp::prop_value(&r.props, name))
         .map(|v| v.trim().to_ascii_lowercase())
         .filter(|v| !v.is_empty())
 }
@@ -150,7 +150,10 @@ fn ratings(risks: &[&Risk]) -> (Option<RiskRating>, Option<RiskRating>) {
     let pick = |adjusted: bool| {
         ["risk", "impact"].iter().find_map(|name| {
             facets()
-                .filter(|f| f.name == *name && (fedramp::facet_state(f) == "adjusted") == adjusted)
+                .filter(|f| {
+                    f.name == *name
+                        && (fedramp::facet_state(f) == poam_fedramp::facets::ADJUSTED) == adjusted
+                })
                 .find_map(|f| RiskRating::parse(&f.value))
         })
     };
@@ -249,7 +252,7 @@ impl Facts {
             closed_on,
             vendor: risk_prop(&risks, props::VENDOR_DEPENDENCY),
             last_check_in: entries()
-                .filter(|e| fedramp::is_vendor_check_in(e))
+                .filter(|e| poam_fedramp::is_vendor_check_in(e))
                 .filter_map(|e| e.start.date())
                 .max(),
             kev: risk_prop(&risks, props::KEV_CATALOG).as_deref() == Some("yes"),

@@ -245,11 +245,11 @@ impl Check<'_> {
                 "the risk has no remediation with lifecycle `planned`".into(),
             );
         }
-        if !risk
-            .remediations
-            .iter()
-            .any(|r| r.tasks.iter().any(|t| t.r#type.as_str() == "milestone"))
-        {
+        if !risk.remediations.iter().any(|r| {
+            r.tasks
+                .iter()
+                .any(|t| t.r#type.as_str() == poam_fedramp::item::MILESTONE)
+        }) {
             self.push(
                 &rules::FR_RISK_MILESTONE,
                 at.to_owned(),
@@ -508,7 +508,7 @@ impl Check<'_> {
         }
         tasks.sort_by(|a, b| a.0.cmp(&b.0));
         for (at, t) in tasks {
-            if t.r#type.as_str() != "milestone" {
+            if t.r#type.as_str() != poam_fedramp::item::MILESTONE {
                 continue;
             }
             if t.description.is_none() {

@@ -1011,7 +1011,7 @@ impl RowBuild<'_> {
 fn milestone_task(uuid: Uuid, number: u32, m: &values::Milestone) -> Task {
     Task {
         uuid,
-        r#type: Token::new("milestone"),
+        r#type: Token::new(poam_fedramp::item::MILESTONE),
         title: markup::line(&format!("Milestone {number}")),
         description: (!m.text.is_empty()).then(|| markup::multiline(&m.text)),
         props: Vec::new(),

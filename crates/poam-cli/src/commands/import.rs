@@ -249,10 +249,8 @@ fn item_labels(doc: &Document) -> Vec<String> {
         .poam_items
         .iter()
         .map(|i| {
-            i.props
-                .iter()
-                .find(|p| p.name == "POAM-ID")
-                .map(|p| p.value.clone())
+            poam::fedramp::item::poam_id(i)
+                .map(str::to_owned)
                 .or_else(|| i.uuid.as_ref().map(ToString::to_string))
                 .unwrap_or_default()
         })

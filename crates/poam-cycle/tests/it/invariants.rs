@@ -377,7 +377,7 @@ fn defined_uuids_and_ids(d: &Document) -> (HashSet<String>, HashSet<String>) {
         .plan_of_action_and_milestones
         .poam_items
         .iter()
-        .filter_map(poam_cycle::fedramp::poam_id)
+        .filter_map(poam_fedramp::item::poam_id)
         .map(str::to_owned)
         .collect();
     (v.0, ids)

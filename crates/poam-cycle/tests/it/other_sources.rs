@@ -112,7 +112,7 @@ fn the_same_host_under_another_uuid_is_the_same_asset() {
     let p = &out.document.plan_of_action_and_milestones;
     assert_eq!(p.poam_items.len(), 1);
     assert_eq!(
-        poam_cycle::fedramp::poam_id(&p.poam_items[0]),
+        poam_fedramp::item::poam_id(&p.poam_items[0]),
         Some("V-0001")
     );
     assert_eq!(p.risks[0].remediations.len(), 1, "no second plan");
