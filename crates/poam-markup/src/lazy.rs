@@ -40,33 +40,39 @@ impl Node for Block {
     }
 }
 
-/// A markup tree, or the Markdown it is parsed from on first use.
+/// A markup tree, or the Markdown it is parsed from on first use. As small as the bare
+/// tree was (a `Vec`): an absent `remarks` costs no more than before, and documents hold
+/// many of them.
 #[derive(Clone)]
 pub(crate) enum Lazy<T> {
     /// Read from Markdown: the source, and its tree once something asked for it.
-    Markdown {
-        /// The Markdown text, as read.
-        source: Box<str>,
-        /// `T::parse(source)`, once asked for.
-        tree: OnceLock<Vec<T>>,
-    },
+    Markdown(Box<Source<T>>),
     /// Built (or changed) as a tree; not necessarily normalized.
     Tree(Vec<T>),
+}
+
+/// Markdown and the tree parsed from it, once asked for.
+#[derive(Clone)]
+pub(crate) struct Source<T> {
+    /// The Markdown text, as read.
+    text: Box<str>,
+    /// `T::parse(text)`, once asked for.
+    tree: OnceLock<Vec<T>>,
 }
 
 impl<T: Node> Lazy<T> {
     /// A value holding Markdown `source`, parsed when first asked for.
     pub(crate) fn markdown(source: Box<str>) -> Self {
-        Lazy::Markdown {
-            source,
+        Lazy::Markdown(Box::new(Source {
+            text: source,
             tree: OnceLock::new(),
-        }
+        }))
     }
 
     /// The tree, parsed on first use and kept.
     pub(crate) fn tree(&self) -> &[T] {
         match self {
-            Lazy::Markdown { source, tree } => tree.get_or_init(|| T::parse(Cow::Borrowed(source))),
+            Lazy::Markdown(s) => s.tree.get_or_init(|| T::parse(Cow::Borrowed(&s.text))),
             Lazy::Tree(t) => t,
         }
     }
@@ -75,9 +81,9 @@ impl<T: Node> Lazy<T> {
     /// the caller alone.
     pub(crate) fn parsed(&self) -> Cow<'_, [T]> {
         match self {
-            Lazy::Markdown { source, tree } => match tree.get() {
+            Lazy::Markdown(s) => match s.tree.get() {
                 Some(t) => Cow::Borrowed(t),
-                None => Cow::Owned(T::parse(Cow::Borrowed(source))),
+                None => Cow::Owned(T::parse(Cow::Borrowed(&s.text))),
             },
             Lazy::Tree(t) => Cow::Borrowed(t),
         }
@@ -85,24 +91,27 @@ impl<T: Node> Lazy<T> {
 
     /// The tree to change: the source is dropped (the tree is what the value is from now on).
     pub(crate) fn tree_mut(&mut self) -> &mut Vec<T> {
-        if let Lazy::Markdown { source, tree } = self {
-            let t = tree
+        if let Lazy::Markdown(s) = self {
+            let t = s
+                .tree
                 .take()
-                .unwrap_or_else(|| T::parse(Cow::Borrowed(source)));
+                .unwrap_or_else(|| T::parse(Cow::Borrowed(&s.text)));
             *self = Lazy::Tree(t);
         }
         match self {
             Lazy::Tree(t) => t,
-            Lazy::Markdown { .. } => unreachable!("made a tree just above"),
+            Lazy::Markdown(_) => unreachable!("made a tree just above"),
         }
     }
 
     /// The tree, owned.
     pub(crate) fn into_tree(self) -> Vec<T> {
         match self {
-            Lazy::Markdown { source, tree } => tree
-                .into_inner()
-                .unwrap_or_else(|| T::parse(Cow::Owned(source.into_string()))),
+            Lazy::Markdown(s) => {
+                let Source { text, tree } = *s;
+                tree.into_inner()
+                    .unwrap_or_else(|| T::parse(Cow::Owned(text.into_string())))
+            }
             Lazy::Tree(t) => t,
         }
     }
@@ -110,7 +119,7 @@ impl<T: Node> Lazy<T> {
     /// The Markdown source, while the value is the one read from it.
     pub(crate) fn source(&self) -> Option<&str> {
         match self {
-            Lazy::Markdown { source, .. } => Some(source),
+            Lazy::Markdown(s) => Some(&s.text),
             Lazy::Tree(_) => None,
         }
     }
@@ -134,5 +143,19 @@ impl<T: Node + PartialEq> PartialEq for Lazy<T> {
             }
         }
         self.parsed() == other.parsed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{MarkupLine, MarkupMultiline};
+
+    /// A document holds a markup value (most often an absent `remarks`) in nearly every
+    /// object: keeping the source must not make them bigger than the bare tree was.
+    #[test]
+    fn markup_values_are_as_small_as_a_vec() {
+        let vec = size_of::<Vec<u8>>();
+        assert_eq!(size_of::<MarkupLine>(), vec);
+        assert_eq!(size_of::<Option<MarkupMultiline>>(), vec);
     }
 }

@@ -334,7 +334,7 @@ impl MarkupLine {
     /// Whether the tree is already in canonical form.
     pub fn is_normalized(&self) -> bool {
         match &self.0 {
-            Lazy::Markdown { .. } => true,
+            Lazy::Markdown(_) => true,
             Lazy::Tree(t) => normalize::is_line_normalized(t),
         }
     }
@@ -451,7 +451,7 @@ impl MarkupMultiline {
     /// Whether the tree is already in canonical form.
     pub fn is_normalized(&self) -> bool {
         match &self.0 {
-            Lazy::Markdown { .. } => true,
+            Lazy::Markdown(_) => true,
             Lazy::Tree(t) => normalize::is_blocks_normalized(t),
         }
     }
