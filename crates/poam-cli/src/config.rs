@@ -119,7 +119,8 @@ impl Settings {
             self.fedramp_version.as_deref(),
         );
         if let Some(t) = &self.title {
-            md.title = poam::model::MarkupLine(vec![poam::model::markup::Inline::Text(t.clone())]);
+            md.title =
+                poam::model::MarkupLine::new(vec![poam::model::markup::Inline::Text(t.clone())]);
         }
     }
 

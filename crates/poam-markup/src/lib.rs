@@ -86,18 +86,34 @@
 //!
 //! XML-specific decisions (whitespace, unknown elements, `<img>` as a block, ...) are
 //! documented in the [`xml`] module.
+//!
+//! # Parsed when asked for
+//!
+//! Markup read from Markdown (a JSON or YAML string, [`MarkupMultiline::from_markdown`])
+//! keeps that string and is parsed into its tree only when the tree is asked for
+//! ([`MarkupMultiline::blocks`], kept from then on): reading a document parses no Markdown.
+//! Nothing is observable but the time: the tree is the one `from_markdown` describes, and
+//! equality, hashing, `Debug` and every writer work on it. Plain text (no
+//! Markdown-significant character, most OSCAL prose) is written, compared and flattened
+//! from the string itself; other markup is parsed to be written
+//! ([`MarkupMultiline::parsed_blocks`], which does not keep the tree, so converting a
+//! document does not hold a tree beside every string). Markup read from XML, or built
+//! with [`MarkupMultiline::new`], is a tree from the start.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod lazy;
 mod markdown;
 mod normalize;
 mod text;
 pub mod xml;
 
+use lazy::Lazy;
 pub use text::TextStyle;
 
 /// Maximum nesting depth of containers (block quotes, lists, inline elements) kept in a
@@ -223,40 +239,87 @@ pub enum Align {
 }
 
 /// OSCAL `markup-line`: inline content only (titles, labels).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct MarkupLine(pub Vec<Inline>);
+///
+/// A value read from Markdown (JSON, YAML, [`from_markdown`](Self::from_markdown)) keeps
+/// its source and parses it into the tree when the tree is first asked for (see the crate
+/// docs, "Parsed when asked for"); one built from a tree ([`new`](Self::new)) holds that
+/// tree. Either way it behaves as its tree: equality, hashing and `Debug` are the tree's.
+#[derive(Clone)]
+pub struct MarkupLine(Lazy<Inline>);
 
 /// OSCAL `markup-multiline`: a sequence of blocks (descriptions, remarks).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct MarkupMultiline(pub Vec<Block>);
+///
+/// Kept as its Markdown source until the tree is asked for, as [`MarkupLine`] is.
+#[derive(Clone)]
+pub struct MarkupMultiline(Lazy<Block>);
 
 impl MarkupLine {
+    /// The markup of the tree `inlines`, as it is (not normalized: see
+    /// [`normalized`](Self::normalized)).
+    pub fn new(inlines: Vec<Inline>) -> Self {
+        Self(Lazy::Tree(inlines))
+    }
+
     /// Parses Markdown as inline content only: block syntax at the start of a line
     /// (`# `, `1. `, `- `, `> `, indentation, ...) is literal text, because a title
     /// cannot hold a heading or a list. Never fails: anything that is not markup is text.
-    /// The result is normalized.
+    /// The tree is normalized; it is parsed when first asked for.
     pub fn from_markdown(s: &str) -> Self {
-        Self(markdown::parse::parse_line(Cow::Borrowed(s)))
+        Self(Lazy::markdown(s.into()))
     }
 
-    /// Like [`from_markdown`](Self::from_markdown), but reuses the allocation of `s` for
-    /// plain text.
+    /// Like [`from_markdown`](Self::from_markdown), but keeps `s` itself as the source.
     pub fn from_markdown_string(s: String) -> Self {
-        Self(markdown::parse::parse_line(Cow::Owned(s)))
+        Self(Lazy::markdown(s.into_boxed_str()))
+    }
+
+    /// The tree, parsed from the Markdown source on first use and kept.
+    pub fn inlines(&self) -> &[Inline] {
+        self.0.tree()
+    }
+
+    /// The tree without keeping it: borrowed when it is already there, otherwise parsed
+    /// for this call alone. Writers use it, so that converting a document does not keep a
+    /// tree beside every source.
+    pub fn parsed_inlines(&self) -> Cow<'_, [Inline]> {
+        self.0.parsed()
+    }
+
+    /// The tree, to change it (the Markdown source is dropped).
+    pub fn inlines_mut(&mut self) -> &mut Vec<Inline> {
+        self.0.tree_mut()
+    }
+
+    /// The tree, owned.
+    pub fn into_inlines(self) -> Vec<Inline> {
+        self.0.into_tree()
     }
 
     /// Writes canonical CommonMark (see the crate docs). Non-normalized trees are
     /// normalized first.
     pub fn to_markdown(&self) -> String {
-        match markdown::write::plain_line(&self.0) {
-            Some(text) => text.to_owned(),
-            None => markdown::write::line_to_markdown(&self.0),
+        self.with_markdown(str::to_owned)
+    }
+
+    /// Calls `f` with the canonical CommonMark; plain text is not copied.
+    fn with_markdown<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        if let Some(s) = self.0.source()
+            && markdown::write::is_plain_text_output(s, false)
+        {
+            return f(s);
+        }
+        let tree = self.0.parsed();
+        match markdown::write::plain_line(&tree) {
+            Some(text) => f(text),
+            None => f(&markdown::write::line_to_markdown(&tree)),
         }
     }
 
     /// Brings the tree into the canonical form (see the crate docs).
     pub fn normalize(&mut self) {
-        normalize::normalize_line(&mut self.0);
+        if let Lazy::Tree(t) = &mut self.0 {
+            normalize::normalize_line(t);
+        }
     }
 
     /// Returns the normalized tree.
@@ -268,16 +331,19 @@ impl MarkupLine {
 
     /// Whether the tree is already in canonical form.
     pub fn is_normalized(&self) -> bool {
-        normalize::is_line_normalized(&self.0)
+        match &self.0 {
+            Lazy::Markdown(_) => true,
+            Lazy::Tree(t) => normalize::is_line_normalized(t),
+        }
     }
 
     /// The tree a Markdown round trip yields: `Italic` → `Em`, `Bold` → `Strong`,
     /// `Quote` → literal `"` text, then normalized.
     #[must_use]
     pub fn markdown_equivalent(&self) -> Self {
-        let mut v = normalize::markdown_equivalent_inlines(&self.0);
+        let mut v = normalize::markdown_equivalent_inlines(&self.0.parsed());
         normalize::normalize_line(&mut v);
-        Self(v)
+        Self::new(v)
     }
 
     /// The plain text (formatting removed, inserts as `{{ insert: .. }}`), e.g. for
@@ -288,46 +354,89 @@ impl MarkupLine {
 
     /// The text in `style`; a line break is a newline in plain text, a space in a cell.
     pub fn text(&self, style: TextStyle) -> String {
+        if let Some(s) = self.0.plain_source() {
+            return s.to_owned();
+        }
         let line_break = match style {
             TextStyle::Plain => "\n",
             TextStyle::Cell => " ",
         };
         let mut out = String::new();
-        text::inlines_text(&self.0, style, line_break, &mut out);
+        text::inlines_text(&self.0.parsed(), style, line_break, &mut out);
         out
     }
 
     /// Whether it has no content (an empty line).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.plain_source().is_none() && self.0.tree().is_empty()
     }
 }
 
 impl MarkupMultiline {
-    /// Parses CommonMark (plus GFM tables, `~sub~`, `^sup^` and `{{ insert: .. }}`).
-    /// Never fails. The result is normalized.
-    pub fn from_markdown(s: &str) -> Self {
-        Self(markdown::parse::parse_multiline(Cow::Borrowed(s)))
+    /// The markup of the blocks `blocks`, as they are (not normalized: see
+    /// [`normalized`](Self::normalized)).
+    pub fn new(blocks: Vec<Block>) -> Self {
+        Self(Lazy::Tree(blocks))
     }
 
-    /// Like [`from_markdown`](Self::from_markdown), but reuses the allocation of `s` for
-    /// plain text.
+    /// Parses CommonMark (plus GFM tables, `~sub~`, `^sup^` and `{{ insert: .. }}`).
+    /// Never fails. The tree is normalized; it is parsed when first asked for.
+    pub fn from_markdown(s: &str) -> Self {
+        Self(Lazy::markdown(s.into()))
+    }
+
+    /// Like [`from_markdown`](Self::from_markdown), but keeps `s` itself as the source.
     pub fn from_markdown_string(s: String) -> Self {
-        Self(markdown::parse::parse_multiline(Cow::Owned(s)))
+        Self(Lazy::markdown(s.into_boxed_str()))
+    }
+
+    /// The blocks, parsed from the Markdown source on first use and kept.
+    pub fn blocks(&self) -> &[Block] {
+        self.0.tree()
+    }
+
+    /// The blocks without keeping them: borrowed when they are already there, otherwise
+    /// parsed for this call alone. Writers use it, so that converting a document does not
+    /// keep a tree beside every source.
+    pub fn parsed_blocks(&self) -> Cow<'_, [Block]> {
+        self.0.parsed()
+    }
+
+    /// The blocks, to change them (the Markdown source is dropped).
+    pub fn blocks_mut(&mut self) -> &mut Vec<Block> {
+        self.0.tree_mut()
+    }
+
+    /// The blocks, owned.
+    pub fn into_blocks(self) -> Vec<Block> {
+        self.0.into_tree()
     }
 
     /// Writes canonical CommonMark (see the crate docs): blocks separated by a blank line.
     /// Non-normalized trees are normalized first.
     pub fn to_markdown(&self) -> String {
-        match markdown::write::plain_multiline(&self.0) {
-            Some(text) => text.to_owned(),
-            None => markdown::write::multiline_to_markdown(&self.0),
+        self.with_markdown(str::to_owned)
+    }
+
+    /// Calls `f` with the canonical CommonMark; plain text is not copied.
+    fn with_markdown<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        if let Some(s) = self.0.source()
+            && markdown::write::is_plain_text_output(s, true)
+        {
+            return f(s);
+        }
+        let tree = self.0.parsed();
+        match markdown::write::plain_multiline(&tree) {
+            Some(text) => f(text),
+            None => f(&markdown::write::multiline_to_markdown(&tree)),
         }
     }
 
     /// Brings the tree into the canonical form (see the crate docs).
     pub fn normalize(&mut self) {
-        normalize::normalize_blocks(&mut self.0);
+        if let Lazy::Tree(t) = &mut self.0 {
+            normalize::normalize_blocks(t);
+        }
     }
 
     /// Returns the normalized tree.
@@ -339,16 +448,19 @@ impl MarkupMultiline {
 
     /// Whether the tree is already in canonical form.
     pub fn is_normalized(&self) -> bool {
-        normalize::is_blocks_normalized(&self.0)
+        match &self.0 {
+            Lazy::Markdown(_) => true,
+            Lazy::Tree(t) => normalize::is_blocks_normalized(t),
+        }
     }
 
     /// The tree a Markdown round trip yields: `Italic` → `Em`, `Bold` → `Strong`,
     /// `Quote` → literal `"` text, then normalized.
     #[must_use]
     pub fn markdown_equivalent(&self) -> Self {
-        let mut v = normalize::markdown_equivalent_blocks(&self.0);
+        let mut v = normalize::markdown_equivalent_blocks(&self.0.parsed());
         normalize::normalize_blocks(&mut v);
-        Self(v)
+        Self::new(v)
     }
 
     /// The plain text, blocks separated by blank lines.
@@ -358,14 +470,45 @@ impl MarkupMultiline {
 
     /// The text in `style`, blocks separated by blank lines.
     pub fn text(&self, style: TextStyle) -> String {
+        if let Some(s) = self.0.plain_source() {
+            return s.to_owned();
+        }
         let mut out = String::new();
-        text::blocks_text(&self.0, style, &mut out);
+        text::blocks_text(&self.0.parsed(), style, &mut out);
         out
     }
 
     /// Whether it has no block.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.plain_source().is_none() && self.0.tree().is_empty()
+    }
+}
+
+impl Default for MarkupLine {
+    /// Empty markup.
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
+}
+
+impl Default for MarkupMultiline {
+    /// Empty markup.
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
+}
+
+impl From<Vec<Inline>> for MarkupLine {
+    /// The tree as it is (see [`MarkupLine::new`]).
+    fn from(inlines: Vec<Inline>) -> Self {
+        Self::new(inlines)
+    }
+}
+
+impl From<Vec<Block>> for MarkupMultiline {
+    /// The blocks as they are (see [`MarkupMultiline::new`]).
+    fn from(blocks: Vec<Block>) -> Self {
+        Self::new(blocks)
     }
 }
 
@@ -383,71 +526,104 @@ impl From<&str> for MarkupMultiline {
     }
 }
 
+// Equality, hashing and `Debug` are the tree's, as when the types held only a tree.
+
+impl PartialEq for MarkupLine {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for MarkupLine {}
+
+impl PartialEq for MarkupMultiline {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for MarkupMultiline {}
+
+impl Hash for MarkupLine {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.parsed().hash(state);
+    }
+}
+
+impl Hash for MarkupMultiline {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.parsed().hash(state);
+    }
+}
+
+impl fmt::Debug for MarkupLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("MarkupLine").field(&self.0.parsed()).finish()
+    }
+}
+
+impl fmt::Debug for MarkupMultiline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("MarkupMultiline")
+            .field(&self.0.parsed())
+            .finish()
+    }
+}
+
 impl fmt::Display for MarkupLine {
     /// The Markdown form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match markdown::write::plain_line(&self.0) {
-            Some(text) => f.write_str(text),
-            None => f.write_str(&markdown::write::line_to_markdown(&self.0)),
-        }
+        self.with_markdown(|text| f.write_str(text))
     }
 }
 
 impl fmt::Display for MarkupMultiline {
     /// The Markdown form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match markdown::write::plain_multiline(&self.0) {
-            Some(text) => f.write_str(text),
-            None => f.write_str(&markdown::write::multiline_to_markdown(&self.0)),
-        }
+        self.with_markdown(|text| f.write_str(text))
     }
 }
 
 // Serde: the Markdown string. Plain text (the overwhelming majority of OSCAL prose) is
-// serialized straight from the tree without building a String.
+// serialized straight from its source (or tree) without building a String; reading keeps
+// the string as the source and parses nothing.
 
 impl Serialize for MarkupLine {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match markdown::write::plain_line(&self.0) {
-            Some(text) => s.serialize_str(text),
-            None => s.serialize_str(&markdown::write::line_to_markdown(&self.0)),
-        }
+        self.with_markdown(|text| s.serialize_str(text))
     }
 }
 
 impl Serialize for MarkupMultiline {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match markdown::write::plain_multiline(&self.0) {
-            Some(text) => s.serialize_str(text),
-            None => s.serialize_str(&markdown::write::multiline_to_markdown(&self.0)),
-        }
+        self.with_markdown(|text| s.serialize_str(text))
     }
 }
 
 /// Deserializes from a borrowed `&str` or an owned `String` without copying the input
-/// first (an owned `String` of plain text is moved into the tree).
+/// first (an owned `String` becomes the source).
 struct MarkdownVisitor<T>(std::marker::PhantomData<T>);
 
-trait FromMarkdownCow: Sized {
+trait FromMarkdownSource: Sized {
     const EXPECTING: &'static str;
-    fn from_cow(s: Cow<'_, str>) -> Self;
+    fn from_source(s: Box<str>) -> Self;
 }
 
-impl FromMarkdownCow for MarkupLine {
+impl FromMarkdownSource for MarkupLine {
     const EXPECTING: &'static str = "a markup-line (Markdown) string";
-    fn from_cow(s: Cow<'_, str>) -> Self {
-        Self(markdown::parse::parse_line(s))
+    fn from_source(s: Box<str>) -> Self {
+        Self(Lazy::markdown(s))
     }
 }
 
-impl FromMarkdownCow for MarkupMultiline {
+impl FromMarkdownSource for MarkupMultiline {
     const EXPECTING: &'static str = "a markup-multiline (Markdown) string";
-    fn from_cow(s: Cow<'_, str>) -> Self {
-        Self(markdown::parse::parse_multiline(s))
+    fn from_source(s: Box<str>) -> Self {
+        Self(Lazy::markdown(s))
     }
 }
 
-impl<T: FromMarkdownCow> Visitor<'_> for MarkdownVisitor<T> {
+impl<T: FromMarkdownSource> Visitor<'_> for MarkdownVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -456,12 +632,12 @@ impl<T: FromMarkdownCow> Visitor<'_> for MarkdownVisitor<T> {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
         holdable(v)?;
-        Ok(T::from_cow(Cow::Borrowed(v)))
+        Ok(T::from_source(v.into()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
         holdable(&v)?;
-        Ok(T::from_cow(Cow::Owned(v)))
+        Ok(T::from_source(v.into_boxed_str()))
     }
 }
 

@@ -723,7 +723,7 @@ mod tests {
     #[test]
     fn an_empty_title_of_a_1_1_document_does_not_fit_1_2() {
         let mut doc = fixture("poam/minimal.json");
-        doc.plan_of_action_and_milestones.poam_items[0].title = MarkupLine(Vec::new());
+        doc.plan_of_action_and_milestones.poam_items[0].title = MarkupLine::default();
         let found = unrepresentable(&doc, v("1.2.3"));
         assert_eq!(
             found.iter().map(|u| u.pointer.as_str()).collect::<Vec<_>>(),

@@ -292,9 +292,9 @@ fn link_assets(p: &mut PlanOfActionAndMilestones, ssp: &Ssp, report: &mut LinkRe
             s.r#type = Token::new(*kind);
             if s.title.is_none() && !name.is_empty() {
                 // Plain text, never parsed as Markdown (an identifier may hold `*` or `_`).
-                s.title = Some(poam_model::MarkupLine(vec![poam_markup::Inline::Text(
-                    name.clone(),
-                )]));
+                s.title = Some(poam_model::MarkupLine::new(vec![
+                    poam_markup::Inline::Text(name.clone()),
+                ]));
             }
         }
     };

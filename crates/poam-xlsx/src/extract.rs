@@ -112,7 +112,7 @@ fn has_type(o: &Observation, t: &str) -> bool {
 /// Whether a title reads `want` (any case); without building the title's text when it is
 /// one plain text node, as poam writes titles.
 fn title_is(title: Option<&poam_model::MarkupLine>, want: &str) -> bool {
-    title.is_some_and(|t| match t.0.as_slice() {
+    title.is_some_and(|t| match &*t.parsed_inlines() {
         [poam_markup::Inline::Text(x)] => x.eq_ignore_ascii_case(want),
         _ => line_text(t).eq_ignore_ascii_case(want),
     })

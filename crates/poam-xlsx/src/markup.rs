@@ -18,9 +18,9 @@ pub fn line(text: &str) -> MarkupLine {
         .collect::<Vec<_>>()
         .join(" ");
     if flat.is_empty() {
-        MarkupLine(Vec::new())
+        MarkupLine::default()
     } else {
-        MarkupLine(vec![Inline::Text(flat)])
+        MarkupLine::new(vec![Inline::Text(flat)])
     }
 }
 
@@ -41,7 +41,7 @@ pub fn multiline(text: &str) -> MarkupMultiline {
             Block::Paragraph(inlines)
         })
         .collect();
-    MarkupMultiline(blocks)
+    MarkupMultiline::new(blocks)
 }
 
 /// The cell text of a markup line.
@@ -73,19 +73,19 @@ mod tests {
             let n = normalize_text(t);
             assert_eq!(multiline_text(&multiline(&n)), n, "{t:?}");
         }
-        assert_eq!(multiline(""), MarkupMultiline(Vec::new()));
+        assert_eq!(multiline(""), MarkupMultiline::default());
     }
 
     #[test]
     fn lines_have_no_line_breaks() {
         assert_eq!(line_text(&line("a\nb")), "a b");
-        assert_eq!(line(" \n "), MarkupLine(Vec::new()));
+        assert_eq!(line(" \n "), MarkupLine::default());
         assert_eq!(line_text(&line("Weakness *name*")), "Weakness *name*");
     }
 
     #[test]
     fn rich_markup_flattens_readably() {
-        let m = MarkupMultiline(vec![
+        let m = MarkupMultiline::new(vec![
             Block::Heading {
                 level: 1,
                 content: vec![Inline::Text("Plan".into())],

@@ -26,7 +26,7 @@ impl<'i> Rd<'i> {
         }
         let inlines = mx::read_inlines(&mut self.reader, s.tag.name()).map_err(from_markup)?;
         self.close();
-        Ok(MarkupLine(inlines).normalized())
+        Ok(MarkupLine::new(inlines).normalized())
     }
 
     /// Reads the block content of `s` through its end tag. An empty element (`<description/>`,
@@ -39,7 +39,7 @@ impl<'i> Rd<'i> {
         }
         let blocks = mx::read_blocks(&mut self.reader, s.tag.name()).map_err(from_markup)?;
         self.close();
-        Ok(MarkupMultiline(blocks).normalized())
+        Ok(MarkupMultiline::new(blocks).normalized())
     }
 }
 
@@ -117,12 +117,14 @@ impl Wr {
 
     /// Writes the inline content of the element just started; its end tag follows directly.
     pub(crate) fn markup_line_body(&mut self, v: &MarkupLine) {
-        if v.0.is_empty() {
+        // Markup read from Markdown is parsed here and the tree dropped after writing.
+        let inlines = v.parsed_inlines();
+        if inlines.is_empty() {
             return;
         }
         self.begin_content();
         let mut w = quick_xml::Writer::new(&mut self.out);
-        if let Err(e) = mx::write_inlines(&mut w, &v.0) {
+        if let Err(e) = mx::write_inlines(&mut w, &inlines) {
             self.markup_error(&e);
         }
     }
@@ -143,12 +145,13 @@ impl Wr {
     /// unchanged and the XML valid (FedRAMP's templates write it the same way).
     pub(crate) fn markup_multiline_body(&mut self, v: &MarkupMultiline) {
         self.begin_block_content();
-        if v.0.is_empty() {
+        let blocks = v.parsed_blocks();
+        if blocks.is_empty() {
             self.block_line();
             self.raw("<p/>");
             return;
         }
-        for b in &v.0 {
+        for b in blocks.iter() {
             self.block_line();
             let mut w = quick_xml::Writer::new(&mut self.out);
             if let Err(e) = mx::write_blocks(&mut w, std::slice::from_ref::<Block>(b)) {

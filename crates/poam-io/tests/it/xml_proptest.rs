@@ -144,9 +144,9 @@ proptest! {
     ) {
         let mut doc = base();
         let item = &mut doc.plan_of_action_and_milestones.poam_items[0];
-        item.title = MarkupLine(title).normalized();
-        item.description = MarkupMultiline(description).normalized();
-        item.remarks = Some(MarkupMultiline(remarks).normalized());
+        item.title = MarkupLine::new(title).normalized();
+        item.description = MarkupMultiline::new(description).normalized();
+        item.remarks = Some(MarkupMultiline::new(remarks).normalized());
         prop_assert_eq!(through_xml(&doc), doc);
     }
 

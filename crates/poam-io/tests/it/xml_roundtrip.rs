@@ -317,13 +317,16 @@ fn empty_markup_loads_and_is_written_valid() {
 </plan-of-action-and-milestones>"#;
     let doc = read(text, Format::Xml);
     let item = &doc.plan_of_action_and_milestones.poam_items[0];
-    assert!(item.description.0.is_empty());
-    assert_eq!(item.remarks.as_ref().map(|r| r.0.is_empty()), Some(true));
+    assert!(item.description.blocks().is_empty());
+    assert_eq!(
+        item.remarks.as_ref().map(|r| r.blocks().is_empty()),
+        Some(true)
+    );
     assert!(
         doc.plan_of_action_and_milestones
             .metadata
             .title
-            .0
+            .inlines()
             .is_empty()
     );
     let xml = write(&doc, Format::Xml);

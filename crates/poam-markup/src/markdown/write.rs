@@ -40,7 +40,7 @@ pub(crate) fn plain_multiline(v: &[Block]) -> Option<&str> {
 
 /// Cheap check used on the serialization hot path (no parsing): the parser's plain-text
 /// test, minus the characters the writer escapes even where the parser would not need it.
-fn is_plain_text_output(t: &str, block: bool) -> bool {
+pub(crate) fn is_plain_text_output(t: &str, block: bool) -> bool {
     !t.contains(['"', '~', '^', '|', ']']) && super::parse::is_plain(t, block)
 }
 

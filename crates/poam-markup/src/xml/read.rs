@@ -953,7 +953,7 @@ pub fn line_from_str(xml: &str) -> Result<MarkupLine, XmlError> {
         read_inlines(&mut r, start.name())?
     };
     epilog(&mut r)?;
-    Ok(MarkupLine(inlines))
+    Ok(MarkupLine::new(inlines))
 }
 
 /// Parses a standalone element holding `markup-multiline` content, e.g.
@@ -967,5 +967,5 @@ pub fn multiline_from_str(xml: &str) -> Result<MarkupMultiline, XmlError> {
         read_blocks(&mut r, start.name())?
     };
     epilog(&mut r)?;
-    Ok(MarkupMultiline(blocks))
+    Ok(MarkupMultiline::new(blocks))
 }

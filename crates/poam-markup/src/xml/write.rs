@@ -376,7 +376,7 @@ fn write_item<W: Write>(w: &mut Writer<W>, item: &[Block]) -> Result<(), XmlErro
 pub fn line_to_string(element: &str, line: &MarkupLine) -> Result<String, XmlError> {
     let mut w = Writer::new(Vec::new());
     w.write_event(Event::Start(BytesStart::new(element)))?;
-    write_inlines(&mut w, &line.0)?;
+    write_inlines(&mut w, &line.parsed_inlines())?;
     w.write_event(Event::End(BytesEnd::new(element)))?;
     String::from_utf8(w.into_inner()).map_err(|e| XmlError::Io(std::io::Error::other(e)))
 }
@@ -385,7 +385,7 @@ pub fn line_to_string(element: &str, line: &MarkupLine) -> Result<String, XmlErr
 pub fn multiline_to_string(element: &str, m: &MarkupMultiline) -> Result<String, XmlError> {
     let mut w = Writer::new(Vec::new());
     w.write_event(Event::Start(BytesStart::new(element)))?;
-    write_blocks(&mut w, &m.0)?;
+    write_blocks(&mut w, &m.parsed_blocks())?;
     w.write_event(Event::End(BytesEnd::new(element)))?;
     String::from_utf8(w.into_inner()).map_err(|e| XmlError::Io(std::io::Error::other(e)))
 }

@@ -9,16 +9,16 @@ fn p(v: Vec<Inline>) -> Block {
     Block::Paragraph(v)
 }
 fn md(s: &str) -> Vec<Block> {
-    MarkupMultiline::from_markdown(s).0
+    MarkupMultiline::from_markdown(s).into_blocks()
 }
 fn line(s: &str) -> Vec<Inline> {
-    MarkupLine::from_markdown(s).0
+    MarkupLine::from_markdown(s).into_inlines()
 }
 fn write(v: Vec<Block>) -> String {
-    MarkupMultiline(v).to_markdown()
+    MarkupMultiline::new(v).to_markdown()
 }
 fn write_line(v: Vec<Inline>) -> String {
-    MarkupLine(v).to_markdown()
+    MarkupLine::new(v).to_markdown()
 }
 
 /// Writes `tree`, checks the Markdown, and checks that it reads back as `tree`.
@@ -89,9 +89,12 @@ fn emphasis_next_to_punctuation_uses_character_references() {
 
 #[test]
 fn emphasis_whitespace_is_moved_outside() {
-    let mut l = MarkupLine(vec![t("a"), Inline::Em(vec![t(" b ")]), t("c")]);
+    let mut l = MarkupLine::new(vec![t("a"), Inline::Em(vec![t(" b ")]), t("c")]);
     l.normalize();
-    assert_eq!(l.0, vec![t("a "), Inline::Em(vec![t("b")]), t(" c")]);
+    assert_eq!(
+        l.inlines(),
+        vec![t("a "), Inline::Em(vec![t("b")]), t(" c")]
+    );
     assert_eq!(l.to_markdown(), "a *b* c");
 }
 
@@ -116,7 +119,10 @@ fn italic_bold_and_quote_are_lossy() {
             t(" \"q\" say \"hi\""),
         ]
     );
-    assert_eq!(line(&out), MarkupLine(tree).markdown_equivalent().0);
+    assert_eq!(
+        line(&out),
+        MarkupLine::new(tree).markdown_equivalent().into_inlines()
+    );
 }
 
 #[test]
@@ -257,9 +263,9 @@ fn inserts() {
         r"\{{ insert: param, x }}",
     );
     // An insert the writer cannot express becomes its text.
-    let mut l = MarkupLine(vec![ins("param", "has space")]);
+    let mut l = MarkupLine::new(vec![ins("param", "has space")]);
     l.normalize();
-    assert_eq!(l.0, vec![t("{{ insert: param, has space }}")]);
+    assert_eq!(l.inlines(), vec![t("{{ insert: param, has space }}")]);
 }
 
 #[test]
@@ -536,7 +542,7 @@ fn tables() {
 #[test]
 fn table_normalization() {
     // Ragged rows are padded; the first row is the header; alignment is per column.
-    let mut m = MarkupMultiline(vec![Block::Table(Table {
+    let mut m = MarkupMultiline::new(vec![Block::Table(Table {
         rows: vec![
             TableRow {
                 cells: vec![TableCell {
@@ -583,7 +589,7 @@ fn horizontal_rule_and_raw_html() {
 
 #[test]
 fn normalization_removes_what_markdown_cannot_hold() {
-    let mut m = MarkupMultiline(vec![
+    let mut m = MarkupMultiline::new(vec![
         p(vec![]),
         p(vec![t("  a  "), Inline::LineBreak]),
         Block::List {
@@ -606,7 +612,7 @@ fn normalization_removes_what_markdown_cannot_hold() {
     assert!(!m.is_normalized());
     m.normalize();
     assert_eq!(
-        m.0,
+        m.blocks(),
         vec![
             p(vec![t("a")]),
             Block::Heading {
@@ -637,16 +643,19 @@ fn deep_nesting_is_flattened_not_lost() {
 
 #[test]
 fn display_is_markdown() {
-    let l = MarkupLine(vec![Inline::Strong(vec![t("x")])]);
+    let l = MarkupLine::new(vec![Inline::Strong(vec![t("x")])]);
     assert_eq!(l.to_string(), "**x**");
-    assert_eq!(MarkupLine::from("*a*").0, vec![Inline::Em(vec![t("a")])]);
+    assert_eq!(
+        MarkupLine::from("*a*").into_inlines(),
+        vec![Inline::Em(vec![t("a")])]
+    );
 }
 
 /// Shapes the property tests found; each once broke the Markdown round trip.
 #[test]
 fn regressions_found_by_property_tests() {
     for blocks in nesting_regressions().into_iter().chain(text_regressions()) {
-        let n = MarkupMultiline(blocks.clone()).markdown_equivalent();
+        let n = MarkupMultiline::new(blocks.clone()).markdown_equivalent();
         assert!(n.is_normalized(), "{blocks:?}");
         let out = n.to_markdown();
         assert_eq!(MarkupMultiline::from_markdown(&out), n, "{out:?}");

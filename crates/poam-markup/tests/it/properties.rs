@@ -3,8 +3,16 @@
 
 use crate::common;
 
-use poam_markup::{MarkupLine, MarkupMultiline, xml};
+use std::hash::{Hash, Hasher};
+
+use poam_markup::{Inline, MarkupLine, MarkupMultiline, TextStyle, xml};
 use proptest::prelude::*;
+
+fn hash_of(v: &impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
 
 /// `cases` keeps `cargo test` fast; set `POAM_MARKUP_CASES` for a longer soak run.
 fn config(cases: u32) -> ProptestConfig {
@@ -26,7 +34,7 @@ proptest! {
     /// Italic/Bold/Quote mapping, which `markdown_equivalent` applies).
     #[test]
     fn multiline_markdown_round_trip(blocks in common::blocks()) {
-        let t = MarkupMultiline(blocks).markdown_equivalent();
+        let t = MarkupMultiline::new(blocks).markdown_equivalent();
         prop_assert!(t.is_normalized());
         let md = t.to_markdown();
         let back = MarkupMultiline::from_markdown(&md);
@@ -35,7 +43,7 @@ proptest! {
 
     #[test]
     fn line_markdown_round_trip(inlines in common::inlines()) {
-        let t = MarkupLine(inlines).markdown_equivalent();
+        let t = MarkupLine::new(inlines).markdown_equivalent();
         prop_assert!(t.is_normalized());
         let md = t.to_markdown();
         let back = MarkupLine::from_markdown(&md);
@@ -45,7 +53,7 @@ proptest! {
     /// Any tree: `to_markdown` writes its Markdown-equivalent form.
     #[test]
     fn any_tree_writes_its_markdown_equivalent(blocks in common::blocks()) {
-        let t = MarkupMultiline(blocks);
+        let t = MarkupMultiline::new(blocks);
         let back = MarkupMultiline::from_markdown(&t.to_markdown());
         prop_assert_eq!(back, t.markdown_equivalent());
     }
@@ -53,7 +61,7 @@ proptest! {
     /// normalized tree → XML → tree is the identity (Italic/Bold/Quote included).
     #[test]
     fn multiline_xml_round_trip(blocks in common::blocks()) {
-        let t = MarkupMultiline(blocks).normalized();
+        let t = MarkupMultiline::new(blocks).normalized();
         let x = xml::multiline_to_string("description", &t).expect("write");
         let back = xml::multiline_from_str(&x).expect("read");
         prop_assert_eq!(&back, &t, "xml was {}", x);
@@ -61,7 +69,7 @@ proptest! {
 
     #[test]
     fn line_xml_round_trip(inlines in common::inlines()) {
-        let t = MarkupLine(inlines).normalized();
+        let t = MarkupLine::new(inlines).normalized();
         let x = xml::line_to_string("title", &t).expect("write");
         let back = xml::line_from_str(&x).expect("read");
         prop_assert_eq!(&back, &t, "xml was {}", x);
@@ -70,7 +78,7 @@ proptest! {
     /// XML → tree → Markdown → tree gives the tree modulo the lossy mapping.
     #[test]
     fn xml_to_markdown_and_back(blocks in common::blocks()) {
-        let x = xml::multiline_to_string("remarks", &MarkupMultiline(blocks).normalized())
+        let x = xml::multiline_to_string("remarks", &MarkupMultiline::new(blocks).normalized())
             .expect("write");
         let from_xml = xml::multiline_from_str(&x).expect("read");
         let md = from_xml.to_markdown();
@@ -79,13 +87,13 @@ proptest! {
 
     #[test]
     fn normalize_laws(blocks in common::blocks(), inlines in common::inlines()) {
-        let raw = MarkupMultiline(blocks);
+        let raw = MarkupMultiline::new(blocks);
         let n = raw.clone().normalized();
         prop_assert!(n.is_normalized());
         prop_assert_eq!(n.clone().normalized(), n.clone());
         prop_assert_eq!(raw.is_normalized(), raw == n);
 
-        let raw = MarkupLine(inlines);
+        let raw = MarkupLine::new(inlines);
         let n = raw.clone().normalized();
         prop_assert!(n.is_normalized());
         prop_assert_eq!(n.clone().normalized(), n.clone());
@@ -107,6 +115,48 @@ proptest! {
             let l = MarkupLine::from_markdown(input);
             prop_assert!(l.is_normalized());
             prop_assert_eq!(MarkupLine::from_markdown(&l.to_markdown()), l.clone());
+        }
+    }
+
+    /// Markup kept as its Markdown source until asked for behaves exactly as the tree
+    /// parsed from it: the shortcuts taken on the source (plain text written, flattened
+    /// and compared from the string) give what the tree gives.
+    #[test]
+    fn unparsed_markdown_is_its_tree(
+        s in common::rich_text(),
+        t in "\\PC{0,40}",
+        plain in "[a-zA-Z0-9 ,.()]{1,30}",
+    ) {
+        for input in [s.as_str(), t.as_str(), plain.as_str()] {
+            let lazy = MarkupMultiline::from_markdown(input);
+            let tree = MarkupMultiline::new(lazy.parsed_blocks().into_owned());
+            prop_assert_eq!(lazy.to_markdown(), tree.to_markdown());
+            prop_assert_eq!(lazy.to_string(), tree.to_string());
+            prop_assert_eq!(lazy.plain_text(), tree.plain_text());
+            prop_assert_eq!(lazy.text(TextStyle::Cell), tree.text(TextStyle::Cell));
+            prop_assert_eq!(lazy.is_empty(), tree.is_empty());
+            prop_assert_eq!(format!("{lazy:?}"), format!("{tree:?}"));
+            prop_assert_eq!(hash_of(&lazy), hash_of(&tree));
+            prop_assert_eq!(&lazy, &tree);
+            prop_assert_eq!(lazy.blocks(), tree.blocks());
+            prop_assert_eq!(lazy.clone().into_blocks(), tree.blocks());
+            let other = MarkupMultiline::from_markdown(&format!("{input} x"));
+            prop_assert_eq!(lazy == other, tree.blocks() == other.blocks());
+
+            let lazy = MarkupLine::from_markdown(input);
+            let tree = MarkupLine::new(lazy.parsed_inlines().into_owned());
+            prop_assert_eq!(lazy.to_markdown(), tree.to_markdown());
+            prop_assert_eq!(lazy.plain_text(), tree.plain_text());
+            prop_assert_eq!(lazy.text(TextStyle::Cell), tree.text(TextStyle::Cell));
+            prop_assert_eq!(lazy.is_empty(), tree.is_empty());
+            prop_assert_eq!(format!("{lazy:?}"), format!("{tree:?}"));
+            prop_assert_eq!(hash_of(&lazy), hash_of(&tree));
+            prop_assert_eq!(&lazy, &tree);
+            let mut changed = lazy.clone();
+            changed.inlines_mut().push(Inline::LineBreak);
+            prop_assert_eq!(changed.inlines().len(), tree.inlines().len() + 1);
+            let other = MarkupLine::from_markdown(&format!("{input} x"));
+            prop_assert_eq!(lazy == other, tree.inlines() == other.inlines());
         }
     }
 

@@ -16,15 +16,15 @@ fn json_round_trip() {
     let json = r#"{"title":"Patch *OpenSSL*","description":"One.\n\n- a\n- b","remarks":"The \\\"fedramp-pmo\\\" role"}"#;
     let item: Item = serde_json::from_str(json).expect("valid");
     assert_eq!(
-        item.title.0,
+        item.title.inlines(),
         vec![
             Inline::Text("Patch ".into()),
             Inline::Em(vec![Inline::Text("OpenSSL".into())])
         ]
     );
-    assert_eq!(item.description.0.len(), 2);
+    assert_eq!(item.description.blocks().len(), 2);
     assert_eq!(
-        item.remarks.as_ref().map(|r| r.0.clone()),
+        item.remarks.as_ref().map(|r| r.blocks().to_vec()),
         Some(vec![Block::Paragraph(vec![Inline::Text(
             "The \"fedramp-pmo\" role".into()
         )])])
@@ -41,7 +41,7 @@ fn borrowed_owned_and_value_inputs_agree() {
         serde_json::from_value(serde_json::Value::String("plain title".into())).expect("valid");
     assert_eq!(borrowed, escaped);
     assert_eq!(borrowed, owned);
-    assert_eq!(borrowed.0, vec![Inline::Text("plain title".into())]);
+    assert_eq!(borrowed.inlines(), vec![Inline::Text("plain title".into())]);
 }
 
 #[test]

@@ -12,16 +12,18 @@ fn p(v: Vec<Inline>) -> Block {
     Block::Paragraph(v)
 }
 fn read(x: &str) -> Vec<Block> {
-    xml::multiline_from_str(x).expect("valid markup").0
+    xml::multiline_from_str(x)
+        .expect("valid markup")
+        .into_blocks()
 }
 fn read_line(x: &str) -> Vec<Inline> {
-    xml::line_from_str(x).expect("valid markup").0
+    xml::line_from_str(x).expect("valid markup").into_inlines()
 }
 fn write(v: Vec<Block>) -> String {
-    xml::multiline_to_string("d", &MarkupMultiline(v)).expect("writable")
+    xml::multiline_to_string("d", &MarkupMultiline::new(v)).expect("writable")
 }
 fn write_line(v: Vec<Inline>) -> String {
-    xml::line_to_string("t", &MarkupLine(v)).expect("writable")
+    xml::line_to_string("t", &MarkupLine::new(v)).expect("writable")
 }
 fn err(x: &str) -> XmlError {
     xml::multiline_from_str(x).expect_err("should be rejected")
@@ -392,7 +394,7 @@ fn unwrapped_prose_api() {
 
 #[test]
 fn indenting_writer_does_not_change_content() {
-    let tree = MarkupMultiline(vec![
+    let tree = MarkupMultiline::new(vec![
         p(vec![
             t("a "),
             Inline::Em(vec![t("b")]),
@@ -421,7 +423,7 @@ fn indenting_writer_does_not_change_content() {
         "description",
     )))
     .expect("write");
-    xml::write_blocks(&mut w, &tree.0).expect("write");
+    xml::write_blocks(&mut w, tree.blocks()).expect("write");
     w.write_event(Event::End(quick_xml::events::BytesEnd::new("description")))
         .expect("write");
     let x = String::from_utf8(w.into_inner()).expect("utf-8");
@@ -434,7 +436,7 @@ fn indenting_writer_does_not_change_content() {
 
 #[test]
 fn unwritable_characters_are_errors() {
-    let e = xml::line_to_string("t", &MarkupLine(vec![t("bell\u{7}")])).expect_err("invalid");
+    let e = xml::line_to_string("t", &MarkupLine::new(vec![t("bell\u{7}")])).expect_err("invalid");
     assert!(matches!(e, XmlError::UnwritableChar { code: 7 }));
     assert_eq!(e.offset(), None);
 }
@@ -490,14 +492,17 @@ fn many_attributes_are_skipped_or_refused() {
 #[test]
 fn a_leading_run_of_line_breaks_is_trimmed() {
     let run = "<br/>".repeat(50_000);
-    let plain = MarkupMultiline(read(&format!("<d><p>{run} x<br/>y</p></d>"))).normalized();
-    assert_eq!(plain.0, vec![p(vec![t("x"), Inline::LineBreak, t("y")])]);
+    let plain = MarkupMultiline::new(read(&format!("<d><p>{run} x<br/>y</p></d>"))).normalized();
+    assert_eq!(
+        plain.blocks(),
+        vec![p(vec![t("x"), Inline::LineBreak, t("y")])]
+    );
     assert_eq!(plain.to_markdown(), "x\\\ny");
 
-    let emphasis = MarkupMultiline(read(&format!("<d><p><em>{run} x</em> z</p></d>")));
+    let emphasis = MarkupMultiline::new(read(&format!("<d><p><em>{run} x</em> z</p></d>")));
     let normalized = emphasis.clone().normalized();
     assert_eq!(
-        normalized.0,
+        normalized.blocks(),
         vec![p(vec![Inline::Em(vec![t("x")]), t(" z")])]
     );
     assert_eq!(emphasis.to_markdown(), "*x* z");
@@ -513,12 +518,12 @@ fn a_leading_run_of_line_breaks_is_trimmed() {
 #[test]
 fn a_long_run_of_subscripts_is_joined_into_one() {
     let run = "<sub>x<em>y</em></sub>".repeat(10_000);
-    let m = MarkupMultiline(read(&format!(
+    let m = MarkupMultiline::new(read(&format!(
         "<d><p>a{run}<sup>1</sup><sup>2</sup></p></d>"
     )));
     let n = m.clone().normalized();
-    let [Block::Paragraph(inlines)] = n.0.as_slice() else {
-        panic!("one paragraph: {:?}", &n.0[..1]);
+    let [Block::Paragraph(inlines)] = n.blocks() else {
+        panic!("one paragraph: {:?}", &n.blocks()[..1]);
     };
     let [Inline::Text(a), Inline::Sub(sub), Inline::Sup(sup)] = inlines.as_slice() else {
         panic!("a, one subscript, one superscript: {} nodes", inlines.len());

@@ -296,14 +296,14 @@ fn messy_cells_become_the_right_oscal() {
         })
         .expect("the TBD status date is kept");
     assert_eq!(
-        tbd.remarks.as_ref().map(|r| r.0.len()),
+        tbd.remarks.as_ref().map(|r| r.blocks().len()),
         Some(1),
         "kept as one paragraph"
     );
     // The formula-looking weakness name is plain text in OSCAL.
     assert_eq!(
         risk.title,
-        poam_model::MarkupLine(vec![poam_markup::Inline::Text(
+        poam_model::MarkupLine::new(vec![poam_markup::Inline::Text(
             "=HYPERLINK(\"http://evil.example\")".into()
         )])
     );
@@ -669,7 +669,7 @@ fn control_characters_are_kept_or_refused_at_their_cell() {
 
     let mut nul = minimal_titled("plain");
     nul.plan_of_action_and_milestones.poam_items[0].title =
-        poam_markup::MarkupLine(vec![poam_markup::Inline::Text("be\0fore".to_owned())]);
+        poam_markup::MarkupLine::new(vec![poam_markup::Inline::Text("be\0fore".to_owned())]);
     let e = export(&nul).expect_err("NUL refused");
     assert!(
         e.to_string()
