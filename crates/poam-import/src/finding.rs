@@ -1,8 +1,9 @@
 //! The neutral, typed form every scanner's result takes: a [`Scan`] of [`Finding`]s. Readers
 //! produce it; grouping and item building consume it, so neither knows any scanner format.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -228,6 +229,34 @@ impl Asset {
     }
 }
 
+/// A text that the findings of one weakness share (its name, description, solution): a big
+/// scan repeats a plugin's texts on every host, and holds them once.
+pub type SharedText = Arc<str>;
+
+/// Hands out one [`SharedText`] per distinct text, so that a scan holds each plugin's or
+/// rule's texts once however many findings repeat them.
+#[derive(Debug, Default)]
+pub(crate) struct Texts {
+    known: HashSet<SharedText>,
+}
+
+impl Texts {
+    /// `text`, shared with every earlier finding that had the same.
+    pub(crate) fn share(&mut self, text: &str) -> SharedText {
+        if let Some(t) = self.known.get(text) {
+            return Arc::clone(t);
+        }
+        let t: SharedText = Arc::from(text);
+        self.known.insert(Arc::clone(&t));
+        t
+    }
+
+    /// [`meaningful`] text, shared.
+    pub(crate) fn meaningful(&mut self, text: Option<&str>) -> Option<SharedText> {
+        meaningful_str(text?).map(|t| self.share(t))
+    }
+}
+
 /// One finding of one scanner on one asset, as the scanner states it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Finding {
@@ -239,9 +268,9 @@ pub struct Finding {
     /// the same CVE in two packages is two weaknesses.
     pub package: Option<String>,
     /// The weakness's name (the plugin's or rule's title).
-    pub name: String,
+    pub name: SharedText,
     /// The scanner's description.
-    pub description: Option<String>,
+    pub description: Option<SharedText>,
     /// Where it was found.
     pub assets: Vec<Asset>,
     /// CVE ids, upper case, each once.
@@ -253,7 +282,7 @@ pub struct Finding {
     /// The severity as the scanner wrote it (`4`, `CRITICAL`, `error`, `medium`).
     pub scanner_severity: String,
     /// The scanner's remediation advice.
-    pub solution: Option<String>,
+    pub solution: Option<SharedText>,
     /// When the scanner saw it (the scan's date when the finding has none of its own).
     pub detected: Option<NaiveDate>,
     /// Vulnerability or configuration finding.
@@ -400,12 +429,17 @@ pub(crate) fn cvss_version_of(vector: &str) -> Option<String> {
 
 /// Text that says nothing (`n/a`, `None`, empty) as `None`.
 pub(crate) fn meaningful(text: Option<&str>) -> Option<String> {
-    let t = text?.trim();
+    meaningful_str(text?).map(str::to_owned)
+}
+
+/// [`meaningful`] without a copy: the trimmed text, or `None`.
+pub(crate) fn meaningful_str(text: &str) -> Option<&str> {
+    let t = text.trim();
     let empty = t.is_empty()
         || t.eq_ignore_ascii_case("n/a")
         || t.eq_ignore_ascii_case("none")
         || t.eq_ignore_ascii_case("none provided");
-    (!empty).then(|| t.to_owned())
+    (!empty).then_some(t)
 }
 
 #[cfg(test)]

@@ -58,14 +58,14 @@ impl Weakness {
             detector: f.detector.clone(),
             weakness_id: f.weakness_id.clone(),
             package: f.package.clone(),
-            name: f.name.clone(),
-            description: f.description.clone(),
+            name: f.name.to_string(),
+            description: f.description.as_deref().map(str::to_owned),
             assets: Vec::new(),
             cves: Vec::new(),
             cvss: f.cvss.clone(),
             severity: f.severity,
             scanner_severity: f.scanner_severity.clone(),
-            solution: f.solution.clone(),
+            solution: f.solution.as_deref().map(str::to_owned),
             detected: f.detected,
             kind: f.kind,
         }
@@ -101,10 +101,10 @@ impl Weakness {
             (a, b) => a.or(b),
         };
         if self.solution.is_none() {
-            self.solution = f.solution.clone();
+            self.solution = f.solution.as_deref().map(str::to_owned);
         }
         if self.description.is_none() {
-            self.description = f.description.clone();
+            self.description = f.description.as_deref().map(str::to_owned);
         }
     }
 }
@@ -166,7 +166,7 @@ mod tests {
         Finding {
             detector: Detector::new("Nessus", None),
             weakness_id: id.into(),
-            name: format!("plugin {id}"),
+            name: format!("plugin {id}").into(),
             assets: vec![Asset::new(host, Some(port.into()))],
             severity,
             cves: vec!["CVE-2024-0001".into()],

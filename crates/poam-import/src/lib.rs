@@ -23,7 +23,7 @@ mod sniff;
 pub use build::{BuildOptions, DEFAULT_PLAN, document as build_document};
 pub use error::{ScanError, ScanErrorKind};
 pub use finding::{
-    Asset, Cvss, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, Undecided,
+    Asset, Cvss, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, SharedText, Undecided,
 };
 pub use group::{Grouping, Weakness, group};
 pub use into::{Imported, IntoOptions, import_into};

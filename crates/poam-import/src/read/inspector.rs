@@ -166,8 +166,8 @@ fn finding(f: &InspectorFinding, detector: &Detector, place: String) -> Finding 
         detector: detector.clone(),
         weakness_id: id,
         package: package_name,
-        name: title,
-        description: meaningful(f.description.as_deref()),
+        name: title.into(),
+        description: meaningful(f.description.as_deref()).map(Into::into),
         assets: f
             .resources
             .iter()
@@ -180,7 +180,7 @@ fn finding(f: &InspectorFinding, detector: &Detector, place: String) -> Finding 
             Some(s) => format!("{text} (Inspector score {s})"),
             None => text,
         },
-        solution: recommendation.or(fixed),
+        solution: recommendation.or(fixed).map(Into::into),
         detected: f.first_observed_at.as_deref().and_then(date_of),
         kind: if f.kind.as_deref() == Some("NETWORK_REACHABILITY") {
             FindingKind::Configuration

@@ -10,8 +10,8 @@ use std::io::BufRead;
 use super::xml::{Node, Tag, XmlReader};
 use crate::error::{ScanError, ScanErrorKind};
 use crate::finding::{
-    Asset, Cvss, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, cvss_version_of,
-    meaningful, push_cve,
+    Asset, Cvss, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, SharedText, Texts,
+    cvss_version_of, meaningful, push_cve,
 };
 
 const FORMAT: ScanFormat = ScanFormat::NessusXml;
@@ -42,6 +42,8 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
     let mut root_seen = false;
     let mut version: Option<String> = None;
     let mut host = Host::default();
+    let mut texts = Texts::default();
+    let mut scratch = String::new();
     loop {
         match r.next()? {
             Node::Open(t) => match &*t.local {
@@ -73,11 +75,12 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
                 }
                 "ReportItem" => {
                     let place = r.place();
-                    let item = report_item(&mut r, &t)?;
+                    let item = report_item(&mut r, &t, &mut texts, &mut scratch)?;
                     if item.plugin_id == "19506" {
                         version = version.or_else(|| scanner_version(&item.output));
                     }
-                    scan.findings.push(item.finding(&detector, &host, place));
+                    scan.findings
+                        .push(item.finding(&detector, &host, place, &mut texts));
                 }
                 _ => {}
             },
@@ -165,9 +168,9 @@ struct Item {
     protocol: String,
     severity: String,
     risk_factor: Option<String>,
-    synopsis: Option<String>,
-    description: Option<String>,
-    solution: Option<String>,
+    synopsis: Option<SharedText>,
+    description: Option<SharedText>,
+    solution: Option<SharedText>,
     output: String,
     cves: Vec<String>,
     cvss3_vector: Option<String>,
@@ -176,7 +179,13 @@ struct Item {
     cvss2_score: Option<f64>,
 }
 
-fn report_item(r: &mut XmlReader<'_>, open: &Tag) -> Result<Item, ScanError> {
+/// One `ReportItem`; its texts shared through `texts`, decoded in `scratch`.
+fn report_item(
+    r: &mut XmlReader<'_>,
+    open: &Tag,
+    texts: &mut Texts,
+    scratch: &mut String,
+) -> Result<Item, ScanError> {
     let mut item = Item {
         plugin_id: open.attr("pluginID").unwrap_or_default(),
         plugin_name: open.attr("pluginName").unwrap_or_default(),
@@ -194,22 +203,31 @@ fn report_item(r: &mut XmlReader<'_>, open: &Tag) -> Result<Item, ScanError> {
     loop {
         match r.next()? {
             Node::Open(t) => {
-                let text = r.text_of(&t)?;
+                // Only the elements used are decoded: a report item's other texts
+                // (`plugin_output`, `see_also`, ...) are most of the file.
+                if !used(&t.local, &item.plugin_id) {
+                    r.skip(&t)?;
+                    continue;
+                }
+                r.text_into(&t, scratch)?;
+                let text = scratch.as_str();
                 let score = || text.trim().parse::<f64>().ok();
                 match &*t.local {
-                    "cve" => push_cve(&mut item.cves, &text),
+                    "cve" => push_cve(&mut item.cves, text),
                     // Kept as written: `None` is informational, not unknown.
                     "risk_factor" => {
                         item.risk_factor = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
                     }
-                    "synopsis" => item.synopsis = meaningful(Some(&text)),
-                    "description" => item.description = meaningful(Some(&text)),
-                    "solution" => item.solution = meaningful(Some(&text)),
-                    "plugin_output" => item.output = text,
-                    "plugin_name" if item.plugin_name.is_empty() => item.plugin_name = text,
-                    "cvss3_vector" => item.cvss3_vector = meaningful(Some(&text)),
+                    "synopsis" => item.synopsis = texts.meaningful(Some(text)),
+                    "description" => item.description = texts.meaningful(Some(text)),
+                    "solution" => item.solution = texts.meaningful(Some(text)),
+                    "plugin_output" => text.clone_into(&mut item.output),
+                    "plugin_name" if item.plugin_name.is_empty() => {
+                        text.clone_into(&mut item.plugin_name);
+                    }
+                    "cvss3_vector" => item.cvss3_vector = meaningful(Some(text)),
                     "cvss3_base_score" => item.cvss3_score = score(),
-                    "cvss_vector" => item.cvss2_vector = meaningful(Some(&text)),
+                    "cvss_vector" => item.cvss2_vector = meaningful(Some(text)),
                     "cvss_base_score" => item.cvss2_score = score(),
                     _ => {}
                 }
@@ -220,6 +238,17 @@ fn report_item(r: &mut XmlReader<'_>, open: &Tag) -> Result<Item, ScanError> {
                 return Err(r.error(ScanErrorKind::Syntax, "the file ends inside <ReportItem>"));
             }
         }
+    }
+}
+
+/// Whether a report item's child element is read: the texts a finding takes, and the output
+/// of plugin 19506 (Nessus Scan Information), which names the scanner's version.
+fn used(local: &str, plugin_id: &str) -> bool {
+    match local {
+        "cve" | "risk_factor" | "synopsis" | "description" | "solution" | "plugin_name"
+        | "cvss3_vector" | "cvss3_base_score" | "cvss_vector" | "cvss_base_score" => true,
+        "plugin_output" => plugin_id.trim() == "19506",
+        _ => false,
     }
 }
 
@@ -264,7 +293,13 @@ impl Item {
         }
     }
 
-    fn finding(self, detector: &Detector, host: &Host, place: String) -> Finding {
+    fn finding(
+        self,
+        detector: &Detector,
+        host: &Host,
+        place: String,
+        texts: &mut Texts,
+    ) -> Finding {
         let port = self.port.trim();
         let detail =
             (!port.is_empty() && port != "0").then(|| format!("{port}/{}", self.protocol.trim()));
@@ -276,8 +311,11 @@ impl Item {
             detector: detector.clone(),
             weakness_id: self.plugin_id.trim().to_owned(),
             package: None,
-            name: meaningful(Some(&self.plugin_name))
-                .unwrap_or_else(|| format!("Nessus plugin {}", self.plugin_id.trim())),
+            name: texts
+                .meaningful(Some(&self.plugin_name))
+                .unwrap_or_else(|| {
+                    texts.share(&format!("Nessus plugin {}", self.plugin_id.trim()))
+                }),
             description: self.description.or(self.synopsis),
             assets: vec![host.asset(detail)],
             cves: self.cves,

@@ -168,14 +168,18 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
             detector: detector.clone(),
             weakness_id: plugin.clone(),
             package: None,
-            name: get(Col::Name).unwrap_or_else(|| format!("Nessus plugin {plugin}")),
-            description: get(Col::Description).or_else(|| get(Col::Synopsis)),
+            name: get(Col::Name)
+                .unwrap_or_else(|| format!("Nessus plugin {plugin}"))
+                .into(),
+            description: get(Col::Description)
+                .or_else(|| get(Col::Synopsis))
+                .map(Into::into),
             assets: vec![asset],
             cves: get(Col::Cve).map(|c| cves_in(&c)).unwrap_or_default(),
             cvss,
             severity: Severity::parse(&risk).unwrap_or(Severity::Unknown),
             scanner_severity: risk,
-            solution: get(Col::Solution),
+            solution: get(Col::Solution).map(Into::into),
             detected,
             kind: FindingKind::Vulnerability,
             place: format!("line {line}"),

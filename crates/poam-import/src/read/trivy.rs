@@ -226,7 +226,7 @@ impl Reader<'_> {
         Finding {
             detector: self.detector.clone(),
             weakness_id: id.trim().to_owned(),
-            name: id.trim().to_owned(),
+            name: id.trim().into(),
             assets: vec![Asset::new(host, detail)],
             detected: self.date,
             place,
@@ -258,11 +258,13 @@ impl Reader<'_> {
         };
         let mut f = self.base(&v.vulnerability_id, host, detail, place);
         f.package = package.map(str::to_owned);
-        f.name = meaningful(v.title.as_deref()).unwrap_or_else(|| match package {
-            Some(p) => format!("{} in {p}", v.vulnerability_id),
-            None => v.vulnerability_id.clone(),
-        });
-        f.description = meaningful(v.description.as_deref());
+        f.name = meaningful(v.title.as_deref())
+            .unwrap_or_else(|| match package {
+                Some(p) => format!("{} in {p}", v.vulnerability_id),
+                None => v.vulnerability_id.clone(),
+            })
+            .into();
+        f.description = meaningful(v.description.as_deref()).map(Into::into);
         push_cve(&mut f.cves, &v.vulnerability_id);
         for id in v.vendor_ids.iter().flatten() {
             push_cve(&mut f.cves, id);
@@ -277,8 +279,8 @@ impl Reader<'_> {
         };
         f.scanner_severity = text;
         f.solution = match (package, meaningful(v.fixed_version.as_deref())) {
-            (Some(p), Some(fixed)) => Some(format!("Upgrade {p} to {fixed} or later.")),
-            (None, Some(fixed)) => Some(format!("Upgrade to {fixed} or later.")),
+            (Some(p), Some(fixed)) => Some(format!("Upgrade {p} to {fixed} or later.").into()),
+            (None, Some(fixed)) => Some(format!("Upgrade to {fixed} or later.").into()),
             _ => None,
         };
         f
@@ -296,18 +298,21 @@ impl Reader<'_> {
                 .or(m.avd_id.as_deref())
                 .unwrap_or("misconfiguration");
         let mut f = self.base(id, host, Some(result.target.clone()), place);
-        f.name = meaningful(m.title.as_deref()).unwrap_or_else(|| id.to_owned());
+        f.name = meaningful(m.title.as_deref())
+            .unwrap_or_else(|| id.to_owned())
+            .into();
         f.description = match (
             meaningful(m.description.as_deref()),
             meaningful(m.message.as_deref()),
         ) {
             (Some(d), Some(msg)) => Some(format!("{d}\n\n{msg}")),
             (d, msg) => d.or(msg),
-        };
+        }
+        .map(Into::into);
         let text = m.severity.clone().unwrap_or_else(|| "UNKNOWN".to_owned());
         f.severity = Severity::parse(&text).unwrap_or(Severity::Unknown);
         f.scanner_severity = text;
-        f.solution = meaningful(m.resolution.as_deref());
+        f.solution = meaningful(m.resolution.as_deref()).map(Into::into);
         f.kind = FindingKind::Configuration;
         f
     }
@@ -319,15 +324,18 @@ impl Reader<'_> {
         };
         let mut f = self.base(&s.rule_id, host, Some(detail), place);
         let title = meaningful(s.title.as_deref()).unwrap_or_else(|| s.rule_id.clone());
-        f.name = format!("Secret: {title}");
-        f.description = Some(format!("A {title} is written in {}.", result.target));
+        f.name = format!("Secret: {title}").into();
+        f.description = Some(format!("A {title} is written in {}.", result.target).into());
         let text = s.severity.clone().unwrap_or_else(|| "UNKNOWN".to_owned());
         f.severity = Severity::parse(&text).unwrap_or(Severity::Unknown);
         f.scanner_severity = text;
-        f.solution = Some(format!(
-            "Remove the secret from {} and revoke or rotate it.",
-            result.target
-        ));
+        f.solution = Some(
+            format!(
+                "Remove the secret from {} and revoke or rotate it.",
+                result.target
+            )
+            .into(),
+        );
         f
     }
 }

@@ -29,6 +29,8 @@ struct Rule {
     severity: Option<String>,
     cves: Vec<String>,
     fix: Option<String>,
+    /// The rule it extends (`@extends`), whose properties it inherits.
+    extends: Option<String>,
 }
 
 /// One `TestResult` being read.
@@ -104,6 +106,7 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
 fn rule(r: &mut XmlReader<'_>, open: &Tag) -> Result<Rule, ScanError> {
     let mut rule = Rule {
         severity: open.attr("severity"),
+        extends: open.attr("extends").filter(|e| !e.trim().is_empty()),
         ..Rule::default()
     };
     if open.empty {
@@ -227,6 +230,32 @@ fn rule_result(r: &mut XmlReader<'_>, open: &Tag, place: String) -> Result<Outco
     })
 }
 
+/// The rule `id` with what it inherits (XCCDF 1.2 §6.3, item inheritance through
+/// `@extends`): its own title, description, severity and fix text, else the nearest extended
+/// rule's; its CVE identifiers and those of every rule it extends (`ident` is appended). A
+/// chain is followed to its end; a cycle or an unknown id stops it.
+fn inherited(rules: &HashMap<String, Rule>, id: &str) -> Rule {
+    let mut out = Rule::default();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut next = Some(id);
+    while let Some(id) = next {
+        if seen.contains(&id) {
+            break;
+        }
+        seen.push(id);
+        let Some(r) = rules.get(id) else { break };
+        out.title = out.title.or_else(|| r.title.clone());
+        out.description = out.description.or_else(|| r.description.clone());
+        out.severity = out.severity.or_else(|| r.severity.clone());
+        out.fix = out.fix.or_else(|| r.fix.clone());
+        for c in &r.cves {
+            push_cve(&mut out.cves, c);
+        }
+        next = r.extends.as_deref();
+    }
+    out
+}
+
 /// The findings of one test result.
 fn finish(tr: TestResult, rules: &HashMap<String, Rule>, scan: &mut Scan) {
     let name = tr.scanner.clone().or_else(|| {
@@ -264,7 +293,7 @@ fn finish(tr: TestResult, rules: &HashMap<String, Rule>, scan: &mut Scan) {
         });
     }
     for rr in tr.failed {
-        let rule = rules.get(&rr.idref).cloned().unwrap_or_default();
+        let rule = inherited(rules, &rr.idref);
         let severity_text = rr
             .severity
             .clone()
@@ -278,14 +307,18 @@ fn finish(tr: TestResult, rules: &HashMap<String, Rule>, scan: &mut Scan) {
             detector: detector.clone(),
             weakness_id: rr.idref.clone(),
             package: None,
-            name: rule.title.clone().unwrap_or_else(|| rr.idref.clone()),
-            description: rule.description.clone(),
+            name: rule
+                .title
+                .clone()
+                .unwrap_or_else(|| rr.idref.clone())
+                .into(),
+            description: rule.description.clone().map(Into::into),
             assets: vec![asset.clone()],
             cves,
             cvss: crate::finding::Cvss::default(),
             severity: Severity::parse(&severity_text).unwrap_or(Severity::Unknown),
             scanner_severity: severity_text,
-            solution: rr.fix.or(rule.fix),
+            solution: rr.fix.or(rule.fix).map(Into::into),
             detected: tr.date,
             kind: FindingKind::Configuration,
             place: rr.place,

@@ -261,16 +261,24 @@ impl<'a> XmlReader<'a> {
     /// elements' text included, up to its end tag.
     pub(crate) fn text_of(&mut self, open: &Tag) -> Result<String, ScanError> {
         let mut out = String::new();
+        self.text_into(open, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Self::text_of`] into `out` (cleared first): a buffer reused from one element to
+    /// the next allocates nothing per element.
+    pub(crate) fn text_into(&mut self, open: &Tag, out: &mut String) -> Result<(), ScanError> {
+        out.clear();
         if open.empty {
-            return Ok(out);
+            return Ok(());
         }
         let mut depth = 0usize;
         loop {
-            match self.step(Some(&mut out))? {
+            match self.step(Some(out))? {
                 Node::Text => {}
                 Node::Open(t) if !t.empty => depth += 1,
                 Node::Open(_) => {}
-                Node::Close if depth == 0 => return Ok(out),
+                Node::Close if depth == 0 => return Ok(()),
                 Node::Close => depth -= 1,
                 Node::Eof => {
                     return Err(

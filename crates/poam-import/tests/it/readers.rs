@@ -94,7 +94,7 @@ fn sarif() {
     assert_eq!(s.skipped.len(), 2);
     let sql = &s.findings[0];
     assert_eq!(sql.severity, Severity::High, "security-severity 8.8");
-    assert_eq!(sql.name, "SQL query built by string formatting");
+    assert_eq!(&*sql.name, "SQL query built by string formatting");
     assert_eq!(sql.assets[0].identifier(), "app/db.py (line 42)");
     assert_eq!(
         sql.solution.as_deref(),
@@ -196,7 +196,7 @@ fn xccdf() {
             .all(|f| f.kind == FindingKind::Configuration)
     );
     let root = &s.findings[0];
-    assert_eq!(root.name, "Disable SSH Root Login");
+    assert_eq!(&*root.name, "Disable SSH Root Login");
     assert_eq!(root.severity, Severity::Moderate);
     assert!(
         root.solution
@@ -324,6 +324,56 @@ fn trivy_with_an_empty_artifact_name() {
     );
 }
 
+/// XCCDF `Rule/@extends` (XCCDF 1.2 section 6.3): a rule inherits what it does not say
+/// from the rule it extends, along the whole chain; a cycle or a missing rule stops it.
+#[test]
+fn xccdf_rules_inherit_from_the_rules_they_extend() {
+    let s = read("openscap-extends.xml");
+    let by_id = |id: &str| {
+        s.findings
+            .iter()
+            .find(|f| f.weakness_id == format!("xccdf_org.example_rule_{id}"))
+            .unwrap_or_else(|| panic!("{id} in {:?}", ids(&s)))
+    };
+    let v15 = by_id("no_http_v15");
+    assert_eq!(&*v15.name, "Version 15: disable the HTTP management server");
+    assert_eq!(
+        v15.description.as_deref(),
+        Some("The switch's web interface sends credentials in clear text."),
+        "inherited"
+    );
+    assert_eq!(v15.severity, Severity::High, "inherited");
+    assert_eq!(v15.cves, ["CVE-2023-20198"]);
+    assert_eq!(
+        v15.solution.as_deref(),
+        Some("Turn the HTTP server off and manage the switch over SSH.")
+    );
+    let v17 = by_id("no_http_v17");
+    assert_eq!(
+        &*v17.name, "Version 15: disable the HTTP management server",
+        "from the rule it extends, not the base"
+    );
+    assert_eq!(v17.severity, Severity::Moderate, "its own");
+    assert_eq!(v17.scanner_severity, "medium");
+    assert_eq!(
+        v17.description.as_deref(),
+        Some("The switch's web interface sends credentials in clear text."),
+        "two steps up"
+    );
+    assert_eq!(v17.cves, ["CVE-2023-20273", "CVE-2023-20198"], "appended");
+    assert_eq!(
+        v17.solution.as_deref(),
+        Some("Run \"no ip http server\" and \"no ip http secure-server\".")
+    );
+    let looped = by_id("loop_b");
+    assert_eq!(&*looped.name, "Loop A", "inherited once; the cycle stops");
+    assert_eq!(looped.severity, Severity::Low);
+    let orphan = by_id("orphan");
+    assert_eq!(&*orphan.name, "Orphan");
+    assert_eq!(orphan.severity, Severity::Unknown, "nothing to inherit");
+    assert_eq!(s.findings.len(), 4);
+}
+
 /// `read_from` (a stream, as the CLI reads a file) and `read` (bytes in memory) give the
 /// same scan, places included, for every fixture, and the same errors for bad ones.
 #[test]
@@ -332,6 +382,7 @@ fn streamed_and_in_memory_reads_agree() {
         "month1.nessus",
         "openscap.xml",
         "openscap-unrated.xml",
+        "openscap-extends.xml",
         "trivy-image.json",
         "nessus.csv",
         "semgrep.sarif",
