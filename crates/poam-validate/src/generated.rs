@@ -3922,6 +3922,128 @@ pub static DEFS: &[Def] = &[
     },
 ];
 
+/// OSCAL 1.2.2's indexes and key references (`index`, `index-has-key`).
+pub static KEYS_1_2_2: Keys = Keys {
+    indexes: &[
+        KeyIndex {
+            id: "oscal-index-metadata-role-id",
+            name: "index-metadata-role-id",
+            noun: "role",
+            site: KeySite {
+                owner: "role",
+                parent: Some("metadata"),
+                member: "id",
+                what: "id",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "oscal-index-metadata-location-uuid",
+            name: "index-metadata-location-uuid",
+            noun: "location",
+            site: KeySite {
+                owner: "location",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "oscal-index-metadata-party-uuid",
+            name: "index-metadata-party-uuid",
+            noun: "party",
+            site: KeySite {
+                owner: "party",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "oscal-index-metadata-party-organizations-uuid",
+            name: "index-metadata-party-organizations-uuid",
+            noun: "organization party",
+            site: KeySite {
+                owner: "party",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[KeyCondition::FlagIn("type", &["organization"])],
+            },
+        },
+    ],
+    refs: &[
+        KeyRef {
+            id: "oscal-index-metadata-location-uuid",
+            index: "index-metadata-location-uuid",
+            site: KeySite {
+                owner: "party",
+                parent: None,
+                member: "location-uuids",
+                what: "location-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "oscal-index-metadata-party-organizations-uuid",
+            index: "index-metadata-party-organizations-uuid",
+            site: KeySite {
+                owner: "party",
+                parent: None,
+                member: "member-of-organizations",
+                what: "member-of-organization",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "oscal-index-metadata-party-uuid",
+            index: "index-metadata-party-uuid",
+            site: KeySite {
+                owner: "responsible-party",
+                parent: None,
+                member: "party-uuids",
+                what: "party-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "oscal-index-metadata-party-uuid",
+            index: "index-metadata-party-uuid",
+            site: KeySite {
+                owner: "responsible-role",
+                parent: None,
+                member: "party-uuids",
+                what: "party-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "oscal-metadata-responsible-party-index-metadata-role-id",
+            index: "index-metadata-role-id",
+            site: KeySite {
+                owner: "responsible-party",
+                parent: None,
+                member: "role-id",
+                what: "role-id",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "oscal-component-prop-physical-location",
+            index: "index-metadata-location-uuid",
+            site: KeySite {
+                owner: "property",
+                parent: Some("system-component"),
+                member: "value",
+                what: "physical-location",
+                when: &[KeyCondition::FlagIn("name", &["physical-location"])],
+            },
+        },
+    ],
+};
+
 /// OSCAL 1.2.2's metaschema constraints: every constraint, by definition, and those not evaluated from the table.
 pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
     constraints: &[
@@ -7598,16 +7720,6 @@ pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
     ],
     not_evaluated: &[
         (
-            "oscal-metadata-action-name-index-metadata-role-id",
-            "action",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-metadata-action-name-index-metadata-party-uuid",
-            "action",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "oscal-metadata-action-system-values",
             "action",
             "target `./system/@value` selects nothing in a POA&M",
@@ -7621,11 +7733,6 @@ pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
             "oscal-unique-ssp-assessment-assets-component",
             "assessment-assets",
             "evaluated by the document-wide rule oscal-duplicate-uuid",
-        ),
-        (
-            "oscal-back-matter-resource-uuid-index",
-            "back-matter",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
         ),
         (
             "oscal-implemented-component-prop-name-values",
@@ -7653,19 +7760,9 @@ pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
             "its list includes shared lists missing from the reference set (allowed-values-responsible-roles-operations.ent, allowed-values-responsible-roles-component-production.ent): values it targets are accepted",
         ),
         (
-            "oscal-index-inventory-item-responsible-party-role-id",
-            "inventory-item",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-inventory-item-responsible-party-party-uuid",
-            "inventory-item",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "oscal-metadata-link-reference-index-back-matter-resource",
             "link",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "a key with a pattern (`#fragment` hrefs): links are resolved by the reference rule for every `#fragment` (oscal-reference)",
         ),
         (
             "oscal-unique-poam-local-definitions-component",
@@ -7673,54 +7770,9 @@ pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
             "evaluated by the document-wide rule oscal-duplicate-uuid",
         ),
         (
-            "oscal-index-metadata-location-uuid",
-            "location-uuid",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-roles",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "oscal-index-metadata-property-uuid",
             "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-role-id",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-location-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-party-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-party-organizations-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-party-organizations-uuid",
-            "member-of-organization",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-index-metadata-party-uuid",
-            "party-uuid",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "oscal-metadata-responsible-party-index-metadata-role-id",
-            "responsible-party",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "target Path([(Child, Context), (Descendant, Name(\"prop\"))]): only the node itself or a child of it is supported",
         ),
         (
             "oscal-component-prop-name-values",
@@ -7741,11 +7793,6 @@ pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
             "oscal-component-prop-asset-type-values",
             "system-component",
             "its list includes shared lists missing from the reference set (allowed-values-property-name-asset-type-values.ent): values it targets are accepted",
-        ),
-        (
-            "oscal-component-prop-physical-location",
-            "system-component",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
         ),
         (
             "oscal-component-software-prop-name-values",
@@ -7772,6 +7819,138 @@ pub static OSCAL_1_2_2: ConstraintTable = ConstraintTable {
             "system-component",
             "its list includes shared lists missing from the reference set (allowed-values-component-type.ent): values it targets are accepted",
         ),
+        (
+            "oscal-back-matter-resource-uuid-index",
+            "resource",
+            "index index-back-matter-resource: no index-has-key of a POA&M uses it",
+        ),
+        (
+            "oscal-index-metadata-roles",
+            "role",
+            "index index-metadata-role-ids: no index-has-key of a POA&M uses it",
+        ),
+    ],
+};
+
+/// OSCAL 1.1.3's indexes and key references (`index`, `index-has-key`).
+pub static KEYS_1_1_3: Keys = Keys {
+    indexes: &[
+        KeyIndex {
+            id: "index-metadata-role-id",
+            name: "index-metadata-role-id",
+            noun: "role",
+            site: KeySite {
+                owner: "role",
+                parent: Some("metadata"),
+                member: "id",
+                what: "id",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "index-metadata-location-uuid",
+            name: "index-metadata-location-uuid",
+            noun: "location",
+            site: KeySite {
+                owner: "location",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "index-metadata-party-uuid",
+            name: "index-metadata-party-uuid",
+            noun: "party",
+            site: KeySite {
+                owner: "party",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "index-metadata-party-organizations-uuid",
+            name: "index-metadata-party-organizations-uuid",
+            noun: "organization party",
+            site: KeySite {
+                owner: "party",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[KeyCondition::FlagIn("type", &["organization"])],
+            },
+        },
+    ],
+    refs: &[
+        KeyRef {
+            id: "location-uuid-index-has-key",
+            index: "index-metadata-location-uuid",
+            site: KeySite {
+                owner: "party",
+                parent: None,
+                member: "location-uuids",
+                what: "location-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "member-of-organization-index-has-key",
+            index: "index-metadata-party-organizations-uuid",
+            site: KeySite {
+                owner: "party",
+                parent: None,
+                member: "member-of-organizations",
+                what: "member-of-organization",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "party-uuid-index-has-key",
+            index: "index-metadata-party-uuid",
+            site: KeySite {
+                owner: "responsible-party",
+                parent: None,
+                member: "party-uuids",
+                what: "party-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "party-uuid-index-has-key",
+            index: "index-metadata-party-uuid",
+            site: KeySite {
+                owner: "responsible-role",
+                parent: None,
+                member: "party-uuids",
+                what: "party-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "responsible-party-index-has-key",
+            index: "index-metadata-role-id",
+            site: KeySite {
+                owner: "responsible-party",
+                parent: None,
+                member: "role-id",
+                what: "role-id",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "system-component-index-has-key",
+            index: "index-metadata-location-uuid",
+            site: KeySite {
+                owner: "property",
+                parent: Some("system-component"),
+                member: "value",
+                what: "physical-location",
+                when: &[KeyCondition::FlagIn("name", &["physical-location"])],
+            },
+        },
     ],
 };
 
@@ -11435,16 +11614,6 @@ pub static OSCAL_1_1_3: ConstraintTable = ConstraintTable {
     ],
     not_evaluated: &[
         (
-            "action-index-has-key",
-            "action",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "action-index-has-key",
-            "action",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "action-allowed-values",
             "action",
             "target `./system/@value` selects nothing in a POA&M",
@@ -11458,11 +11627,6 @@ pub static OSCAL_1_1_3: ConstraintTable = ConstraintTable {
             "unique-ssp-assessment-assets-component",
             "assessment-assets",
             "evaluated by the document-wide rule oscal-duplicate-uuid",
-        ),
-        (
-            "back-matter-index",
-            "back-matter",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
         ),
         (
             "implemented-component-allowed-values",
@@ -11490,19 +11654,9 @@ pub static OSCAL_1_1_3: ConstraintTable = ConstraintTable {
             "its list includes shared lists missing from the reference set (allowed-values-responsible-roles-operations.ent, allowed-values-responsible-roles-component-production.ent): values it targets are accepted",
         ),
         (
-            "inventory-item-index-has-key",
-            "inventory-item",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "inventory-item-index-has-key",
-            "inventory-item",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "link-index-has-key",
             "link",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "a key with a pattern (`#fragment` hrefs): links are resolved by the reference rule for every `#fragment` (oscal-reference)",
         ),
         (
             "unique-poam-local-definitions-component",
@@ -11510,54 +11664,9 @@ pub static OSCAL_1_1_3: ConstraintTable = ConstraintTable {
             "evaluated by the document-wide rule oscal-duplicate-uuid",
         ),
         (
-            "location-uuid-index-has-key",
-            "location-uuid",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-roles",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "index-metadata-property-uuid",
             "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-role-id",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-location-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-party-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-party-organizations-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "member-of-organization-index-has-key",
-            "member-of-organization",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "party-uuid-index-has-key",
-            "party-uuid",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "responsible-party-index-has-key",
-            "responsible-party",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "target Path([(Child, Context), (Descendant, Name(\"prop\"))]): only the node itself or a child of it is supported",
         ),
         (
             "system-component-allowed-values",
@@ -11580,11 +11689,6 @@ pub static OSCAL_1_1_3: ConstraintTable = ConstraintTable {
             "its list includes shared lists missing from the reference set (allowed-values-property-name-asset-type-values.ent): values it targets are accepted",
         ),
         (
-            "system-component-index-has-key",
-            "system-component",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "system-component-allowed-values",
             "system-component",
             "its list includes shared lists missing from the reference set (allowed-values-component_component_software.ent): values it targets are accepted",
@@ -11599,6 +11703,138 @@ pub static OSCAL_1_1_3: ConstraintTable = ConstraintTable {
             "system-component",
             "its list includes shared lists missing from the reference set (allowed-values-component-type.ent): values it targets are accepted",
         ),
+        (
+            "back-matter-index",
+            "resource",
+            "index index-back-matter-resource: no index-has-key of a POA&M uses it",
+        ),
+        (
+            "index-metadata-roles",
+            "role",
+            "index index-metadata-role-ids: no index-has-key of a POA&M uses it",
+        ),
+    ],
+};
+
+/// OSCAL 1.0.4's indexes and key references (`index`, `index-has-key`).
+pub static KEYS_1_0_4: Keys = Keys {
+    indexes: &[
+        KeyIndex {
+            id: "index-metadata-role-id",
+            name: "index-metadata-role-id",
+            noun: "role",
+            site: KeySite {
+                owner: "role",
+                parent: Some("metadata"),
+                member: "id",
+                what: "id",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "index-metadata-location-uuid",
+            name: "index-metadata-location-uuid",
+            noun: "location",
+            site: KeySite {
+                owner: "location",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "index-metadata-party-uuid",
+            name: "index-metadata-party-uuid",
+            noun: "party",
+            site: KeySite {
+                owner: "party",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[],
+            },
+        },
+        KeyIndex {
+            id: "index-metadata-party-organizations-uuid",
+            name: "index-metadata-party-organizations-uuid",
+            noun: "organization party",
+            site: KeySite {
+                owner: "party",
+                parent: Some("metadata"),
+                member: "uuid",
+                what: "uuid",
+                when: &[KeyCondition::FlagIn("type", &["organization"])],
+            },
+        },
+    ],
+    refs: &[
+        KeyRef {
+            id: "location-uuid-index-has-key",
+            index: "index-metadata-location-uuid",
+            site: KeySite {
+                owner: "party",
+                parent: None,
+                member: "location-uuids",
+                what: "location-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "member-of-organization-index-has-key",
+            index: "index-metadata-party-organizations-uuid",
+            site: KeySite {
+                owner: "party",
+                parent: None,
+                member: "member-of-organizations",
+                what: "member-of-organization",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "party-uuid-index-has-key",
+            index: "index-metadata-party-uuid",
+            site: KeySite {
+                owner: "responsible-party",
+                parent: None,
+                member: "party-uuids",
+                what: "party-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "party-uuid-index-has-key",
+            index: "index-metadata-party-uuid",
+            site: KeySite {
+                owner: "responsible-role",
+                parent: None,
+                member: "party-uuids",
+                what: "party-uuid",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "responsible-party-index-has-key",
+            index: "index-metadata-role-id",
+            site: KeySite {
+                owner: "responsible-party",
+                parent: None,
+                member: "role-id",
+                what: "role-id",
+                when: &[],
+            },
+        },
+        KeyRef {
+            id: "system-component-index-has-key",
+            index: "index-metadata-location-uuid",
+            site: KeySite {
+                owner: "property",
+                parent: Some("system-component"),
+                member: "value",
+                what: "physical-location",
+                when: &[KeyCondition::FlagIn("name", &["physical-location"])],
+            },
+        },
     ],
 };
 
@@ -14453,24 +14689,9 @@ pub static OSCAL_1_0_4: ConstraintTable = ConstraintTable {
             "evaluated by the document-wide rule oscal-duplicate-uuid",
         ),
         (
-            "back-matter-index",
-            "back-matter",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "inventory-item-index-has-key",
-            "inventory-item",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "inventory-item-index-has-key",
-            "inventory-item",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "link-index-has-key",
             "link",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "a key with a pattern (`#fragment` hrefs): links are resolved by the reference rule for every `#fragment` (oscal-reference)",
         ),
         (
             "unique-poam-local-definitions-component",
@@ -14478,44 +14699,9 @@ pub static OSCAL_1_0_4: ConstraintTable = ConstraintTable {
             "evaluated by the document-wide rule oscal-duplicate-uuid",
         ),
         (
-            "location-uuid-index-has-key",
-            "location-uuid",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-roles",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
             "index-metadata-property-uuid",
             "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-role-id",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-location-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-party-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "index-metadata-party-organizations-uuid",
-            "metadata",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "party-uuid-index-has-key",
-            "party-uuid",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "target Path([(Child, Context), (Descendant, Name(\"prop\"))]): only the node itself or a child of it is supported",
         ),
         (
             "resource-matches",
@@ -14525,22 +14711,22 @@ pub static OSCAL_1_0_4: ConstraintTable = ConstraintTable {
         (
             "responsible-party-index-has-key",
             "responsible-party",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "responsible-party-index-has-key",
-            "responsible-party",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
-        ),
-        (
-            "system-component-index-has-key",
-            "system-component",
-            "reference index: evaluated by the reference-integrity rules (oscal-reference)",
+            "key `.` on target `party-uuid` is not supported",
         ),
         (
             "system-component-matches",
             "system-component",
             "datatype dateTime is not supported",
+        ),
+        (
+            "back-matter-index",
+            "resource",
+            "index index-back-matter-resource: no index-has-key of a POA&M uses it",
+        ),
+        (
+            "index-metadata-roles",
+            "role",
+            "index index-metadata-role-ids: no index-has-key of a POA&M uses it",
         ),
     ],
 };
@@ -14550,6 +14736,7 @@ pub static RULE_SETS: &[RuleSet] = &[
     RuleSet {
         version: "1.2.2",
         constraints: &OSCAL_1_2_2,
+        keys: &KEYS_1_2_2,
         missing_entities: &[
             "oscal_control-common_metaschema.xml: allowed-values-control-group-property-name.ent",
             "oscal_implementation-common_metaschema.xml: allowed-values-component-type.ent",
@@ -14567,6 +14754,7 @@ pub static RULE_SETS: &[RuleSet] = &[
     RuleSet {
         version: "1.1.3",
         constraints: &OSCAL_1_1_3,
+        keys: &KEYS_1_1_3,
         missing_entities: &[
             "oscal_control-common_metaschema.xml: allowed-values-control-group-property-name.ent",
             "oscal_implementation-common_metaschema.xml: allowed-values-component-type.ent",
@@ -14583,6 +14771,7 @@ pub static RULE_SETS: &[RuleSet] = &[
     RuleSet {
         version: "1.0.4",
         constraints: &OSCAL_1_0_4,
+        keys: &KEYS_1_0_4,
         missing_entities: &[],
     },
 ];

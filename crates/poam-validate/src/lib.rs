@@ -23,6 +23,7 @@
 mod datatypes;
 mod diagnostic;
 mod fedramp;
+mod keys;
 // The constraint tables, their types and the mutations are public only for this crate's
 // integration tests and the conformance step of `cargo xtask`; they are no part of the API.
 #[doc(hidden)]
@@ -343,7 +344,11 @@ fn sanctioned_values_win(diags: &mut Vec<Diagnostic>) {
 
 /// The checks that need the typed model.
 fn typed_checks(doc: &Document, opts: &Options) -> Vec<Diagnostic> {
-    let mut out = references::check(doc, opts.ssp.as_ref());
+    let declared = &doc.plan_of_action_and_milestones.metadata.oscal_version;
+    let keys = AppliedRuleSet::for_declared(Some(declared.as_str()))
+        .rule_set()
+        .keys;
+    let mut out = references::check(doc, opts.ssp.as_ref(), keys);
     if opts.profile == Profile::Fedramp {
         out.extend(fedramp::check(doc, opts.as_of));
     }

@@ -7,67 +7,44 @@
 use std::collections::{HashMap, HashSet};
 
 use poam_model::walk::{Node, Path, Value, Visitor, Walk};
-use poam_model::{Document, OriginActor, PlanOfActionAndMilestones, Property, Task};
+use poam_model::{Document, OriginActor, PlanOfActionAndMilestones, Task};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules;
-use crate::ssp::SspIndex;
+use crate::schema::Keys;
+use crate::ssp::{Kind as SspKind, SspIndex};
 
-/// What a reference points at.
+/// What a reference points at: something an SSP may define too (which a POA&M may name
+/// without defining), or one of the POA&M's own things.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Party,
-    Role,
-    Location,
-    Component,
-    InventoryItem,
-    User,
-    Resource,
+    Defined(SspKind),
     Observation,
     Risk,
     Finding,
     Response,
     Task,
-    ImplementationStatement,
-    Implementation,
 }
 
 impl Kind {
     fn noun(self) -> &'static str {
         match self {
-            Kind::Party => "party",
-            Kind::Role => "role",
-            Kind::Location => "location",
-            Kind::Component => "component",
-            Kind::InventoryItem => "inventory item",
-            Kind::User => "user",
-            Kind::Resource => "back-matter resource",
+            Kind::Defined(k) => k.noun(),
             Kind::Observation => "observation",
             Kind::Risk => "risk",
             Kind::Finding => "finding",
             Kind::Response => "response of this risk",
             Kind::Task => "task",
-            Kind::ImplementationStatement => "implementation statement",
-            Kind::Implementation => "component implementation",
         }
     }
-
-    /// Things an SSP defines, which a POA&M may name without defining.
-    fn may_be_in_ssp(self) -> bool {
-        matches!(
-            self,
-            Kind::Party
-                | Kind::Role
-                | Kind::Location
-                | Kind::Component
-                | Kind::InventoryItem
-                | Kind::User
-                | Kind::Resource
-                | Kind::ImplementationStatement
-                | Kind::Implementation
-        )
-    }
 }
+
+const PARTY: Kind = Kind::Defined(SspKind::Party);
+const ROLE: Kind = Kind::Defined(SspKind::Role);
+const LOCATION: Kind = Kind::Defined(SspKind::Location);
+const COMPONENT: Kind = Kind::Defined(SspKind::Component);
+const INVENTORY_ITEM: Kind = Kind::Defined(SspKind::InventoryItem);
+const RESOURCE: Kind = Kind::Defined(SspKind::Resource);
 
 /// The document's own identifiers, borrowed.
 #[derive(Default)]
@@ -132,25 +109,28 @@ impl<'a> Indexes<'a> {
 
     fn set(&self, k: Kind) -> Option<&HashSet<&'a str>> {
         Some(match k {
-            Kind::Party => &self.parties,
-            Kind::Role => &self.roles,
-            Kind::Location => &self.locations,
-            Kind::Component => &self.components,
-            Kind::InventoryItem => &self.inventory_items,
-            Kind::Resource => &self.resources,
+            PARTY => &self.parties,
+            ROLE => &self.roles,
+            LOCATION => &self.locations,
+            COMPONENT => &self.components,
+            INVENTORY_ITEM => &self.inventory_items,
+            RESOURCE => &self.resources,
             Kind::Observation => &self.observations,
             Kind::Risk => &self.risks,
             Kind::Finding => &self.findings,
             Kind::Task => &self.tasks,
-            Kind::User | Kind::Response | Kind::ImplementationStatement | Kind::Implementation => {
-                return None;
-            }
+            Kind::Defined(_) | Kind::Response => return None,
         })
     }
 }
 
-/// Runs the reference and identity checks.
-pub(crate) fn check(doc: &Document, ssp: Option<&SspIndex>) -> Vec<Diagnostic> {
+/// Runs the reference and identity checks: the metaschema's key references (`keys`, of the
+/// rule set the document is checked against), then poam's own.
+pub(crate) fn check(
+    doc: &Document,
+    ssp: Option<&SspIndex>,
+    keys: &'static Keys,
+) -> Vec<Diagnostic> {
     let p = &doc.plan_of_action_and_milestones;
     let mut out = duplicates(p);
     let ix = Indexes::build(p);
@@ -164,6 +144,15 @@ pub(crate) fn check(doc: &Document, ssp: Option<&SspIndex>) -> Vec<Diagnostic> {
         doc: p,
         out: Vec::new(),
     };
+    let found = crate::keys::collect(p, keys);
+    for u in found.uses.iter().filter(|u| !found.resolves(u)) {
+        // A key this document defines as another kind of the same thing (a person where an
+        // organization is wanted) is wrong here, not perhaps the SSP's.
+        let defined = (!found.defines_otherwise(keys, u))
+            .then(|| SspKind::for_definition(u.index.site.owner))
+            .flatten();
+        c.unresolved(u.index.noun, defined, &u.value, u.pointer.clone(), u.what);
+    }
     p.walk(&mut Path::root(), &mut c);
     out.append(&mut c.out);
     out
@@ -235,20 +224,35 @@ impl Checker<'_, '_> {
             Kind::Response => self.responses.last().is_some_and(|r| r.contains(value)),
             _ => self.ix.set(kind).is_some_and(|s| s.contains(value)),
         };
-        if in_doc {
-            return;
+        if !in_doc {
+            let defined = match kind {
+                Kind::Defined(k) => Some(k),
+                _ => None,
+            };
+            self.unresolved(kind.noun(), defined, value, at, what);
         }
-        if kind.may_be_in_ssp() {
+    }
+
+    /// `value` (`what`, at `at`) names no `noun` in this document: an error, unless the
+    /// thing it names may be `defined` by the SSP, which was not given.
+    fn unresolved(
+        &mut self,
+        noun: &str,
+        defined: Option<SspKind>,
+        value: &str,
+        at: String,
+        what: &str,
+    ) {
+        if let Some(kind) = defined {
             if let Some(ssp) = self.ssp {
-                if ssp.contains(ssp_kind(kind), value) {
+                if ssp.contains(kind, value) {
                     return;
                 }
                 self.out.push(Diagnostic::new(
                     &rules::REFERENCE,
                     at,
                     format!(
-                        "{what} {value:?} names no {} in this document or in the SSP given with --ssp",
-                        kind.noun()
+                        "{what} {value:?} names no {noun} in this document or in the SSP given with --ssp"
                     ),
                 ));
                 return;
@@ -258,8 +262,7 @@ impl Checker<'_, '_> {
                     &rules::REFERENCE_SSP,
                     at,
                     format!(
-                        "{what} {value:?} names no {} in this document; it may be in the imported SSP ({href:?}), which was not given (--ssp)",
-                        kind.noun()
+                        "{what} {value:?} names no {noun} in this document; it may be in the imported SSP ({href:?}), which was not given (--ssp)"
                     ),
                 ));
                 return;
@@ -268,7 +271,7 @@ impl Checker<'_, '_> {
         self.out.push(Diagnostic::new(
             &rules::REFERENCE,
             at,
-            format!("{what} {value:?} names no {} in this document", kind.noun()),
+            format!("{what} {value:?} names no {noun} in this document"),
         ));
     }
 
@@ -294,23 +297,8 @@ impl Checker<'_, '_> {
                 format!("href {href:?} names no back-matter resource in this document"),
             ));
         } else {
-            self.resolve(Kind::Resource, frag, at, "href fragment");
+            self.resolve(RESOURCE, frag, at, "href fragment");
         }
-    }
-}
-
-fn ssp_kind(k: Kind) -> crate::ssp::Kind {
-    use crate::ssp::Kind as S;
-    match k {
-        Kind::Party => S::Party,
-        Kind::Role => S::Role,
-        Kind::Location => S::Location,
-        Kind::Component => S::Component,
-        Kind::InventoryItem => S::InventoryItem,
-        Kind::User => S::User,
-        Kind::ImplementationStatement => S::Statement,
-        Kind::Implementation => S::Implementation,
-        _ => S::Resource,
     }
 }
 
@@ -330,12 +318,12 @@ fn all_uuids(p: &PlanOfActionAndMilestones) -> HashSet<String> {
 
 fn subject_kind(t: &str) -> Option<Kind> {
     Some(match t {
-        "component" => Kind::Component,
-        "inventory-item" => Kind::InventoryItem,
-        "location" => Kind::Location,
-        "party" => Kind::Party,
-        "user" => Kind::User,
-        "resource" => Kind::Resource,
+        "component" => COMPONENT,
+        "inventory-item" => INVENTORY_ITEM,
+        "location" => LOCATION,
+        "party" => PARTY,
+        "user" => Kind::Defined(SspKind::User),
+        "resource" => RESOURCE,
         _ => return None,
     })
 }
@@ -346,30 +334,10 @@ impl Checker<'_, '_> {
         self.resolve(kind, value, format!("{path}/{member}"), what);
     }
 
-    /// Resolves each value of the list `member` of the node at `path`.
-    fn resolve_each<T: AsRef<str>>(
-        &mut self,
-        kind: Kind,
-        values: &[T],
-        path: &Path,
-        member: &str,
-        what: &str,
-    ) {
-        for (i, v) in values.iter().enumerate() {
-            self.resolve(kind, v.as_ref(), format!("{path}/{member}/{i}"), what);
-        }
-    }
-
-    /// A responsible party or role: its role id and its parties.
-    fn role_and_parties<T: AsRef<str>>(&mut self, path: &Path, role_id: &str, parties: &[T]) {
-        self.resolve_at(Kind::Role, role_id, path, "role-id", "role-id");
-        self.resolve_each(Kind::Party, parties, path, "party-uuids", "party-uuid");
-    }
-
     fn origin_actor(&mut self, path: &Path, x: &OriginActor) {
         let kind = match x.r#type.as_str() {
-            "tool" => Some(Kind::Component),
-            "party" => Some(Kind::Party),
+            "tool" => Some(COMPONENT),
+            "party" => Some(PARTY),
             "assessment-platform" => {
                 if !self.ix.assessment_platforms.contains(x.actor_uuid.as_str()) {
                     self.out.push(Diagnostic::new(
@@ -390,7 +358,7 @@ impl Checker<'_, '_> {
             self.resolve_at(k, &x.actor_uuid, path, "actor-uuid", &what);
         }
         if let Some(r) = &x.role_id {
-            self.resolve_at(Kind::Role, r, path, "role-id", "actor role-id");
+            self.resolve_at(ROLE, r, path, "role-id", "actor role-id");
         }
     }
 
@@ -420,20 +388,6 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// A component's `physical-location` props name locations.
-    fn physical_locations(&mut self, path: &Path, props: &[Property]) {
-        for (i, p) in props.iter().enumerate() {
-            if p.name.as_str() == "physical-location" {
-                self.resolve(
-                    Kind::Location,
-                    &p.value,
-                    format!("{path}/props/{i}/value"),
-                    "physical-location",
-                );
-            }
-        }
-    }
-
     /// An optional `href` of the node at `path` that may be a `#fragment`.
     fn optional_href(&mut self, path: &Path, href: Option<&str>) {
         if let Some(h) = href {
@@ -445,26 +399,18 @@ impl Checker<'_, '_> {
 impl Visitor for Checker<'_, '_> {
     fn node(&mut self, path: &Path, node: Node<'_>) {
         use Kind as K;
+        // Responsible parties' role ids and parties, responsible roles' parties, parties'
+        // locations and organizations and components' physical locations are the
+        // metaschema's key references (`check`).
         match node {
-            Node::ResponsibleParty(x) => self.role_and_parties(path, &x.role_id, &x.party_uuids),
-            Node::ResponsibleRole(x) => self.role_and_parties(path, &x.role_id, &x.party_uuids),
-            Node::Party(x) => {
-                let (locations, orgs) = (&x.location_uuids, &x.member_of_organizations);
-                self.resolve_each(
-                    K::Location,
-                    locations,
-                    path,
-                    "location-uuids",
-                    "location-uuid",
-                );
-                let what = "member-of-organization";
-                self.resolve_each(K::Party, orgs, path, "member-of-organizations", what);
+            Node::ResponsibleRole(x) => {
+                self.resolve_at(ROLE, &x.role_id, path, "role-id", "role-id");
             }
             Node::LoggedBy(x) => {
                 let what = "logged-by party-uuid";
-                self.resolve_at(K::Party, &x.party_uuid, path, "party-uuid", what);
+                self.resolve_at(PARTY, &x.party_uuid, path, "party-uuid", what);
                 if let Some(r) = &x.role_id {
-                    self.resolve_at(K::Role, r, path, "role-id", "logged-by role-id");
+                    self.resolve_at(ROLE, r, path, "role-id", "logged-by role-id");
                 }
             }
             Node::OriginActor(x) => self.origin_actor(path, x),
@@ -491,25 +437,24 @@ impl Visitor for Checker<'_, '_> {
             }
             Node::SubjectReference(x) => self.subject(path, &x.r#type, &x.subject_uuid),
             Node::SelectSubjectById(x) => self.subject(path, &x.r#type, &x.subject_uuid),
-            Node::SystemComponent(x) => self.physical_locations(path, &x.props),
             Node::ImplementedComponent(x) => {
                 let (u, m) = (&x.component_uuid, "component-uuid");
-                self.resolve_at(K::Component, u, path, m, m);
+                self.resolve_at(COMPONENT, u, path, m, m);
             }
             Node::UsesComponent(x) => {
                 let (u, m) = (&x.component_uuid, "component-uuid");
-                self.resolve_at(K::Component, u, path, m, m);
+                self.resolve_at(COMPONENT, u, path, m, m);
             }
             Node::Finding(x) => {
                 if let Some(u) = &x.implementation_statement_uuid {
                     let m = "implementation-statement-uuid";
-                    self.resolve_at(K::ImplementationStatement, u, path, m, m);
+                    self.resolve_at(K::Defined(SspKind::Statement), u, path, m, m);
                 }
             }
             Node::MitigatingFactor(x) => {
                 if let Some(u) = &x.implementation_uuid {
                     let m = "implementation-uuid";
-                    self.resolve_at(K::Implementation, u, path, m, m);
+                    self.resolve_at(K::Defined(SspKind::Implementation), u, path, m, m);
                 }
             }
             Node::Risk(x) => self.responses.push(
@@ -533,6 +478,122 @@ impl Visitor for Checker<'_, '_> {
             }
             Node::RelatedResponse(_) => self.in_related_response -= 1,
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use poam_io::{Format, SourceName};
+    use serde_json::{Value, json};
+
+    use crate::{Diagnostic, Options, validate_text};
+
+    const ORG: &str = "5a11d002-0000-4000-8000-000000000002";
+    const PERSON: &str = "5a11d002-0000-4000-8000-0000000000ff";
+
+    fn valid() -> Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/validate/valid.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn references(doc: &Value) -> Vec<Diagnostic> {
+        let text = serde_json::to_string(doc).unwrap();
+        let opts = Options::default();
+        let v = validate_text(&text, Format::Json, &SourceName("t.json".into()), &opts).unwrap();
+        v.diagnostics
+            .into_iter()
+            .filter(|d| d.rule.starts_with("oscal-reference"))
+            .collect()
+    }
+
+    /// The metaschema's key references: a member of an organization names an organization
+    /// party (not a person), a component's physical location names a location.
+    #[test]
+    fn generated_key_references_are_checked_on_the_model() {
+        let mut doc = valid();
+        let md = &mut doc["plan-of-action-and-milestones"]["metadata"];
+        let person = json!({"uuid": PERSON, "type": "person", "name": "Pat", "member-of-organizations": [ORG]});
+        md["parties"].as_array_mut().unwrap().push(person);
+        // The fixture names an inventory item of its SSP, which is not given: a warning.
+        let before = references(&doc);
+        assert!(
+            before.iter().all(|d| !d.pointer.contains("/metadata/")),
+            "{before:#?}"
+        );
+
+        let md = &mut doc["plan-of-action-and-milestones"]["metadata"];
+        md["parties"][0]["member-of-organizations"] = json!([PERSON]);
+        let ld = &mut doc["plan-of-action-and-milestones"]["local-definitions"];
+        ld["components"][0]["props"] = json!([{"name": "physical-location", "value": "nowhere"}]);
+        let mut found = references(&doc);
+        found.retain(|d| !before.contains(d));
+        let shown: Vec<(&str, &str)> = found
+            .iter()
+            .map(|d| (d.pointer.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 2, "{shown:#?}");
+        assert_eq!(
+            shown[0],
+            (
+                "/plan-of-action-and-milestones/metadata/parties/0/member-of-organizations/0",
+                "member-of-organization \"5a11d002-0000-4000-8000-0000000000ff\" names no organization party in this document"
+            )
+        );
+        assert_eq!(
+            shown[1].0,
+            "/plan-of-action-and-milestones/local-definitions/components/0/props/0/value"
+        );
+        assert!(
+            shown[1]
+                .1
+                .starts_with("physical-location \"nowhere\" names no location in this document"),
+            "{}",
+            shown[1].1
+        );
+    }
+
+    /// Every metaschema version's table holds the key references of a POA&M.
+    #[test]
+    fn every_rule_set_has_the_key_references() {
+        for set in crate::generated::RULE_SETS {
+            let sites: Vec<(&str, &str, &str)> = set
+                .keys
+                .refs
+                .iter()
+                .map(|r| (r.index, r.site.owner, r.site.member))
+                .collect();
+            for want in [
+                (
+                    "index-metadata-party-uuid",
+                    "responsible-party",
+                    "party-uuids",
+                ),
+                (
+                    "index-metadata-party-uuid",
+                    "responsible-role",
+                    "party-uuids",
+                ),
+                ("index-metadata-role-id", "responsible-party", "role-id"),
+                ("index-metadata-location-uuid", "party", "location-uuids"),
+                ("index-metadata-location-uuid", "property", "value"),
+                (
+                    "index-metadata-party-organizations-uuid",
+                    "party",
+                    "member-of-organizations",
+                ),
+            ] {
+                assert!(
+                    sites.contains(&want),
+                    "{}: {want:?} missing from {sites:#?}",
+                    set.version
+                );
+            }
+            assert_eq!(sites.len(), 6, "{}: {sites:#?}", set.version);
         }
     }
 }

@@ -230,12 +230,68 @@ pub struct ConstraintTable {
     pub not_evaluated: &'static [(&'static str, &'static str, &'static str)],
 }
 
+/// A condition on a flag of the node holding a key.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyCondition {
+    /// The flag's value is one of these.
+    FlagIn(&'static str, &'static [&'static str]),
+    /// The flag's value starts with this.
+    FlagStartsWith(&'static str, &'static str),
+}
+
+/// Where keys sit: a member (a flag, or a scalar field: one value or a list) of the nodes of
+/// one definition.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySite {
+    /// The metaschema name of the definition of the node holding the key.
+    pub owner: &'static str,
+    /// The definition of that node's parent, when the constraint names it (else any).
+    pub parent: Option<&'static str>,
+    /// The JSON member holding the key.
+    pub member: &'static str,
+    /// How a key here is named in messages (`party-uuid`, `physical-location`).
+    pub what: &'static str,
+    /// Conditions on the node's flags, all of which must hold.
+    pub when: &'static [KeyCondition],
+}
+
+/// A metaschema `index`: the keys some `index-has-key` must find.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyIndex {
+    /// The constraint's id in the metaschema.
+    pub id: &'static str,
+    /// The index name key references name.
+    pub name: &'static str,
+    /// What the index holds, in messages (`party`, `back-matter resource`).
+    pub noun: &'static str,
+    pub site: KeySite,
+}
+
+/// A metaschema `index-has-key`: every key at its site must be in the index.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyRef {
+    /// The constraint's id in the metaschema.
+    pub id: &'static str,
+    /// The name of the index the key must be in.
+    pub index: &'static str,
+    pub site: KeySite,
+}
+
+/// A metaschema version's indexes and key references (rule `oscal-reference`).
+#[derive(Debug)]
+pub struct Keys {
+    pub indexes: &'static [KeyIndex],
+    pub refs: &'static [KeyRef],
+}
+
 /// OSCAL's constraints as one metaschema version states them.
 #[derive(Debug)]
 pub struct RuleSet {
     /// The metaschema version, e.g. `1.0.4`.
     pub version: &'static str,
     pub constraints: &'static ConstraintTable,
+    /// Its `index` and `index-has-key` constraints, evaluated by the reference check.
+    pub keys: &'static Keys,
     /// Shared allowed-values lists its modules include through external entities
     /// (`shared-constraints/*.ent`) that the reference set lacks: the constraints using them
     /// accept whatever they target.

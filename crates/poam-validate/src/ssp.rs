@@ -30,6 +30,40 @@ pub enum Kind {
     Implementation,
 }
 
+impl Kind {
+    /// What one is called in messages (`back-matter resource`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Party => "party",
+            Kind::Role => "role",
+            Kind::Location => "location",
+            Kind::Component => "component",
+            Kind::InventoryItem => "inventory item",
+            Kind::User => "user",
+            Kind::Resource => "back-matter resource",
+            Kind::Statement => "implementation statement",
+            Kind::Implementation => "component implementation",
+        }
+    }
+
+    /// The kind of the things a metaschema definition defines (`party`, `system-component`),
+    /// when an SSP may define them; what a generated index holds is looked up in the SSP by it.
+    pub fn for_definition(definition: &str) -> Option<Self> {
+        Some(match definition {
+            "party" => Kind::Party,
+            "role" => Kind::Role,
+            "location" => Kind::Location,
+            "system-component" => Kind::Component,
+            "inventory-item" => Kind::InventoryItem,
+            "user" => Kind::User,
+            "resource" => Kind::Resource,
+            "implemented-requirement" | "statement" => Kind::Statement,
+            "by-component" => Kind::Implementation,
+            _ => return None,
+        })
+    }
+}
+
 /// The identifiers of one SSP.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SspIndex {

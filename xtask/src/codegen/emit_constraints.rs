@@ -9,7 +9,10 @@
 //! `not()`, `=`, `has-oscal-namespace()`, `starts-with()`, `exists()`, `count()`): XML names
 //! become JSON member names at generation time, so the runtime only walks JSON trees.
 //! Whatever cannot be expressed is listed in the generated `NOT_EVALUATED` table with its
-//! reason, never dropped silently.
+//! reason, never dropped silently. `index` and `index-has-key` become key sites
+//! (`emit_constraints/keys.rs`), which the reference check evaluates on the typed model.
+
+mod keys;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -50,6 +53,10 @@ struct RawConstraint {
     message: Option<String>,
     /// Shared lists (`&allowed-values-...;` entities) the reference set lacks.
     missing: Vec<String>,
+    /// An `index` or `index-has-key`: the index's name.
+    index_name: Option<String>,
+    /// The `pattern` of a key field (the part of the value that is the key).
+    key_pattern: Option<String>,
 }
 
 fn is(n: &roxmltree::Node, name: &str) -> bool {
@@ -108,6 +115,13 @@ fn read_constraints(c: &roxmltree::Node) -> Vec<RawConstraint> {
                 .filter(|e| is(e, MISSING_ENTITY))
                 .filter_map(|e| e.attribute("name").map(str::to_owned))
                 .collect(),
+            index_name: matches!(k.tag_name().name(), "index" | "index-has-key")
+                .then(|| attr("name"))
+                .flatten(),
+            key_pattern: k
+                .children()
+                .filter(|e| is(e, "key-field"))
+                .find_map(|e| e.attribute("pattern").map(str::to_owned)),
         });
     }
     out
@@ -302,6 +316,16 @@ fn flag_target(flag: &str, target: &str) -> String {
     match target.trim() {
         "." => format!("@{flag}"),
         t => format!("@{flag}/{t}"),
+    }
+}
+
+/// The one reachable definition named as `decl`'s innermost name, if only one is.
+fn unique_by_name(m: &Model, order: &[DefRef], decl: &Declared) -> Option<DefRef> {
+    let name = decl.inline_path.last().unwrap_or(&decl.global.1);
+    let mut found = order.iter().filter(|r| m.def(r).name == *name);
+    match (found.next(), found.next()) {
+        (Some(r), None) => Some(r.clone()),
+        _ => None,
     }
 }
 
@@ -674,6 +698,8 @@ type RPath = Vec<String>;
 
 struct Resolver<'m> {
     m: &'m Model,
+    /// Every definition reachable from the root.
+    order: &'m [DefRef],
     index: &'m BTreeMap<DefRef, usize>,
     def_use_names: &'m BTreeMap<String, String>,
 }
@@ -949,6 +975,8 @@ fn plain_message(m: &str) -> String {
 #[derive(Default)]
 struct Emitted {
     code: Vec<String>,
+    /// The `index` and `index-has-key` constraints (metaschema only).
+    keys: keys::Keys,
     by_def: BTreeMap<usize, Vec<usize>>,
     skipped: Vec<(String, String, String)>,
 }
@@ -973,6 +1001,12 @@ fn compile(
     let id =
         c.id.clone()
             .unwrap_or_else(|| format!("{def_name}-{}", c.kind));
+    if origin == "Oscal" && matches!(c.kind.as_str(), "index" | "index-has-key") {
+        if let Err(why) = out.keys.add(r, def, &id, c) {
+            out.skip(&id, &def_name, why);
+        }
+        return Ok(());
+    }
     let at = At::Def(def.clone());
     let target_ast = match Parser::parse(&c.target) {
         Ok(a) => a,
@@ -1280,6 +1314,7 @@ pub fn emit(
     let use_names = def_use_names(&newest_dir)?;
     let resolver = Resolver {
         m,
+        order: &reach.order,
         index: &index,
         def_use_names: &use_names,
     };
@@ -1302,8 +1337,19 @@ pub fn emit(
     let mut sets = Vec::new();
     for v in versions {
         let dir = reference.join("metaschema").join(v);
-        let (emitted, missing) = compile_oscal(&resolver, &reach.order, &dir)?;
+        let (mut emitted, missing) = compile_oscal(&resolver, &reach.order, &dir)?;
         let name = format!("OSCAL_{}", v.replace('.', "_"));
+        let keys_name = format!("KEYS_{}", v.replace('.', "_"));
+        let mut unused = Vec::new();
+        let keys = emitted.keys.emit(&mut |id: &str, def: &str, why: String| {
+            unused.push((id.to_owned(), def.to_owned(), why));
+        });
+        emitted.skipped.extend(unused);
+        let _ = writeln!(
+            out,
+            "/// OSCAL {v}'s indexes and key references (`index`, `index-has-key`).\n\
+             pub static {keys_name}: Keys = {keys};\n"
+        );
         emit_table(
             &mut out,
             &name,
@@ -1312,7 +1358,7 @@ pub fn emit(
             reach.order.len(),
         );
         sets.push(format!(
-            "RuleSet {{ version: {v:?}, constraints: &{name}, missing_entities: &{missing:?} }}"
+            "RuleSet {{ version: {v:?}, constraints: &{name}, keys: &{keys_name}, missing_entities: &{missing:?} }}"
         ));
     }
     out.push_str(
@@ -1384,7 +1430,13 @@ fn compile_oscal(
     missing.dedup();
     let mut declared: Vec<(DefRef, RawConstraint)> = Vec::new();
     for (decl, c) in &mc.by_def {
-        if let Some(r) = find_def(m, decl) {
+        // A key reference on a definition that moved (1.0.4's global `party` is inline in
+        // `metadata` since 1.1): the one definition of that name.
+        let moved = || {
+            let keys = matches!(c.kind.as_str(), "index" | "index-has-key");
+            keys.then(|| unique_by_name(m, order, decl)).flatten()
+        };
+        if let Some(r) = find_def(m, decl).or_else(moved) {
             declared.push((r, c.clone()));
         }
     }
