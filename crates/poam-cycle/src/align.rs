@@ -36,6 +36,10 @@ pub(crate) fn to_base(base: &PlanOfActionAndMilestones, update: &Document) -> Op
     for r in &mut update.plan_of_action_and_milestones.risks {
         if let Some(log) = &mut r.risk_log {
             log.entries.retain(|e| !echoes.contains(e.uuid.as_str()));
+            if log.entries.is_empty() {
+                // A risk log holds at least one entry: with only echoes, there is none.
+                r.risk_log = None;
+            }
         }
     }
     if map.is_empty() {

@@ -85,15 +85,6 @@ pub fn read_text(text: &str, name: &SourceName, format: Format) -> Result<Docume
         Format::Xml => xml::read(text, name),
     }
     .map_err(|e| placed_as_validate_places(e, text, format))?;
-    if doc.plan_of_action_and_milestones.poam_items.is_empty() {
-        // The XML reader refuses this already (its form cannot hold an empty list): one
-        // verdict in every format.
-        let err = ReadError::new(name, ErrorKind::Structure, NO_ITEMS).with_pointer(ITEMS_POINTER);
-        return Err(match locate::locate(text, format, ITEMS_POINTER) {
-            Some(p) => err.at(p),
-            None => err,
-        });
-    }
     Ok(doc)
 }
 
@@ -131,17 +122,21 @@ fn stray_root_member(text: &str, format: Format) -> Option<String> {
         .find(|k| k != poam_model::ROOT_NAME && k != "$schema")
 }
 
-/// Where a POA&M's items are.
-const ITEMS_POINTER: &str = "/plan-of-action-and-milestones/poam-items";
-
-/// Why a POA&M without items is refused, reading and writing.
-const NO_ITEMS: &str =
-    "`poam-items` is empty: OSCAL requires at least one POA&M item (the XML form cannot hold none)";
-
 /// Writes `doc` in `format`.
+///
+/// A list OSCAL requires to hold at least one item that is empty (which only a document
+/// built or edited in code can have: the readers refuse it) is refused in every format, as
+/// [`WriteError::Unsupported`] naming each such place: XML cannot hold it, and the schemas
+/// refuse it in JSON and YAML.
 pub fn write(doc: &Document, format: Format) -> Result<Vec<u8>, WriteError> {
-    if doc.plan_of_action_and_milestones.poam_items.is_empty() {
-        return Err(WriteError::Unsupported(NO_ITEMS.to_owned()));
+    let empty = poam_model::empty_required_lists(doc);
+    if !empty.is_empty() {
+        let places: Vec<String> = empty.iter().map(ToString::to_string).collect();
+        return Err(WriteError::Unsupported(format!(
+            "{} (at {})",
+            poam_model::EMPTY_REQUIRED_LIST,
+            places.join(", ")
+        )));
     }
     match format {
         Format::Json => json::write(doc),

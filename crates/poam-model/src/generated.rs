@@ -215,7 +215,10 @@ pub struct AssessmentAssets {
     /// Assessment Platform
     ///
     /// Used to represent the toolset used to perform aspects of the assessment.
-    #[serde(rename = "assessment-platforms")]
+    #[serde(
+        rename = "assessment-platforms",
+        deserialize_with = "crate::lists::at_least_one"
+    )]
     pub assessment_platforms: Vec<AssessmentPlatform>,
 }
 
@@ -230,6 +233,9 @@ impl Walk for AssessmentAssets {
         }
         p.pop();
         p.push_key("assessment-platforms");
+        if self.assessment_platforms.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.assessment_platforms.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -502,7 +508,7 @@ pub struct AssociatedActivity {
     /// assessment results this is an actual assessment subject, and reflects any changes from the
     /// plan. exactly what will be the focus of this assessment. Any subjects not identified in this
     /// way are out-of-scope.
-    #[serde(rename = "subjects")]
+    #[serde(rename = "subjects", deserialize_with = "crate::lists::at_least_one")]
     pub subjects: Vec<AssessmentSubject>,
     /// Remarks
     ///
@@ -539,6 +545,9 @@ impl Walk for AssociatedActivity {
         }
         p.pop();
         p.push_key("subjects");
+        if self.subjects.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.subjects.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -739,7 +748,7 @@ pub struct Characterization {
     /// Facet
     ///
     /// An individual characteristic that is part of a larger set produced by the same actor.
-    #[serde(rename = "facets")]
+    #[serde(rename = "facets", deserialize_with = "crate::lists::at_least_one")]
     pub facets: Vec<Facet>,
 }
 
@@ -764,6 +773,9 @@ impl Walk for Characterization {
         self.origin.walk(p, v);
         p.pop();
         p.push_key("facets");
+        if self.facets.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.facets.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -1519,7 +1531,7 @@ pub struct IdentifiedSubject {
     /// assessment results this is an actual assessment subject, and reflects any changes from the
     /// plan. exactly what will be the focus of this assessment. Any subjects not identified in this
     /// way are out-of-scope.
-    #[serde(rename = "subjects")]
+    #[serde(rename = "subjects", deserialize_with = "crate::lists::at_least_one")]
     pub subjects: Vec<AssessmentSubject>,
 }
 
@@ -1530,6 +1542,9 @@ impl Walk for IdentifiedSubject {
         v.value(p, Value::Uuid(&self.subject_placeholder_uuid));
         p.pop();
         p.push_key("subjects");
+        if self.subjects.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.subjects.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -2464,7 +2479,7 @@ pub struct Observation {
     /// Observation Method
     ///
     /// Identifies how the observation was made.
-    #[serde(rename = "methods")]
+    #[serde(rename = "methods", deserialize_with = "crate::lists::at_least_one")]
     pub methods: Vec<String>,
     /// Observation Type
     ///
@@ -2539,6 +2554,9 @@ impl Walk for Observation {
         }
         p.pop();
         p.push_key("methods");
+        if self.methods.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.methods.iter().enumerate() {
             p.push_index(i);
             v.value(p, Value::String(x));
@@ -2637,7 +2655,7 @@ pub struct Origin {
     ///
     /// The actor that produces an observation, a finding, or a risk. One or more actor type can be
     /// used to specify a person that is using a tool.
-    #[serde(rename = "actors")]
+    #[serde(rename = "actors", deserialize_with = "crate::lists::at_least_one")]
     pub actors: Vec<OriginActor>,
     /// Task Reference
     ///
@@ -2654,6 +2672,9 @@ impl Walk for Origin {
     fn walk<V: Visitor + ?Sized>(&self, p: &mut Path, v: &mut V) {
         v.node(p, Node::Origin(self));
         p.push_key("actors");
+        if self.actors.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.actors.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -3003,7 +3024,7 @@ pub struct PlanOfActionAndMilestones {
     /// POA&M Item
     ///
     /// Describes an individual POA&M item.
-    #[serde(rename = "poam-items")]
+    #[serde(rename = "poam-items", deserialize_with = "crate::lists::at_least_one")]
     pub poam_items: Vec<PoamItem>,
     /// Back matter
     ///
@@ -3062,6 +3083,9 @@ impl Walk for PlanOfActionAndMilestones {
         }
         p.pop();
         p.push_key("poam-items");
+        if self.poam_items.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.poam_items.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -3232,7 +3256,7 @@ pub struct PoamItemOrigin {
     ///
     /// The actor that produces an observation, a finding, or a risk. One or more actor type can be
     /// used to specify a person that is using a tool.
-    #[serde(rename = "actors")]
+    #[serde(rename = "actors", deserialize_with = "crate::lists::at_least_one")]
     pub actors: Vec<OriginActor>,
 }
 
@@ -3240,6 +3264,9 @@ impl Walk for PoamItemOrigin {
     fn walk<V: Visitor + ?Sized>(&self, p: &mut Path, v: &mut V) {
         v.node(p, Node::PoamItemOrigin(self));
         p.push_key("actors");
+        if self.actors.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.actors.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);
@@ -4156,7 +4183,10 @@ pub struct ResponsibleParty {
     /// Party Universally Unique Identifier Reference
     ///
     /// Reference to a party by UUID.
-    #[serde(rename = "party-uuids")]
+    #[serde(
+        rename = "party-uuids",
+        deserialize_with = "crate::lists::at_least_one"
+    )]
     pub party_uuids: Vec<dt::Uuid>,
     /// Property
     ///
@@ -4184,6 +4214,9 @@ impl Walk for ResponsibleParty {
         v.value(p, Value::Token(&self.role_id));
         p.pop();
         p.push_key("party-uuids");
+        if self.party_uuids.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.party_uuids.iter().enumerate() {
             p.push_index(i);
             v.value(p, Value::Uuid(x));
@@ -4609,7 +4642,7 @@ pub struct RiskLog {
     /// Risk Log Entry
     ///
     /// Identifies an individual risk response that occurred as part of managing an identified risk.
-    #[serde(rename = "entries")]
+    #[serde(rename = "entries", deserialize_with = "crate::lists::at_least_one")]
     pub entries: Vec<Entry>,
 }
 
@@ -4617,6 +4650,9 @@ impl Walk for RiskLog {
     fn walk<V: Visitor + ?Sized>(&self, p: &mut Path, v: &mut V) {
         v.node(p, Node::RiskLog(self));
         p.push_key("entries");
+        if self.entries.is_empty() {
+            v.empty_required_list(p);
+        }
         for (i, x) in self.entries.iter().enumerate() {
             p.push_index(i);
             x.walk(p, v);

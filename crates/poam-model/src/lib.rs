@@ -16,6 +16,7 @@ mod check;
 mod construct;
 pub mod datatypes;
 mod document;
+mod lists;
 #[rustfmt::skip]
 pub mod generated;
 pub mod version;
@@ -26,4 +27,5 @@ pub mod walk;
 pub use check::{DatatypeError, datatype_errors};
 pub use document::{Document, OTHER_MODELS, OscalVersion, ROOT_NAME, SUPPORTED_VERSIONS};
 pub use generated::*;
+pub use lists::{EMPTY_REQUIRED_LIST, empty_required_lists};
 pub use poam_markup::{MarkupLine, MarkupMultiline};

@@ -103,7 +103,7 @@ pub enum Value<'a> {
     MarkupMultiline(&'a MarkupMultiline),
 }
 
-/// Receives the walk. Both methods default to doing nothing.
+/// Receives the walk. Every method defaults to doing nothing.
 pub trait Visitor {
     /// Called on entering an object, before its members.
     fn node(&mut self, _path: &Path, _node: Node<'_>) {}
@@ -111,6 +111,10 @@ pub trait Visitor {
     fn leave(&mut self, _path: &Path, _node: Node<'_>) {}
     /// Called for every scalar value.
     fn value(&mut self, _path: &Path, _value: Value<'_>) {}
+    /// Called for a list OSCAL requires to hold at least one item that holds none (`path` is
+    /// the list's member). Only a document built or edited in code can have one: the readers
+    /// refuse it.
+    fn empty_required_list(&mut self, _path: &Path) {}
 }
 
 /// Implemented (by generated code) for every model object.

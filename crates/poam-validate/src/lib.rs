@@ -202,14 +202,15 @@ pub fn validate_text(
         Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => {
             let structural = diags.iter().any(|d| {
                 d.severity == Severity::Error
-                    && matches!(
+                    && (matches!(
                         d.rule,
                         "oscal-structure"
                             | "oscal-unknown-member"
                             | "oscal-missing-member"
                             | "oscal-wrong-type"
                             | "oscal-choice"
-                    )
+                    ) || (d.rule == rules::EMPTY_ARRAY.id
+                        && e.pointer.as_deref() == Some(d.pointer.as_str())))
             });
             if !structural {
                 // The generated pass missed what the reader found: report the reader's own

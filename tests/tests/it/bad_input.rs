@@ -131,6 +131,26 @@ fn unknown_property_deep_inside() {
     );
 }
 
+/// An empty list where OSCAL requires at least one item (the XML form cannot hold one) is
+/// refused at the list, in JSON and in YAML.
+#[test]
+fn empty_required_list() {
+    check(
+        "bad/empty-methods.json",
+        ErrorKind::Structure,
+        at(14, 20),
+        Some("/plan-of-action-and-milestones/observations/0/methods"),
+        "at least one item",
+    );
+    check(
+        "bad/empty-party-uuids.yaml",
+        ErrorKind::Structure,
+        at(17, 22),
+        Some("/plan-of-action-and-milestones/metadata/responsible-parties/0/party-uuids"),
+        "at least one item",
+    );
+}
+
 /// A key given twice is unreadable (the text says two things), not a shape problem, and is
 /// placed where the second key starts, in JSON as in YAML.
 #[test]

@@ -347,7 +347,12 @@ fn emit_member(
     };
     if item.is_many() {
         if required {
-            let _ = writeln!(out, "    #[serde(rename = \"{json}\")]");
+            // At least one item, as in XML (where none is the member missing): `[]` is
+            // refused at its place, and the walk reports an empty list built in code.
+            let _ = writeln!(
+                out,
+                "    #[serde(rename = \"{json}\", deserialize_with = \"crate::lists::at_least_one\")]"
+            );
         } else {
             let _ = writeln!(
                 out,
@@ -355,9 +360,14 @@ fn emit_member(
             );
         }
         let _ = writeln!(out, "    pub {field}: Vec<{base}>,");
+        let empty = if required {
+            format!("if self.{field}.is_empty() {{ v.empty_required_list(p); }} ")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             walk,
-            "        p.push_key(\"{json}\"); for (i, x) in self.{field}.iter().enumerate() {{ p.push_index(i); {} p.pop(); }} p.pop();",
+            "        p.push_key(\"{json}\"); {empty}for (i, x) in self.{field}.iter().enumerate() {{ p.push_index(i); {} p.pop(); }} p.pop();",
             visit_one("x")
         );
     } else {

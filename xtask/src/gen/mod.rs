@@ -260,6 +260,9 @@ pub fn generate(items: u64, seed: u64, cycle: u32) -> Result<Document, String> {
             findings.push(typed(f, "finding")?);
         }
     }
+    if poam_items.is_empty() {
+        return Err("no item generated: OSCAL requires at least one".into());
+    }
     let mut root: poam_model::PlanOfActionAndMilestones =
         typed(frame(&sh, cycle), "document frame")?;
     root.observations = observations;
@@ -277,7 +280,8 @@ pub fn generate(items: u64, seed: u64, cycle: u32) -> Result<Document, String> {
     Ok(doc)
 }
 
-/// Everything but the items: metadata, the SSP import, local definitions, back matter.
+/// Everything but the items (one stand-in): metadata, the SSP import, local definitions,
+/// back matter.
 fn frame(sh: &Shared, cycle: u32) -> Value {
     let seed = sh.seed;
     let ssp_resource = uuid_of(seed, Kind::Misc as u64, 1);
@@ -298,7 +302,8 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
             "inventory-items": inventory,
             "remarks": "Scanner tools, software components and inventory items referenced by the POA&M entries.",
         },
-        "poam-items": [],
+        // OSCAL requires an item: a stand-in, which `generate` replaces with the items.
+        "poam-items": [{"title": "Stand-in", "description": "Replaced by the generated items."}],
         "back-matter": {"resources": resources},
     })
 }

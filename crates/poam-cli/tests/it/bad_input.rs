@@ -104,6 +104,58 @@ bad_input!(
     ":13:1: "
 );
 
+bad_input!(
+    empty_required_list_json,
+    "fixtures/bad/empty-methods.json",
+    ":14:20: "
+);
+bad_input!(
+    empty_required_list_yaml,
+    "fixtures/bad/empty-party-uuids.yaml",
+    ":17:22: "
+);
+
+/// An empty list where OSCAL requires an item (the XML form cannot hold one): `convert` to
+/// XML fails at the list's place with exit code 2 and writes nothing, and `validate` finds
+/// the document invalid (exit 1) at the same place, once.
+#[test]
+fn an_empty_required_list_is_not_converted_to_xml() {
+    for (fixture, place, pointer) in [
+        (
+            "fixtures/bad/empty-methods.json",
+            ":14:20: ",
+            "(at /plan-of-action-and-milestones/observations/0/methods)",
+        ),
+        (
+            "fixtures/bad/empty-party-uuids.yaml",
+            ":17:22: ",
+            "(at /plan-of-action-and-milestones/metadata/responsible-parties/0/party-uuids)",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("y.xml");
+        let o = poam(&["convert", fixture, "-o", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{fixture}: {o:?}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.starts_with(&format!("error: {fixture}{place}")),
+            "{fixture}: {stderr}"
+        );
+        assert!(stderr.trim_end().ends_with(pointer), "{fixture}: {stderr}");
+        assert!(!out.exists(), "{fixture}: an output file was written");
+        let o = poam(&["validate", fixture]);
+        assert_eq!(o.status.code(), Some(1), "{fixture}: {o:?}");
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let at_place = format!("{fixture}{}", place.trim_end_matches(' '));
+        let errors: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.starts_with(&at_place) && l.contains(": error["))
+            .collect();
+        assert_eq!(errors.len(), 1, "{fixture}: {stdout}");
+        assert!(errors[0].contains("error[oscal-empty-array]"), "{stdout}");
+    }
+}
+
 /// A POA&M with no item: the XML reader cannot read one, so JSON and YAML refuse it too (one
 /// verdict in every format), and `validate` finds it invalid in each.
 #[test]
@@ -162,6 +214,8 @@ fn convert_and_validate_name_the_same_place() {
         "fixtures/bad/ssp.json",
         "fixtures/bad/no-items.json",
         "fixtures/bad/no-items.yaml",
+        "fixtures/bad/empty-methods.json",
+        "fixtures/bad/empty-party-uuids.yaml",
         yaml.to_str().unwrap(),
         json.to_str().unwrap(),
     ] {
@@ -268,6 +322,8 @@ fn every_bad_fixture_has_a_test() {
         "no-items.json",
         "no-items.yaml",
         "no-items.xml",
+        "empty-methods.json",
+        "empty-party-uuids.yaml",
     ];
     let mut present: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

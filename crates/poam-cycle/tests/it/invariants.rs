@@ -265,7 +265,8 @@ fn apply(p: &mut Json, op: &Op, k: usize, n: usize, tag: &str, dropped: &mut Has
                 .unwrap()
                 .push(json!({"subject-uuid": ASSETS[*a], "type": "inventory-item"}));
         }
-        Op::DropItem(i) if n > 0 => {
+        // OSCAL requires an item (no reader reads a POA&M without one): the last is kept.
+        Op::DropItem(i) if n > 0 && (dropped.len() + 1 < n || dropped.contains(&at(*i))) => {
             dropped.insert(at(*i));
         }
         Op::NewPlanUuids(i) if n > 0 => new_plan_uuids(&mut p["risks"][at(*i)], k, tag),

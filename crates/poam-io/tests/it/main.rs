@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod control_chars;
+mod empty_lists;
 mod xml_bad_input;
 mod xml_proptest;
 mod xml_roundtrip;
