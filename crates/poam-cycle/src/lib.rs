@@ -15,8 +15,6 @@
 //!
 //! **Architecture invariant:** pure functions on `poam_model::Document`; no I/O.
 
-#![warn(unreachable_pub, missing_docs, unnameable_types)]
-
 mod align;
 mod changes;
 mod checks;

@@ -34,8 +34,6 @@
 //! KEV due date when it is earlier; [`VENDOR_CHECK_IN_DAYS`] is how often an open vendor
 //! dependency must be checked.
 
-#![warn(unreachable_pub, missing_docs)]
-
 use chrono::NaiveDate;
 use poam_model::{Entry, Property};
 

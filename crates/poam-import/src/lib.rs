@@ -11,8 +11,6 @@
 //! **Architecture invariant:** no I/O beyond the bytes given, and no printing: the CLI reads
 //! files and reports.
 
-#![warn(unreachable_pub, missing_docs, unnameable_types)]
-
 mod build;
 mod error;
 mod finding;

@@ -9,8 +9,6 @@
 //! any file but the one it is given.
 
 // What the `poam` crate needs is public; the rest is the crate's own.
-#![warn(unreachable_pub, missing_docs, unnameable_types)]
-
 mod error;
 mod format;
 mod json;

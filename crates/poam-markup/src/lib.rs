@@ -87,8 +87,6 @@
 //! XML-specific decisions (whitespace, unknown elements, `<img>` as a block, ...) are
 //! documented in the [`xml`] module.
 
-#![warn(unreachable_pub, missing_docs, unnameable_types)]
-
 use std::borrow::Cow;
 use std::fmt;
 

@@ -10,8 +10,6 @@
 //! offset, a UUID its case); their syntax is checked by [`datatype_errors`], not on load,
 //! so that a validator can report every problem in one run.
 
-#![warn(unreachable_pub, missing_docs)]
-
 mod check;
 mod construct;
 pub mod datatypes;

@@ -29,8 +29,6 @@
 //! **Architecture invariant:** no I/O, no printing; the same inputs and as-of date always
 //! give the same report, byte for byte.
 
-#![warn(unreachable_pub, missing_docs, unnameable_types)]
-
 // The modules are the crate's own; what the `poam` crate needs is re-exported below: the
 // computation, the report's model (every type a `Report` holds) and the three renderers.
 mod compute;

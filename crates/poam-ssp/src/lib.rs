@@ -18,8 +18,6 @@
 //! The crate sits on the "formats in" side (an SSP is read like any input) and its `link`
 //! is a pure function on the model; it does no I/O and prints nothing.
 
-#![warn(unreachable_pub, missing_docs)]
-
 mod link;
 mod read;
 mod resolve;

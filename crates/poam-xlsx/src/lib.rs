@@ -47,8 +47,6 @@
 //! # }
 //! ```
 
-#![warn(unreachable_pub, missing_docs, unnameable_types)]
-
 // What the `poam` crate and `poam-import` need is re-exported below; the rest is the crate's
 // own (`unreachable_pub` keeps it so), except `internals`, for the tests and `cargo xtask`.
 mod cell;

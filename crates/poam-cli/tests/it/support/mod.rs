@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The workspace root: the tests run the binary there, with relative fixture paths, so that
 /// messages (and their snapshots) read the same on every checkout.
-pub fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest
         .ancestors()
@@ -17,7 +17,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Runs `poam ARGS` in `dir` (relative paths in messages stay short and stable).
-pub fn poam(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn poam(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_poam"))
         .args(args)
         .current_dir(dir)
@@ -25,17 +25,17 @@ pub fn poam(dir: &Path, args: &[&str]) -> Output {
         .expect("poam runs")
 }
 
-pub fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Fails with both output streams when the exit code is not `code`.
 #[track_caller]
-pub fn assert_exit(o: &Output, code: i32) {
+pub(crate) fn assert_exit(o: &Output, code: i32) {
     assert_eq!(
         o.status.code(),
         Some(code),
@@ -47,7 +47,7 @@ pub fn assert_exit(o: &Output, code: i32) {
 
 /// Runs `poam ARGS` in `dir` and fails unless it exits 0 (a set-up step, not the subject).
 #[track_caller]
-pub fn poam_ok(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn poam_ok(dir: &Path, args: &[&str]) -> Output {
     let o = poam(dir, args);
     assert_eq!(
         o.status.code(),
@@ -60,13 +60,13 @@ pub fn poam_ok(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The JSON document `name` in `dir`.
-pub fn json(dir: &Path, name: &str) -> Value {
+pub(crate) fn json(dir: &Path, name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
 }
 
 /// A scratch directory holding a copy of the files of `fixtures/<area>/` and of its `bad/`
 /// folder (when there is one), so that file names in reports are short and stable.
-pub fn fixture_dir_copy(area: &str) -> tempfile::TempDir {
+pub(crate) fn fixture_dir_copy(area: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = workspace_root().join("fixtures").join(area);
     copy_files(&src, dir.path());
@@ -88,7 +88,7 @@ fn copy_files(from: &Path, to: &Path) {
 
 /// A scratch directory holding copies of the given `fixtures/`-relative files, at the given
 /// scratch-relative places (folders created as needed).
-pub fn scratch_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn scratch_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let fixtures = workspace_root().join("fixtures");
     for (from, to) in files {
@@ -103,7 +103,7 @@ pub fn scratch_with(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// June's scans imported into the converted June workbook (the submission walk-through's
 /// second step), as the submission and workbook-cycle tests run it.
-pub const IMPORT_JUNE_SCANS: &[&str] = &[
+pub(crate) const IMPORT_JUNE_SCANS: &[&str] = &[
     "import",
     "month1.nessus",
     "trivy-image.json",

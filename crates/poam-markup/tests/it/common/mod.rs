@@ -13,12 +13,12 @@ const CHARS: &[char] = &[
     '/', '$', '%', '@', 'é', '\u{a0}', '€', '—', '中', '😀', '\r', '¹', '\u{fffc}',
 ];
 
-pub fn text(max: usize) -> impl Strategy<Value = String> {
+pub(crate) fn text(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(CHARS), 0..max).prop_map(|v| v.into_iter().collect())
 }
 
 /// Text that is more likely to form syntax: words, entity-like and insert-like pieces.
-pub fn rich_text() -> impl Strategy<Value = String> {
+pub(crate) fn rich_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         4 => text(6),
         1 => Just("&amp;".to_owned()),
@@ -66,7 +66,7 @@ fn title() -> impl Strategy<Value = Option<String>> {
     prop_oneof![2 => Just(None), 1 => text(8).prop_map(Some)]
 }
 
-pub fn inline() -> impl Strategy<Value = Inline> {
+pub(crate) fn inline() -> impl Strategy<Value = Inline> {
     let leaf = prop_oneof![
         6 => rich_text().prop_map(Inline::Text),
         1 => text(6).prop_map(Inline::Code),
@@ -93,7 +93,7 @@ pub fn inline() -> impl Strategy<Value = Inline> {
     })
 }
 
-pub fn inlines() -> impl Strategy<Value = Vec<Inline>> {
+pub(crate) fn inlines() -> impl Strategy<Value = Vec<Inline>> {
     prop::collection::vec(inline(), 0..5)
 }
 
@@ -116,7 +116,7 @@ fn table() -> impl Strategy<Value = Table> {
     prop::collection::vec(row, 0..4).prop_map(|rows| Table { rows })
 }
 
-pub fn block() -> impl Strategy<Value = Block> {
+pub(crate) fn block() -> impl Strategy<Value = Block> {
     let leaf = prop_oneof![
         6 => inlines().prop_map(Block::Paragraph),
         1 => (0u8..8, inlines()).prop_map(|(level, content)| Block::Heading { level, content }),
@@ -147,6 +147,6 @@ pub fn block() -> impl Strategy<Value = Block> {
     })
 }
 
-pub fn blocks() -> impl Strategy<Value = Vec<Block>> {
+pub(crate) fn blocks() -> impl Strategy<Value = Vec<Block>> {
     prop::collection::vec(block(), 0..5)
 }

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// Applies an RFC 6902 patch (add, remove, replace; `-` appends).
-pub fn patch(doc: &mut Value, ops: &[Value]) {
+pub(super) fn patch(doc: &mut Value, ops: &[Value]) {
     for op in ops {
         let path = op["path"].as_str().unwrap();
         let (parent, last) = path.rsplit_once('/').unwrap();

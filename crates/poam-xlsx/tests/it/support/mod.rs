@@ -10,7 +10,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 /// One cell of a test workbook.
 #[derive(Debug, Clone)]
-pub enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Number(f64),
     /// A real Excel date (a serial with a date format).
@@ -21,19 +21,19 @@ pub enum Cell {
     Blank,
 }
 
-pub fn t(s: &str) -> Cell {
+pub(crate) fn t(s: &str) -> Cell {
     Cell::Text(s.to_owned())
 }
 
 /// One sheet: rows of cells from A1 down.
 #[derive(Debug, Clone)]
-pub struct Sheet {
+pub(crate) struct Sheet {
     pub name: String,
     pub rows: Vec<Vec<Cell>>,
 }
 
 /// A workbook's bytes, reproducible (fixed creation date).
-pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
+pub(crate) fn workbook(sheets: &[Sheet]) -> Vec<u8> {
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1).unwrap()),
@@ -78,7 +78,7 @@ pub fn workbook(sheets: &[Sheet]) -> Vec<u8> {
 
 /// The template versions whose layouts the tests build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// 2021-11-23: columns A–AB, sheets Open and Closed.
     V2021,
     /// 2022-06-23: columns A–AD, C3 reads "Low, Moderate, High".
@@ -92,7 +92,7 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub const ALL: [Layout; 5] = [
+    pub(crate) const ALL: [Layout; 5] = [
         Layout::V2021,
         Layout::V2022,
         Layout::V2023,
@@ -100,7 +100,7 @@ impl Layout {
         Layout::Playbook,
     ];
 
-    pub fn since(self) -> Since {
+    pub(crate) fn since(self) -> Since {
         match self {
             Layout::V2021 => Since::V2021,
             Layout::V2022 | Layout::V2023 => Since::V2022,
@@ -109,7 +109,7 @@ impl Layout {
     }
 
     /// The headers of row 5, in order.
-    pub fn headers(self) -> Vec<String> {
+    pub(crate) fn headers(self) -> Vec<String> {
         let mut h: Vec<String> = COLUMNS
             .iter()
             .filter(|c| c.since <= self.since())
@@ -123,7 +123,7 @@ impl Layout {
 }
 
 /// A data row: values by 2024 header; missing headers are blank.
-pub type Item = Vec<(&'static str, Cell)>;
+pub(crate) type Item = Vec<(&'static str, Cell)>;
 
 /// The header block (rows 1–3) in `layout`'s form.
 fn header_block(
@@ -187,7 +187,7 @@ fn row(headers: &[String], item: &Item) -> Vec<Cell> {
 
 /// A whole workbook in `layout` with `open` and `closed` items (and configuration findings
 /// on the 2024 layouts), with the template's description, hint and example rows on Open.
-pub fn template_workbook(
+pub(crate) fn template_workbook(
     layout: Layout,
     open: &[Item],
     closed: &[Item],
@@ -197,7 +197,7 @@ pub fn template_workbook(
 }
 
 /// [`template_workbook`] with another POAM Date.
-pub fn template_workbook_dated(
+pub(crate) fn template_workbook_dated(
     layout: Layout,
     (y, m, d): (u16, u8, u8),
     open: &[Item],
@@ -254,7 +254,7 @@ pub fn template_workbook_dated(
 }
 
 /// A fully filled, tidy open item.
-pub fn tidy_item(id: &str) -> Item {
+pub(crate) fn tidy_item(id: &str) -> Item {
     vec![
         ("POAM ID", t(id)),
         ("Controls", t("AC-2, AC-2(1)")),
@@ -295,7 +295,7 @@ pub fn tidy_item(id: &str) -> Item {
 }
 
 /// Cells as people really fill them in.
-pub fn messy_items() -> Vec<Item> {
+pub(crate) fn messy_items() -> Vec<Item> {
     vec![
         vec![
             ("POAM ID", t("  M-1  ")),
@@ -394,7 +394,7 @@ pub fn messy_items() -> Vec<Item> {
 
 /// A messy workbook: header row not at row 5, synonyms, reordered and missing columns, an
 /// unknown column, a column without a header, blank rows between items.
-pub fn messy_workbook() -> Vec<u8> {
+pub(crate) fn messy_workbook() -> Vec<u8> {
     let mut headers: Vec<String> = COLUMNS.iter().map(|c| c.header.to_owned()).collect();
     headers.reverse();
     headers.retain(|h| h != "Resources Required");
@@ -454,7 +454,7 @@ pub fn messy_workbook() -> Vec<u8> {
 // Bad input
 
 /// A zip archive holding `files`.
-pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut out);
@@ -470,7 +470,7 @@ pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// Every bad-input class: (name, bytes, words the error message must contain).
-pub fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+pub(crate) fn bad_inputs() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(2048, 0);
     // A part that expands 20 MiB from a few KiB: real compression, not a lying header.
