@@ -198,9 +198,15 @@ mod tests {
             })
             .into_iter()
             .collect();
+        // An origin needs an actor (OSCAL requires one): no tool, no origin.
+        let origins: Vec<serde_json::Value> = if actors.is_empty() {
+            Vec::new()
+        } else {
+            vec![serde_json::json!({"actors": actors})]
+        };
         from_json!({
             "uuid": UUID, "description": "D", "methods": ["TEST"], "types": types,
-            "title": title, "origins": [{"actors": actors}],
+            "title": title, "origins": origins,
             "collected": "2024-01-01T00:00:00Z"
         })
     }
