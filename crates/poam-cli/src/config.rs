@@ -21,6 +21,7 @@ use serde::Deserialize;
 use poam::model::version::{self, TargetVersion};
 
 use crate::args::DocumentArgs;
+use crate::error::Error;
 
 /// The file looked for in the current directory.
 pub const FILE_NAME: &str = "poam.toml";
@@ -48,16 +49,21 @@ impl Config {
     }
 
     /// `--config FILE`, else `poam.toml` in the current directory when there is one.
-    pub fn find(explicit: Option<&Path>) -> Result<Self, String> {
+    pub fn find(explicit: Option<&Path>) -> Result<Self, Error> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None if Path::new(FILE_NAME).is_file() => PathBuf::from(FILE_NAME),
             None => return Ok(Self::default()),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("--config {}: {e}", path.display()))?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(source) => return Err(Error::ConfigUnreadable { path, source }),
+        };
         let dir = path.parent().unwrap_or(Path::new(""));
-        Self::parse(&text, dir).map_err(|e| format!("{}: {}", path.display(), e.trim_end()))
+        Self::parse(&text, dir).map_err(|e| Error::Config {
+            message: e.trim_end().to_owned(),
+            path: path.clone(),
+        })
     }
 }
 
@@ -79,13 +85,11 @@ impl Settings {
         a: &DocumentArgs,
         ssp: Option<&Path>,
         plan: Option<&str>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Error> {
         let c = Config::find(a.config.as_deref())?;
         let oscal_version = match (a.oscal_version, c.oscal_version.as_deref()) {
             (Some(v), _) => Some(v),
-            (None, Some(text)) => Some(
-                TargetVersion::parse(text).map_err(|e| format!("poam.toml: oscal-version: {e}"))?,
-            ),
+            (None, Some(text)) => Some(TargetVersion::parse(text).map_err(Error::ConfigVersion)?),
             (None, None) => None,
         };
         Ok(Self {
@@ -120,15 +124,14 @@ impl Settings {
     }
 
     /// Makes `doc` a document of `--oscal-version` (when given). `Ok` holds the warnings to
-    /// print (what the target version's open lists and warning-level constraints add);
-    /// `Err` holds the lines to print, one per place the version cannot hold (`name` names
-    /// the document), and `doc` is unchanged. The last step before a command encodes its
-    /// output.
+    /// print (what the target version's open lists and warning-level constraints add); `Err`
+    /// names every place the version cannot hold (`name` names the document), and `doc` is
+    /// unchanged. The last step before a command encodes its output.
     pub fn write_as_version(
         &self,
         doc: &mut poam::Document,
         name: &str,
-    ) -> Result<Vec<String>, Vec<String>> {
+    ) -> Result<Vec<String>, Error> {
         let Some(target) = self.oscal_version else {
             return Ok(Vec::new());
         };
@@ -142,15 +145,11 @@ impl Settings {
                     )
                 })
                 .collect()),
-            Err(e) => {
-                let mut lines: Vec<String> = e
-                    .places
-                    .iter()
-                    .map(|u| format!("error: {name}: {u}"))
-                    .collect();
-                lines.push(format!("error: {name}: {e}; nothing written"));
-                Err(lines)
-            }
+            Err(e) => Err(Error::Version {
+                name: name.to_owned(),
+                places: e.places.iter().map(ToString::to_string).collect(),
+                message: e.to_string(),
+            }),
         }
     }
 }

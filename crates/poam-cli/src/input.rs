@@ -148,13 +148,6 @@ fn datatype_message(e: &poam::model::DatatypeError) -> String {
     format!("invalid {} {quoted}: {reason}", e.datatype)
 }
 
-/// Prints read errors, one per line, to stderr.
-pub fn report(errors: &[ReadError]) {
-    for e in errors {
-        eprintln!("error: {e}");
-    }
-}
-
 /// Prints what the reader could not fully use, one warning per line, to stderr.
 pub fn report_warnings(loaded: &Loaded) {
     for w in &loaded.warnings {

@@ -8,6 +8,7 @@
 mod args;
 mod commands;
 mod config;
+mod error;
 mod input;
 mod output;
 mod progress;
@@ -19,7 +20,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Documented exit codes.
+/// Documented exit codes (README's "Exit codes"); [`error::Error::exit_code`] maps every
+/// error to one of them.
 pub mod exit {
     /// Success: valid, no differences, the output was written.
     pub const OK: u8 = 0;
@@ -41,7 +43,7 @@ fn main() -> ExitCode {
             });
         }
     };
-    let code = match cli.command {
+    let outcome = match cli.command {
         args::Command::Convert(a) => commands::convert::run(&a),
         args::Command::Validate(a) => commands::validate::run(&a),
         args::Command::Diff(a) => commands::diff::run(&a),
@@ -49,5 +51,9 @@ fn main() -> ExitCode {
         args::Command::Import(a) => commands::import::run(&a),
         args::Command::Report(a) => commands::report::run(&a),
     };
-    ExitCode::from(code)
+    // The one place an error becomes lines on stderr and an exit code.
+    ExitCode::from(outcome.unwrap_or_else(|e| {
+        e.print();
+        e.exit_code()
+    }))
 }

@@ -7,6 +7,8 @@ use std::path::{Component, Path, PathBuf};
 use poam::Document;
 use poam::ssp::Ssp;
 
+use crate::error::Error;
+
 /// An SSP read for linking, and the href the output will import it by.
 pub struct SspLink {
     pub ssp: Ssp,
@@ -16,11 +18,15 @@ pub struct SspLink {
 impl SspLink {
     /// Reads the SSP at `path`; the href is relative from the directory `output` is written
     /// in (the current directory for standard output).
-    pub fn load(path: &Path, output_dir: &Path) -> Result<Self, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("--ssp {}: {e}", path.display()))?;
-        let ssp = Ssp::parse(&text, poam::io::Format::from_path(path))
-            .map_err(|e| format!("--ssp {}: {e}", path.display()))?;
+    pub fn load(path: &Path, output_dir: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::SspUnreadable {
+            path: path.to_owned(),
+            source,
+        })?;
+        let ssp = Ssp::parse(&text, poam::io::Format::from_path(path)).map_err(|e| Error::Ssp {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
         Ok(Self {
             ssp,
             href: href(path, output_dir),

@@ -11,35 +11,26 @@ use rayon::prelude::*;
 
 use crate::args::{ConvertArgs, FileFormat};
 use crate::config::Settings;
+use crate::error::Error;
 use crate::exit;
 use crate::input::{self, Loaded};
 use crate::output;
 use crate::progress::{self, Progress};
 use crate::ssp::SspLink;
 
-pub fn run(a: &ConvertArgs) -> u8 {
-    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), None) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
+pub fn run(a: &ConvertArgs) -> Result<u8, Error> {
+    let settings = Settings::resolve(&a.document, a.ssp.as_deref(), None)?;
     match (&a.inputs[..], &a.out_dir) {
         ([input], None) => run_one(a, &settings, input),
         (_, Some(dir)) => run_many(a, &settings, dir),
-        _ => {
-            eprintln!(
-                "error: {} inputs need --out-dir DIR (one input converts to -o FILE or standard output)",
-                a.inputs.len()
-            );
-            exit::TROUBLE
-        }
+        _ => Err(Error::ManyInputsNeedOutDir {
+            count: a.inputs.len(),
+        }),
     }
 }
 
 /// `--ssp` (or `poam.toml`'s `ssp`): the SSP, imported from outputs written in `dir`.
-fn ssp_link(settings: &Settings, dir: &Path) -> Result<Option<SspLink>, String> {
+fn ssp_link(settings: &Settings, dir: &Path) -> Result<Option<SspLink>, Error> {
     settings
         .ssp
         .as_deref()
@@ -65,42 +56,24 @@ fn version_warning(loaded: &Loaded) -> Option<String> {
 
 /// Writes `loaded` in format `to`: the bytes, and the writer's warnings (each a line
 /// naming the input).
-fn encode(loaded: &Loaded, to: FileFormat) -> Result<(Vec<u8>, Vec<String>), String> {
-    output::encode(&loaded.doc, to)
-        .map(|(bytes, warnings)| {
-            let lines = warnings
-                .iter()
-                .map(|w| format!("warning: {}: {w}", loaded.name))
-                .collect();
-            (bytes, lines)
-        })
-        .map_err(|e| format!("error: {e}"))
+fn encode(loaded: &Loaded, to: FileFormat) -> Result<(Vec<u8>, Vec<String>), Error> {
+    output::encode(&loaded.doc, to).map(|(bytes, warnings)| {
+        let lines = warnings
+            .iter()
+            .map(|w| format!("warning: {}: {w}", loaded.name))
+            .collect();
+        (bytes, lines)
+    })
 }
 
 /// The single-file form: `poam convert IN [-o OUT] [--to F]`.
-fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
-    if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &[input]) {
-        eprintln!("error: {refusal}");
-        return exit::TROUBLE;
-    }
+fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> Result<u8, Error> {
+    output::overwrites_input(a.output.as_deref(), &[input], false)?;
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
-    let ssp = match ssp_link(settings, &crate::ssp::output_dir(output_path)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    let ssp = ssp_link(settings, &crate::ssp::output_dir(output_path))?;
     let progress = Progress::spinner(format!("reading {}", sized(input)));
-    let mut loaded = match load(input, a.from) {
-        Ok(l) => l,
-        Err(errors) => {
-            drop(progress);
-            input::report(&errors);
-            return exit::TROUBLE;
-        }
-    };
+    let mut loaded = load(input, a.from).map_err(Error::Unreadable)?;
     progress.suspend(|| {
         input::report_warnings(&loaded);
         if let Some(w) = version_warning(&loaded) {
@@ -111,55 +84,27 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> u8 {
         }
     });
     settings.apply(&mut loaded.doc);
-    match settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
-        Ok(warnings) => warnings.iter().for_each(|l| eprintln!("{l}")),
-        Err(lines) => {
-            drop(progress);
-            lines.iter().for_each(|l| eprintln!("{l}"));
-            return exit::TROUBLE;
-        }
-    }
+    let warnings = settings.write_as_version(&mut loaded.doc, &loaded.name.0)?;
+    warnings.iter().for_each(|l| eprintln!("{l}"));
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
-    if let Some(refusal) = output::workbook_to_terminal(to, to_stdout)
-        .map(str::to_owned)
-        .or_else(|| output::macro_enabled_name(to, output_path))
-    {
-        drop(progress);
-        eprintln!("error: {refusal}");
-        return exit::TROUBLE;
-    }
+    output::refused(to, to_stdout, output_path)?;
     progress.set_message(format!("writing {}", to.extension()));
     let encoded = encode(&loaded, to);
     drop(progress);
-    let bytes = match encoded {
-        Ok((bytes, warnings)) => {
-            for w in warnings {
-                eprintln!("{w}");
-            }
-            bytes
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            return exit::TROUBLE;
-        }
-    };
-    match output::write(output_path, &bytes) {
-        Ok(()) => {
-            if loaded.workbook || settings.is_submission() {
-                let ssp = ssp.as_ref().map(|l| &l.ssp);
-                crate::submission::lines(&loaded.doc, ssp)
-                    .iter()
-                    .for_each(|l| eprintln!("{}: {l}", loaded.name.0));
-            }
-            exit::OK
-        }
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            exit::TROUBLE
-        }
+    let (bytes, warnings) = encoded?;
+    for w in warnings {
+        eprintln!("{w}");
     }
+    output::write(output_path, &bytes)?;
+    if loaded.workbook || settings.is_submission() {
+        let ssp = ssp.as_ref().map(|l| &l.ssp);
+        crate::submission::lines(&loaded.doc, ssp)
+            .iter()
+            .for_each(|l| eprintln!("{}: {l}", loaded.name.0));
+    }
+    Ok(exit::OK)
 }
 
 /// One input of the many-file form and where its conversion goes.
@@ -176,23 +121,11 @@ struct Outcome {
 }
 
 /// The many-file form: `poam convert IN... --out-dir DIR [--to F]`.
-fn run_many(a: &ConvertArgs, settings: &Settings, dir: &Path) -> u8 {
+fn run_many(a: &ConvertArgs, settings: &Settings, dir: &Path) -> Result<u8, Error> {
     let to = a.to.unwrap_or(FileFormat::Json);
-    let jobs = match plan(&a.inputs, dir, to) {
-        Ok(jobs) => jobs,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    let jobs = plan(&a.inputs, dir, to)?;
     // After `plan`, which creates DIR: the href is relative from it.
-    let ssp = match ssp_link(settings, dir) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    let ssp = ssp_link(settings, dir)?;
     let progress = Progress::files(
         jobs.len() as u64,
         format!("converting to {}", to.extension()),
@@ -211,59 +144,55 @@ fn run_many(a: &ConvertArgs, settings: &Settings, dir: &Path) -> u8 {
         eprintln!("{m}");
     }
     if failed == 0 {
-        exit::OK
+        Ok(exit::OK)
     } else {
-        eprintln!(
-            "error: {failed} of {} files could not be converted; the other {} were written to {}",
-            jobs.len(),
-            jobs.len() - failed,
-            dir.display()
-        );
-        exit::TROUBLE
+        Err(Error::SomeNotConverted {
+            failed,
+            total: jobs.len(),
+            dir: dir.to_owned(),
+        })
     }
 }
 
 /// Where each input goes, checked before anything is written: no standard input (it has no
 /// name to write under), no two inputs to the same file, no input overwritten by its own or
 /// another's conversion. Creates `dir` if needed.
-fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job<'a>>, String> {
+fn plan<'a>(inputs: &'a [PathBuf], dir: &Path, to: FileFormat) -> Result<Vec<Job<'a>>, Error> {
     if inputs.iter().any(|p| p == Path::new("-")) {
-        return Err(
-            "standard input (`-`) has no name to write under --out-dir; convert it alone with -o FILE"
-                .into(),
-        );
+        return Err(Error::StdinUnderOutDir);
     }
     let mut jobs: Vec<Job<'a>> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let stem = input
             .file_stem()
-            .ok_or_else(|| format!("{}: not a file name", input.display()))?;
+            .ok_or_else(|| Error::NotAFileName(input.clone()))?;
         let mut name = stem.to_os_string();
         name.push(".");
         name.push(to.extension());
         let output = dir.join(name);
         if let Some(other) = jobs.iter().find(|j| j.output == output) {
-            return Err(format!(
-                "{} and {} would both be written to {}; convert them into different directories",
-                other.input.display(),
-                input.display(),
-                output.display()
-            ));
+            return Err(Error::SameOutput {
+                first: other.input.to_owned(),
+                second: input.clone(),
+                output,
+            });
         }
         jobs.push(Job { input, output });
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+        dir: dir.to_owned(),
+        source,
+    })?;
     // Compared as files, so `./a.json`, `a.json` and a link to it are one file.
     for job in &jobs {
         if let Some(victim) = inputs
             .iter()
             .find(|i| poam::io::is_same_file(&job.output, i))
         {
-            return Err(format!(
-                "{} would overwrite the input {}; choose another --out-dir",
-                job.output.display(),
-                victim.display()
-            ));
+            return Err(Error::OutDirOverwritesInput {
+                output: job.output.clone(),
+                input: victim.clone(),
+            });
         }
     }
     Ok(jobs)
@@ -281,7 +210,7 @@ fn convert_file(
     let mut loaded = match load(job.input, from) {
         Ok(l) => l,
         Err(errors) => {
-            messages.extend(errors.iter().map(|e| format!("error: {e}")));
+            messages.extend(Error::Unreadable(errors).lines());
             return Outcome {
                 messages,
                 ok: false,
@@ -302,8 +231,8 @@ fn convert_file(
     settings.apply(&mut loaded.doc);
     match settings.write_as_version(&mut loaded.doc, &loaded.name.0) {
         Ok(warnings) => messages.extend(warnings),
-        Err(lines) => {
-            messages.extend(lines);
+        Err(e) => {
+            messages.extend(e.lines());
             return Outcome {
                 messages,
                 ok: false,
@@ -312,8 +241,10 @@ fn convert_file(
     }
     let written = encode(&loaded, to).and_then(|(bytes, warnings)| {
         messages.extend(warnings);
-        poam::io::write_file_atomic(&job.output, &bytes)
-            .map_err(|e| format!("error: cannot write {}: {e}", job.output.display()))
+        poam::io::write_file_atomic(&job.output, &bytes).map_err(|source| Error::WriteFile {
+            path: job.output.clone(),
+            source,
+        })
     });
     let ok = match written {
         Ok(()) => {
@@ -324,7 +255,7 @@ fn convert_file(
             true
         }
         Err(e) => {
-            messages.push(format!("{e} (converting {})", job.input.display()));
+            messages.push(format!("error: {e} (converting {})", job.input.display()));
             false
         }
     };

@@ -5,20 +5,19 @@ use std::io::Write;
 use poam::cycle::Reporter;
 
 use crate::args::{DiffArgs, DiffFormat};
+use crate::error::Error;
 use crate::exit;
 use crate::input;
 
-pub fn run(a: &DiffArgs) -> u8 {
+pub fn run(a: &DiffArgs) -> Result<u8, Error> {
     if a.old.as_os_str() == "-" && a.new.as_os_str() == "-" {
-        eprintln!("error: only one of OLD and NEW can be standard input (`-`)");
-        return exit::TROUBLE;
+        return Err(Error::StdinOldAndNew);
     }
     let mut errors = Vec::new();
     let old = input::load(&a.old, None).map_err(|e| errors.extend(e));
     let new = input::load(&a.new, None).map_err(|e| errors.extend(e));
     let (Ok(old), Ok(new)) = (old, new) else {
-        input::report(&errors);
-        return exit::TROUBLE;
+        return Err(Error::Unreadable(errors));
     };
     input::report_warnings(&old);
     input::report_warnings(&new);
@@ -28,13 +27,13 @@ pub fn run(a: &DiffArgs) -> u8 {
         DiffFormat::Markdown => poam::cycle::Markdown.render(&diff),
         DiffFormat::Json => poam::cycle::Json.render(&diff),
     };
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
-        eprintln!("error: cannot write the report: {e}");
-        return exit::TROUBLE;
-    }
-    if diff.has_differences() {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(Error::Report)?;
+    Ok(if diff.has_differences() {
         exit::FOUND
     } else {
         exit::OK
-    }
+    })
 }

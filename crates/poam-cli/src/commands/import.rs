@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::args::{FileFormat, GroupArg, ImportArgs, ImportFormat, SeverityArg};
 use crate::config::Settings;
+use crate::error::{self, Error};
 use crate::exit;
 use crate::input;
 use crate::output;
@@ -40,32 +41,14 @@ struct Outcome {
     warnings: Vec<String>,
 }
 
-pub fn run(a: &ImportArgs) -> u8 {
-    let as_of = match super::merge::as_of(a.as_of.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: --as-of: {e}");
-            return exit::TROUBLE;
-        }
-    };
-    let Some(day) = as_of.date() else {
-        eprintln!("error: --as-of: not a date");
-        return exit::TROUBLE;
-    };
-    let settings = match Settings::resolve(&a.document, a.ssp.as_deref(), a.plan.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
-    let (scans, kev, ssp) = match read_inputs(a, settings.ssp.as_deref()) {
-        Ok(r) => r,
-        Err(()) => {
-            eprintln!("error: nothing imported");
-            return exit::TROUBLE;
-        }
-    };
+/// What a refused import says last.
+const NOTHING: &str = "nothing imported";
+
+pub fn run(a: &ImportArgs) -> Result<u8, Error> {
+    let (as_of, day) = super::merge::as_of(a.as_of.as_deref())?;
+    let settings = Settings::resolve(&a.document, a.ssp.as_deref(), a.plan.as_deref())?;
+    let (scans, kev, ssp) =
+        read_inputs(a, settings.ssp.as_deref()).map_err(|e| e.closing(NOTHING))?;
     let min = min_severity(a.min_severity);
     let grouping = match a.group {
         GroupArg::Weakness => Grouping::Weakness,
@@ -96,13 +79,8 @@ pub fn run(a: &ImportArgs) -> u8 {
             };
             (built, FileFormat::Json, outcome)
         }
-        Some(base_path) => match into(base_path, &built, &scans, a, as_of, ssp.as_ref()) {
-            Ok(r) => r,
-            Err(code) => {
-                eprintln!("error: nothing imported");
-                return code;
-            }
-        },
+        Some(base_path) => into(base_path, &built, &scans, a, as_of, ssp.as_ref())
+            .map_err(|e| e.closing(NOTHING))?,
     };
     outcome.skipped = total - weaknesses.len();
     outcome.unrated = weaknesses
@@ -117,16 +95,13 @@ pub fn run(a: &ImportArgs) -> u8 {
             "note: no POA&M written: no finding at or above --min-severity {}, and OSCAL requires at least one POA&M item",
             min_severity(a.min_severity).as_str()
         );
-        return exit::OK;
+        return Ok(exit::OK);
     }
 
-    let to_file = match write_poam(a, &settings, &mut document, default_format) {
-        Ok(to_file) => to_file,
-        Err(code) => return code,
-    };
+    let to_file = write_poam(a, &settings, &mut document, default_format)?;
     summary(a, &scans, &outcome, to_file);
     crate::submission::print_when_submitting(&settings, &document, ssp.as_ref());
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// Writes the POA&M as `-o`/`--to` ask (the `--into` format by default), with the project
@@ -136,29 +111,15 @@ fn write_poam(
     settings: &Settings,
     document: &mut Document,
     default_format: FileFormat,
-) -> Result<bool, u8> {
+) -> Result<bool, Error> {
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
     let format = requested_format(a).unwrap_or(default_format);
-    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
-        .map(str::to_owned)
-        .or_else(|| output::macro_enabled_name(format, output_path))
-    {
-        eprintln!("error: {refusal}");
-        eprintln!("error: nothing imported");
-        return Err(exit::TROUBLE);
-    }
+    output::refused(format, to_stdout, output_path).map_err(|e| e.closing(NOTHING))?;
     settings.apply(document);
-    match settings.write_as_version(document, "the POA&M") {
-        Ok(warnings) => warnings.iter().for_each(|l| eprintln!("{l}")),
-        Err(lines) => {
-            lines.iter().for_each(|l| eprintln!("{l}"));
-            return Err(exit::TROUBLE);
-        }
-    }
-    if !output::encode_and_write(document, format, output_path, "the POA&M") {
-        return Err(exit::TROUBLE);
-    }
+    let warnings = settings.write_as_version(document, "the POA&M")?;
+    warnings.iter().for_each(|l| eprintln!("{l}"));
+    output::encode_and_write(document, format, output_path, "the POA&M")?;
     Ok(output_path.is_some())
 }
 
@@ -181,66 +142,57 @@ fn min_severity(s: SeverityArg) -> Severity {
 /// What the import reads: the scans, the KEV catalog and the SSP.
 type Inputs = (Vec<ScanFile>, Option<Catalog>, Option<SspLink>);
 
-/// Reads every scan, the KEV catalog and the SSP, reporting every unreadable one.
-fn read_inputs(a: &ImportArgs, ssp: Option<&Path>) -> Result<Inputs, ()> {
-    let mut failed = false;
+/// Reads every scan, the KEV catalog and the SSP; `Err` names every one unreadable.
+fn read_inputs(a: &ImportArgs, ssp: Option<&Path>) -> Result<Inputs, Error> {
+    let mut errors = Vec::new();
     let mut scans = Vec::with_capacity(a.scans.len());
     for path in &a.scans {
-        // Streamed: a 500 MB `.nessus` file is parsed as it is read, never held whole.
-        match std::fs::File::open(path) {
-            Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                failed = true;
-            }
-            Ok(file) => {
-                match poam::scan::read_from(std::io::BufReader::with_capacity(1 << 16, file)) {
-                    Ok(scan) => scans.push(ScanFile {
-                        path: path.clone(),
-                        scan,
-                    }),
-                    Err(e) => {
-                        report_scan_error(path, &e);
-                        failed = true;
-                    }
-                }
-            }
+        match read_scan(path) {
+            Ok(scan) => scans.push(ScanFile {
+                path: path.clone(),
+                scan,
+            }),
+            Err(e) => errors.push(e),
         }
     }
-    let kev = match &a.kev {
-        None => None,
-        Some(p) => match std::fs::read(p)
-            .map_err(|e| e.to_string())
-            .and_then(|b| Catalog::read(&b).map_err(|e| e.to_string()))
-        {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("error: --kev {}: {e}", p.display());
-                failed = true;
-                None
-            }
-        },
-    };
+    let kev = a
+        .kev
+        .as_deref()
+        .map(read_kev)
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let output = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
-    let ssp = match ssp {
-        None => None,
-        Some(p) => match SspLink::load(p, &crate::ssp::output_dir(output)) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-                None
-            }
-        },
-    };
-    if failed {
-        Err(())
-    } else {
-        Ok((scans, kev, ssp))
-    }
+    let ssp = ssp
+        .map(|p| SspLink::load(p, &crate::ssp::output_dir(output)))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    error::all(errors)?;
+    Ok((scans, kev, ssp))
 }
 
-fn report_scan_error(path: &Path, e: &ScanError) {
-    eprintln!("error: {}: {e}", path.display());
+/// One scan, streamed: a 500 MB `.nessus` file is parsed as it is read, never held whole.
+fn read_scan(path: &Path) -> Result<Scan, Error> {
+    let refused = |reason: String| Error::Scan {
+        path: path.to_owned(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| refused(e.to_string()))?;
+    poam::scan::read_from(std::io::BufReader::with_capacity(1 << 16, file))
+        .map_err(|e: ScanError| refused(e.to_string()))
+}
+
+/// `--kev FILE`: CISA's Known Exploited Vulnerabilities catalog.
+fn read_kev(path: &Path) -> Result<Catalog, Error> {
+    let refused = |reason: String| Error::Kev {
+        path: path.to_owned(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| refused(e.to_string()))?;
+    Catalog::read(&bytes).map_err(|e| refused(e.to_string()))
 }
 
 /// The POAM IDs (else uuids) of a new document's items.
@@ -265,11 +217,8 @@ fn into(
     a: &ImportArgs,
     as_of: poam::model::datatypes::DateTimeWithTimezone,
     ssp: Option<&SspLink>,
-) -> Result<(Document, FileFormat, Outcome), u8> {
-    let mut base = input::load(base_path, None).map_err(|e| {
-        input::report(&e);
-        exit::TROUBLE
-    })?;
+) -> Result<(Document, FileFormat, Outcome), Error> {
+    let mut base = input::load(base_path, None).map_err(Error::Unreadable)?;
     input::report_warnings(&base);
     if let Some(link) = ssp {
         link.apply(&mut base.doc, &base.name.0);
@@ -291,16 +240,7 @@ fn into(
         name,
         workbook: requested_format(a).unwrap_or(format) == FileFormat::Xlsx,
     };
-    let imported: Imported =
-        poam::scan::import_into(&base.doc, update, &raw, &opts).map_err(|e| {
-            eprintln!("error: {e}");
-            match e {
-                poam::cycle::MergeError::Conflicts(_) | poam::cycle::MergeError::Ambiguous(_) => {
-                    exit::FOUND
-                }
-                _ => exit::TROUBLE,
-            }
-        })?;
+    let imported: Imported = poam::scan::import_into(&base.doc, update, &raw, &opts)?;
     let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(|i| i.label()).collect();
     let outcome = Outcome {
         new: labels(&imported.new),

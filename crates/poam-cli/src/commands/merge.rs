@@ -1,55 +1,45 @@
 //! `poam merge BASE UPDATE...`: carry a POA&M into the next cycle. Nothing is written unless
 //! every input was read and the merge has no conflict left to decide.
 
-use poam::cycle::{MergeError, Prefer, Update};
+use poam::cycle::{Prefer, Update};
 use poam::model::datatypes::{Datatype, DateTimeWithTimezone};
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::config::Settings;
+use crate::error::Error;
 use crate::exit;
 use crate::input;
 use crate::output;
 use crate::ssp::SspLink;
 
+/// What a refused merge says last.
+const NOTHING: &str = "nothing merged";
+
 /// Inputs the merge refuses before reading anything: standard input twice, an update as the
-/// output. Says why.
-fn refused_inputs(a: &MergeArgs) -> bool {
+/// output.
+fn refused_inputs(a: &MergeArgs) -> Result<(), Error> {
     let stdin_uses = std::iter::once(&a.base)
         .chain(&a.updates)
         .filter(|p| p.as_os_str() == "-")
         .count();
     if stdin_uses > 1 {
-        eprintln!("error: only one input can be standard input (`-`)");
-        return true;
+        return Err(Error::StdinTwice);
     }
     // BASE may be the output (the documented in-place update: read first, then replaced
     // atomically); an update may not.
     let updates: Vec<&std::path::Path> = a.updates.iter().map(|p| p.as_path()).collect();
-    if let Some(refusal) = output::overwrites_input(a.output.as_deref(), &updates) {
-        eprintln!("error: {refusal} (only BASE may be updated in place)");
-        eprintln!("error: nothing merged");
-        return true;
-    }
-    false
+    output::overwrites_input(a.output.as_deref(), &updates, true).map_err(|e| e.closing(NOTHING))
 }
 
-pub fn run(a: &MergeArgs) -> u8 {
-    if refused_inputs(a) {
-        return exit::TROUBLE;
-    }
-    let Ok(settings) = Settings::resolve(&a.document, a.ssp.as_deref(), None)
-        .map_err(|e| eprintln!("error: {e}\nerror: nothing merged"))
-    else {
-        return exit::TROUBLE;
-    };
-    let Some((mut base, mut updates)) = read_inputs(a) else {
-        return exit::TROUBLE;
-    };
+pub fn run(a: &MergeArgs) -> Result<u8, Error> {
+    refused_inputs(a)?;
+    let settings =
+        Settings::resolve(&a.document, a.ssp.as_deref(), None).map_err(|e| e.closing(NOTHING))?;
+    let (mut base, mut updates) = read_inputs(a).map_err(|e| e.closing(NOTHING))?;
     input::report_warnings(&base);
     updates.iter().for_each(input::report_warnings);
-    let Ok(ssp) = link_inputs(settings.ssp.as_deref(), a, &mut base, &mut updates) else {
-        return exit::TROUBLE;
-    };
+    let ssp = link_inputs(settings.ssp.as_deref(), a, &mut base, &mut updates)
+        .map_err(|e| e.closing(NOTHING))?;
     let inputs: Vec<Update<'_>> = updates
         .iter()
         .map(|u| Update {
@@ -58,43 +48,23 @@ pub fn run(a: &MergeArgs) -> u8 {
         })
         .collect();
     let options = merge_options(a);
-    let mut outcome = match poam::cycle::merge(&base.doc, &inputs, &options) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("error: nothing merged");
-            return match e {
-                MergeError::Conflicts(_) | MergeError::Ambiguous(_) | MergeError::Invalid(_) => {
-                    exit::FOUND
-                }
-                _ => exit::TROUBLE,
-            };
-        }
-    };
+    let mut outcome = poam::cycle::merge(&base.doc, &inputs, &options)
+        .map_err(|e| Error::Merge(e).closing(NOTHING))?;
 
     let to_stdout = output::is_stdout(a.output.as_deref());
     let output_path = a.output.as_deref().filter(|_| !to_stdout);
-    let Some(format) = output_format(a, &base, to_stdout, output_path) else {
-        return exit::TROUBLE;
-    };
+    let format = output_format(a, &base, to_stdout, output_path).map_err(|e| e.closing(NOTHING))?;
     settings.apply(&mut outcome.document);
-    match settings.write_as_version(&mut outcome.document, "the merged POA&M") {
-        Ok(warnings) => warnings.iter().for_each(|l| eprintln!("{l}")),
-        Err(lines) => {
-            lines.iter().for_each(|l| eprintln!("{l}"));
-            return exit::TROUBLE;
-        }
-    }
-    if !output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M") {
-        return exit::TROUBLE;
-    }
+    let warnings = settings.write_as_version(&mut outcome.document, "the merged POA&M")?;
+    warnings.iter().for_each(|l| eprintln!("{l}"));
+    output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M")?;
     summary(&outcome.report, inputs.len());
     crate::submission::print_when_submitting(&settings, &outcome.document, ssp.as_ref());
-    exit::OK
+    Ok(exit::OK)
 }
 
-/// Reads BASE and every update, reporting every unreadable input; `None` when any was.
-fn read_inputs(a: &MergeArgs) -> Option<(input::Loaded, Vec<input::Loaded>)> {
+/// Reads BASE and every update; `Err` names every unreadable input.
+fn read_inputs(a: &MergeArgs) -> Result<(input::Loaded, Vec<input::Loaded>), Error> {
     let mut errors = Vec::new();
     let base = input::load(&a.base, None).map_err(|e| errors.extend(e));
     let updates: Vec<_> = a
@@ -102,15 +72,10 @@ fn read_inputs(a: &MergeArgs) -> Option<(input::Loaded, Vec<input::Loaded>)> {
         .iter()
         .map(|p| input::load(p, None).map_err(|e| errors.extend(e)))
         .collect();
-    if !errors.is_empty() {
-        input::report(&errors);
-        eprintln!("error: nothing merged");
-        return None;
+    match (base, updates.into_iter().collect::<Result<Vec<_>, _>>()) {
+        (Ok(base), Ok(updates)) => Ok((base, updates)),
+        _ => Err(Error::Unreadable(errors)),
     }
-    let (Ok(base), Ok(updates)) = (base, updates.into_iter().collect::<Result<Vec<_>, _>>()) else {
-        return None;
-    };
-    Some((base, updates))
 }
 
 /// The merge's options from the command line; the cycle's date-time defaults to today,
@@ -134,14 +99,14 @@ fn merge_options(a: &MergeArgs) -> poam::cycle::Options {
     }
 }
 
-/// The output's format: `--to`, else the output's extension, else BASE's. `None` (said
-/// why) when it cannot be written there.
+/// The output's format: `--to`, else the output's extension, else BASE's; `Err` when it
+/// cannot be written there.
 fn output_format(
     a: &MergeArgs,
     base: &input::Loaded,
     to_stdout: bool,
     output_path: Option<&std::path::Path>,
-) -> Option<FileFormat> {
+) -> Result<FileFormat, Error> {
     let format =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(if base.workbook {
@@ -149,15 +114,8 @@ fn output_format(
             } else {
                 FileFormat::from(base.format)
             });
-    if let Some(refusal) = output::workbook_to_terminal(format, to_stdout)
-        .map(str::to_owned)
-        .or_else(|| output::macro_enabled_name(format, output_path))
-    {
-        eprintln!("error: {refusal}");
-        eprintln!("error: nothing merged");
-        return None;
-    }
-    Some(format)
+    output::refused(format, to_stdout, output_path)?;
+    Ok(format)
 }
 
 /// `--ssp`: BASE and every update are linked alike before the merge, so that their assets
@@ -167,28 +125,20 @@ fn link_inputs(
     a: &MergeArgs,
     base: &mut input::Loaded,
     updates: &mut [input::Loaded],
-) -> Result<Option<SspLink>, ()> {
+) -> Result<Option<SspLink>, Error> {
     let Some(path) = path else {
         return Ok(None);
     };
     let out = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
-    match SspLink::load(path, &crate::ssp::output_dir(out)) {
-        Ok(link) => {
-            for l in std::iter::once(base).chain(updates.iter_mut()) {
-                link.apply(&mut l.doc, &l.name.0);
-            }
-            Ok(Some(link))
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("error: nothing merged");
-            Err(())
-        }
+    let link = SspLink::load(path, &crate::ssp::output_dir(out))?;
+    for l in std::iter::once(base).chain(updates.iter_mut()) {
+        link.apply(&mut l.doc, &l.name.0);
     }
+    Ok(Some(link))
 }
 
-/// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today.
-pub(crate) fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
+/// `--as-of`: a date (midnight UTC), a date-time with a time zone, or today; with its day.
+pub(crate) fn as_of(arg: Option<&str>) -> Result<(DateTimeWithTimezone, chrono::NaiveDate), Error> {
     let text = match arg {
         None => format!(
             "{}T00:00:00Z",
@@ -200,9 +150,11 @@ pub(crate) fn as_of(arg: Option<&str>) -> Result<DateTimeWithTimezone, String> {
         Some(s) => s.to_owned(),
     };
     let d = DateTimeWithTimezone::new(text);
-    d.check()
-        .map_err(|e| format!("{e}; give a date such as 2024-07-01"))?;
-    Ok(d)
+    d.check().map_err(|e| Error::AsOf(e.to_string()))?;
+    let day = d
+        .date()
+        .ok_or_else(|| Error::AsOf("not a date".to_owned()))?;
+    Ok((d, day))
 }
 
 /// What was done, on stderr (stdout may carry the document).

@@ -6,14 +6,14 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::args::{ReportArgs, ReportFormat};
+use crate::error::Error;
 use crate::exit;
 use crate::input;
 use crate::output;
 
-pub fn run(a: &ReportArgs) -> u8 {
+pub fn run(a: &ReportArgs) -> Result<u8, Error> {
     if a.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-        eprintln!("error: only one input can be standard input (`-`)");
-        return exit::TROUBLE;
+        return Err(Error::StdinTwice);
     }
     // Read every input (in parallel), reporting every unreadable one.
     let loaded: Vec<_> = a.inputs.par_iter().map(|p| input::load(p, None)).collect();
@@ -26,9 +26,7 @@ pub fn run(a: &ReportArgs) -> u8 {
         }
     }
     if !errors.is_empty() {
-        input::report(&errors);
-        eprintln!("error: no report written");
-        return exit::TROUBLE;
+        return Err(Error::Unreadable(errors).closing("no report written"));
     }
     docs.iter().for_each(input::report_warnings);
     // The report names each cycle by its file name: a report is mailed, and the paths of the
@@ -46,24 +44,15 @@ pub fn run(a: &ReportArgs) -> u8 {
         as_of: a.as_of,
         title: a.title.clone(),
     };
-    let report = match poam::report::compute(&inputs, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    let report = poam::report::compute(&inputs, &options)?;
     let text = match a.format {
         ReportFormat::Json => poam::report::json(&report),
         ReportFormat::Markdown => poam::report::markdown(&report),
         ReportFormat::Html => poam::report::html(&report),
     };
     let path = a.output.as_deref().filter(|p| !output::is_stdout(Some(p)));
-    if let Err(e) = output::write(path, text.as_bytes()) {
-        eprintln!("error: {e}");
-        return exit::TROUBLE;
-    }
-    exit::OK
+    output::write(path, text.as_bytes())?;
+    Ok(exit::OK)
 }
 
 /// The file name of an input, `<stdin>` for `-`.

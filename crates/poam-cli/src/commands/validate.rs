@@ -13,6 +13,7 @@ use poam::validate::{Diagnostic, JsonSchema, Options, Profile, SspIndex};
 use rayon::prelude::*;
 
 use crate::args::{FileFormat, ValidateArgs, ValidateFormat, ValidateProfile};
+use crate::error::Error;
 use crate::exit;
 use crate::input::{self, Source};
 use crate::progress::Progress;
@@ -20,7 +21,7 @@ use crate::report::locate::TextLocator;
 use crate::report::workbook::{WorkbookLocator, cell_place};
 use crate::report::{FileReport, Human, Json, Located, Outcome, Reporter, Sarif};
 
-pub fn run(a: &ValidateArgs) -> u8 {
+pub fn run(a: &ValidateArgs) -> Result<u8, Error> {
     let reporter: &dyn Reporter = match a.format {
         ValidateFormat::Human => &Human,
         ValidateFormat::Json => &Json,
@@ -33,13 +34,7 @@ pub fn run(a: &ValidateArgs) -> u8 {
             exit::OK,
         );
     }
-    let opts = match options(a) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::TROUBLE;
-        }
-    };
+    let opts = options(a)?;
     let reports = check_all(&a.inputs, a.from, &opts);
     let code = if reports
         .iter()
@@ -54,19 +49,16 @@ pub fn run(a: &ValidateArgs) -> u8 {
     finish(reporter.report(&reports, &mut stdout), code)
 }
 
-fn finish(written: std::io::Result<()>, code: u8) -> u8 {
+fn finish(written: std::io::Result<()>, code: u8) -> Result<u8, Error> {
     match written.and_then(|()| std::io::stdout().flush()) {
-        Ok(()) => code,
+        Ok(()) => Ok(code),
         // A closed pipe (`| head`) is not the tool's trouble; anything else is.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-        Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
-            exit::TROUBLE
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(Error::Report(e)),
     }
 }
 
-fn options(a: &ValidateArgs) -> Result<Options, String> {
+fn options(a: &ValidateArgs) -> Result<Options, Error> {
     let mut o = Options {
         profile: match a.profile {
             ValidateProfile::Oscal => Profile::Oscal,
@@ -78,23 +70,36 @@ fn options(a: &ValidateArgs) -> Result<Options, String> {
         o.as_of = d;
     }
     if let Some(p) = &a.ssp {
-        let text = std::fs::read_to_string(p).map_err(|e| format!("--ssp {}: {e}", p.display()))?;
-        o.ssp = Some(
-            SspIndex::parse(&text, Format::from_path(p))
-                .map_err(|e| format!("--ssp {}: {e}", p.display()))?,
-        );
+        o.ssp = Some(ssp_index(p)?);
     }
     if let Some(p) = &a.schema {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| format!("--schema {}: {e}", p.display()))?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("--schema {}: not JSON: {e}", p.display()))?;
-        o.schema = Some(
-            JsonSchema::compile(&value)
-                .map_err(|e| format!("--schema {}: not a usable JSON Schema: {e}", p.display()))?,
-        );
+        o.schema = Some(schema(p)?);
     }
     Ok(o)
+}
+
+/// `--ssp FILE`, indexed for the reference checks.
+fn ssp_index(path: &Path) -> Result<SspIndex, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::SspUnreadable {
+        path: path.to_owned(),
+        source,
+    })?;
+    SspIndex::parse(&text, Format::from_path(path)).map_err(|e| Error::Ssp {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// `--schema FILE`, compiled.
+fn schema(path: &Path) -> Result<JsonSchema, Error> {
+    let refused = |reason: String| Error::Schema {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| refused(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| refused(format!("not JSON: {e}")))?;
+    JsonSchema::compile(&value).map_err(|e| refused(format!("not a usable JSON Schema: {e}")))
 }
 
 /// Checks every input in parallel (rayon); the reports come back in input order.
