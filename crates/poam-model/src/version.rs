@@ -442,9 +442,27 @@ impl Visitor for Check {
     }
 }
 
+/// A scalar's datatype in the model.
+pub(crate) fn model_datatype(value: Value<'_>) -> &'static str {
+    match value {
+        Value::String(_) => "string",
+        Value::Token(_) => Token::NAME,
+        Value::Uuid(_) => Uuid::NAME,
+        Value::Uri(_) => Uri::NAME,
+        Value::UriReference(_) => UriReference::NAME,
+        Value::DateTimeWithTimezone(_) => DateTimeWithTimezone::NAME,
+        Value::EmailAddress(_) => EmailAddress::NAME,
+        Value::Base64(_) => Base64::NAME,
+        Value::NonNegativeInteger(_) => crate::datatypes::NonNegativeInteger::NAME,
+        Value::PositiveInteger(_) => crate::datatypes::PositiveInteger::NAME,
+        Value::MarkupLine(_) => "markup-line",
+        Value::MarkupMultiline(_) => "markup-multiline",
+    }
+}
+
 /// A scalar's datatype in the model, and its text (`None` for markup, whose datatypes no
 /// version changes).
-fn datatype_and_text(value: Value<'_>) -> (&'static str, Option<String>) {
+pub(crate) fn datatype_and_text(value: Value<'_>) -> (&'static str, Option<String>) {
     fn of<T: Datatype + fmt::Display>(x: &T) -> (&'static str, Option<String>) {
         (T::NAME, Some(x.to_string()))
     }
@@ -464,8 +482,84 @@ fn datatype_and_text(value: Value<'_>) -> (&'static str, Option<String>) {
     }
 }
 
+/// Every scalar member whose datatype in the POA&M of metaschema version `metaschema`
+/// (`1.0.4`, `1.1.3`, `1.2.2`) differs from the newest version's, the model's:
+/// `(definition, member, datatype in that version)`. For 1.0.4: the base64 `filename`, a
+/// `uri-reference` there and a `token` since 1.1. Empty for the newest and for a version
+/// with no shapes.
+pub fn datatype_differences(metaschema: &str) -> Vec<(&'static str, &'static str, &'static str)> {
+    let newest = WRITABLE_VERSIONS
+        .last()
+        .map_or(&[][..], |(_, m)| shapes_of(m));
+    let mut out = Vec::new();
+    for shape in shapes_of(metaschema) {
+        let Some(model) = newest.iter().find(|s| s.definition == shape.definition) else {
+            continue;
+        };
+        for m in shape.members.iter().filter(|m| m.object.is_none()) {
+            let differs = model
+                .members
+                .iter()
+                .any(|n| n.name == m.name && n.object.is_none() && n.datatype != m.datatype);
+            let entry = (shape.definition, m.name, m.datatype);
+            if differs && !out.contains(&entry) {
+                out.push(entry);
+            }
+        }
+    }
+    out
+}
+
+/// Follows a walk of a document in step with one version's shapes, to tell each value's
+/// datatype in that version (for [`crate::check::datatype_errors`], which checks a value by
+/// the version its document declares: 1.0.4's base64 `filename` is a `uri-reference`, 1.1's
+/// a `token`).
+pub(crate) struct ShapeCursor {
+    shapes: &'static [Shape],
+    /// The shape of each open object; `None` where the version has no such member.
+    frames: Vec<Option<usize>>,
+}
+
+impl ShapeCursor {
+    /// A cursor over the shapes of the version `doc` declares (else the newest's).
+    pub(crate) fn declared(doc: &Document) -> Self {
+        Self {
+            shapes: declared_shapes(doc),
+            frames: Vec::new(),
+        }
+    }
+
+    fn member(&self, path: &Path) -> Option<&'static Member> {
+        let key = path.last_key()?;
+        let shape = self.shapes.get((*self.frames.last()?)?)?;
+        shape.members.iter().find(|m| m.name == key)
+    }
+
+    /// Entering the object at `path`.
+    pub(crate) fn enter(&mut self, path: &Path) {
+        let shape = if self.frames.is_empty() {
+            (!self.shapes.is_empty()).then_some(0)
+        } else {
+            self.member(path).and_then(|m| m.object).map(usize::from)
+        };
+        self.frames.push(shape);
+    }
+
+    /// Leaving the innermost object.
+    pub(crate) fn leave(&mut self) {
+        self.frames.pop();
+    }
+
+    /// The datatype of the scalar at `path` in the version, when it has that member.
+    pub(crate) fn datatype(&self, path: &Path) -> Option<&'static str> {
+        self.member(path)
+            .filter(|m| m.object.is_none())
+            .map(|m| m.datatype)
+    }
+}
+
 /// Checks `text` as a value of the metaschema datatype `datatype`.
-fn check_as(datatype: &str, text: &str) -> Result<(), String> {
+pub(crate) fn check_as(datatype: &str, text: &str) -> Result<(), String> {
     let integer = |min: i64| match text.parse::<i64>() {
         Ok(n) if n >= min => Ok(()),
         _ => Err(format!("not an integer of {min} or more")),
@@ -641,6 +735,18 @@ mod tests {
         // version's.
         doc.plan_of_action_and_milestones.metadata.oscal_version = "1.2.1".into();
         assert_eq!(unrepresentable(&doc, v("1.2.3")), vec![]);
+    }
+
+    /// What the metaschema sources say changed: 1.1 made a base64 `filename` a token.
+    #[test]
+    fn datatype_differences_of_each_version() {
+        assert_eq!(
+            datatype_differences("1.0.4"),
+            [("base64", "filename", "uri-reference")]
+        );
+        assert_eq!(datatype_differences("1.1.3"), []);
+        assert_eq!(datatype_differences("1.2.2"), []);
+        assert_eq!(datatype_differences("0.9"), []);
     }
 
     #[test]

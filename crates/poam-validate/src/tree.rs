@@ -97,6 +97,8 @@ pub(crate) fn check_with(
     let mut pass = Pass {
         opts,
         oscal: rule_set.rule_set().constraints,
+        datatypes: crate::version::datatype_differences(rule_set.version),
+        markup_line_is_any_string: crate::version::markup_line_is_any_string(rule_set.version),
         out: Vec::new(),
         allowed: HashMap::new(),
     };
@@ -166,6 +168,11 @@ struct Pass {
     opts: TreeOptions,
     /// OSCAL's constraints of the version the document declares.
     oscal: &'static ConstraintTable,
+    /// Where that version types a flag or value otherwise than the model:
+    /// `(definition, member, datatype)` (1.0.4's base64 `filename`, a `uri-reference`).
+    datatypes: Vec<(&'static str, &'static str, Datatype)>,
+    /// That version (1.0, 1.1) takes any string as a `markup-line`.
+    markup_line_is_any_string: bool,
     out: Vec<Diagnostic>,
     /// By (node address, origin): OSCAL's and FedRAMP's lists are judged separately, so
     /// that FedRAMP's closed lists hold even where OSCAL's lists are open.
@@ -296,9 +303,11 @@ impl Pass {
         for (k, val) in obj {
             path.push(Seg::Key(k.as_str()));
             if let Some(f) = def.flags.iter().find(|f| f.name == k) {
-                self.scalar(f.datatype, val, path, f.name);
+                let dt = self.datatype_of(def.name, f.name, f.datatype);
+                self.scalar(dt, val, path, f.name);
             } else if def.value_key == Some(k.as_str()) {
-                self.scalar(def.datatype, val, path, def.name);
+                let dt = self.datatype_of(def.name, k, def.datatype);
+                self.scalar(dt, val, path, def.name);
             } else if let Some(m) = def.members.iter().find(|m| m.key == k) {
                 self.member(m, val, path);
             } else {
@@ -437,6 +446,14 @@ impl Pass {
         }
     }
 
+    /// The datatype of `member` of `def` in the rule set's version (`model` unless it differs).
+    fn datatype_of(&self, def: &str, member: &str, model: Datatype) -> Datatype {
+        self.datatypes
+            .iter()
+            .find(|(d, m, _)| *d == def && *m == member)
+            .map_or(model, |&(_, _, dt)| dt)
+    }
+
     fn scalar(&mut self, dt: Datatype, v: &Value, path: &[Seg], name: &str) {
         if dt.is_integer() {
             if v.as_i64().is_none() && v.as_u64().is_none() {
@@ -461,6 +478,9 @@ impl Pass {
         let Some(text) = text_of(v, None) else {
             return;
         };
+        if dt == Datatype::MarkupLine && self.markup_line_is_any_string {
+            return;
+        }
         if let Err(e) = check_value(dt, &text) {
             let rule = if e.empty_markup {
                 &rules::EMPTY_MARKUP

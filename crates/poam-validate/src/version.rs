@@ -30,6 +30,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 use crate::rule_set::AppliedRuleSet;
 use crate::rules::Severity;
+use crate::schema::Datatype;
 use crate::tree::{self, TreeOptions};
 
 /// What the target version's constraints add to the document's own version's: the errors
@@ -124,10 +125,78 @@ fn changes_in(tree: &Value, target: TargetVersion) -> ConstraintChanges {
     ConstraintChanges { errors, warnings }
 }
 
+/// How the rule set of metaschema `version` types a value where that differs from the model
+/// (the newest version): `(definition, flag or value member, datatype)`, from the versions'
+/// generated shapes (1.0.4's base64 `filename`, a `uri-reference`).
+pub(crate) fn datatype_differences(version: &str) -> Vec<(&'static str, &'static str, Datatype)> {
+    poam_model::version::datatype_differences(version)
+        .into_iter()
+        .filter_map(|(def, member, name)| {
+            ALL_DATATYPES
+                .iter()
+                .find(|d| d.name() == name)
+                .map(|&d| (def, member, d))
+        })
+        .collect()
+}
+
+/// Whether the rule set of metaschema `version` takes any string as a `markup-line`: 1.2's
+/// JSON Schema wants one non-empty line (`^[^\n]+$`), 1.0's and 1.1's took any string.
+pub(crate) fn markup_line_is_any_string(version: &str) -> bool {
+    matches!(crate::schema::series(version), Some("1.0" | "1.1"))
+}
+
+const ALL_DATATYPES: [Datatype; 18] = [
+    Datatype::String,
+    Datatype::Token,
+    Datatype::Uuid,
+    Datatype::Uri,
+    Datatype::UriReference,
+    Datatype::DateTimeWithTimezone,
+    Datatype::DateWithTimezone,
+    Datatype::Date,
+    Datatype::DateTime,
+    Datatype::IpV4Address,
+    Datatype::IpV6Address,
+    Datatype::EmailAddress,
+    Datatype::Base64,
+    Datatype::Integer,
+    Datatype::NonNegativeInteger,
+    Datatype::PositiveInteger,
+    Datatype::MarkupLine,
+    Datatype::MarkupMultiline,
+];
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    /// The tree pass applies a version's datatypes to flags and value members: every
+    /// difference the metaschema sources have must be one of those (and have a datatype the
+    /// pass knows), or it would go unchecked.
+    #[test]
+    fn every_datatype_difference_is_a_flag_or_value_the_pass_checks() {
+        for set in crate::generated::RULE_SETS {
+            let found = poam_model::version::datatype_differences(set.version);
+            assert_eq!(
+                datatype_differences(set.version).len(),
+                found.len(),
+                "{found:?}"
+            );
+            for (def, member, _) in found {
+                let d = crate::generated::DEFS.iter().find(|d| d.name == def);
+                let checked = d.is_some_and(|d| {
+                    d.flags.iter().any(|f| f.name == member) || d.value_key == Some(member)
+                });
+                assert!(checked, "{}: {def}/{member}", set.version);
+            }
+        }
+        assert_eq!(
+            datatype_differences("1.0.4"),
+            [("base64", "filename", Datatype::UriReference)]
+        );
+    }
 
     fn fixture(name: &str) -> Document {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -144,6 +213,59 @@ mod tests {
         "/plan-of-action-and-milestones/risks/0/characterizations/0/origin/actors/0/props/0/name";
     const RESOURCE_TYPE: &str =
         "/plan-of-action-and-milestones/back-matter/resources/0/props/0/value";
+
+    /// The `oscal-datatype` findings of `poam validate` on a fixture's text, relabelled as
+    /// `declared`.
+    fn datatype_findings(name: &str, declared: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/version")
+            .join(name);
+        let mut tree: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        tree["plan-of-action-and-milestones"]["metadata"]["oscal-version"] = declared.into();
+        let text = tree.to_string();
+        let v = crate::validate_text(
+            &text,
+            poam_io::Format::Json,
+            &poam_io::SourceName(name.to_owned()),
+            &crate::Options::default(),
+        )
+        .unwrap();
+        v.diagnostics
+            .iter()
+            .filter(|d| d.rule == "oscal-datatype")
+            .map(|d| d.pointer.clone())
+            .collect()
+    }
+
+    /// Datatypes follow the version the document declares: 1.0.4's base64 `filename` is a
+    /// uri-reference (a path fits), 1.1's a token; 1.0's and 1.1's markup-line is any string
+    /// (an empty title fits), 1.2's one non-empty line.
+    #[test]
+    fn validation_holds_values_to_the_declared_versions_datatypes() {
+        let filename = "/plan-of-action-and-milestones/back-matter/resources/0/base64/filename";
+        assert_eq!(
+            datatype_findings("filename-path-1.0.4.json", "1.0.4"),
+            Vec::<String>::new()
+        );
+        for later in ["1.1.3", "1.2.3"] {
+            assert_eq!(
+                datatype_findings("filename-path-1.0.4.json", later),
+                [filename]
+            );
+        }
+        let title = "/plan-of-action-and-milestones/poam-items/0/title";
+        for older in ["1.0.4", "1.1.2", "1.1.3"] {
+            assert_eq!(
+                datatype_findings("empty-title-1.1.3.json", older),
+                Vec::<String>::new()
+            );
+        }
+        assert_eq!(
+            datatype_findings("empty-title-1.1.3.json", "1.2.1"),
+            [title]
+        );
+    }
 
     /// 1.1 closed the list of OSCAL prop names and of resource types that 1.0.4 left open.
     #[test]

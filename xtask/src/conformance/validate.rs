@@ -457,6 +457,12 @@ fn agreement(
         if let Some(o) = base.as_object_mut() {
             o.shift_remove("$schema");
         }
+        // poam holds a document to the datatypes of the version it declares; a 1.0 document
+        // judged by a 1.2 schema is labelled 1.2 for poam too, so that both judge by one
+        // version (as `--oscal-version` would write it).
+        if let Some(v) = base.pointer_mut("/plan-of-action-and-milestones/metadata/oscal-version") {
+            *v = Json::String(official.version.clone());
+        }
         let key = ex.model.clone().unwrap_or_else(|| base.clone());
         if seen.contains(&key) {
             per_doc.row(vec![

@@ -332,3 +332,77 @@ fn a_value_the_target_only_warns_about_is_written_with_the_warning() {
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
     assert_eq!(metadata_version(&json(dir.path(), "up.json")), "1.2.3");
 }
+
+/// Datatypes follow the document's own version: 1.0.4's base64 `filename` is a
+/// uri-reference, so a path reads, converts and validates; written as 1.2.3 (a token) it is
+/// refused at its place.
+#[test]
+fn a_1_0_4_filename_path_reads_as_1_0_4_and_is_refused_as_1_2() {
+    let dir = fixture_dir_copy("version");
+    let o = poam(dir.path(), &["validate", "filename-path-1.0.4.json"]);
+    assert_exit(&o, 0);
+    poam_ok(
+        dir.path(),
+        &["convert", "filename-path-1.0.4.json", "-o", "same.xml"],
+    );
+    assert_exit(&poam(dir.path(), &["validate", "same.xml"]), 0);
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "same.xml",
+            "--oscal-version",
+            "1.2.3",
+            "-o",
+            "up.json",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("same.xml: /plan-of-action-and-milestones/back-matter/resources/0/base64/filename: \"scans/2024-06/lb.nessus\" is not a token as OSCAL 1.2.3 requires"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("up.json").exists());
+}
+
+/// 1.1's markup-line is any string: an empty title validates and converts as 1.1, and is
+/// refused as 1.2 (one non-empty line).
+#[test]
+fn an_empty_title_is_valid_in_1_1_and_refused_as_1_2() {
+    let dir = fixture_dir_copy("version");
+    assert_exit(
+        &poam(dir.path(), &["validate", "empty-title-1.1.3.json"]),
+        0,
+    );
+    let o = poam(
+        dir.path(),
+        &[
+            "convert",
+            "empty-title-1.1.3.json",
+            "--oscal-version",
+            "1.2.3",
+            "-o",
+            "up.json",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains(
+            "/plan-of-action-and-milestones/poam-items/0/title: this markup-line is empty"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    poam_ok(
+        dir.path(),
+        &[
+            "convert",
+            "empty-title-1.1.3.json",
+            "--oscal-version",
+            "1.1.2",
+            "-o",
+            "same.yaml",
+        ],
+    );
+}
