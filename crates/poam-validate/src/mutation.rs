@@ -183,9 +183,12 @@ fn dangling(flag: &str, value: &str) -> Option<Value> {
 
 /// Every mutation of `tree` (a whole document in OSCAL JSON form), in document order.
 pub fn mutations(tree: &Value) -> Vec<Mutation> {
+    let declared = crate::tree::declared_version(tree);
+    let rule_set = crate::AppliedRuleSet::for_declared(declared.as_deref());
     let mut m = Collector {
         out: Vec::new(),
         first_uuid: None,
+        markup_line_is_any_string: crate::version::markup_line_is_any_string(rule_set.version),
     };
     if let Some(root) = tree.get(crate::ROOT_NAME) {
         let mut path = vec![Seg::Key(crate::ROOT_NAME.to_owned())];
@@ -197,9 +200,20 @@ pub fn mutations(tree: &Value) -> Vec<Mutation> {
 struct Collector {
     out: Vec<Mutation>,
     first_uuid: Option<String>,
+    /// The document's version takes any string as a markup-line (1.0, 1.1): nothing breaks
+    /// one there.
+    markup_line_is_any_string: bool,
 }
 
 impl Collector {
+    /// A value that breaks `dt` in the document's version ([`broken`]).
+    fn broken(&self, dt: Datatype) -> Option<Value> {
+        if dt == Datatype::MarkupLine && self.markup_line_is_any_string {
+            return None;
+        }
+        broken(dt)
+    }
+
     fn push(&mut self, kind: Kind, path: &[Seg], description: String, edit: Edit) {
         self.out.push(Mutation {
             kind,
@@ -213,7 +227,7 @@ impl Collector {
     fn node(&mut self, d: u16, v: &Value, path: &mut Vec<Seg>) {
         let def = &DEFS[usize::from(d)];
         if def.kind == DefKind::Scalar {
-            if let Some(b) = broken(def.datatype) {
+            if let Some(b) = self.broken(def.datatype) {
                 self.push(
                     Kind::BreakDatatype,
                     path,
@@ -256,7 +270,7 @@ impl Collector {
                 Edit::Remove,
             );
         }
-        if let Some(b) = broken(f.datatype) {
+        if let Some(b) = self.broken(f.datatype) {
             self.push(
                 Kind::BreakDatatype,
                 path,
@@ -304,7 +318,7 @@ impl Collector {
             format!("drop the value of {}", def.name),
             Edit::Remove,
         );
-        if let Some(b) = broken(def.datatype) {
+        if let Some(b) = self.broken(def.datatype) {
             self.push(
                 Kind::BreakDatatype,
                 path,
