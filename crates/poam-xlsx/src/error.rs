@@ -6,6 +6,7 @@ use crate::cell::CellRef;
 
 /// Why a workbook could not be imported. Nothing is written when this happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ImportError {
     /// The file (or `<stdin>`) being read.
     pub source_name: String,
