@@ -273,7 +273,10 @@ fn vendors(o: &mut String, r: &Report) {
         .collect();
     list_section(
         o,
-        &format!("Vendor dependencies ({stale} without a check-in in 30 days)"),
+        &format!(
+            "Vendor dependencies ({stale} without a check-in in {} days)",
+            poam_fedramp::VENDOR_CHECK_IN_DAYS
+        ),
         &[
             "Item",
             "Weakness",
@@ -370,11 +373,15 @@ fn closed(o: &mut String, r: &Report) {
 fn remediation(o: &mut String, r: &Report) {
     let m = &r.remediation;
     let _ = writeln!(o, "## Remediation within the deadline\n");
+    let days = |r: poam_fedramp::RiskRating| r.remediation_days();
     let _ = writeln!(
         o,
-        "All {} closed items; on time = closed by FedRAMP's deadline (detection + 30/90/180 \
+        "All {} closed items; on time = closed by FedRAMP's deadline (detection + {}/{}/{} \
          days by rating, or the KEV due date).\n",
-        m.closed
+        m.closed,
+        days(poam_fedramp::RiskRating::High),
+        days(poam_fedramp::RiskRating::Moderate),
+        days(poam_fedramp::RiskRating::Low)
     );
     table(
         o,

@@ -19,6 +19,7 @@ use crate::ROOT_NAME;
 use crate::datatypes::{check_date, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, RuleInfo};
+use poam_fedramp::risk_status;
 
 /// FedRAMP props of `props` named `name` (any of `names`), with their index.
 fn fr_props<'p>(
@@ -451,10 +452,10 @@ impl Check<'_> {
                 );
             }
         }
-        if risk.status.as_str() == "closed"
+        if risk.status.as_str() == risk_status::CLOSED
             && !entries
                 .iter()
-                .any(|e| e.status_change.as_deref() == Some("closed"))
+                .any(|e| e.status_change.as_deref() == Some(risk_status::CLOSED))
         {
             self.push(
                 &rules::FR_CLOSED_RISK_LOG,
@@ -464,7 +465,7 @@ impl Check<'_> {
         }
         let vendor = fr_props(&risk.props, &[props::VENDOR_DEPENDENCY]).next();
         let active = vendor.is_some_and(|(_, p)| poam_fedramp::is_vendor_dependency_open(&p.value));
-        if !active || risk.status.as_str() == "closed" {
+        if !active || risk.status.as_str() == risk_status::CLOSED {
             return;
         }
         let latest = entries

@@ -258,7 +258,7 @@ fn is_source_id(p: &Property) -> bool {
 fn is_closure(e: &Entry) -> bool {
     e.status_change
         .as_ref()
-        .is_some_and(|s| s.as_str() == "closed")
+        .is_some_and(|s| s.as_str() == poam_fedramp::risk_status::CLOSED)
 }
 
 fn is_status_update(e: &Entry) -> bool {
@@ -422,7 +422,7 @@ fn item_columns(pi: &PoamItem, risk: Option<&Risk>) -> Item {
             .collect(),
         ..Item::default()
     };
-    it.sheet = if risk.is_some_and(|r| r.status.as_str() == "closed") {
+    it.sheet = if risk.is_some_and(|r| r.status.as_str() == poam_fedramp::risk_status::CLOSED) {
         SheetKind::Closed
     } else if fr_value(&pi.props, fr::CONFIGURATION_FINDING).is_some_and(|v| v == fr_values::YES) {
         SheetKind::ConfigurationFindings

@@ -937,8 +937,8 @@ impl RowBuild<'_> {
         if item.sheet == SheetKind::Closed {
             let id = self.id("log/closed");
             let mut e = entry(id, titles::RISK_CLOSED, None, status_or_fallback);
-            e.props = vec![prop("type", None, entry_types::CLOSED)];
-            e.status_change = Some(Token::new("closed"));
+            e.props = vec![prop(poam_fedramp::props::TYPE, None, entry_types::CLOSED)];
+            e.status_change = Some(Token::new(poam_fedramp::risk_status::CLOSED));
             entries.push(e);
         } else if let Some(d) = item.status_date {
             let mut e = entry(self.id("log/status"), titles::STATUS_UPDATE, None, d);
@@ -1131,7 +1131,11 @@ fn build_item(
         statement: markup::multiline(placeholders::STATEMENT),
         props: row.risk_props(),
         links: Vec::new(),
-        status: Token::new(if closed { "closed" } else { "open" }),
+        status: Token::new(if closed {
+            poam_fedramp::risk_status::CLOSED
+        } else {
+            poam_fedramp::risk_status::OPEN
+        }),
         origins: Vec::new(),
         threat_ids: Vec::new(),
         characterizations,
