@@ -46,14 +46,14 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
     let mut scratch = String::new();
     loop {
         match r.next()? {
-            Node::Open(t) => match &*t.local {
+            Node::Open(t) => match t.local() {
                 "NessusClientData_v2" => root_seen = true,
                 _ if !root_seen => {
                     return Err(r.error(
                         ScanErrorKind::Structure,
                         format!(
                             "the root element is <{}>, not <NessusClientData_v2>",
-                            t.local
+                            t.local()
                         ),
                     ));
                 }
@@ -79,8 +79,7 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
                     if item.plugin_id == "19506" {
                         version = version.or_else(|| scanner_version(&item.output));
                     }
-                    scan.findings
-                        .push(item.finding(&detector, &host, place, &mut texts));
+                    scan.findings.push(item.finding(&host, place, &mut texts));
                 }
                 _ => {}
             },
@@ -108,7 +107,7 @@ fn host_properties(r: &mut XmlReader<'_>, open: &Tag, host: &mut Host) -> Result
     }
     loop {
         match r.next()? {
-            Node::Open(t) if t.local == "tag" => {
+            Node::Open(t) if t.local() == "tag" => {
                 let name = t.attr("name").unwrap_or_default();
                 let value = r.text_of(&t)?;
                 let value = value.trim();
@@ -205,14 +204,14 @@ fn report_item(
             Node::Open(t) => {
                 // Only the elements used are decoded: a report item's other texts
                 // (`plugin_output`, `see_also`, ...) are most of the file.
-                if !used(&t.local, &item.plugin_id) {
+                if !used(t.local(), &item.plugin_id) {
                     r.skip(&t)?;
                     continue;
                 }
                 r.text_into(&t, scratch)?;
                 let text = scratch.as_str();
                 let score = || text.trim().parse::<f64>().ok();
-                match &*t.local {
+                match t.local() {
                     "cve" => push_cve(&mut item.cves, text),
                     // Kept as written: `None` is informational, not unknown.
                     "risk_factor" => {
@@ -293,13 +292,7 @@ impl Item {
         }
     }
 
-    fn finding(
-        self,
-        detector: &Detector,
-        host: &Host,
-        place: String,
-        texts: &mut Texts,
-    ) -> Finding {
+    fn finding(self, host: &Host, place: String, texts: &mut Texts) -> Finding {
         let port = self.port.trim();
         let detail =
             (!port.is_empty() && port != "0").then(|| format!("{port}/{}", self.protocol.trim()));
@@ -308,7 +301,8 @@ impl Item {
         let scanner_severity =
             meaningful(self.risk_factor.as_deref()).unwrap_or_else(|| self.severity.clone());
         Finding {
-            detector: detector.clone(),
+            // Named when the scan is read (its version may come last).
+            detector: Detector::default(),
             weakness_id: self.plugin_id.trim().to_owned(),
             package: None,
             name: texts

@@ -75,7 +75,7 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
     loop {
         match r.next()? {
             Node::Open(t) => {
-                match &*t.local {
+                match t.local() {
                     "Benchmark" if !root => root = true,
                     "TestResult" => {
                         root = true;
@@ -85,7 +85,7 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
                     _ if !root => {
                         return Err(r.error(
                         ScanErrorKind::Structure,
-                        format!("the root element is <{}>, not an XCCDF <Benchmark> or <TestResult>", t.local),
+                        format!("the root element is <{}>, not an XCCDF <Benchmark> or <TestResult>", t.local()),
                     ));
                     }
                     "Rule" => {
@@ -119,7 +119,7 @@ fn rule(r: &mut XmlReader<'_>, open: &Tag) -> Result<Rule, ScanError> {
                     .attr("system")
                     .is_some_and(|s| s.contains("cve.mitre.org"));
                 let text = r.text_of(&t)?;
-                match &*t.local {
+                match t.local() {
                     "title" => rule.title = meaningful(Some(&text)),
                     "description" => rule.description = meaningful(Some(&text)),
                     "ident" if is_cve => push_cve(&mut rule.cves, &text),
@@ -151,7 +151,7 @@ fn test_result(r: &mut XmlReader<'_>, open: &Tag) -> Result<TestResult, ScanErro
     let mut depth = 0usize;
     loop {
         match r.next()? {
-            Node::Open(t) => match &*t.local {
+            Node::Open(t) => match t.local() {
                 "target" => tr.target = meaningful(Some(&r.text_of(&t)?)),
                 "target-address" => {
                     if let Some(a) = meaningful(Some(&r.text_of(&t)?)) {
@@ -206,7 +206,7 @@ fn rule_result(r: &mut XmlReader<'_>, open: &Tag, place: String) -> Result<Outco
                         .attr("system")
                         .is_some_and(|s| s.contains("cve.mitre.org"));
                     let text = r.text_of(&t)?;
-                    match &*t.local {
+                    match t.local() {
                         "result" => result = text.trim().to_owned(),
                         "ident" if is_cve => push_cve(&mut rr.cves, &text),
                         "fix" => rr.fix = meaningful(Some(&text)),

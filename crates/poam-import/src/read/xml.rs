@@ -37,12 +37,16 @@ pub(crate) enum Node {
 
 /// A start tag, owned: the reader's buffer is reused for the next event.
 pub(crate) struct Tag {
-    pub(crate) local: String,
     pub(crate) empty: bool,
     start: BytesStart<'static>,
 }
 
 impl Tag {
+    /// The element's local name (`ReportItem`, `rule-result`).
+    pub(crate) fn local(&self) -> &str {
+        self.start.local_name().into_inner()
+    }
+
     /// The value of the attribute with this local name, entities resolved.
     pub(crate) fn attr(&self, name: &str) -> Option<String> {
         self.start.attributes().flatten().find_map(|a| {
@@ -128,27 +132,41 @@ impl BufRead for Counted<'_> {
     }
 
     fn consume(&mut self, amt: usize) {
-        // The bytes handed out by the last `fill_buf` are still buffered: count them.
+        // The bytes handed out by the last `fill_buf` are still buffered: count them, with
+        // whole-slice counts (vectorized) rather than a branch per byte.
         if let Ok(buf) = self.inner.fill_buf() {
             let seen = &buf[..amt.min(buf.len())];
-            let mut from = 0;
-            for (i, &b) in seen.iter().enumerate() {
-                if b == b'\n' {
-                    self.line += 1;
-                    self.line_start = self.offset + i as u64 + 1;
-                    if self.recent.len() == RECENT_LINES {
+            match seen.iter().rposition(|&b| b == b'\n') {
+                None => self.line_chars += chars(seen),
+                Some(last) => {
+                    self.line += seen.iter().filter(|&&b| b == b'\n').count() as u64;
+                    // Only the last `RECENT_LINES` line starts are kept: found from the end.
+                    let starts: Vec<u64> = seen
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .filter(|(_, b)| **b == b'\n')
+                        .take(RECENT_LINES)
+                        .map(|(i, _)| self.offset + i as u64 + 1)
+                        .collect();
+                    let room = RECENT_LINES - starts.len();
+                    while self.recent.len() > room {
                         self.recent.pop_front();
                     }
-                    self.recent.push_back(self.line_start);
-                    from = i + 1;
-                    self.line_chars = 0;
+                    self.recent.extend(starts.into_iter().rev());
+                    self.line_start = self.offset + last as u64 + 1;
+                    self.line_chars = chars(&seen[last + 1..]);
                 }
             }
-            self.line_chars += seen[from..].iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
         }
         self.offset += amt as u64;
         self.inner.consume(amt);
     }
+}
+
+/// The characters in `bytes` of UTF-8: the bytes that are not continuation bytes.
+fn chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
 }
 
 pub(crate) struct XmlReader<'a> {
@@ -187,11 +205,13 @@ impl<'a> XmlReader<'a> {
     /// The next node that matters (declarations, comments and processing instructions are
     /// skipped).
     pub(crate) fn next(&mut self) -> Result<Node, ScanError> {
-        self.step(None)
+        self.step(None, true)
     }
 
-    /// The next node; text (entities resolved) is appended to `text` when given.
-    fn step(&mut self, mut text: Option<&mut String>) -> Result<Node, ScanError> {
+    /// The next node; text (entities resolved) is appended to `text` when given. Without
+    /// `tags`, a start tag is not copied (the caller only counts the nesting): its
+    /// [`Tag`] has no name or attributes.
+    fn step(&mut self, mut text: Option<&mut String>, tags: bool) -> Result<Node, ScanError> {
         loop {
             self.buf.clear();
             let event = match self.reader.read_event_into(&mut self.buf) {
@@ -208,9 +228,9 @@ impl<'a> XmlReader<'a> {
             return Ok(match event {
                 Event::Start(s) => {
                     self.depth += 1;
-                    Node::Open(tag(s, false))
+                    Node::Open(tag(s, false, tags))
                 }
-                Event::Empty(s) => Node::Open(tag(s, true)),
+                Event::Empty(s) => Node::Open(tag(s, true, tags)),
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
                     Node::Close
@@ -274,7 +294,7 @@ impl<'a> XmlReader<'a> {
         }
         let mut depth = 0usize;
         loop {
-            match self.step(Some(out))? {
+            match self.step(Some(out), false)? {
                 Node::Text => {}
                 Node::Open(t) if !t.empty => depth += 1,
                 Node::Open(_) => {}
@@ -296,7 +316,7 @@ impl<'a> XmlReader<'a> {
         }
         let mut depth = 0usize;
         loop {
-            match self.step(None)? {
+            match self.step(None, false)? {
                 Node::Text => {}
                 Node::Open(t) if !t.empty => depth += 1,
                 Node::Open(_) => {}
@@ -324,12 +344,14 @@ fn reference(r: &quick_xml::events::BytesRef<'_>) -> Option<Cow<'static, str>> {
     }
 }
 
-fn tag(start: BytesStart<'_>, empty: bool) -> Tag {
-    let local = start.local_name().into_inner().to_owned();
+fn tag(start: BytesStart<'_>, empty: bool, copy: bool) -> Tag {
     Tag {
-        local,
         empty,
-        start: start.into_owned(),
+        start: if copy {
+            start.into_owned()
+        } else {
+            BytesStart::new("")
+        },
     }
 }
 
@@ -366,10 +388,10 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match r.next()? {
-                Node::Open(t) if t.local != "a" => {
+                Node::Open(t) if t.local() != "a" => {
                     let place = r.place();
                     let text = r.text_of(&t)?;
-                    out.push((t.local.clone(), place, text));
+                    out.push((t.local().to_owned(), place, text));
                 }
                 Node::Eof => return Ok(out),
                 _ => {}
