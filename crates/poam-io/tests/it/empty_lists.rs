@@ -4,23 +4,12 @@
 //! XML reader refuses the missing element; a list that may be absent reads as absent, and
 //! what is read is written as XML that reads back the same.
 
+use crate::support::fixture_text;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use poam_io::{Document, ErrorKind, Format, Position, ReadError, SourceName};
 use poam_model::EMPTY_REQUIRED_LIST;
 use serde_json::Value;
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(rel)
-}
-
-fn fixture_text(rel: &str) -> String {
-    let path = fixture(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn read(text: &str, format: Format) -> Result<Document, ReadError> {
     poam_io::read(text.as_bytes(), &SourceName("emptied".into()), Some(format))

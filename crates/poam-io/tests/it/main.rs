@@ -4,6 +4,7 @@
 
 mod control_chars;
 mod empty_lists;
+mod support;
 mod xml_bad_input;
 mod xml_proptest;
 mod xml_roundtrip;

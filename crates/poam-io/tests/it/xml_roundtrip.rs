@@ -1,21 +1,10 @@
 //! OSCAL XML round trips: XML -> model -> XML (text and model), XML -> JSON -> XML, the same
 //! document in XML and JSON, and the reading rules (order, namespaces, whitespace).
 
-use std::path::{Path, PathBuf};
+use crate::support::fixture_text;
 
 use poam_io::{Document, Format, Position, SourceName};
 use poam_markup::MarkupMultiline;
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(rel)
-}
-
-fn fixture_text(rel: &str) -> String {
-    let path = fixture(rel);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn read(text: &str, format: Format) -> Document {
     poam_io::read(
