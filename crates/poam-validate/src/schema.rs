@@ -49,6 +49,33 @@ impl Datatype {
         }
     }
 
+    /// Every datatype, in declaration order.
+    pub const ALL: [Datatype; 18] = [
+        Datatype::String,
+        Datatype::Token,
+        Datatype::Uuid,
+        Datatype::Uri,
+        Datatype::UriReference,
+        Datatype::DateTimeWithTimezone,
+        Datatype::DateWithTimezone,
+        Datatype::Date,
+        Datatype::DateTime,
+        Datatype::IpV4Address,
+        Datatype::IpV6Address,
+        Datatype::EmailAddress,
+        Datatype::Base64,
+        Datatype::Integer,
+        Datatype::NonNegativeInteger,
+        Datatype::PositiveInteger,
+        Datatype::MarkupLine,
+        Datatype::MarkupMultiline,
+    ];
+
+    /// The datatype of a metaschema name ([`name`](Self::name) read back).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
     /// Integers are JSON numbers; everything else is a JSON string.
     pub fn is_integer(self) -> bool {
         matches!(

@@ -53,8 +53,13 @@ pub fn convert_version(
     doc: &mut Document,
     target: TargetVersion,
 ) -> Result<Vec<Diagnostic>, VersionError> {
-    let tree = to_tree(doc);
     let mut places = unrepresentable(doc, target);
+    if places.is_empty() && same_rule_set(doc, target) {
+        // Nothing to compare or to order: the whole document is not serialized for it.
+        poam_model::version::convert_version(doc, target)?;
+        return Ok(Vec::new());
+    }
+    let tree = to_tree(doc);
     let changes = changes_in(&tree, target);
     let refused: Vec<String> = places.iter().map(|p| p.pointer.clone()).collect();
     let covered = |pointer: &str| {
@@ -93,7 +98,18 @@ pub fn convert_version(
 /// What OSCAL `target`'s constraints report on `doc` that the rules of the version `doc`
 /// declares do not (nothing when both versions have the same rule set).
 pub fn constraint_changes(doc: &Document, target: TargetVersion) -> ConstraintChanges {
+    if same_rule_set(doc, target) {
+        return ConstraintChanges::default();
+    }
     changes_in(&to_tree(doc), target)
+}
+
+/// Whether the version `doc` declares and `target` are judged by the same rule set (then the
+/// target's constraints add nothing).
+fn same_rule_set(doc: &Document, target: TargetVersion) -> bool {
+    let declared = &doc.plan_of_action_and_milestones.metadata.oscal_version;
+    AppliedRuleSet::for_declared(Some(declared)).version
+        == AppliedRuleSet::for_declared(Some(target.as_str())).version
 }
 
 fn to_tree(doc: &Document) -> Value {
@@ -131,12 +147,7 @@ fn changes_in(tree: &Value, target: TargetVersion) -> ConstraintChanges {
 pub(crate) fn datatype_differences(version: &str) -> Vec<(&'static str, &'static str, Datatype)> {
     poam_model::version::datatype_differences(version)
         .into_iter()
-        .filter_map(|(def, member, name)| {
-            ALL_DATATYPES
-                .iter()
-                .find(|d| d.name() == name)
-                .map(|&d| (def, member, d))
-        })
+        .filter_map(|(def, member, name)| Datatype::from_name(name).map(|d| (def, member, d)))
         .collect()
 }
 
@@ -145,27 +156,6 @@ pub(crate) fn datatype_differences(version: &str) -> Vec<(&'static str, &'static
 pub(crate) fn markup_line_is_any_string(version: &str) -> bool {
     matches!(crate::schema::series(version), Some("1.0" | "1.1"))
 }
-
-const ALL_DATATYPES: [Datatype; 18] = [
-    Datatype::String,
-    Datatype::Token,
-    Datatype::Uuid,
-    Datatype::Uri,
-    Datatype::UriReference,
-    Datatype::DateTimeWithTimezone,
-    Datatype::DateWithTimezone,
-    Datatype::Date,
-    Datatype::DateTime,
-    Datatype::IpV4Address,
-    Datatype::IpV6Address,
-    Datatype::EmailAddress,
-    Datatype::Base64,
-    Datatype::Integer,
-    Datatype::NonNegativeInteger,
-    Datatype::PositiveInteger,
-    Datatype::MarkupLine,
-    Datatype::MarkupMultiline,
-];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
