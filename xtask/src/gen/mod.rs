@@ -87,104 +87,62 @@ pub fn date_time(d: NaiveDate, secs: u32, offset: bool) -> String {
 }
 
 /// Output formats of `gen`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
     Json,
+    #[value(alias = "yml")]
     Yaml,
     Xml,
     Xlsx,
 }
 
 impl OutFormat {
+    /// The format a name (`--format`'s value or a file extension) gives, in any case.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "json" => Some(Self::Json),
-            "yaml" | "yml" => Some(Self::Yaml),
-            "xml" => Some(Self::Xml),
-            "xlsx" => Some(Self::Xlsx),
-            _ => None,
-        }
+        <Self as clap::ValueEnum>::from_str(s, true).ok()
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask gen --items N [--format json|yaml|xml|xlsx] [--seed S] [--cycle C] -o FILE";
-
 /// Options of `cargo xtask gen`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
+    /// Number of POA&M items.
+    #[arg(long, short = 'n', value_name = "N", value_parser = crate::args::count)]
     pub items: u64,
-    pub format: OutFormat,
+    /// Output format (default: from the output file's extension).
+    #[arg(long, short = 'f', value_name = "F", ignore_case = true)]
+    pub format: Option<OutFormat>,
+    /// Seed of the generator: the same seed writes the same document.
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = crate::args::count)]
     pub seed: u64,
+    /// Month of the same POA&M to write (1: the first cycle).
+    #[arg(long, value_name = "C", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=120))]
     pub cycle: u32,
+    /// The file to write.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub out: PathBuf,
 }
 
 impl Options {
-    /// Parses the arguments after `gen`.
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut items = None;
-        let mut format = None;
-        let mut seed = 1;
-        let mut cycle = 1;
-        let mut out = None;
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let mut value = |name: &str| {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-            };
-            match a.as_str() {
-                "--items" | "-n" => items = Some(number(&value(a)?, a)?),
-                "--format" | "-f" => {
-                    let v = value(a)?;
-                    format = Some(OutFormat::parse(&v).ok_or_else(|| {
-                        format!("unknown format {v:?}: use json, yaml, xml or xlsx")
-                    })?);
-                }
-                "--seed" => seed = number(&value(a)?, a)?,
-                "--cycle" => {
-                    cycle = u32::try_from(number(&value(a)?, a)?)
-                        .ok()
-                        .filter(|c| (1..=120).contains(c))
-                        .ok_or("--cycle must be between 1 and 120")?;
-                }
-                "-o" | "--output" => out = Some(PathBuf::from(value(a)?)),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-            }
-        }
-        let items = items.ok_or_else(|| format!("--items is required\n{USAGE}"))?;
-        let out = out.ok_or_else(|| format!("-o FILE is required\n{USAGE}"))?;
-        let format = match format {
-            Some(f) => f,
-            None => out
-                .extension()
-                .and_then(|e| e.to_str())
-                .and_then(OutFormat::parse)
-                .ok_or_else(|| format!("cannot tell the format from {out:?}: give --format"))?,
-        };
-        Ok(Self {
-            items,
-            format,
-            seed,
-            cycle,
-            out,
-        })
+    /// `--format`, else the one the output's extension names.
+    pub fn format(&self) -> Result<OutFormat, String> {
+        self.format
+            .or_else(|| {
+                self.out
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(OutFormat::parse)
+            })
+            .ok_or_else(|| format!("cannot tell the format from {:?}: give --format", self.out))
     }
 }
 
-fn number(s: &str, name: &str) -> Result<u64, String> {
-    s.replace('_', "")
-        .parse()
-        .map_err(|_| format!("{name} wants a non-negative integer, not {s:?}"))
-}
-
 /// `cargo xtask gen ...`
-pub fn run(args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(args)?;
+pub fn run(opts: &Options) -> Result<(), String> {
+    let format = opts.format()?;
     let doc = generate(opts.items, opts.seed, opts.cycle)?;
-    let bytes = render(&doc, opts.format)?;
+    let bytes = render(&doc, format)?;
     poam_io::write_file_atomic(&opts.out, &bytes)
         .map_err(|e| format!("{}: {e}", opts.out.display()))?;
     eprintln!(
@@ -530,23 +488,26 @@ mod tests {
     }
 
     #[test]
-    fn options_parse_and_reject() {
-        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-        let o = Options::parse(&args("--items 1_000 --seed 9 -o x.yaml"));
-        assert!(matches!(
-            o,
-            Ok(Options {
-                items: 1000,
-                seed: 9,
-                format: OutFormat::Yaml,
-                cycle: 1,
-                ..
-            })
-        ));
-        assert!(Options::parse(&args("--items ten -o x.json")).is_err());
-        assert!(Options::parse(&args("--items 10 -o x.txt")).is_err());
-        assert!(Options::parse(&args("--items 10")).is_err());
-        assert!(Options::parse(&args("--items 10 --cycle 0 -o x.json")).is_err());
+    fn options_parse_and_reject() -> Result<(), String> {
+        let parse = |s: &str| {
+            crate::args::parse::<Options>(&s.split(' ').collect::<Vec<_>>())
+                .map_err(|e| e.to_string())
+        };
+        let o = parse("--items 1_000 --seed 9 -o x.yaml")?;
+        assert_eq!((o.items, o.seed, o.cycle), (1000, 9, 1));
+        assert_eq!(o.format(), Ok(OutFormat::Yaml));
+        let o = parse("-n 5 --format YML --output x.txt")?;
+        assert_eq!(
+            o.format(),
+            Ok(OutFormat::Yaml),
+            "--format wins over the extension"
+        );
+        assert!(parse("--items ten -o x.json").is_err());
+        assert!(parse("--items 10 -o x.txt")?.format().is_err());
+        assert!(parse("--items 10").is_err());
+        assert!(parse("--items 10 --cycle 0 -o x.json").is_err());
+        assert!(parse("--items 10 --cycle 121 -o x.json").is_err());
+        Ok(())
     }
 }
 
