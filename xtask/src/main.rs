@@ -6,16 +6,16 @@
 
 mod args;
 mod bench;
-mod codegen;
 mod conformance;
 mod files;
 mod fuzz;
 mod r#gen;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use xtask::workspace_root;
 
 /// Project automation for `poam`: code generation, conformance, benchmarks, fuzzing.
 #[derive(Debug, clap::Parser)]
@@ -62,7 +62,8 @@ struct CodegenArgs {
     /// Fail if a generated file differs from what the metaschema gives, instead of writing it.
     #[arg(long)]
     check: bool,
-    /// The reference folder holding `metaschema/<version>/` (default ../shared/reference).
+    /// The reference folder holding `metaschema/<version>/` (default: $POAM_REFERENCE, else
+    /// ../shared/reference).
     #[arg(value_name = "DIR", conflicts_with = "reference")]
     reference_dir: Option<PathBuf>,
     /// The reference folder, as a flag.
@@ -85,22 +86,26 @@ struct ConformanceArgs {
     update_verdicts: bool,
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+/// `cargo xtask codegen`: checks or writes the generated files (the generator is the library's,
+/// which `poam-tests` calls too).
+fn codegen(root: &std::path::Path, a: CodegenArgs) -> Result<(), String> {
+    let reference = a
+        .reference_dir
+        .or(a.reference)
+        .unwrap_or_else(|| xtask::reference_dir(root));
+    if a.check {
+        return xtask::check(root, &reference);
+    }
+    for path in xtask::write(root, &reference)? {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
     let root = workspace_root();
     let result = match Cli::parse().command {
-        Command::Codegen(a) => {
-            let reference = a
-                .reference_dir
-                .or(a.reference)
-                .unwrap_or_else(|| root.join("../shared/reference"));
-            codegen::run(&root, &reference, a.check)
-        }
+        Command::Codegen(a) => codegen(&root, a),
         Command::Conformance(a) => {
             conformance::run(&a.reference, a.only.as_deref(), a.update_verdicts)
         }
