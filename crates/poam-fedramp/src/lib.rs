@@ -141,6 +141,10 @@ pub mod props {
     pub const AUTO_APPROVE: &str = "auto-approve";
     /// poam-item: the service the weakness is in (workbook column AE).
     pub const SERVICE_NAME: &str = "service-name";
+    /// component (a scanner, a software product): its vendor, as FedRAMP's templates write it.
+    pub const VENDOR_NAME: &str = "vendor-name";
+    /// component (a scanner): the tool's product name, beside [`VENDOR_NAME`].
+    pub const TOOL_NAME: &str = "name";
     /// back-matter resource (and others): FedRAMP's `type`.
     pub const TYPE: &str = "type";
     /// metadata: uuid of the back-matter resource naming the control catalog.

@@ -28,10 +28,8 @@ use chrono::{Months, NaiveDate};
 use poam_model::Document;
 use serde_json::{Value, json};
 
+use poam_fedramp::{namespace, props, roles, values};
 use rng::uuid_of;
-
-/// The FedRAMP namespace (the form of ADR 0011, the Guide and FedRAMP's constraints).
-pub const FR_NS: &str = "http://fedramp.gov/ns/oscal";
 
 /// The stream kinds: each kind of shared object draws its UUIDs from its own stream.
 #[derive(Debug, Clone, Copy)]
@@ -254,7 +252,7 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
         "uuid": uuid_of(seed, Kind::Document as u64, u64::from(cycle)),
         "metadata": metadata,
         "import-ssp": {"href": format!("#{ssp_resource}")},
-        "system-id": {"identifier-type": FR_NS, "id": format!("F{:010}", seed % 10_000_000_000)},
+        "system-id": {"identifier-type": namespace::IDENTIFIER_TYPE, "id": format!("F{:010}", seed % 10_000_000_000)},
         "local-definitions": {
             "components": components,
             "inventory-items": inventory,
@@ -309,20 +307,20 @@ fn metadata(seed: u64, cycle: u32, parties: Vec<Value>, location: &str) -> Value
     let party = |i: u64| party(seed, i);
     let system = SYSTEM;
     let roles = json!([
-        {"id": "cloud-service-provider", "title": "Cloud Service Provider", "short-name": "CSP"},
-        {"id": "fedramp-pmo", "title": "The FedRAMP Program Management Office (PMO)", "short-name": "PMO"},
-        {"id": "fedramp-jab", "title": "The FedRAMP Joint Authorization Board (JAB)", "short-name": "JAB"},
-        {"id": "prepared-by", "title": "Prepared By"},
-        {"id": "prepared-for", "title": "Prepared For"},
-        {"id": "information-system-security-officer", "title": "System Information System Security Officer (or Equivalent)"},
+        {"id": roles::CLOUD_SERVICE_PROVIDER, "title": roles::CLOUD_SERVICE_PROVIDER_TITLE, "short-name": "CSP"},
+        {"id": roles::FEDRAMP_PMO, "title": "The FedRAMP Program Management Office (PMO)", "short-name": "PMO"},
+        {"id": roles::FEDRAMP_JAB, "title": "The FedRAMP Joint Authorization Board (JAB)", "short-name": "JAB"},
+        {"id": roles::PREPARED_BY, "title": "Prepared By"},
+        {"id": roles::PREPARED_FOR, "title": "Prepared For"},
+        {"id": roles::ISSO, "title": "System Information System Security Officer (or Equivalent)"},
     ]);
     let responsible = json!([
-        {"role-id": "cloud-service-provider", "party-uuids": [party(0)]},
-        {"role-id": "fedramp-pmo", "party-uuids": [party(1)]},
-        {"role-id": "fedramp-jab", "party-uuids": [party(2)]},
-        {"role-id": "prepared-by", "party-uuids": [party(3)]},
-        {"role-id": "prepared-for", "party-uuids": [party(0)]},
-        {"role-id": "information-system-security-officer", "party-uuids": [party(3)]},
+        {"role-id": roles::CLOUD_SERVICE_PROVIDER, "party-uuids": [party(0)]},
+        {"role-id": roles::FEDRAMP_PMO, "party-uuids": [party(1)]},
+        {"role-id": roles::FEDRAMP_JAB, "party-uuids": [party(2)]},
+        {"role-id": roles::PREPARED_BY, "party-uuids": [party(3)]},
+        {"role-id": roles::PREPARED_FOR, "party-uuids": [party(0)]},
+        {"role-id": roles::ISSO, "party-uuids": [party(3)]},
     ]);
     let now = as_of(cycle);
     let metadata = json!({
@@ -332,8 +330,8 @@ fn metadata(seed: u64, cycle: u32, parties: Vec<Value>, location: &str) -> Value
         "version": format!("{}-{:02}", now.format("%Y"), now.format("%m")),
         "oscal-version": "1.1.3",
         "props": [
-            {"name": "marking", "value": "Controlled Unclassified Information"},
-            {"name": "fedramp-version", "ns": FR_NS, "value": "fedramp-3.0.0rc1-oscal-1.1.2"},
+            {"name": props::MARKING, "value": "Controlled Unclassified Information"},
+            {"name": props::FEDRAMP_VERSION, "ns": namespace::NS, "value": "fedramp-3.0.0rc1-oscal-1.1.2"},
         ],
         "roles": roles,
         "locations": [{"uuid": location, "address": {"addr-lines": ["1234 Main Street", "Suite 500"], "city": "Arlington", "state": "VA", "postal-code": "22201", "country": "US"}}],
@@ -356,8 +354,8 @@ fn components(sh: &Shared, r: &mut rng::Rng) -> Vec<Value> {
             "title": name,
             "description": format!("{name}, the scanner that reports weaknesses for this POA&M."),
             "props": [
-                {"name": "vendor-name", "ns": FR_NS, "value": vendor},
-                {"name": "name", "ns": FR_NS, "value": name},
+                {"name": props::VENDOR_NAME, "ns": namespace::NS, "value": vendor},
+                {"name": props::TOOL_NAME, "ns": namespace::NS, "value": name},
                 {"name": "version", "value": version},
             ],
             "status": {"state": "operational"},
@@ -370,7 +368,7 @@ fn components(sh: &Shared, r: &mut rng::Rng) -> Vec<Value> {
             "type": "software",
             "title": format!("{} {}", p.name, text::version(r)),
             "description": format!("{} as deployed in the {system} boundary (package `{}`).", p.name, p.package),
-            "props": [{"name": "vendor-name", "ns": FR_NS, "value": p.vendor}],
+            "props": [{"name": props::VENDOR_NAME, "ns": namespace::NS, "value": p.vendor}],
             "status": {"state": "operational"},
         }));
     }
@@ -405,7 +403,7 @@ fn resources(sh: &Shared, ssp_resource: &str) -> Vec<Value> {
     let mut resources = vec![json!({
         "uuid": ssp_resource,
         "title": format!("{system} System Security Plan"),
-        "props": [{"name": "type", "ns": FR_NS, "value": "system-security-plan"}],
+        "props": [{"name": props::TYPE, "ns": namespace::NS, "value": values::RESOURCE_SSP}],
         "rlinks": [{"href": "./acme-govcloud-ssp.json", "media-type": "application/json"}],
     })];
     for e in 0..sh.evidence {
@@ -413,7 +411,7 @@ fn resources(sh: &Shared, ssp_resource: &str) -> Vec<Value> {
             "uuid": uuid_of(seed, Kind::Evidence as u64, e),
             "title": format!("Scan export EV-{:05}", e + 1),
             "description": "Raw scanner export attached as evidence for the POA&M.",
-            "props": [{"name": "type", "ns": FR_NS, "value": "evidence"}],
+            "props": [{"name": props::TYPE, "ns": namespace::NS, "value": values::RESOURCE_EVIDENCE}],
             "rlinks": [{"href": format!("./evidence/EV-{:05}.csv", e + 1), "media-type": "text/csv"}],
         }));
     }
@@ -446,7 +444,7 @@ mod tests {
         let closed = p
             .risks
             .iter()
-            .filter(|r| r.status.as_str() == "closed")
+            .filter(|r| r.status.as_str() == poam_fedramp::risk_status::CLOSED)
             .count();
         assert!((10..=60).contains(&closed), "{closed} closed of 200");
         for item in &p.poam_items {
@@ -479,7 +477,7 @@ mod tests {
         let closed = |p: &poam_model::PlanOfActionAndMilestones| {
             p.risks
                 .iter()
-                .filter(|r| r.status.as_str() == "closed")
+                .filter(|r| r.status.as_str() == poam_fedramp::risk_status::CLOSED)
                 .count()
         };
         assert!(closed(b) > closed(a));
