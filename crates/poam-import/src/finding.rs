@@ -205,8 +205,9 @@ pub struct Asset {
     /// The place within it, when there is one: `443/tcp`, `openssl@1.1.1k`, `line 12`.
     pub detail: Option<String>,
     /// Other names of the host (IP address, FQDN, NetBIOS name) for `--ssp` resolution and
-    /// coverage.
-    pub aliases: BTreeSet<String>,
+    /// coverage; shared by every finding on the host (`Arc::make_mut` to change one
+    /// asset's).
+    pub aliases: Arc<BTreeSet<String>>,
 }
 
 impl Asset {
@@ -215,7 +216,7 @@ impl Asset {
         Self {
             host: host.into(),
             detail: detail.filter(|d| !d.trim().is_empty()),
-            aliases: BTreeSet::new(),
+            aliases: Arc::default(),
         }
     }
 
@@ -348,7 +349,7 @@ impl Scan {
         let d = detector.key();
         self.scanned
             .insert((d.clone(), asset.host.trim().to_lowercase()));
-        for a in &asset.aliases {
+        for a in asset.aliases.iter() {
             self.scanned.insert((d.clone(), a.trim().to_lowercase()));
         }
     }

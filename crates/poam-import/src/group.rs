@@ -3,6 +3,7 @@
 //! in a scan (or in two scans of one import) collapses into one.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -76,10 +77,17 @@ impl Weakness {
     /// thousands of hosts must not compare every new asset with every listed one).
     fn absorb(&mut self, f: &Finding, assets: &[Asset], index: &mut HashMap<String, usize>) {
         for a in assets {
-            match index.get(&a.identifier()) {
-                Some(&i) => self.assets[i].aliases.extend(a.aliases.iter().cloned()),
+            let identifier = a.identifier();
+            match index.get(&identifier) {
+                Some(&i) => {
+                    let listed = &mut self.assets[i].aliases;
+                    // The findings of one host share its aliases: most often nothing to add.
+                    if !Arc::ptr_eq(listed, &a.aliases) && !a.aliases.is_subset(listed) {
+                        Arc::make_mut(listed).extend(a.aliases.iter().cloned());
+                    }
+                }
                 None => {
-                    index.insert(a.identifier(), self.assets.len());
+                    index.insert(identifier, self.assets.len());
                     self.assets.push(a.clone());
                 }
             }
