@@ -83,7 +83,14 @@ impl Detector {
 
     /// The name compared across months (case and spacing do not matter).
     pub fn key(&self) -> String {
-        self.name.trim().to_lowercase()
+        let mut out = String::new();
+        self.write_key(&mut out);
+        out
+    }
+
+    /// [`Self::key`] appended to `out`.
+    pub(crate) fn write_key(&self, out: &mut String) {
+        write_lowercase(out, self.name.trim());
     }
 }
 
@@ -222,10 +229,22 @@ impl Asset {
 
     /// The workbook's asset identifier: `host (detail)`, or the host.
     pub fn identifier(&self) -> String {
+        let mut out = String::new();
+        self.write_identifier(&mut out);
+        out
+    }
+
+    /// [`Self::identifier`] appended to `out` (a buffer reused from one asset to the next).
+    pub(crate) fn write_identifier(&self, out: &mut String) {
         match &self.detail {
-            Some(d) if self.host.trim().is_empty() => d.clone(),
-            Some(d) => format!("{} ({d})", self.host),
-            None => self.host.clone(),
+            Some(d) if self.host.trim().is_empty() => out.push_str(d),
+            Some(d) => {
+                out.push_str(&self.host);
+                out.push_str(" (");
+                out.push_str(d);
+                out.push(')');
+            }
+            None => out.push_str(&self.host),
         }
     }
 }
@@ -384,6 +403,15 @@ impl Scan {
             .flat_map(|f| f.assets.iter().map(|a| a.host.to_lowercase()))
             .collect::<BTreeSet<_>>()
             .len()
+    }
+}
+
+/// `text.to_lowercase()` appended to `out`, without an allocation when it is ASCII.
+pub(crate) fn write_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&text.to_lowercase());
     }
 }
 
