@@ -46,6 +46,8 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
     let mut host = Host::default();
     let mut texts = Texts::default();
     let mut scratch = String::new();
+    // One report item at a time, its strings reused from one item to the next.
+    let mut item = Item::default();
     loop {
         match r.next()? {
             Node::Open(t) => match t.local() {
@@ -77,7 +79,7 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
                 }
                 "ReportItem" => {
                     let place = r.place();
-                    let item = report_item(&mut r, &t, &mut texts, &mut scratch)?;
+                    report_item(&mut r, &t, &mut texts, &mut scratch, &mut item)?;
                     if item.plugin_id == "19506" {
                         version = version.or_else(|| scanner_version(&item.output));
                     }
@@ -168,7 +170,8 @@ struct Item {
     port: String,
     protocol: String,
     severity: String,
-    risk_factor: Option<String>,
+    /// Empty when the item has none.
+    risk_factor: String,
     synopsis: Option<SharedText>,
     description: Option<SharedText>,
     solution: Option<SharedText>,
@@ -180,14 +183,16 @@ struct Item {
     cvss2_score: Option<f64>,
 }
 
-/// One `ReportItem`; its texts shared through `texts`, decoded in `scratch`.
+/// One `ReportItem` into `item` (what an earlier one left is cleared); its texts shared
+/// through `texts`, decoded in `scratch`.
 fn report_item(
     r: &mut XmlReader<'_>,
     open: &Tag,
     texts: &mut Texts,
     scratch: &mut String,
-) -> Result<Item, ScanError> {
-    let mut item = Item::default();
+    item: &mut Item,
+) -> Result<(), ScanError> {
+    item.clear();
     for (name, value) in open.attributes() {
         let field = match name {
             "pluginID" => &mut item.plugin_id,
@@ -197,13 +202,13 @@ fn report_item(
             "severity" => &mut item.severity,
             _ => continue,
         };
-        *field = value.into_owned();
+        value.as_ref().clone_into(field);
     }
     if item.plugin_id.trim().is_empty() {
         return Err(r.error(ScanErrorKind::Structure, "a <ReportItem> has no pluginID"));
     }
     if open.empty {
-        return Ok(item);
+        return Ok(());
     }
     loop {
         match r.next_uncopied()? {
@@ -220,9 +225,7 @@ fn report_item(
                 match child {
                     Child::Cve => push_cve(&mut item.cves, text),
                     // Kept as written: `None` is informational, not unknown.
-                    Child::RiskFactor => {
-                        item.risk_factor = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-                    }
+                    Child::RiskFactor => text.trim().clone_into(&mut item.risk_factor),
                     Child::Synopsis => item.synopsis = texts.meaningful(Some(text)),
                     Child::Description => item.description = texts.meaningful(Some(text)),
                     Child::Solution => item.solution = texts.meaningful(Some(text)),
@@ -238,7 +241,7 @@ fn report_item(
                     Child::Cvss2Score => item.cvss2_score = score(),
                 }
             }
-            Node::Close => return Ok(item),
+            Node::Close => return Ok(()),
             Node::Text => {}
             Node::Eof => {
                 return Err(r.error(ScanErrorKind::Syntax, "the file ends inside <ReportItem>"));
@@ -285,6 +288,29 @@ impl Child {
 }
 
 impl Item {
+    /// Nothing of an earlier item left, the strings' room kept.
+    fn clear(&mut self) {
+        for s in [
+            &mut self.plugin_id,
+            &mut self.plugin_name,
+            &mut self.port,
+            &mut self.protocol,
+            &mut self.severity,
+            &mut self.risk_factor,
+            &mut self.output,
+        ] {
+            s.clear();
+        }
+        self.synopsis = None;
+        self.description = None;
+        self.solution = None;
+        self.cves.clear();
+        self.cvss3_vector = None;
+        self.cvss3_score = None;
+        self.cvss2_vector = None;
+        self.cvss2_score = None;
+    }
+
     fn severity(&self) -> Severity {
         match self.severity.trim() {
             "4" => Severity::Critical,
@@ -295,7 +321,11 @@ impl Item {
             // An empty or unknown `@severity` leaves the rating to `risk_factor`.
             other => Severity::parse(other)
                 .filter(|s| *s != Severity::Unknown)
-                .or_else(|| self.risk_factor.as_deref().and_then(Severity::parse))
+                .or_else(|| {
+                    Some(self.risk_factor.as_str())
+                        .filter(|r| !r.is_empty())
+                        .and_then(Severity::parse)
+                })
                 .unwrap_or(Severity::Unknown),
         }
     }
@@ -325,14 +355,15 @@ impl Item {
         }
     }
 
-    fn finding(self, host: &Host, place: String, texts: &mut Texts) -> Finding {
+    /// The finding on `host`; the item's texts and CVEs move into it.
+    fn finding(&mut self, host: &Host, place: String, texts: &mut Texts) -> Finding {
         let port = self.port.trim();
         let detail =
             (!port.is_empty() && port != "0").then(|| format!("{port}/{}", self.protocol.trim()));
         let severity = self.severity();
         let cvss = self.cvss();
         let scanner_severity =
-            meaningful(self.risk_factor.as_deref()).unwrap_or_else(|| self.severity.clone());
+            meaningful(Some(self.risk_factor.as_str())).unwrap_or_else(|| self.severity.clone());
         Finding {
             // Named when the scan is read (its version may come last).
             detector: Detector::default(),
@@ -343,13 +374,13 @@ impl Item {
                 .unwrap_or_else(|| {
                     texts.share(&format!("Nessus plugin {}", self.plugin_id.trim()))
                 }),
-            description: self.description.or(self.synopsis),
+            description: self.description.take().or(self.synopsis.take()),
             assets: vec![host.asset(detail)],
-            cves: self.cves,
+            cves: std::mem::take(&mut self.cves),
             cvss,
             severity,
             scanner_severity,
-            solution: self.solution,
+            solution: self.solution.take(),
             detected: host.date,
             kind: FindingKind::Vulnerability,
             place,
