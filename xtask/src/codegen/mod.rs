@@ -7,6 +7,7 @@
 pub mod emit_constraints;
 pub mod emit_model;
 pub mod emit_versions;
+pub mod emit_view;
 pub mod emit_xml;
 pub mod metaschema;
 
@@ -55,6 +56,11 @@ pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String
             reference,
             CONSTRAINT_VERSIONS,
         )?)?,
+        check,
+    )?;
+    write_or_check(
+        &workspace.join("crates/poam-validate/src/view_generated.rs"),
+        &rustfmt(&emit_view::emit(newest)?)?,
         check,
     )?;
     let xml = rustfmt(&emit_xml::emit(newest, older)?)?;
