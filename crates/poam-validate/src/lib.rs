@@ -161,7 +161,7 @@ pub fn validate(doc: &Document, opts: &Options) -> Validation {
     if let Some(s) = &opts.schema {
         v.diagnostics.extend(s.check(&tree));
     }
-    sanctioned_values_win(&mut v.diagnostics);
+    one_answer_per_value(&mut v.diagnostics);
     order::sort(&mut v.diagnostics, &tree);
     v
 }
@@ -216,7 +216,7 @@ fn validate_read_json(text: &str, doc: &Document, opts: &Options) -> Validation 
     );
     let diags = &mut v.diagnostics;
     diags.extend(typed);
-    sanctioned_values_win(diags);
+    one_answer_per_value(diags);
     let order = order::DocumentOrder::of_json_text(text, diags);
     order::sort_in(diags, &order);
     v
@@ -323,7 +323,7 @@ fn merge_with_tree(
     if let Some(s) = &opts.schema {
         diags.extend(s.check(&tree));
     }
-    sanctioned_values_win(diags);
+    one_answer_per_value(diags);
     order::sort(diags, &tree);
     Ok(v)
 }
@@ -383,7 +383,7 @@ pub fn validate_tree(tree: &Value, opts: &Options) -> Validation {
     if let Some(s) = &opts.schema {
         diags.extend(s.check(tree));
     }
-    sanctioned_values_win(diags);
+    one_answer_per_value(diags);
     order::sort(diags, tree);
     v
 }
@@ -411,8 +411,35 @@ fn tree_options(opts: &Options, yaml: bool) -> tree::TreeOptions {
     }
 }
 
-/// One answer per value: FedRAMP's POA&M guide sanctions the resource type `no-oscal-ssp`
-/// (rule `fedramp-no-oscal-ssp`, a warning) although its allowed-values list lacks it; the
+/// One answer per value, whichever pass found it: see [`sanctioned_values_win`] and
+/// [`wrong_type_wins`].
+fn one_answer_per_value(diags: &mut Vec<Diagnostic>) {
+    sanctioned_values_win(diags);
+    wrong_type_wins(diags);
+}
+
+/// A value of the wrong JSON type (a status given as the number `3`) is that error alone:
+/// what its text would be as a string is not judged against the value's lists or patterns.
+fn wrong_type_wins(diags: &mut Vec<Diagnostic>) {
+    let wrong: std::collections::HashSet<String> = diags
+        .iter()
+        .filter(|d| d.rule == rules::WRONG_TYPE.id)
+        .map(|d| d.pointer.clone())
+        .collect();
+    if !wrong.is_empty() {
+        let judged = [
+            rules::ALLOWED_VALUES.id,
+            rules::ALLOWED_VALUES_OPEN.id,
+            rules::MATCHES.id,
+            rules::FR_ALLOWED_VALUES.id,
+            rules::FR_ALLOWED_VALUES_OPEN.id,
+        ];
+        diags.retain(|d| !(judged.contains(&d.rule) && wrong.contains(&d.pointer)));
+    }
+}
+
+/// FedRAMP's POA&M guide sanctions the resource type `no-oscal-ssp` (rule
+/// `fedramp-no-oscal-ssp`, a warning) although its allowed-values list lacks it; the
 /// sanctioned declaration replaces the list's error at the same value.
 fn sanctioned_values_win(diags: &mut Vec<Diagnostic>) {
     let sanctioned: std::collections::HashSet<String> = diags
