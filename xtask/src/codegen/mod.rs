@@ -7,6 +7,7 @@
 pub mod emit_constraints;
 pub mod emit_model;
 pub mod emit_versions;
+pub mod emit_view;
 pub mod emit_xml;
 pub mod metaschema;
 
@@ -75,6 +76,10 @@ pub fn generate(workspace: &Path, reference: &Path) -> Result<Vec<GeneratedFile>
         file(
             workspace.join("crates/poam-validate/src/generated.rs"),
             emit_constraints::emit(newest, older, reference, CONSTRAINT_VERSIONS)?,
+        )?,
+        file(
+            workspace.join("crates/poam-validate/src/view_generated.rs"),
+            emit_view::emit(newest)?,
         )?,
         file(
             generated_xml_path(workspace),
