@@ -95,7 +95,10 @@
 //! Nothing is observable but the time: the tree is the one `from_markdown` describes, and
 //! equality, hashing, `Debug` and every writer work on it. Plain text (no
 //! Markdown-significant character, most OSCAL prose) is written, compared and flattened
-//! from the string itself; other markup is parsed to be written
+//! from the string itself; so is, for writing Markdown, a `markup-multiline` string that
+//! is recognized as already canonical (paragraphs, simple lists, `**strong**`, `*em*`,
+//! `` `code` ``, `[links](url)` written as the writer writes them: `markdown/canonical.rs`);
+//! other markup is parsed to be written
 //! ([`MarkupMultiline::parsed_blocks`], which does not keep the tree, so converting a
 //! document does not hold a tree beside every string). Markup read from XML, or built
 //! with [`MarkupMultiline::new`], is a tree from the start.
@@ -426,8 +429,11 @@ impl MarkupMultiline {
 
     /// Calls `f` with the canonical CommonMark; plain text is not copied.
     fn with_markdown<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        // Plain text, and the common shapes of Markdown written canonically, are their
+        // own canonical form: copied without parsing.
         if let Some(s) = self.0.source()
-            && markdown::write::is_plain_text_output(s, true)
+            && (markdown::write::is_plain_text_output(s, true)
+                || markdown::canonical::is_canonical_multiline(s))
         {
             return f(s);
         }

@@ -22,12 +22,14 @@ macro_rules! string_datatype {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        // `Box<str>`, not `String`: a value never grows, and a document holds hundreds of
+        // thousands of them (8 bytes each, more where they are optional and absent).
+        pub struct $name(Box<str>);
 
         impl $name {
             /// Wraps `s` without checking it (see [`Datatype::check`]).
             pub fn new(s: impl Into<String>) -> Self {
-                Self(s.into())
+                Self(s.into().into_boxed_str())
             }
             /// The value as written.
             pub fn as_str(&self) -> &str {
@@ -35,7 +37,7 @@ macro_rules! string_datatype {
             }
             /// The value as written, owned.
             pub fn into_string(self) -> String {
-                self.0
+                self.0.into_string()
             }
         }
 
@@ -67,25 +69,25 @@ macro_rules! string_datatype {
 
         impl From<String> for $name {
             fn from(s: String) -> Self {
-                Self(s)
+                Self(s.into_boxed_str())
             }
         }
 
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                Self(s.to_owned())
+                Self(s.into())
             }
         }
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
-                self.0 == other
+                *self.0 == *other
             }
         }
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
+                *self.0 == **other
             }
         }
     };
@@ -123,14 +125,14 @@ string_datatype!(
 impl Uuid {
     /// A fresh random (version 4) UUID, lower case.
     pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
+        Self::new(uuid::Uuid::new_v4().to_string())
     }
 
     /// A version 5 (name-based, SHA-1) UUID: the same `namespace` and `name` always give the
     /// same UUID, so re-importing the same input gives the same identifiers.
     pub fn from_name(namespace: &Uuid, name: &str) -> Self {
         let ns = uuid::Uuid::parse_str(&namespace.0).unwrap_or(uuid::Uuid::NAMESPACE_URL);
-        Self(uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string())
+        Self::new(uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string())
     }
 }
 
@@ -148,7 +150,7 @@ impl DateTimeWithTimezone {
 
 impl From<chrono::DateTime<chrono::FixedOffset>> for DateTimeWithTimezone {
     fn from(d: chrono::DateTime<chrono::FixedOffset>) -> Self {
-        Self(d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        Self::new(d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 }
 

@@ -43,13 +43,23 @@ pub struct Action {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Responsible Party
     ///
@@ -58,6 +68,7 @@ pub struct Action {
     #[serde(
         rename = "responsible-parties",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_parties: Vec<ResponsibleParty>,
@@ -131,7 +142,12 @@ pub struct Address {
     /// Address line
     ///
     /// A single line of an address.
-    #[serde(rename = "addr-lines", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "addr-lines",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub addr_lines: Vec<String>,
     /// City
     ///
@@ -210,7 +226,12 @@ pub struct AssessmentAssets {
     /// Component
     ///
     /// A defined component that can be part of an implemented system.
-    #[serde(rename = "components", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "components",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub components: Vec<SystemComponent>,
     /// Assessment Platform
     ///
@@ -273,13 +294,23 @@ pub struct AssessmentPlatform {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Uses Component
     ///
@@ -287,6 +318,7 @@ pub struct AssessmentPlatform {
     #[serde(
         rename = "uses-components",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub uses_components: Vec<UsesComponent>,
@@ -370,13 +402,23 @@ pub struct AssessmentSubject {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Include All
     ///
@@ -393,6 +435,7 @@ pub struct AssessmentSubject {
     #[serde(
         rename = "include-subjects",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub include_subjects: Vec<SelectSubjectById>,
@@ -402,6 +445,7 @@ pub struct AssessmentSubject {
     #[serde(
         rename = "exclude-subjects",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub exclude_subjects: Vec<SelectSubjectById>,
@@ -482,13 +526,23 @@ pub struct AssociatedActivity {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Responsible Role
     ///
@@ -498,6 +552,7 @@ pub struct AssociatedActivity {
     #[serde(
         rename = "responsible-roles",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_roles: Vec<ResponsibleRole>,
@@ -654,7 +709,12 @@ pub struct BackMatter {
     /// A resource associated with content in the containing document instance. A resource may be
     /// directly included in the document using base64 encoding or may point to one or more
     /// equivalent internet resources.
-    #[serde(rename = "resources", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "resources",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub resources: Vec<Resource>,
 }
 
@@ -732,13 +792,23 @@ pub struct Characterization {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Origin
     ///
@@ -803,13 +873,23 @@ pub struct Citation {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
 }
 
@@ -953,18 +1033,33 @@ pub struct Entry {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Logged By
     ///
     /// Used to indicate who created a log entry in what role.
-    #[serde(rename = "logged-by", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "logged-by",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub logged_by: Vec<LoggedBy>,
     /// Risk Status
     ///
@@ -981,6 +1076,7 @@ pub struct Entry {
     #[serde(
         rename = "related-responses",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_responses: Vec<RelatedResponse>,
@@ -1118,13 +1214,23 @@ pub struct Facet {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -1199,18 +1305,33 @@ pub struct Finding {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Origin
     ///
     /// Identifies the source of the finding, such as a tool, interviewed person, or activity.
-    #[serde(rename = "origins", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "origins",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub origins: Vec<Origin>,
     /// Objective Status
     ///
@@ -1234,6 +1355,7 @@ pub struct Finding {
     #[serde(
         rename = "related-observations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_observations: Vec<RelatedObservation>,
@@ -1243,6 +1365,7 @@ pub struct Finding {
     #[serde(
         rename = "related-risks",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_risks: Vec<AssociatedRisk>,
@@ -1354,13 +1477,23 @@ pub struct FindingTarget {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Objective Status
     ///
@@ -1608,13 +1741,23 @@ pub struct ImplementedComponent {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Responsible Party
     ///
@@ -1623,6 +1766,7 @@ pub struct ImplementedComponent {
     #[serde(
         rename = "responsible-parties",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_parties: Vec<ResponsibleParty>,
@@ -1747,13 +1891,23 @@ pub struct InventoryItem {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Responsible Party
     ///
@@ -1762,6 +1916,7 @@ pub struct InventoryItem {
     #[serde(
         rename = "responsible-parties",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_parties: Vec<ResponsibleParty>,
@@ -1771,6 +1926,7 @@ pub struct InventoryItem {
     #[serde(
         rename = "implemented-components",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub implemented_components: Vec<ImplementedComponent>,
@@ -1916,7 +2072,12 @@ pub struct LocalDefinitions {
     /// Component
     ///
     /// A defined component that can be part of an implemented system.
-    #[serde(rename = "components", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "components",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub components: Vec<SystemComponent>,
     /// Inventory Item
     ///
@@ -1924,6 +2085,7 @@ pub struct LocalDefinitions {
     #[serde(
         rename = "inventory-items",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub inventory_items: Vec<InventoryItem>,
@@ -2005,6 +2167,7 @@ pub struct Location {
     #[serde(
         rename = "email-addresses",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub email_addresses: Vec<dt::EmailAddress>,
@@ -2014,6 +2177,7 @@ pub struct Location {
     #[serde(
         rename = "telephone-numbers",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub telephone_numbers: Vec<TelephoneNumber>,
@@ -2021,19 +2185,34 @@ pub struct Location {
     ///
     /// The uniform resource locator (URL) for a web site or other resource associated with the
     /// location.
-    #[serde(rename = "urls", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "urls",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub urls: Vec<dt::Uri>,
     /// Property
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -2186,7 +2365,12 @@ pub struct Metadata {
     ///
     /// An entry in a sequential list of revisions to the containing document, expected to be in
     /// reverse chronological order (i.e. latest first).
-    #[serde(rename = "revisions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "revisions",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub revisions: Vec<Revision>,
     /// Document Identifier
     ///
@@ -2194,6 +2378,7 @@ pub struct Metadata {
     #[serde(
         rename = "document-ids",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub document_ids: Vec<DocumentId>,
@@ -2201,30 +2386,55 @@ pub struct Metadata {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Role
     ///
     /// Defines a function, which might be assigned to a party in a specific situation.
-    #[serde(rename = "roles", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "roles",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub roles: Vec<Role>,
     /// Location
     ///
     /// A physical point of presence, which may be associated with people, organizations, or other
     /// concepts within the current or linked OSCAL document.
-    #[serde(rename = "locations", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "locations",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub locations: Vec<Location>,
     /// Party
     ///
     /// An organization or person, which may be associated with roles or other concepts within the
     /// current or linked OSCAL document.
-    #[serde(rename = "parties", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "parties",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub parties: Vec<Party>,
     /// Responsible Party
     ///
@@ -2233,13 +2443,19 @@ pub struct Metadata {
     #[serde(
         rename = "responsible-parties",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_parties: Vec<ResponsibleParty>,
     /// Action
     ///
     /// An action applied by a role within a given party to the content.
-    #[serde(rename = "actions", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "actions",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub actions: Vec<Action>,
     /// Remarks
     ///
@@ -2382,19 +2598,34 @@ pub struct MitigatingFactor {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Identifies the Subject
     ///
     /// A human-oriented identifier reference to a resource. Use type to indicate whether the
     /// identified resource is a component, inventory item, location, user, or something else.
-    #[serde(rename = "subjects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "subjects",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub subjects: Vec<SubjectReference>,
 }
 
@@ -2468,13 +2699,23 @@ pub struct Observation {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Observation Method
     ///
@@ -2485,18 +2726,33 @@ pub struct Observation {
     ///
     /// Identifies the nature of the observation. More than one may be used to further qualify and
     /// enable filtering.
-    #[serde(rename = "types", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "types",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub types: Vec<dt::Token>,
     /// Origin
     ///
     /// Identifies the source of the finding, such as a tool, interviewed person, or activity.
-    #[serde(rename = "origins", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "origins",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub origins: Vec<Origin>,
     /// Identifies the Subject
     ///
     /// A human-oriented identifier reference to a resource. Use type to indicate whether the
     /// identified resource is a component, inventory item, location, user, or something else.
-    #[serde(rename = "subjects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "subjects",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub subjects: Vec<SubjectReference>,
     /// Relevant Evidence
     ///
@@ -2504,6 +2760,7 @@ pub struct Observation {
     #[serde(
         rename = "relevant-evidence",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub relevant_evidence: Vec<RelevantEvidence>,
@@ -2663,6 +2920,7 @@ pub struct Origin {
     #[serde(
         rename = "related-tasks",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_tasks: Vec<RelatedTask>,
@@ -2720,13 +2978,23 @@ pub struct OriginActor {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
 }
 
@@ -2802,6 +3070,7 @@ pub struct Party {
     #[serde(
         rename = "external-ids",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub external_ids: Vec<ExternalId>,
@@ -2809,13 +3078,23 @@ pub struct Party {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Email Address
     ///
@@ -2823,6 +3102,7 @@ pub struct Party {
     #[serde(
         rename = "email-addresses",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub email_addresses: Vec<dt::EmailAddress>,
@@ -2832,13 +3112,19 @@ pub struct Party {
     #[serde(
         rename = "telephone-numbers",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub telephone_numbers: Vec<TelephoneNumber>,
     /// Address
     ///
     /// A postal address for the location.
-    #[serde(rename = "addresses", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "addresses",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub addresses: Vec<Address>,
     /// Location Universally Unique Identifier Reference
     ///
@@ -2846,6 +3132,7 @@ pub struct Party {
     #[serde(
         rename = "location-uuids",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub location_uuids: Vec<dt::Uuid>,
@@ -2856,6 +3143,7 @@ pub struct Party {
     #[serde(
         rename = "member-of-organizations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub member_of_organizations: Vec<dt::Uuid>,
@@ -3008,18 +3296,29 @@ pub struct PlanOfActionAndMilestones {
     #[serde(
         rename = "observations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub observations: Vec<Observation>,
     /// Identified Risk
     ///
     /// An identified risk.
-    #[serde(rename = "risks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "risks",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub risks: Vec<Risk>,
     /// Finding
     ///
     /// Describes an individual finding.
-    #[serde(rename = "findings", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "findings",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub findings: Vec<Finding>,
     /// POA&M Item
     ///
@@ -3131,18 +3430,33 @@ pub struct PoamItem {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Origin
     ///
     /// Identifies the source of the finding, such as a tool or person.
-    #[serde(rename = "origins", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "origins",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub origins: Vec<PoamItemOrigin>,
     /// Related Finding
     ///
@@ -3150,6 +3464,7 @@ pub struct PoamItem {
     #[serde(
         rename = "related-findings",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_findings: Vec<RelatedFinding>,
@@ -3160,6 +3475,7 @@ pub struct PoamItem {
     #[serde(
         rename = "related-observations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_observations: Vec<RelatedObservation>,
@@ -3169,6 +3485,7 @@ pub struct PoamItem {
     #[serde(
         rename = "related-risks",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_risks: Vec<AssociatedRisk>,
@@ -3454,7 +3771,12 @@ pub struct Protocol {
     ///
     /// Where applicable this is the transport layer protocol port range an IPv4-based or IPv6-based
     /// service uses.
-    #[serde(rename = "port-ranges", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "port-ranges",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub port_ranges: Vec<PortRange>,
 }
 
@@ -3576,13 +3898,23 @@ pub struct RelatedResponse {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Task Reference
     ///
@@ -3590,6 +3922,7 @@ pub struct RelatedResponse {
     #[serde(
         rename = "related-tasks",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_tasks: Vec<RelatedTask>,
@@ -3653,13 +3986,23 @@ pub struct RelatedTask {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Responsible Party
     ///
@@ -3668,6 +4011,7 @@ pub struct RelatedTask {
     #[serde(
         rename = "responsible-parties",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_parties: Vec<ResponsibleParty>,
@@ -3678,7 +4022,12 @@ pub struct RelatedTask {
     /// assessment results this is an actual assessment subject, and reflects any changes from the
     /// plan. exactly what will be the focus of this assessment. Any subjects not identified in this
     /// way are out-of-scope.
-    #[serde(rename = "subjects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "subjects",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub subjects: Vec<AssessmentSubject>,
     /// Identified Subject
     ///
@@ -3766,13 +4115,23 @@ pub struct RelevantEvidence {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -3836,7 +4195,12 @@ pub struct RequiredAsset {
     ///
     /// A human-oriented identifier reference to a resource. Use type to indicate whether the
     /// identified resource is a component, inventory item, location, user, or something else.
-    #[serde(rename = "subjects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "subjects",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub subjects: Vec<SubjectReference>,
     /// Title for Required Asset
     ///
@@ -3852,13 +4216,23 @@ pub struct RequiredAsset {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -3945,7 +4319,12 @@ pub struct Resource {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Document Identifier
     ///
@@ -3953,6 +4332,7 @@ pub struct Resource {
     #[serde(
         rename = "document-ids",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub document_ids: Vec<DocumentId>,
@@ -3965,7 +4345,12 @@ pub struct Resource {
     ///
     /// A URL-based pointer to an external resource with an optional hash for verification and
     /// change detection.
-    #[serde(rename = "rlinks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "rlinks",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub rlinks: Vec<Rlink>,
     /// Base64
     ///
@@ -4072,18 +4457,33 @@ pub struct Response {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Origin
     ///
     /// Identifies the source of the finding, such as a tool, interviewed person, or activity.
-    #[serde(rename = "origins", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "origins",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub origins: Vec<Origin>,
     /// Required Asset
     ///
@@ -4091,6 +4491,7 @@ pub struct Response {
     #[serde(
         rename = "required-assets",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub required_assets: Vec<RequiredAsset>,
@@ -4098,7 +4499,12 @@ pub struct Response {
     ///
     /// Represents a scheduled event or milestone, which may be associated with a series of
     /// assessment actions.
-    #[serde(rename = "tasks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "tasks",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub tasks: Vec<Task>,
     /// Remarks
     ///
@@ -4192,13 +4598,23 @@ pub struct ResponsibleParty {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -4265,18 +4681,33 @@ pub struct ResponsibleRole {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Party Universally Unique Identifier Reference
     ///
     /// Reference to a party by UUID.
-    #[serde(rename = "party-uuids", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "party-uuids",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub party_uuids: Vec<dt::Uuid>,
     /// Remarks
     ///
@@ -4369,13 +4800,23 @@ pub struct Revision {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -4470,13 +4911,23 @@ pub struct Risk {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Risk Status
     ///
@@ -4486,12 +4937,22 @@ pub struct Risk {
     /// Origin
     ///
     /// Identifies the source of the finding, such as a tool, interviewed person, or activity.
-    #[serde(rename = "origins", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "origins",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub origins: Vec<Origin>,
     /// Threat ID
     ///
     /// A pointer, by ID, to an externally-defined threat.
-    #[serde(rename = "threat-ids", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "threat-ids",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub threat_ids: Vec<ThreatId>,
     /// Characterization
     ///
@@ -4499,6 +4960,7 @@ pub struct Risk {
     #[serde(
         rename = "characterizations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub characterizations: Vec<Characterization>,
@@ -4509,6 +4971,7 @@ pub struct Risk {
     #[serde(
         rename = "mitigating-factors",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub mitigating_factors: Vec<MitigatingFactor>,
@@ -4523,6 +4986,7 @@ pub struct Risk {
     #[serde(
         rename = "remediations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub remediations: Vec<Response>,
@@ -4538,6 +5002,7 @@ pub struct Risk {
     #[serde(
         rename = "related-observations",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub related_observations: Vec<RelatedObservation>,
@@ -4690,7 +5155,12 @@ pub struct Rlink {
     ///
     /// A representation of a cryptographic digest generated over a resource using a specified hash
     /// algorithm.
-    #[serde(rename = "hashes", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "hashes",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub hashes: Vec<Hash>,
 }
 
@@ -4756,13 +5226,23 @@ pub struct Role {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -4836,13 +5316,23 @@ pub struct SelectSubjectById {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -4912,13 +5402,23 @@ pub struct SubjectReference {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Remarks
     ///
@@ -5005,13 +5505,23 @@ pub struct SystemComponent {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Status
     ///
@@ -5026,13 +5536,19 @@ pub struct SystemComponent {
     #[serde(
         rename = "responsible-roles",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_roles: Vec<ResponsibleRole>,
     /// Service Protocol Information
     ///
     /// Information about the protocol used to provide a service.
-    #[serde(rename = "protocols", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "protocols",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub protocols: Vec<Protocol>,
     /// Remarks
     ///
@@ -5219,13 +5735,23 @@ pub struct Task {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Event Timing
     ///
@@ -5238,6 +5764,7 @@ pub struct Task {
     #[serde(
         rename = "dependencies",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub dependencies: Vec<Dependency>,
@@ -5245,7 +5772,12 @@ pub struct Task {
     ///
     /// Represents a scheduled event or milestone, which may be associated with a series of
     /// assessment actions.
-    #[serde(rename = "tasks", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "tasks",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub tasks: Vec<Task>,
     /// Associated Activity
     ///
@@ -5253,6 +5785,7 @@ pub struct Task {
     #[serde(
         rename = "associated-activities",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub associated_activities: Vec<AssociatedActivity>,
@@ -5263,7 +5796,12 @@ pub struct Task {
     /// assessment results this is an actual assessment subject, and reflects any changes from the
     /// plan. exactly what will be the focus of this assessment. Any subjects not identified in this
     /// way are out-of-scope.
-    #[serde(rename = "subjects", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "subjects",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub subjects: Vec<AssessmentSubject>,
     /// Responsible Role
     ///
@@ -5273,6 +5811,7 @@ pub struct Task {
     #[serde(
         rename = "responsible-roles",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_roles: Vec<ResponsibleRole>,
@@ -5510,13 +6049,23 @@ pub struct UsesComponent {
     ///
     /// An attribute, characteristic, or quality of the containing object expressed as a namespace
     /// qualified name/value pair.
-    #[serde(rename = "props", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "props",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub props: Vec<Property>,
     /// Link
     ///
     /// A reference to a local or remote resource, that has a specific relation to the containing
     /// object.
-    #[serde(rename = "links", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "links",
+        default,
+        deserialize_with = "crate::lists::fitted",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub links: Vec<Link>,
     /// Responsible Party
     ///
@@ -5525,6 +6074,7 @@ pub struct UsesComponent {
     #[serde(
         rename = "responsible-parties",
         default,
+        deserialize_with = "crate::lists::fitted",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub responsible_parties: Vec<ResponsibleParty>,

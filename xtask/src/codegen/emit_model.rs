@@ -356,7 +356,7 @@ fn emit_member(
         } else {
             let _ = writeln!(
                 out,
-                "    #[serde(rename = \"{json}\", default, skip_serializing_if = \"Vec::is_empty\")]"
+                "    #[serde(rename = \"{json}\", default, deserialize_with = \"crate::lists::fitted\", skip_serializing_if = \"Vec::is_empty\")]"
             );
         }
         let _ = writeln!(out, "    pub {field}: Vec<{base}>,");

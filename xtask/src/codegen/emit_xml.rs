@@ -81,7 +81,7 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
          use poam_markup::{MarkupLine, MarkupMultiline};\n\
          use poam_model as m;\n\
          use poam_model::datatypes as dt;\n\n\
-         use super::reader::{FromXmlText, Rd, Start, XmlError, required_attribute, required_child, required_children};\n\
+         use super::reader::{FromXmlText, Rd, Start, XmlError, fitted, required_attribute, required_child, required_children};\n\
          use super::table::{ChildInfo, Target, TypeInfo};\n\
          use super::writer::Wr;\n\n",
     );
@@ -316,7 +316,11 @@ fn emit_read_construction(
         let local = format!("c_{}", snake(json).trim_start_matches("r#"));
         let field = snake(json);
         if !is_required_item(relaxed, dr, item) {
-            let _ = writeln!(out, "        {field}: {local},");
+            if item.is_many() {
+                let _ = writeln!(out, "        {field}: fitted({local}),");
+            } else {
+                let _ = writeln!(out, "        {field}: {local},");
+            }
         } else if item.is_many() {
             // At least one, as in JSON (where the member is required): no element is the
             // member missing, not an empty list the schemas reject.

@@ -8,7 +8,7 @@ use poam_model as m;
 use poam_model::datatypes as dt;
 
 use super::reader::{
-    FromXmlText, Rd, Start, XmlError, required_attribute, required_child, required_children,
+    FromXmlText, Rd, Start, XmlError, fitted, required_attribute, required_child, required_children,
 };
 use super::table::{ChildInfo, Target, TypeInfo};
 use super::writer::Wr;
@@ -68,9 +68,9 @@ pub(super) fn read_action<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Action
         date: f_date,
         r#type: required_attribute(f_type, s, "type")?,
         system: required_attribute(f_system, s, "system")?,
-        props: c_props,
-        links: c_links,
-        responsible_parties: c_responsible_parties,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        responsible_parties: fitted(c_responsible_parties),
         remarks: c_remarks,
     })
 }
@@ -161,7 +161,7 @@ pub(super) fn read_address<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Addre
     }
     Ok(m::Address {
         r#type: f_type,
-        addr_lines: c_addr_lines,
+        addr_lines: fitted(c_addr_lines),
         city: c_city,
         state: c_state,
         postal_code: c_postal_code,
@@ -209,7 +209,7 @@ pub(super) fn read_assessment_assets<'i>(
         }
     }
     Ok(m::AssessmentAssets {
-        components: c_components,
+        components: fitted(c_components),
         assessment_platforms: required_children(c_assessment_platforms, s, "assessment-platform")?,
     })
 }
@@ -267,9 +267,9 @@ pub(super) fn read_assessment_platform<'i>(
     Ok(m::AssessmentPlatform {
         uuid: required_attribute(f_uuid, s, "uuid")?,
         title: c_title,
-        props: c_props,
-        links: c_links,
-        uses_components: c_uses_components,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        uses_components: fitted(c_uses_components),
         remarks: c_remarks,
     })
 }
@@ -346,11 +346,11 @@ pub(super) fn read_assessment_subject<'i>(
     Ok(m::AssessmentSubject {
         r#type: required_attribute(f_type, s, "type")?,
         description: c_description,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         include_all: c_include_all,
-        include_subjects: c_include_subjects,
-        exclude_subjects: c_exclude_subjects,
+        include_subjects: fitted(c_include_subjects),
+        exclude_subjects: fitted(c_exclude_subjects),
         remarks: c_remarks,
     })
 }
@@ -418,9 +418,9 @@ pub(super) fn read_associated_activity<'i>(
     }
     Ok(m::AssociatedActivity {
         activity_uuid: required_attribute(f_activity_uuid, s, "activity-uuid")?,
-        props: c_props,
-        links: c_links,
-        responsible_roles: c_responsible_roles,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        responsible_roles: fitted(c_responsible_roles),
         subjects: required_children(c_subjects, s, "subject")?,
         remarks: c_remarks,
     })
@@ -548,7 +548,7 @@ pub(super) fn read_back_matter<'i>(
         }
     }
     Ok(m::BackMatter {
-        resources: c_resources,
+        resources: fitted(c_resources),
     })
 }
 
@@ -620,8 +620,8 @@ pub(super) fn read_characterization<'i>(
         }
     }
     Ok(m::Characterization {
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         origin: required_child(c_origin, s, "origin")?,
         facets: required_children(c_facets, s, "facet")?,
     })
@@ -664,8 +664,8 @@ pub(super) fn read_citation<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Cita
     }
     Ok(m::Citation {
         text: required_child(c_text, s, "text")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
     })
 }
 
@@ -834,11 +834,11 @@ pub(super) fn read_entry<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Entry, 
         description: c_description,
         start: required_child(c_start, s, "start")?,
         end: c_end,
-        props: c_props,
-        links: c_links,
-        logged_by: c_logged_by,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        logged_by: fitted(c_logged_by),
         status_change: c_status_change,
-        related_responses: c_related_responses,
+        related_responses: fitted(c_related_responses),
         remarks: c_remarks,
     })
 }
@@ -941,8 +941,8 @@ pub(super) fn read_facet<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Facet, 
         name: required_attribute(f_name, s, "name")?,
         system: required_attribute(f_system, s, "system")?,
         value: required_attribute(f_value, s, "value")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -1032,13 +1032,13 @@ pub(super) fn read_finding<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Findi
         uuid: required_attribute(f_uuid, s, "uuid")?,
         title: required_child(c_title, s, "title")?,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
-        origins: c_origins,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        origins: fitted(c_origins),
         target: required_child(c_target, s, "target")?,
         implementation_statement_uuid: c_implementation_statement_uuid,
-        related_observations: c_related_observations,
-        related_risks: c_related_risks,
+        related_observations: fitted(c_related_observations),
+        related_risks: fitted(c_related_risks),
         remarks: c_remarks,
     })
 }
@@ -1138,8 +1138,8 @@ pub(super) fn read_finding_target<'i>(
         target_id: required_attribute(f_target_id, s, "target-id")?,
         title: c_title,
         description: c_description,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         status: required_child(c_status, s, "status")?,
         implementation_status: c_implementation_status,
         remarks: c_remarks,
@@ -1370,9 +1370,9 @@ pub(super) fn read_implemented_component<'i>(
     }
     Ok(m::ImplementedComponent {
         component_uuid: required_attribute(f_component_uuid, s, "component-uuid")?,
-        props: c_props,
-        links: c_links,
-        responsible_parties: c_responsible_parties,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        responsible_parties: fitted(c_responsible_parties),
         remarks: c_remarks,
     })
 }
@@ -1499,10 +1499,10 @@ pub(super) fn read_inventory_item<'i>(
     Ok(m::InventoryItem {
         uuid: required_attribute(f_uuid, s, "uuid")?,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
-        responsible_parties: c_responsible_parties,
-        implemented_components: c_implemented_components,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        responsible_parties: fitted(c_responsible_parties),
+        implemented_components: fitted(c_implemented_components),
         remarks: c_remarks,
     })
 }
@@ -1618,8 +1618,8 @@ pub(super) fn read_local_definitions<'i>(
         }
     }
     Ok(m::LocalDefinitions {
-        components: c_components,
-        inventory_items: c_inventory_items,
+        components: fitted(c_components),
+        inventory_items: fitted(c_inventory_items),
         assessment_assets: c_assessment_assets,
         remarks: c_remarks,
     })
@@ -1699,11 +1699,11 @@ pub(super) fn read_location<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Loca
         uuid: required_attribute(f_uuid, s, "uuid")?,
         title: c_title,
         address: c_address,
-        email_addresses: c_email_addresses,
-        telephone_numbers: c_telephone_numbers,
-        urls: c_urls,
-        props: c_props,
-        links: c_links,
+        email_addresses: fitted(c_email_addresses),
+        telephone_numbers: fitted(c_telephone_numbers),
+        urls: fitted(c_urls),
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -1876,15 +1876,15 @@ pub(super) fn read_metadata<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Meta
         last_modified: required_child(c_last_modified, s, "last-modified")?,
         version: required_child(c_version, s, "version")?,
         oscal_version: required_child(c_oscal_version, s, "oscal-version")?,
-        revisions: c_revisions,
-        document_ids: c_document_ids,
-        props: c_props,
-        links: c_links,
-        roles: c_roles,
-        locations: c_locations,
-        parties: c_parties,
-        responsible_parties: c_responsible_parties,
-        actions: c_actions,
+        revisions: fitted(c_revisions),
+        document_ids: fitted(c_document_ids),
+        props: fitted(c_props),
+        links: fitted(c_links),
+        roles: fitted(c_roles),
+        locations: fitted(c_locations),
+        parties: fitted(c_parties),
+        responsible_parties: fitted(c_responsible_parties),
+        actions: fitted(c_actions),
         remarks: c_remarks,
     })
 }
@@ -1975,9 +1975,9 @@ pub(super) fn read_mitigating_factor<'i>(
         uuid: required_attribute(f_uuid, s, "uuid")?,
         implementation_uuid: f_implementation_uuid,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
-        subjects: c_subjects,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        subjects: fitted(c_subjects),
     })
 }
 
@@ -2084,13 +2084,13 @@ pub(super) fn read_observation<'i>(
         uuid: required_attribute(f_uuid, s, "uuid")?,
         title: c_title,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         methods: required_children(c_methods, s, "method")?,
-        types: c_types,
-        origins: c_origins,
-        subjects: c_subjects,
-        relevant_evidence: c_relevant_evidence,
+        types: fitted(c_types),
+        origins: fitted(c_origins),
+        subjects: fitted(c_subjects),
+        relevant_evidence: fitted(c_relevant_evidence),
         collected: required_child(c_collected, s, "collected")?,
         expires: c_expires,
         remarks: c_remarks,
@@ -2188,7 +2188,7 @@ pub(super) fn read_origin<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Origin
     }
     Ok(m::Origin {
         actors: required_children(c_actors, s, "actor")?,
-        related_tasks: c_related_tasks,
+        related_tasks: fitted(c_related_tasks),
     })
 }
 
@@ -2234,8 +2234,8 @@ pub(super) fn read_origin_actor<'i>(
         r#type: required_attribute(f_type, s, "type")?,
         actor_uuid: required_attribute(f_actor_uuid, s, "actor-uuid")?,
         role_id: f_role_id,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
     })
 }
 
@@ -2330,14 +2330,14 @@ pub(super) fn read_party<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Party, 
         r#type: required_attribute(f_type, s, "type")?,
         name: c_name,
         short_name: c_short_name,
-        external_ids: c_external_ids,
-        props: c_props,
-        links: c_links,
-        email_addresses: c_email_addresses,
-        telephone_numbers: c_telephone_numbers,
-        addresses: c_addresses,
-        location_uuids: c_location_uuids,
-        member_of_organizations: c_member_of_organizations,
+        external_ids: fitted(c_external_ids),
+        props: fitted(c_props),
+        links: fitted(c_links),
+        email_addresses: fitted(c_email_addresses),
+        telephone_numbers: fitted(c_telephone_numbers),
+        addresses: fitted(c_addresses),
+        location_uuids: fitted(c_location_uuids),
+        member_of_organizations: fitted(c_member_of_organizations),
         remarks: c_remarks,
     })
 }
@@ -2450,9 +2450,9 @@ pub(super) fn read_plan_of_action_and_milestones<'i>(
         import_ssp: c_import_ssp,
         system_id: c_system_id,
         local_definitions: c_local_definitions,
-        observations: c_observations,
-        risks: c_risks,
-        findings: c_findings,
+        observations: fitted(c_observations),
+        risks: fitted(c_risks),
+        findings: fitted(c_findings),
         poam_items: required_children(c_poam_items, s, "poam-item")?,
         back_matter: c_back_matter,
     })
@@ -2546,12 +2546,12 @@ pub(super) fn read_poam_item<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Poa
         uuid: f_uuid,
         title: required_child(c_title, s, "title")?,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
-        origins: c_origins,
-        related_findings: c_related_findings,
-        related_observations: c_related_observations,
-        related_risks: c_related_risks,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        origins: fitted(c_origins),
+        related_findings: fitted(c_related_findings),
+        related_observations: fitted(c_related_observations),
+        related_risks: fitted(c_related_risks),
         remarks: c_remarks,
     })
 }
@@ -2763,7 +2763,7 @@ pub(super) fn read_protocol<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Prot
         uuid: f_uuid,
         name: f_name,
         title: c_title,
-        port_ranges: c_port_ranges,
+        port_ranges: fitted(c_port_ranges),
     })
 }
 
@@ -2900,9 +2900,9 @@ pub(super) fn read_related_response<'i>(
     }
     Ok(m::RelatedResponse {
         response_uuid: required_attribute(f_response_uuid, s, "response-uuid")?,
-        props: c_props,
-        links: c_links,
-        related_tasks: c_related_tasks,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        related_tasks: fitted(c_related_tasks),
         remarks: c_remarks,
     })
 }
@@ -2968,10 +2968,10 @@ pub(super) fn read_related_task<'i>(
     }
     Ok(m::RelatedTask {
         task_uuid: required_attribute(f_task_uuid, s, "task-uuid")?,
-        props: c_props,
-        links: c_links,
-        responsible_parties: c_responsible_parties,
-        subjects: c_subjects,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        responsible_parties: fitted(c_responsible_parties),
+        subjects: fitted(c_subjects),
         identified_subject: c_identified_subject,
         remarks: c_remarks,
     })
@@ -3041,8 +3041,8 @@ pub(super) fn read_relevant_evidence<'i>(
     Ok(m::RelevantEvidence {
         href: f_href,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -3113,11 +3113,11 @@ pub(super) fn read_required_asset<'i>(
     }
     Ok(m::RequiredAsset {
         uuid: required_attribute(f_uuid, s, "uuid")?,
-        subjects: c_subjects,
+        subjects: fitted(c_subjects),
         title: c_title,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -3205,10 +3205,10 @@ pub(super) fn read_resource<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Reso
         uuid: required_attribute(f_uuid, s, "uuid")?,
         title: c_title,
         description: c_description,
-        props: c_props,
-        document_ids: c_document_ids,
+        props: fitted(c_props),
+        document_ids: fitted(c_document_ids),
         citation: c_citation,
-        rlinks: c_rlinks,
+        rlinks: fitted(c_rlinks),
         base64: c_base64,
         remarks: c_remarks,
     })
@@ -3298,11 +3298,11 @@ pub(super) fn read_response<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Resp
         lifecycle: required_attribute(f_lifecycle, s, "lifecycle")?,
         title: required_child(c_title, s, "title")?,
         description: required_child(c_description, s, "description")?,
-        props: c_props,
-        links: c_links,
-        origins: c_origins,
-        required_assets: c_required_assets,
-        tasks: c_tasks,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        origins: fitted(c_origins),
+        required_assets: fitted(c_required_assets),
+        tasks: fitted(c_tasks),
         remarks: c_remarks,
     })
 }
@@ -3372,8 +3372,8 @@ pub(super) fn read_responsible_party<'i>(
     Ok(m::ResponsibleParty {
         role_id: required_attribute(f_role_id, s, "role-id")?,
         party_uuids: required_children(c_party_uuids, s, "party-uuid")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -3433,9 +3433,9 @@ pub(super) fn read_responsible_role<'i>(
     }
     Ok(m::ResponsibleRole {
         role_id: required_attribute(f_role_id, s, "role-id")?,
-        props: c_props,
-        links: c_links,
-        party_uuids: c_party_uuids,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        party_uuids: fitted(c_party_uuids),
         remarks: c_remarks,
     })
 }
@@ -3531,8 +3531,8 @@ pub(super) fn read_revision<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Revi
         last_modified: c_last_modified,
         version: required_child(c_version, s, "version")?,
         oscal_version: c_oscal_version,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -3649,17 +3649,17 @@ pub(super) fn read_risk<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Risk, Xm
         title: required_child(c_title, s, "title")?,
         description: required_child(c_description, s, "description")?,
         statement: required_child(c_statement, s, "statement")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         status: required_child(c_status, s, "status")?,
-        origins: c_origins,
-        threat_ids: c_threat_ids,
-        characterizations: c_characterizations,
-        mitigating_factors: c_mitigating_factors,
+        origins: fitted(c_origins),
+        threat_ids: fitted(c_threat_ids),
+        characterizations: fitted(c_characterizations),
+        mitigating_factors: fitted(c_mitigating_factors),
         deadline: c_deadline,
-        remediations: c_remediations,
+        remediations: fitted(c_remediations),
         risk_log: c_risk_log,
-        related_observations: c_related_observations,
+        related_observations: fitted(c_related_observations),
     })
 }
 
@@ -3750,7 +3750,7 @@ pub(super) fn read_rlink<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Rlink, 
     Ok(m::Rlink {
         href: required_attribute(f_href, s, "href")?,
         media_type: f_media_type,
-        hashes: c_hashes,
+        hashes: fitted(c_hashes),
     })
 }
 
@@ -3822,8 +3822,8 @@ pub(super) fn read_role<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Role, Xm
         title: required_child(c_title, s, "title")?,
         short_name: c_short_name,
         description: c_description,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -3885,8 +3885,8 @@ pub(super) fn read_select_subject_by_id<'i>(
     Ok(m::SelectSubjectById {
         subject_uuid: required_attribute(f_subject_uuid, s, "subject-uuid")?,
         r#type: required_attribute(f_type, s, "type")?,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -3950,8 +3950,8 @@ pub(super) fn read_subject_reference<'i>(
         subject_uuid: required_attribute(f_subject_uuid, s, "subject-uuid")?,
         r#type: required_attribute(f_type, s, "type")?,
         title: c_title,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         remarks: c_remarks,
     })
 }
@@ -4045,11 +4045,11 @@ pub(super) fn read_system_component<'i>(
         title: required_child(c_title, s, "title")?,
         description: required_child(c_description, s, "description")?,
         purpose: c_purpose,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         status: required_child(c_status, s, "status")?,
-        responsible_roles: c_responsible_roles,
-        protocols: c_protocols,
+        responsible_roles: fitted(c_responsible_roles),
+        protocols: fitted(c_protocols),
         remarks: c_remarks,
     })
 }
@@ -4220,14 +4220,14 @@ pub(super) fn read_task<'i>(r: &mut Rd<'i>, s: &Start<'i>) -> Result<m::Task, Xm
         r#type: required_attribute(f_type, s, "type")?,
         title: required_child(c_title, s, "title")?,
         description: c_description,
-        props: c_props,
-        links: c_links,
+        props: fitted(c_props),
+        links: fitted(c_links),
         timing: c_timing,
-        dependencies: c_dependencies,
-        tasks: c_tasks,
-        associated_activities: c_associated_activities,
-        subjects: c_subjects,
-        responsible_roles: c_responsible_roles,
+        dependencies: fitted(c_dependencies),
+        tasks: fitted(c_tasks),
+        associated_activities: fitted(c_associated_activities),
+        subjects: fitted(c_subjects),
+        responsible_roles: fitted(c_responsible_roles),
         remarks: c_remarks,
     })
 }
@@ -4418,9 +4418,9 @@ pub(super) fn read_uses_component<'i>(
     }
     Ok(m::UsesComponent {
         component_uuid: required_attribute(f_component_uuid, s, "component-uuid")?,
-        props: c_props,
-        links: c_links,
-        responsible_parties: c_responsible_parties,
+        props: fitted(c_props),
+        links: fitted(c_links),
+        responsible_parties: fitted(c_responsible_parties),
         remarks: c_remarks,
     })
 }

@@ -263,7 +263,14 @@ pub(crate) fn required_children<T>(
             ),
         ));
     }
-    Ok(v)
+    Ok(fitted(v))
+}
+
+/// `v` without the room it was not filled to: lists grow by doubling from 4 items and most
+/// hold one or two (see `poam_model`'s `lists::fitted`, which the JSON and YAML reads use).
+pub(crate) fn fitted<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// A model value made from XML text (an attribute value or an element's content).

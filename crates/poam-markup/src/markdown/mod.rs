@@ -1,5 +1,6 @@
 //! CommonMark ⇄ tree. See the crate docs for the canonical form.
 
+pub(crate) mod canonical;
 pub(crate) mod parse;
 pub(crate) mod write;
 
