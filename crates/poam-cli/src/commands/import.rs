@@ -218,7 +218,8 @@ fn into(
     as_of: poam::model::datatypes::DateTimeWithTimezone,
     ssp: Option<&SspLink>,
 ) -> Result<(Document, FileFormat, Outcome), Error> {
-    let mut base = input::load(base_path, None).map_err(Error::Unreadable)?;
+    // The blank template (no items yet) is a base too: the scan's items are its first.
+    let mut base = input::load_base(base_path).map_err(Error::Unreadable)?;
     input::report_warnings(&base);
     if let Some(link) = ssp {
         link.apply(&mut base.doc, &base.name.0);

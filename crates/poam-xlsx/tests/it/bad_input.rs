@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use poam_xlsx::{ImportErrorKind, ReadOptions, import};
+use poam_xlsx::{ImportErrorKind, ReadOptions, import, import_base};
 
 #[test]
 fn every_bad_input_class_is_a_clear_error() {
@@ -197,6 +197,45 @@ fn empty_rows_and_columns_between_values_cost_nothing() {
         "{:?}",
         imported.warnings
     );
+}
+
+/// The blank template read as the base a scan's items are added to (`poam import --into`):
+/// no items, and the header block's system, provider and date kept.
+#[test]
+fn a_workbook_without_items_is_a_base_with_its_header() {
+    let book = support::template_workbook(support::Layout::V2024, &[], &[], &[]);
+    let imported = import_base(&book, "blank.xlsx", &ReadOptions::default()).unwrap();
+    let p = &imported.document.plan_of_action_and_milestones;
+    assert!(p.poam_items.is_empty());
+    assert!(
+        p.metadata
+            .title
+            .plain_text()
+            .contains("Acme Cloud Platform"),
+        "{}",
+        p.metadata.title.plain_text()
+    );
+    assert!(
+        p.metadata
+            .parties
+            .iter()
+            .any(|x| x.name.as_deref() == Some("Acme Cloud Inc.")),
+        "{:?}",
+        p.metadata.parties
+    );
+    // A workbook with items reads the same either way.
+    let items = support::template_workbook(
+        support::Layout::V2024,
+        &[vec![
+            ("POAM ID", support::t("V-1")),
+            ("Weakness Name", support::t("Weak")),
+        ]],
+        &[],
+        &[],
+    );
+    let base = import_base(&items, "b.xlsx", &ReadOptions::default()).unwrap();
+    let plain = import(&items, "b.xlsx", &ReadOptions::default()).unwrap();
+    assert_eq!(base.document, plain.document);
 }
 
 /// A workbook without a single item (the blank template) is refused, naming the workbook
