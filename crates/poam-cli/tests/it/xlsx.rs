@@ -586,6 +586,22 @@ fn a_scan_imports_into_the_blank_template() {
         let p = &doc.plan_of_action_and_milestones;
         // Month 1's findings at or above low: SWEET32, MS17-010, SSH CBC ciphers.
         assert_eq!(p.poam_items.len(), 3, "{out}");
+        // Numbered as in a new POA&M: the blank template has no series to continue.
+        let ids: Vec<Option<&str>> = p
+            .poam_items
+            .iter()
+            .map(|i| {
+                i.props
+                    .iter()
+                    .find(|x| x.name == "POAM-ID")
+                    .map(|x| x.value.as_str())
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            [Some("V-0001"), Some("V-0002"), Some("V-0003")],
+            "{out}"
+        );
         assert!(stderr(&o).contains("3 new"), "{out}: {}", stderr(&o));
         let title = p.metadata.title.plain_text();
         assert!(title.contains("Example Cloud"), "{out}: {title}");

@@ -289,11 +289,22 @@ fn a_formula_cell_is_a_warning_at_the_cell() {
             formula("=cmd|' /C calc'!A0", "0"),
         ],
         vec![support::t("V-2"), formula("=A2", "7"), support::t("Weak")],
+        // The blank template's rows: a formula computing nothing in an otherwise empty row
+        // (its scaffolding) is not told; the same in a row with values is (C5).
+        vec![
+            support::Cell::Blank,
+            support::Cell::Blank,
+            formula("=A4", "x"),
+        ],
+        vec![support::t("V-3"), support::t("AC-3"), formula("=A5", "x")],
     ]);
-    // B3's formula without its computed value, as a workbook saved unrecalculated has it.
+    // B3's formula without its computed value, as a workbook saved unrecalculated has it;
+    // C4's and C5's computed as empty text.
     let book = with_part(&written, "xl/worksheets/sheet1.xml", |x| {
         assert!(x.contains("<f>A2</f><v>7</v>"), "{x}");
+        assert!(x.contains("<f>A4</f><v>x</v>"), "{x}");
         x.replacen("<f>A2</f><v>7</v>", "<f>A2</f>", 1)
+            .replace("<v>x</v>", "<v></v>")
     });
     let imported = import(&book, "f.xlsx", &ReadOptions::default()).unwrap();
     let shown: Vec<String> = imported
@@ -307,10 +318,11 @@ fn a_formula_cell_is_a_warning_at_the_cell() {
         [
             "'Open POA&M Items'!C2: the cell holds a formula; its last computed value \"0\" was imported, not the formula [formula-cell]",
             "'Open POA&M Items'!B3: the cell holds a formula without a computed value; poam does not compute formulas, so nothing was imported from it [formula-cell]",
+            "'Open POA&M Items'!C5: the cell holds a formula; its last computed value \"\" was imported, not the formula [formula-cell]",
         ]
     );
     let items = &imported.document.plan_of_action_and_milestones.poam_items;
-    assert_eq!(items.len(), 2);
+    assert_eq!(items.len(), 3);
 }
 
 /// A cell the sheet XML gives twice keeps the later value, and a warning at the cell names
