@@ -84,8 +84,20 @@ fn read_bytes(path: &Path) -> Result<(SourceName, Vec<u8>), ReadError> {
     }
 }
 
-fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
-    let imported = poam::workbook::import(bytes, &name.0, &poam::workbook::ReadOptions::default())
+/// How a workbook is read: [`poam::workbook::import`], or [`poam::workbook::import_base`]
+/// for a base that items are added to.
+type WorkbookReader = fn(
+    &[u8],
+    &str,
+    &poam::workbook::ReadOptions,
+) -> Result<poam::workbook::Imported, poam::workbook::ImportError>;
+
+fn workbook(
+    name: SourceName,
+    bytes: &[u8],
+    read: WorkbookReader,
+) -> Result<Loaded, Vec<ReadError>> {
+    let imported = read(bytes, &name.0, &poam::workbook::ReadOptions::default())
         .map_err(|e| vec![poam::workbook::read_error(&e)])?;
     let warnings = imported
         .warnings
@@ -104,8 +116,23 @@ fn workbook(name: SourceName, bytes: &[u8]) -> Result<Loaded, Vec<ReadError>> {
 /// Reads `path` (`-` = stdin) as [`open`] tells it. Structural and datatype errors are all
 /// reported, each with `file:line:column` and its JSON pointer.
 pub fn load(path: &Path, from: Option<FileFormat>) -> Result<Loaded, Vec<ReadError>> {
+    load_with(path, from, poam::workbook::import)
+}
+
+/// Reads `path` as [`load`] does, as the base that items are about to be added to (`poam
+/// import --into`): a workbook without items (the blank template) is read too, as a document
+/// with no items, which the caller must not write before adding some.
+pub fn load_base(path: &Path) -> Result<Loaded, Vec<ReadError>> {
+    load_with(path, None, poam::workbook::import_base)
+}
+
+fn load_with(
+    path: &Path,
+    from: Option<FileFormat>,
+    read_workbook: WorkbookReader,
+) -> Result<Loaded, Vec<ReadError>> {
     let (name, text, format) = match open(path, from).map_err(|e| vec![e])? {
-        Source::Workbook { name, bytes } => return workbook(name, &bytes),
+        Source::Workbook { name, bytes } => return workbook(name, &bytes, read_workbook),
         Source::Text { name, text, format } => (name, text, format),
     };
     let doc = poam::io::read_text(&text, &name, format).map_err(|e| vec![e])?;

@@ -12,11 +12,12 @@
 //!   stand-ins a workbook row or a scan creates from an asset identifier) is pointed at the
 //!   SSP inventory item or component that the stand-in's names resolve to ([`Resolver`]); a
 //!   stand-in no longer referenced is dropped. An asset that resolves to nothing, or to
-//!   several, keeps its stand-in and is one warning naming the item and the asset.
+//!   several, keeps its stand-in and is one warning naming the asset (without its port or
+//!   package) and the items that list it, however many they are.
 //!
 //! Linking is idempotent: a linked document links to the same document again.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use poam_markup::MarkupMultiline;
 use poam_model::datatypes::{Token, Uri, UriReference, Uuid};
@@ -29,31 +30,33 @@ use poam_model::{
 use poam_fedramp::roles;
 
 use crate::read::{Party, Ssp};
-use crate::resolve::{Resolution, Resolver};
+use crate::resolve::{Resolution, Resolver, asset_head};
 
 /// Something the link could not do, for the user to fix in the SSP or the POA&M.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkWarning {
-    /// An asset of an item names no asset of the SSP.
+    /// An asset names no asset of the SSP: one warning per asset, however many items list it.
     #[error(
-        "item {item}: asset {asset:?} is no inventory item or component of the SSP (by asset id, FQDN, IP address or host name); it stays a local inventory item"
+        "asset {asset:?} ({}) is no inventory item or component of the SSP (by asset id, FQDN, IP address or host name); it stays a local inventory item",
+        listed_by(items)
     )]
     Unresolved {
-        /// The item, as reports name it.
-        item: String,
-        /// The asset identifier as the POA&M writes it.
+        /// The asset, as the POA&M writes it without a port or package.
         asset: String,
+        /// The items that list it, as reports name them, in document order.
+        items: Vec<String>,
     },
-    /// An asset of an item names several assets of the SSP.
+    /// An asset names several assets of the SSP: one warning per asset.
     #[error(
-        "item {item}: asset {asset:?} names several assets of the SSP ({}); it stays a local inventory item",
+        "asset {asset:?} ({}) names several assets of the SSP ({}); it stays a local inventory item",
+        listed_by(items),
         candidates.join(", ")
     )]
     Ambiguous {
-        /// The item, as reports name it.
-        item: String,
-        /// The asset identifier as the POA&M writes it.
+        /// The asset, as the POA&M writes it without a port or package.
         asset: String,
+        /// The items that list it, as reports name them, in document order.
+        items: Vec<String>,
         /// The uuids of the SSP assets it names.
         candidates: Vec<String>,
     },
@@ -259,7 +262,7 @@ fn link_assets(p: &mut PlanOfActionAndMilestones, ssp: &Ssp, report: &mut LinkRe
     let resolver = Resolver::new(ssp);
     // Local inventory item uuid (lower case) -> its resolution, worked out once.
     let mut targets: HashMap<String, Target> = HashMap::new();
-    let mut failures: HashMap<String, (String, Option<Vec<String>>)> = HashMap::new();
+    let mut failures: HashMap<String, Failure> = HashMap::new();
     for item in &ld.inventory_items {
         let key = item.uuid.as_str().to_ascii_lowercase();
         let names = names(item);
@@ -271,15 +274,15 @@ fn link_assets(p: &mut PlanOfActionAndMilestones, ssp: &Ssp, report: &mut LinkRe
                 targets.insert(key, (a.uuid.clone(), a.kind.subject_type(), shown));
             }
             Resolution::None => {
-                failures.insert(key, (shown, None));
+                failures.insert(key, (asset_head(&shown).to_owned(), None));
             }
             Resolution::Several(v) => {
                 let c = v.iter().map(|a| a.uuid.clone()).collect();
-                failures.insert(key, (shown, Some(c)));
+                failures.insert(key, (asset_head(&shown).to_owned(), Some(c)));
             }
         }
     }
-    warn_per_item(p, &failures, report);
+    warn_per_asset(p, &failures, report);
     report.resolved = targets.len();
     if targets.is_empty() {
         return;
@@ -334,10 +337,26 @@ fn plain(m: &MarkupMultiline) -> String {
     m.plain_text().trim().to_owned()
 }
 
-/// One warning per item and asset that did not resolve, in item order.
-fn warn_per_item(
+/// How many items list an asset, naming the first few (a scan may list a host in hundreds).
+fn listed_by(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let noun = if items.len() == 1 { "item" } else { "items" };
+    let mut names = items[..items.len().min(SHOWN)].join(", ");
+    if items.len() > SHOWN {
+        names.push_str(", ...");
+    }
+    format!("listed by {} {noun}: {names}", items.len())
+}
+
+/// An asset that did not resolve: its name without port or package, and the SSP assets it
+/// names when several.
+type Failure = (String, Option<Vec<String>>);
+
+/// One warning per asset that did not resolve (its identifiers with any port or package are
+/// one asset), naming the items that list it; assets in the order items first list them.
+fn warn_per_asset(
     p: &PlanOfActionAndMilestones,
-    failures: &HashMap<String, (String, Option<Vec<String>>)>,
+    failures: &HashMap<String, Failure>,
     report: &mut LinkReport,
 ) {
     if failures.is_empty() {
@@ -348,34 +367,39 @@ fn warn_per_item(
         .iter()
         .map(|o| (o.uuid.as_str().to_ascii_lowercase(), o))
         .collect();
+    // Each failed asset once, with the items that list it, in first-listed order.
+    let mut order: HashMap<&Failure, usize> = HashMap::new();
+    let mut assets: Vec<(&Failure, Vec<String>)> = Vec::new();
     for item in &p.poam_items {
         let label = item_label(item);
-        // Assets in the order the item's observations name them, each once.
-        let mut failed: BTreeMap<usize, &(String, Option<Vec<String>>)> = BTreeMap::new();
         let subjects = item
             .related_observations
             .iter()
             .filter_map(|r| observations.get(&r.observation_uuid.as_str().to_ascii_lowercase()))
             .flat_map(|o| o.subjects.iter());
-        for (n, s) in subjects.enumerate() {
-            if let Some(f) = failures.get(&s.subject_uuid.as_str().to_ascii_lowercase())
-                && !failed.values().any(|x| x.0 == f.0)
-            {
-                failed.insert(n, f);
+        for s in subjects {
+            let Some(f) = failures.get(&s.subject_uuid.as_str().to_ascii_lowercase()) else {
+                continue;
+            };
+            let at = *order.entry(f).or_insert_with(|| {
+                assets.push((f, Vec::new()));
+                assets.len() - 1
+            });
+            let items = &mut assets[at].1;
+            if items.last() != Some(&label) {
+                items.push(label.clone());
             }
         }
-        for (asset, several) in failed.into_values() {
-            report.warnings.push(match several {
-                None => LinkWarning::Unresolved {
-                    item: label.clone(),
-                    asset: asset.clone(),
-                },
-                Some(c) => LinkWarning::Ambiguous {
-                    item: label.clone(),
-                    asset: asset.clone(),
-                    candidates: c.clone(),
-                },
-            });
-        }
+    }
+    for ((asset, several), items) in assets {
+        let asset = asset.clone();
+        report.warnings.push(match several {
+            None => LinkWarning::Unresolved { asset, items },
+            Some(c) => LinkWarning::Ambiguous {
+                asset,
+                items,
+                candidates: c.clone(),
+            },
+        });
     }
 }

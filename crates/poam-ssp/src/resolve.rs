@@ -78,6 +78,16 @@ fn asset_keys(a: &Asset) -> Vec<Key> {
     keys
 }
 
+/// The asset a written identifier names: without the `(port/protocol)` or `(package)` a
+/// scanner or workbook writes after it.
+pub(crate) fn asset_head(name: &str) -> &str {
+    name.trim()
+        .split_once(" (")
+        .map_or(name.trim(), |(h, _)| h)
+        .trim()
+        .trim_end_matches([',', ';'])
+}
+
 /// The keys one written name is looked up by.
 fn name_keys(name: &str) -> Vec<Key> {
     let name = name.trim();
@@ -86,11 +96,7 @@ fn name_keys(name: &str) -> Vec<Key> {
         return keys;
     }
     keys.push(Key::AssetId(name.to_owned()));
-    let head = name
-        .split_once(" (")
-        .map_or(name, |(h, _)| h)
-        .trim()
-        .trim_end_matches([',', ';']);
+    let head = asset_head(name);
     if head != name && !head.is_empty() {
         keys.push(Key::AssetId(head.to_owned()));
     }

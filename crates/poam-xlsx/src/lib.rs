@@ -181,10 +181,44 @@ fn is_placeholder(field: HeaderField, v: &CellValue) -> bool {
 }
 
 /// Reads a workbook into an OSCAL POA&M. `source_name` names the file in errors.
+///
+/// A workbook without items (the blank template) is refused
+/// ([`ImportErrorKind::NoItems`]): OSCAL requires at least one `poam-item`.
 pub fn import(
     bytes: &[u8],
     source_name: &str,
     options: &ReadOptions,
+) -> Result<Imported, ImportError> {
+    read_workbook(bytes, source_name, options, NoItems::Refuse)
+}
+
+/// Reads a workbook as the base that items are about to be added to (`poam import --into`):
+/// as [`import`], except that a workbook without items (the blank template a first-time
+/// provider starts from) is read too, as a document with no `poam-items` and the header
+/// block's system, provider and date. That document is not valid OSCAL until items are
+/// added: write it only after.
+pub fn import_base(
+    bytes: &[u8],
+    source_name: &str,
+    options: &ReadOptions,
+) -> Result<Imported, ImportError> {
+    read_workbook(bytes, source_name, options, NoItems::Accept)
+}
+
+/// What reading a workbook without items gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoItems {
+    /// An error: the document would be no OSCAL.
+    Refuse,
+    /// A document with no items, for items to be added to.
+    Accept,
+}
+
+fn read_workbook(
+    bytes: &[u8],
+    source_name: &str,
+    options: &ReadOptions,
+    no_items: NoItems,
 ) -> Result<Imported, ImportError> {
     let fail = |p: error::Problem| p.in_file(source_name);
     guard::check(bytes, &guard::Limits::default()).map_err(fail)?;
@@ -196,7 +230,7 @@ pub fn import(
 
     let (header, header_cells) = read_header_block(&sheets, &mut warnings);
     let rows = read_rows(&sheets, &mut warnings);
-    if rows.items.is_empty() {
+    if rows.items.is_empty() && no_items == NoItems::Refuse {
         // An empty POA&M is a real state (nothing open), but OSCAL requires at least one
         // poam-item and every OSCAL reader (poam's own too) refuses a POA&M without one:
         // refuse here too, rather than write what no reader takes back.

@@ -2,6 +2,7 @@
 //! map columns by header, skip description, format-hint, example and blank rows, and read
 //! the header block above.
 
+use std::collections::HashSet;
 use std::io::Cursor;
 
 use calamine::{Cell, Data, DataRef, Range, Reader, Xlsx, XlsxError};
@@ -247,6 +248,9 @@ fn sheet_cells(
         Err(e) => return Err(unreadable(&e, &cells)),
         Ok(reader) => reader,
     };
+    // Each formula's note, with its row when its computed value is empty (told only if the
+    // row holds a value: see below).
+    let mut formulas: Vec<(Warning, Option<u32>)> = Vec::new();
     loop {
         let record = match reader.next_cell_with_formula_metadata() {
             Ok(Some(record)) => record,
@@ -255,6 +259,7 @@ fn sheet_cells(
         };
         let empty = matches!(record.value, DataRef::Empty);
         if record.formula.is_some() {
+            let no_value = empty || is_empty_text(&Data::from(record.value.clone()));
             let place = CellRef::new(name, record.pos.0, record.pos.1);
             let message = if empty {
                 "the cell holds a formula without a computed value; poam does not compute formulas, so nothing was imported from it".to_owned()
@@ -266,14 +271,38 @@ fn sheet_cells(
                     "the cell holds a formula; its last computed value {value:?} was imported, not the formula"
                 )
             };
-            notes.push(Warning::new("formula-cell", Some(place), message));
+            let warning = Warning::new("formula-cell", Some(place), message);
+            formulas.push((warning, no_value.then_some(record.pos.0)));
         }
         if empty {
             continue;
         }
         cells.push((record.pos, Data::from(record.value)));
     }
+    // A formula computing nothing in a row holding nothing else is the template's
+    // scaffolding (the blank template computes each row's Scheduled Completion Date, some
+    // 4,000 rows down): it loses nothing, and telling each would bury what matters.
+    let filled: HashSet<u32> = cells
+        .iter()
+        .filter(|(_, v)| !is_empty_text(v))
+        .map(|((r, _), _)| *r)
+        .collect();
+    notes.extend(
+        formulas
+            .into_iter()
+            .filter(|(_, row)| row.is_none_or(|r| filled.contains(&r)))
+            .map(|(w, _)| w),
+    );
     Ok(cells)
+}
+
+/// Whether a cell read holds no value: empty, or empty text.
+fn is_empty_text(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => s.is_empty(),
+        _ => false,
+    }
 }
 
 /// A cell the sheet gives twice (hand-made or damaged XML): the last one given is kept, as

@@ -8,7 +8,8 @@
 
 pub use poam_xlsx::{
     CellRef, ErrorPlace, ExportError, Exported, ImportError, ImportErrorKind, Imported, ItemSource,
-    ReadOptions, Warning, export, import, looks_like_encrypted_workbook, looks_like_xlsx,
+    ReadOptions, Warning, export, import, import_base, looks_like_encrypted_workbook,
+    looks_like_xlsx,
 };
 
 /// The template's columns, for placing a diagnostic on the cell a person edits: [`Field`] is

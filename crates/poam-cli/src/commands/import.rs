@@ -64,13 +64,22 @@ pub fn run(a: &ImportArgs) -> Result<u8, Error> {
         .clone()
         .unwrap_or_else(|| DEFAULT_PLAN.to_owned());
     opts.kev = kev.as_ref();
-    opts.assign_poam_ids = a.into.is_none();
+    // The base is read before the scan's items are built: into a POA&M with no items yet
+    // (the blank template), they are its first and are numbered here, as for a new POA&M
+    // (the merge continues BASE's series, and an empty BASE has none).
+    let base = match &a.into {
+        Some(path) => Some(load_base(path, ssp.as_ref()).map_err(|e| e.closing(NOTHING))?),
+        None => None,
+    };
+    opts.assign_poam_ids = base
+        .as_ref()
+        .is_none_or(|b| b.doc.plan_of_action_and_milestones.poam_items.is_empty());
     let mut built = poam::scan::build_document(&weaknesses, &opts);
     if let Some(link) = &ssp {
         link.apply(&mut built, "the scan's items");
     }
 
-    let (mut document, default_format, mut outcome) = match &a.into {
+    let (mut document, default_format, mut outcome) = match base {
         None => {
             let new = item_labels(&built);
             let outcome = Outcome {
@@ -79,8 +88,7 @@ pub fn run(a: &ImportArgs) -> Result<u8, Error> {
             };
             (built, FileFormat::Json, outcome)
         }
-        Some(base_path) => into(base_path, &built, &scans, a, as_of, ssp.as_ref())
-            .map_err(|e| e.closing(NOTHING))?,
+        Some(base) => into(base, &built, &scans, a, as_of).map_err(|e| e.closing(NOTHING))?,
     };
     outcome.skipped = total - weaknesses.len();
     outcome.unrated = weaknesses
@@ -211,20 +219,25 @@ fn item_labels(doc: &Document) -> Vec<String> {
         .collect()
 }
 
-/// `--into`: merges the built update into BASE.
-fn into(
-    base_path: &Path,
-    update: &Document,
-    scans: &[ScanFile],
-    a: &ImportArgs,
-    as_of: poam::model::datatypes::DateTimeWithTimezone,
-    ssp: Option<&SspLink>,
-) -> Result<(Document, FileFormat, Outcome), Error> {
-    let mut base = input::load(base_path, None).map_err(Error::Unreadable)?;
+/// `--into`'s POA&M, its reader's warnings told, linked to the SSP when given. The blank
+/// template (no items yet) is a base too: the scan's items are its first.
+fn load_base(path: &Path, ssp: Option<&SspLink>) -> Result<input::Loaded, Error> {
+    let mut base = input::load_base(path).map_err(Error::Unreadable)?;
     input::report_warnings(&base);
     if let Some(link) = ssp {
         link.apply(&mut base.doc, &base.name.0);
     }
+    Ok(base)
+}
+
+/// `--into`: merges the built update into BASE.
+fn into(
+    base: input::Loaded,
+    update: &Document,
+    scans: &[ScanFile],
+    a: &ImportArgs,
+    as_of: poam::model::datatypes::DateTimeWithTimezone,
+) -> Result<(Document, FileFormat, Outcome), Error> {
     let name = scans
         .iter()
         .map(|s| s.path.display().to_string())

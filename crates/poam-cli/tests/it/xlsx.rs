@@ -543,3 +543,80 @@ fn every_bad_workbook_is_refused_with_exit_code_2_and_nothing_written() {
     }
     insta::assert_snapshot!("xlsx_bad_workbooks", messages);
 }
+
+/// The blank template a first-time provider starts from: the header block filled in, the
+/// column headers, no item on either sheet.
+fn blank_template() -> Vec<u8> {
+    xlsx(&[
+        item_sheet("Open POA&M Items", Vec::new()),
+        item_sheet("Closed POA&M Items", Vec::new()),
+        ("Record of Changes", vec![vec!["Date"]]),
+    ])
+}
+
+/// A workbook with no item is no POA&M (OSCAL requires an item): `convert` refuses it, but
+/// `import --into` takes it as the base that the scan's items are the first of, keeping the
+/// header block's provider and system, to a workbook and to OSCAL alike.
+#[test]
+fn a_scan_imports_into_the_blank_template() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(&d.join("blank.xlsx"), &blank_template());
+    let o = poam_in(d, &["convert", "blank.xlsx", "-o", "blank.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no POA&M items"), "{}", stderr(&o));
+    assert!(!d.join("blank.json").exists());
+
+    let scan = workspace_root().join("fixtures/scans/month1.nessus");
+    let scan = scan.to_str().unwrap_or_else(|| panic!("non-UTF-8 path"));
+    for out in ["june.xlsx", "june.json"] {
+        let o = poam_in(
+            d,
+            &[
+                "import",
+                scan,
+                "--into",
+                "blank.xlsx",
+                "--as-of",
+                "2024-06-03",
+                "-o",
+                out,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{out}: {}", stderr(&o));
+        let doc = poam::read_path(d.join(out))
+            .unwrap_or_else(|e| panic!("{out}: {e}"))
+            .document;
+        assert_no_oscal_errors(&doc, out);
+        let p = &doc.plan_of_action_and_milestones;
+        // Month 1's findings at or above low: SWEET32, MS17-010, SSH CBC ciphers.
+        assert_eq!(p.poam_items.len(), 3, "{out}");
+        // Numbered as in a new POA&M: the blank template has no series to continue.
+        let ids: Vec<Option<&str>> = p
+            .poam_items
+            .iter()
+            .map(|i| {
+                i.props
+                    .iter()
+                    .find(|x| x.name == "POAM-ID")
+                    .map(|x| x.value.as_str())
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            [Some("V-0001"), Some("V-0002"), Some("V-0003")],
+            "{out}"
+        );
+        assert!(stderr(&o).contains("3 new"), "{out}: {}", stderr(&o));
+        let title = p.metadata.title.plain_text();
+        assert!(title.contains("Example Cloud"), "{out}: {title}");
+        assert!(
+            p.metadata
+                .parties
+                .iter()
+                .any(|party| party.name.as_deref() == Some("Example CSP")),
+            "{out}: {:?}",
+            p.metadata.parties
+        );
+    }
+}

@@ -121,7 +121,10 @@ impl<'de> Elements<'de> for Matches<'_> {
     fn element<D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
         let m: Match<'de> = record(d, self.path())?;
         let place = self.0.path.as_str().to_owned();
-        let finding = m.finding(&mut self.0.texts, place);
+        // `Match::complete` refuses a match without its vulnerability or artifact.
+        let finding = m
+            .finding(&mut self.0.texts, place)
+            .ok_or_else(|| de::Error::missing_field("vulnerability"))?;
         self.0.findings.push(finding);
         Ok(())
     }
@@ -291,10 +294,9 @@ fn capitalized(name: &str) -> String {
 
 impl Match<'_> {
     /// The finding, without its scanner, asset host and date ([`Reader::finish`] adds them).
-    fn finding(&self, texts: &mut Texts, place: String) -> Finding {
+    fn finding(&self, texts: &mut Texts, place: String) -> Option<Finding> {
         let (Some(v), Some(a)) = (&self.vulnerability, &self.artifact) else {
-            // `complete` requires both.
-            return Finding::default();
+            return None;
         };
         let installed = match a.version.as_deref() {
             Some(ver) if !ver.is_empty() => format!("{}@{ver}", &*a.name),
@@ -359,7 +361,7 @@ impl Match<'_> {
             })
         });
         let id = v.id.trim();
-        Finding {
+        Some(Finding {
             detector: Detector::default(),
             weakness_id: id.to_owned(),
             package: Some(a.name.to_string()),
@@ -374,6 +376,6 @@ impl Match<'_> {
             detected: None,
             kind: FindingKind::Vulnerability,
             place,
-        }
+        })
     }
 }

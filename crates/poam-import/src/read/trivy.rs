@@ -482,7 +482,10 @@ impl Reader {
                 .iter_mut()
                 .enumerate()
             {
-                let asset = &mut f.assets[0];
+                // A Trivy finding has its one asset (`base`).
+                let Some(asset) = f.assets.first_mut() else {
+                    continue;
+                };
                 asset.host.clone_from(&host);
                 if in_file && result.findings.start + i < result.vulnerabilities_end {
                     asset.detail = Some(match asset.detail.take() {

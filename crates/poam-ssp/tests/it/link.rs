@@ -147,43 +147,51 @@ fn an_image_resolves_to_a_component() {
         "{after:?}"
     );
     // Dockerfile and secret findings are on files, which the SSP does not list: one warning
-    // per item and asset, naming both.
+    // per asset, naming it and the items that list it.
+    let mut assets = Vec::new();
     for w in &report.warnings {
         match w {
-            LinkWarning::Unresolved { item, asset } => {
-                assert!(!item.is_empty() && !asset.is_empty(), "{w}");
-                assert!(w.to_string().contains(asset.as_str()), "{w}");
+            LinkWarning::Unresolved { items, asset } => {
+                assert!(!items.is_empty() && !asset.is_empty(), "{w}");
+                assert!(w.to_string().contains(&format!("{asset:?}")), "{w}");
+                assert!(w.to_string().contains(items[0].as_str()), "{w}");
+                assets.push(asset.as_str());
             }
             other => panic!("unexpected {other}"),
         }
     }
+    let mut unique = assets.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        assets.len(),
+        unique.len(),
+        "one warning per asset: {assets:?}"
+    );
 }
 
 #[test]
-fn an_unknown_asset_is_one_warning_per_item_and_keeps_its_stand_in() {
+fn an_unknown_asset_is_one_warning_naming_its_items_and_keeps_its_stand_in() {
     let mut doc = imported("scans/month1.nessus");
     let mut ssp = ssp();
     // The SSP forgets db01.
     ssp.assets.retain(|a| a.uuid != DB);
     let report = link(&mut doc, &ssp, "ssp.json");
-    assert!(!report.warnings.is_empty());
-    for w in &report.warnings {
-        let LinkWarning::Unresolved { asset, .. } = w else {
-            panic!("unexpected {w}");
-        };
-        assert!(asset.starts_with("db01.example.com"), "{w}");
-    }
-    let items: Vec<&str> = report
-        .warnings
-        .iter()
-        .map(|w| match w {
-            LinkWarning::Unresolved { item, .. } => item.as_str(),
-            _ => "",
-        })
-        .collect();
-    let mut unique = items.clone();
-    unique.dedup();
-    assert_eq!(items, unique, "one warning per item and asset");
+    // db01 is listed by two items (SWEET32 on 443/tcp, MS17-010 on 445/tcp): one asset, one
+    // warning, whatever port each item names.
+    let [LinkWarning::Unresolved { asset, items }] = report.warnings.as_slice() else {
+        panic!("{:?}", report.warnings);
+    };
+    assert_eq!(asset, "db01.example.com");
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().all(|i| i.starts_with("V-")), "{items:?}");
+    assert!(
+        report.warnings[0]
+            .to_string()
+            .contains("listed by 2 items: V-"),
+        "{}",
+        report.warnings[0]
+    );
     let p = &doc.plan_of_action_and_milestones;
     let local = p
         .local_definitions

@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use poam_xlsx::{ImportErrorKind, ReadOptions, import};
+use poam_xlsx::{ImportErrorKind, ReadOptions, import, import_base};
 
 #[test]
 fn every_bad_input_class_is_a_clear_error() {
@@ -199,6 +199,45 @@ fn empty_rows_and_columns_between_values_cost_nothing() {
     );
 }
 
+/// The blank template read as the base a scan's items are added to (`poam import --into`):
+/// no items, and the header block's system, provider and date kept.
+#[test]
+fn a_workbook_without_items_is_a_base_with_its_header() {
+    let book = support::template_workbook(support::Layout::V2024, &[], &[], &[]);
+    let imported = import_base(&book, "blank.xlsx", &ReadOptions::default()).unwrap();
+    let p = &imported.document.plan_of_action_and_milestones;
+    assert!(p.poam_items.is_empty());
+    assert!(
+        p.metadata
+            .title
+            .plain_text()
+            .contains("Acme Cloud Platform"),
+        "{}",
+        p.metadata.title.plain_text()
+    );
+    assert!(
+        p.metadata
+            .parties
+            .iter()
+            .any(|x| x.name.as_deref() == Some("Acme Cloud Inc.")),
+        "{:?}",
+        p.metadata.parties
+    );
+    // A workbook with items reads the same either way.
+    let items = support::template_workbook(
+        support::Layout::V2024,
+        &[vec![
+            ("POAM ID", support::t("V-1")),
+            ("Weakness Name", support::t("Weak")),
+        ]],
+        &[],
+        &[],
+    );
+    let base = import_base(&items, "b.xlsx", &ReadOptions::default()).unwrap();
+    let plain = import(&items, "b.xlsx", &ReadOptions::default()).unwrap();
+    assert_eq!(base.document, plain.document);
+}
+
 /// A workbook without a single item (the blank template) is refused, naming the workbook
 /// and its item sheets: OSCAL requires a poam-item, every OSCAL reader (poam's too) refuses
 /// a POA&M without one, so importing it would write what no reader takes back.
@@ -250,11 +289,22 @@ fn a_formula_cell_is_a_warning_at_the_cell() {
             formula("=cmd|' /C calc'!A0", "0"),
         ],
         vec![support::t("V-2"), formula("=A2", "7"), support::t("Weak")],
+        // The blank template's rows: a formula computing nothing in an otherwise empty row
+        // (its scaffolding) is not told; the same in a row with values is (C5).
+        vec![
+            support::Cell::Blank,
+            support::Cell::Blank,
+            formula("=A4", "x"),
+        ],
+        vec![support::t("V-3"), support::t("AC-3"), formula("=A5", "x")],
     ]);
-    // B3's formula without its computed value, as a workbook saved unrecalculated has it.
+    // B3's formula without its computed value, as a workbook saved unrecalculated has it;
+    // C4's and C5's computed as empty text.
     let book = with_part(&written, "xl/worksheets/sheet1.xml", |x| {
         assert!(x.contains("<f>A2</f><v>7</v>"), "{x}");
+        assert!(x.contains("<f>A4</f><v>x</v>"), "{x}");
         x.replacen("<f>A2</f><v>7</v>", "<f>A2</f>", 1)
+            .replace("<v>x</v>", "<v></v>")
     });
     let imported = import(&book, "f.xlsx", &ReadOptions::default()).unwrap();
     let shown: Vec<String> = imported
@@ -268,10 +318,11 @@ fn a_formula_cell_is_a_warning_at_the_cell() {
         [
             "'Open POA&M Items'!C2: the cell holds a formula; its last computed value \"0\" was imported, not the formula [formula-cell]",
             "'Open POA&M Items'!B3: the cell holds a formula without a computed value; poam does not compute formulas, so nothing was imported from it [formula-cell]",
+            "'Open POA&M Items'!C5: the cell holds a formula; its last computed value \"\" was imported, not the formula [formula-cell]",
         ]
     );
     let items = &imported.document.plan_of_action_and_milestones.poam_items;
-    assert_eq!(items.len(), 2);
+    assert_eq!(items.len(), 3);
 }
 
 /// A cell the sheet XML gives twice keeps the later value, and a warning at the cell names
