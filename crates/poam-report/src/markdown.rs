@@ -271,19 +271,17 @@ fn vendors(o: &mut String, r: &Report) {
             ]
         })
         .collect();
+    let days = poam_fedramp::VENDOR_CHECK_IN_DAYS;
     list_section(
         o,
-        &format!(
-            "Vendor dependencies ({stale} without a check-in in {} days)",
-            poam_fedramp::VENDOR_CHECK_IN_DAYS
-        ),
+        &format!("Vendor dependencies ({stale} without a check-in in {days} days)"),
         &[
             "Item",
             "Weakness",
             "Status",
             "Last check-in",
             "Days since",
-            "Over 30 days",
+            &format!("Over {days} days"),
         ],
         rows,
         "No open vendor dependency.",
