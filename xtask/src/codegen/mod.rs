@@ -167,7 +167,11 @@ mod tests {
         }
         let empty = tempfile::tempdir().map_err(|e| e.to_string())?;
         let files = super::generate(empty.path(), &reference)?;
-        assert_eq!(files.len(), 4, "model, constraints, XML, shapes");
+        assert_eq!(
+            files.len(),
+            5,
+            "model, constraints, model view, XML, shapes"
+        );
         let Err(message) = super::check(empty.path(), &reference) else {
             return Err("an empty workspace passed the check".into());
         };
