@@ -161,9 +161,16 @@ pub(crate) fn check_with(
 }
 
 /// Allowed-values hits on one node, across all constraints that target it (their lists are
-/// united; the node fails only when no list has its value).
-struct AllowedState {
-    ok: bool,
+/// united; the node fails only when no list has its value). Most values are allowed: such a
+/// node keeps nothing but that, and only a node no list has held so far keeps what its
+/// finding would say.
+enum AllowedState {
+    Allowed,
+    NotYet(Box<AllowedFinding>),
+}
+
+/// What a node's allowed-values finding says, gathered from every constraint that targets it.
+struct AllowedFinding {
     /// Every constraint that targets the node has allow-other="no".
     closed: bool,
     pointer: String,
@@ -739,21 +746,23 @@ impl<'a, N: JsonNode<'a>> Pass<'a, N> {
             true
         });
         for (addr, text, rel) in hits {
-            let ok = !rule.complete || rule.values.iter().any(|x| same_value(x, &text));
-            let fedramp = c.origin == Origin::Fedramp;
-            let st = self
-                .allowed
-                .entry((addr, fedramp))
-                .or_insert_with(|| AllowedState {
-                    ok: false,
+            let key = (addr, c.origin == Origin::Fedramp);
+            if !rule.complete || rule.values.iter().any(|x| same_value(x, &text)) {
+                self.allowed.insert(key, AllowedState::Allowed);
+                continue;
+            }
+            let AllowedState::NotYet(st) = self.allowed.entry(key).or_insert_with(|| {
+                AllowedState::NotYet(Box::new(AllowedFinding {
                     closed: true,
                     pointer: pointer(&joined(path, &rel)),
-                    value: text.clone(),
+                    value: text,
                     ids: Vec::new(),
                     values: Vec::new(),
                     origin: c.origin,
-                });
-            st.ok |= ok;
+                }))
+            }) else {
+                continue;
+            };
             st.closed &= !rule.allow_other;
             if !st.ids.contains(&c.id) {
                 st.ids.push(c.id);
@@ -857,11 +866,13 @@ impl<'a, N: JsonNode<'a>> Pass<'a, N> {
     }
 
     fn finish_allowed_values(&mut self) {
-        let mut failed: Vec<AllowedState> = self
+        let mut failed: Vec<Box<AllowedFinding>> = self
             .allowed
             .drain()
-            .map(|(_, s)| s)
-            .filter(|s| !s.ok)
+            .filter_map(|(_, s)| match s {
+                AllowedState::Allowed => None,
+                AllowedState::NotYet(f) => Some(f),
+            })
             .collect();
         failed.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         for s in failed {
