@@ -22,13 +22,21 @@ pub fn fixture(rel: &str) -> PathBuf {
     workspace_root().join("fixtures").join(rel)
 }
 
-/// The raw bytes of a fixture; panics with the path when it cannot be read.
+/// The raw bytes of a fixture.
+///
+/// # Panics
+///
+/// With the path, when the fixture cannot be read.
 pub fn fixture_bytes(rel: &str) -> Vec<u8> {
     let path = fixture(rel);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The text of a fixture; panics with the path when it cannot be read or is not UTF-8.
+/// The text of a fixture.
+///
+/// # Panics
+///
+/// With the path, when the fixture cannot be read or is not UTF-8.
 pub fn fixture_text(rel: &str) -> String {
     let path = fixture(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -36,6 +44,10 @@ pub fn fixture_text(rel: &str) -> String {
 
 /// Reads a fixture the way `poam` does (format from the extension), with the fixture's
 /// relative name in error messages.
+///
+/// # Panics
+///
+/// With the path, when the fixture cannot be read.
 pub fn try_load(rel: &str) -> Result<Document, ReadError> {
     let name = poam::io::SourceName(format!("fixtures/{rel}"));
     poam::io::read(
@@ -45,19 +57,30 @@ pub fn try_load(rel: &str) -> Result<Document, ReadError> {
     )
 }
 
-/// Reads a fixture that must load; panics with the read error otherwise.
+/// Reads a fixture that must load.
+///
+/// # Panics
+///
+/// With the read error, when it does not.
 pub fn load(rel: &str) -> Document {
     try_load(rel).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Writes `doc` in `format` as text; panics on a write error.
+/// Writes `doc` in `format` as text.
+///
+/// # Panics
+///
+/// On a write error, or output that is not UTF-8.
 pub fn write_text(doc: &Document, format: Format) -> String {
     let bytes = poam::io::write(doc, format).unwrap_or_else(|e| panic!("write {format}: {e}"));
     String::from_utf8(bytes).unwrap_or_else(|e| panic!("{format} output is not UTF-8: {e}"))
 }
 
-/// Reads `text` as `format` (a document poam wrote itself); panics with the error and the
-/// text's first lines otherwise.
+/// Reads `text` as `format` (a document poam wrote itself).
+///
+/// # Panics
+///
+/// With the error and the text's first lines, when it cannot be read.
 pub fn read_text(text: &str, format: Format) -> Document {
     let name = poam::io::SourceName(format!("<written {format}>"));
     poam::io::read(text.as_bytes(), &name, Some(format)).unwrap_or_else(|e| {

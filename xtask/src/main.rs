@@ -6,82 +6,116 @@
 
 mod args;
 mod bench;
-mod codegen;
 mod conformance;
 mod files;
 mod fuzz;
 mod r#gen;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <command>
+use clap::Parser as _;
+use xtask::workspace_root;
 
-commands:
-  codegen [--check] [--reference DIR]   generate crates/poam-model/src/generated.rs from the
-                                        OSCAL metaschema (default DIR: ../shared/reference)
-  conformance <REFERENCE-DIR> [--only WORD] [--update-verdicts]
-                                        run the conformance suite against the reference files
-                                        (--only: the sections whose title holds WORD;
-                                        --update-verdicts: rewrite xtask/conformance-verdicts.toml
-                                        from this run, keeping each unchanged verdict's `why`)
-  gen --items N [--format F] [--seed S] [--cycle C] -o FILE
-                                        write a realistic FedRAMP POA&M of N items
-                                        (F: json, yaml, xml, xlsx; C: monthly cycle, 1..)
-  gen-scan --findings N [--format nessus|trivy] [--seed S] -o FILE
-                                        write a large scan (N findings over N/20 hosts, 250
-                                        distinct weaknesses) for `poam import`'s benchmarks
-  bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,..] [--smoke]
-                                        time every pipeline against its floor (release build;
-                                        results in DIR, default <target>/bench/; --smoke: in
-                                        this build, to check the harness, times not meaningful)
-  fuzz [--reader json|yaml|xml|markdown|markup-xml|xlsx|all] [--seconds N] [--seed S]
-       [--out DIR] [--reference DIR] [--inputs N] [--time-limit-ms MS]
-                                        mutation-fuzz the readers, N seconds each (failing
-                                        inputs saved in DIR, default <target>/fuzz/)
-  fuzz --reader R --check FILE...       run files through the fuzzer's checks";
+/// Project automation for `poam`: code generation, conformance, benchmarks, fuzzing.
+#[derive(Debug, clap::Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+/// The commands; `bench-inner`, `bench-one` and `fuzz-worker` are the child processes of
+/// `bench` and `fuzz` (hidden: people run their parents).
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Generate the model, the XML reader/writer, the constraint tables and the version
+    /// shapes from the OSCAL metaschema.
+    Codegen(CodegenArgs),
+    /// Run the conformance suite against the reference files.
+    Conformance(ConformanceArgs),
+    /// Write a realistic FedRAMP POA&M of N items (json, yaml, xml or xlsx).
+    Gen(r#gen::Options),
+    /// Write a large scan (N findings over N/20 hosts, 250 distinct weaknesses) for
+    /// `poam import`'s benchmarks.
+    GenScan(r#gen::scan::Options),
+    /// Time every pipeline against its floor (a release build; results in
+    /// <target>/bench/ unless --out).
+    Bench(bench::Options),
+    /// `bench` in the release build.
+    #[command(hide = true)]
+    BenchInner(bench::Options),
+    /// One operation of `bench`, in a process of its own.
+    #[command(hide = true)]
+    BenchOne(bench::OneArgs),
+    /// Mutation-fuzz the readers, N seconds each (failing inputs saved in <target>/fuzz/
+    /// unless --out), or run files through the fuzzer's checks (--check).
+    Fuzz(fuzz::Options),
+    /// The child process that runs `fuzz`'s inputs.
+    #[command(hide = true)]
+    FuzzWorker(fuzz::WorkerOptions),
+}
+
+/// Arguments of `cargo xtask codegen`.
+#[derive(Debug, clap::Args)]
+struct CodegenArgs {
+    /// Fail if a generated file differs from what the metaschema gives, instead of writing it.
+    #[arg(long)]
+    check: bool,
+    /// The reference folder holding `metaschema/<version>/` (default: $POAM_REFERENCE, else
+    /// ../shared/reference).
+    #[arg(value_name = "DIR", conflicts_with = "reference")]
+    reference_dir: Option<PathBuf>,
+    /// The reference folder, as a flag.
+    #[arg(long, value_name = "DIR")]
+    reference: Option<PathBuf>,
+}
+
+/// Arguments of `cargo xtask conformance`.
+#[derive(Debug, clap::Args)]
+struct ConformanceArgs {
+    /// The reference folder (examples/, oscal-schemas/, metaschema/, ...).
+    #[arg(value_name = "REFERENCE-DIR")]
+    reference: PathBuf,
+    /// Only the sections whose title holds WORD.
+    #[arg(long, value_name = "WORD")]
+    only: Option<String>,
+    /// Rewrite xtask/conformance-verdicts.toml from this run, keeping each unchanged
+    /// verdict's `why`.
+    #[arg(long)]
+    update_verdicts: bool,
+}
+
+/// `cargo xtask codegen`: checks or writes the generated files (the generator is the library's,
+/// which `poam-tests` calls too).
+fn codegen(root: &std::path::Path, a: CodegenArgs) -> Result<(), String> {
+    let reference = a
+        .reference_dir
+        .or(a.reference)
+        .unwrap_or_else(|| xtask::reference_dir(root));
+    if a.check {
+        return xtask::check(root, &reference);
+    }
+    for path in xtask::write(root, &reference)? {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => {
-            let check = args.iter().any(|a| a == "--check");
-            let reference = args
-                .iter()
-                .position(|a| a == "--reference")
-                .and_then(|i| args.get(i + 1))
-                .map_or_else(|| root.join("../shared/reference"), PathBuf::from);
-            codegen::run(&root, &reference, check)
+    let result = match Cli::parse().command {
+        Command::Codegen(a) => codegen(&root, a),
+        Command::Conformance(a) => {
+            conformance::run(&a.reference, a.only.as_deref(), a.update_verdicts)
         }
-        Some("conformance") => match args.get(1) {
-            Some(dir) if !dir.starts_with('-') => {
-                let only = args
-                    .iter()
-                    .position(|a| a == "--only")
-                    .and_then(|i| args.get(i + 1))
-                    .map(String::as_str);
-                let update = args.iter().any(|a| a == "--update-verdicts");
-                conformance::run(Path::new(dir), only, update)
-            }
-            _ => Err(USAGE.to_owned()),
-        },
-        Some("gen") => r#gen::run(&args[1..]),
-        Some("gen-scan") => r#gen::scan::run(&args[1..]),
-        Some("bench") => bench::run(&root, &args[1..]),
-        // The release re-run of `bench`, and its per-operation child processes.
-        Some("bench-inner") => bench::run_inner(&root, &args[1..]),
-        Some("bench-one") => bench::run_one(&args[1..]),
-        Some("fuzz") => fuzz::run(&root, &args[1..]),
-        // The child process that runs `fuzz`'s inputs.
-        Some("fuzz-worker") => fuzz::run_worker(&root, &args[1..]),
-        _ => Err(USAGE.to_owned()),
+        Command::Gen(o) => r#gen::run(&o),
+        Command::GenScan(o) => r#gen::scan::run(&o),
+        Command::Bench(o) => bench::run(&root, &o),
+        Command::BenchInner(o) => bench::run_inner(&root, &o),
+        Command::BenchOne(a) => bench::run_one(&a),
+        Command::Fuzz(o) => fuzz::run(&root, &o),
+        Command::FuzzWorker(o) => fuzz::run_worker(&root, &o),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,5 +123,15 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

@@ -2,6 +2,7 @@
 //! once, the href from the output file to it, and the link applied to each document with its
 //! warnings printed (see `poam::ssp::link`).
 
+use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use poam::Document;
@@ -95,7 +96,7 @@ fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

@@ -59,9 +59,9 @@ pub fn print_when_submitting(
     ssp: Option<&crate::ssp::SspLink>,
 ) {
     if settings.is_submission() {
-        lines(doc, ssp.map(|l| &l.ssp))
-            .iter()
-            .for_each(|l| eprintln!("{l}"));
+        for l in lines(doc, ssp.map(|l| &l.ssp)) {
+            eprintln!("{l}");
+        }
     }
 }
 

@@ -181,9 +181,11 @@ impl Change {
         use ChangeKind as K;
         let (subject, arrow, days) = (&w.subject, &w.arrow, &w.days);
         match self.kind {
-            K::MilestoneAdded => format!("milestone added:{subject}{}", due(&self.new)),
+            K::MilestoneAdded => format!("milestone added:{subject}{}", due(self.new.as_ref())),
             K::MilestoneChanged => format!("milestone{subject} {}: {arrow}{days}", self.field),
-            K::MilestoneCompleted => format!("milestone completed:{subject}{}", on(&self.new)),
+            K::MilestoneCompleted => {
+                format!("milestone completed:{subject}{}", on(self.new.as_ref()))
+            }
             K::MilestoneRemoved => format!("milestone removed:{subject}"),
             K::RemediationAdded => format!("remediation added:{subject}"),
             // The title is its own subject.
@@ -203,11 +205,11 @@ impl Change {
                 let note = self.old.as_deref().map(|n| format!(": {:?}", short(n, 80)));
                 format!(
                     "vendor check-in{}{}",
-                    on(&self.new),
+                    on(self.new.as_ref()),
                     note.unwrap_or_default()
                 )
             }
-            K::LogEntryAdded => format!("log entry added:{subject}{}", on(&self.new)),
+            K::LogEntryAdded => format!("log entry added:{subject}{}", on(self.new.as_ref())),
             K::LogEntryChanged => {
                 format!(
                     "log entry{subject} {}: {}{days}",
@@ -336,13 +338,11 @@ pub(crate) fn excerpts(old: &str, new: &str, max: usize) -> (String, String) {
     (cut(&a), cut(&b))
 }
 
-fn due(d: &Option<String>) -> String {
-    d.as_ref()
-        .map(|d| format!(" (due {d})"))
-        .unwrap_or_default()
+fn due(d: Option<&String>) -> String {
+    d.map(|d| format!(" (due {d})")).unwrap_or_default()
 }
-fn on(d: &Option<String>) -> String {
-    d.as_ref().map(|d| format!(" on {d}")).unwrap_or_default()
+fn on(d: Option<&String>) -> String {
+    d.map(|d| format!(" on {d}")).unwrap_or_default()
 }
 
 /// `s` on one line, at most `max` characters, with `…` when cut.

@@ -2,7 +2,12 @@
 //! review. Whatever has no domain name is still reported, by its OSCAL member name, so that
 //! no difference goes unseen.
 
+// Every comparison here reads the old and the new side as `o` and `n` (and their values as
+// `ov` and `nv`), beside the edit `e` and its key `k`: names the whole module reads by.
+#![allow(clippy::many_single_char_names)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use poam_markup::{MarkupLine, MarkupMultiline};
 use poam_model::{Characterization, Entry, Observation, Risk, Task};
@@ -288,7 +293,7 @@ impl Describer<'_, '_> {
             x.into_iter()
                 .flat_map(|o| o.subjects.iter())
                 .map(|s| {
-                    let title = s.title.as_ref().map(|t| t.plain_text());
+                    let title = s.title.as_ref().map(poam_model::MarkupLine::plain_text);
                     (
                         uuid_key(&s.subject_uuid),
                         self.assets.name(&s.subject_uuid, title),
@@ -326,7 +331,7 @@ impl Describer<'_, '_> {
                 let kind = o
                     .types
                     .iter()
-                    .map(|t| t.as_str())
+                    .map(poam_model::datatypes::Token::as_str)
                     .collect::<Vec<_>>()
                     .join("/");
                 format!("{kind} observation date")
@@ -450,10 +455,10 @@ fn part_title(parts: &Parts<'_>, part: &PartKey) -> String {
         PartKey::Item => None,
         PartKey::Risk(u) => parts.risk(u).map(|r| r.title.plain_text()),
         PartKey::Observation(u) => parts.observation(u).map(|o| {
-            o.title
-                .as_ref()
-                .map(|t| t.plain_text())
-                .unwrap_or_else(|| short(&o.description.plain_text(), 60))
+            o.title.as_ref().map_or_else(
+                || short(&o.description.plain_text(), 60),
+                poam_model::MarkupLine::plain_text,
+            )
         }),
         PartKey::Finding(u) => parts.finding(u).map(|f| f.title.plain_text()),
     };
@@ -472,7 +477,7 @@ fn actors_text(origin: &Value, assets: &AssetNames) -> Option<String> {
             let uuid = a.get("actor-uuid").and_then(Value::as_str).unwrap_or("");
             let mut s = format!("{kind} {:?}", assets.name(uuid, None));
             if let Some(role) = a.get("role-id").and_then(Value::as_str) {
-                s.push_str(&format!(" as {role}"));
+                let _ = write!(s, " as {role}");
             }
             let props: Vec<String> = a
                 .get("props")
@@ -488,7 +493,7 @@ fn actors_text(origin: &Value, assets: &AssetNames) -> Option<String> {
                 })
                 .collect();
             if !props.is_empty() {
-                s.push_str(&format!(" ({})", props.join(", ")));
+                let _ = write!(s, " ({})", props.join(", "));
             }
             s
         })
@@ -534,10 +539,10 @@ fn tasks(o: Option<&Task>, n: Option<&Task>, out: &mut Vec<Change>) {
         (None, Some(n)) if is_milestone => out.push(milestone_added(n)),
         (None, Some(n)) => out.push(Change::of(K::FieldAdded, what).subject(n.title.plain_text())),
         (Some(o), None) if is_milestone => {
-            out.push(Change::of(K::MilestoneRemoved, what).subject(o.title.plain_text()))
+            out.push(Change::of(K::MilestoneRemoved, what).subject(o.title.plain_text()));
         }
         (Some(o), None) => {
-            out.push(Change::of(K::FieldRemoved, what).subject(o.title.plain_text()))
+            out.push(Change::of(K::FieldRemoved, what).subject(o.title.plain_text()));
         }
         (Some(o), Some(n)) => {
             let kind = if is_milestone {
@@ -670,14 +675,17 @@ fn member_differences<T: serde::Serialize>(
 }
 
 fn entry_title(e: &Entry) -> String {
-    e.title.as_ref().map(|t| t.plain_text()).unwrap_or_default()
+    e.title
+        .as_ref()
+        .map(poam_model::MarkupLine::plain_text)
+        .unwrap_or_default()
 }
 
 fn log_entry(o: Option<&Entry>, n: Option<&Entry>, risk: Option<&Risk>, out: &mut Vec<Change>) {
     match (o, n) {
         (None, Some(n)) => out.push(entry_added(n, risk)),
         (Some(o), None) => {
-            out.push(Change::of(K::LogEntryRemoved, "risk log").subject(entry_title(o)))
+            out.push(Change::of(K::LogEntryRemoved, "risk log").subject(entry_title(o)));
         }
         // A workbook holds only the last vendor check-in: one entry whose date moves on.
         (Some(o), Some(n)) if poam_fedramp::is_vendor_check_in(n) && o.start != n.start => {
@@ -707,8 +715,7 @@ fn entry_added(n: &Entry, risk: Option<&Risk>) -> Change {
             .iter()
             .flat_map(|r| r.related_tasks.iter().map(move |t| (r, t)))
             .find_map(|(r, t)| risk.and_then(|x| edits::task(x, &r.response_uuid, &t.task_uuid)))
-            .map(|t| t.title.plain_text())
-            .unwrap_or_else(|| entry_title(n));
+            .map_or_else(|| entry_title(n), |t| t.title.plain_text());
         return Change::of(K::MilestoneCompleted, "milestone")
             .subject(milestone)
             .new_value(start);

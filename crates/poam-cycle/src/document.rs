@@ -159,7 +159,7 @@ fn compare_lists(what: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>
         for o in old {
             match find(new, &uuid(o)) {
                 None => {
-                    out.push(Change::of(ChangeKind::FieldRemoved, what).subject(element_name(o)))
+                    out.push(Change::of(ChangeKind::FieldRemoved, what).subject(element_name(o)));
                 }
                 Some(n) if &n != o => {
                     let before = out.len();
@@ -236,7 +236,7 @@ fn holder() -> PoamItem {
 }
 
 /// One part that no item references, held alone.
-fn lone<'a>(p: &'a PlanOfActionAndMilestones, kind: PartKind, index: usize) -> Parts<'a> {
+fn lone(p: &PlanOfActionAndMilestones, kind: PartKind, index: usize) -> Parts<'_> {
     let mut parts = Parts {
         item: std::borrow::Cow::Owned(holder()),
         risks: Vec::new(),
@@ -292,10 +292,10 @@ fn part_title(parts: &Parts<'_>) -> String {
         .map(|r| r.title.plain_text())
         .or_else(|| {
             parts.observations.first().map(|o| {
-                o.title
-                    .as_ref()
-                    .map(|t| t.plain_text())
-                    .unwrap_or_else(|| changes::short(&o.description.plain_text(), 60))
+                o.title.as_ref().map_or_else(
+                    || changes::short(&o.description.plain_text(), 60),
+                    poam_model::MarkupLine::plain_text,
+                )
             })
         })
         .or_else(|| parts.findings.first().map(|f| f.title.plain_text()));

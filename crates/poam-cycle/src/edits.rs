@@ -219,7 +219,7 @@ fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
             *u = n.as_str().into();
         }
     };
-    let renamed = |u: &str| renames.contains_key(uuid_key_ref(u).as_ref());
+    let is_renamed = |u: &str| renames.contains_key(uuid_key_ref(u).as_ref());
     let item = upd.item.to_mut();
     item.related_risks
         .iter_mut()
@@ -231,10 +231,10 @@ fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
         .iter_mut()
         .for_each(|r| rename(&mut r.finding_uuid));
     for r in &mut upd.risks {
-        if renamed(&r.uuid)
+        if is_renamed(&r.uuid)
             || r.related_observations
                 .iter()
-                .any(|o| renamed(&o.observation_uuid))
+                .any(|o| is_renamed(&o.observation_uuid))
         {
             let r = r.to_mut();
             rename(&mut r.uuid);
@@ -244,7 +244,7 @@ fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
         }
     }
     for o in &mut upd.observations {
-        if renamed(&o.uuid) {
+        if is_renamed(&o.uuid) {
             rename(&mut o.to_mut().uuid);
         }
     }
@@ -252,9 +252,9 @@ fn rename_parts(upd: &mut Parts<'_>, renames: &HashMap<String, String>) {
         let refs_renamed = f
             .related_observations
             .iter()
-            .any(|o| renamed(&o.observation_uuid))
-            || f.related_risks.iter().any(|r| renamed(&r.risk_uuid));
-        if renamed(&f.uuid) || refs_renamed {
+            .any(|o| is_renamed(&o.observation_uuid))
+            || f.related_risks.iter().any(|r| is_renamed(&r.risk_uuid));
+        if is_renamed(&f.uuid) || refs_renamed {
             let f = f.to_mut();
             rename(&mut f.uuid);
             f.related_observations
@@ -507,6 +507,13 @@ fn presence<T>(b: Option<&T>, u: Option<&T>) -> Presence {
     }
 }
 
+/// A risk's log entries (none without a log).
+fn entries(r: &Risk) -> &[poam_model::Entry] {
+    r.risk_log
+        .as_ref()
+        .map_or(&[][..], |l| l.entries.as_slice())
+}
+
 fn risk_edits(base: &Risk, upd: &Risk, out: &mut Vec<Edit>) {
     let part = PartKey::of(PartKind::Risk, &base.uuid);
     members(&part, RISK_MEMBERS, base, upd, out);
@@ -576,16 +583,11 @@ fn risk_edits(base: &Risk, upd: &Risk, out: &mut Vec<Edit>) {
                     push(
                         Field::RequiredAsset(rid.clone(), uuid_key(aid)),
                         presence(ab, au),
-                    )
+                    );
                 },
             );
         },
     );
-    fn entries(r: &Risk) -> &[poam_model::Entry] {
-        r.risk_log
-            .as_ref()
-            .map_or(&[][..], |l| l.entries.as_slice())
-    }
     keyed(
         entries(base),
         entries(upd),

@@ -133,7 +133,7 @@ impl<'a> DocIndex<'a> {
             // An asset defined elsewhere (the SSP's, as `--ssp` links them), named by the
             // subject's title with the detail as written (`image (openssl@3.0.1)`): one SSP
             // asset holds many such places, and two packages of one image are two items.
-            match s.title.as_ref().map(|t| t.plain_text()) {
+            match s.title.as_ref().map(poam_model::MarkupLine::plain_text) {
                 Some(t) if !t.trim().is_empty() => {
                     keys.insert(format!("{uuid}#{}", t.trim().to_lowercase()));
                 }
@@ -266,9 +266,11 @@ impl Parts<'_> {
 
     /// The deadline of the first risk that has one.
     pub fn deadline(&self) -> Option<&str> {
-        self.risks
-            .iter()
-            .find_map(|r| r.deadline.as_ref().map(|d| d.as_str()))
+        self.risks.iter().find_map(|r| {
+            r.deadline
+                .as_ref()
+                .map(poam_model::datatypes::DateTimeWithTimezone::as_str)
+        })
     }
 
     /// The item's FedRAMP risk rating: the adjusted `risk` facet if any, else the initial one.
@@ -433,7 +435,11 @@ impl ItemRef {
             .unwrap_or_else(|| parts.item.title.plain_text());
         Self {
             index,
-            uuid: parts.item.uuid.as_ref().map(|u| u.to_string()),
+            uuid: parts
+                .item
+                .uuid
+                .as_ref()
+                .map(std::string::ToString::to_string),
             poam_id: fedramp::poam_id(&parts.item).map(str::to_owned),
             title,
             status: parts.status().map(str::to_owned),

@@ -146,10 +146,19 @@ impl State {
         self.new_match[n] = Some((o, rule));
     }
 
+    /// Marks old items `old` and new items `new` as ambiguous (without recording why).
+    fn mark_ambiguous(&mut self, old: &[usize], new: &[usize]) {
+        for &o in old {
+            self.old_amb[o] = true;
+        }
+        for &n in new {
+            self.new_amb[n] = true;
+        }
+    }
+
     /// Marks the items ambiguous and records why.
     fn ambiguous(&mut self, rule: MatchRule, key: String, old: Vec<usize>, new: Vec<usize>) {
-        old.iter().for_each(|&o| self.old_amb[o] = true);
-        new.iter().for_each(|&n| self.new_amb[n] = true);
+        self.mark_ambiguous(&old, &new);
         self.ambiguities.push(Ambiguity {
             rule,
             key,
@@ -209,8 +218,7 @@ impl State {
             } else if news.first() == Some(&i) {
                 // Report each contested key once, with everything it names.
                 // (Old items an earlier round matched stay matched; they are listed.)
-                free.iter().for_each(|&o| self.old_amb[o] = true);
-                news.iter().for_each(|&n| self.new_amb[n] = true);
+                self.mark_ambiguous(&free, news);
                 let key = match rule {
                     MatchRule::Uuid => format!("uuid {v}"),
                     _ => format!("POAM ID {v:?}"),
@@ -261,8 +269,7 @@ impl State {
                         let key = format!("{key} on a shared asset");
                         self.ambiguous(MatchRule::Weakness, key, c.clone(), news);
                     } else {
-                        c.iter().for_each(|&o| self.old_amb[o] = true);
-                        news.iter().for_each(|&n| self.new_amb[n] = true);
+                        self.mark_ambiguous(c, &news);
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! change in the risk logs. See `docs/review-cycles.md` for the rules in users' terms.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use poam_fedramp::namespace::is_fedramp_system;
 use poam_fedramp::{entry_types, log_titles, risk_status};
@@ -85,16 +86,25 @@ pub struct Conflict {
 
 /// Each update's value on a line of its own, as people read it.
 fn conflict_value_lines(values: &[ConflictValue]) -> String {
-    values
-        .iter()
-        .map(|v| {
+    indented(
+        "    ",
+        values.iter().map(|v| {
             let shown = v.value.as_deref().map_or_else(
                 || "(none)".to_owned(),
                 |s| format!("{:?}", changes::short(s, 100)),
             );
-            format!("\n    {}: {shown}", v.update)
-        })
-        .collect()
+            format!("{}: {shown}", v.update)
+        }),
+    )
+}
+
+/// Each line after a line break and `indent` (the lists in the errors' messages).
+fn indented(indent: &str, lines: impl Iterator<Item = impl std::fmt::Display>) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let _ = write!(out, "\n{indent}{line}");
+    }
+    out
 }
 
 /// An update whose system differs from BASE's.
@@ -143,14 +153,15 @@ pub enum MergeError {
 }
 
 fn mismatch_lines(v: &[SystemMismatch]) -> String {
-    v.iter()
-        .map(|m| {
+    indented(
+        "  ",
+        v.iter().map(|m| {
             format!(
-                "\n  {}: {} is {:?}, BASE has {:?}",
+                "{}: {} is {:?}, BASE has {:?}",
                 m.update, m.what, m.value, m.base
             )
-        })
-        .collect()
+        }),
+    )
 }
 
 fn ambiguity_lines(v: &[AmbiguousUpdate]) -> String {
@@ -160,25 +171,26 @@ fn ambiguity_lines(v: &[AmbiguousUpdate]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    v.iter()
-        .map(|a| {
+    indented(
+        "  ",
+        v.iter().map(|a| {
             format!(
-                "\n  {}: {} names its item(s) {} and BASE's {}",
+                "{}: {} names its item(s) {} and BASE's {}",
                 a.update,
                 a.ambiguity.key,
                 list(&a.ambiguity.new),
                 list(&a.ambiguity.old)
             )
-        })
-        .collect()
+        }),
+    )
 }
 
 fn conflict_lines(v: &[Conflict]) -> String {
-    v.iter().map(|c| format!("\n  {c}")).collect()
+    indented("  ", v.iter())
 }
 
 fn invalid_lines(v: &[String]) -> String {
-    v.iter().map(|c| format!("\n  {c}")).collect()
+    indented("  ", v.iter())
 }
 
 /// What a merge did.
@@ -1135,13 +1147,12 @@ impl<'o> Output<'o> {
             key: String,
             x: &T,
         ) -> bool {
-            match index.get(&key) {
-                Some(&i) => list.get(i) != Some(x),
-                None => {
-                    index.insert(key, list.len());
-                    list.push(x.clone());
-                    false
-                }
+            if let Some(&i) = index.get(&key) {
+                list.get(i) != Some(x)
+            } else {
+                index.insert(key, list.len());
+                list.push(x.clone());
+                false
             }
         }
         let (op, idx) = (&mut *self.op, &mut self.idx);

@@ -168,7 +168,7 @@ mod tests {
 
     const UUID: &str = "11111111-2222-4333-8444-555555555555";
 
-    fn item(props: serde_json::Value) -> PoamItem {
+    fn item(props: &serde_json::Value) -> PoamItem {
         from_json!({
             "uuid": UUID, "title": "T", "description": "D", "props": props
         })
@@ -181,12 +181,12 @@ mod tests {
             ("poam-id", Some("http://fedramp.gov/ns/oscal")),
             ("POAM-ID", None),
         ] {
-            let i = item(serde_json::json!([{"name": name, "ns": ns, "value": " V-1 "}]));
+            let i = item(&serde_json::json!([{"name": name, "ns": ns, "value": " V-1 "}]));
             assert_eq!(poam_id(&i), Some("V-1"), "{name} {ns:?}");
         }
-        let other = item(serde_json::json!([{"name": "POAM-ID", "ns": "urn:x", "value": "V-1"}]));
+        let other = item(&serde_json::json!([{"name": "POAM-ID", "ns": "urn:x", "value": "V-1"}]));
         assert_eq!(poam_id(&other), None);
-        let blank = item(serde_json::json!([{"name": "POAM-ID", "value": "  "}]));
+        let blank = item(&serde_json::json!([{"name": "POAM-ID", "value": "  "}]));
         assert_eq!(poam_id(&blank), None);
     }
 

@@ -78,9 +78,6 @@ pub mod namespace {
     /// `http://fedramp.gov/ns/oscal`, but `http://fedramp.gov` is not
     /// `http://fedramp.gov/ns/oscal` (OSCAL lists both as distinct facet systems).
     pub fn same_uri(a: &str, b: &str) -> bool {
-        if a == b {
-            return true;
-        }
         fn fedramp_part(u: &str) -> Option<&str> {
             if is_fedramp_system(u) {
                 after_scheme(u)
@@ -88,7 +85,7 @@ pub mod namespace {
                 None
             }
         }
-        fedramp_part(a).is_some_and(|x| fedramp_part(b) == Some(x))
+        a == b || fedramp_part(a).is_some_and(|x| fedramp_part(b) == Some(x))
     }
 
     /// Whether an optional prop namespace is FedRAMP's (`None` is OSCAL's own namespace).
@@ -141,6 +138,10 @@ pub mod props {
     pub const AUTO_APPROVE: &str = "auto-approve";
     /// poam-item: the service the weakness is in (workbook column AE).
     pub const SERVICE_NAME: &str = "service-name";
+    /// component (a scanner, a software product): its vendor, as FedRAMP's templates write it.
+    pub const VENDOR_NAME: &str = "vendor-name";
+    /// component (a scanner): the tool's product name, beside [`VENDOR_NAME`].
+    pub const TOOL_NAME: &str = "name";
     /// back-matter resource (and others): FedRAMP's `type`.
     pub const TYPE: &str = "type";
     /// metadata: uuid of the back-matter resource naming the control catalog.
@@ -434,7 +435,7 @@ fn set_prop(md: &mut poam_model::Metadata, name: &str, ns: Option<&str>, value: 
         Some(_) => is_prop(p, name),
     };
     if let Some(p) = md.props.iter_mut().find(|p| same(p)) {
-        p.value = value.to_owned();
+        value.clone_into(&mut p.value);
         return;
     }
     md.props.push(Property::new(name, ns, value));
@@ -443,7 +444,7 @@ fn set_prop(md: &mut poam_model::Metadata, name: &str, ns: Option<&str>, value: 
 /// Whether `p` is the FedRAMP prop `name` (FedRAMP namespace required: OSCAL has
 /// un-namespaced props of similar names with other meanings).
 pub fn is_prop(p: &Property, name: &str) -> bool {
-    p.name.as_str() == name && namespace::is_fedramp_prop_ns(p.ns.as_ref().map(|n| n.as_str()))
+    p.name.as_str() == name && namespace::is_fedramp_prop_ns(p.ns.as_deref())
 }
 
 /// The value of the first FedRAMP prop `name` in `props`.
@@ -514,13 +515,7 @@ mod tests {
         let props: Vec<(&str, Option<&str>, &str)> = md
             .props
             .iter()
-            .map(|p| {
-                (
-                    p.name.as_str(),
-                    p.ns.as_ref().map(|n| n.as_str()),
-                    p.value.as_str(),
-                )
-            })
+            .map(|p| (p.name.as_str(), p.ns.as_deref(), p.value.as_str()))
             .collect();
         assert_eq!(
             props,

@@ -51,6 +51,29 @@ pub fn locate_all<'p>(
     }
 }
 
+/// Where each of `pointers` falls in JSON `text`, as a byte offset that sorts them in
+/// document order (members as written, then array index), in one scan: the first byte of
+/// the value at the pointer, or for a pointer past what is there (a missing member) the byte
+/// just past its nearest existing ancestor, after everything in it and before what follows
+/// it. A pointer the text has no ancestor of is absent.
+pub fn json_document_order<'p>(
+    text: &str,
+    pointers: impl IntoIterator<Item = &'p str>,
+) -> HashMap<String, usize> {
+    let wanted: HashSet<&str> = pointers.into_iter().collect();
+    let found = json_scan::spans(text, &wanted);
+    wanted
+        .into_iter()
+        .filter_map(|p| {
+            let at = match found.get(p) {
+                Some(span) => span.start,
+                None => with_ancestors(p).skip(1).find_map(|q| found.get(q))?.end,
+            };
+            Some((p.to_owned(), at))
+        })
+        .collect()
+}
+
 /// `pointer` and each of its ancestors, up to the root `""`: the places a pointer may
 /// fall back to.
 fn with_ancestors(pointer: &str) -> impl Iterator<Item = &str> {
@@ -203,6 +226,40 @@ mod tests {
             locate(yaml, Format::Yaml, "/d~0~1e"),
             Some(Position { line: 6, column: 7 })
         );
+    }
+
+    #[test]
+    fn document_order_puts_a_missing_member_after_its_parents_content() {
+        let text = r#"{"a": {"z": 1, "b": [10, {"c": "x"}]}, "d": true}"#;
+        let order = json_document_order(
+            text,
+            [
+                "",
+                "/a",
+                "/a/z",
+                "/a/b/1/c",
+                "/a/missing",
+                "/a/b/7",
+                "/d",
+                "/d/x",
+            ],
+        );
+        let mut pointers: Vec<&str> = order.keys().map(String::as_str).collect();
+        pointers.sort_by_key(|p| (order[*p], *p));
+        assert_eq!(
+            pointers,
+            [
+                "",
+                "/a",
+                "/a/z",
+                "/a/b/1/c",
+                "/a/b/7",
+                "/a/missing",
+                "/d",
+                "/d/x"
+            ]
+        );
+        assert_eq!(order["/a/missing"], order["/d"] - 7);
     }
 
     #[test]

@@ -369,6 +369,12 @@ impl MarkupLine {
         out
     }
 
+    /// The Markdown it was read from, as written, while it is unchanged (`None` for markup
+    /// built or edited as a tree).
+    pub fn markdown_source(&self) -> Option<&str> {
+        self.0.source()
+    }
+
     /// Whether it has no content (an empty line).
     pub fn is_empty(&self) -> bool {
         self.0.plain_source().is_none() && self.0.tree().is_empty()
@@ -482,6 +488,12 @@ impl MarkupMultiline {
         let mut out = String::new();
         text::blocks_text(&self.0.parsed(), style, &mut out);
         out
+    }
+
+    /// The Markdown it was read from, as written, while it is unchanged (`None` for markup
+    /// built or edited as a tree).
+    pub fn markdown_source(&self) -> Option<&str> {
+        self.0.source()
     }
 
     /// Whether it has no block.

@@ -6,7 +6,12 @@ use chrono::{Months, NaiveDate};
 use poam_model::Document;
 
 use crate::facts::{self, DeviationKind, Facts};
-use crate::model::*;
+use crate::model::{
+    AGE_CLASSES, Aging, AgingRow, ByRating, ChangedItem, ClosedItem, Count, CycleInfo,
+    DataProblems, Day, DeviationCounts, DeviationItem, Deviations, DueItem, Headline, KevItem,
+    LastCycle, Metric, MilestoneDue, OverdueItem, Problem, ProblemCount, ProblemItem, RATING_NAMES,
+    Remediation, Report, SCHEMA, System, Timeliness, Top, TrendPoint, VendorItem, rating_name,
+};
 use crate::rules::{RiskRating, VENDOR_CHECK_IN_DAYS};
 
 /// One input document: a monthly cycle of the POA&M, and the name the report gives it.
@@ -126,7 +131,7 @@ struct Window {
 }
 
 impl Window {
-    fn closed_within(&self, f: &Facts) -> Option<bool> {
+    fn closed_within(self, f: &Facts) -> Option<bool> {
         if f.open {
             return Some(false);
         }
@@ -504,7 +509,7 @@ fn last_cycle(d: &poam_cycle::Diff) -> LastCycle {
                 class: i.class,
                 item: r.label(),
                 weakness: r.title.clone(),
-                changes: i.changes.iter().map(|c| c.sentence()).collect(),
+                changes: i.changes.iter().map(poam_cycle::Change::sentence).collect(),
             })
         })
         .collect();

@@ -192,7 +192,11 @@ impl Facts {
     pub(crate) fn of(index: usize, parts: &Parts<'_>, names: &AssetNames) -> Self {
         let risks: Vec<&Risk> = parts.risks.iter().map(|r| &**r).collect();
         let poam_id = fedramp::poam_id(&parts.item).map(str::to_owned);
-        let uuid = parts.item.uuid.as_ref().map(|u| u.to_string());
+        let uuid = parts
+            .item
+            .uuid
+            .as_ref()
+            .map(std::string::ToString::to_string);
         let label = poam_id
             .clone()
             .or(uuid)

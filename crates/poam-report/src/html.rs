@@ -6,7 +6,7 @@
 
 use askama::Template;
 
-use crate::model::*;
+use crate::model::{Count, Metric, RATING_NAMES, Report};
 use crate::svg::{self, Chart, Kind, Series};
 
 /// The page: the report and its charts (SVG markup, made from the report's own numbers).
@@ -138,6 +138,8 @@ fn trend_charts(r: &Report) -> [Chart; 3] {
     [open, flow, overdue]
 }
 
+// The template calls these as `self.x(..)` on the report's fields as they are (`&Option`).
+#[allow(clippy::unused_self, clippy::ref_option)]
 impl Page<'_> {
     /// `–` for a value not known.
     fn or_dash<T: std::fmt::Display>(&self, v: &Option<T>) -> String {

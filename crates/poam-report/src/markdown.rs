@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::*;
+use crate::model::{Metric, Report};
 
 /// Text for a table cell: Markdown specials escaped, `|` escaped, on one line.
 fn cell(s: &str) -> String {
@@ -11,9 +11,8 @@ fn cell(s: &str) -> String {
     poam_cycle::escape_markdown(&one_line).replace('|', "\\|")
 }
 
-fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref()
-        .map_or_else(|| "–".to_owned(), ToString::to_string)
+fn opt<T: std::fmt::Display>(v: Option<&T>) -> String {
+    v.map_or_else(|| "–".to_owned(), ToString::to_string)
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -139,7 +138,7 @@ fn overdue(o: &mut String, r: &Report) {
                 i.rating.to_owned(),
                 i.deadline.to_string(),
                 i.days_overdue.to_string(),
-                opt(&i.vendor_dependency),
+                opt(i.vendor_dependency.as_ref()),
             ]
         })
         .collect();
@@ -248,7 +247,7 @@ fn deviations(o: &mut String, r: &Report) {
                     d.kind.to_owned(),
                     cell(&d.status),
                     d.original_rating.to_owned(),
-                    opt(&d.adjusted_rating),
+                    opt(d.adjusted_rating.as_ref()),
                 ]
             }),
         );
@@ -265,25 +264,23 @@ fn vendors(o: &mut String, r: &Report) {
                 cell(&v.item),
                 cell(&v.weakness),
                 cell(&v.vendor_dependency),
-                opt(&v.last_check_in),
-                opt(&v.days_since_check_in),
+                opt(v.last_check_in.as_ref()),
+                opt(v.days_since_check_in.as_ref()),
                 if v.stale { "**yes**" } else { "no" }.to_owned(),
             ]
         })
         .collect();
+    let days = poam_fedramp::VENDOR_CHECK_IN_DAYS;
     list_section(
         o,
-        &format!(
-            "Vendor dependencies ({stale} without a check-in in {} days)",
-            poam_fedramp::VENDOR_CHECK_IN_DAYS
-        ),
+        &format!("Vendor dependencies ({stale} without a check-in in {days} days)"),
         &[
             "Item",
             "Weakness",
             "Status",
             "Last check-in",
             "Days since",
-            "Over 30 days",
+            &format!("Over {days} days"),
         ],
         rows,
         "No open vendor dependency.",
@@ -299,8 +296,8 @@ fn kev_and_milestones(o: &mut String, r: &Report) {
                 cell(&k.item),
                 cell(&k.weakness),
                 k.rating.to_owned(),
-                opt(&k.kev_due_date),
-                opt(&k.days_left),
+                opt(k.kev_due_date.as_ref()),
+                opt(k.days_left.as_ref()),
             ]
         })
         .collect();
@@ -346,9 +343,9 @@ fn closed(o: &mut String, r: &Report) {
                 cell(&c.item),
                 cell(&c.weakness),
                 c.rating.to_owned(),
-                opt(&c.detected),
+                opt(c.detected.as_ref()),
                 c.closed_on.to_string(),
-                opt(&c.days_to_close),
+                opt(c.days_to_close.as_ref()),
                 on_time(c.on_time).to_owned(),
             ]
         })
@@ -461,8 +458,8 @@ fn trend(o: &mut String, r: &Report) {
                 t.open.moderate.to_string(),
                 t.open.low.to_string(),
                 t.open.unrated.to_string(),
-                opt(&t.new),
-                opt(&t.closed),
+                opt(t.new.as_ref()),
+                opt(t.closed.as_ref()),
                 t.overdue.to_string(),
             ]
         }),

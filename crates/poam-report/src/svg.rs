@@ -6,6 +6,10 @@
 //! Every chart is meant to sit beside the table of its numbers; its `<title>` says what it
 //! shows for screen readers.
 
+// Geometry reads by its usual letters: `x`, `y`, `w`, `h`, `i` for the category, `n` for
+// their number, `c` for the chart.
+#![allow(clippy::many_single_char_names)]
+
 use std::fmt::Write;
 
 /// One series: a name for the legend, the CSS class of its marks, a value per category.
@@ -82,6 +86,8 @@ pub(crate) fn axis(max: f64) -> (f64, f64) {
 }
 
 /// A number as a tick label: no decimals when whole.
+// A tick is a whole number of items or days, which `i64` holds exactly.
+#[allow(clippy::cast_possible_truncation)]
 fn label(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)

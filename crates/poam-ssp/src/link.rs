@@ -244,8 +244,7 @@ fn names(item: &InventoryItem) -> Vec<&str> {
 /// How an item is named in warnings: its POAM ID, else its title.
 fn item_label(i: &poam_model::PoamItem) -> String {
     poam_fedramp::prop_value(&i.props, poam_fedramp::props::POAM_ID)
-        .map(str::to_owned)
-        .unwrap_or_else(|| i.title.plain_text())
+        .map_or_else(|| i.title.plain_text(), str::to_owned)
 }
 
 /// Where a local inventory item now points: the SSP asset's uuid and subject type, and the

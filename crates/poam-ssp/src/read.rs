@@ -250,7 +250,7 @@ impl Ssp {
                 "control-implementation" => {
                     out.statement_uuids = section
                         .descendants()
-                        .filter(|d| d.is_element())
+                        .filter(roxmltree::Node::is_element)
                         .filter_map(|d| d.attribute("uuid").map(str::to_owned))
                         .collect();
                 }
@@ -306,7 +306,7 @@ fn child_text(n: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
         .find(|c| c.tag_name().name() == name)
         .map(|c| {
             c.descendants()
-                .filter(|d| d.is_text())
+                .filter(roxmltree::Node::is_text)
                 .filter_map(|d| d.text())
                 .collect::<String>()
         })

@@ -192,7 +192,7 @@ mod tests {
         }
     }
 
-    fn found(r: Resolution<'_>) -> Option<String> {
+    fn found(r: &Resolution<'_>) -> Option<String> {
         match r {
             Resolution::Found(a) => Some(a.uuid.clone()),
             _ => None,
@@ -214,7 +214,7 @@ mod tests {
             ("10.0.0.6", "db"),
             ("registry.example.com/app:1.4 (openssl@3.0.1)", "image"),
         ] {
-            assert_eq!(found(r.resolve([name])).as_deref(), Some(want), "{name}");
+            assert_eq!(found(&r.resolve([name])).as_deref(), Some(want), "{name}");
         }
     }
 
@@ -236,7 +236,7 @@ mod tests {
         ));
         // Several names of the same asset are one asset.
         assert_eq!(
-            found(r.resolve(["web01.example.com (443/tcp)", "10.0.0.5"])).as_deref(),
+            found(&r.resolve(["web01.example.com (443/tcp)", "10.0.0.5"])).as_deref(),
             Some("web")
         );
     }

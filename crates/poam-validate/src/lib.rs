@@ -9,11 +9,14 @@
 //!   (empty arrays, unknown members, `""` markup) and reports every structural problem
 //!   instead of the first one.
 //!
-//! How it works: a generated table of the model's shape and constraints
-//! (`generated.rs`, written by `cargo xtask codegen` from the NIST metaschema and FedRAMP's
-//! constraint files) drives one pass over the JSON tree (`tree.rs`); reference integrity and
-//! the FedRAMP rules run on the typed model (`references.rs`, `fedramp.rs`), with hash
-//! indexes built once, so the cost is linear in the document.
+//! How it works: JSON text is parsed once, by the typed reader; a generated table of the
+//! model's shape and constraints (`generated.rs`, written by `cargo xtask codegen` from the
+//! NIST metaschema and FedRAMP's constraint files) drives one pass over the model's JSON form
+//! (`tree.rs`, through the model's borrowed view `view.rs`); reference integrity and the
+//! FedRAMP rules run on the same model (`references.rs`, `fedramp.rs`), with hash indexes
+//! built once, so the cost is linear in the document. Text the typed reader refuses (and
+//! YAML, text with `null` or `[]`, or a `--schema` check) also gets the pass on its
+//! `serde_json::Value` tree, which reports every structural problem.
 //!
 //! **Architecture invariant:** no I/O here; inputs are text or values, an imported SSP is
 //! handed in as an [`SspIndex`].
@@ -30,6 +33,7 @@ pub mod generated;
 mod json_schema;
 #[doc(hidden)]
 pub mod mutation;
+mod node;
 mod order;
 mod references;
 mod rule_set;
@@ -39,6 +43,9 @@ pub mod schema;
 mod ssp;
 mod tree;
 pub mod version;
+mod view;
+#[rustfmt::skip]
+mod view_generated;
 
 use chrono::NaiveDate;
 use poam_io::{ErrorKind, Format, ReadError, SourceName};
@@ -154,7 +161,7 @@ pub fn validate(doc: &Document, opts: &Options) -> Validation {
     if let Some(s) = &opts.schema {
         v.diagnostics.extend(s.check(&tree));
     }
-    sanctioned_values_win(&mut v.diagnostics);
+    one_answer_per_value(&mut v.diagnostics);
     order::sort(&mut v.diagnostics, &tree);
     v
 }
@@ -164,6 +171,11 @@ pub fn validate(doc: &Document, opts: &Options) -> Validation {
 /// `Err` means it could not be read at all: not UTF-8, not well-formed JSON/YAML/XML, empty,
 /// too deep (exit 2 territory). A document that was read but does not have the POA&M's
 /// shape comes back as `Ok` with structural errors.
+///
+/// JSON is parsed once, by the typed reader, and every check runs on the model; the text's
+/// `serde_json::Value` tree is parsed only when the model cannot show what the tree pass
+/// would report (the reader refused the text, or it has a `null` or an `[]`) or a JSON
+/// Schema needs it. The findings are those of [`validate_text_two_parses`].
 pub fn validate_text(
     text: &str,
     format: Format,
@@ -173,6 +185,82 @@ pub fn validate_text(
     if format == Format::Xml {
         return validate_xml_text(text, name, opts);
     }
+    if format != Format::Json || opts.schema.is_some() || view::json_shows_more_than_the_model(text)
+    {
+        return validate_text_two_parses(text, format, name, opts);
+    }
+    match poam_io::read(text.as_bytes(), name, Some(format)) {
+        Ok(doc) => Ok(validate_read_json(text, &doc, opts)),
+        // Text that does not fit the model: the tree pass reports every structural problem.
+        Err(e) if matches!(e.kind, ErrorKind::Structure | ErrorKind::Datatype) => {
+            with_tree(text, format, name, opts, Err(e))
+        }
+        // Unreadable: the tree pass would end in the same error (`read_failure`).
+        Err(e) => Err(e),
+    }
+}
+
+/// The checks of a document the typed reader read from JSON `text`: the constraint pass on
+/// the model's view and the typed checks, on two threads; the findings ordered as written in
+/// the text.
+fn validate_read_json(text: &str, doc: &Document, opts: &Options) -> Validation {
+    let rule_set = AppliedRuleSet::for_declared(Some(
+        doc.plan_of_action_and_milestones
+            .metadata
+            .oscal_version
+            .as_str(),
+    ));
+    let (mut v, typed) = rayon::join(
+        || tree::check_model(doc, tree_options(opts, false), rule_set),
+        || typed_checks(doc, opts),
+    );
+    let diags = &mut v.diagnostics;
+    diags.extend(typed);
+    one_answer_per_value(diags);
+    let order = order::DocumentOrder::of_json_text(text, diags);
+    order::sort_in(diags, &order);
+    v
+}
+
+/// [`validate_text`] as it was before the single parse: the text parsed twice, into its
+/// `serde_json::Value` tree for the structure and constraint pass and into the typed model
+/// for the rest (on two threads). Kept for what the model cannot show (YAML's scalars, a
+/// `null`, an `[]`), for `--schema`, and as the reference the single parse is tested against.
+#[doc(hidden)]
+pub fn validate_text_two_parses(
+    text: &str,
+    format: Format,
+    name: &SourceName,
+    opts: &Options,
+) -> Result<Validation, ReadError> {
+    if format == Format::Xml {
+        return validate_xml_text(text, name, opts);
+    }
+    let (untyped, typed) = rayon::join(
+        || untyped_pass(text, format, name, opts),
+        || poam_io::read(text.as_bytes(), name, Some(format)).map(|doc| typed_checks(&doc, opts)),
+    );
+    merge_with_tree(untyped?, typed, opts)
+}
+
+/// The tree pass, for text whose typed read came out as `typed`.
+fn with_tree(
+    text: &str,
+    format: Format,
+    name: &SourceName,
+    opts: &Options,
+    typed: Result<Vec<Diagnostic>, ReadError>,
+) -> Result<Validation, ReadError> {
+    merge_with_tree(untyped_pass(text, format, name, opts)?, typed, opts)
+}
+
+/// The text's JSON tree and the findings of the pass over it.
+fn untyped_pass(
+    text: &str,
+    format: Format,
+    name: &SourceName,
+    opts: &Options,
+) -> Result<(Value, Validation), ReadError> {
     let parse_tree = || -> Result<Value, ReadError> {
         if format == Format::Json {
             serde_json::from_str(text).map_err(|e| read_failure(text, format, name, &e.to_string()))
@@ -181,19 +269,19 @@ pub fn validate_text(
                 .map_err(|e| read_failure(text, format, name, &e.to_string()))
         }
     };
-    // The untyped pass (structure and metaschema constraints on the JSON tree) and the typed
-    // pass (the model's reader, references, FedRAMP rules) are independent until their
-    // findings are merged: they run on two threads (the model is dropped on its own).
-    let (untyped, typed) = rayon::join(
-        || {
-            parse_tree().map(|tree| {
-                let diags = tree::check_document(&tree, tree_options(opts, format == Format::Yaml));
-                (tree, diags)
-            })
-        },
-        || poam_io::read(text.as_bytes(), name, Some(format)).map(|doc| typed_checks(&doc, opts)),
-    );
-    let (tree, mut v) = untyped?;
+    parse_tree().map(|tree| {
+        let diags = tree::check_document(&tree, tree_options(opts, format == Format::Yaml));
+        (tree, diags)
+    })
+}
+
+/// The findings of the tree pass merged with those of the typed checks (`typed`), or with
+/// what the typed reader refused.
+fn merge_with_tree(
+    (tree, mut v): (Value, Validation),
+    typed: Result<Vec<Diagnostic>, ReadError>,
+    opts: &Options,
+) -> Result<Validation, ReadError> {
     let diags = &mut v.diagnostics;
     match typed {
         Ok(typed_diags) => diags.extend(typed_diags),
@@ -235,7 +323,7 @@ pub fn validate_text(
     if let Some(s) = &opts.schema {
         diags.extend(s.check(&tree));
     }
-    sanctioned_values_win(diags);
+    one_answer_per_value(diags);
     order::sort(diags, &tree);
     Ok(v)
 }
@@ -295,7 +383,7 @@ pub fn validate_tree(tree: &Value, opts: &Options) -> Validation {
     if let Some(s) = &opts.schema {
         diags.extend(s.check(tree));
     }
-    sanctioned_values_win(diags);
+    one_answer_per_value(diags);
     order::sort(diags, tree);
     v
 }
@@ -323,8 +411,35 @@ fn tree_options(opts: &Options, yaml: bool) -> tree::TreeOptions {
     }
 }
 
-/// One answer per value: FedRAMP's POA&M guide sanctions the resource type `no-oscal-ssp`
-/// (rule `fedramp-no-oscal-ssp`, a warning) although its allowed-values list lacks it; the
+/// One answer per value, whichever pass found it: see [`sanctioned_values_win`] and
+/// [`wrong_type_wins`].
+fn one_answer_per_value(diags: &mut Vec<Diagnostic>) {
+    sanctioned_values_win(diags);
+    wrong_type_wins(diags);
+}
+
+/// A value of the wrong JSON type (a status given as the number `3`) is that error alone:
+/// what its text would be as a string is not judged against the value's lists or patterns.
+fn wrong_type_wins(diags: &mut Vec<Diagnostic>) {
+    let wrong: std::collections::HashSet<String> = diags
+        .iter()
+        .filter(|d| d.rule == rules::WRONG_TYPE.id)
+        .map(|d| d.pointer.clone())
+        .collect();
+    if !wrong.is_empty() {
+        let judged = [
+            rules::ALLOWED_VALUES.id,
+            rules::ALLOWED_VALUES_OPEN.id,
+            rules::MATCHES.id,
+            rules::FR_ALLOWED_VALUES.id,
+            rules::FR_ALLOWED_VALUES_OPEN.id,
+        ];
+        diags.retain(|d| !(judged.contains(&d.rule) && wrong.contains(&d.pointer)));
+    }
+}
+
+/// FedRAMP's POA&M guide sanctions the resource type `no-oscal-ssp` (rule
+/// `fedramp-no-oscal-ssp`, a warning) although its allowed-values list lacks it; the
 /// sanctioned declaration replaces the list's error at the same value.
 fn sanctioned_values_win(diags: &mut Vec<Diagnostic>) {
     let sanctioned: std::collections::HashSet<String> = diags

@@ -1,5 +1,7 @@
-//! Document order: diagnostics are sorted by where their pointer lands in the tree (member
-//! order as written, array index), then by rule id.
+//! Document order: diagnostics are sorted by where their pointer lands in the document
+//! (member order as written, array index), then by rule id.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -50,17 +52,53 @@ pub(crate) fn key(tree: &Value, pointer: &str) -> Vec<usize> {
     out
 }
 
+/// Where pointers fall in a document.
+pub(crate) enum DocumentOrder<'t> {
+    /// By [`key`] in the document's JSON tree.
+    Tree(&'t Value),
+    /// By the byte offsets of [`poam_io::locate::json_document_order`] in its JSON text,
+    /// which sort as [`key`] in the tree of that text does (a pointer past what is there
+    /// after everything in its nearest existing ancestor, before what follows it).
+    Offsets(HashMap<String, usize>),
+}
+
+impl DocumentOrder<'_> {
+    /// The order of `diags` in JSON `text`, found in one scan of the text (none when there
+    /// is nothing to order).
+    pub(crate) fn of_json_text(text: &str, diags: &[Diagnostic]) -> Self {
+        if diags.len() < 2 {
+            return DocumentOrder::Offsets(HashMap::new());
+        }
+        DocumentOrder::Offsets(poam_io::locate::json_document_order(
+            text,
+            diags.iter().map(|d| d.pointer.as_str()),
+        ))
+    }
+
+    fn key(&self, pointer: &str) -> Vec<usize> {
+        match self {
+            DocumentOrder::Tree(tree) => key(tree, pointer),
+            DocumentOrder::Offsets(at) => vec![at.get(pointer).copied().unwrap_or(usize::MAX)],
+        }
+    }
+}
+
 /// Sorts in document order, then by rule id and message, and drops exact repeats (the same
 /// rule at the same place, e.g. a datatype seen by two passes). The note that later checks
 /// were skipped sums up the run, so it comes last.
 pub(crate) fn sort(diags: &mut Vec<Diagnostic>, tree: &Value) {
+    sort_in(diags, &DocumentOrder::Tree(tree));
+}
+
+/// [`sort`], in the document order `order`.
+pub(crate) fn sort_in(diags: &mut Vec<Diagnostic>, order: &DocumentOrder<'_>) {
     let mut keyed: Vec<(Vec<usize>, Diagnostic)> = diags
         .drain(..)
         .map(|d| {
             let k = if d.rule == crate::rules::CHECKS_SKIPPED.id {
                 vec![usize::MAX; 2]
             } else {
-                key(tree, &d.pointer)
+                order.key(&d.pointer)
             };
             (k, d)
         })
@@ -114,8 +152,13 @@ mod tests {
             .iter()
             .map(|p| Diagnostic::new(&rules::DATATYPE, *p, "x"))
             .collect();
+        let mut by_text = d.clone();
         sort(&mut d, &tree);
         let order: Vec<&str> = d.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(order, ["/r", "/r/z", "/r/a/2", "/r/a/10", "/r/missing"]);
+        let text = serde_json::to_string(&tree).unwrap();
+        let order = DocumentOrder::of_json_text(&text, &by_text);
+        sort_in(&mut by_text, &order);
+        assert_eq!(by_text, d);
     }
 }

@@ -1,30 +1,36 @@
-//! The pass over the document's JSON tree, driven by the generated tables: structure (unknown,
-//! missing and mistyped members, empty arrays, choices), datatypes, empty markup, and the
-//! metaschema / FedRAMP constraints.
+//! The pass over the document's JSON form, driven by the generated tables: structure
+//! (unknown, missing and mistyped members, empty arrays, choices), datatypes, empty markup,
+//! and the metaschema / FedRAMP constraints.
 //!
-//! It runs on the tree as written (JSON, or YAML read with YAML 1.2 scalars), so it sees what
-//! the typed model cannot (an empty array, `""` markup) and reports every structural problem
-//! at once, where deserializing stops at the first.
+//! It reads the document through [`JsonNode`]: the typed model's borrowed view
+//! ([`check_model`], no second parse) when the typed reader took the text, or the tree as
+//! written ([`check_document`]: JSON, or YAML read with YAML 1.2 scalars), which sees what
+//! the typed model cannot hold (an unknown member, a `null`) and reports every structural
+//! problem at once, where deserializing stops at the first.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use poam_model::Document;
+use poam_model::walk::Node;
 use serde_json::Value;
 
 use crate::datatypes::check_value;
 use crate::diagnostic::Diagnostic;
 use crate::generated::{DEFS, FEDRAMP, ROOT_DEF, RULE_SETS};
+use crate::node::{JsonNode, NodeKind};
 use crate::rule_set::AppliedRuleSet;
 use crate::rules::{self, RuleInfo, Severity};
 use crate::schema::{
     CmpOp, Constraint, ConstraintTable, Datatype, DefKind, Level, Member, Origin, Path, Pred, Step,
     Test,
 };
+use crate::view::ModelView;
 
 /// Receives each node a path selects: the pass, the node, its definition and its path
 /// relative to where the selection started. Returns false to stop.
-type Sink<'s, 'a> = dyn FnMut(&Pass, &'a Value, Option<u16>, &[Seg<'a>]) -> bool + 's;
+type Sink<'s, 'a, N> = dyn FnMut(&Pass<'a, N>, N, Option<u16>, &[Seg<'a>]) -> bool + 's;
 
 /// The OSCAL namespace, which a prop without `ns` is in.
 pub(crate) const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
@@ -80,6 +86,20 @@ pub(crate) fn declared_version(doc: &Value) -> Option<Cow<'_, str>> {
     text_of(v, None)
 }
 
+/// Runs the pass over a document the typed reader read, through the model's borrowed view
+/// (what the pass finds on the tree of the same text), with the OSCAL rule set `rule_set`.
+pub(crate) fn check_model(
+    doc: &Document,
+    opts: TreeOptions,
+    rule_set: AppliedRuleSet,
+) -> crate::Validation {
+    let mut pass = Pass::new(opts, &rule_set);
+    let poam = &doc.plan_of_action_and_milestones;
+    let root = ModelView::object(Node::PlanOfActionAndMilestones(poam), poam);
+    pass.node(ROOT_DEF, root, &mut vec![Seg::Key(crate::ROOT_NAME)]);
+    pass.finish(rule_set)
+}
+
 /// Runs the pass over a whole document (`{"plan-of-action-and-milestones": ...}`), with the
 /// OSCAL rule set of the version it declares.
 pub(crate) fn check_document(doc: &Value, opts: TreeOptions) -> crate::Validation {
@@ -94,14 +114,7 @@ pub(crate) fn check_with(
     opts: TreeOptions,
     rule_set: AppliedRuleSet,
 ) -> crate::Validation {
-    let mut pass = Pass {
-        opts,
-        oscal: rule_set.rule_set().constraints,
-        datatypes: crate::version::datatype_differences(rule_set.version),
-        markup_line_is_any_string: crate::version::markup_line_is_any_string(rule_set.version),
-        out: Vec::new(),
-        allowed: HashMap::new(),
-    };
+    let mut pass = Pass::new(opts, &rule_set);
     let mut path = Vec::with_capacity(16);
     match doc.as_object() {
         Some(obj) => {
@@ -144,11 +157,7 @@ pub(crate) fn check_with(
             format!("the document is {}, not an object", kind_of(doc)),
         ),
     }
-    pass.finish_allowed_values();
-    crate::Validation {
-        rule_set,
-        diagnostics: pass.out,
-    }
+    pass.finish(rule_set)
 }
 
 /// Allowed-values hits on one node, across all constraints that target it (their lists are
@@ -164,7 +173,7 @@ struct AllowedState {
     origin: Origin,
 }
 
-struct Pass {
+struct Pass<'a, N: JsonNode<'a>> {
     opts: TreeOptions,
     /// OSCAL's constraints of the version the document declares.
     oscal: &'static ConstraintTable,
@@ -174,20 +183,14 @@ struct Pass {
     /// That version (1.0, 1.1) takes any string as a `markup-line`.
     markup_line_is_any_string: bool,
     out: Vec<Diagnostic>,
-    /// By (node address, origin): OSCAL's and FedRAMP's lists are judged separately, so
+    /// By (node, origin): OSCAL's and FedRAMP's lists are judged separately, so
     /// that FedRAMP's closed lists hold even where OSCAL's lists are open.
-    allowed: HashMap<(usize, bool), AllowedState>,
+    allowed: HashMap<(N::Id, bool), AllowedState>,
+    nodes: std::marker::PhantomData<&'a ()>,
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+fn kind_of<'a>(v: impl JsonNode<'a>) -> &'static str {
+    v.kind().described()
 }
 
 pub(crate) fn level_severity(l: Level) -> Severity {
@@ -199,16 +202,12 @@ pub(crate) fn level_severity(l: Level) -> Severity {
 }
 
 /// The text of a scalar node: a string, a number or boolean's text, or a field's value.
-fn text_of(v: &Value, def: Option<u16>) -> Option<Cow<'_, str>> {
-    match v {
-        Value::String(s) => Some(Cow::Borrowed(s.as_str())),
-        Value::Number(n) => Some(Cow::Owned(n.to_string())),
-        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
-        Value::Object(o) => {
-            let key = def.and_then(|d| DEFS[usize::from(d)].value_key)?;
-            o.get(key).and_then(|x| text_of(x, None))
-        }
-        _ => None,
+fn text_of<'a>(v: impl JsonNode<'a>, def: Option<u16>) -> Option<Cow<'a, str>> {
+    if v.is_object() {
+        let key = def.and_then(|d| DEFS[usize::from(d)].value_key)?;
+        v.get(key).and_then(|(_, x)| x.scalar_text())
+    } else {
+        v.scalar_text()
     }
 }
 
@@ -270,12 +269,33 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-impl Pass {
+impl<'a, N: JsonNode<'a>> Pass<'a, N> {
+    fn new(opts: TreeOptions, rule_set: &AppliedRuleSet) -> Self {
+        Pass {
+            opts,
+            oscal: rule_set.rule_set().constraints,
+            datatypes: crate::version::datatype_differences(rule_set.version),
+            markup_line_is_any_string: crate::version::markup_line_is_any_string(rule_set.version),
+            out: Vec::new(),
+            allowed: HashMap::new(),
+            nodes: std::marker::PhantomData,
+        }
+    }
+
+    /// The findings, once every node is seen.
+    fn finish(mut self, rule_set: AppliedRuleSet) -> crate::Validation {
+        self.finish_allowed_values();
+        crate::Validation {
+            rule_set,
+            diagnostics: self.out,
+        }
+    }
+
     fn push(&mut self, rule: &'static RuleInfo, path: &[Seg], message: String) {
         self.out.push(Diagnostic::new(rule, pointer(path), message));
     }
 
-    fn node<'a>(&mut self, def_idx: u16, v: &'a Value, path: &mut Vec<Seg<'a>>) {
+    fn node(&mut self, def_idx: u16, v: N, path: &mut Vec<Seg<'a>>) {
         let def = &DEFS[usize::from(def_idx)];
         let fedramp: &'static ConstraintTable = &FEDRAMP;
         let tables = if self.opts.fedramp {
@@ -292,20 +312,20 @@ impl Pass {
             self.scalar(def.datatype, v, path, def.name);
             return;
         }
-        let Some(obj) = v.as_object() else {
+        if !v.is_object() {
             self.push(
                 &rules::WRONG_TYPE,
                 path,
                 format!("`{}` must be an object, not {}", def.name, kind_of(v)),
             );
             return;
-        };
-        for (k, val) in obj {
-            path.push(Seg::Key(k.as_str()));
+        }
+        for (k, val) in v.members() {
+            path.push(Seg::Key(k));
             if let Some(f) = def.flags.iter().find(|f| f.name == k) {
                 let dt = self.datatype_of(def.name, f.name, f.datatype);
                 self.scalar(dt, val, path, f.name);
-            } else if def.value_key == Some(k.as_str()) {
+            } else if def.value_key == Some(k) {
                 let dt = self.datatype_of(def.name, k, def.datatype);
                 self.scalar(dt, val, path, def.name);
             } else if let Some(m) = def.members.iter().find(|m| m.key == k) {
@@ -331,7 +351,7 @@ impl Pass {
             path.pop();
         }
         for f in def.flags.iter().filter(|f| f.required) {
-            if !obj.contains_key(f.name) {
+            if !v.contains_key(f.name) {
                 self.push(
                     &rules::MISSING_MEMBER,
                     path,
@@ -340,7 +360,7 @@ impl Pass {
             }
         }
         if let Some(k) = def.value_key
-            && !obj.contains_key(k)
+            && !v.contains_key(k)
         {
             self.push(
                 &rules::MISSING_MEMBER,
@@ -349,7 +369,7 @@ impl Pass {
             );
         }
         for m in def.members.iter().filter(|m| m.required) {
-            if !obj.contains_key(m.key) {
+            if !v.contains_key(m.key) {
                 self.push(
                     &rules::MISSING_MEMBER,
                     path,
@@ -357,16 +377,10 @@ impl Pass {
                 );
             }
         }
-        self.choices(def.name, def.members, obj, path);
+        self.choices(def.name, def.members, v, path);
     }
 
-    fn choices(
-        &mut self,
-        name: &str,
-        members: &[Member],
-        obj: &serde_json::Map<String, Value>,
-        path: &[Seg],
-    ) {
+    fn choices(&mut self, name: &str, members: &[Member], obj: N, path: &[Seg]) {
         let mut seen: Vec<u8> = Vec::new();
         for m in members.iter().filter(|m| m.choice != 0) {
             if seen.contains(&m.choice) {
@@ -407,39 +421,36 @@ impl Pass {
         }
     }
 
-    fn member<'a>(&mut self, m: &Member, v: &'a Value, path: &mut Vec<Seg<'a>>) {
+    fn member(&mut self, m: &Member, v: N, path: &mut Vec<Seg<'a>>) {
         if !m.many {
             self.node(m.def, v, path);
             return;
         }
-        let Some(items) = v.as_array() else {
+        if v.kind() != NodeKind::Array {
             self.push(
                 &rules::WRONG_TYPE,
                 path,
                 format!("`{}` must be an array, not {}", m.key, kind_of(v)),
             );
             return;
-        };
+        }
+        let len = v.len();
         let min = m.min.max(1) as usize;
-        if items.len() < min {
+        if len < min {
             self.push(
                 &rules::EMPTY_ARRAY,
                 path,
-                if items.is_empty() {
+                if len == 0 {
                     format!(
                         "`{}` is an empty array; omit it or give at least one item",
                         m.key
                     )
                 } else {
-                    format!(
-                        "`{}` needs at least {min} items, has {}",
-                        m.key,
-                        items.len()
-                    )
+                    format!("`{}` needs at least {min} items, has {}", m.key, len)
                 },
             );
         }
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in v.items().enumerate() {
             path.push(Seg::Index(i));
             self.node(m.def, item, path);
             path.pop();
@@ -454,9 +465,9 @@ impl Pass {
             .map_or(model, |&(_, _, dt)| dt)
     }
 
-    fn scalar(&mut self, dt: Datatype, v: &Value, path: &[Seg], name: &str) {
+    fn scalar(&mut self, dt: Datatype, v: N, path: &[Seg], name: &str) {
         if dt.is_integer() {
-            if v.as_i64().is_none() && v.as_u64().is_none() {
+            if !v.is_integer() {
                 let text = v.as_str().filter(|_| self.opts.yaml);
                 if text.and_then(|t| t.parse::<i64>().ok()).is_none() {
                     self.push(
@@ -467,7 +478,9 @@ impl Pass {
                     return;
                 }
             }
-        } else if !v.is_string() && !(self.opts.yaml && (v.is_number() || v.is_boolean())) {
+        } else if v.kind() != NodeKind::String
+            && !(self.opts.yaml && matches!(v.kind(), NodeKind::Number | NodeKind::Bool))
+        {
             self.push(
                 &rules::WRONG_TYPE,
                 path,
@@ -495,13 +508,13 @@ impl Pass {
 
     /// Calls `f` on every node the path alternatives select from `node`, with the node's
     /// definition and its path relative to `node`. `f` returns false to stop.
-    fn select<'a>(
+    fn select(
         &self,
         paths: &[Path],
-        node: &'a Value,
+        node: N,
         def: Option<u16>,
         rel: &mut Vec<Seg<'a>>,
-        f: &mut Sink<'_, 'a>,
+        f: &mut Sink<'_, 'a, N>,
     ) -> bool {
         for p in paths {
             if !self.select_steps(p, node, def, rel, f) {
@@ -511,33 +524,31 @@ impl Pass {
         true
     }
 
-    fn select_steps<'a>(
+    fn select_steps(
         &self,
         steps: &[Step],
-        node: &'a Value,
+        node: N,
         def: Option<u16>,
         rel: &mut Vec<Seg<'a>>,
-        f: &mut Sink<'_, 'a>,
+        f: &mut Sink<'_, 'a, N>,
     ) -> bool {
         let Some((first, rest)) = steps.split_first() else {
             return f(self, node, def, rel);
         };
         match *first {
             Step::Child { key, many, def: d } => {
-                let Some((k, v)) = node.as_object().and_then(|o| o.get_key_value(key)) else {
+                let Some((k, v)) = node.get(key) else {
                     return true;
                 };
-                rel.push(Seg::Key(k.as_str()));
+                rel.push(Seg::Key(k));
                 let mut go_on = true;
                 if many {
-                    if let Some(items) = v.as_array() {
-                        for (i, item) in items.iter().enumerate() {
-                            rel.push(Seg::Index(i));
-                            go_on = self.select_steps(rest, item, Some(d), rel, f);
-                            rel.pop();
-                            if !go_on {
-                                break;
-                            }
+                    for (i, item) in v.items().enumerate() {
+                        rel.push(Seg::Index(i));
+                        go_on = self.select_steps(rest, item, Some(d), rel, f);
+                        rel.pop();
+                        if !go_on {
+                            break;
                         }
                     }
                 } else {
@@ -547,10 +558,10 @@ impl Pass {
                 go_on
             }
             Step::Flag(name) => {
-                let Some((k, v)) = node.as_object().and_then(|o| o.get_key_value(name)) else {
+                let Some((k, v)) = node.get(name) else {
                     return true;
                 };
-                rel.push(Seg::Key(k.as_str()));
+                rel.push(Seg::Key(k));
                 let go_on = self.select_steps(rest, v, None, rel, f);
                 rel.pop();
                 go_on
@@ -565,7 +576,7 @@ impl Pass {
         }
     }
 
-    fn count(&self, paths: &[Path], node: &Value, def: Option<u16>, limit: usize) -> usize {
+    fn count(&self, paths: &[Path], node: N, def: Option<u16>, limit: usize) -> usize {
         let mut n = 0;
         let mut rel = Vec::new();
         self.select(paths, node, def, &mut rel, &mut |_, _, _, _| {
@@ -578,7 +589,7 @@ impl Pass {
     fn any_text(
         &self,
         paths: &[Path],
-        node: &Value,
+        node: N,
         def: Option<u16>,
         test: &dyn Fn(&str) -> bool,
     ) -> bool {
@@ -593,7 +604,7 @@ impl Pass {
         found
     }
 
-    fn texts(&self, paths: &[Path], node: &Value, def: Option<u16>) -> Vec<String> {
+    fn texts(&self, paths: &[Path], node: N, def: Option<u16>) -> Vec<String> {
         let mut out = Vec::new();
         let mut rel = Vec::new();
         self.select(paths, node, def, &mut rel, &mut |_, v, d, _| {
@@ -605,16 +616,19 @@ impl Pass {
         out
     }
 
-    fn pred(&self, p: &Pred, node: &Value, def: Option<u16>) -> bool {
+    fn pred(&self, p: &Pred, node: N, def: Option<u16>) -> bool {
         match *p {
             Pred::And(ps) => ps.iter().all(|x| self.pred(x, node, def)),
             Pred::Or(ps) => ps.iter().any(|x| self.pred(x, node, def)),
             Pred::Not(x) => !self.pred(x, node, def),
             Pred::NsIn(list) => {
-                let Some(obj) = node.as_object() else {
+                if !node.is_object() {
                     return false;
-                };
-                let ns = obj.get("ns").and_then(Value::as_str).unwrap_or(OSCAL_NS);
+                }
+                let ns = node
+                    .get("ns")
+                    .and_then(|(_, v)| v.as_str())
+                    .unwrap_or(OSCAL_NS);
                 list.iter().any(|x| same_value(x, ns))
             }
             Pred::ValueIn(paths, list) => {
@@ -643,13 +657,7 @@ impl Pass {
         }
     }
 
-    fn constraint<'a>(
-        &mut self,
-        c: &'static Constraint,
-        node: &'a Value,
-        def: u16,
-        path: &mut Vec<Seg<'a>>,
-    ) {
+    fn constraint(&mut self, c: &'static Constraint, node: N, def: u16, path: &mut Vec<Seg<'a>>) {
         match c.test {
             Test::AllowedValues {
                 values,
@@ -714,19 +722,19 @@ impl Pass {
 
     /// Records the values an `allowed-values` constraint targets; whether each is allowed is
     /// decided once every constraint on it is seen (see [`Self::finish_allowed_values`]).
-    fn allowed_values<'a>(
+    fn allowed_values(
         &mut self,
         c: &'static Constraint,
         rule: &AllowedRule,
-        node: &'a Value,
+        node: N,
         def: u16,
         path: &[Seg<'a>],
     ) {
-        let mut hits: Vec<(usize, String, Vec<Seg<'a>>)> = Vec::new();
+        let mut hits: Vec<(N::Id, String, Vec<Seg<'a>>)> = Vec::new();
         let mut rel = Vec::new();
         self.select(c.target, node, Some(def), &mut rel, &mut |_, v, d, r| {
             if let Some(t) = text_of(v, d) {
-                hits.push((std::ptr::from_ref(v) as usize, t.into_owned(), r.to_vec()));
+                hits.push((v.id(), t.into_owned(), r.to_vec()));
             }
             true
         });
@@ -760,12 +768,12 @@ impl Pass {
 
     /// A `matches` constraint: each target matches the pattern and is a valid value of the
     /// data type.
-    fn matches<'a>(
+    fn matches(
         &mut self,
         c: &'static Constraint,
         regex: Option<&'static str>,
         datatype: Option<Datatype>,
-        node: &'a Value,
+        node: N,
         def: u16,
         path: &[Seg<'a>],
     ) {
@@ -795,11 +803,11 @@ impl Pass {
     }
 
     /// An `is-unique` constraint: no two targets have the same keys.
-    fn is_unique<'a>(
+    fn is_unique(
         &mut self,
         c: &'static Constraint,
         keys: &[&[Path]],
-        node: &'a Value,
+        node: N,
         def: u16,
         path: &[Seg<'a>],
     ) {
@@ -836,7 +844,7 @@ impl Pass {
     }
 
     /// The text of the last node `paths` select from `node` (empty when none).
-    fn first_text(&self, paths: &[Path], node: &Value, def: Option<u16>) -> String {
+    fn first_text(&self, paths: &[Path], node: N, def: Option<u16>) -> String {
         let mut found = String::new();
         let mut rel = Vec::new();
         self.select(paths, node, def, &mut rel, &mut |_, v, d, _| {

@@ -730,7 +730,9 @@ impl Field {
                     ]
                 }
             }
-            Self::AssetIdentifier => const { &[at(Observation, &["subjects"])] },
+            Self::AssetIdentifier | Self::VendorProduct => {
+                const { &[at(Observation, &["subjects"])] }
+            }
             Self::PointOfContact => const { &[at(Risk, &["remediations", "origins"])] },
             Self::ResourcesRequired => const { &[at(Risk, &["remediations", "required-assets"])] },
             Self::RemediationPlan => const { &[at(Risk, &["remediations"])] },
@@ -741,7 +743,6 @@ impl Field {
                 const { &[at(Risk, &["risk-log"])] }
             }
             Self::VendorDependency => const { &[prop(Risk, fr::VENDOR_DEPENDENCY)] },
-            Self::VendorProduct => const { &[at(Observation, &["subjects"])] },
             Self::OriginalRiskRating | Self::AdjustedRiskRating | Self::Cve => {
                 const { &[at(Risk, &["characterizations"])] }
             }

@@ -14,7 +14,7 @@ use poam_model::{
 use crate::markup::{line_text, multiline_text};
 use crate::oscal::{CVE_SYSTEM, TITLE_SUFFIX, UNMAPPED_COLUMN};
 use crate::record::{Header, Item, SheetKind};
-use crate::values::{Answer, Milestone, MilestoneChange, RiskRating, parse_date_exact};
+use crate::values::{self, Answer, Milestone, MilestoneChange, RiskRating, parse_date_exact};
 use poam_fedramp::namespace::{is_fedramp_prop_ns, is_fedramp_system};
 use poam_fedramp::{
     entry_types, facets as facet_names, log_titles, observation_types, part_titles, placeholders,
@@ -465,7 +465,7 @@ fn read_finding(it: &mut Item, o: &Observation, index: &Index<'_>) {
             resource
                 .and_then(|r| r.title.as_ref().map(line_text).and_then(non_empty))
                 .or_else(|| non_empty(multiline_text(&e.description)))
-                .or_else(|| e.href.as_ref().map(|h| h.to_string()))
+                .or_else(|| e.href.as_ref().map(std::string::ToString::to_string))
         })
         .flat_map(|s| s.lines().map(str::to_owned).collect::<Vec<_>>())
         .collect();
@@ -579,7 +579,7 @@ fn milestone_of(position: usize, t: &poam_model::Task) -> Milestone {
             .or_else(|| tm.within_date_range.as_ref().and_then(|w| date_of(&w.end)))
     });
     Milestone {
-        number: Some(ours.unwrap_or(position as u32 + 1)),
+        number: Some(ours.unwrap_or_else(|| values::milestone_number(position))),
         date,
         text,
     }

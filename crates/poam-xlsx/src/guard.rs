@@ -46,6 +46,8 @@ pub(crate) fn is_zip(bytes: &[u8]) -> bool {
 }
 
 /// Checks `bytes` against `limits` and for the parts every workbook has.
+// Part names as in `check_xml_parts`.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
 pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
     let whole = |kind| Problem::new(ErrorPlace::File, kind);
     let directory = |kind| Problem::new(ErrorPlace::ZipDirectory, kind);
@@ -74,7 +76,10 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
                 .map_or(ErrorPlace::ZipDirectory, |n| ErrorPlace::part(&n));
             Problem::new(place, ImportErrorKind::Unreadable(zip_words(&e)))
         })?;
-        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let name = entry
+            .name()
+            .map(std::borrow::Cow::into_owned)
+            .unwrap_or_default();
         let size = entry.size();
         let compressed = entry.compressed_size();
         let part = |kind| Problem::new(ErrorPlace::part(&name), kind);
@@ -122,6 +127,9 @@ pub(crate) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Problem> {
 /// text it does not expect, so a `<row>` after `</worksheet>` or stray text between rows
 /// would lose rows without a word, and its errors in the workbook's own parts do not say
 /// which part. The error names the part and the byte.
+// Part names are compared as the package spells them, case and all: calamine opens parts by
+// their exact names, so a part that matched only in another case is not one it would read.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
 pub(crate) fn check_xml_parts(bytes: &[u8]) -> Result<(), Problem> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         Problem::new(

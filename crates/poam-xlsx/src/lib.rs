@@ -486,7 +486,7 @@ fn record_of_changes(doc: &Document) -> Vec<write::Change> {
                 .published
                 .as_ref()
                 .or(r.last_modified.as_ref())
-                .and_then(|d| d.date()),
+                .and_then(poam_model::datatypes::DateTimeWithTimezone::date),
             description: r
                 .title
                 .as_ref()

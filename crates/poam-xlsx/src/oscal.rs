@@ -862,7 +862,7 @@ impl RowBuild<'_> {
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let n = m.number.unwrap_or(i as u32 + 1);
+                let n = m.number.unwrap_or_else(|| values::milestone_number(i));
                 let task_key = if by_number.contains_key(&n) {
                     format!("milestone/{n}#{i}")
                 } else {

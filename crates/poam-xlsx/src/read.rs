@@ -371,7 +371,9 @@ pub(crate) fn cell_value(data: &Data, kind: CellKind) -> Option<CellValue> {
         }
         Data::Int(i) => {
             if kind == CellKind::Date
-                && let Some(d) = date_from_serial(*i as f64)
+                && let Some(d) = i32::try_from(*i)
+                    .ok()
+                    .and_then(|i| date_from_serial(f64::from(i)))
             {
                 return Some(CellValue::Date(d));
             }
@@ -407,6 +409,8 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Option<chrono::NaiveDate> {
 }
 
 /// A number as Excel shows it in a General cell: integers without a decimal point.
+// The cast is of an integral value below 1e15, which `i64` holds exactly.
+#[allow(clippy::cast_possible_truncation)]
 pub(crate) fn format_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)

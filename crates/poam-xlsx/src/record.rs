@@ -365,8 +365,8 @@ pub fn read_cell(item: &mut Item, field: Field, cell: &CellValue) -> Vec<Complai
     complain
 }
 
-fn text_cell(s: &Option<String>) -> Option<CellValue> {
-    s.as_deref().and_then(CellValue::text)
+fn text_cell(s: Option<&String>) -> Option<CellValue> {
+    s.and_then(|s| CellValue::text(s))
 }
 
 fn lines_cell(v: &[String]) -> Option<CellValue> {
@@ -387,7 +387,7 @@ fn answer_cell(a: Option<Answer>, no: &str) -> Option<CellValue> {
 /// The canonical cell of `field` for `item`.
 pub fn write_cell(item: &Item, field: Field) -> Option<CellValue> {
     match field {
-        Field::PoamId => text_cell(&item.poam_id),
+        Field::PoamId => text_cell(item.poam_id.as_ref()),
         Field::Controls => CellValue::text(
             &item
                 .controls
@@ -396,14 +396,14 @@ pub fn write_cell(item: &Item, field: Field) -> Option<CellValue> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        Field::WeaknessName => text_cell(&item.weakness_name),
-        Field::WeaknessDescription => text_cell(&item.weakness_description),
+        Field::WeaknessName => text_cell(item.weakness_name.as_ref()),
+        Field::WeaknessDescription => text_cell(item.weakness_description.as_ref()),
         Field::DetectorSource => lines_cell(&item.detector_sources),
         Field::SourceIdentifier => lines_cell(&item.source_ids),
         Field::AssetIdentifier => lines_cell(&item.assets),
         Field::PointOfContact => lines_cell(&item.points_of_contact),
-        Field::ResourcesRequired => text_cell(&item.resources_required),
-        Field::RemediationPlan => text_cell(&item.remediation_plan),
+        Field::ResourcesRequired => text_cell(item.resources_required.as_ref()),
+        Field::RemediationPlan => text_cell(item.remediation_plan.as_ref()),
         Field::DetectionDate => date_cell(item.detection_date),
         Field::CompletionDate => date_cell(item.completion_date),
         Field::PlannedMilestones => CellValue::text(&format_milestones(&item.milestones)),
@@ -421,9 +421,9 @@ pub fn write_cell(item: &Item, field: Field) -> Option<CellValue> {
         Field::RiskAdjustment => answer_cell(item.risk_adjustment, "No"),
         Field::FalsePositive => answer_cell(item.false_positive, "No"),
         Field::OperationalRequirement => answer_cell(item.operational_requirement, "No"),
-        Field::DeviationRationale => text_cell(&item.deviation_rationale),
+        Field::DeviationRationale => text_cell(item.deviation_rationale.as_ref()),
         Field::SupportingDocuments => lines_cell(&item.supporting_documents),
-        Field::Comments => text_cell(&item.comments),
+        Field::Comments => text_cell(item.comments.as_ref()),
         Field::AutoApprove => item.auto_approve.as_deref().and_then(|a| match a {
             "yes" => CellValue::text("Yes"),
             "no" => CellValue::text("No"),
@@ -467,8 +467,8 @@ pub(crate) fn read_header_cell(
 /// The canonical header-block value cell.
 pub(crate) fn write_header_cell(header: &Header, field: HeaderField) -> Option<CellValue> {
     match field {
-        HeaderField::Csp => text_cell(&header.csp),
-        HeaderField::SystemName => text_cell(&header.system_name),
+        HeaderField::Csp => text_cell(header.csp.as_ref()),
+        HeaderField::SystemName => text_cell(header.system_name.as_ref()),
         HeaderField::ImpactLevel => header.impact_level.and_then(|l| CellValue::text(l.label())),
         HeaderField::PoamDate => date_cell(header.poam_date),
     }

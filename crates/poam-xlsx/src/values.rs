@@ -5,6 +5,17 @@
 //! Every parser here is total: text it does not understand is reported by the caller (as a
 //! warning at the cell) and kept verbatim, never dropped.
 
+// The date parsers read at most four digits per part (a year, a month, a day), so their
+// conversions between integer widths cannot truncate or wrap; they name the parts by the
+// letters the formats use (`y`, `m`, `d`, and `a`, `b`, `c` before the order is known).
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::many_single_char_names
+)]
+
+use std::fmt::Write as _;
+
 use chrono::{Datelike, NaiveDate};
 
 // ---------------------------------------------------------------------------------------
@@ -322,13 +333,13 @@ fn control_at(b: &[u8], i: usize) -> Option<(String, usize)> {
             close += 1;
         }
         if ne > 0 && b.get(close) == Some(&b')') {
-            id.push_str(&format!(".{e}"));
+            let _ = write!(id, ".{e}");
             p = close + 1;
         }
     } else if b.get(p) == Some(&b'.') {
         let (e, ne) = digits(&b[p + 1..], 3);
         if ne > 0 && b.get(p + 1 + ne).is_none_or(|c| !c.is_ascii_alphanumeric()) {
-            id.push_str(&format!(".{e}"));
+            let _ = write!(id, ".{e}");
             p += 1 + ne;
         }
     }
@@ -509,6 +520,12 @@ fn mentions_first(text: &str, d: NaiveDate) -> bool {
     find_dates(text).first().is_some_and(|(_, x)| *x == d)
 }
 
+/// The 1-based number of the milestone at `position` in its list (saturating: a list of
+/// four billion milestones is not a POA&M).
+pub(crate) fn milestone_number(position: usize) -> u32 {
+    u32::try_from(position).map_or(u32::MAX, |p| p.saturating_add(1))
+}
+
 /// Milestones in the template's form, one paragraph each: `(1) 2024-06-12: text`.
 pub(crate) fn format_milestones(ms: &[Milestone]) -> String {
     let mut out = String::new();
@@ -516,7 +533,7 @@ pub(crate) fn format_milestones(ms: &[Milestone]) -> String {
         if i > 0 {
             out.push_str("\n\n");
         }
-        out.push_str(&format!("({})", m.number.unwrap_or(i as u32 + 1)));
+        let _ = write!(out, "({})", m.number.unwrap_or_else(|| milestone_number(i)));
         if let Some(d) = m.date.filter(|d| !mentions_first(&m.text, *d)) {
             out.push(' ');
             out.push_str(&format_date(d));

@@ -137,7 +137,20 @@ impl Formats {
 
 fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
     let year = u16::try_from(d.year()).ok()?;
-    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+    let (month, day) = (u8::try_from(d.month()).ok()?, u8::try_from(d.day()).ok()?);
+    ExcelDateTime::from_ymd(year, month, day).ok()
+}
+
+/// Sheet column `i`. The column table and the columns a document keeps are far fewer than
+/// Excel's 16,384; past `u16` the index saturates, so the writer refuses it rather than wrap.
+fn column(i: usize) -> u16 {
+    u16::try_from(i).unwrap_or(u16::MAX)
+}
+
+/// Sheet row `first + i` (the row count is checked against Excel's limit before any is
+/// written; past `u32` it saturates, never wraps).
+fn row_after(first: u32, i: usize) -> u32 {
+    u32::try_from(i).map_or(u32::MAX, |i| first.saturating_add(i))
 }
 
 /// An integer as people type it in a General cell (no sign, no leading zero, at most 15
@@ -241,7 +254,7 @@ fn write_changes(ws: &mut Worksheet, changes: &[Change], f: &Formats) -> Result<
     .into_iter()
     .enumerate()
     {
-        let col = col as u16 + 1;
+        let col = column(col + 1);
         ws.set_column_width(col, width)?;
         ws.write_string_with_format(2, col, header, &f.header)?;
     }
@@ -298,7 +311,7 @@ fn write_sheet(
         first += 2;
     }
 
-    let last_data = first + rows.len() as u32;
+    let last_data = row_after(first, rows.len());
     if last_data >= 1_048_576 {
         return Err(ExportError::TooManyRows);
     }
@@ -330,10 +343,10 @@ fn write_header_block(
     ws.merge_range(0, 0, 0, 4, title, &f.title)?;
     ws.set_row_height(0, 24)?;
     for (i, field) in HeaderField::ALL.iter().enumerate() {
-        let col = i as u16;
+        let col = column(i);
         ws.write_string_with_format(1, col, field.label(), &f.label)?;
-        match &book.header[i] {
-            Some(v) => write_cell(
+        if let Some(v) = &book.header[i] {
+            write_cell(
                 ws,
                 &Target {
                     sheet: name,
@@ -344,15 +357,14 @@ fn write_header_block(
                     numeric: false,
                 },
                 v,
-            )?,
-            None => {
-                let blank = if *field == HeaderField::PoamDate {
-                    &f.value_date
-                } else {
-                    &f.value
-                };
-                ws.write_blank(2, col, blank)?;
-            }
+            )?;
+        } else {
+            let blank = if *field == HeaderField::PoamDate {
+                &f.value_date
+            } else {
+                &f.value
+            };
+            ws.write_blank(2, col, blank)?;
         }
     }
     ws.add_data_validation(
@@ -391,7 +403,7 @@ fn write_column_headers(
         ws.write_string_with_format(HEADER_ROW, col, c.header, &f.header)?;
     }
     for (i, h) in extra_headers.iter().enumerate() {
-        let col = (COLUMNS.len() + i) as u16;
+        let col = column(COLUMNS.len() + i);
         ws.set_column_width(col, 20)?;
         // The header of a kept column is the document's text: checked like any cell.
         let at = Target {
@@ -418,13 +430,13 @@ fn write_rows(
     f: &Formats,
 ) -> Result<(), ExportError> {
     for (i, row) in rows.iter().enumerate() {
-        let r = first + i as u32;
+        let r = row_after(first, i);
         for (field_index, value) in row.cells.iter().enumerate() {
             let Some(v) = value else { continue };
             let at = Target {
                 sheet: name,
                 row: r,
-                col: field_index as u16,
+                col: column(field_index),
                 text: &f.text,
                 date: &f.date,
                 numeric: field_index == Field::SourceIdentifier as usize,
@@ -436,7 +448,7 @@ fn write_rows(
                 let at = Target {
                     sheet: name,
                     row: r,
-                    col: (COLUMNS.len() + i) as u16,
+                    col: column(COLUMNS.len() + i),
                     text: &f.text,
                     date: &f.date,
                     numeric: false,

@@ -68,7 +68,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    println!("{:#}", sarif(results));
+    println!("{:#}", sarif(&results));
     ExitCode::from(code)
 }
 
@@ -104,7 +104,7 @@ fn result(file: &str, d: &Diagnostic, place: Option<(usize, usize)>) -> Value {
         "level": match d.severity {
             poam::validate::Severity::Error => "error",
             poam::validate::Severity::Warning => "warning",
-            _ => "note",
+            poam::validate::Severity::Info => "note",
         },
         "message": { "text": d.message },
         "locations": [{
@@ -114,7 +114,7 @@ fn result(file: &str, d: &Diagnostic, place: Option<(usize, usize)>) -> Value {
     })
 }
 
-fn sarif(results: Vec<Value>) -> Value {
+fn sarif(results: &[Value]) -> Value {
     let rules: Vec<Value> = poam::validate::rules()
         .iter()
         .map(|r| json!({ "id": r.id, "shortDescription": { "text": r.summary } }))

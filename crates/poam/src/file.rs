@@ -203,18 +203,17 @@ fn read_named(
 
 /// Writes `doc` in `format`, in memory.
 pub fn to_bytes(doc: &Document, format: FileFormat) -> Result<Written, WriteError> {
-    match format.oscal() {
-        Some(oscal) => Ok(Written {
+    if let Some(oscal) = format.oscal() {
+        Ok(Written {
             bytes: crate::io::write(doc, oscal)?,
             warnings: Vec::new(),
-        }),
-        None => {
-            let exported = workbook::export(doc)?;
-            Ok(Written {
-                bytes: exported.bytes,
-                warnings: exported.warnings,
-            })
-        }
+        })
+    } else {
+        let exported = workbook::export(doc)?;
+        Ok(Written {
+            bytes: exported.bytes,
+            warnings: exported.warnings,
+        })
     }
 }
 

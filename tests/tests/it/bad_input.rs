@@ -3,6 +3,8 @@
 //! command-line behaviour, exit code 2 and no output file, is tested in
 //! `crates/poam-cli/tests/bad_input.rs`.)
 
+use std::fmt::Write as _;
+
 use poam::io::{ErrorKind, Format, Position, ReadError, SourceName};
 use poam_tests::try_load;
 
@@ -13,6 +15,8 @@ fn error_of(rel: &str) -> ReadError {
     }
 }
 
+// Callers pass it where a position may be absent (`check`'s `position`).
+#[allow(clippy::unnecessary_wraps)]
 fn at(line: usize, column: usize) -> Option<Position> {
     Some(Position { line, column })
 }
@@ -309,9 +313,10 @@ fn large_yaml_documents_are_not_refused() {
     );
     let items = 40_000; // about 360,000 YAML nodes
     for i in 0..items {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "  - title: Item {i}\n    description: d\n    props:\n    - name: POAM-ID\n      value: V-{i}\n"
-        ));
+        );
     }
     let doc = read_as(&text, Format::Yaml).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.plan_of_action_and_milestones.poam_items.len(), items);

@@ -186,7 +186,7 @@ fn diff_two_months() {
     assert!(counted > 0);
     let same = poam::cycle::diff(&old, "a", &old, "b");
     assert!(!same.has_differences());
-    use poam::cycle::Reporter;
-    let json: serde_json::Value = serde_json::from_str(&poam::cycle::Json.render(&diff)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&poam::cycle::Reporter::render(&poam::cycle::Json, &diff)).unwrap();
     assert_eq!(json["schema"], "poam-diff/1");
 }

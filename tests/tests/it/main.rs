@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_input;
+mod generated_code;
 mod library;
 mod model_coverage;
 mod roundtrip;

@@ -136,7 +136,9 @@ fn generated_source_parses_into_a_plausible_type_list() {
         generated.len()
     );
     assert_eq!(
-        generated.get("Property").map(|m| m.len()),
+        generated
+            .get("Property")
+            .map(std::collections::BTreeMap::len),
         Some(7),
         "Property should have name, uuid, ns, value, class, group, remarks"
     );

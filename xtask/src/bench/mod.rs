@@ -27,6 +27,7 @@ mod ops;
 mod peers;
 mod report;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -38,98 +39,90 @@ use crate::r#gen;
 /// Bump when the generator's output changes, so cached inputs are regenerated.
 const GENERATOR_VERSION: u32 = 1;
 
-const USAGE: &str = "usage: cargo xtask bench [--sizes 1000,10000,100000] [--reps R] [--out DIR] [--seed S] [--ops OP,OP] [--update-docs] [--smoke] [--peers [--reference DIR]]";
-
 /// The document whose results section `--update-docs` replaces, and its markers.
 const DOCS: &str = "docs/benchmarks.md";
 const DOCS_START: &str = "<!-- bench-results:start -->";
 const DOCS_END: &str = "<!-- bench-results:end -->";
 
-/// Options of `cargo xtask bench`.
-#[derive(Debug, Clone)]
+/// Options of `cargo xtask bench`, and of `xtask bench-inner`, the release build it runs
+/// (the same options, passed on by [`Options::to_args`]).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct Options {
+    /// Sizes of the generated POA&M, in items.
+    #[arg(long, value_name = "N,..", value_delimiter = ',',
+          default_value = "1000,10000,100000", value_parser = crate::args::positive)]
     pub sizes: Vec<u64>,
-    /// Repetitions per operation; `None`: 5 up to 10,000 items, 3 above.
+    /// Repetitions per operation (default: 5 up to 10,000 items, 3 above).
+    #[arg(long, value_name = "R", value_parser = crate::args::positive_usize)]
     pub reps: Option<usize>,
+    /// Where the results go (default `<target>/bench/`).
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Seed of the generated documents.
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = crate::args::count)]
     pub seed: u64,
-    /// Only these operations (floors and baselines are added when needed).
-    pub ops: Option<Vec<String>>,
-    /// Also write the Markdown results into [`DOCS`].
+    /// Only these operations (the floors they are compared with come along).
+    #[arg(long, value_name = "OP,..", value_delimiter = ',', value_parser = op_named)]
+    pub ops: Option<Vec<&'static Op>>,
+    /// Also write the Markdown results into docs/benchmarks.md.
+    #[arg(long)]
     pub update_docs: bool,
-    /// Run in the build at hand instead of a release build (checks the harness; CI).
+    /// Run in the build at hand instead of a release build (checks the harness; times are
+    /// not meaningful).
+    #[arg(long, conflicts_with = "update_docs")]
     pub smoke: bool,
     /// Also install and measure the peers (compliance-trestle, ajv).
+    #[arg(long)]
     pub peers: bool,
-    /// The reference folder holding the official schemas ajv checks against.
+    /// The reference folder holding the official schemas ajv checks against (default
+    /// ../shared/reference).
+    #[arg(long, value_name = "DIR")]
     pub reference: Option<PathBuf>,
 }
 
+/// The operation `--ops` names.
+fn op_named(name: &str) -> Result<&'static Op, String> {
+    ops::find(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = OPS.iter().map(|o| o.name).collect();
+        format!("unknown operation {name:?}; known: {}", known.join(", "))
+    })
+}
+
 impl Options {
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut o = Options {
-            sizes: vec![1000, 10_000, 100_000],
-            reps: None,
-            out: None,
-            seed: 1,
-            ops: None,
-            update_docs: false,
-            smoke: false,
-            peers: false,
-            reference: None,
-        };
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let mut value = || crate::args::next_value(&mut it, a, USAGE);
-            match a.as_str() {
-                "--sizes" => {
-                    o.sizes = value()?
-                        .split(',')
-                        .map(|s| {
-                            s.trim()
-                                .replace('_', "")
-                                .parse::<u64>()
-                                .ok()
-                                .filter(|n| *n > 0)
-                                .ok_or_else(|| format!("--sizes: {s:?} is not a positive integer"))
-                        })
-                        .collect::<Result<_, _>>()?;
-                }
-                "--reps" => {
-                    o.reps = Some(
-                        value()?
-                            .parse()
-                            .ok()
-                            .filter(|n| *n > 0)
-                            .ok_or("--reps wants a positive integer")?,
-                    );
-                }
-                "--out" => o.out = Some(PathBuf::from(value()?)),
-                "--update-docs" => o.update_docs = true,
-                "--smoke" => o.smoke = true,
-                "--peers" => o.peers = true,
-                "--reference" => o.reference = Some(PathBuf::from(value()?)),
-                "--seed" => {
-                    o.seed = value()?
-                        .parse()
-                        .map_err(|_| "--seed wants a non-negative integer")?;
-                }
-                "--ops" => {
-                    let list: Vec<String> =
-                        value()?.split(',').map(|s| s.trim().to_owned()).collect();
-                    if let Some(bad) = list.iter().find(|n| ops::find(n).is_none()) {
-                        let known: Vec<&str> = OPS.iter().map(|o| o.name).collect();
-                        return Err(format!(
-                            "unknown operation {bad:?}; known: {}",
-                            known.join(", ")
-                        ));
-                    }
-                    o.ops = Some(list);
-                }
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+    /// The command line after `bench-inner` that parses back into `self`.
+    fn to_args(&self) -> Vec<OsString> {
+        let list = |items: Vec<String>| OsString::from(items.join(","));
+        let mut args = vec![
+            "--sizes".into(),
+            list(self.sizes.iter().map(u64::to_string).collect()),
+            "--seed".into(),
+            self.seed.to_string().into(),
+        ];
+        if let Some(reps) = self.reps {
+            args.extend(["--reps".into(), reps.to_string().into()]);
+        }
+        if let Some(out) = &self.out {
+            args.extend(["--out".into(), out.clone().into()]);
+        }
+        if let Some(ops) = &self.ops {
+            args.extend([
+                "--ops".into(),
+                list(ops.iter().map(|o| o.name.to_owned()).collect()),
+            ]);
+        }
+        for (on, flag) in [
+            (self.update_docs, "--update-docs"),
+            (self.smoke, "--smoke"),
+            (self.peers, "--peers"),
+        ] {
+            if on {
+                args.push(flag.into());
             }
         }
-        Ok(o)
+        if let Some(r) = &self.reference {
+            args.extend(["--reference".into(), r.clone().into()]);
+        }
+        args
     }
 
     /// `--reference`, or the shared reference folder beside the repository.
@@ -150,9 +143,8 @@ impl Options {
             Some(list) => OPS
                 .iter()
                 .filter(|op| {
-                    list.iter().any(|n| {
-                        n == op.name || ops::find(n).and_then(|o| o.floor) == Some(op.name)
-                    })
+                    list.iter()
+                        .any(|chosen| chosen.name == op.name || chosen.floor == Some(op.name))
                 })
                 .collect(),
         }
@@ -170,13 +162,9 @@ pub(crate) fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// `cargo xtask bench ...`: re-runs itself optimised unless it already is.
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(args)?;
-    if opts.smoke && opts.update_docs {
-        return Err("--smoke times are not meaningful; they cannot --update-docs".into());
-    }
+pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
     if opts.smoke || !cfg!(debug_assertions) {
-        return run_inner(root, args);
+        return run_inner(root, opts);
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("bench: building xtask in release mode (the measured code must be optimised)...");
@@ -191,7 +179,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             "--",
             "bench-inner",
         ])
-        .args(args)
+        .args(opts.to_args())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
@@ -202,8 +190,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 /// `xtask bench-inner ...` (release build): generates inputs, runs every operation, reports.
-pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(args)?;
+pub fn run_inner(root: &Path, opts: &Options) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("bench: warning: this is a debug build; times are not meaningful");
     }
@@ -236,7 +223,13 @@ pub fn run_inner(root: &Path, args: &[String]) -> Result<(), String> {
         for op in opts.selected() {
             eprint!("bench: {items} items: {:<16}", op.name);
             let t = Instant::now();
-            let sample = run_child(&exe, op, &data, items, reps);
+            let one = OneArgs {
+                op,
+                data: data.clone(),
+                items,
+                reps,
+            };
+            let sample = run_child(&exe, &one);
             match &sample {
                 Ok(s) => eprintln!(
                     " median {:.3} s ({:.0} s wall)",
@@ -434,14 +427,41 @@ fn prepare_line_breaks(path: &Path, items: u64, seed: u64) -> Result<(), String>
 /// The marker before the child's result line.
 const RESULT_MARK: &str = "BENCH-RESULT ";
 
+/// What `bench` tells its child for one operation: the arguments of `xtask bench-one`, built
+/// by [`OneArgs::to_args`] and parsed by clap, so that both sides share one type.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct OneArgs {
+    /// The operation.
+    #[arg(value_name = "OP", value_parser = op_named)]
+    pub op: &'static Op,
+    /// The folder of the generated inputs.
+    #[arg(value_name = "DATA-DIR")]
+    pub data: PathBuf,
+    /// The size whose inputs to use.
+    #[arg(value_name = "ITEMS")]
+    pub items: u64,
+    /// Repetitions.
+    #[arg(value_name = "REPS", value_parser = crate::args::positive_usize)]
+    pub reps: usize,
+}
+
+impl OneArgs {
+    /// The command line after `bench-one` that parses back into `self`.
+    fn to_args(&self) -> Vec<OsString> {
+        vec![
+            self.op.name.into(),
+            self.data.clone().into(),
+            self.items.to_string().into(),
+            self.reps.to_string().into(),
+        ]
+    }
+}
+
 /// Runs one operation in a child process and parses what it reports.
-fn run_child(exe: &Path, op: &Op, data: &Path, items: u64, reps: usize) -> Result<Sample, String> {
+fn run_child(exe: &Path, one: &OneArgs) -> Result<Sample, String> {
     let output = Command::new(exe)
         .arg("bench-one")
-        .arg(op.name)
-        .arg(data)
-        .arg(items.to_string())
-        .arg(reps.to_string())
+        .args(one.to_args())
         .output()
         .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -456,15 +476,9 @@ fn run_child(exe: &Path, op: &Op, data: &Path, items: u64, reps: usize) -> Resul
 }
 
 /// `xtask bench-one OP DATA-DIR ITEMS REPS`: the child side.
-pub fn run_one(args: &[String]) -> Result<(), String> {
-    let [name, data, items, reps] = args else {
-        return Err("usage: xtask bench-one OP DATA-DIR ITEMS REPS".into());
-    };
-    let op = ops::find(name).ok_or_else(|| format!("unknown operation {name:?}"))?;
-    let items: u64 = items.parse().map_err(|_| "ITEMS must be an integer")?;
-    let reps: usize = reps.parse().map_err(|_| "REPS must be an integer")?;
-    let files = Files::new(Path::new(data), items);
-    let sample = ops::run_one(op, &files, reps)?;
+pub fn run_one(one: &OneArgs) -> Result<(), String> {
+    let files = Files::new(&one.data, one.items);
+    let sample = ops::run_one(one.op, &files, one.reps)?;
     println!("{RESULT_MARK}{}", report::sample_json(&sample));
     Ok(())
 }
@@ -473,32 +487,60 @@ pub fn run_one(args: &[String]) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn parse(s: &str) -> Result<Options, String> {
+        let args: Vec<&str> = s.split_whitespace().collect();
+        crate::args::parse::<Options>(&args).map_err(|e| e.to_string())
     }
 
     #[test]
     fn options_parse_sizes_and_ops() -> Result<(), String> {
-        let o = Options::parse(&args(
-            "--sizes 1000,10_000 --reps 2 --ops json-read,xml-read",
-        ))?;
+        let o = parse("--sizes 1000,10_000 --reps 2 --ops json-read,xml-read")?;
         assert_eq!(o.sizes, vec![1000, 10_000]);
         assert_eq!(o.reps_for(100_000), 2);
         let names: Vec<&str> = o.selected().iter().map(|op| op.name).collect();
         assert_eq!(names, ["json-scan", "json-read", "xml-scan", "xml-read"]);
-        assert!(Options::parse(&args("--sizes 10,x")).is_err());
-        assert!(Options::parse(&args("--ops nope")).is_err());
-        assert!(Options::parse(&args("--reps 0")).is_err());
-        assert!(Options::parse(&args("--update-docs"))?.update_docs);
-        let p = Options::parse(&args("--peers --reference /r"))?;
+        assert!(parse("--sizes 10,x").is_err());
+        assert!(parse("--ops nope").is_err());
+        assert!(parse("--reps 0").is_err());
+        assert!(
+            parse("--smoke --update-docs").is_err(),
+            "smoke times are not meaningful"
+        );
+        assert!(parse("--update-docs")?.update_docs);
+        let p = parse("--peers --reference /r")?;
         assert!(p.peers);
         assert_eq!(p.reference_dir(Path::new("/x")), PathBuf::from("/r"));
+        let d = parse("")?;
+        assert_eq!(d.sizes, vec![1000, 10_000, 100_000]);
         assert_eq!(
-            Options::parse(&[])?.reference_dir(Path::new("/x")),
+            d.reference_dir(Path::new("/x")),
             PathBuf::from("/x/../shared/reference")
         );
-        let d = Options::parse(&[])?;
         assert_eq!((d.reps_for(10_000), d.reps_for(100_000)), (5, 3));
+        Ok(())
+    }
+
+    #[test]
+    fn the_children_parse_what_the_parent_passes() -> Result<(), String> {
+        for line in [
+            "",
+            "--sizes 1000 --reps 1 --smoke",
+            "--sizes 5,6 --seed 3 --out o --ops validate,json-read --update-docs",
+            "--peers --reference /r",
+        ] {
+            let o = parse(line)?;
+            let args = o.to_args();
+            let again = crate::args::parse::<Options>(&args).map_err(|e| e.to_string())?;
+            assert_eq!(again, o, "{line:?}");
+        }
+        let one = OneArgs {
+            op: op_named("xml-read")?,
+            data: PathBuf::from("bench data"),
+            items: 1000,
+            reps: 3,
+        };
+        let again = crate::args::parse::<OneArgs>(&one.to_args()).map_err(|e| e.to_string())?;
+        assert_eq!(again, one);
         Ok(())
     }
 

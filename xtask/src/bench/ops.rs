@@ -37,7 +37,7 @@ pub enum Input {
 }
 
 /// One benchmarked operation.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Op {
     /// Name on the command line and in the results.
     pub name: &'static str,

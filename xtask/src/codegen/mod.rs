@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check] [--reference DIR]`: generates the model from the metaschema.
+//! `cargo xtask codegen [--check] [DIR]`: generates the model from the metaschema.
 //!
 //! The newest supported metaschema is the source of the types; older supported versions are
 //! read too, so that a member required only in newer versions stays optional and so that
@@ -7,6 +7,7 @@
 pub mod emit_constraints;
 pub mod emit_model;
 pub mod emit_versions;
+pub mod emit_view;
 pub mod emit_xml;
 pub mod metaschema;
 
@@ -35,39 +36,96 @@ pub fn generated_xml_path(workspace: &Path) -> PathBuf {
     workspace.join("crates/poam-io/src/xml/generated.rs")
 }
 
-pub fn run(workspace: &Path, reference: &Path, check: bool) -> Result<(), String> {
-    let mut models = Vec::new();
-    for v in VERSIONS {
-        models.push(metaschema::load(
-            &reference.join("metaschema").join(v),
-            ROOT_MODULE,
-        )?);
+/// One file the generator writes, and the text it must hold.
+#[derive(Debug)]
+pub struct GeneratedFile {
+    /// Where it is checked in.
+    pub path: PathBuf,
+    /// Its text: the generated code, through `rustfmt`.
+    pub code: String,
+}
+
+impl GeneratedFile {
+    /// Whether the checked-in file holds exactly [`GeneratedFile::code`].
+    pub fn is_current(&self) -> bool {
+        std::fs::read_to_string(&self.path).is_ok_and(|text| text == self.code)
     }
+}
+
+/// Every generated file, made in memory from the metaschema modules under
+/// `<reference>/metaschema/` (nothing is read from or written to the workspace).
+pub fn generate(workspace: &Path, reference: &Path) -> Result<Vec<GeneratedFile>, String> {
+    let load = |v: &&str| metaschema::load(&reference.join("metaschema").join(v), ROOT_MODULE);
+    let models = VERSIONS.iter().map(load).collect::<Result<Vec<_>, _>>()?;
     let (newest, older) = models.split_first().ok_or("no metaschema versions")?;
-    let code = emit_model::emit(newest, older)?;
-    let code = rustfmt(&code)?;
-    write_or_check(&generated_model_path(workspace), &code, check)?;
-    write_or_check(
-        &workspace.join("crates/poam-validate/src/generated.rs"),
-        &rustfmt(&emit_constraints::emit(
-            newest,
-            older,
-            reference,
-            CONSTRAINT_VERSIONS,
-        )?)?,
-        check,
-    )?;
-    let xml = rustfmt(&emit_xml::emit(newest, older)?)?;
-    write_or_check(&generated_xml_path(workspace), &xml, check)?;
-    let mut shaped = Vec::new();
-    for v in SHAPE_VERSIONS {
-        shaped.push(metaschema::load(
-            &reference.join("metaschema").join(v),
-            ROOT_MODULE,
-        )?);
+    let shaped = SHAPE_VERSIONS
+        .iter()
+        .map(load)
+        .collect::<Result<Vec<_>, _>>()?;
+    let file = |path: PathBuf, code: String| -> Result<GeneratedFile, String> {
+        Ok(GeneratedFile {
+            path,
+            code: rustfmt(&code)?,
+        })
+    };
+    Ok(vec![
+        file(
+            generated_model_path(workspace),
+            emit_model::emit(newest, older)?,
+        )?,
+        file(
+            workspace.join("crates/poam-validate/src/generated.rs"),
+            emit_constraints::emit(newest, older, reference, CONSTRAINT_VERSIONS)?,
+        )?,
+        file(
+            workspace.join("crates/poam-validate/src/view_generated.rs"),
+            emit_view::emit(newest)?,
+        )?,
+        file(
+            generated_xml_path(workspace),
+            emit_xml::emit(newest, older)?,
+        )?,
+        file(
+            generated_shapes_path(workspace),
+            emit_versions::emit(&shaped.iter().collect::<Vec<_>>())?,
+        )?,
+    ])
+}
+
+/// `cargo xtask codegen --check`: `Err` naming every generated file that is not what the
+/// metaschema gives, and the command that regenerates them.
+pub fn check(workspace: &Path, reference: &Path) -> Result<(), String> {
+    let files = generate(workspace, reference)?;
+    let stale: Vec<String> = files
+        .iter()
+        .filter(|f| !f.is_current())
+        .map(|f| {
+            let path = f.path.strip_prefix(workspace).unwrap_or(&f.path);
+            format!("  {}", path.display())
+        })
+        .collect();
+    if stale.is_empty() {
+        return Ok(());
     }
-    let shapes = rustfmt(&emit_versions::emit(&shaped.iter().collect::<Vec<_>>())?)?;
-    write_or_check(&generated_shapes_path(workspace), &shapes, check)
+    Err(format!(
+        "generated code is stale (the metaschema under {} gives something else):\n{}\n\
+         run `cargo xtask codegen {}` and commit the result",
+        reference.display(),
+        stale.join("\n"),
+        reference.display()
+    ))
+}
+
+/// `cargo xtask codegen`: writes every generated file that changed; returns their paths.
+pub fn write(workspace: &Path, reference: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut written = Vec::new();
+    for f in generate(workspace, reference)? {
+        if !f.is_current() {
+            std::fs::write(&f.path, &f.code).map_err(|e| format!("{}: {e}", f.path.display()))?;
+            written.push(f.path);
+        }
+    }
+    Ok(written)
 }
 
 fn rustfmt(code: &str) -> Result<String, String> {
@@ -96,43 +154,36 @@ fn rustfmt(code: &str) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
 
-fn write_or_check(path: &Path, code: &str, check: bool) -> Result<(), String> {
-    let current = std::fs::read_to_string(path).unwrap_or_default();
-    if current == code {
-        return Ok(());
-    }
-    if check {
-        return Err(format!(
-            "{} is stale: run `cargo xtask codegen` and commit the result",
-            path.display()
-        ));
-    }
-    std::fs::write(path, code).map_err(|e| format!("{}: {e}", path.display()))?;
-    eprintln!("wrote {}", path.display());
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
-    /// `cargo test` fails when the checked-in generated code is not what the metaschema in the
-    /// reference folder gives (`../shared/reference`, or `POAM_REFERENCE`); without the folder
-    /// (a fresh clone) there is nothing to compare against and the test says so and passes.
+    /// `check` names every file that differs and the command that fixes them: against an
+    /// empty workspace, every generated file is stale. Needs the reference folder (skips
+    /// without it, as `poam-tests`' check of the real files does).
     #[test]
-    fn generated_code_is_not_stale() {
-        let root = crate::workspace_root();
-        let reference = std::env::var_os("POAM_REFERENCE")
-            .map_or_else(|| root.join("../shared/reference"), PathBuf::from);
+    fn check_names_every_stale_file_and_the_command() -> Result<(), String> {
+        let reference = crate::reference_dir(&crate::workspace_root());
         if !reference.join("metaschema").is_dir() {
-            eprintln!(
-                "skipped: no metaschema under {} (set POAM_REFERENCE)",
-                reference.display()
-            );
-            return;
+            return Ok(());
         }
-        if let Err(e) = super::run(&root, &reference, true) {
-            panic!("{e}");
+        let empty = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let files = super::generate(empty.path(), &reference)?;
+        assert_eq!(
+            files.len(),
+            5,
+            "model, constraints, model view, XML, shapes"
+        );
+        let Err(message) = super::check(empty.path(), &reference) else {
+            return Err("an empty workspace passed the check".into());
+        };
+        for f in &files {
+            assert!(f.code.contains("@generated"), "{}", f.path.display());
+            let rel = f
+                .path
+                .strip_prefix(empty.path())
+                .map_err(|e| e.to_string())?;
+            assert!(message.contains(&rel.display().to_string()), "{message}");
         }
+        assert!(message.contains("cargo xtask codegen"), "{message}");
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@
 pub(crate) mod documents;
 mod import;
 mod manifest;
+mod one_parse;
 mod roundtrip;
 mod schemas;
 mod table;

@@ -19,6 +19,9 @@
 //! 3. **Schema paths.** `--schema` with the newest official schema names the keyword where it
 //!    is written: a POA&M item's broken uuid is reported by `#/definitions/UUIDDatatype/pattern`,
 //!    reached through two shared `$ref`s.
+//! 4. **One parse.** The single parse of `validate_text` gives exactly the findings of the two
+//!    parses it replaced, on every example and every mutant of each distinct one
+//!    ([`super::one_parse`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -30,6 +33,7 @@ use poam_validate::{Diagnostic, JsonSchema, Options, Profile, Severity};
 use serde_json::Value as Json;
 
 use super::documents::{self, Source};
+use super::one_parse;
 use super::schemas::{self, JSON_SCHEMA_FILE};
 use super::{Outcome, Section, Table};
 
@@ -161,6 +165,21 @@ pub fn run(reference: &Path) -> Result<Section, String> {
     findings(&examples, &officials, as_of, &mut section);
     agreement(&examples, &officials, as_of, &mut section);
     schema_path(&examples, &officials, &mut section);
+    let mut seen: Vec<&Json> = Vec::new();
+    let compared: Vec<one_parse::Example<'_>> = examples
+        .iter()
+        .map(|ex| {
+            let base = ex.model.as_ref().filter(|m| !seen.contains(m));
+            seen.extend(base);
+            one_parse::Example {
+                name: &ex.source.name,
+                text: &ex.text,
+                format: ex.source.format,
+                base,
+            }
+        })
+        .collect();
+    one_parse::run(&compared, as_of, &mut section);
     Ok(section)
 }
 

@@ -38,19 +38,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub use worker::run_worker;
-
-const USAGE: &str = "usage: cargo xtask fuzz [--reader json|yaml|xml|markdown|markup-xml|xlsx|all] [--seconds N] [--seed S] [--out DIR] [--reference DIR] [--inputs N] [--time-limit-ms MS]
-       cargo xtask fuzz --reader R --check FILE...";
-
-/// The default time limit of one input (its read and round trips), in CPU time.
-const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(2);
+pub use worker::{WorkerOptions, run_worker};
 
 /// A run stops a reader after this many failures (a crash in a corpus file would otherwise
 /// fail every input made from it).
 const MAX_FAILURES_PER_READER: usize = 20;
 
-/// One reader under test.
+/// One reader under test (its name on the command line is [`Reader::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reader {
     /// `poam_io::read` of OSCAL JSON.
@@ -93,6 +87,22 @@ impl Reader {
         Self::ALL.into_iter().find(|r| r.name() == name)
     }
 
+    /// The reader a command line names, or an error that lists the names.
+    fn parse_one(name: &str) -> Result<Self, String> {
+        Self::parse(name.trim()).ok_or_else(|| {
+            let known: Vec<&str> = Self::ALL.iter().map(|r| r.name()).collect();
+            format!("unknown reader {name:?}: use {}", known.join(", "))
+        })
+    }
+
+    /// `--reader`'s value: `all`, or readers separated by commas.
+    fn parse_list(list: &str) -> Result<Vec<Self>, String> {
+        if list == "all" {
+            return Ok(Self::ALL.to_vec());
+        }
+        list.split(',').map(Self::parse_one).collect()
+    }
+
     /// The extension of saved inputs.
     pub fn extension(self) -> &'static str {
         match self {
@@ -118,70 +128,35 @@ impl Reader {
 }
 
 /// Options of `cargo xtask fuzz`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
-    pub readers: Vec<Reader>,
+    /// The readers to fuzz: all, or some of json, yaml, xml, markdown, markup-xml, xlsx
+    /// separated by commas.
+    #[arg(long = "reader", value_name = "R,..", default_value = "all",
+          value_parser = Reader::parse_list)]
+    pub readers: ::std::vec::Vec<Reader>,
     /// Time per reader.
+    #[arg(long, value_name = "N", default_value_t = 60, value_parser = crate::args::count)]
     pub seconds: u64,
+    /// Seed of the mutations: input `i` of a seed is always the same.
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = crate::args::count)]
     pub seed: u64,
+    /// Where failing inputs are saved (default `<target>/fuzz/`).
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// The reference folder, whose examples and workbooks join the corpus.
+    #[arg(long, value_name = "DIR")]
     pub reference: Option<PathBuf>,
     /// Stop a reader after this many inputs (for tests and reproducible runs).
+    #[arg(long, value_name = "N", value_parser = crate::args::count)]
     pub inputs: Option<u64>,
+    /// CPU time one input may take (its read and round trips).
+    #[arg(long = "time-limit-ms", value_name = "MS", default_value = "2000",
+          value_parser = crate::args::millis)]
     pub time_limit: Duration,
-    /// Files to run through the checks instead of fuzzing.
+    /// Run these files through the checks of the one `--reader` instead of fuzzing.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
     pub check: Vec<PathBuf>,
-}
-
-impl Options {
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut o = Options {
-            readers: Reader::ALL.to_vec(),
-            seconds: 60,
-            seed: 1,
-            out: None,
-            reference: None,
-            inputs: None,
-            time_limit: DEFAULT_TIME_LIMIT,
-            check: Vec::new(),
-        };
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let mut value = || crate::args::next_value(&mut it, a, USAGE);
-            let number = |v: String| {
-                v.replace('_', "")
-                    .parse::<u64>()
-                    .map_err(|_| format!("{a}: not a number: {v}\n{USAGE}"))
-            };
-            match a.as_str() {
-                "--reader" => {
-                    let v = value()?;
-                    o.readers = if v == "all" {
-                        Reader::ALL.to_vec()
-                    } else {
-                        v.split(',')
-                            .map(|r| {
-                                Reader::parse(r.trim())
-                                    .ok_or_else(|| format!("unknown reader {r:?}\n{USAGE}"))
-                            })
-                            .collect::<Result<_, _>>()?
-                    };
-                }
-                "--seconds" => o.seconds = number(value()?)?,
-                "--seed" => o.seed = number(value()?)?,
-                "--inputs" => o.inputs = Some(number(value()?)?),
-                "--time-limit-ms" => o.time_limit = Duration::from_millis(number(value()?)?),
-                "--out" => o.out = Some(PathBuf::from(value()?)),
-                "--reference" => o.reference = Some(PathBuf::from(value()?)),
-                "--check" => {
-                    o.check.push(PathBuf::from(value()?));
-                    o.check.extend(it.by_ref().map(PathBuf::from));
-                }
-                _ => return Err(format!("unknown argument {a:?}\n{USAGE}")),
-            }
-        }
-        Ok(o)
-    }
 }
 
 /// What one reader's run found.
@@ -196,10 +171,9 @@ struct ReaderReport {
 }
 
 /// `cargo xtask fuzz ...`.
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(args)?;
+pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
     if !opts.check.is_empty() {
-        return check_files(&opts);
+        return check_files(opts);
     }
     if let Some(r) = &opts.reference
         && !r.is_dir()
@@ -220,7 +194,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     );
     let mut reports = Vec::new();
     for &reader in &opts.readers {
-        let report = fuzz_reader(root, &exe, &opts, reader, &out)?;
+        let report = fuzz_reader(root, &exe, opts, reader, &out)?;
         println!(
             "fuzz: {:<10} {} inputs ({} read, {} refused with an error; {} outputs refused by a writer), corpus {}, {} failures",
             reader.name(),
@@ -328,22 +302,20 @@ fn run_child(
     start: u64,
     remaining: Duration,
 ) -> Result<ChildRun, String> {
+    let worker = worker::WorkerOptions {
+        reader,
+        seed: opts.seed,
+        start,
+        millis: u64::try_from(remaining.as_millis()).unwrap_or(u64::MAX),
+        inputs: opts.inputs,
+        time_limit: opts.time_limit,
+        out: out.to_path_buf(),
+        reference: opts.reference.clone(),
+    };
     let mut cmd = Command::new(exe);
     cmd.arg("fuzz-worker")
-        .args(["--reader", reader.name()])
-        .args(["--seed", &opts.seed.to_string()])
-        .args(["--start", &start.to_string()])
-        .args(["--millis", &remaining.as_millis().to_string()])
-        .args(["--time-limit-ms", &opts.time_limit.as_millis().to_string()])
-        .arg("--out")
-        .arg(out)
+        .args(worker.to_args())
         .stdout(Stdio::piped());
-    if let Some(n) = opts.inputs {
-        cmd.args(["--inputs", &n.to_string()]);
-    }
-    if let Some(r) = &opts.reference {
-        cmd.arg("--reference").arg(r);
-    }
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot start the fuzz worker: {e}"))?;
@@ -385,7 +357,7 @@ fn run_child(
 /// `--check FILE...`: each file through the checks of the one reader given.
 fn check_files(opts: &Options) -> Result<(), String> {
     let [reader] = opts.readers[..] else {
-        return Err(format!("--check needs exactly one --reader\n{USAGE}"));
+        return Err("--check needs exactly one --reader".to_owned());
     };
     let mut failed = 0;
     for path in &opts.check {
@@ -410,13 +382,9 @@ fn check_files(opts: &Options) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| (*s).to_owned()).collect()
-    }
-
     #[test]
-    fn options_parse_every_flag() {
-        let o = Options::parse(&args(&[
+    fn options_parse_every_flag() -> Result<(), clap::Error> {
+        let o = crate::args::parse::<Options>(&[
             "--reader",
             "json,xlsx",
             "--seconds",
@@ -427,15 +395,28 @@ mod tests {
             "500",
             "--inputs",
             "1_000",
-        ]))
-        .expect("parse");
+            "--out",
+            "o",
+            "--reference",
+            "r",
+        ])?;
         assert_eq!(o.readers, vec![Reader::Json, Reader::Xlsx]);
         assert_eq!((o.seconds, o.seed, o.inputs), (12, 7, Some(1000)));
         assert_eq!(o.time_limit, Duration::from_millis(500));
-        assert!(Options::parse(&args(&["--reader", "csv"])).is_err());
-        assert!(Options::parse(&args(&["--seconds"])).is_err());
-        let all = Options::parse(&args(&["--reader", "all"])).expect("parse");
+        assert_eq!(o.out, Some(PathBuf::from("o")));
+        assert_eq!(o.reference, Some(PathBuf::from("r")));
+        assert!(o.check.is_empty());
+        assert!(crate::args::parse::<Options>(&["--reader", "csv"]).is_err());
+        assert!(crate::args::parse::<Options>(&["--seconds"]).is_err());
+        let d = crate::args::parse::<Options>(&[] as &[&str])?;
+        assert_eq!(d.readers, Reader::ALL.to_vec(), "every reader by default");
+        assert_eq!((d.seconds, d.seed, d.inputs), (60, 1, None));
+        assert_eq!(d.time_limit, Duration::from_secs(2));
+        let all = crate::args::parse::<Options>(&["--reader", "all"])?;
         assert_eq!(all.readers.len(), Reader::ALL.len());
+        let check = crate::args::parse::<Options>(&["--reader", "xml", "--check", "a", "b"])?;
+        assert_eq!(check.check, [PathBuf::from("a"), PathBuf::from("b")]);
+        Ok(())
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! stopped I         input I hangs: the worker stops (exit 3) and the parent goes on after I
 //! ```
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -24,55 +25,66 @@ pub const EXIT_STOPPED: i32 = 3;
 /// Exit code of a worker that could not run at all (bad arguments, no corpus).
 pub const EXIT_TROUBLE: i32 = 2;
 
-struct WorkerOptions {
-    reader: Reader,
-    seed: u64,
-    start: u64,
-    millis: u64,
-    inputs: Option<u64>,
-    time_limit: Duration,
-    out: PathBuf,
-    reference: Option<PathBuf>,
+/// What the parent (`mod.rs`) tells a worker: the arguments of `xtask fuzz-worker`, built by
+/// [`WorkerOptions::to_args`] and parsed by clap, so that both sides share one type.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct WorkerOptions {
+    /// The reader whose inputs to run.
+    #[arg(long, value_parser = Reader::parse_one)]
+    pub reader: Reader,
+    #[arg(long)]
+    pub seed: u64,
+    /// The first input to run.
+    #[arg(long)]
+    pub start: u64,
+    /// The time left for this reader (wall clock).
+    #[arg(long)]
+    pub millis: u64,
+    /// Stop before this input.
+    #[arg(long)]
+    pub inputs: Option<u64>,
+    /// The CPU-time limit of one input.
+    #[arg(long = "time-limit-ms", value_parser = crate::args::millis)]
+    pub time_limit: Duration,
+    /// Where failing inputs are saved.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The reference folder of the corpus.
+    #[arg(long)]
+    pub reference: Option<PathBuf>,
 }
 
-fn parse(args: &[String]) -> Result<WorkerOptions, String> {
-    let mut o = WorkerOptions {
-        reader: Reader::Json,
-        seed: 1,
-        start: 0,
-        millis: 0,
-        inputs: None,
-        time_limit: super::DEFAULT_TIME_LIMIT,
-        out: PathBuf::from("."),
-        reference: None,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
-        let number = || {
-            v.parse::<u64>()
-                .map_err(|_| format!("{a}: not a number: {v}"))
-        };
-        match a.as_str() {
-            "--reader" => o.reader = Reader::parse(v).ok_or_else(|| format!("reader {v}?"))?,
-            "--seed" => o.seed = number()?,
-            "--start" => o.start = number()?,
-            "--millis" => o.millis = number()?,
-            "--inputs" => o.inputs = Some(number()?),
-            "--time-limit-ms" => o.time_limit = Duration::from_millis(number()?),
-            "--out" => o.out = PathBuf::from(v),
-            "--reference" => o.reference = Some(PathBuf::from(v)),
-            _ => return Err(format!("fuzz-worker: unknown argument {a}")),
+impl WorkerOptions {
+    /// The command line after `fuzz-worker` that parses back into `self`.
+    pub fn to_args(&self) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec![
+            "--reader".into(),
+            self.reader.name().into(),
+            "--seed".into(),
+            self.seed.to_string().into(),
+            "--start".into(),
+            self.start.to_string().into(),
+            "--millis".into(),
+            self.millis.to_string().into(),
+            "--time-limit-ms".into(),
+            crate::args::millis_text(self.time_limit).into(),
+            "--out".into(),
+            self.out.clone().into(),
+        ];
+        if let Some(n) = self.inputs {
+            args.extend(["--inputs".into(), n.to_string().into()]);
         }
+        if let Some(r) = &self.reference {
+            args.extend(["--reference".into(), r.clone().into()]);
+        }
+        args
     }
-    Ok(o)
 }
 
 /// `xtask fuzz-worker ...`: runs inputs from `--start` until the time or the inputs are used
 /// up, or an input hangs. Never returns normally on a hang (the stuck thread cannot be
 /// stopped, so the process exits).
-pub fn run_worker(root: &Path, args: &[String]) -> Result<(), String> {
-    let o = parse(args)?;
+pub fn run_worker(root: &Path, o: &WorkerOptions) -> Result<(), String> {
     let corpus = Corpus::load(o.reader, root, o.reference.as_deref())?;
     guard::install_panic_hook();
     let limits = Limits::cpu(o.time_limit);
@@ -226,5 +238,24 @@ mod tests {
         assert_eq!(Message::parse("fail x y"), Message::Fail("x y".into()));
         assert_eq!(Message::parse("stopped 3"), Message::Stopped(3));
         assert_eq!(Message::parse("begin x"), Message::Other);
+    }
+
+    #[test]
+    fn worker_options_parse_back_from_their_command_line() -> Result<(), clap::Error> {
+        let mut o = WorkerOptions {
+            reader: Reader::MarkupXml,
+            seed: 7,
+            start: 12,
+            millis: 3456,
+            inputs: None,
+            time_limit: Duration::from_millis(250),
+            out: PathBuf::from("out dir"),
+            reference: None,
+        };
+        assert_eq!(crate::args::parse::<WorkerOptions>(&o.to_args())?, o);
+        o.inputs = Some(100);
+        o.reference = Some(PathBuf::from("/ref"));
+        assert_eq!(crate::args::parse::<WorkerOptions>(&o.to_args())?, o);
+        Ok(())
     }
 }

@@ -9,49 +9,29 @@
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 
+use poam_fedramp::{
+    RiskRating as Rating, entry_types, facets, log_titles, namespace, part_titles, props,
+    risk_status, values,
+};
+
 use super::rng::{Rng, uuid_of};
 use super::text::{self, Product};
-use super::{FR_NS, Kind, Shared, as_of, date_time};
+use super::{Kind, Shared, as_of, date_time};
 
-/// A FedRAMP risk rating (also the facet values `low`/`moderate`/`high`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rating {
-    Low,
-    Moderate,
-    High,
+/// A rating drawn as scanners report them: 30% low, 50% moderate, 20% high.
+fn draw_rating(r: &mut Rng) -> Rating {
+    match r.below(100) {
+        0..=29 => Rating::Low,
+        30..=79 => Rating::Moderate,
+        _ => Rating::High,
+    }
 }
 
-impl Rating {
-    fn as_str(self) -> &'static str {
-        match self {
-            Rating::Low => "low",
-            Rating::Moderate => "moderate",
-            Rating::High => "high",
-        }
-    }
-
-    /// Days FedRAMP allows from detection to remediation.
-    fn days(self) -> i64 {
-        match self {
-            Rating::Low => 180,
-            Rating::Moderate => 90,
-            Rating::High => 30,
-        }
-    }
-
-    fn draw(r: &mut Rng) -> Self {
-        match r.below(100) {
-            0..=29 => Rating::Low,
-            30..=79 => Rating::Moderate,
-            _ => Rating::High,
-        }
-    }
-
-    fn lower(self) -> Self {
-        match self {
-            Rating::High => Rating::Moderate,
-            _ => Rating::Low,
-        }
+/// The rating one step lower (an approved risk adjustment).
+fn lower(rating: Rating) -> Rating {
+    match rating {
+        Rating::High => Rating::Moderate,
+        _ => Rating::Low,
     }
 }
 
@@ -67,16 +47,16 @@ enum Deviation {
 impl Deviation {
     fn prop(self) -> &'static str {
         match self {
-            Deviation::VendorDependency => "vendor-dependency",
-            Deviation::RiskAdjustment => "risk-adjustment",
-            Deviation::FalsePositive => "false-positive",
-            Deviation::OperationalRequirement => "operational-requirement",
+            Deviation::VendorDependency => props::VENDOR_DEPENDENCY,
+            Deviation::RiskAdjustment => props::RISK_ADJUSTMENT,
+            Deviation::FalsePositive => props::FALSE_POSITIVE,
+            Deviation::OperationalRequirement => props::OPERATIONAL_REQUIREMENT,
         }
     }
 
     fn title(self) -> &'static str {
         match self {
-            Deviation::VendorDependency => "Vendor Dependency",
+            Deviation::VendorDependency => part_titles::VENDOR_DEPENDENCY,
             Deviation::RiskAdjustment => "Risk Adjustment",
             Deviation::FalsePositive => "False Positive",
             Deviation::OperationalRequirement => "Operational Requirement",
@@ -196,11 +176,11 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
     let n_subjects = r.range(1, 4);
     let subjects = (0..n_subjects).map(|_| r.below(sh.inventory)).collect();
     let evidence = r.percent(40).then(|| r.below(sh.evidence));
-    let likelihood = Rating::draw(&mut r);
-    let impact = Rating::draw(&mut r);
+    let likelihood = draw_rating(&mut r);
+    let impact = draw_rating(&mut r);
     let deviation = draw_deviation(&mut r, is_config);
     let adjusted = match deviation {
-        Some((Deviation::RiskAdjustment, "approved")) => Some(likelihood.max(impact).lower()),
+        Some((Deviation::RiskAdjustment, values::APPROVED)) => Some(lower(likelihood.max(impact))),
         _ => None,
     };
     let kev_due =
@@ -219,8 +199,8 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
         ),
         start: detected + Duration::days(r.range(0, 3) as i64),
         end: None,
-        entry_type: "status-update",
-        status_change: Some("open"),
+        entry_type: entry_types::STATUS_UPDATE,
+        status_change: Some(risk_status::OPEN),
         party: owner,
     }];
     let mut plan = Plan {
@@ -257,7 +237,7 @@ pub fn plan(sh: &Shared, index: u64, born: u32, cycle: u32) -> Option<Plan> {
         milestones,
         log: Vec::new(),
         closed: None,
-        status: "open",
+        status: risk_status::OPEN,
         statement_edits: 0,
         remarks: r.percent(30).then(|| {
             format!(
@@ -296,19 +276,22 @@ fn draw_controls(r: &mut Rng, first: Option<&'static str>) -> Vec<&'static str> 
     controls
 }
 
+/// The states of a deviation request other than a vendor dependency's, drawn evenly.
+const PENDING_OR_APPROVED: &[&str] = &[values::PENDING, values::APPROVED];
+
 /// A deviation request and its status, if the item has one.
 fn draw_deviation(r: &mut Rng, is_config: bool) -> Option<(Deviation, &'static str)> {
     match r.below(100) {
         // Only a product has a vendor to depend on.
         0..=13 if !is_config => Some((
             Deviation::VendorDependency,
-            *r.pick(&["investigating", "tracking"]),
+            *r.pick(&[values::INVESTIGATING, values::TRACKING]),
         )),
-        12..=19 => Some((Deviation::RiskAdjustment, *r.pick(&["pending", "approved"]))),
-        20..=23 => Some((Deviation::FalsePositive, *r.pick(&["pending", "approved"]))),
+        12..=19 => Some((Deviation::RiskAdjustment, *r.pick(PENDING_OR_APPROVED))),
+        20..=23 => Some((Deviation::FalsePositive, *r.pick(PENDING_OR_APPROVED))),
         24..=26 => Some((
             Deviation::OperationalRequirement,
-            *r.pick(&["pending", "approved"]),
+            *r.pick(PENDING_OR_APPROVED),
         )),
         _ => None,
     }
@@ -321,10 +304,7 @@ fn draw_deadline(
     rating: Rating,
     kev_due: Option<NaiveDate>,
 ) -> (NaiveDate, NaiveDate) {
-    let mut limit = detected + Duration::days(rating.days());
-    if let Some(k) = kev_due {
-        limit = limit.min(k);
-    }
+    let limit = poam_fedramp::deadline(detected, rating, kev_due);
     // Plans commit to a date somewhat before the limit, which leaves room for extensions.
     let window = (limit - detected).num_days();
     let deadline = detected + Duration::days(window - r.below((window / 3 + 1) as u64) as i64);
@@ -433,7 +413,7 @@ fn mutate(p: &mut Plan, m: &mut Rng, cycle: u32) {
             ),
             start: now - Duration::days(3),
             end: None,
-            entry_type: "status-update",
+            entry_type: entry_types::STATUS_UPDATE,
             status_change: None,
             party: owner,
         });
@@ -478,18 +458,18 @@ fn close(p: &mut Plan, r: &mut Rng, at: NaiveDate) {
             .to_owned(),
         start: at,
         end: None,
-        entry_type: "closed",
-        status_change: Some("closed"),
+        entry_type: entry_types::CLOSED,
+        status_change: Some(risk_status::CLOSED),
         party: p.owner,
     });
     p.closed = Some(at);
-    p.status = "closed";
+    p.status = risk_status::CLOSED;
 }
 
 fn vendor_check_in(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
     LogEntry {
         uuid: r.uuid(),
-        title: "Vendor Check-in",
+        title: log_titles::VENDOR_CHECK_IN,
         description: format!(
             "Contacted the vendor about the pending fix (case `{}`); {}",
             r.range(100_000, 999_999),
@@ -501,7 +481,7 @@ fn vendor_check_in(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
         ),
         start: at,
         end: None,
-        entry_type: "vendor-check-in",
+        entry_type: entry_types::VENDOR_CHECK_IN,
         status_change: None,
         party,
     }
@@ -510,7 +490,7 @@ fn vendor_check_in(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
 fn status_update(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
     LogEntry {
         uuid: r.uuid(),
-        title: "Status Update",
+        title: log_titles::STATUS_UPDATE,
         description: (*r.pick(&[
             "Patch deployed to the development environment; staging rollout scheduled.",
             "Change request approved by the Change Control Board.",
@@ -520,7 +500,7 @@ fn status_update(r: &mut Rng, at: NaiveDate, party: u64) -> LogEntry {
         .to_owned(),
         start: at,
         end: None,
-        entry_type: "status-update",
+        entry_type: entry_types::STATUS_UPDATE,
         status_change: None,
         party,
     }
@@ -565,15 +545,15 @@ pub struct Built {
 }
 
 fn fr_prop(name: &str, value: impl Into<String>) -> Value {
-    json!({"name": name, "ns": FR_NS, "value": value.into()})
+    json!({"name": name, "ns": namespace::NS, "value": value.into()})
 }
 
 fn facet(name: &str, rating: Rating, state: &str) -> Value {
     json!({
         "name": name,
-        "system": FR_NS,
+        "system": namespace::FACET_SYSTEM,
         "value": rating.as_str(),
-        "props": [{"name": "state", "value": state}],
+        "props": [{"name": facets::STATE, "value": state}],
     })
 }
 
@@ -705,17 +685,17 @@ fn risk(sh: &Shared, p: &Plan, r: &mut Rng, weakness: Weakness<'_>, actors: &Act
         description,
     } = weakness;
     let stamp = |d: NaiveDate| date_time(d, 0, false);
-    let mut props: Vec<Value> = p
+    let mut risk_props: Vec<Value> = p
         .controls
         .iter()
-        .map(|c| fr_prop("impacted-control-id", *c))
+        .map(|c| fr_prop(props::IMPACTED_CONTROL_ID, *c))
         .collect();
     if let Some((dev, value)) = p.deviation {
-        props.push(fr_prop(dev.prop(), value));
+        risk_props.push(fr_prop(dev.prop(), value));
     }
     if let Some(due) = p.kev_due {
-        props.push(fr_prop("kev-catalog", "yes"));
-        props.push(fr_prop("kev-due-date", due.to_string()));
+        risk_props.push(fr_prop(props::KEV_CATALOG, values::YES));
+        risk_props.push(fr_prop(props::KEV_DUE_DATE, due.to_string()));
     }
     let characterizations = characterizations(p, r, actors);
     let remediations = remediations(p, r, what, actors);
@@ -732,7 +712,7 @@ fn risk(sh: &Shared, p: &Plan, r: &mut Rng, weakness: Weakness<'_>, actors: &Act
         "title": title,
         "description": description,
         "statement": statement,
-        "props": props,
+        "props": risk_props,
         "status": p.status,
         "characterizations": characterizations,
     });
@@ -758,19 +738,20 @@ fn related_observations(p: &Plan) -> Vec<Value> {
 fn characterizations(p: &Plan, r: &mut Rng, actors: &Actors) -> Vec<Value> {
     let (owner_uuid, tool_uuid) = (&actors.owner, &actors.tool);
     let risk_level = p.worst();
-    let mut facets = vec![
-        facet("likelihood", p.likelihood, "initial"),
-        facet("impact", p.impact, "initial"),
-        facet("risk", risk_level, "initial"),
+    let mut rated = vec![
+        facet(facets::LIKELIHOOD, p.likelihood, facets::INITIAL),
+        facet(facets::IMPACT, p.impact, facets::INITIAL),
+        facet(facets::RISK, risk_level, facets::INITIAL),
     ];
     if let Some(adj) = p.adjusted {
-        facets.push(facet("likelihood", p.likelihood.min(adj), "adjusted"));
-        facets.push(facet("impact", p.impact.min(adj), "adjusted"));
-        facets.push(facet("risk", adj, "adjusted"));
+        let adjusted = facets::ADJUSTED;
+        rated.push(facet(facets::LIKELIHOOD, p.likelihood.min(adj), adjusted));
+        rated.push(facet(facets::IMPACT, p.impact.min(adj), adjusted));
+        rated.push(facet(facets::RISK, adj, adjusted));
     }
     let mut characterizations = vec![json!({
         "origin": {"actors": [{"type": "party", "actor-uuid": owner_uuid}]},
-        "facets": facets,
+        "facets": rated,
     })];
     if let Some(cve) = &p.cve {
         characterizations.push(json!({
@@ -778,8 +759,8 @@ fn characterizations(p: &Plan, r: &mut Rng, actors: &Actors) -> Vec<Value> {
                 "type": "tool",
                 "actor-uuid": tool_uuid,
                 "props": [
-                    fr_prop("vulnerability-id", cve.clone()),
-                    fr_prop("plugin-id", p.plugin_id.to_string()),
+                    fr_prop(props::VULNERABILITY_ID, cve.clone()),
+                    fr_prop(props::PLUGIN_ID, p.plugin_id.to_string()),
                 ],
             }]},
             "facets": [
@@ -798,12 +779,12 @@ fn remediations(p: &Plan, r: &mut Rng, what: &str, actors: &Actors) -> Value {
     let mut planned = json!({
         "uuid": p.planned_uuid,
         "lifecycle": "planned",
-        "title": "CSP's Remediation Plan",
+        "title": part_titles::PLANNED_RESPONSE,
         "description": text::plan(r, what),
         "origins": [{"actors": [{"type": "party", "actor-uuid": owner_uuid}]}],
         "tasks": p.milestones.iter().map(|m| json!({
             "uuid": m.uuid,
-            "type": "milestone",
+            "type": poam_fedramp::item::MILESTONE,
             "title": m.title,
             "description": m.description,
             "timing": {"within-date-range": {"start": stamp(m.start), "end": stamp(m.end)}},
@@ -877,7 +858,7 @@ fn item(p: &Plan, title: &str) -> Value {
         "uuid": p.item_uuid,
         "title": title,
         "description": format!("{} detected by {} on {}.", title, text::TOOLS[p.tool as usize].1, p.detected),
-        "props": [fr_prop("POAM-ID", p.poam_id.clone())],
+        "props": [fr_prop(props::POAM_ID, p.poam_id.clone())],
     });
     if let Some(f) = &p.finding_uuid {
         item["related-findings"] = json!([{"finding-uuid": f}]);

@@ -28,10 +28,8 @@ use chrono::{Months, NaiveDate};
 use poam_model::Document;
 use serde_json::{Value, json};
 
+use poam_fedramp::{namespace, props, roles, values};
 use rng::uuid_of;
-
-/// The FedRAMP namespace (the form of ADR 0011, the Guide and FedRAMP's constraints).
-pub const FR_NS: &str = "http://fedramp.gov/ns/oscal";
 
 /// The stream kinds: each kind of shared object draws its UUIDs from its own stream.
 #[derive(Debug, Clone, Copy)]
@@ -87,104 +85,62 @@ pub fn date_time(d: NaiveDate, secs: u32, offset: bool) -> String {
 }
 
 /// Output formats of `gen`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutFormat {
     Json,
+    #[value(alias = "yml")]
     Yaml,
     Xml,
     Xlsx,
 }
 
 impl OutFormat {
+    /// The format a name (`--format`'s value or a file extension) gives, in any case.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "json" => Some(Self::Json),
-            "yaml" | "yml" => Some(Self::Yaml),
-            "xml" => Some(Self::Xml),
-            "xlsx" => Some(Self::Xlsx),
-            _ => None,
-        }
+        <Self as clap::ValueEnum>::from_str(s, true).ok()
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask gen --items N [--format json|yaml|xml|xlsx] [--seed S] [--cycle C] -o FILE";
-
 /// Options of `cargo xtask gen`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
+    /// Number of POA&M items.
+    #[arg(long, short = 'n', value_name = "N", value_parser = crate::args::count)]
     pub items: u64,
-    pub format: OutFormat,
+    /// Output format (default: from the output file's extension).
+    #[arg(long, short = 'f', value_name = "F", ignore_case = true)]
+    pub format: Option<OutFormat>,
+    /// Seed of the generator: the same seed writes the same document.
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = crate::args::count)]
     pub seed: u64,
+    /// Month of the same POA&M to write (1: the first cycle).
+    #[arg(long, value_name = "C", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=120))]
     pub cycle: u32,
+    /// The file to write.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub out: PathBuf,
 }
 
 impl Options {
-    /// Parses the arguments after `gen`.
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut items = None;
-        let mut format = None;
-        let mut seed = 1;
-        let mut cycle = 1;
-        let mut out = None;
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let mut value = |name: &str| {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-            };
-            match a.as_str() {
-                "--items" | "-n" => items = Some(number(&value(a)?, a)?),
-                "--format" | "-f" => {
-                    let v = value(a)?;
-                    format = Some(OutFormat::parse(&v).ok_or_else(|| {
-                        format!("unknown format {v:?}: use json, yaml, xml or xlsx")
-                    })?);
-                }
-                "--seed" => seed = number(&value(a)?, a)?,
-                "--cycle" => {
-                    cycle = u32::try_from(number(&value(a)?, a)?)
-                        .ok()
-                        .filter(|c| (1..=120).contains(c))
-                        .ok_or("--cycle must be between 1 and 120")?;
-                }
-                "-o" | "--output" => out = Some(PathBuf::from(value(a)?)),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-            }
-        }
-        let items = items.ok_or_else(|| format!("--items is required\n{USAGE}"))?;
-        let out = out.ok_or_else(|| format!("-o FILE is required\n{USAGE}"))?;
-        let format = match format {
-            Some(f) => f,
-            None => out
-                .extension()
-                .and_then(|e| e.to_str())
-                .and_then(OutFormat::parse)
-                .ok_or_else(|| format!("cannot tell the format from {out:?}: give --format"))?,
-        };
-        Ok(Self {
-            items,
-            format,
-            seed,
-            cycle,
-            out,
-        })
+    /// `--format`, else the one the output's extension names.
+    pub fn format(&self) -> Result<OutFormat, String> {
+        self.format
+            .or_else(|| {
+                self.out
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(OutFormat::parse)
+            })
+            .ok_or_else(|| format!("cannot tell the format from {:?}: give --format", self.out))
     }
 }
 
-fn number(s: &str, name: &str) -> Result<u64, String> {
-    s.replace('_', "")
-        .parse()
-        .map_err(|_| format!("{name} wants a non-negative integer, not {s:?}"))
-}
-
 /// `cargo xtask gen ...`
-pub fn run(args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(args)?;
+pub fn run(opts: &Options) -> Result<(), String> {
+    let format = opts.format()?;
     let doc = generate(opts.items, opts.seed, opts.cycle)?;
-    let bytes = render(&doc, opts.format)?;
+    let bytes = render(&doc, format)?;
     poam_io::write_file_atomic(&opts.out, &bytes)
         .map_err(|e| format!("{}: {e}", opts.out.display()))?;
     eprintln!(
@@ -296,7 +252,7 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
         "uuid": uuid_of(seed, Kind::Document as u64, u64::from(cycle)),
         "metadata": metadata,
         "import-ssp": {"href": format!("#{ssp_resource}")},
-        "system-id": {"identifier-type": FR_NS, "id": format!("F{:010}", seed % 10_000_000_000)},
+        "system-id": {"identifier-type": namespace::IDENTIFIER_TYPE, "id": format!("F{:010}", seed % 10_000_000_000)},
         "local-definitions": {
             "components": components,
             "inventory-items": inventory,
@@ -351,20 +307,20 @@ fn metadata(seed: u64, cycle: u32, parties: Vec<Value>, location: &str) -> Value
     let party = |i: u64| party(seed, i);
     let system = SYSTEM;
     let roles = json!([
-        {"id": "cloud-service-provider", "title": "Cloud Service Provider", "short-name": "CSP"},
-        {"id": "fedramp-pmo", "title": "The FedRAMP Program Management Office (PMO)", "short-name": "PMO"},
-        {"id": "fedramp-jab", "title": "The FedRAMP Joint Authorization Board (JAB)", "short-name": "JAB"},
-        {"id": "prepared-by", "title": "Prepared By"},
-        {"id": "prepared-for", "title": "Prepared For"},
-        {"id": "information-system-security-officer", "title": "System Information System Security Officer (or Equivalent)"},
+        {"id": roles::CLOUD_SERVICE_PROVIDER, "title": roles::CLOUD_SERVICE_PROVIDER_TITLE, "short-name": "CSP"},
+        {"id": roles::FEDRAMP_PMO, "title": "The FedRAMP Program Management Office (PMO)", "short-name": "PMO"},
+        {"id": roles::FEDRAMP_JAB, "title": "The FedRAMP Joint Authorization Board (JAB)", "short-name": "JAB"},
+        {"id": roles::PREPARED_BY, "title": "Prepared By"},
+        {"id": roles::PREPARED_FOR, "title": "Prepared For"},
+        {"id": roles::ISSO, "title": "System Information System Security Officer (or Equivalent)"},
     ]);
     let responsible = json!([
-        {"role-id": "cloud-service-provider", "party-uuids": [party(0)]},
-        {"role-id": "fedramp-pmo", "party-uuids": [party(1)]},
-        {"role-id": "fedramp-jab", "party-uuids": [party(2)]},
-        {"role-id": "prepared-by", "party-uuids": [party(3)]},
-        {"role-id": "prepared-for", "party-uuids": [party(0)]},
-        {"role-id": "information-system-security-officer", "party-uuids": [party(3)]},
+        {"role-id": roles::CLOUD_SERVICE_PROVIDER, "party-uuids": [party(0)]},
+        {"role-id": roles::FEDRAMP_PMO, "party-uuids": [party(1)]},
+        {"role-id": roles::FEDRAMP_JAB, "party-uuids": [party(2)]},
+        {"role-id": roles::PREPARED_BY, "party-uuids": [party(3)]},
+        {"role-id": roles::PREPARED_FOR, "party-uuids": [party(0)]},
+        {"role-id": roles::ISSO, "party-uuids": [party(3)]},
     ]);
     let now = as_of(cycle);
     let metadata = json!({
@@ -374,8 +330,8 @@ fn metadata(seed: u64, cycle: u32, parties: Vec<Value>, location: &str) -> Value
         "version": format!("{}-{:02}", now.format("%Y"), now.format("%m")),
         "oscal-version": "1.1.3",
         "props": [
-            {"name": "marking", "value": "Controlled Unclassified Information"},
-            {"name": "fedramp-version", "ns": FR_NS, "value": "fedramp-3.0.0rc1-oscal-1.1.2"},
+            {"name": props::MARKING, "value": "Controlled Unclassified Information"},
+            {"name": props::FEDRAMP_VERSION, "ns": namespace::NS, "value": "fedramp-3.0.0rc1-oscal-1.1.2"},
         ],
         "roles": roles,
         "locations": [{"uuid": location, "address": {"addr-lines": ["1234 Main Street", "Suite 500"], "city": "Arlington", "state": "VA", "postal-code": "22201", "country": "US"}}],
@@ -398,8 +354,8 @@ fn components(sh: &Shared, r: &mut rng::Rng) -> Vec<Value> {
             "title": name,
             "description": format!("{name}, the scanner that reports weaknesses for this POA&M."),
             "props": [
-                {"name": "vendor-name", "ns": FR_NS, "value": vendor},
-                {"name": "name", "ns": FR_NS, "value": name},
+                {"name": props::VENDOR_NAME, "ns": namespace::NS, "value": vendor},
+                {"name": props::TOOL_NAME, "ns": namespace::NS, "value": name},
                 {"name": "version", "value": version},
             ],
             "status": {"state": "operational"},
@@ -412,7 +368,7 @@ fn components(sh: &Shared, r: &mut rng::Rng) -> Vec<Value> {
             "type": "software",
             "title": format!("{} {}", p.name, text::version(r)),
             "description": format!("{} as deployed in the {system} boundary (package `{}`).", p.name, p.package),
-            "props": [{"name": "vendor-name", "ns": FR_NS, "value": p.vendor}],
+            "props": [{"name": props::VENDOR_NAME, "ns": namespace::NS, "value": p.vendor}],
             "status": {"state": "operational"},
         }));
     }
@@ -447,7 +403,7 @@ fn resources(sh: &Shared, ssp_resource: &str) -> Vec<Value> {
     let mut resources = vec![json!({
         "uuid": ssp_resource,
         "title": format!("{system} System Security Plan"),
-        "props": [{"name": "type", "ns": FR_NS, "value": "system-security-plan"}],
+        "props": [{"name": props::TYPE, "ns": namespace::NS, "value": values::RESOURCE_SSP}],
         "rlinks": [{"href": "./acme-govcloud-ssp.json", "media-type": "application/json"}],
     })];
     for e in 0..sh.evidence {
@@ -455,7 +411,7 @@ fn resources(sh: &Shared, ssp_resource: &str) -> Vec<Value> {
             "uuid": uuid_of(seed, Kind::Evidence as u64, e),
             "title": format!("Scan export EV-{:05}", e + 1),
             "description": "Raw scanner export attached as evidence for the POA&M.",
-            "props": [{"name": "type", "ns": FR_NS, "value": "evidence"}],
+            "props": [{"name": props::TYPE, "ns": namespace::NS, "value": values::RESOURCE_EVIDENCE}],
             "rlinks": [{"href": format!("./evidence/EV-{:05}.csv", e + 1), "media-type": "text/csv"}],
         }));
     }
@@ -488,7 +444,7 @@ mod tests {
         let closed = p
             .risks
             .iter()
-            .filter(|r| r.status.as_str() == "closed")
+            .filter(|r| r.status.as_str() == poam_fedramp::risk_status::CLOSED)
             .count();
         assert!((10..=60).contains(&closed), "{closed} closed of 200");
         for item in &p.poam_items {
@@ -521,7 +477,7 @@ mod tests {
         let closed = |p: &poam_model::PlanOfActionAndMilestones| {
             p.risks
                 .iter()
-                .filter(|r| r.status.as_str() == "closed")
+                .filter(|r| r.status.as_str() == poam_fedramp::risk_status::CLOSED)
                 .count()
         };
         assert!(closed(b) > closed(a));
@@ -530,23 +486,26 @@ mod tests {
     }
 
     #[test]
-    fn options_parse_and_reject() {
-        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-        let o = Options::parse(&args("--items 1_000 --seed 9 -o x.yaml"));
-        assert!(matches!(
-            o,
-            Ok(Options {
-                items: 1000,
-                seed: 9,
-                format: OutFormat::Yaml,
-                cycle: 1,
-                ..
-            })
-        ));
-        assert!(Options::parse(&args("--items ten -o x.json")).is_err());
-        assert!(Options::parse(&args("--items 10 -o x.txt")).is_err());
-        assert!(Options::parse(&args("--items 10")).is_err());
-        assert!(Options::parse(&args("--items 10 --cycle 0 -o x.json")).is_err());
+    fn options_parse_and_reject() -> Result<(), String> {
+        let parse = |s: &str| {
+            crate::args::parse::<Options>(&s.split(' ').collect::<Vec<_>>())
+                .map_err(|e| e.to_string())
+        };
+        let o = parse("--items 1_000 --seed 9 -o x.yaml")?;
+        assert_eq!((o.items, o.seed, o.cycle), (1000, 9, 1));
+        assert_eq!(o.format(), Ok(OutFormat::Yaml));
+        let o = parse("-n 5 --format YML --output x.txt")?;
+        assert_eq!(
+            o.format(),
+            Ok(OutFormat::Yaml),
+            "--format wins over the extension"
+        );
+        assert!(parse("--items ten -o x.json").is_err());
+        assert!(parse("--items 10 -o x.txt")?.format().is_err());
+        assert!(parse("--items 10").is_err());
+        assert!(parse("--items 10 --cycle 0 -o x.json").is_err());
+        assert!(parse("--items 10 --cycle 121 -o x.json").is_err());
+        Ok(())
     }
 }
 

@@ -28,11 +28,8 @@ pub const FINDINGS_PER_HOST: u64 = 20;
 /// The distinct weaknesses a scan draws from: the bound on the items an import makes.
 pub const PLUGINS: u64 = 250;
 
-const USAGE: &str =
-    "usage: cargo xtask gen-scan --findings N [--format nessus|trivy] [--seed S] -o FILE";
-
 /// The scan formats the generator writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScanKind {
     Nessus,
     Trivy,
@@ -262,46 +259,50 @@ pub fn write_file(
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Options of `cargo xtask gen-scan`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// Number of findings (over N/20 hosts).
+    #[arg(long, short = 'n', value_name = "N", value_parser = crate::args::positive)]
+    pub findings: u64,
+    /// The scanner whose output to write.
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "nessus")]
+    pub format: ScanKind,
+    /// Seed of the generator: the same seed writes the same scan.
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = crate::args::count)]
+    pub seed: u64,
+    /// The file to write.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub out: PathBuf,
+}
+
 /// `cargo xtask gen-scan ...`.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut findings = None;
-    let mut kind = ScanKind::Nessus;
-    let mut seed = 1;
-    let mut out: Option<PathBuf> = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || crate::args::next_value(&mut it, a, USAGE);
-        match a.as_str() {
-            "--findings" | "-n" => {
-                findings = Some(
-                    value()?
-                        .replace('_', "")
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or("--findings wants a positive integer")?,
-                );
-            }
-            "--format" | "-f" => {
-                kind = match value()?.as_str() {
-                    "nessus" => ScanKind::Nessus,
-                    "trivy" => ScanKind::Trivy,
-                    other => return Err(format!("--format: {other:?} is not nessus or trivy")),
-                };
-            }
-            "--seed" => seed = value()?.parse().map_err(|_| "--seed wants an integer")?,
-            "-o" | "--output" => out = Some(PathBuf::from(value()?)),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    let findings = findings.ok_or_else(|| format!("--findings is required\n{USAGE}"))?;
-    let out = out.ok_or_else(|| format!("-o FILE is required\n{USAGE}"))?;
-    write_file(kind, findings, seed, &out)
+pub fn run(opts: &Options) -> Result<(), String> {
+    write_file(opts.format, opts.findings, opts.seed, &opts.out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_parse_and_reject() -> Result<(), String> {
+        let parse = |s: &str| {
+            crate::args::parse::<Options>(&s.split(' ').collect::<Vec<_>>())
+                .map_err(|e| e.to_string())
+        };
+        let o = parse("--findings 300_000 -o big.nessus")?;
+        assert_eq!(
+            (o.findings, o.format, o.seed),
+            (300_000, ScanKind::Nessus, 1)
+        );
+        let o = parse("-n 5 --format trivy --seed 3 --output t.json")?;
+        assert_eq!((o.findings, o.format, o.seed), (5, ScanKind::Trivy, 3));
+        assert!(parse("--findings 0 -o x").is_err());
+        assert!(parse("--findings 5 --format csv -o x").is_err());
+        assert!(parse("--findings 5").is_err());
+        Ok(())
+    }
 
     #[test]
     fn a_generated_nessus_file_imports_with_bounded_items() -> Result<(), String> {

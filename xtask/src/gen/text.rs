@@ -329,7 +329,7 @@ pub fn config_description(r: &mut Rng, finding: &str, control: &str) -> String {
 /// A risk statement: impact on the system in one or two paragraphs.
 pub fn statement(r: &mut Rng, what: &str) -> String {
     if r.percent(10) {
-        return "No Risk Statement".to_owned();
+        return poam_fedramp::placeholders::STATEMENT.to_owned();
     }
     format!(
         "Exploitation of this weakness in {what} could allow an attacker to {} {}. Successful \

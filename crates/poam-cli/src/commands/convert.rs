@@ -85,7 +85,9 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> Result<u8, Err
     });
     settings.apply(&mut loaded.doc);
     let warnings = settings.write_as_version(&mut loaded.doc, &loaded.name.0)?;
-    warnings.iter().for_each(|l| eprintln!("{l}"));
+    for l in &warnings {
+        eprintln!("{l}");
+    }
     let to =
         a.to.or_else(|| output_path.and_then(FileFormat::from_path))
             .unwrap_or(FileFormat::Json);
@@ -100,9 +102,9 @@ fn run_one(a: &ConvertArgs, settings: &Settings, input: &Path) -> Result<u8, Err
     output::write(output_path, &bytes)?;
     if loaded.workbook || settings.is_submission() {
         let ssp = ssp.as_ref().map(|l| &l.ssp);
-        crate::submission::lines(&loaded.doc, ssp)
-            .iter()
-            .for_each(|l| eprintln!("{}: {l}", loaded.name.0));
+        for l in crate::submission::lines(&loaded.doc, ssp) {
+            eprintln!("{}: {l}", loaded.name.0);
+        }
     }
     Ok(exit::OK)
 }

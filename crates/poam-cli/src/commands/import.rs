@@ -118,7 +118,9 @@ fn write_poam(
     output::refused(format, to_stdout, output_path).map_err(|e| e.closing(NOTHING))?;
     settings.apply(document);
     let warnings = settings.write_as_version(document, "the POA&M")?;
-    warnings.iter().for_each(|l| eprintln!("{l}"));
+    for l in &warnings {
+        eprintln!("{l}");
+    }
     output::encode_and_write(document, format, output_path, "the POA&M")?;
     Ok(output_path.is_some())
 }
@@ -241,7 +243,7 @@ fn into(
         workbook: requested_format(a).unwrap_or(format) == FileFormat::Xlsx,
     };
     let imported: Imported = poam::scan::import_into(&base.doc, update, &raw, &opts)?;
-    let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(|i| i.label()).collect();
+    let labels = |v: &[poam::cycle::ItemRef]| v.iter().map(poam::cycle::ItemRef::label).collect();
     let outcome = Outcome {
         new: labels(&imported.new),
         updated: labels(&imported.updated),
@@ -295,7 +297,11 @@ fn human(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let format = s.scan.format.map(|f| f.name()).unwrap_or_default();
+        let format = s
+            .scan
+            .format
+            .map(poam::scan::ScanFormat::name)
+            .unwrap_or_default();
         let counts = if counts.is_empty() {
             String::new()
         } else {
@@ -356,7 +362,7 @@ fn json_summary(a: &ImportArgs, scans: &[ScanFile], o: &Outcome) -> serde_json::
                 .collect();
             json!({
                 "file": s.path.display().to_string(),
-                "format": s.scan.format.map(|f| f.name()),
+                "format": s.scan.format.map(poam::scan::ScanFormat::name),
                 "detectors": s.scan.detectors.iter().map(|d| json!({"name": d.name, "version": d.version})).collect::<Vec<_>>(),
                 "findings": s.scan.findings.len(),
                 "by-severity": severities,

@@ -3,6 +3,7 @@
 
 use poam::cycle::{Prefer, Update};
 use poam::model::datatypes::{Datatype, DateTimeWithTimezone};
+use std::fmt::Write as _;
 
 use crate::args::{FileFormat, MergeArgs, PreferArg};
 use crate::config::Settings;
@@ -27,7 +28,8 @@ fn refused_inputs(a: &MergeArgs) -> Result<(), Error> {
     }
     // BASE may be the output (the documented in-place update: read first, then replaced
     // atomically); an update may not.
-    let updates: Vec<&std::path::Path> = a.updates.iter().map(|p| p.as_path()).collect();
+    let updates: Vec<&std::path::Path> =
+        a.updates.iter().map(std::path::PathBuf::as_path).collect();
     output::overwrites_input(a.output.as_deref(), &updates, true).map_err(|e| e.closing(NOTHING))
 }
 
@@ -56,7 +58,9 @@ pub fn run(a: &MergeArgs) -> Result<u8, Error> {
     let format = output_format(a, &base, to_stdout, output_path).map_err(|e| e.closing(NOTHING))?;
     settings.apply(&mut outcome.document);
     let warnings = settings.write_as_version(&mut outcome.document, "the merged POA&M")?;
-    warnings.iter().for_each(|l| eprintln!("{l}"));
+    for l in &warnings {
+        eprintln!("{l}");
+    }
     output::encode_and_write(&outcome.document, format, output_path, "the merged POA&M")?;
     summary(&outcome.report, inputs.len());
     crate::submission::print_when_submitting(&settings, &outcome.document, ssp.as_ref());
@@ -150,7 +154,7 @@ pub(crate) fn as_of(arg: Option<&str>) -> Result<(DateTimeWithTimezone, chrono::
         Some(s) => s.to_owned(),
     };
     let d = DateTimeWithTimezone::new(text);
-    d.check().map_err(|e| Error::AsOf(e.to_string()))?;
+    d.check().map_err(|e| Error::AsOf(e.clone()))?;
     let day = d
         .date()
         .ok_or_else(|| Error::AsOf("not a date".to_owned()))?;
@@ -168,11 +172,11 @@ fn summary(r: &poam::cycle::Report, updates: usize) {
         let mut list = v
             .iter()
             .take(SHOWN)
-            .map(|i| i.label())
+            .map(poam::cycle::ItemRef::label)
             .collect::<Vec<_>>()
             .join(", ");
         if v.len() > SHOWN {
-            list.push_str(&format!(", … {} more", v.len() - SHOWN));
+            let _ = write!(list, ", … {} more", v.len() - SHOWN);
         }
         format!(" ({list})")
     };

@@ -124,7 +124,7 @@ fn check_all(inputs: &[PathBuf], from: Option<FileFormat>, opts: &Options) -> Ve
 fn check_one(path: &Path, from: Option<FileFormat>, opts: &Options) -> FileReport {
     let (name, text, format) = match input::open(path, from) {
         Ok(Source::Text { name, text, format }) => (name, text, format),
-        Ok(Source::Workbook { name, bytes }) => return check_workbook(name, &bytes, opts),
+        Ok(Source::Workbook { name, bytes }) => return check_workbook(&name, &bytes, opts),
         Err(e) => return FileReport::unreadable(e.source_name.clone(), None, e),
     };
     match poam::validate::validate_text(&text, format, &name, opts) {
@@ -143,7 +143,7 @@ fn check_one(path: &Path, from: Option<FileFormat>, opts: &Options) -> FileRepor
 /// Imports the workbook and validates the OSCAL it becomes. The import's own warnings (cells
 /// it could not fully read) are reported at their cells as `workbook-cell`; the document's
 /// diagnostics at the cell their pointer maps back to ([`WorkbookLocator`]).
-fn check_workbook(name: SourceName, bytes: &[u8], opts: &Options) -> FileReport {
+fn check_workbook(name: &SourceName, bytes: &[u8], opts: &Options) -> FileReport {
     let imported =
         match poam::workbook::import(bytes, &name.0, &poam::workbook::ReadOptions::default()) {
             Ok(i) => i,

@@ -4,6 +4,7 @@
 //! (`physicalLocation.region`) and its JSON pointer (`logicalLocations`). Files that could
 //! not be read are tool execution notifications, and make the invocation unsuccessful.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use poam::validate::{Place, RuleInfo, Severity};
@@ -31,7 +32,7 @@ fn uri(path: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -62,9 +63,9 @@ fn rule_objects(rules: &[&RuleInfo]) -> Vec<Value> {
 
 fn log(
     rules: &[&RuleInfo],
-    artifacts: Vec<Value>,
-    results: Vec<Value>,
-    notifications: Vec<Value>,
+    artifacts: &[Value],
+    results: &[Value],
+    notifications: &[Value],
 ) -> Value {
     json!({
         "$schema": SCHEMA,
@@ -142,12 +143,12 @@ impl Reporter for Sarif {
                 })),
             }
         }
-        serde_json::to_writer_pretty(&mut *out, &log(rules, artifacts, results, notifications))?;
+        serde_json::to_writer_pretty(&mut *out, &log(rules, &artifacts, &results, &notifications))?;
         writeln!(out)
     }
 
     fn rules(&self, rules: &[&RuleInfo], out: &mut dyn Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &log(rules, Vec::new(), Vec::new(), Vec::new()))?;
+        serde_json::to_writer_pretty(&mut *out, &log(rules, &[], &[], &[]))?;
         writeln!(out)
     }
 }

@@ -28,9 +28,10 @@ fn chromium() -> Option<PathBuf> {
     if path.exists() {
         return Some(path);
     }
-    if std::env::var("POAM_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
-        panic!("POAM_REQUIRE_CHROMIUM=1 but {CHROMIUM} is not installed");
-    }
+    assert!(
+        std::env::var("POAM_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
+        "POAM_REQUIRE_CHROMIUM=1 but {CHROMIUM} is not installed"
+    );
     eprintln!(
         "skipped: {CHROMIUM} is not installed (apt-get install chromium); set POAM_REQUIRE_CHROMIUM=1 to fail instead"
     );

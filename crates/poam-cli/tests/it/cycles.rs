@@ -585,7 +585,7 @@ fn diff_compares_date_times_as_instants() {
     let mut n = 0;
     let respelled: String = json
         .split("T00:00:00Z\"")
-        .map(|piece| piece.to_owned())
+        .map(std::borrow::ToOwned::to_owned)
         .reduce(|acc, piece| {
             n += 1;
             let spelling = ["T00:00:00+00:00\"", "T00:00:00.000Z\"", "T00:00:00-00:00\""][n % 3];
@@ -632,7 +632,7 @@ fn diff_shows_the_changed_words_of_a_long_text() {
     let d = dir.path();
     let text = "Budget and technical staff are needed to replace the load balancer, which is a part of the shared network that three systems use; the work is planned with the network team.";
     month1_edited(d, "old.json", |p| {
-        p["risks"][1]["description"] = text.into()
+        p["risks"][1]["description"] = text.into();
     });
     month1_edited(d, "new.json", |p| {
         p["risks"][1]["description"] = text.replace("three systems", "four systems").into();
@@ -848,7 +848,7 @@ fn a_merge_that_would_define_a_uuid_twice_is_refused() {
         serde_json::from_str(&std::fs::read_to_string(d.join("month1.json")).unwrap()).unwrap();
     let observation = base["plan-of-action-and-milestones"]["observations"][0]["uuid"].clone();
     scan_edited(d, "update.json", |p| {
-        p["poam-items"][0]["uuid"] = observation.clone()
+        p["poam-items"][0]["uuid"] = observation.clone();
     });
     let o = poam(
         d,

@@ -789,7 +789,7 @@ fn a_failed_check_without_severity_is_imported_and_named() {
     );
     assert_exit(&o, 0);
     let summary: Value =
-        serde_json::from_slice(&o.stderr[..o.stderr.iter().rposition(|&b| b == b'}').unwrap() + 1])
+        serde_json::from_slice(&o.stderr[..=o.stderr.iter().rposition(|&b| b == b'}').unwrap()])
             .unwrap();
     assert_eq!(summary["scans"][0]["by-severity"]["unknown"], 1);
     assert_eq!(summary["items"]["skipped-below-min-severity"], 1);

@@ -6,6 +6,7 @@
 //! The workbooks are built here, byte by byte (a stored zip of minimal SpreadsheetML parts with
 //! inline strings), so the test needs no spreadsheet library and no reference file.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -117,17 +118,18 @@ fn worksheet(rows: &[Vec<&str>]) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     );
     for (r, row) in rows.iter().enumerate() {
-        x.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        let _ = write!(x, r#"<row r="{}">"#, r + 1);
         for (c, text) in row.iter().enumerate() {
             if text.is_empty() {
                 continue;
             }
-            x.push_str(&format!(
+            let _ = write!(
+                x,
                 r#"<c r="{}{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
                 letters(c),
                 r + 1,
                 escape(text)
-            ));
+            );
         }
         x.push_str("</row>");
     }
@@ -151,16 +153,19 @@ fn xlsx(sheets: &[Sheet<'_>]) -> Vec<u8> {
     let mut files = Vec::new();
     for (i, (name, rows)) in sheets.iter().enumerate() {
         let n = i + 1;
-        types.push_str(&format!(
+        let _ = write!(
+            types,
             r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
-        ));
-        book.push_str(&format!(
+        );
+        let _ = write!(
+            book,
             r#"<sheet name="{}" sheetId="{n}" r:id="rId{n}"/>"#,
             escape(name)
-        ));
-        rels.push_str(&format!(
+        );
+        let _ = write!(
+            rels,
             r#"<Relationship Id="rId{n}" Type="{REL}/worksheet" Target="worksheets/sheet{n}.xml"/>"#
-        ));
+        );
         files.push((format!("xl/worksheets/sheet{n}.xml"), worksheet(rows)));
     }
     types.push_str("</Types>");

@@ -3,6 +3,9 @@
 //! deviations, assets, new and dropped items, regenerated uuids).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// An item is built as (i, r, o): the item, its risk and its observation, beside the spec `s`
+// and the document `p`, the names the whole file reads by.
+#![allow(clippy::many_single_char_names)]
 
 use std::collections::HashSet;
 
@@ -107,7 +110,7 @@ fn build_item(key: &str, s: &ItemSpec) -> (Json, Json, Json) {
     });
     if s.log > 0 {
         let entries: Vec<Json> = (0..s.log)
-            .map(|i| json!({"uuid": uuid(&format!("{key}-log-{i}")), "title": format!("Entry {i}"), "start": date(i as i64)}))
+            .map(|i| json!({"uuid": uuid(&format!("{key}-log-{i}")), "title": format!("Entry {i}"), "start": date(i64::try_from(i).unwrap())}))
             .collect();
         risk["risk-log"] = json!({"entries": entries});
     }
@@ -324,7 +327,7 @@ fn new_uuids(p: &mut Json, i: usize, k: usize, tag: &str) {
 fn new_item(p: &mut Json, s: &ItemSpec, k: usize, tag: &str) {
     let mut s = s.clone();
     // New findings get plugin ids of their own, so they are new, not re-detections.
-    s.plugin += 100 + k as u32;
+    s.plugin += 100 + u32::try_from(k).unwrap();
     s.poam_id = None;
     let (i, r, o) = build_item(&format!("{tag}-new-{k}"), &s);
     p["poam-items"].as_array_mut().unwrap().push(i);
@@ -343,8 +346,9 @@ fn base_specs() -> impl Strategy<Value = Vec<(String, ItemSpec)>> {
             .into_iter()
             .enumerate()
             .map(|(i, mut s)| {
-                s.poam_id = s.poam_id.map(|_| i as u32 + 1);
-                s.plugin = i as u32 + 1;
+                let n = u32::try_from(i).unwrap() + 1;
+                s.poam_id = s.poam_id.map(|_| n);
+                s.plugin = n;
                 (format!("b{i}"), s)
             })
             .collect()

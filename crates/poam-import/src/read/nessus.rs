@@ -2,6 +2,7 @@
 //! one host's properties and one report item at a time.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -20,14 +21,15 @@ const FORMAT: ScanFormat = ScanFormat::NessusXml;
 #[derive(Default)]
 struct Host {
     name: String,
-    aliases: BTreeSet<String>,
+    /// Shared by the assets of all the host's findings.
+    aliases: Arc<BTreeSet<String>>,
     date: Option<NaiveDate>,
 }
 
 impl Host {
     fn asset(&self, detail: Option<String>) -> Asset {
         let mut a = Asset::new(self.name.clone(), detail);
-        a.aliases = self.aliases.clone();
+        a.aliases = Arc::clone(&self.aliases);
         a
     }
 }
@@ -44,6 +46,8 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
     let mut host = Host::default();
     let mut texts = Texts::default();
     let mut scratch = String::new();
+    // One report item at a time, its strings reused from one item to the next.
+    let mut item = Item::default();
     loop {
         match r.next()? {
             Node::Open(t) => match t.local() {
@@ -75,7 +79,7 @@ pub(crate) fn read(input: Box<dyn BufRead + '_>) -> Result<Scan, ScanError> {
                 }
                 "ReportItem" => {
                     let place = r.place();
-                    let item = report_item(&mut r, &t, &mut texts, &mut scratch)?;
+                    report_item(&mut r, &t, &mut texts, &mut scratch, &mut item)?;
                     if item.plugin_id == "19506" {
                         version = version.or_else(|| scanner_version(&item.output));
                     }
@@ -113,7 +117,7 @@ fn host_properties(r: &mut XmlReader<'_>, open: &Tag, host: &mut Host) -> Result
                 let value = value.trim();
                 match name.as_str() {
                     "host-ip" | "host-fqdn" | "netbios-name" | "hostname" if !value.is_empty() => {
-                        host.aliases.insert(value.to_owned());
+                        Arc::make_mut(&mut host.aliases).insert(value.to_owned());
                     }
                     "HOST_START_TIMESTAMP" => {
                         host.date = value
@@ -166,7 +170,8 @@ struct Item {
     port: String,
     protocol: String,
     severity: String,
-    risk_factor: Option<String>,
+    /// Empty when the item has none.
+    risk_factor: String,
     synopsis: Option<SharedText>,
     description: Option<SharedText>,
     solution: Option<SharedText>,
@@ -178,60 +183,65 @@ struct Item {
     cvss2_score: Option<f64>,
 }
 
-/// One `ReportItem`; its texts shared through `texts`, decoded in `scratch`.
+/// One `ReportItem` into `item` (what an earlier one left is cleared); its texts shared
+/// through `texts`, decoded in `scratch`.
 fn report_item(
     r: &mut XmlReader<'_>,
     open: &Tag,
     texts: &mut Texts,
     scratch: &mut String,
-) -> Result<Item, ScanError> {
-    let mut item = Item {
-        plugin_id: open.attr("pluginID").unwrap_or_default(),
-        plugin_name: open.attr("pluginName").unwrap_or_default(),
-        port: open.attr("port").unwrap_or_default(),
-        protocol: open.attr("protocol").unwrap_or_default(),
-        severity: open.attr("severity").unwrap_or_default(),
-        ..Item::default()
-    };
+    item: &mut Item,
+) -> Result<(), ScanError> {
+    item.clear();
+    for (name, value) in open.attributes() {
+        let field = match name {
+            "pluginID" => &mut item.plugin_id,
+            "pluginName" => &mut item.plugin_name,
+            "port" => &mut item.port,
+            "protocol" => &mut item.protocol,
+            "severity" => &mut item.severity,
+            _ => continue,
+        };
+        value.as_ref().clone_into(field);
+    }
     if item.plugin_id.trim().is_empty() {
         return Err(r.error(ScanErrorKind::Structure, "a <ReportItem> has no pluginID"));
     }
     if open.empty {
-        return Ok(item);
+        return Ok(());
     }
     loop {
-        match r.next()? {
+        match r.next_uncopied()? {
             Node::Open(t) => {
                 // Only the elements used are decoded: a report item's other texts
                 // (`plugin_output`, `see_also`, ...) are most of the file.
-                if !used(t.local(), &item.plugin_id) {
+                let Some(child) = Child::of(r.name(), &item.plugin_id) else {
                     r.skip(&t)?;
                     continue;
-                }
+                };
                 r.text_into(&t, scratch)?;
                 let text = scratch.as_str();
                 let score = || text.trim().parse::<f64>().ok();
-                match t.local() {
-                    "cve" => push_cve(&mut item.cves, text),
+                match child {
+                    Child::Cve => push_cve(&mut item.cves, text),
                     // Kept as written: `None` is informational, not unknown.
-                    "risk_factor" => {
-                        item.risk_factor = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+                    Child::RiskFactor => text.trim().clone_into(&mut item.risk_factor),
+                    Child::Synopsis => item.synopsis = texts.meaningful(Some(text)),
+                    Child::Description => item.description = texts.meaningful(Some(text)),
+                    Child::Solution => item.solution = texts.meaningful(Some(text)),
+                    Child::PluginOutput => text.clone_into(&mut item.output),
+                    Child::PluginName => {
+                        if item.plugin_name.is_empty() {
+                            text.clone_into(&mut item.plugin_name);
+                        }
                     }
-                    "synopsis" => item.synopsis = texts.meaningful(Some(text)),
-                    "description" => item.description = texts.meaningful(Some(text)),
-                    "solution" => item.solution = texts.meaningful(Some(text)),
-                    "plugin_output" => text.clone_into(&mut item.output),
-                    "plugin_name" if item.plugin_name.is_empty() => {
-                        text.clone_into(&mut item.plugin_name);
-                    }
-                    "cvss3_vector" => item.cvss3_vector = meaningful(Some(text)),
-                    "cvss3_base_score" => item.cvss3_score = score(),
-                    "cvss_vector" => item.cvss2_vector = meaningful(Some(text)),
-                    "cvss_base_score" => item.cvss2_score = score(),
-                    _ => {}
+                    Child::Cvss3Vector => item.cvss3_vector = meaningful(Some(text)),
+                    Child::Cvss3Score => item.cvss3_score = score(),
+                    Child::Cvss2Vector => item.cvss2_vector = meaningful(Some(text)),
+                    Child::Cvss2Score => item.cvss2_score = score(),
                 }
             }
-            Node::Close => return Ok(item),
+            Node::Close => return Ok(()),
             Node::Text => {}
             Node::Eof => {
                 return Err(r.error(ScanErrorKind::Syntax, "the file ends inside <ReportItem>"));
@@ -240,18 +250,67 @@ fn report_item(
     }
 }
 
-/// Whether a report item's child element is read: the texts a finding takes, and the output
-/// of plugin 19506 (Nessus Scan Information), which names the scanner's version.
-fn used(local: &str, plugin_id: &str) -> bool {
-    match local {
-        "cve" | "risk_factor" | "synopsis" | "description" | "solution" | "plugin_name"
-        | "cvss3_vector" | "cvss3_base_score" | "cvss_vector" | "cvss_base_score" => true,
-        "plugin_output" => plugin_id.trim() == "19506",
-        _ => false,
+/// The child elements of a report item that are read: the texts a finding takes, and the
+/// output of plugin 19506 (Nessus Scan Information), which names the scanner's version.
+#[derive(Clone, Copy)]
+enum Child {
+    Cve,
+    RiskFactor,
+    Synopsis,
+    Description,
+    Solution,
+    PluginOutput,
+    PluginName,
+    Cvss3Vector,
+    Cvss3Score,
+    Cvss2Vector,
+    Cvss2Score,
+}
+
+impl Child {
+    /// The child element of this local name, if it is read.
+    fn of(local: &str, plugin_id: &str) -> Option<Self> {
+        Some(match local {
+            "cve" => Self::Cve,
+            "risk_factor" => Self::RiskFactor,
+            "synopsis" => Self::Synopsis,
+            "description" => Self::Description,
+            "solution" => Self::Solution,
+            "plugin_output" if plugin_id.trim() == "19506" => Self::PluginOutput,
+            "plugin_name" => Self::PluginName,
+            "cvss3_vector" => Self::Cvss3Vector,
+            "cvss3_base_score" => Self::Cvss3Score,
+            "cvss_vector" => Self::Cvss2Vector,
+            "cvss_base_score" => Self::Cvss2Score,
+            _ => return None,
+        })
     }
 }
 
 impl Item {
+    /// Nothing of an earlier item left, the strings' room kept.
+    fn clear(&mut self) {
+        for s in [
+            &mut self.plugin_id,
+            &mut self.plugin_name,
+            &mut self.port,
+            &mut self.protocol,
+            &mut self.severity,
+            &mut self.risk_factor,
+            &mut self.output,
+        ] {
+            s.clear();
+        }
+        self.synopsis = None;
+        self.description = None;
+        self.solution = None;
+        self.cves.clear();
+        self.cvss3_vector = None;
+        self.cvss3_score = None;
+        self.cvss2_vector = None;
+        self.cvss2_score = None;
+    }
+
     fn severity(&self) -> Severity {
         match self.severity.trim() {
             "4" => Severity::Critical,
@@ -262,7 +321,11 @@ impl Item {
             // An empty or unknown `@severity` leaves the rating to `risk_factor`.
             other => Severity::parse(other)
                 .filter(|s| *s != Severity::Unknown)
-                .or_else(|| self.risk_factor.as_deref().and_then(Severity::parse))
+                .or_else(|| {
+                    Some(self.risk_factor.as_str())
+                        .filter(|r| !r.is_empty())
+                        .and_then(Severity::parse)
+                })
                 .unwrap_or(Severity::Unknown),
         }
     }
@@ -292,14 +355,15 @@ impl Item {
         }
     }
 
-    fn finding(self, host: &Host, place: String, texts: &mut Texts) -> Finding {
+    /// The finding on `host`; the item's texts and CVEs move into it.
+    fn finding(&mut self, host: &Host, place: String, texts: &mut Texts) -> Finding {
         let port = self.port.trim();
         let detail =
             (!port.is_empty() && port != "0").then(|| format!("{port}/{}", self.protocol.trim()));
         let severity = self.severity();
         let cvss = self.cvss();
         let scanner_severity =
-            meaningful(self.risk_factor.as_deref()).unwrap_or_else(|| self.severity.clone());
+            meaningful(Some(self.risk_factor.as_str())).unwrap_or_else(|| self.severity.clone());
         Finding {
             // Named when the scan is read (its version may come last).
             detector: Detector::default(),
@@ -310,13 +374,13 @@ impl Item {
                 .unwrap_or_else(|| {
                     texts.share(&format!("Nessus plugin {}", self.plugin_id.trim()))
                 }),
-            description: self.description.or(self.synopsis),
+            description: self.description.take().or(self.synopsis.take()),
             assets: vec![host.asset(detail)],
-            cves: self.cves,
+            cves: std::mem::take(&mut self.cves),
             cvss,
             severity,
             scanner_severity,
-            solution: self.solution,
+            solution: self.solution.take(),
             detected: host.date,
             kind: FindingKind::Vulnerability,
             place,

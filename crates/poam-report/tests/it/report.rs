@@ -140,19 +140,18 @@ fn markdown_says_the_json_numbers() {
     let md = poam_report::markdown(&r);
     for (key, label, _) in r.headline.metrics() {
         let m = &v["headline"][key];
-        let b = &m["by-rating"];
-        let a = &m["by-original-rating"];
+        let (rated, original) = (&m["by-rating"], &m["by-original-rating"]);
         let row = format!(
             "| {label} | {} | {} | {} | {} | {} | {} / {} / {} / {} | {} |",
             m["total"],
-            b["high"],
-            b["moderate"],
-            b["low"],
-            b["unrated"],
-            a["high"],
-            a["moderate"],
-            a["low"],
-            a["unrated"],
+            rated["high"],
+            rated["moderate"],
+            rated["low"],
+            rated["unrated"],
+            original["high"],
+            original["moderate"],
+            original["low"],
+            original["unrated"],
             m["uncertain"]
         );
         assert!(md.contains(&row), "{row} not in\n{md}");

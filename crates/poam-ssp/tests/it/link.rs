@@ -53,7 +53,7 @@ fn scanned_hosts_become_the_ssps_inventory_items() {
         .observations
         .iter()
         .flat_map(|o| o.subjects.iter())
-        .filter_map(|s| s.title.as_ref().map(|t| t.plain_text()))
+        .filter_map(|s| s.title.as_ref().map(poam_model::MarkupLine::plain_text))
         .collect();
     assert_eq!(titles.len(), after.len());
     assert!(
@@ -102,7 +102,7 @@ fn the_provider_is_responsible_and_plans_come_from_it() {
     assert_eq!(
         csp.party_uuids
             .iter()
-            .map(|u| u.as_str())
+            .map(poam_model::datatypes::Uuid::as_str)
             .collect::<Vec<_>>(),
         [PROVIDER]
     );

@@ -268,6 +268,26 @@ fn diagnostics_come_in_document_order() {
 }
 
 #[test]
+fn a_value_of_the_wrong_type_is_that_error_alone() {
+    // `3` is not a string, and as text it is not an allowed status either: one finding.
+    let mut doc: Value = serde_json::from_str(&valid_text()).unwrap();
+    doc["plan-of-action-and-milestones"]["risks"][0]["status"] = Value::from(3);
+    for profile in [Profile::Oscal, Profile::Fedramp] {
+        let diags = check(
+            &serde_json::to_string(&doc).unwrap(),
+            Format::Json,
+            &options(profile, true, "2025-01-15"),
+        );
+        let at_status: Vec<&str> = diags
+            .iter()
+            .filter(|d| d.pointer == "/plan-of-action-and-milestones/risks/0/status")
+            .map(|d| d.rule)
+            .collect();
+        assert_eq!(at_status, ["oscal-wrong-type"], "{profile:?}: {diags:#?}");
+    }
+}
+
+#[test]
 fn xml_that_does_not_fit_the_model_is_invalid_not_unreadable() {
     let doc = poam_io::read(
         valid_text().as_bytes(),

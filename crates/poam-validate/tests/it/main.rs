@@ -4,4 +4,5 @@
 
 mod fixtures;
 mod mutation;
+mod one_parse;
 mod support;

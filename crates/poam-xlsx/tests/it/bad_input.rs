@@ -115,10 +115,10 @@ fn table_with_stray_value(row: u32, col: u16) -> Vec<u8> {
     let ws = wb.add_worksheet();
     ws.set_name("Open POA&M Items").unwrap();
     for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
-        ws.write_string(4, c as u16, *h).unwrap();
+        ws.write_string(4, u16::try_from(c).unwrap(), *h).unwrap();
     }
     for (c, v) in ["V-1", "AC-2", "A weakness"].iter().enumerate() {
-        ws.write_string(5, c as u16, *v).unwrap();
+        ws.write_string(5, u16::try_from(c).unwrap(), *v).unwrap();
     }
     ws.write_string(row, col, "stray").unwrap();
     wb.save_to_buffer().unwrap()
@@ -150,10 +150,10 @@ fn a_table_too_large_to_hold_is_a_clear_error() {
     let ws = wb.add_worksheet();
     ws.set_name("Open POA&M Items").unwrap();
     for (c, h) in ["POAM ID", "Controls", "Weakness Name"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
+        ws.write_string(0, u16::try_from(c).unwrap(), *h).unwrap();
     }
     for i in 3..6_000u32 {
-        ws.write_string(i, i as u16, "x").unwrap();
+        ws.write_string(i, u16::try_from(i).unwrap(), "x").unwrap();
     }
     let err = import(
         &wb.save_to_buffer().unwrap(),

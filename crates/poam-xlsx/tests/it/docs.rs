@@ -114,10 +114,10 @@ fn the_mapping_document_lists_every_column_as_the_spec_says() {
     let start = text
         .find(BEGIN)
         .unwrap_or_else(|| panic!("{}: no `{BEGIN}` marker", path.display()));
-    let end = text[start..]
-        .find(END)
-        .map(|i| start + i + END.len())
-        .unwrap_or_else(|| panic!("{}: no `{END}` marker", path.display()));
+    let end = text[start..].find(END).map_or_else(
+        || panic!("{}: no `{END}` marker", path.display()),
+        |i| start + i + END.len(),
+    );
     let fresh = generated();
     if text[start..end] == fresh {
         return;

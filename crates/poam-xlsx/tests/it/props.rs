@@ -250,7 +250,11 @@ proptest! {
                     Some(CellValue::Text(s)) => Cell::Text(s),
                     Some(CellValue::Date(d)) => {
                         use chrono::Datelike;
-                        Cell::Date(d.year() as u16, d.month() as u8, d.day() as u8)
+                        Cell::Date(
+                            u16::try_from(d.year()).unwrap(),
+                            u8::try_from(d.month()).unwrap(),
+                            u8::try_from(d.day()).unwrap(),
+                        )
                     }
                     None => Cell::Blank,
                 }).collect());

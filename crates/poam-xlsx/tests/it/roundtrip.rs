@@ -38,9 +38,6 @@ fn assert_cells_come_back(original: &[u8], again: &[u8]) -> usize {
 /// Every UUID reference in the document points at something in it, and no UUID is defined
 /// twice.
 fn assert_references_resolve(doc: &Document) {
-    let json = serde_json::to_value(doc).unwrap();
-    let mut defined: HashMap<String, String> = HashMap::new();
-    let mut referenced: Vec<(String, String)> = Vec::new();
     fn walk(
         v: &serde_json::Value,
         path: &str,
@@ -80,6 +77,9 @@ fn assert_references_resolve(doc: &Document) {
             _ => {}
         }
     }
+    let json = serde_json::to_value(doc).unwrap();
+    let mut defined: HashMap<String, String> = HashMap::new();
+    let mut referenced: Vec<(String, String)> = Vec::new();
     walk(&json, "", &mut defined, &mut referenced);
     for (uuid, at) in referenced {
         assert!(
@@ -185,7 +185,7 @@ fn messy_cells_round_trip_and_are_reported_where_they_are() {
             .filter(|c| c.header != "Resources Required")
             .map(|c| c.header)
             .collect();
-        let i = headers.iter().position(|h| *h == header).unwrap() as u32;
+        let i = u32::try_from(headers.iter().position(|h| *h == header).unwrap()).unwrap();
         poam_xlsx::column_letters(i)
     };
     let at = |header: &str, row: u32| format!("'open poam items'!{}{row}", col(header));
@@ -393,6 +393,7 @@ fn next_months_workbook_keeps_the_uuids_of_shared_items() {
 
 #[test]
 fn formula_looking_text_is_written_as_text() {
+    use calamine::{Data, Reader, Xlsx};
     let mut item = tidy_item("F-1");
     let risky = [
         "=1+1",
@@ -423,7 +424,6 @@ fn formula_looking_text_is_written_as_text() {
     let (doc, _) = import_ok(&book);
     let exported = export(&doc).unwrap();
     assert_cells_come_back(&book, &exported.bytes);
-    use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(exported.bytes)).unwrap();
     let formulas = wb.worksheet_formula("Open POA&M Items").unwrap();
     assert!(

@@ -44,20 +44,20 @@ pub(crate) fn workbook(sheets: &[Sheet]) -> Vec<u8> {
         ws.set_name(&s.name).unwrap();
         for (r, row) in s.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32, c as u16);
+                let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
                 match cell {
-                    Cell::Text(x) => {
-                        ws.write_string(r, c, x).unwrap();
+                    Cell::Text(text) => {
+                        ws.write_string(r, c, text).unwrap();
                     }
-                    Cell::Number(n) => {
-                        ws.write_number(r, c, *n).unwrap();
+                    Cell::Number(number) => {
+                        ws.write_number(r, c, *number).unwrap();
                     }
-                    Cell::Date(y, m, d) => {
-                        let dt = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                    Cell::Date(year, month, day) => {
+                        let dt = ExcelDateTime::from_ymd(*year, *month, *day).unwrap();
                         ws.write_datetime_with_format(r, c, &dt, &date).unwrap();
                     }
-                    Cell::Bool(b) => {
-                        ws.write_boolean(r, c, *b).unwrap();
+                    Cell::Bool(value) => {
+                        ws.write_boolean(r, c, *value).unwrap();
                     }
                     Cell::Formula(f, result) => {
                         let formula = rust_xlsxwriter::Formula::new(f);
