@@ -83,7 +83,14 @@ impl Detector {
 
     /// The name compared across months (case and spacing do not matter).
     pub fn key(&self) -> String {
-        self.name.trim().to_lowercase()
+        let mut out = String::new();
+        self.write_key(&mut out);
+        out
+    }
+
+    /// [`Self::key`] appended to `out`.
+    pub(crate) fn write_key(&self, out: &mut String) {
+        write_lowercase(out, self.name.trim());
     }
 }
 
@@ -205,8 +212,9 @@ pub struct Asset {
     /// The place within it, when there is one: `443/tcp`, `openssl@1.1.1k`, `line 12`.
     pub detail: Option<String>,
     /// Other names of the host (IP address, FQDN, NetBIOS name) for `--ssp` resolution and
-    /// coverage.
-    pub aliases: BTreeSet<String>,
+    /// coverage; shared by every finding on the host (`Arc::make_mut` to change one
+    /// asset's).
+    pub aliases: Arc<BTreeSet<String>>,
 }
 
 impl Asset {
@@ -215,16 +223,28 @@ impl Asset {
         Self {
             host: host.into(),
             detail: detail.filter(|d| !d.trim().is_empty()),
-            aliases: BTreeSet::new(),
+            aliases: Arc::default(),
         }
     }
 
     /// The workbook's asset identifier: `host (detail)`, or the host.
     pub fn identifier(&self) -> String {
+        let mut out = String::new();
+        self.write_identifier(&mut out);
+        out
+    }
+
+    /// [`Self::identifier`] appended to `out` (a buffer reused from one asset to the next).
+    pub(crate) fn write_identifier(&self, out: &mut String) {
         match &self.detail {
-            Some(d) if self.host.trim().is_empty() => d.clone(),
-            Some(d) => format!("{} ({d})", self.host),
-            None => self.host.clone(),
+            Some(d) if self.host.trim().is_empty() => out.push_str(d),
+            Some(d) => {
+                out.push_str(&self.host);
+                out.push_str(" (");
+                out.push_str(d);
+                out.push(')');
+            }
+            None => out.push_str(&self.host),
         }
     }
 }
@@ -348,7 +368,7 @@ impl Scan {
         let d = detector.key();
         self.scanned
             .insert((d.clone(), asset.host.trim().to_lowercase()));
-        for a in &asset.aliases {
+        for a in asset.aliases.iter() {
             self.scanned.insert((d.clone(), a.trim().to_lowercase()));
         }
     }
@@ -383,6 +403,15 @@ impl Scan {
             .flat_map(|f| f.assets.iter().map(|a| a.host.to_lowercase()))
             .collect::<BTreeSet<_>>()
             .len()
+    }
+}
+
+/// `text.to_lowercase()` appended to `out`, without an allocation when it is ASCII.
+pub(crate) fn write_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&text.to_lowercase());
     }
 }
 

@@ -2,11 +2,12 @@
 //! listed), or with [`Grouping::Asset`] one per weakness and asset. The same finding twice
 //! in a scan (or in two scans of one import) collapses into one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::finding::{Asset, Cvss, Detector, Finding, FindingKind, Severity};
+use crate::finding::{Asset, Cvss, Detector, Finding, FindingKind, Severity, write_lowercase};
 
 /// How findings become items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,13 +74,28 @@ impl Weakness {
 
     /// Adds what `f` says, on `assets` (its own, or one of them when grouping by asset);
     /// `index` finds an asset already listed by its identifier (a weakness found on
-    /// thousands of hosts must not compare every new asset with every listed one).
-    fn absorb(&mut self, f: &Finding, assets: &[Asset], index: &mut HashMap<String, usize>) {
+    /// thousands of hosts must not compare every new asset with every listed one), written
+    /// in `scratch`.
+    fn absorb(
+        &mut self,
+        f: &Finding,
+        assets: &[Asset],
+        index: &mut HashMap<String, usize>,
+        scratch: &mut String,
+    ) {
         for a in assets {
-            match index.get(&a.identifier()) {
-                Some(&i) => self.assets[i].aliases.extend(a.aliases.iter().cloned()),
+            scratch.clear();
+            a.write_identifier(scratch);
+            match index.get(scratch.as_str()) {
+                Some(&i) => {
+                    let listed = &mut self.assets[i].aliases;
+                    // The findings of one host share its aliases: most often nothing to add.
+                    if !Arc::ptr_eq(listed, &a.aliases) && !a.aliases.is_subset(listed) {
+                        Arc::make_mut(listed).extend(a.aliases.iter().cloned());
+                    }
+                }
                 None => {
-                    index.insert(a.identifier(), self.assets.len());
+                    index.insert(scratch.clone(), self.assets.len());
                     self.assets.push(a.clone());
                 }
             }
@@ -114,48 +130,64 @@ pub fn group<'f>(
     findings: impl IntoIterator<Item = &'f Finding>,
     grouping: Grouping,
 ) -> Vec<Weakness> {
-    let mut by_key: BTreeMap<String, (Weakness, HashMap<String, usize>)> = BTreeMap::new();
+    let mut groups = Groups::default();
     for f in findings {
-        let base = weakness_key(f);
-        let targets: Vec<(String, Option<&Asset>)> = match grouping {
-            Grouping::Weakness => vec![(base, None)],
-            Grouping::Asset if f.assets.is_empty() => vec![(base, None)],
-            Grouping::Asset => f
-                .assets
-                .iter()
-                .map(|a| (format!("{base}|{}", a.identifier().to_lowercase()), Some(a)))
-                .collect(),
-        };
-        for (key, asset) in targets {
-            let (w, index) = by_key
-                .entry(key.clone())
-                .or_insert_with(|| (Weakness::of(key, f), HashMap::new()));
-            match asset {
-                Some(a) => w.absorb(f, std::slice::from_ref(a), index),
-                None => w.absorb(f, &f.assets, index),
+        groups.key.clear();
+        write_weakness_key(&mut groups.key, f);
+        match grouping {
+            Grouping::Asset if !f.assets.is_empty() => {
+                let base = groups.key.len();
+                for a in &f.assets {
+                    groups.key.truncate(base);
+                    groups.key.push('|');
+                    groups.scratch.clear();
+                    a.write_identifier(&mut groups.scratch);
+                    write_lowercase(&mut groups.key, &groups.scratch);
+                    groups.absorb(f, std::slice::from_ref(a));
+                }
             }
+            Grouping::Weakness | Grouping::Asset => groups.absorb(f, &f.assets),
         }
     }
-    let mut out: Vec<Weakness> = by_key.into_values().map(|(w, _)| w).collect();
+    let mut out: Vec<Weakness> = groups.by_key.into_values().map(|(w, _)| w).collect();
     for w in &mut out {
         w.assets.sort_by_cached_key(Asset::identifier);
     }
+    // Keys are unique: the order does not depend on the map's.
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.key.cmp(&b.key)));
     out
 }
 
-/// `scanner|weakness id|package`, lower case.
-fn weakness_key(f: &Finding) -> String {
-    format!(
-        "{}|{}|{}",
-        f.detector.key(),
-        f.weakness_id.trim().to_lowercase(),
-        f.package
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_lowercase()
-    )
+/// The weaknesses so far, by key, with the index of each one's assets; keys are written in
+/// reused buffers, so a finding of a known weakness allocates nothing to find it.
+#[derive(Default)]
+struct Groups {
+    by_key: HashMap<String, (Weakness, HashMap<String, usize>)>,
+    /// The key of the weakness being added to.
+    key: String,
+    scratch: String,
+}
+
+impl Groups {
+    /// Adds `f` on `assets` to the weakness of the current key.
+    fn absorb(&mut self, f: &Finding, assets: &[Asset]) {
+        if !self.by_key.contains_key(self.key.as_str()) {
+            let w = Weakness::of(self.key.clone(), f);
+            self.by_key.insert(self.key.clone(), (w, HashMap::new()));
+        }
+        if let Some((w, index)) = self.by_key.get_mut(self.key.as_str()) {
+            w.absorb(f, assets, index, &mut self.scratch);
+        }
+    }
+}
+
+/// `scanner|weakness id|package`, lower case, appended to `out`.
+fn write_weakness_key(out: &mut String, f: &Finding) {
+    f.detector.write_key(out);
+    out.push('|');
+    write_lowercase(out, f.weakness_id.trim());
+    out.push('|');
+    write_lowercase(out, f.package.as_deref().unwrap_or_default().trim());
 }
 
 #[cfg(test)]

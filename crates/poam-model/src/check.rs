@@ -6,6 +6,7 @@ use crate::walk::{Node, Path, Value, Visitor, Walk};
 
 /// One value that breaks its datatype's syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DatatypeError {
     /// JSON pointer of the value.
     pub path: Path,

@@ -26,12 +26,12 @@ pub fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
 pub fn read_as(bytes: &[u8], format: ScanFormat) -> Result<Scan, ScanError> {
     let mut scan = match format {
         ScanFormat::NessusXml => nessus::read(Box::new(bytes)),
-        ScanFormat::Sarif => sarif::read(bytes),
+        ScanFormat::Sarif => sarif::read(json::Input::Bytes(bytes)),
         ScanFormat::NessusCsv => nessus_csv::read(bytes),
-        ScanFormat::Trivy => trivy::read(bytes),
-        ScanFormat::Grype => grype::read(bytes),
+        ScanFormat::Trivy => trivy::read(json::Input::Bytes(bytes)),
+        ScanFormat::Grype => grype::read(json::Input::Bytes(bytes)),
         ScanFormat::Xccdf => xccdf::read(Box::new(bytes)),
-        ScanFormat::Inspector => inspector::read(bytes),
+        ScanFormat::Inspector => inspector::read(json::Input::Bytes(bytes)),
     }?;
     scan.format = Some(format);
     Ok(scan)
@@ -40,27 +40,43 @@ pub fn read_as(bytes: &[u8], format: ScanFormat) -> Result<Scan, ScanError> {
 /// How much of a stream is read to recognize its format (an XML root comes early).
 const HEAD: usize = 1 << 16;
 
-/// Reads a scan from a stream (a file), in the format its content shows. The XML formats
-/// (Nessus, XCCDF) are parsed as the bytes arrive, so a 500 MB `.nessus` file is never in
-/// memory; the JSON and CSV formats are read whole first.
-pub fn read_from(mut input: impl BufRead) -> Result<Scan, ScanError> {
+/// Reads a scan from a stream (a file), in the format its content shows. The XML and JSON
+/// formats are parsed as the bytes arrive, so a 500 MB scan is never in memory; a Nessus
+/// CSV export is read whole first.
+pub fn read_from<'a>(mut input: impl BufRead + 'a) -> Result<Scan, ScanError> {
     let mut head = Vec::with_capacity(HEAD);
     (&mut input)
         .take(HEAD as u64)
         .read_to_end(&mut head)
         .map_err(|e| unreadable(&e))?;
-    if crate::sniff::trimmed(&head).first() == Some(&b'<') {
-        let format = crate::sniff::sniff(&head)?;
-        let stream = Box::new(std::io::Cursor::new(head).chain(input));
-        let mut scan = match format {
-            ScanFormat::Xccdf => xccdf::read(stream),
-            _ => nessus::read(stream),
-        }?;
-        scan.format = Some(format);
-        return Ok(scan);
-    }
-    input.read_to_end(&mut head).map_err(|e| unreadable(&e))?;
-    read(&head)
+    let whole = head.len() < HEAD;
+    let format = match crate::sniff::sniff(&head) {
+        Ok(format) => format,
+        // A JSON document's telling member can come after the first 64 KiB.
+        Err(_) if !whole && crate::sniff::trimmed(&head).first() != Some(&b'<') => {
+            input.read_to_end(&mut head).map_err(|e| unreadable(&e))?;
+            return read(&head);
+        }
+        Err(e) => return Err(e),
+    };
+    let stream = std::io::Cursor::new(head).chain(input);
+    let mut scan = match format {
+        ScanFormat::NessusXml => nessus::read(Box::new(stream)),
+        ScanFormat::Xccdf => xccdf::read(Box::new(stream)),
+        ScanFormat::Sarif => sarif::read(json::Input::stream(stream)),
+        ScanFormat::Trivy => trivy::read(json::Input::stream(stream)),
+        ScanFormat::Grype => grype::read(json::Input::stream(stream)),
+        ScanFormat::Inspector => inspector::read(json::Input::stream(stream)),
+        ScanFormat::NessusCsv => {
+            let mut bytes = Vec::new();
+            { stream }
+                .read_to_end(&mut bytes)
+                .map_err(|e| unreadable(&e))?;
+            read_as(&bytes, format)
+        }
+    }?;
+    scan.format = Some(format);
+    Ok(scan)
 }
 
 fn unreadable(e: &std::io::Error) -> ScanError {

@@ -2,6 +2,7 @@
 //! one host's properties and one report item at a time.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -20,14 +21,15 @@ const FORMAT: ScanFormat = ScanFormat::NessusXml;
 #[derive(Default)]
 struct Host {
     name: String,
-    aliases: BTreeSet<String>,
+    /// Shared by the assets of all the host's findings.
+    aliases: Arc<BTreeSet<String>>,
     date: Option<NaiveDate>,
 }
 
 impl Host {
     fn asset(&self, detail: Option<String>) -> Asset {
         let mut a = Asset::new(self.name.clone(), detail);
-        a.aliases = self.aliases.clone();
+        a.aliases = Arc::clone(&self.aliases);
         a
     }
 }
@@ -113,7 +115,7 @@ fn host_properties(r: &mut XmlReader<'_>, open: &Tag, host: &mut Host) -> Result
                 let value = value.trim();
                 match name.as_str() {
                     "host-ip" | "host-fqdn" | "netbios-name" | "hostname" if !value.is_empty() => {
-                        host.aliases.insert(value.to_owned());
+                        Arc::make_mut(&mut host.aliases).insert(value.to_owned());
                     }
                     "HOST_START_TIMESTAMP" => {
                         host.date = value
@@ -185,14 +187,18 @@ fn report_item(
     texts: &mut Texts,
     scratch: &mut String,
 ) -> Result<Item, ScanError> {
-    let mut item = Item {
-        plugin_id: open.attr("pluginID").unwrap_or_default(),
-        plugin_name: open.attr("pluginName").unwrap_or_default(),
-        port: open.attr("port").unwrap_or_default(),
-        protocol: open.attr("protocol").unwrap_or_default(),
-        severity: open.attr("severity").unwrap_or_default(),
-        ..Item::default()
-    };
+    let mut item = Item::default();
+    for (name, value) in open.attributes() {
+        let field = match name {
+            "pluginID" => &mut item.plugin_id,
+            "pluginName" => &mut item.plugin_name,
+            "port" => &mut item.port,
+            "protocol" => &mut item.protocol,
+            "severity" => &mut item.severity,
+            _ => continue,
+        };
+        *field = value.into_owned();
+    }
     if item.plugin_id.trim().is_empty() {
         return Err(r.error(ScanErrorKind::Structure, "a <ReportItem> has no pluginID"));
     }
@@ -200,35 +206,36 @@ fn report_item(
         return Ok(item);
     }
     loop {
-        match r.next()? {
+        match r.next_uncopied()? {
             Node::Open(t) => {
                 // Only the elements used are decoded: a report item's other texts
                 // (`plugin_output`, `see_also`, ...) are most of the file.
-                if !used(t.local(), &item.plugin_id) {
+                let Some(child) = Child::of(r.name(), &item.plugin_id) else {
                     r.skip(&t)?;
                     continue;
-                }
+                };
                 r.text_into(&t, scratch)?;
                 let text = scratch.as_str();
                 let score = || text.trim().parse::<f64>().ok();
-                match t.local() {
-                    "cve" => push_cve(&mut item.cves, text),
+                match child {
+                    Child::Cve => push_cve(&mut item.cves, text),
                     // Kept as written: `None` is informational, not unknown.
-                    "risk_factor" => {
+                    Child::RiskFactor => {
                         item.risk_factor = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
                     }
-                    "synopsis" => item.synopsis = texts.meaningful(Some(text)),
-                    "description" => item.description = texts.meaningful(Some(text)),
-                    "solution" => item.solution = texts.meaningful(Some(text)),
-                    "plugin_output" => text.clone_into(&mut item.output),
-                    "plugin_name" if item.plugin_name.is_empty() => {
-                        text.clone_into(&mut item.plugin_name);
+                    Child::Synopsis => item.synopsis = texts.meaningful(Some(text)),
+                    Child::Description => item.description = texts.meaningful(Some(text)),
+                    Child::Solution => item.solution = texts.meaningful(Some(text)),
+                    Child::PluginOutput => text.clone_into(&mut item.output),
+                    Child::PluginName => {
+                        if item.plugin_name.is_empty() {
+                            text.clone_into(&mut item.plugin_name);
+                        }
                     }
-                    "cvss3_vector" => item.cvss3_vector = meaningful(Some(text)),
-                    "cvss3_base_score" => item.cvss3_score = score(),
-                    "cvss_vector" => item.cvss2_vector = meaningful(Some(text)),
-                    "cvss_base_score" => item.cvss2_score = score(),
-                    _ => {}
+                    Child::Cvss3Vector => item.cvss3_vector = meaningful(Some(text)),
+                    Child::Cvss3Score => item.cvss3_score = score(),
+                    Child::Cvss2Vector => item.cvss2_vector = meaningful(Some(text)),
+                    Child::Cvss2Score => item.cvss2_score = score(),
                 }
             }
             Node::Close => return Ok(item),
@@ -240,14 +247,40 @@ fn report_item(
     }
 }
 
-/// Whether a report item's child element is read: the texts a finding takes, and the output
-/// of plugin 19506 (Nessus Scan Information), which names the scanner's version.
-fn used(local: &str, plugin_id: &str) -> bool {
-    match local {
-        "cve" | "risk_factor" | "synopsis" | "description" | "solution" | "plugin_name"
-        | "cvss3_vector" | "cvss3_base_score" | "cvss_vector" | "cvss_base_score" => true,
-        "plugin_output" => plugin_id.trim() == "19506",
-        _ => false,
+/// The child elements of a report item that are read: the texts a finding takes, and the
+/// output of plugin 19506 (Nessus Scan Information), which names the scanner's version.
+#[derive(Clone, Copy)]
+enum Child {
+    Cve,
+    RiskFactor,
+    Synopsis,
+    Description,
+    Solution,
+    PluginOutput,
+    PluginName,
+    Cvss3Vector,
+    Cvss3Score,
+    Cvss2Vector,
+    Cvss2Score,
+}
+
+impl Child {
+    /// The child element of this local name, if it is read.
+    fn of(local: &str, plugin_id: &str) -> Option<Self> {
+        Some(match local {
+            "cve" => Self::Cve,
+            "risk_factor" => Self::RiskFactor,
+            "synopsis" => Self::Synopsis,
+            "description" => Self::Description,
+            "solution" => Self::Solution,
+            "plugin_output" if plugin_id.trim() == "19506" => Self::PluginOutput,
+            "plugin_name" => Self::PluginName,
+            "cvss3_vector" => Self::Cvss3Vector,
+            "cvss3_base_score" => Self::Cvss3Score,
+            "cvss_vector" => Self::Cvss2Vector,
+            "cvss_base_score" => Self::Cvss2Score,
+            _ => return None,
+        })
     }
 }
 

@@ -156,7 +156,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
         let mut asset = Asset::new(host_name, detail);
         for c in [Col::Ip, Col::Dns, Col::NetBios] {
             if let Some(v) = get(c) {
-                asset.aliases.insert(v);
+                std::sync::Arc::make_mut(&mut asset.aliases).insert(v);
             }
         }
         scan.covered(&detector, &asset);

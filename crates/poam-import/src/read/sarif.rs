@@ -5,30 +5,18 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess};
 
-use super::json::{Number, date_of, parse};
+use super::json::{
+    Array, Document, Elements, Input, Members, Number, Object, Path, Record, date_of, nested,
+    read_document, record, skip,
+};
 use crate::error::ScanError;
 use crate::finding::{
-    Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, cves_in, meaningful,
+    Asset, Detector, Finding, FindingKind, Scan, ScanFormat, Severity, Texts, cves_in, meaningful,
 };
 
 const FORMAT: ScanFormat = ScanFormat::Sarif;
-
-#[derive(Deserialize)]
-struct Log {
-    version: Option<String>,
-    #[serde(default)]
-    runs: Vec<Run>,
-}
-
-#[derive(Deserialize)]
-struct Run {
-    tool: Tool,
-    #[serde(default)]
-    results: Option<Vec<SarifResult>>,
-    #[serde(default)]
-    invocations: Vec<Invocation>,
-}
 
 #[derive(Deserialize)]
 struct Tool {
@@ -82,20 +70,60 @@ impl Message {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The members of a result poam uses.
+#[derive(Default)]
 struct SarifResult {
     rule_id: Option<String>,
     rule_index: Option<usize>,
     rule: Option<RuleReference>,
     level: Option<String>,
     kind: Option<String>,
-    #[serde(default)]
     message: Message,
-    #[serde(default)]
     locations: Vec<Location>,
     suppressions: Option<Vec<Suppression>>,
     properties: Option<Properties>,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "camelCase")]
+enum ResultKey {
+    RuleId,
+    RuleIndex,
+    Rule,
+    Level,
+    Kind,
+    Message,
+    Locations,
+    Suppressions,
+    Properties,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Record<'de> for SarifResult {
+    type Key = ResultKey;
+    const EXPECTING: &'static str = "a SARIF result";
+
+    fn member<A: MapAccess<'de>>(
+        &mut self,
+        key: ResultKey,
+        map: &mut A,
+        path: &mut Path,
+    ) -> Result<(), A::Error> {
+        match key {
+            ResultKey::RuleId => self.rule_id = map.next_value()?,
+            ResultKey::RuleIndex => self.rule_index = map.next_value()?,
+            ResultKey::Rule => self.rule = nested(map, path)?,
+            ResultKey::Level => self.level = map.next_value()?,
+            ResultKey::Kind => self.kind = map.next_value()?,
+            ResultKey::Message => self.message = nested(map, path)?,
+            ResultKey::Locations => self.locations = nested(map, path)?,
+            ResultKey::Suppressions => self.suppressions = nested(map, path)?,
+            ResultKey::Properties => self.properties = nested(map, path)?,
+            ResultKey::Other => skip(map)?,
+        }
+        Ok(())
+    }
 }
 
 #[derive(Deserialize)]
@@ -148,9 +176,18 @@ struct Invocation {
     end_time_utc: Option<String>,
 }
 
-pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
-    let log: Log = parse(bytes, FORMAT)?;
-    if let Some(v) = log.version.as_deref()
+pub(crate) fn read(input: Input<'_>) -> Result<Scan, ScanError> {
+    let mut reader = Reader {
+        path: Path::default(),
+        texts: Texts::default(),
+        version: None,
+        scan: Scan {
+            format: Some(FORMAT),
+            ..Scan::default()
+        },
+    };
+    read_document(input, &mut reader, FORMAT)?;
+    if let Some(v) = reader.version.as_deref()
         && !v.starts_with("2.1")
     {
         return Err(ScanError::structure(
@@ -158,87 +195,259 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Scan, ScanError> {
             format!("SARIF version {v:?}: poam reads SARIF 2.1.0"),
         ));
     }
-    let mut scan = Scan {
-        format: Some(FORMAT),
-        ..Scan::default()
-    };
-    for (r, run) in log.runs.into_iter().enumerate() {
-        read_run(run, r, &mut scan);
+    Ok(reader.scan)
+}
+
+/// The log as read so far. A run's results become findings as they are read once its tool
+/// (with the rules they refer to) is known; SARIF writes the tool first, and results read
+/// before it wait for it.
+struct Reader {
+    path: Path,
+    texts: Texts,
+    version: Option<String>,
+    scan: Scan,
+}
+
+impl Document for Reader {
+    fn path(&self) -> &Path {
+        &self.path
     }
-    Ok(scan)
+
+    fn read<'de, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(Object(LogMembers(self)))
+    }
 }
 
-/// The rules of a run, by tool component (0 the driver, 1.. the extensions) and id.
-struct Rules<'r> {
-    components: Vec<&'r ToolComponent>,
-    by_id: HashMap<&'r str, &'r Rule>,
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum LogKey {
+    Version,
+    Runs,
+    #[serde(other)]
+    Other,
 }
 
-impl<'r> Rules<'r> {
-    fn of(tool: &'r Tool) -> Self {
-        let components: Vec<&ToolComponent> = std::iter::once(&tool.driver)
-            .chain(&tool.extensions)
-            .collect();
+struct LogMembers<'r>(&'r mut Reader);
+
+impl<'de> Members<'de> for LogMembers<'_> {
+    type Key = LogKey;
+    type Value = ();
+    const EXPECTING: &'static str = "a SARIF log";
+
+    fn path(&mut self) -> &mut Path {
+        &mut self.0.path
+    }
+
+    fn member<A: MapAccess<'de>>(&mut self, key: LogKey, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            LogKey::Version => self.0.version = map.next_value()?,
+            LogKey::Runs => map.next_value_seed(Array(Runs(&mut *self.0)))?,
+            LogKey::Other => skip(map)?,
+        }
+        Ok(())
+    }
+
+    fn end<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// The log's runs.
+struct Runs<'r>(&'r mut Reader);
+
+impl<'de> Elements<'de> for Runs<'_> {
+    const EXPECTING: &'static str = "SARIF runs";
+
+    fn path(&mut self) -> &mut Path {
+        &mut self.0.path
+    }
+
+    fn element<D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        let start = self.0.scan.findings.len();
+        d.deserialize_map(Object(RunMembers {
+            reader: self.0,
+            start,
+            tool: None,
+            waiting: Vec::new(),
+            invocations: Vec::new(),
+        }))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum RunKey {
+    Tool,
+    Results,
+    Invocations,
+    #[serde(other)]
+    Other,
+}
+
+/// One run being read.
+struct RunMembers<'r> {
+    reader: &'r mut Reader,
+    /// Where its findings start in the scan's.
+    start: usize,
+    tool: Option<RunTool>,
+    /// Results read before the tool, with their places.
+    waiting: Vec<(SarifResult, String)>,
+    invocations: Vec<Invocation>,
+}
+
+/// A run's tool: the detector and the rules its results refer to.
+struct RunTool {
+    detector: Detector,
+    tool: Tool,
+    /// Each rule id's component (0 the driver, 1.. the extensions) and index, the first
+    /// of that id.
+    by_id: HashMap<String, (usize, usize)>,
+}
+
+impl<'de> Members<'de> for RunMembers<'_> {
+    type Key = RunKey;
+    type Value = ();
+    const EXPECTING: &'static str = "a SARIF run";
+
+    fn path(&mut self) -> &mut Path {
+        &mut self.reader.path
+    }
+
+    fn member<A: MapAccess<'de>>(&mut self, key: RunKey, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            RunKey::Tool => {
+                let tool: Tool = nested(map, &mut self.reader.path)?;
+                let run = RunTool::of(tool, &mut self.reader.scan);
+                for (result, place) in std::mem::take(&mut self.waiting) {
+                    self.reader.result(&result, &run, place);
+                }
+                self.tool = Some(run);
+            }
+            RunKey::Results => map.next_value_seed(Array(Results(self)))?,
+            RunKey::Invocations => {
+                let invocations: Option<Vec<Invocation>> = nested(map, &mut self.reader.path)?;
+                self.invocations = invocations.unwrap_or_default();
+            }
+            RunKey::Other => skip(map)?,
+        }
+        Ok(())
+    }
+
+    fn end<E: de::Error>(self) -> Result<(), E> {
+        if self.tool.is_none() {
+            return Err(E::missing_field("tool"));
+        }
+        let date = self.invocations.iter().find_map(|i| {
+            i.start_time_utc
+                .as_deref()
+                .or(i.end_time_utc.as_deref())
+                .and_then(date_of)
+        });
+        let scan = &mut self.reader.scan;
+        scan.date = scan.date.max(date);
+        for f in &mut scan.findings[self.start..] {
+            f.detected = date;
+        }
+        Ok(())
+    }
+}
+
+/// A run's results.
+struct Results<'m, 'r>(&'m mut RunMembers<'r>);
+
+impl<'de> Elements<'de> for Results<'_, '_> {
+    const EXPECTING: &'static str = "SARIF results";
+
+    fn path(&mut self) -> &mut Path {
+        &mut self.0.reader.path
+    }
+
+    fn element<D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        let result: SarifResult = record(d, self.path())?;
+        let run = &mut *self.0;
+        let place = run.reader.path.as_str().to_owned();
+        match &run.tool {
+            Some(tool) => run.reader.result(&result, tool, place),
+            None => run.waiting.push((result, place)),
+        }
+        Ok(())
+    }
+}
+
+impl RunTool {
+    /// The run's tool, its scanner recorded in `scan`.
+    fn of(tool: Tool, scan: &mut Scan) -> Self {
+        let driver = &tool.driver;
+        let detector = Detector::new(
+            driver.name.trim(),
+            driver.version.clone().or(driver.semantic_version.clone()),
+        );
+        // A code scanner reads the whole tree: any of its open items not found again is gone.
+        scan.whole.insert(detector.key());
+        if !scan.detectors.contains(&detector) {
+            scan.detectors.push(detector.clone());
+        }
         let mut by_id = HashMap::new();
-        for c in &components {
-            for rule in &c.rules {
-                by_id.entry(rule.id.as_str()).or_insert(rule);
+        for (c, component) in std::iter::once(&tool.driver)
+            .chain(&tool.extensions)
+            .enumerate()
+        {
+            for (i, rule) in component.rules.iter().enumerate() {
+                by_id.entry(rule.id.clone()).or_insert((c, i));
             }
         }
-        Self { components, by_id }
+        Self {
+            detector,
+            tool,
+            by_id,
+        }
     }
 
-    fn find(&self, result: &SarifResult) -> Option<&'r Rule> {
+    /// Tool component `index` (0 the driver, 1.. the extensions).
+    fn component(&self, index: usize) -> Option<&ToolComponent> {
+        match index {
+            0 => Some(&self.tool.driver),
+            i => self.tool.extensions.get(i - 1),
+        }
+    }
+
+    /// The rule a result refers to: by index in its tool component, else by id.
+    fn rule(&self, result: &SarifResult) -> Option<&Rule> {
         let reference = result.rule.as_ref();
         let component = reference
             .and_then(|r| r.tool_component.as_ref())
             .and_then(|c| {
                 c.index.map(|i| i + 1).or_else(|| {
                     let name = c.name.as_deref()?;
-                    self.components.iter().position(|x| x.name == name)
+                    std::iter::once(&self.tool.driver)
+                        .chain(&self.tool.extensions)
+                        .position(|x| x.name == name)
                 })
             })
             .unwrap_or(0);
         let index = reference.and_then(|r| r.index).or(result.rule_index);
-        if let Some(rule) = index.and_then(|i| self.components.get(component)?.rules.get(i)) {
+        if let Some(rule) = index.and_then(|i| self.component(component)?.rules.get(i)) {
             return Some(rule);
         }
         let id = result
             .rule_id
             .as_deref()
             .or_else(|| reference.and_then(|r| r.id.as_deref()))?;
-        self.by_id.get(id).copied()
+        let &(c, i) = self.by_id.get(id)?;
+        self.component(c)?.rules.get(i)
     }
 }
 
-fn read_run(run: Run, r: usize, scan: &mut Scan) {
-    let driver = &run.tool.driver;
-    let detector = Detector::new(
-        driver.name.trim(),
-        driver.version.clone().or(driver.semantic_version.clone()),
-    );
-    // A code scanner reads the whole tree: any of its open items not found again is gone.
-    scan.whole.insert(detector.key());
-    if !scan.detectors.contains(&detector) {
-        scan.detectors.push(detector.clone());
-    }
-    let date = run.invocations.iter().find_map(|i| {
-        i.start_time_utc
-            .as_deref()
-            .or(i.end_time_utc.as_deref())
-            .and_then(date_of)
-    });
-    scan.date = scan.date.max(date);
-    let rules = Rules::of(&run.tool);
-    for (i, result) in run.results.iter().flatten().enumerate() {
-        let place = format!("runs[{r}].results[{i}]");
+impl Reader {
+    /// A result of the run of `tool`: a finding, or skipped.
+    fn result(&mut self, result: &SarifResult, tool: &RunTool, place: String) {
         if let Some(why) = skipped(result) {
-            scan.skipped.push(format!("{place}: {why}"));
-            continue;
+            self.scan.skipped.push(format!("{place}: {why}"));
+            return;
         }
-        let rule = rules.find(result);
-        scan.findings
-            .push(finding(result, rule, &detector, date, place));
+        let rule = tool.rule(result);
+        let f = finding(result, rule, &tool.detector, place, &mut self.texts);
+        self.scan.findings.push(f);
     }
 }
 
@@ -261,12 +470,13 @@ fn skipped(result: &SarifResult) -> Option<String> {
     }
 }
 
+/// The finding of `result`, without its date (the run's, added at the run's end).
 fn finding(
     result: &SarifResult,
     rule: Option<&Rule>,
     detector: &Detector,
-    date: Option<chrono::NaiveDate>,
     place: String,
+    texts: &mut Texts,
 ) -> Finding {
     let message = result.message.text();
     let id = result
@@ -324,15 +534,17 @@ fn finding(
         detector: detector.clone(),
         weakness_id: id,
         package: None,
-        name: name.into(),
-        description: description.map(Into::into),
+        name: texts.share(&name),
+        description: description.map(|d| texts.share(&d)),
         assets,
         cves,
         cvss: crate::finding::Cvss::default(),
         severity,
         scanner_severity: score.map_or(level, |s| format!("security-severity {s}")),
-        solution: rule.and_then(|r| r.help.as_ref()?.text()).map(Into::into),
-        detected: date,
+        solution: rule
+            .and_then(|r| r.help.as_ref()?.text())
+            .map(|s| texts.share(&s)),
+        detected: None,
         kind: FindingKind::Vulnerability,
         place,
     }

@@ -280,7 +280,7 @@ fn finish(tr: TestResult, rules: &HashMap<String, Rule>, scan: &mut Scan) {
         .or_else(|| tr.addresses.first().cloned())
         .unwrap_or_else(|| "unnamed target".to_owned());
     let mut asset = Asset::new(host, None);
-    asset.aliases = tr.addresses.iter().cloned().collect();
+    asset.aliases = std::sync::Arc::new(tr.addresses.iter().cloned().collect());
     scan.covered(&detector, &asset);
     scan.date = scan.date.max(tr.date);
     for (rr, result) in tr.undecided {

@@ -49,15 +49,23 @@ impl Tag {
 
     /// The value of the attribute with this local name, entities resolved.
     pub(crate) fn attr(&self, name: &str) -> Option<String> {
-        self.start.attributes().flatten().find_map(|a| {
-            (a.key.local_name().as_ref() == name).then(|| {
-                let raw = a.value.clone().into_owned();
-                if raw.contains('&') {
-                    quick_xml::escape::unescape(&raw).map_or(raw.clone(), Cow::into_owned)
-                } else {
-                    raw
-                }
-            })
+        self.attributes()
+            .find(|(local, _)| *local == name)
+            .map(|(_, value)| value.into_owned())
+    }
+
+    /// Every attribute by local name, its value with entities resolved (borrowed from the
+    /// tag when it has none): one pass for a caller that wants several.
+    pub(crate) fn attributes(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
+        self.start.attributes().flatten().map(|a| {
+            let local = a.key.local_name().into_inner();
+            let value = if a.value.contains('&') {
+                quick_xml::escape::unescape(&a.value)
+                    .map_or_else(|_| a.value.clone(), |v| Cow::Owned(v.into_owned()))
+            } else {
+                a.value
+            };
+            (local, value)
         })
     }
 }
@@ -139,21 +147,15 @@ impl BufRead for Counted<'_> {
             match seen.iter().rposition(|&b| b == b'\n') {
                 None => self.line_chars += chars(seen),
                 Some(last) => {
-                    self.line += seen.iter().filter(|&&b| b == b'\n').count() as u64;
-                    // Only the last `RECENT_LINES` line starts are kept: found from the end.
-                    let starts: Vec<u64> = seen
-                        .iter()
-                        .enumerate()
-                        .rev()
-                        .filter(|(_, b)| **b == b'\n')
-                        .take(RECENT_LINES)
-                        .map(|(i, _)| self.offset + i as u64 + 1)
-                        .collect();
-                    let room = RECENT_LINES - starts.len();
-                    while self.recent.len() > room {
-                        self.recent.pop_front();
+                    // Only the last `RECENT_LINES` line starts are kept: the older ones
+                    // drop out as the new ones come, with no allocation per event.
+                    for (i, _) in seen.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+                        if self.recent.len() == RECENT_LINES {
+                            self.recent.pop_front();
+                        }
+                        self.recent.push_back(self.offset + i as u64 + 1);
+                        self.line += 1;
                     }
-                    self.recent.extend(starts.into_iter().rev());
                     self.line_start = self.offset + last as u64 + 1;
                     self.line_chars = chars(&seen[last + 1..]);
                 }
@@ -172,6 +174,8 @@ fn chars(bytes: &[u8]) -> u64 {
 pub(crate) struct XmlReader<'a> {
     reader: quick_xml::Reader<Counted<'a>>,
     buf: Vec<u8>,
+    /// The local name of the last start tag, kept in one buffer ([`Self::next_uncopied`]).
+    name: String,
     format: ScanFormat,
     /// Open elements, for the truncation check.
     depth: usize,
@@ -188,6 +192,7 @@ impl<'a> XmlReader<'a> {
         Self {
             reader,
             buf: Vec::with_capacity(4096),
+            name: String::new(),
             format,
             depth: 0,
         }
@@ -206,6 +211,18 @@ impl<'a> XmlReader<'a> {
     /// skipped).
     pub(crate) fn next(&mut self) -> Result<Node, ScanError> {
         self.step(None, true)
+    }
+
+    /// [`Self::next`] without copying a start tag: its [`Tag`] has no attributes, and its
+    /// local name is [`Self::name`] until the next start tag. For the many child elements
+    /// a reader only tells apart by name.
+    pub(crate) fn next_uncopied(&mut self) -> Result<Node, ScanError> {
+        self.step(None, false)
+    }
+
+    /// The local name of the last start tag read.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     /// The next node; text (entities resolved) is appended to `text` when given. Without
@@ -228,9 +245,15 @@ impl<'a> XmlReader<'a> {
             return Ok(match event {
                 Event::Start(s) => {
                     self.depth += 1;
+                    self.name.clear();
+                    self.name.push_str(s.local_name().into_inner());
                     Node::Open(tag(s, false, tags))
                 }
-                Event::Empty(s) => Node::Open(tag(s, true, tags)),
+                Event::Empty(s) => {
+                    self.name.clear();
+                    self.name.push_str(s.local_name().into_inner());
+                    Node::Open(tag(s, true, tags))
+                }
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
                     Node::Close

@@ -208,7 +208,7 @@ fn xccdf() {
         root.assets,
         vec![{
             let mut a = Asset::new("app01.example.com", None);
-            a.aliases.insert("10.0.0.7".into());
+            std::sync::Arc::make_mut(&mut a.aliases).insert("10.0.0.7".into());
             a
         }]
     );
