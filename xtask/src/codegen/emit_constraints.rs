@@ -1334,7 +1334,7 @@ pub fn emit(
         "//! Generated tables: the shape of every definition reachable from the POA&M root, and \
          every constraint that applies to a POA&M with its target resolved to JSON member \
          names: OSCAL's per metaschema version, FedRAMP's once.\n\n\
-         #![allow(clippy::too_many_lines)]\n\nuse crate::schema::*;\n\n",
+         #![allow(clippy::too_many_lines, clippy::wildcard_imports)]\n\nuse crate::schema::*;\n\n",
     );
     emit_defs(&mut out, m, &reach.order, &index, &relaxed)?;
 
