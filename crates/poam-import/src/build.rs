@@ -436,7 +436,7 @@ fn name_assets(poam: &mut poam_model::PlanOfActionAndMilestones, weaknesses: &[W
 /// cycle (through the merge) changes nothing.
 fn created_revision(m: &mut poam_model::Metadata, as_of: NaiveDate) {
     let date = format_date(as_of);
-    m.version = "1.0".to_owned();
+    "1.0".clone_into(&mut m.version);
     m.revisions.push(Revision {
         title: Some(markup::line(&poam_cycle::cycle_title(&date))),
         published: None,

@@ -49,6 +49,7 @@ impl ScanError {
     }
 
     /// The same error at `place`.
+    #[must_use]
     pub fn at(mut self, place: impl Into<String>) -> Self {
         self.place = Some(place.into());
         self
@@ -93,6 +94,8 @@ impl fmt::Display for ScanError {
 pub(crate) fn line_column(bytes: &[u8], at: usize) -> String {
     let at = at.min(bytes.len());
     let before = &bytes[..at];
+    // One error's place: counting its lines needs no crate of its own.
+    #[allow(clippy::naive_bytecount)]
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let start = before
         .iter()

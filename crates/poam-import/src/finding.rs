@@ -383,6 +383,7 @@ impl Scan {
 
     /// The scan without its findings: what merging into a POA&M needs besides the items
     /// (coverage, undecided checks), without a second copy of every finding.
+    #[must_use]
     pub fn without_findings(&self) -> Scan {
         Scan {
             format: self.format,

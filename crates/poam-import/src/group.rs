@@ -86,18 +86,15 @@ impl Weakness {
         for a in assets {
             scratch.clear();
             a.write_identifier(scratch);
-            match index.get(scratch.as_str()) {
-                Some(&i) => {
-                    let listed = &mut self.assets[i].aliases;
-                    // The findings of one host share its aliases: most often nothing to add.
-                    if !Arc::ptr_eq(listed, &a.aliases) && !a.aliases.is_subset(listed) {
-                        Arc::make_mut(listed).extend(a.aliases.iter().cloned());
-                    }
+            if let Some(&i) = index.get(scratch.as_str()) {
+                let listed = &mut self.assets[i].aliases;
+                // The findings of one host share its aliases: most often nothing to add.
+                if !Arc::ptr_eq(listed, &a.aliases) && !a.aliases.is_subset(listed) {
+                    Arc::make_mut(listed).extend(a.aliases.iter().cloned());
                 }
-                None => {
-                    index.insert(scratch.clone(), self.assets.len());
-                    self.assets.push(a.clone());
-                }
+            } else {
+                index.insert(scratch.clone(), self.assets.len());
+                self.assets.push(a.clone());
             }
         }
         for c in &f.cves {
@@ -107,7 +104,7 @@ impl Weakness {
         }
         if f.severity > self.severity {
             self.severity = f.severity;
-            self.scanner_severity = f.scanner_severity.clone();
+            self.scanner_severity.clone_from(&f.scanner_severity);
         }
         if f.cvss.score.unwrap_or(-1.0) > self.cvss.score.unwrap_or(-1.0) {
             self.cvss = f.cvss.clone();

@@ -150,11 +150,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // The older Trivy form is a bare list of results (`Target`, `Vulnerabilities`).
         match seq.next_element::<FirstElement>()? {
-            None => {
-                self.decided.set(Some(ScanFormat::Trivy));
-                Err(stop())
-            }
-            Some(FirstElement(true)) => {
+            None | Some(FirstElement(true)) => {
                 self.decided.set(Some(ScanFormat::Trivy));
                 Err(stop())
             }

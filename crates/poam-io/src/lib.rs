@@ -111,6 +111,8 @@ fn placed_as_validate_places(mut e: ReadError, text: &str, format: Format) -> Re
 /// A member at the document root that is not the POA&M's (an unknown member, another OSCAL
 /// model): the root's reader names it in words only.
 fn stray_root_member(text: &str, format: Format) -> Option<String> {
+    // Only the member names are wanted: the values are read and dropped.
+    #[allow(clippy::zero_sized_map_values)]
     let root: std::collections::BTreeMap<String, serde::de::IgnoredAny> = match format {
         Format::Json => serde_json::from_str(text).ok()?,
         Format::Yaml => serde_saphyr::from_str(text).ok()?,

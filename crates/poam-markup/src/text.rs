@@ -3,6 +3,7 @@
 
 use crate::normalize::insert_literal;
 use crate::{Block, Inline};
+use std::fmt::Write as _;
 
 /// What the text is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +115,7 @@ fn list_text(
             TextStyle::Plain => blocks_text(item, style, out),
             TextStyle::Cell => {
                 if ordered {
-                    out.push_str(&format!("{}. ", first + k as u64));
+                    let _ = write!(out, "{}. ", first + k as u64);
                 } else {
                     out.push_str("- ");
                 }

@@ -233,7 +233,9 @@ pub fn convert_version(doc: &mut Document, target: TargetVersion) -> Result<(), 
     if !places.is_empty() {
         return Err(VersionError { target, places });
     }
-    doc.plan_of_action_and_milestones.metadata.oscal_version = target.as_str().to_owned();
+    target
+        .as_str()
+        .clone_into(&mut doc.plan_of_action_and_milestones.metadata.oscal_version);
     if doc.schema.is_some() {
         doc.schema = Some(target.schema_id());
     }

@@ -56,10 +56,10 @@ struct Check<'a> {
     out: Vec<Diagnostic>,
 }
 
-fn push_tasks<'t>(tasks: &'t [Task], path: String, out: &mut Vec<(String, &'t Task)>) {
+fn push_tasks<'t>(tasks: &'t [Task], path: &str, out: &mut Vec<(String, &'t Task)>) {
     for (i, t) in tasks.iter().enumerate() {
         let here = format!("{path}/tasks/{i}");
-        push_tasks(&t.tasks, here.clone(), out);
+        push_tasks(&t.tasks, &here, out);
         out.push((here, t));
     }
 }
@@ -317,7 +317,11 @@ impl Check<'_> {
         item_obs: &[&str],
         collected: &HashMap<&str, NaiveDate>,
     ) {
-        let Some(deadline) = risk.deadline.as_ref().and_then(|d| d.date()) else {
+        let Some(deadline) = risk
+            .deadline
+            .as_ref()
+            .and_then(poam_model::datatypes::DateTimeWithTimezone::date)
+        else {
             return;
         };
         let own: Vec<&str> = risk
@@ -502,7 +506,7 @@ impl Check<'_> {
             for (j, resp) in r.remediations.iter().enumerate() {
                 push_tasks(
                     &resp.tasks,
-                    format!("/{ROOT_NAME}/risks/{i}/remediations/{j}"),
+                    &format!("/{ROOT_NAME}/risks/{i}/remediations/{j}"),
                     &mut tasks,
                 );
             }

@@ -376,9 +376,8 @@ impl Collector {
         let def = &DEFS[usize::from(d)];
         if def.kind == DefKind::Scalar {
             let flag_like = match key {
-                "party-uuids" => "party-uuid",
+                "party-uuids" | "member-of-organizations" => "party-uuid",
                 "location-uuids" => "location-uuid",
-                "member-of-organizations" => "party-uuid",
                 "role-ids" => "role-id",
                 other => other,
             };

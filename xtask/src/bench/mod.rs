@@ -466,12 +466,11 @@ fn run_child(exe: &Path, one: &OneArgs) -> Result<Sample, String> {
         .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().find_map(|l| l.strip_prefix(RESULT_MARK));
-    match (output.status.success(), line) {
-        (true, Some(line)) => report::parse_sample(line),
-        _ => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            Err(format!("{} {}", output.status, stderr.trim()))
-        }
+    if let (true, Some(line)) = (output.status.success(), line) {
+        report::parse_sample(line)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(format!("{} {}", output.status, stderr.trim()))
     }
 }
 

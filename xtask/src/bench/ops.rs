@@ -362,7 +362,7 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
     let path = files.of(op.input);
     let timing = match op.name {
         "read-bytes" => time(reps, || read(path), len)?,
-        "json-scan" => json_scan(path, reps)?,
+        "json-scan" | "trivy-scan" => json_scan(path, reps)?,
         "json-value" => json_value(path, reps)?,
         "json-read" | "yaml-read" | "xml-read" => read_document(op, path, reps)?,
         "json-write" | "yaml-write" | "xml-write" => write_document(op, path, reps)?,
@@ -405,7 +405,6 @@ pub fn run_one(op: &Op, files: &Files, reps: usize) -> Result<Sample, String> {
             let bytes = read(path)?;
             time(reps, || read_scan(&bytes), |s| s.findings.len() as u64)?
         }
-        "trivy-scan" => json_scan(path, reps)?,
         "nessus-import" | "trivy-import" => {
             let bytes = read(path)?;
             time(reps, || import_scan(&bytes), |n| *n)?

@@ -14,7 +14,7 @@ pub fn median(xs: &[f64]) -> f64 {
     match v.len() {
         0 => 0.0,
         n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+        n => f64::midpoint(v[n / 2 - 1], v[n / 2]),
     }
 }
 
@@ -68,9 +68,10 @@ fn first_line_with(path: &str, key: &str) -> Option<String> {
 }
 
 fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
+    std::fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "unknown".into(),
+        |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+    )
 }
 
 impl Machine {
@@ -80,17 +81,20 @@ impl Machine {
                 .arg("-V")
                 .output()
                 .ok()
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-                .unwrap_or_else(|| "unknown".into());
+                .map_or_else(
+                    || "unknown".into(),
+                    |o| String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+                );
         let memory = first_line_with("/proc/meminfo", "MemTotal")
             .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok())
             .map_or_else(
                 || "unknown".into(),
                 |kib| format!("{:.1} GiB", kib / 1024.0 / 1024.0),
             );
-        let os = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .map(|s| format!("Linux {}", s.trim()))
-            .unwrap_or_else(|_| std::env::consts::OS.to_owned());
+        let os = std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(
+            |_| std::env::consts::OS.to_owned(),
+            |s| format!("Linux {}", s.trim()),
+        );
         Self {
             cpu: first_line_with("/proc/cpuinfo", "model name").unwrap_or_else(|| "unknown".into()),
             cores: std::thread::available_parallelism().map_or(1, usize::from),
@@ -274,30 +278,27 @@ impl SizeRun {
             "operation", "median", "CPU", "MB/s", "items/s", "peak RSS", "RSS/file", "x floor"
         );
         for row in &self.rows {
-            match self.figures(row) {
-                Some(f) => {
-                    let _ = writeln!(
-                        t,
-                        "{:<48} {:>10} {:>10} {:>9.1} {:>11.0} {:>7.1} MiB {:>8.2}x {:>8}",
-                        row.op.label,
-                        seconds(f.median),
-                        f.cpu.map_or_else(|| "-".into(), seconds),
-                        f.mb_per_s,
-                        f.items_per_s,
-                        f.rss_mib,
-                        f.rss_over_input,
-                        f.over_floor
-                            .map_or_else(|| "-".into(), |x| format!("{x:.2}x")),
-                    );
-                }
-                None => {
-                    let why = row
-                        .sample
-                        .as_ref()
-                        .err()
-                        .map_or("", |e| e.lines().next().unwrap_or(""));
-                    let _ = writeln!(t, "{:<48} failed: {why}", row.op.label);
-                }
+            if let Some(f) = self.figures(row) {
+                let _ = writeln!(
+                    t,
+                    "{:<48} {:>10} {:>10} {:>9.1} {:>11.0} {:>7.1} MiB {:>8.2}x {:>8}",
+                    row.op.label,
+                    seconds(f.median),
+                    f.cpu.map_or_else(|| "-".into(), seconds),
+                    f.mb_per_s,
+                    f.items_per_s,
+                    f.rss_mib,
+                    f.rss_over_input,
+                    f.over_floor
+                        .map_or_else(|| "-".into(), |x| format!("{x:.2}x")),
+                );
+            } else {
+                let why = row
+                    .sample
+                    .as_ref()
+                    .err()
+                    .map_or("", |e| e.lines().next().unwrap_or(""));
+                let _ = writeln!(t, "{:<48} failed: {why}", row.op.label);
             }
         }
         t
@@ -698,6 +699,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::float_cmp)] // halves of small integers: exact
     fn median_of_odd_even_and_empty() {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);

@@ -69,7 +69,7 @@ fn child<'a, 'i>(n: &roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::N
 
 fn text_of(n: &roxmltree::Node) -> String {
     n.descendants()
-        .filter(|d| d.is_text())
+        .filter(roxmltree::Node::is_text)
         .filter_map(|d| d.text())
         .collect::<String>()
         .split_whitespace()
@@ -1127,8 +1127,7 @@ fn compile_test(
             for k in &c.keys {
                 let key_at = targets
                     .first()
-                    .map(|(_, a)| a.clone())
-                    .unwrap_or_else(|| at.clone());
+                    .map_or_else(|| at.clone(), |(_, a)| a.clone());
                 let ast = Parser::parse(k).map_err(|e| format!("{id}: key `{k}`: {e}"));
                 let code = ast.and_then(|a| r.paths(&a, &key_at));
                 match code {
@@ -1152,8 +1151,7 @@ fn compile_test(
             };
             let test_at = targets
                 .first()
-                .map(|(_, a)| a.clone())
-                .unwrap_or_else(|| at.clone());
+                .map_or_else(|| at.clone(), |(_, a)| a.clone());
             let compiled = Parser::parse(test).and_then(|a| r.pred(&a, &test_at));
             match compiled {
                 Ok(p) => format!(
@@ -1334,7 +1332,7 @@ pub fn emit(
         "//! Generated tables: the shape of every definition reachable from the POA&M root, and \
          every constraint that applies to a POA&M with its target resolved to JSON member \
          names: OSCAL's per metaschema version, FedRAMP's once.\n\n\
-         #![allow(clippy::too_many_lines)]\n\nuse crate::schema::*;\n\n",
+         #![allow(clippy::too_many_lines, clippy::wildcard_imports)]\n\nuse crate::schema::*;\n\n",
     );
     emit_defs(&mut out, m, &reach.order, &index, &relaxed)?;
 

@@ -145,28 +145,25 @@ pub fn emit(models: &[&Model]) -> Result<String, String> {
         for n in &nodes {
             let _ = writeln!(out, "Shape {{ definition: {:?}, members: &[", n.name);
             for mem in &n.members {
-                match mem.node {
-                    Some(i) => {
-                        let _ = writeln!(
-                            out,
-                            "object({:?}, {}, {}, {}, {i}),",
-                            mem.json,
-                            mem.min > 0,
-                            mem.many,
-                            mem.choice
-                        );
-                    }
-                    None => {
-                        let dt = current_datatype(&mem.as_type)?;
-                        let _ = writeln!(
-                            out,
-                            "scalar({:?}, {}, {}, {}, {dt:?}),",
-                            mem.json,
-                            mem.min > 0,
-                            mem.many,
-                            mem.choice
-                        );
-                    }
+                if let Some(i) = mem.node {
+                    let _ = writeln!(
+                        out,
+                        "object({:?}, {}, {}, {}, {i}),",
+                        mem.json,
+                        mem.min > 0,
+                        mem.many,
+                        mem.choice
+                    );
+                } else {
+                    let dt = current_datatype(&mem.as_type)?;
+                    let _ = writeln!(
+                        out,
+                        "scalar({:?}, {}, {}, {}, {dt:?}),",
+                        mem.json,
+                        mem.min > 0,
+                        mem.many,
+                        mem.choice
+                    );
                 }
             }
             out.push_str("] },\n");

@@ -145,7 +145,7 @@ fn child<'a, 'i>(n: &roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::N
 fn text_of(n: Option<roxmltree::Node>) -> String {
     n.map(|n| {
         n.descendants()
-            .filter(|d| d.is_text())
+            .filter(roxmltree::Node::is_text)
             .filter_map(|d| d.text())
             .collect::<String>()
             .split_whitespace()
@@ -248,7 +248,7 @@ fn apply_definition_use_names(model: &mut Model) {
             if let (DefRef::Global(k, n), false) = (&item.target, item.instance_use_name)
                 && let Some(u) = renamed.get(&(*k, n.clone()))
             {
-                item.use_name = u.clone();
+                item.use_name.clone_from(u);
             }
         }
     };

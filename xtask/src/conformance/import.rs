@@ -107,7 +107,10 @@ fn imported(
     let items = doc.plan_of_action_and_milestones.poam_items.len();
     let mut row = vec![
         name.to_owned(),
-        scan.format.map(|f| f.name()).unwrap_or_default().to_owned(),
+        scan.format
+            .map(poam_import::ScanFormat::name)
+            .unwrap_or_default()
+            .to_owned(),
         scan.findings.len().to_string(),
         scan.asset_count().to_string(),
         items.to_string(),

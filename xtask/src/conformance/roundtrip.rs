@@ -172,9 +172,7 @@ fn validate(
 
     let json = documents::write(doc, Format::Json);
     for schema in &schemas.json {
-        let outcome = if !schemas::applies(declared, &schema.version) {
-            Outcome::NotApplicable(format!("declares {declared_text}"))
-        } else {
+        let outcome = if schemas::applies(declared, &schema.version) {
             match &json {
                 Ok(Some(bytes)) => {
                     let checked = schemas::check_json(schema, bytes);
@@ -193,6 +191,8 @@ fn validate(
                 Ok(None) => Outcome::Fail("JSON not written".into()),
                 Err(e) => Outcome::Fail(e.clone()),
             }
+        } else {
+            Outcome::NotApplicable(format!("declares {declared_text}"))
         };
         section.count(&outcome);
         row.push(outcome.cell());
@@ -201,15 +201,14 @@ fn validate(
     let xml = documents::write(doc, Format::Xml);
     let xml_file = scratch.join("written.xml");
     for xsd in &schemas.xsd {
-        let outcome = if !schemas::applies(declared, &xsd.version) {
-            Outcome::NotApplicable(format!("declares {declared_text}"))
-        } else {
+        let outcome = if schemas::applies(declared, &xsd.version) {
             match &xml {
                 Ok(None) => Outcome::NotApplicable("XML not supported".into()),
                 Err(e) => Outcome::Fail(e.clone()),
-                Ok(Some(bytes)) => match std::fs::write(&xml_file, bytes) {
-                    Err(e) => Outcome::Fail(format!("{}: {e}", xml_file.display())),
-                    Ok(()) => {
+                Ok(Some(bytes)) => {
+                    if let Err(e) = std::fs::write(&xml_file, bytes) {
+                        Outcome::Fail(format!("{}: {e}", xml_file.display()))
+                    } else {
                         let checked = schemas::check_xml(xsd, &xml_file, schemas.xmllint);
                         if checked.outcome.is_fail() {
                             explain(
@@ -223,8 +222,10 @@ fn validate(
                             checked.outcome
                         }
                     }
-                },
+                }
             }
+        } else {
+            Outcome::NotApplicable(format!("declares {declared_text}"))
         };
         section.count(&outcome);
         row.push(outcome.cell());

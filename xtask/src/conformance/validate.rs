@@ -24,6 +24,7 @@
 //!    ([`super::one_parse`]).
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -323,8 +324,9 @@ fn run_profiles(
             let at = poam_io::locate::locate(&ex.text, ex.source.format, &d.pointer)
                 .map(|p| format!(":{}:{}", p.line, p.column))
                 .unwrap_or_default();
-            listing.push_str(&format!(
-                "  {}{at} [{}] {}[{}] {}: {}\n",
+            let _ = writeln!(
+                listing,
+                "  {}{at} [{}] {}[{}] {}: {}",
                 ex.source.name,
                 match profile {
                     Profile::Oscal => "oscal",
@@ -338,7 +340,7 @@ fn run_profiles(
                     &d.pointer
                 },
                 d.message
-            ));
+            );
         }
         if profile == Profile::Oscal {
             runs.oscal_level = diags;

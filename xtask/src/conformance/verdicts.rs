@@ -33,6 +33,7 @@ pub const RECORD: &str = "xtask/conformance-verdicts.toml";
 
 /// What `poam validate` says of one document under one profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::struct_field_names)] // `verdict` is the record's key of that name
 pub struct Verdict {
     /// The OSCAL rule set applied (`1.0.4`, ...); empty when the file could not be read.
     pub rule_set: String,

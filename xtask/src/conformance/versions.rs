@@ -226,19 +226,21 @@ impl Cell<'_> {
     ) -> Outcome {
         // The same document under the target's label.
         let mut relabelled = self.doc.clone();
-        relabelled
-            .plan_of_action_and_milestones
-            .metadata
-            .oscal_version = target.as_str().to_owned();
+        target.as_str().clone_into(
+            &mut relabelled
+                .plan_of_action_and_milestones
+                .metadata
+                .oscal_version,
+        );
         let rules = rule_errors(&relabelled);
         let by_rule_ok = |p: &str| {
             rules
                 .iter()
                 .any(|(at, r)| at == p && !self.own_rules.contains(&(at.clone(), *r)))
         };
-        let (ruled, shaped): (Vec<&Unrepresentable>, Vec<&Unrepresentable>) =
+        let (by_rules_refused, shaped): (Vec<&Unrepresentable>, Vec<&Unrepresentable>) =
             places.iter().partition(|p| by_rules(p));
-        let mut unconfirmed: Vec<String> = ruled
+        let mut unconfirmed: Vec<String> = by_rules_refused
             .iter()
             .filter(|p| !by_rule_ok(&p.pointer))
             .map(|p| format!("refused at {}, which the {target} rules accept", p.pointer))

@@ -221,9 +221,7 @@ fn validate(
     let declared = documents::declared_minor(doc);
     let json = serde_json::to_vec(doc).map_err(|e| e.to_string());
     for schema in &schemas.json {
-        let outcome = if !schemas::applies(declared, &schema.version) {
-            Outcome::NotApplicable("declared version".into())
-        } else {
+        let outcome = if schemas::applies(declared, &schema.version) {
             match &json {
                 Ok(bytes) => {
                     let checked = schemas::check_json(schema, bytes);
@@ -234,6 +232,8 @@ fn validate(
                 }
                 Err(e) => Outcome::Fail(e.clone()),
             }
+        } else {
+            Outcome::NotApplicable("declared version".into())
         };
         section.count(&outcome);
         row.push(outcome.cell());
@@ -244,16 +244,17 @@ fn validate(
         let outcome = match &xml {
             Ok(None) => Outcome::NotApplicable("XML not supported".into()),
             Err(e) => Outcome::Fail(e.clone()),
-            Ok(Some(bytes)) => match std::fs::write(&file, bytes) {
-                Err(e) => Outcome::Fail(format!("{}: {e}", file.display())),
-                Ok(()) => {
+            Ok(Some(bytes)) => {
+                if let Err(e) = std::fs::write(&file, bytes) {
+                    Outcome::Fail(format!("{}: {e}", file.display()))
+                } else {
                     let checked = schemas::check_xml(xsd, &file, schemas.xmllint);
                     for d in &checked.details {
                         details.push(format!("{name} XSD {}: {d}", xsd.version));
                     }
                     checked.outcome
                 }
-            },
+            }
         };
         section.count(&outcome);
         row.push(outcome.cell());

@@ -184,9 +184,6 @@ enum Trip {
 /// Where `after` differs from `before`, allowing what the `trip` may change and nothing else.
 fn trip_difference(before: &Document, after: &Document, trip: Trip) -> Option<String> {
     use poam_model::walk::{Node, Path, Value, Visitor, Walk};
-    if before == after {
-        return None;
-    }
     // Every object and every value, in walk order, as the trip leaves them.
     struct Values(Trip, Vec<(String, String)>);
     impl Visitor for Values {
@@ -207,6 +204,9 @@ fn trip_difference(before: &Document, after: &Document, trip: Trip) -> Option<St
             };
             self.1.push((path.to_string(), text));
         }
+    }
+    if before == after {
+        return None;
     }
     let collect = |doc: &Document| {
         let mut v = Values(trip, Vec::new());

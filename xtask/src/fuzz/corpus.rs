@@ -11,6 +11,14 @@
 //!
 //! Every eighth input is a corpus entry as it is, until all have run; the others are mutants.
 
+// Random numbers are drawn below small bounds (list lengths, days, byte offsets) and xtask
+// runs on 64-bit hosts: the conversions between `u64`, `i64` and `usize` keep every value.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -169,7 +177,7 @@ fn markup_elements(dirs: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
             fragments.insert(text.clone());
             continue;
         }
-        for node in doc.descendants().filter(|n| n.is_element()) {
+        for node in doc.descendants().filter(roxmltree::Node::is_element) {
             if MARKUP.contains(&node.tag_name().name()) {
                 fragments.insert(text[node.range()].to_owned());
             }

@@ -3,6 +3,14 @@
 //! entries, repetitions (long runs) and deep nesting, truncation. All drawn from a seeded
 //! [`Rng`], so that a seed and an input number name one mutant forever.
 
+// Random numbers are drawn below small bounds (list lengths, days, byte offsets) and xtask
+// runs on 64-bit hosts: the conversions between `u64`, `i64` and `usize` keep every value.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 use super::Reader;
 use crate::r#gen::rng::Rng;
 

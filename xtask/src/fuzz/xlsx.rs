@@ -4,6 +4,14 @@
 //! spreadsheet's own tokens, a part is sometimes spliced from another workbook, dropped or
 //! renamed, and the zip is written again. A few mutants flip or cut the zip's bytes.
 
+// Random numbers are drawn below small bounds (list lengths, days, byte offsets) and xtask
+// runs on 64-bit hosts: the conversions between `u64`, `i64` and `usize` keep every value.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 use std::io::{Cursor, Read, Write};
 
 use zip::write::SimpleFileOptions;
@@ -100,6 +108,8 @@ impl Workbook {
         writer.finish().ok().map(Cursor::into_inner)
     }
 
+    // Part names as the package spells them (the readers open parts by exact name).
+    #[allow(clippy::case_sensitive_file_extension_comparisons)]
     fn is_xml(name: &str) -> bool {
         name.ends_with(".xml") || name.ends_with(".rels")
     }

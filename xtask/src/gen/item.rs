@@ -6,6 +6,16 @@
 //! updates), so cycle 2 of a seed is a believable next month of cycle 1: every UUID drawn in
 //! the base plan stays the same, and only the mutated parts change.
 
+// Random numbers are drawn below small bounds (list lengths, days, byte offsets) and xtask
+// runs on 64-bit hosts: the conversions between `u64`, `i64` and `usize` keep every value.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
+use std::fmt::Write as _;
+
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 
@@ -566,7 +576,7 @@ pub fn build(sh: &Shared, p: &Plan) -> Built {
         tool: uuid_of(sh.seed, Kind::Tool as u64, p.tool),
         owner: uuid_of(sh.seed, Kind::Engineer as u64, p.owner),
     };
-    let observations = observations(sh, p, &title, &what, detected, &actors);
+    let observations = observations(sh, p, &title, &what, &detected, &actors);
     let weakness = Weakness {
         title: &title,
         what: &what,
@@ -627,7 +637,7 @@ fn observations(
     p: &Plan,
     title: &str,
     what: &str,
-    detected: String,
+    detected: &str,
     actors: &Actors,
 ) -> Vec<Value> {
     let tool_uuid = &actors.tool;
@@ -702,10 +712,11 @@ fn risk(sh: &Shared, p: &Plan, r: &mut Rng, weakness: Weakness<'_>, actors: &Act
     let entries = log_entries(sh, p);
     let mut statement = text::statement(r, what);
     for k in 0..p.statement_edits {
-        statement.push_str(&format!(
+        let _ = write!(
+            statement,
             "\n\nRe-assessed in cycle {}: exposure unchanged.",
             k + 2
-        ));
+        );
     }
     let mut risk = json!({
         "uuid": p.risk_uuid,

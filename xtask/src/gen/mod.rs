@@ -132,7 +132,12 @@ impl Options {
                     .and_then(|e| e.to_str())
                     .and_then(OutFormat::parse)
             })
-            .ok_or_else(|| format!("cannot tell the format from {:?}: give --format", self.out))
+            .ok_or_else(|| {
+                format!(
+                    "cannot tell the format from {}: give --format",
+                    self.out.display()
+                )
+            })
     }
 }
 
@@ -244,7 +249,7 @@ fn frame(sh: &Shared, cycle: u32) -> Value {
     let location = uuid_of(seed, Kind::Misc as u64, 2);
     let mut r = rng::Rng::stream(seed, Kind::Misc as u64, 3);
     let parties = parties(sh, &mut r, &location);
-    let metadata = metadata(seed, cycle, parties, &location);
+    let metadata = metadata(seed, cycle, &parties, &location);
     let components = components(sh, &mut r);
     let inventory = inventory(sh, &mut r);
     let resources = resources(sh, &ssp_resource);
@@ -303,7 +308,7 @@ fn parties(sh: &Shared, r: &mut rng::Rng, location: &str) -> Vec<Value> {
     parties
 }
 
-fn metadata(seed: u64, cycle: u32, parties: Vec<Value>, location: &str) -> Value {
+fn metadata(seed: u64, cycle: u32, parties: &[Value], location: &str) -> Value {
     let party = |i: u64| party(seed, i);
     let system = SYSTEM;
     let roles = json!([
@@ -425,10 +430,10 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_document() {
-        let a = generate(30, 7, 1).map_err(|e| e.to_string());
-        let b = generate(30, 7, 1).map_err(|e| e.to_string());
+        let a = generate(30, 7, 1).map_err(|e| e.clone());
+        let b = generate(30, 7, 1).map_err(|e| e.clone());
         assert_eq!(a, b);
-        let c = generate(30, 8, 1).map_err(|e| e.to_string());
+        let c = generate(30, 8, 1).map_err(|e| e.clone());
         assert_ne!(a, c);
     }
 
@@ -467,7 +472,7 @@ mod tests {
             |p: &poam_model::PlanOfActionAndMilestones| -> std::collections::HashSet<String> {
                 p.poam_items
                     .iter()
-                    .filter_map(|i| i.uuid.as_ref().map(|u| u.to_string()))
+                    .filter_map(|i| i.uuid.as_ref().map(std::string::ToString::to_string))
                     .collect()
             };
         let (ua, ub) = (uuids(a), uuids(b));

@@ -3,6 +3,14 @@
 //! No `rand` crate: the generator needs reproducibility across versions and platforms, not
 //! statistical quality, and SplitMix64 is ten lines with a fixed, documented output.
 
+// Random numbers are drawn below small bounds (list lengths, days, byte offsets) and xtask
+// runs on 64-bit hosts: the conversions between `u64`, `i64` and `usize` keep every value.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 /// SplitMix64 (Steele, Lea, Flood 2014): a 64-bit state advanced by a Weyl sequence and
 /// mixed by a finaliser. Every stream is independent of every other given distinct seeds.
 #[derive(Debug, Clone)]

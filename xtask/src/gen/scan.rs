@@ -282,6 +282,8 @@ pub fn run(opts: &Options) -> Result<(), String> {
 }
 
 #[cfg(test)]
+// The bounds are small constants.
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 

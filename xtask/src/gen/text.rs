@@ -6,6 +6,7 @@
 //! and the XML markup writer see realistic work.
 
 use super::rng::Rng;
+use std::fmt::Write as _;
 
 /// A scanned product: its name, its vendor and its package name.
 #[derive(Debug)]
@@ -288,22 +289,25 @@ pub fn scan_description(r: &mut Rng, p: &Product, found: &str, fixed: &str, cve:
     let n = r.range(1, 3);
     for k in 0..n {
         let id = if k == 0 { cve.to_owned() } else { self::cve(r) };
-        s.push_str(&format!(
-            "- {id}: an attacker may *{}* {} {}.\n",
+        let _ = writeln!(
+            s,
+            "- {id}: an attacker may *{}* {} {}.",
             r.pick(IMPACTS),
             r.pick(ADVERBS),
             r.pick(CONDITIONS)
-        ));
+        );
     }
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "\nNote that the scanner has not tested for these issues but has instead relied only on \
          the application's self-reported version number (package `{}`).",
         p.package
-    ));
+    );
     if r.percent(40) {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "\n\nSee the [vendor advisory](https://nvd.nist.gov/vuln/detail/{cve}) for details."
-        ));
+        );
     }
     s
 }

@@ -276,7 +276,7 @@ impl InspectorFinding<'_> {
             .inspector_score_details
             .as_ref()
             .and_then(|d| d.adjusted_cvss.as_ref());
-        let cvss = adjusted.map_or_else(Cvss::default, |c| Cvss {
+        let rated_cvss = adjusted.map_or_else(Cvss::default, |c| Cvss {
             version: c
                 .version
                 .clone()
@@ -288,7 +288,7 @@ impl InspectorFinding<'_> {
             .severity
             .as_deref()
             .map_or_else(|| "UNTRIAGED".to_owned(), str::to_owned);
-        let score = self.inspector_score.or(cvss.score);
+        let score = self.inspector_score.or(rated_cvss.score);
         let severity = match (Severity::parse(&text), score) {
             (Some(Severity::Info | Severity::Unknown) | None, Some(s))
                 if text.eq_ignore_ascii_case("untriaged") =>
@@ -323,7 +323,7 @@ impl InspectorFinding<'_> {
                 .map(|r| Asset::new(r.id.to_string(), detail.clone()))
                 .collect(),
             cves,
-            cvss,
+            cvss: rated_cvss,
             severity,
             scanner_severity: match self.inspector_score {
                 Some(s) => format!("{text} (Inspector score {s})"),

@@ -349,7 +349,7 @@ impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for Nested<'_, T> {
         use serde_path_to_error::Segment;
         let mut track = serde_path_to_error::Track::new();
         T::deserialize(serde_path_to_error::Deserializer::new(d, &mut track)).inspect_err(|_| {
-            for segment in track.path().iter() {
+            for segment in &track.path() {
                 // Each segment goes one deeper.
                 let depth = self.path.depth();
                 match segment {
@@ -437,7 +437,7 @@ fn located(e: &serde_json::Error, format: ScanFormat, path: Option<String>) -> S
     };
     let mut place = format!("line {}, column {}", e.line(), e.column());
     if let Some(p) = path {
-        place.push_str(&format!(" ({p})"));
+        let _ = write!(place, " ({p})");
     }
     ScanError::new(kind, Some(format), message).at(place)
 }

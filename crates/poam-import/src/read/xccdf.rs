@@ -207,7 +207,7 @@ fn rule_result(r: &mut XmlReader<'_>, open: &Tag, place: String) -> Result<Outco
                         .is_some_and(|s| s.contains("cve.mitre.org"));
                     let text = r.text_of(&t)?;
                     match t.local() {
-                        "result" => result = text.trim().to_owned(),
+                        "result" => text.trim().clone_into(&mut result),
                         "ident" if is_cve => push_cve(&mut rr.cves, &text),
                         "fix" => rr.fix = meaningful(Some(&text)),
                         _ => {}

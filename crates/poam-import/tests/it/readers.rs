@@ -1,6 +1,7 @@
 //! Every reader on its fixture (`fixtures/scans/`), and every class of bad input
 //! (`fixtures/scans/bad/`) with its error kind and place.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use poam_import::{Asset, FindingKind, Scan, ScanErrorKind, ScanFormat, Severity};
@@ -415,16 +416,18 @@ fn a_file_larger_than_the_head_streams() {
     let mut text =
         String::from("<?xml version=\"1.0\" ?>\n<NessusClientData_v2><Report name=\"r\">\n");
     for h in 0..400 {
-        text.push_str(&format!(
-            "<ReportHost name=\"10.0.{}.{}\"><HostProperties><tag name=\"HOST_START_TIMESTAMP\">1717405200</tag></HostProperties>\n",
+        let _ = writeln!(
+            text,
+            "<ReportHost name=\"10.0.{}.{}\"><HostProperties><tag name=\"HOST_START_TIMESTAMP\">1717405200</tag></HostProperties>",
             h / 256,
             h % 256
-        ));
+        );
         for p in 0..5 {
-            text.push_str(&format!(
-                "<ReportItem port=\"443\" protocol=\"tcp\" severity=\"2\" pluginID=\"{p}\" pluginName=\"Plugin {p}\">\n<description>{}</description>\n</ReportItem>\n",
+            let _ = writeln!(
+                text,
+                "<ReportItem port=\"443\" protocol=\"tcp\" severity=\"2\" pluginID=\"{p}\" pluginName=\"Plugin {p}\">\n<description>{}</description>\n</ReportItem>",
                 "A weakness &amp; its text. ".repeat(4)
-            ));
+            );
         }
         text.push_str("</ReportHost>\n");
     }

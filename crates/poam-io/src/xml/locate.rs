@@ -237,6 +237,8 @@ pub(crate) fn pointer_at(text: &str, offset: usize) -> Option<String> {
 
 /// The frame for the child element `name` of the frame `parent`, and the number of path
 /// segments it adds.
+// The parent frame's counters are written through `parent` (clippy sees only the match).
+#[allow(clippy::needless_pass_by_value)]
 fn enter(parent: Option<&mut Frame>, name: &str, path: &mut Vec<String>) -> (Frame, usize) {
     fn into(target: Target) -> Frame {
         match target {
@@ -274,15 +276,12 @@ fn enter(parent: Option<&mut Frame>, name: &str, path: &mut Vec<String>) -> (Fra
             if !ci.many {
                 return (into(ci.target), 1);
             }
-            let n = match counts.iter_mut().find(|(k, _)| *k == ci.json) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n - 1
-                }
-                None => {
-                    counts.push((ci.json, 1));
-                    0
-                }
+            let n = if let Some((_, n)) = counts.iter_mut().find(|(k, _)| *k == ci.json) {
+                *n += 1;
+                *n - 1
+            } else {
+                counts.push((ci.json, 1));
+                0
             };
             path.push(n.to_string());
             (into(ci.target), 2)
@@ -312,6 +311,8 @@ mod tests {
 </plan-of-action-and-milestones>
 "#;
 
+    // The tests compare it with `locate`'s answer, which may be `None`.
+    #[allow(clippy::unnecessary_wraps)]
     fn at(line: usize, column: usize) -> Option<Position> {
         Some(Position { line, column })
     }

@@ -26,6 +26,8 @@ fn read_text(text: &str) -> Result<poam_io::Document, ReadError> {
     )
 }
 
+// Callers pass it where a position may be absent (`check`'s `position`).
+#[allow(clippy::unnecessary_wraps)]
 fn at(line: usize, column: usize) -> Option<Position> {
     Some(Position { line, column })
 }
@@ -38,9 +40,8 @@ fn check(
     pointer: Option<&str>,
     says: &str,
 ) {
-    let e = match read_fixture(rel) {
-        Ok(_) => panic!("fixtures/xml/{rel} loaded, but it is bad input"),
-        Err(e) => e,
+    let Err(e) = read_fixture(rel) else {
+        panic!("fixtures/xml/{rel} loaded, but it is bad input")
     };
     assert_eq!(e.kind, kind, "{e}");
     assert_eq!(e.position, position, "{e}");

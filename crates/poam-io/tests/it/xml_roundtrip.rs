@@ -336,8 +336,7 @@ fn positions_of_json_pointers_in_xml() {
     let line_of = |needle: &str| {
         text.lines()
             .position(|l| l.contains(needle))
-            .map(|i| i + 1)
-            .unwrap_or_else(|| panic!("{needle} not in full.xml"))
+            .map_or_else(|| panic!("{needle} not in full.xml"), |i| i + 1)
     };
     let root = "/plan-of-action-and-milestones";
     assert_eq!(locate(root), Some(Position { line: 2, column: 1 }));

@@ -203,6 +203,8 @@ pub(crate) fn block_start_escape(line: &str) -> Option<usize> {
     escape.then_some(p)
 }
 
+// A line is short: counting its bytes needs no crate of its own.
+#[allow(clippy::naive_bytecount)]
 fn is_thematic(line: &str, c: u8) -> bool {
     let b = line.as_bytes();
     b.iter().all(|&x| x == c || x == b' ' || x == b'\t')

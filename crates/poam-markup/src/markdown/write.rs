@@ -525,7 +525,7 @@ impl InlineWriter {
             .unwrap_or('*');
         let run = if kind == EmKind::Em { 1 } else { 2 };
         ancestors.push((kind, ch));
-        self.delimited(ch, run, content, Parent::Delim(ch), ancestors);
+        self.delimited(ch, run, content, &Parent::Delim(ch), ancestors);
         ancestors.pop();
         ch
     }
@@ -540,7 +540,7 @@ impl InlineWriter {
                 s.push(d);
                 self.syntax(&s);
             }
-            None => self.delimited(d, 1, content, Parent::None, ancestors),
+            None => self.delimited(d, 1, content, &Parent::None, ancestors),
         }
     }
 
@@ -579,7 +579,7 @@ impl InlineWriter {
         ch: char,
         run: usize,
         content: &[Inline],
-        parent: Parent,
+        parent: &Parent,
         ancestors: &mut Vec<(EmKind, char)>,
     ) {
         // Opener: must be left-flanking. For `*` that holds when the next character is
@@ -600,7 +600,7 @@ impl InlineWriter {
         }
         let delim: String = std::iter::repeat_n(ch, run).collect();
         self.syntax(&delim);
-        self.seq(content, &parent, ancestors);
+        self.seq(content, parent, ancestors);
         // Closer: must be right-flanking. For `*` that holds after a letter/digit;
         // otherwise the next character must be whitespace or punctuation.
         let prev_alnum = self

@@ -1,4 +1,6 @@
 //! Markdown ⇄ tree, construct by construct, in both directions.
+// The round-trip helpers take the trees by value, as the tests write them (`vec![..]`).
+#![allow(clippy::needless_pass_by_value)]
 
 use poam_markup::{Align, Block, Inline, MarkupLine, MarkupMultiline, Table, TableCell, TableRow};
 

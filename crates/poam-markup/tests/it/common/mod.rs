@@ -48,7 +48,7 @@ fn token() -> impl Strategy<Value = String> {
         1 => Just("x.y-z".to_owned()),
         1 => Just("_bad".to_owned()),
         1 => Just("has space".to_owned()),
-        1 => Just("".to_owned()),
+        1 => Just(String::new()),
     ]
 }
 
@@ -56,7 +56,7 @@ fn url() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => Just("https://example.com/a?b=1&c=2".to_owned()),
         1 => Just("#frag".to_owned()),
-        1 => Just("".to_owned()),
+        1 => Just(String::new()),
         1 => Just("a b(c)<d>\\e".to_owned()),
         2 => text(8),
     ]
