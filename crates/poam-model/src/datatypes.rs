@@ -291,18 +291,27 @@ fn check_base64(s: &str) -> Result<(), String> {
 /// The OSCAL `date-time-with-timezone` syntax: years 1900-2999, real calendar dates, a time,
 /// an optional fraction and an offset that exists somewhere in the world.
 fn check_date_time_with_timezone(s: &str) -> Result<(), String> {
+    const WEST: &[&str] = &[
+        "00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00", "07:00", "08:00", "09:00",
+        "10:00", "11:00", "12:00", "03:30", "09:30",
+    ];
+    const EAST: &[&str] = &[
+        "00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00", "07:00", "08:00", "09:00",
+        "10:00", "11:00", "12:00", "13:00", "14:00", "03:30", "04:30", "05:30", "06:30", "09:30",
+        "10:30", "05:45", "08:45", "12:45",
+    ];
     let bad = || {
         Err(format!(
             "{s:?} is not a date-time with a time zone (e.g. 2024-06-12T09:00:00-04:00)"
         ))
     };
-    let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
+    let bytes = s.as_bytes();
+    if bytes.len() < 20
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || bytes[10] != b'T'
+        || bytes[13] != b':'
+        || bytes[16] != b':'
     {
         return bad();
     }
@@ -312,7 +321,7 @@ fn check_date_time_with_timezone(s: &str) -> Result<(), String> {
             .all(|c| c.is_ascii_digit())
             .then(|| t.parse().ok())?
     };
-    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = (
+    let (Some(year), Some(mo), Some(day), Some(hour), Some(mi), Some(se)) = (
         num(0..4),
         num(5..7),
         num(8..10),
@@ -322,17 +331,18 @@ fn check_date_time_with_timezone(s: &str) -> Result<(), String> {
     ) else {
         return bad();
     };
-    if !(1900..=2999).contains(&y) || !(1..=12).contains(&mo) || h > 23 || mi > 59 || se > 59 {
+    if !(1900..=2999).contains(&year) || !(1..=12).contains(&mo) || hour > 23 || mi > 59 || se > 59
+    {
         return bad();
     }
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days = match mo {
         2 if leap => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     };
-    if d == 0 || d > days {
+    if day == 0 || day > days {
         return bad();
     }
     let mut rest = &s[19..];
@@ -343,15 +353,6 @@ fn check_date_time_with_timezone(s: &str) -> Result<(), String> {
         }
         rest = &frac[n..];
     }
-    const WEST: &[&str] = &[
-        "00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00", "07:00", "08:00", "09:00",
-        "10:00", "11:00", "12:00", "03:30", "09:30",
-    ];
-    const EAST: &[&str] = &[
-        "00:00", "01:00", "02:00", "03:00", "04:00", "05:00", "06:00", "07:00", "08:00", "09:00",
-        "10:00", "11:00", "12:00", "13:00", "14:00", "03:30", "04:30", "05:30", "06:30", "09:30",
-        "10:30", "05:45", "08:45", "12:45",
-    ];
     let ok = rest == "Z"
         || rest.strip_prefix('-').is_some_and(|o| WEST.contains(&o))
         || rest.strip_prefix('+').is_some_and(|o| EAST.contains(&o));

@@ -23,26 +23,24 @@ pub(crate) fn key(tree: &Value, pointer: &str) -> Vec<usize> {
             std::borrow::Cow::Borrowed(seg)
         };
         match v {
-            Value::Object(o) => match o.iter().position(|(k, _)| *k == seg) {
-                Some(i) => {
+            Value::Object(o) => {
+                if let Some(i) = o.iter().position(|(k, _)| *k == seg) {
                     out.push(i);
                     cur = o.get(seg.as_ref());
-                }
-                None => {
+                } else {
                     out.push(usize::MAX);
                     cur = None;
                 }
-            },
-            Value::Array(a) => match seg.parse::<usize>() {
-                Ok(i) => {
+            }
+            Value::Array(a) => {
+                if let Ok(i) = seg.parse::<usize>() {
                     out.push(i);
                     cur = a.get(i);
-                }
-                Err(_) => {
+                } else {
                     out.push(usize::MAX);
                     cur = None;
                 }
-            },
+            }
             _ => {
                 out.push(usize::MAX);
                 cur = None;

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use poam_model::Document;
@@ -866,6 +867,8 @@ impl<'a, N: JsonNode<'a>> Pass<'a, N> {
     }
 
     fn finish_allowed_values(&mut self) {
+        /// How many of a list's values a message shows.
+        const SHOWN: usize = 12;
         let mut failed: Vec<Box<AllowedFinding>> = self
             .allowed
             .drain()
@@ -882,7 +885,6 @@ impl<'a, N: JsonNode<'a>> Pass<'a, N> {
                 (Origin::Fedramp, true) => &rules::FR_ALLOWED_VALUES,
                 (Origin::Fedramp, false) => &rules::FR_ALLOWED_VALUES_OPEN,
             };
-            const SHOWN: usize = 12;
             let mut list = s
                 .values
                 .iter()
@@ -891,7 +893,7 @@ impl<'a, N: JsonNode<'a>> Pass<'a, N> {
                 .collect::<Vec<_>>()
                 .join(", ");
             if s.values.len() > SHOWN {
-                list.push_str(&format!(" and {} more", s.values.len() - SHOWN));
+                let _ = write!(list, " and {} more", s.values.len() - SHOWN);
             }
             let message = format!(
                 "{:?} is not {} value: {list} [{}]",

@@ -2,6 +2,8 @@
 //! Every model struct's members by JSON key, for the borrowed view of the model
 //! (`view.rs`).
 
+#![allow(clippy::too_many_lines, clippy::match_same_arms)]
+
 use poam_model::walk::Node;
 use poam_model::{
     Action, Address, AssessmentAssets, AssessmentPlatform, AssessmentSubject, AssociatedActivity,

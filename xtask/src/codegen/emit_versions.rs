@@ -30,6 +30,8 @@ pub struct Node {
 }
 
 /// Every object shape reachable from the root; node 0 is the root.
+// The model, its definitions and their members are named as in the rest of the generator.
+#[allow(clippy::many_single_char_names)]
 pub fn shape(m: &Model) -> Vec<Node> {
     let root = DefRef::Global(Kind2::Assembly, ROOT.to_owned());
     let mut index: BTreeMap<DefRef, usize> = BTreeMap::new();

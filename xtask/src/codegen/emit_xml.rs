@@ -77,7 +77,12 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
     let _ = writeln!(out, "{}. Do not edit.", m.version);
     out.push_str(
         "//! OSCAL XML for every POA&M type: `read_*` and `write_*` functions and the element table.\n\n\
-         #![allow(clippy::too_many_lines, clippy::match_single_binding, unused_mut)]\n\n\
+         #![allow(
+             clippy::too_many_lines,
+             clippy::match_single_binding,
+             clippy::semicolon_if_nothing_returned,
+             unused_mut
+         )]\n\n\
          use poam_markup::{MarkupLine, MarkupMultiline};\n\
          use poam_model as m;\n\
          use poam_model::datatypes as dt;\n\n\
@@ -103,9 +108,9 @@ pub fn emit(m: &Model, older: &[Model]) -> Result<String, String> {
     );
     for dr in &types {
         emit_read(&mut out, m, &r.names, &relaxed, dr)?;
-        emit_write(&mut out, m, &r.names, &relaxed, dr)?;
+        emit_write(&mut out, m, &r.names, &relaxed, dr);
     }
-    emit_table(&mut out, m, &r.names, &types, &index)?;
+    emit_table(&mut out, m, &r.names, &types, &index);
     Ok(out)
 }
 
@@ -345,7 +350,7 @@ fn emit_write(
     names: &BTreeMap<DefRef, String>,
     relaxed: &BTreeSet<(DefRef, String)>,
     dr: &DefRef,
-) -> Result<(), String> {
+) {
     let d = m.def(dr);
     let name = &names[dr];
     let _ = writeln!(
@@ -424,7 +429,6 @@ fn emit_write(
         }
     }
     out.push_str("    w.end(name);\n}\n\n");
-    Ok(())
 }
 
 fn emit_table(
@@ -433,7 +437,7 @@ fn emit_table(
     names: &BTreeMap<DefRef, String>,
     types: &[&DefRef],
     index: &BTreeMap<&DefRef, usize>,
-) -> Result<(), String> {
+) {
     out.push_str(
         "/// Element and attribute names of every type, with their JSON member names, indexed as\n\
          /// the `read_*` functions' types; see [`TypeInfo`].\n",
@@ -480,7 +484,6 @@ fn emit_table(
         out.push_str("        ],\n    },\n");
     }
     out.push_str("];\n");
-    Ok(())
 }
 
 /// One set of generated XML code reads every supported version, so element names and

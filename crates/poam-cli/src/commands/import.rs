@@ -88,7 +88,7 @@ pub fn run(a: &ImportArgs) -> Result<u8, Error> {
             };
             (built, FileFormat::Json, outcome)
         }
-        Some(base) => into(base, &built, &scans, a, as_of).map_err(|e| e.closing(NOTHING))?,
+        Some(base) => into(&base, &built, &scans, a, as_of).map_err(|e| e.closing(NOTHING))?,
     };
     outcome.skipped = total - weaknesses.len();
     outcome.unrated = weaknesses
@@ -232,7 +232,7 @@ fn load_base(path: &Path, ssp: Option<&SspLink>) -> Result<input::Loaded, Error>
 
 /// `--into`: merges the built update into BASE.
 fn into(
-    base: input::Loaded,
+    base: &input::Loaded,
     update: &Document,
     scans: &[ScanFile],
     a: &ImportArgs,

@@ -308,10 +308,10 @@ impl Match<'_> {
             }
             _ => installed,
         };
-        let mut cves = Vec::new();
-        push_cve(&mut cves, &v.id);
+        let mut cve_ids = Vec::new();
+        push_cve(&mut cve_ids, &v.id);
         for r in &self.related_vulnerabilities {
-            push_cve(&mut cves, &r.id);
+            push_cve(&mut cve_ids, &r.id);
         }
         // The CVSS of the match, else of the related (NVD) record behind it.
         let cvss = std::iter::once(v)
@@ -368,7 +368,7 @@ impl Match<'_> {
             name: texts.share(&format!("{id} in {}", &*a.name)),
             description: description.map(|d| texts.share(d)),
             assets: vec![Asset::new(String::new(), Some(detail))],
-            cves,
+            cves: cve_ids,
             cvss,
             severity,
             scanner_severity: text,

@@ -511,6 +511,8 @@ impl Reader {
 }
 
 /// The members of a vulnerability poam uses.
+// The field is named as Trivy's member (`VulnerabilityID`).
+#[allow(clippy::struct_field_names)]
 #[derive(Default)]
 struct Vulnerability<'de> {
     vulnerability_id: Option<Text<'de>>,

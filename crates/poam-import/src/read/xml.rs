@@ -172,7 +172,7 @@ fn chars(bytes: &[u8]) -> u64 {
     if bytes.is_ascii() {
         return bytes.len() as u64;
     }
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
+    bytes.iter().filter(|&&b| b.cast_signed() >= -0x40).count() as u64
 }
 
 pub(crate) struct XmlReader<'a> {
@@ -322,9 +322,8 @@ impl<'a> XmlReader<'a> {
         let mut depth = 0usize;
         loop {
             match self.step(Some(out), false)? {
-                Node::Text => {}
                 Node::Open(t) if !t.empty => depth += 1,
-                Node::Open(_) => {}
+                Node::Text | Node::Open(_) => {}
                 Node::Close if depth == 0 => return Ok(()),
                 Node::Close => depth -= 1,
                 Node::Eof => {
@@ -344,9 +343,8 @@ impl<'a> XmlReader<'a> {
         let mut depth = 0usize;
         loop {
             match self.step(None, false)? {
-                Node::Text => {}
                 Node::Open(t) if !t.empty => depth += 1,
-                Node::Open(_) => {}
+                Node::Text | Node::Open(_) => {}
                 Node::Close if depth == 0 => return Ok(()),
                 Node::Close => depth -= 1,
                 Node::Eof => {

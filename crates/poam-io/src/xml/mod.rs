@@ -157,7 +157,7 @@ fn root_start<'i>(
         };
         return Err(XmlError::new(at, ErrorKind::Structure, message));
     }
-    Ok(r.root(started?))
+    Ok(started?.into_root())
 }
 
 /// The declaration must be one an XML 1.x processor accepts: version `1.` and digits, an

@@ -129,7 +129,21 @@ pub(crate) struct Start<'i> {
     xsi_prefix: Option<String>,
 }
 
-impl<'i> Start<'i> {
+impl Start<'_> {
+    /// Marks the element as the root: attributes in the XML Schema instance namespace are
+    /// skipped.
+    pub(crate) fn into_root(mut self) -> Self {
+        self.xsi_prefix =
+            self.tag
+                .attributes()
+                .flatten()
+                .find_map(|a| match a.key.as_namespace_binding()? {
+                    PrefixDeclaration::Named(p) if a.value.as_ref() == XSI_NS => Some(p.to_owned()),
+                    _ => None,
+                });
+        self
+    }
+
     /// The element's local name.
     pub(super) fn name(&self) -> &str {
         self.tag.local_name().into_inner()
@@ -524,19 +538,6 @@ impl<'i> Rd<'i> {
         while self.scopes.last().is_some_and(|b| b.depth > depth) {
             self.scopes.pop();
         }
-    }
-
-    /// Marks `s` as the root: attributes in the XML Schema instance namespace are skipped.
-    pub(crate) fn root(&self, mut s: Start<'i>) -> Start<'i> {
-        s.xsi_prefix =
-            s.tag
-                .attributes()
-                .flatten()
-                .find_map(|a| match a.key.as_namespace_binding()? {
-                    PrefixDeclaration::Named(p) if a.value.as_ref() == XSI_NS => Some(p.to_owned()),
-                    _ => None,
-                });
-        s
     }
 
     /// The next child element of `parent`, or `None` at its end tag. Comments and processing
