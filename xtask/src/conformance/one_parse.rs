@@ -13,6 +13,7 @@ use poam_validate::mutation;
 use poam_validate::{Options, Profile, Validation};
 use serde_json::Value as Json;
 
+use super::validate::options;
 use super::{Outcome, Section, Table};
 
 /// One reference example, as the section read it.
@@ -22,15 +23,6 @@ pub(super) struct Example<'a> {
     pub(super) format: Format,
     /// Its JSON form to mutate, for the first example of each distinct document.
     pub(super) base: Option<&'a Json>,
-}
-
-fn options(profile: Profile, as_of: NaiveDate) -> Options {
-    Options {
-        profile,
-        as_of,
-        ssp: None,
-        schema: None,
-    }
 }
 
 /// A run as it is compared: everything a report shows.

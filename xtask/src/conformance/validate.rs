@@ -103,7 +103,8 @@ struct Example {
     model: Option<Json>,
 }
 
-fn options(profile: Profile, as_of: NaiveDate) -> Options {
+/// The options of one profile's run: no SSP, no JSON Schema.
+pub(super) fn options(profile: Profile, as_of: NaiveDate) -> Options {
     Options {
         profile,
         as_of,
