@@ -12,6 +12,13 @@ fn metadata_version(doc: &Value) -> &str {
         .unwrap()
 }
 
+/// `o` exited 2 with `message` on stderr, and wrote nothing to `out`.
+fn assert_refused_unwritten(o: &std::process::Output, message: &str, out: &std::path::Path) {
+    assert_exit(o, 2);
+    assert!(stderr(o).contains(message), "{}", stderr(o));
+    assert!(!out.exists(), "{} was written", out.display());
+}
+
 /// Converts `file` to `version` over an `out.json` holding "old": exit 2, every place named,
 /// their count, "nothing written", and `out.json` untouched.
 fn assert_refused(dir: &std::path::Path, file: &str, version: &str, places: &[&str]) {
@@ -154,13 +161,11 @@ fn poam_toml_sets_the_version_and_the_flag_wins() {
     assert_eq!(metadata_version(&json(dir.path(), "b.json")), "1.2.2");
     std::fs::write(dir.path().join("poam.toml"), "oscal-version = \"2.0\"\n").unwrap();
     let o = poam(dir.path(), &["convert", "oscal-1.0.4.json", "-o", "c.json"]);
-    assert_exit(&o, 2);
-    assert!(
-        stderr(&o).contains("oscal-version: \"2.0\" is not an OSCAL version poam writes"),
-        "{}",
-        stderr(&o)
+    assert_refused_unwritten(
+        &o,
+        "oscal-version: \"2.0\" is not an OSCAL version poam writes",
+        &dir.path().join("c.json"),
     );
-    assert!(!dir.path().join("c.json").exists());
 }
 
 #[test]
@@ -351,13 +356,11 @@ fn a_1_0_4_filename_path_reads_as_1_0_4_and_is_refused_as_1_2() {
             "up.json",
         ],
     );
-    assert_exit(&o, 2);
-    assert!(
-        stderr(&o).contains("same.xml: /plan-of-action-and-milestones/back-matter/resources/0/base64/filename: \"scans/2024-06/lb.nessus\" is not a token as OSCAL 1.2.3 requires"),
-        "{}",
-        stderr(&o)
+    assert_refused_unwritten(
+        &o,
+        "same.xml: /plan-of-action-and-milestones/back-matter/resources/0/base64/filename: \"scans/2024-06/lb.nessus\" is not a token as OSCAL 1.2.3 requires",
+        &dir.path().join("up.json"),
     );
-    assert!(!dir.path().join("up.json").exists());
 }
 
 /// 1.1's markup-line is any string: an empty title validates and converts as 1.1, and is
